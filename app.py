@@ -1,0 +1,3 @@
+from readerdesk import create_app
+
+app = create_app()

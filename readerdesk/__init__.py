@@ -1,0 +1,48 @@
+"""readerdesk: reader corrections, a moderation desk and patrons, beside a newsroom's CMS."""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from readerdesk.config import check_production_config, load_config
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """The app factory. ``config`` overrides what the environment gives (tests pass their own)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=os.path.join(os.path.dirname(__file__), os.pardir, "templates"),
+        static_folder=os.path.join(os.path.dirname(__file__), os.pardir, "static"),
+    )
+    app.config.update(load_config(app.instance_path))
+    if config:
+        app.config.update(config)
+    check_production_config(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    from readerdesk import models  # noqa: F401  (registers the tables)
+    from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from readerdesk.views import register_blueprints
+
+    register_blueprints(app)
+
+    from readerdesk.cli import register_commands
+
+    register_commands(app)
+
+    from readerdesk.views.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app

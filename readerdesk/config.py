@@ -1,0 +1,113 @@
+"""Settings, read from the environment (and a ``.env`` file) when the app is created.
+
+Nothing here runs at import time: :func:`load_config` is called by the app factory, so tests and
+the CLI can build apps with different settings in one process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+# Values that must never reach production as the secret key.
+INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+
+
+class ConfigError(RuntimeError):
+    """A setting production needs is missing or unsafe; the message says what to set."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def default_database_url(instance_path: str) -> str:
+    return "sqlite:///" + str(Path(instance_path) / "readerdesk.sqlite3")
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the ``postgres://`` and ``postgresql://`` forms hosts hand out; use psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def load_config(instance_path: str, environ: dict | None = None) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    if environ is None:
+        load_dotenv(os.path.join(os.getcwd(), ".env"), override=False)
+        environ = dict(os.environ)
+    env = environ
+    debug = _bool(env.get("FLASK_DEBUG"))
+    testing = _bool(env.get("READERDESK_TESTING"))
+    redis_url = env.get("REDIS_URL") or None
+    config = {
+        "SECRET_KEY": env.get("SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(
+            env.get("DATABASE_URL") or default_database_url(instance_path)
+        ),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "DEBUG": debug,
+        "TESTING": testing,
+        # Public API limits.
+        "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_CORRECTIONS": env.get("RATELIMIT_CORRECTIONS", "10 per minute;100 per day"),
+        "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
+        # Outgoing HTTP (article import, WordPress sync, Slack).
+        "HTTP_TIMEOUT": _int(env, "HTTP_TIMEOUT", 15),
+        "HTTP_USER_AGENT": env.get("HTTP_USER_AGENT", "readerdesk/1.0 (+corrections desk)"),
+        # Mail.
+        "MAIL_SERVER": env.get("MAIL_SERVER") or None,
+        "MAIL_PORT": _int(env, "MAIL_PORT", 25),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS")),
+        "MAIL_USE_SSL": _bool(env.get("MAIL_USE_SSL")),
+        "MAIL_FROM": env.get("MAIL_FROM", "readerdesk <corrections@localhost>"),
+        "EDITOR_NOTIFICATIONS": env.get("EDITOR_NOTIFICATIONS", "each"),  # each | digest | off
+        "SLACK_WEBHOOK_URL": env.get("SLACK_WEBHOOK_URL") or None,
+        # Public base URL of this service, used in emails and links that leave the request.
+        "PUBLIC_URL": (env.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # Stripe.
+        "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
+        "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
+        "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        # Session cookies: Secure outside debug/testing.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not (debug or testing) and not _bool(env.get("INSECURE_COOKIES")),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": not (debug or testing) and not _bool(env.get("INSECURE_COOKIES")),
+        "WTF_CSRF_TIME_LIMIT": None,
+    }
+    return config
+
+
+def check_production_config(config: dict) -> None:
+    """Fail fast, with one line saying what to set, on settings production cannot run without."""
+    if config.get("DEBUG") or config.get("TESTING"):
+        return
+    if config.get("SECRET_KEY", "") in INSECURE_SECRET_KEYS or len(config.get("SECRET_KEY", "")) < 16:
+        raise ConfigError(
+            "SECRET_KEY is missing or insecure: set SECRET_KEY to a long random value, e.g. "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+        )

@@ -1,0 +1,93 @@
+"""The demo: two sites, sample articles written for readerdesk (one with a second revision),
+and an admin. Loading it again changes nothing but the admin's password, which it prints."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from readerdesk.extraction import parse_datetime
+from readerdesk.models import Article, Role, Site, User
+from readerdesk.services.articles import add_revision, ingest_article
+from readerdesk.services.sites import create_site
+from readerdesk.services.users import create_user, normalise_email, set_password
+
+ARTICLES_DIR = Path(__file__).parent / "articles"
+DEMO_ADMIN_EMAIL = "admin@example.com"
+DEMO_BASE_URL = "http://127.0.0.1:5000"
+DEMO_SITES = {
+    # name: (title, language, article slugs)
+    "demo": ("The Riverside Courier", "en", ["bridge", "library", "harbour"]),
+    "demo-uk": ("Вісник громади", "uk", ["hromada"]),
+}
+BODY_SELECTOR = ".article-body"
+
+
+@dataclass
+class DemoResult:
+    lines: list[str] = field(default_factory=list)
+    admin_password: str = ""
+
+
+def _meta(slug: str) -> dict:
+    return json.loads((ARTICLES_DIR / f"{slug}.json").read_text(encoding="utf-8"))
+
+
+def hosted_article_url(site: Site, slug: str) -> str:
+    return f"{site.base_url.rstrip('/')}/sites/{site.name}/news/{slug}"
+
+
+def _demo_site(session: Session, name: str, title: str, language: str, base_url: str, result: DemoResult) -> Site:
+    site = session.scalar(select(Site).where(Site.name == name))
+    if site is None:
+        site = create_site(
+            session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
+            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")],
+        ).site
+        result.lines.append(f"Created site {name} ({title}).")
+    return site
+
+
+def _demo_article(session: Session, site: Site, slug: str, now: datetime, result: DemoResult) -> Article:
+    meta = _meta(slug)
+    url = hosted_article_url(site, slug)
+    existing = session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
+    if existing is not None:
+        return existing
+    ingested = ingest_article(
+        session, site, url=url, title=meta["title"], html=(ARTICLES_DIR / f"{slug}.html").read_text(encoding="utf-8"),
+        external_id=f"demo:{slug}", published_at=parse_datetime(meta["published"]),
+        modified_at=parse_datetime(meta.get("modified") or meta["published"]), now=now, hosted=True,
+    )
+    article = ingested.article
+    second = ARTICLES_DIR / f"{slug}.v2.html"
+    if second.exists():
+        add_revision(session, article, second.read_text(encoding="utf-8"), now=now,
+                     source_modified_at=parse_datetime(meta.get("revision2_modified")))
+    result.lines.append(f"Added article “{article.title}” ({len(article.revisions)} revision(s)).")
+    return article
+
+
+def load_demo(session: Session, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
+    result = DemoResult()
+    for name, (title, language, slugs) in DEMO_SITES.items():
+        site = _demo_site(session, name, title, language, base_url, result)
+        for slug in slugs:
+            _demo_article(session, site, slug, now, result)
+
+    password = secrets.token_urlsafe(12)
+    admin = session.scalar(select(User).where(User.email == normalise_email(DEMO_ADMIN_EMAIL)))
+    if admin is None:
+        create_user(session, DEMO_ADMIN_EMAIL, password, Role.ADMIN, name="Demo admin")
+    else:
+        set_password(admin, password)
+    result.admin_password = password
+    result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads)")
+    result.lines.append(f"Open {base_url}/sites/demo/ for the articles and {base_url}/desk/ for the desk.")
+    return result

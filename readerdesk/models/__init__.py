@@ -1,0 +1,20 @@
+"""The data model, one module per concept. Importing this package registers every table."""
+
+from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
+from readerdesk.models.correction import AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models.site import Site
+from readerdesk.models.user import Role, User
+
+__all__ = [
+    "AnchorState",
+    "Article",
+    "ArticleRevision",
+    "Correction",
+    "CorrectionAnchor",
+    "Kind",
+    "RevisionImmutable",
+    "Role",
+    "Site",
+    "Status",
+    "User",
+]

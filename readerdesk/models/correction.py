@@ -1,0 +1,142 @@
+"""A reader's correction report, linked to a passage of an article revision, and its anchor history."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models.article import Article, ArticleRevision
+from readerdesk.models.types import UTCDateTime
+
+
+def _enum(cls: type[enum.Enum], name: str) -> Enum:
+    # Stored as plain strings (no native ENUM type), so adding a value needs no type migration.
+    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20)
+
+
+class Kind(str, enum.Enum):
+    TYPO = "typo"
+    FACTUAL = "factual"
+    UNCLEAR = "unclear"
+    OTHER = "other"
+    GENERAL = "general"  # the "write to us" form, without a passage
+
+
+class Status(str, enum.Enum):
+    """Moderation states; the allowed transitions live in services.moderation."""
+
+    NEW = "new"
+    IN_REVIEW = "in_review"
+    ACCEPTED = "accepted"
+    PUBLISHED = "published"
+    REJECTED = "rejected"
+    SPAM = "spam"
+
+
+class AnchorState(str, enum.Enum):
+    ANCHORED = "anchored"  # found in the revision the reader saw
+    UNANCHORED = "unanchored"  # the reader's text is not in any revision readerdesk has (yet)
+    UNCHANGED = "unchanged"  # followed to a later revision, same text
+    EDITED = "edited"  # followed to a later revision, text changed ("possibly already fixed")
+    REMOVED = "removed"
+    AMBIGUOUS = "ambiguous"
+    NONE = "none"  # a general message, no passage
+
+
+class Correction(db.Model):
+    __tablename__ = "corrections"
+    __table_args__ = (
+        # The desk queue: by state, newest/oldest first, keyset on (created_at, id).
+        Index("ix_corrections_status_created", "status", "created_at", "id"),
+        Index("ix_corrections_article_status", "article_id", "status"),
+        Index("ix_corrections_assignee_status", "assignee_id", "status"),
+        Index("ix_corrections_group", "group_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Opaque id for the reader's status link; never the sequential id.
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    # Client-generated; the same key again returns the same correction.
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    # The revision the report was anchored in when it arrived (None if unanchored).
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
+    kind: Mapped[Kind] = mapped_column(_enum(Kind, "correction_kind"), default=Kind.OTHER)
+
+    # What the reader selected, as sent (W3C selectors), and the quote itself.
+    selectors: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    exact: Mapped[str] = mapped_column(Text, default="")
+    prefix: Mapped[str] = mapped_column(Text, default="")
+    suffix: Mapped[str] = mapped_column(Text, default="")
+    page_url: Mapped[str] = mapped_column(String(1000), default="")
+    # Resolved by the server in revision_id's text (code points), never the client's offsets.
+    start: Mapped[int | None] = mapped_column(default=None)
+    end: Mapped[int | None] = mapped_column(default=None)
+
+    # The latest anchor, in anchor_revision_id (denormalised from CorrectionAnchor for the queue).
+    anchor_state: Mapped[AnchorState] = mapped_column(_enum(AnchorState, "anchor_state"), default=AnchorState.NONE)
+    anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
+    anchor_start: Mapped[int | None] = mapped_column(default=None)
+    anchor_end: Mapped[int | None] = mapped_column(default=None)
+    anchor_confidence: Mapped[float | None] = mapped_column(default=None)
+
+    # The reader's words. Plain text, escaped on output.
+    suggestion: Mapped[str] = mapped_column(Text, default="")
+    comment: Mapped[str] = mapped_column(Text, default="")
+    reader_name: Mapped[str] = mapped_column(String(200), default="")
+    reader_email: Mapped[str] = mapped_column(String(320), default="")
+    notify_reader: Mapped[bool] = mapped_column(default=False)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    # HMAC of the sender's IP with the secret key: lets us rate and group, never reveals the IP.
+    ip_hash: Mapped[str] = mapped_column(String(64), default="")
+
+    # Moderation.
+    status: Mapped[Status] = mapped_column(_enum(Status, "correction_status"), default=Status.NEW)
+    version: Mapped[int] = mapped_column(default=1)  # optimistic concurrency, see services.moderation
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    # Duplicates share a group: the id of the first report on the passage (its own id when alone).
+    group_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    first_decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+
+    article: Mapped[Article] = relationship()
+    revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[revision_id])
+    anchor_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[anchor_revision_id])
+    anchors: Mapped[list[CorrectionAnchor]] = relationship(
+        back_populates="correction", order_by="CorrectionAnchor.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
+
+    def __repr__(self) -> str:
+        return f"<Correction {self.public_id} {self.status.value}>"
+
+
+class CorrectionAnchor(db.Model):
+    """Where a correction pointed in one revision: its history across article edits. Append-only."""
+
+    __tablename__ = "correction_anchors"
+    __table_args__ = (Index("ix_correction_anchors_correction", "correction_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int] = mapped_column(ForeignKey("corrections.id", ondelete="CASCADE"))
+    revision_id: Mapped[int] = mapped_column(ForeignKey("article_revisions.id", ondelete="CASCADE"))
+    state: Mapped[AnchorState] = mapped_column(_enum(AnchorState, "anchor_state"))
+    start: Mapped[int | None] = mapped_column(default=None)
+    end: Mapped[int | None] = mapped_column(default=None)
+    confidence: Mapped[float | None] = mapped_column(default=None)
+    # For "edited": the passage's text before and after the revision.
+    before: Mapped[str | None] = mapped_column(Text, default=None)
+    after: Mapped[str | None] = mapped_column(Text, default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    correction: Mapped[Correction] = relationship(back_populates="anchors")
+    revision: Mapped[ArticleRevision] = relationship()

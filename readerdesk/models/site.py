@@ -1,0 +1,41 @@
+"""A publication that embeds readerdesk: where its articles live and how to read them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models.types import UTCDateTime
+
+
+class Site(db.Model):
+    __tablename__ = "sites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Short name used in URLs and on the command line, e.g. "kyiv-daily".
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    title: Mapped[str] = mapped_column(String(200), default="")
+    base_url: Mapped[str] = mapped_column(String(500))
+    # Origins (scheme://host[:port]) allowed to embed the widget and call the public API.
+    allowed_origins: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # CSS selector of the article body, and selectors of boxes to drop inside it.
+    body_selector: Mapped[str] = mapped_column(String(500), default="article")
+    exclude_selectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # SHA-256 of the API token a CMS uses to push articles. Tokens are 256-bit random values,
+    # so a fast hash is enough; a slow KDF would only slow every push.
+    api_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # Where to re-fetch an article whose text a reader saw but readerdesk has not:
+    # None (no connector), "html" (fetch the article URL) or "wordpress" (REST API at connector_url).
+    connector: Mapped[str | None] = mapped_column(String(20), default=None)
+    connector_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # ISO 4217 code for donations on this site's support page.
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self) -> str:
+        return f"<Site {self.name}>"

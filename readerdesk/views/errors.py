@@ -1,0 +1,53 @@
+"""Error pages and JSON errors: a readable sentence, never a traceback."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from readerdesk.extensions import db
+
+MESSAGES = {
+    400: "The request could not be understood.",
+    401: "Please sign in.",
+    403: "You do not have permission to do this.",
+    404: "We could not find this page.",
+    405: "This method is not allowed here.",
+    409: "Someone else changed this in the meantime. Reload and try again.",
+    413: "What you sent is too large.",
+    415: "Send JSON with Content-Type: application/json.",
+    429: "Too many requests. Please wait a moment and try again.",
+    500: "Something went wrong on our side. The team has been told.",
+    503: "The service is temporarily unavailable.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith(("/api/", "/stripe/")) or (
+        request.accept_mimetypes.best == "application/json"
+    )
+
+
+def error_response(status: int, message: str | None = None, **extra):
+    message = message or MESSAGES.get(status, "Error.")
+    if wants_json():
+        return jsonify(error=message, status=status, **extra), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return error_response(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if isinstance(exc, InternalServerError):
+            return server_error(exc)
+        description = exc.description if exc.description and exc.description != type(exc).description else None
+        return error_response(exc.code or 500, description)
+
+    @app.errorhandler(Exception)
+    def server_error(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return error_response(500)

@@ -1,0 +1,42 @@
+"""Plain factory functions for tests: ``make_site(session, ...)`` and friends. They flush, never commit."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import datetime
+
+from readerdesk.clock import utcnow
+from readerdesk.models import Article, Role, Site, User
+from readerdesk.services.articles import ingest_article
+from readerdesk.services.sites import create_site
+from readerdesk.services.users import create_user
+
+_counter = itertools.count(1)
+PASSWORD = "correct horse battery staple"
+
+
+def paragraphs(*texts: str) -> str:
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+def make_site(session, name: str | None = None, **kwargs) -> Site:
+    kwargs.setdefault("base_url", "https://news.example")
+    kwargs.setdefault("body_selector", ".article-body")
+    return create_site(session, name or f"site-{next(_counter)}", **kwargs).site
+
+
+def make_article(session, site: Site | None = None, *, html: str | None = None, url: str | None = None,
+                 title: str = "A headline", now: datetime | None = None, hosted: bool = True, **kwargs) -> Article:
+    site = site or make_site(session)
+    n = next(_counter)
+    html = html or paragraphs(
+        f"First paragraph of article {n}, with a phrase that matters.",
+        "Second paragraph: the council voted twelve to five.",
+    )
+    result = ingest_article(session, site, url=url or f"{site.base_url.rstrip('/')}/news/{n}", title=title,
+                            html=html, now=now or utcnow(), hosted=hosted, **kwargs)
+    return result.article
+
+
+def make_user(session, email: str | None = None, role: Role | str = Role.EDITOR, password: str = PASSWORD) -> User:
+    return create_user(session, email or f"editor{next(_counter)}@example.com", password, role)
