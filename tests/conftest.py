@@ -90,3 +90,17 @@ def db_session(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1; point the app at it with ``mail_settings(smtp_server)``."""
+    from tests.fakes.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def mail_settings(server) -> dict:
+    return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_FROM": "Desk <desk@example.com>"}
