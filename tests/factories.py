@@ -40,3 +40,34 @@ def make_article(session, site: Site | None = None, *, html: str | None = None, 
 
 def make_user(session, email: str | None = None, role: Role | str = Role.EDITOR, password: str = PASSWORD) -> User:
     return create_user(session, email or f"editor{next(_counter)}@example.com", password, role)
+
+
+def make_correction(session, article: Article | None = None, *, exact: str | None = None, status=None,
+                    created_at: datetime | None = None, **kwargs):
+    """A correction anchored on ``exact`` in the article's current revision (inserted directly,
+    without the capture API)."""
+    import secrets
+
+    from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, Status
+
+    article = article or make_article(session)
+    revision = article.current_revision
+    exact = exact or revision.text.split("\n\n")[0][:40]
+    start = revision.text.find(exact)
+    assert start >= 0, f"{exact!r} is not in the article"
+    end = start + len(exact)
+    correction = Correction(
+        public_id=secrets.token_urlsafe(12), idempotency_key=secrets.token_hex(16), article=article,
+        revision=revision, kind=kwargs.pop("kind", Kind.TYPO), exact=exact,
+        prefix=revision.text[max(0, start - 32):start], suffix=revision.text[end:end + 32],
+        start=start, end=end, anchor_state=AnchorState.ANCHORED, anchor_revision=revision,
+        anchor_start=start, anchor_end=end, anchor_confidence=1.0,
+        status=status or Status.NEW, created_at=created_at or utcnow(), **kwargs,
+    )
+    session.add(correction)
+    session.flush()
+    correction.group_id = correction.group_id or correction.id
+    session.add(CorrectionAnchor(correction=correction, revision=revision, state=AnchorState.ANCHORED,
+                                 start=start, end=end, confidence=1.0))
+    session.flush()
+    return correction

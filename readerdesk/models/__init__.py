@@ -2,6 +2,7 @@
 
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
 from readerdesk.models.correction import AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.site import Site
 from readerdesk.models.user import Role, User
 
@@ -11,7 +12,9 @@ __all__ = [
     "ArticleRevision",
     "Correction",
     "CorrectionAnchor",
+    "InternalNote",
     "Kind",
+    "ModerationEvent",
     "RevisionImmutable",
     "Role",
     "Site",

@@ -1,0 +1,67 @@
+"""The desk's records: the append-only log of every decision, and editors' internal notes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models.correction import Correction, Status, _enum
+from readerdesk.models.types import UTCDateTime
+from readerdesk.models.user import User
+
+
+class ModerationEvent(db.Model):
+    """One decision: who, when, from which state, to which, why. Never updated or deleted."""
+
+    __tablename__ = "moderation_events"
+    __table_args__ = (
+        Index("ix_moderation_events_correction", "correction_id", "id"),
+        Index("ix_moderation_events_created", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int] = mapped_column(ForeignKey("corrections.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    action: Mapped[str] = mapped_column(String(30))  # accept, reject, spam, claim, assign, reopen, publish ...
+    from_status: Mapped[Status] = mapped_column(_enum(Status, "correction_status"))
+    to_status: Mapped[Status] = mapped_column(_enum(Status, "correction_status"))
+    # The version the editor saw, and the one the decision produced.
+    from_version: Mapped[int]
+    to_version: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    correction: Mapped[Correction] = relationship()
+    actor: Mapped[User | None] = relationship(foreign_keys=[actor_id])
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+
+
+class InternalNote(db.Model):
+    """A note between editors on a correction; never shown to readers."""
+
+    __tablename__ = "internal_notes"
+    __table_args__ = (Index("ix_internal_notes_correction", "correction_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    correction_id: Mapped[int] = mapped_column(ForeignKey("corrections.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()
+
+
+class AuditLogImmutable(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def _audit_log_is_append_only(session: Session, flush_context, instances) -> None:
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, ModerationEvent) and (obj in session.deleted or session.is_modified(obj)):
+            raise AuditLogImmutable("moderation events are append-only")
