@@ -17,8 +17,8 @@ Text (``canonical_text``), walking the sanitized DOM in document order:
   2. Text inside a block is concatenated exactly as it is: inline elements (``a``, ``em``,
      ``strong``, ``span``...) add no characters, so ``wo<b>rd</b>`` is ``word``.
      ``<br>`` counts as one space. Images and other void elements add nothing.
-  3. In each block, soft hyphens (U+00AD) and zero-width characters (U+200B, U+200C, U+200D,
-     U+2060, U+FEFF) are removed, the result is put in Unicode NFC, every run of the whitespace
+  3. In each block, soft hyphens (U+00AD), zero-width characters (U+200B, U+200C, U+200D,
+     U+2060, U+FEFF) and control characters (U+0000–U+0008, U+000E–U+001F, U+007F–U+009F) are removed, the result is put in Unicode NFC, every run of the whitespace
      characters in ``WHITESPACE`` becomes one space (U+0020), and leading/trailing spaces are cut.
   4. Blocks are joined with a blank line (``"\\n\\n"``). The text never starts or ends with
      whitespace and never holds a newline inside a block.
@@ -66,8 +66,9 @@ BLOCK_TAGS = frozenset({
     "thead", "tr", "ul",
 })  # fmt: skip
 
-# Characters that vanish from the text.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# Characters that vanish from the text: soft hyphen, zero-width characters, and control characters
+# that are not whitespace (the ones that are, \t \n \v \f \r, collapse like any whitespace).
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff\u0000-\u0008\u000e-\u001f\u007f-\u009f"
 # The whitespace class shared with the widget (the same as JavaScript's \s without U+FEFF,
 # which is removed above). Spelled out so Python and JavaScript agree character for character.
 WHITESPACE = "\t\n\u000b\u000c\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"

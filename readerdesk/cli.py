@@ -150,7 +150,8 @@ def articles_import(source, site_name, selector, exclude, url_override):
 @click.argument("base_url")
 @click.option("--site", "site_name", help="Site name (optional when there is only one).")
 @click.option("--since", help="Only posts modified after this date (default: since the last sync).")
-def articles_sync_wordpress(base_url, site_name, since):
+@click.option("--per-page", default=100, show_default=True, type=click.IntRange(1, 100), help="Posts per API request.")
+def articles_sync_wordpress(base_url, site_name, since, per_page):
     """Pull posts from a WordPress site's REST API."""
     from readerdesk.services.fetching import FetchError
     from readerdesk.services.wordpress import SyncReport, iter_posts, last_synced, store_post
@@ -161,7 +162,7 @@ def articles_sync_wordpress(base_url, site_name, since):
     totals: dict[str, int] = {}
     try:
         posts = iter_posts(_http(), base_url, since=since_at, timeout=current_app.config["HTTP_TIMEOUT"],
-                           on_total=lambda total: totals.setdefault("posts", total))
+                           per_page=per_page, on_total=lambda total: totals.setdefault("posts", total))
         first = next(posts, None)
         if first is not None:
             with click.progressbar(length=totals.get("posts", 1), label="Syncing posts", file=sys.stderr) as bar:

@@ -18,6 +18,10 @@ from readerdesk.services.articles import IngestError, ingest_article
 from readerdesk.services.fetching import FetchError, get
 
 PER_PAGE = 100
+# Boxes WordPress plugins put inside post content (Jetpack sharing and related posts, YARPP,
+# AddToAny): never part of the article, whatever the site's own exclusions say.
+WORDPRESS_BOILERPLATE = [".sharedaddy", ".jp-relatedposts", "#jp-relatedposts", ".yarpp-related",
+                         ".addtoany_share_save_container"]
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
@@ -41,11 +45,11 @@ def _gmt(value: str | None) -> datetime | None:
 
 
 def iter_posts(
-    http: requests.Session, base_url: str, *, since: datetime | None, timeout: float,
+    http: requests.Session, base_url: str, *, since: datetime | None, timeout: float, per_page: int = PER_PAGE,
     on_total: Callable[[int], None] = lambda total: None,
 ) -> Iterator[dict]:
     """Every published post modified after ``since``, page by page (``X-WP-TotalPages``)."""
-    params = {"per_page": PER_PAGE, "page": 1, "orderby": "modified", "order": "asc", "status": "publish"}
+    params = {"per_page": per_page, "page": 1, "orderby": "modified", "order": "asc", "status": "publish"}
     if since is not None:
         params["modified_after"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     total_pages = None
@@ -91,6 +95,7 @@ def store_post(session: Session, site: Site, post: dict, *, now: datetime, repor
                 external_id=f"wp:{post_id}",
                 published_at=_gmt(post.get("date_gmt")),
                 modified_at=_gmt(post.get("modified_gmt")),
+                exclude=WORDPRESS_BOILERPLATE,
                 now=now,
             )
     except (IngestError, KeyError, AttributeError, TypeError) as exc:

@@ -1,0 +1,54 @@
+"""A tiny HTTP server on 127.0.0.1 in a thread, answering from a Python function. Records requests."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# handler(method, path, query: dict[str, list[str]], body: bytes, headers) -> (status, headers, body)
+Handler = Callable[[str, str, dict, bytes, dict], tuple[int, dict, bytes]]
+
+
+class LocalServer:
+    def __init__(self, handler: Handler):
+        self.handler = handler
+        self.requests: list[tuple[str, str, dict, bytes, dict]] = []
+        outer = self
+
+        class RequestHandler(BaseHTTPRequestHandler):
+            def _answer(self):
+                parts = urlsplit(self.path)
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                query = parse_qs(parts.query, keep_blank_values=True)
+                headers = {k: v for k, v in self.headers.items()}
+                outer.requests.append((self.command, parts.path, query, body, headers))
+                status, response_headers, response_body = outer.handler(self.command, parts.path, query, body, headers)
+                self.send_response(status)
+                for name, value in response_headers.items():
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(response_body)))
+                self.end_headers()
+                self.wfile.write(response_body)
+
+            do_GET = do_POST = do_PUT = do_OPTIONS = _answer
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), RequestHandler)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def __enter__(self) -> LocalServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()

@@ -1,0 +1,224 @@
+"""The flask commands, run as an admin would run them."""
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from readerdesk.models import Article, ArticleRevision, Site, User
+from tests.fakes.http import LocalServer
+from tests.fakes.wordpress import FakeWordPress
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NEWS_PAGE = FIXTURES / "news_page.html"
+BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
+               "--exclude", ".share-buttons"]
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def add_site(runner, name="news", *extra):
+    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
+                                 "--body-selector", "article.entry-content", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_sites_add_prints_the_token_once_and_list_shows_the_site(runner, db_session):
+    result = add_site(runner, "news", "--exclude", ".ad", "--allow-origin", "https://www.example-news.test")
+    token = result.output.split("API token (shown once, store it in your CMS): ")[1].strip()
+    assert token.startswith("rdk_")
+    listing = runner.invoke(args=["sites", "list"])
+    assert "news\thttps://example-news.test/" in listing.output
+    assert token not in listing.output
+    assert "https://www.example-news.test" in listing.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--base-url", "nope", "--body-selector", "article"], "absolute http"),
+    (["--base-url", "https://a.example", "--body-selector", "div["], "invalid CSS selector"),
+])
+def test_sites_add_bad_input_is_one_line_and_exit_1(runner, db_session, args, message):
+    result = runner.invoke(args=["sites", "add", "x", *args])
+    assert result.exit_code == 1
+    assert message in result.output and result.output.count("\n") == 1
+    assert count(db_session, Site) == 0
+
+
+def test_importing_a_saved_news_page_stores_only_the_articles_own_text(runner, db_session):
+    add_site(runner, "news", *BOX_OPTIONS)
+    result = runner.invoke(args=["articles", "import", str(NEWS_PAGE), "--site", "news"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("created: https://example-news.test/2026/11/metro-line-extension/")
+    revision = db_session.scalars(select(ArticleRevision)).one()
+    for marker in ("RELATED-MARKER", "DONATION-MARKER", "ADBLOCK-MARKER", "SCRIPT-MARKER", "SHARE-MARKER"):
+        assert marker not in revision.text and marker not in revision.html
+    assert "The extension adds four stations between Riverside and the airport." in revision.text
+    assert "<iframe" not in revision.html and "<script" not in revision.html
+    # The canonical URL lost its tracking parameter.
+    assert db_session.scalars(select(Article)).one().url == "https://example-news.test/2026/11/metro-line-extension/"
+
+
+def test_importing_the_same_page_again_adds_no_revision(runner, db_session):
+    add_site(runner, "news", *BOX_OPTIONS)
+    runner.invoke(args=["articles", "import", str(NEWS_PAGE)])
+    again = runner.invoke(args=["articles", "import", str(NEWS_PAGE)])
+    assert again.exit_code == 0 and again.output.startswith("unchanged:")
+    assert count(db_session, ArticleRevision) == 1
+
+
+def test_import_from_a_url_and_extra_exclusions_on_the_command_line(runner, db_session):
+    add_site(runner, "news")
+    page = NEWS_PAGE.read_bytes()
+    with LocalServer(lambda *a: (200, {"Content-Type": "text/html; charset=utf-8"}, page)) as server:
+        result = runner.invoke(args=["articles", "import", f"{server.url}/metro", *BOX_OPTIONS])
+    assert result.exit_code == 0, result.output
+    assert "RELATED-MARKER" not in db_session.scalars(select(ArticleRevision)).one().text
+
+
+@pytest.mark.parametrize("setup, source_args, message", [
+    ("missing", ["/nonexistent/page.html"], "no such file"),
+    ("binary", [], "not an HTML file"),
+    ("json", [], "not HTML"),
+    ("page", ["--selector", ".nothing-here"], "matches nothing"),
+    ("empty", [], "empty after extraction"),
+])
+def test_import_errors_are_one_line_exit_1_and_write_nothing(runner, db_session, tmp_path, setup, source_args, message):
+    add_site(runner, "news")
+    files = {
+        "binary": b"\x89PNG\r\n\x1a\n\xff\xfe\x00",
+        "json": b'{"title": "not a page"}',
+        "page": NEWS_PAGE.read_bytes(),
+        "empty": b"<html><body><article class='entry-content'><script>x()</script></article></body></html>",
+    }
+    args = source_args
+    if setup in files:
+        path = tmp_path / "page.html"
+        path.write_bytes(files[setup])
+        args = [str(path), *source_args]
+    result = runner.invoke(args=["articles", "import", *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert result.output.strip().count("\n") == 0
+    assert count(db_session, Article) == 0
+
+
+def test_import_from_unreachable_or_non_html_urls(runner, db_session):
+    add_site(runner, "news")
+    unreachable = runner.invoke(args=["articles", "import", "http://127.0.0.1:9/nothing"])
+    assert unreachable.exit_code == 1 and "cannot reach" in unreachable.output
+    with LocalServer(lambda *a: (200, {"Content-Type": "application/pdf"}, b"%PDF")) as server:
+        pdf = runner.invoke(args=["articles", "import", f"{server.url}/file.pdf"])
+    assert pdf.exit_code == 1 and "not an HTML page" in pdf.output
+    with LocalServer(lambda *a: (404, {"Content-Type": "text/html"}, b"gone")) as server:
+        missing = runner.invoke(args=["articles", "import", f"{server.url}/gone"])
+    assert missing.exit_code == 1 and "HTTP 404" in missing.output
+    assert count(db_session, Article) == 0
+
+
+def test_sync_wordpress_pulls_every_page_and_drops_plugin_boxes(runner, db_session):
+    add_site(runner, "wp")
+    with FakeWordPress() as wordpress:
+        result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--per-page", "2"])
+        assert result.exit_code == 0, result.output
+        assert "5 created, 0 updated, 0 unchanged, 0 skipped" in result.output
+        pages = [int(q["page"][0]) for _, _, q, _, _ in wordpress.requests]
+    assert pages == [1, 2, 3]
+    articles = db_session.scalars(select(Article).order_by(Article.external_id)).all()
+    assert {a.external_id for a in articles} == {"wp:4786", "wp:4790", "wp:4799", "wp:4807", "wp:4812"}
+    gritting = next(a for a in articles if a.external_id == "wp:4812")
+    assert gritting.title == "Council’s winter gritting plan extended to cycle paths"
+    assert gritting.url == "https://wp-example.test/2026/11/winter-gritting-plan-cycle-paths/"
+    for article in articles:
+        assert "Share this" not in article.current_revision.text
+        assert "Related" not in article.current_revision.text
+
+
+def test_sync_wordpress_is_incremental_with_modified_after(runner, db_session):
+    add_site(runner, "wp")
+    with FakeWordPress() as wordpress:
+        runner.invoke(args=["articles", "sync-wordpress", wordpress.url])
+        # The post is edited on WordPress; the next run asks only for what changed since the last one.
+        edited = next(p for p in wordpress.posts if p["id"] == 4799)
+        edited["modified_gmt"] = "2026-11-26T10:00:00"
+        edited["content"]["rendered"] += "<p>Update: the council answered on Thursday.</p>"
+        result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url])
+        second_query = wordpress.requests[-1][2]
+    assert result.exit_code == 0, result.output
+    assert second_query["modified_after"] == ["2026-11-25T09:02:11"]
+    assert "0 created, 1 updated, 0 unchanged" in result.output
+    article = db_session.scalar(select(Article).where(Article.external_id == "wp:4799"))
+    assert [r.number for r in article.revisions] == [1, 2]
+
+
+def test_sync_wordpress_since_option_and_errors(runner, db_session):
+    add_site(runner, "wp")
+    with FakeWordPress() as wordpress:
+        result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--since", "2026-11-20"])
+        assert "2 created" in result.output
+        bad_date = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--since", "last week"])
+        assert bad_date.exit_code == 1 and "--since must be a date" in bad_date.output
+    with LocalServer(lambda *a: (200, {"Content-Type": "text/html"}, b"<html>not wp</html>")) as server:
+        not_wp = runner.invoke(args=["articles", "sync-wordpress", server.url])
+    assert not_wp.exit_code == 1 and "did not answer with JSON" in not_wp.output
+    unreachable = runner.invoke(args=["articles", "sync-wordpress", "http://127.0.0.1:9"])
+    assert unreachable.exit_code == 1 and "cannot reach" in unreachable.output
+
+
+def test_a_site_must_be_named_when_there_are_several(runner, db_session):
+    add_site(runner, "one")
+    add_site(runner, "two")
+    result = runner.invoke(args=["articles", "import", str(NEWS_PAGE)])
+    assert result.exit_code == 1 and "--site" in result.output
+    unknown = runner.invoke(args=["articles", "import", str(NEWS_PAGE), "--site", "three"])
+    assert unknown.exit_code == 1 and "no site named 'three'" in unknown.output
+
+
+def test_demo_is_idempotent_and_prints_a_working_admin_password(runner, db_session):
+    from readerdesk.clock import utcnow
+    from readerdesk.services.users import authenticate
+
+    first = runner.invoke(args=["readerdesk", "demo"])
+    assert first.exit_code == 0, first.output
+    counts = (count(db_session, Site), count(db_session, Article), count(db_session, ArticleRevision), count(db_session, User))
+    second = runner.invoke(args=["readerdesk", "demo"])
+    assert second.exit_code == 0
+    assert (count(db_session, Site), count(db_session, Article), count(db_session, ArticleRevision), count(db_session, User)) == counts
+    assert counts[1] >= 4 and counts[2] == counts[1] + 1  # one article has a second revision
+    password = second.output.split("password: ")[1].split()[0]
+    assert authenticate(db_session, "admin@example.com", password, now=utcnow()).is_admin
+
+
+def test_demo_articles_are_realistic(runner, db_session):
+    runner.invoke(args=["readerdesk", "demo"])
+    for article in db_session.scalars(select(Article)):
+        assert article.current_revision.text.count("\n\n") >= 7, article.title
+    bridge = db_session.scalar(select(Article).where(Article.external_id == "demo:bridge"))
+    first, second = bridge.revisions
+    phrase = "the twelve-member budget committee"
+    assert first.text.count(phrase) == 2
+    assert "replace twelve of the bridge" in first.text and "replace eleven of the bridge" in second.text
+
+
+def test_create_user_with_password_option_and_errors(runner, db_session):
+    ok = runner.invoke(args=["readerdesk", "create-user", "New@Example.com", "--role", "admin", "--password", "a long enough password"])
+    assert ok.exit_code == 0 and "Created admin new@example.com." in ok.output
+    duplicate = runner.invoke(args=["readerdesk", "create-user", "new@example.com", "--password", "a long enough password"])
+    assert duplicate.exit_code == 1 and "exists already" in duplicate.output
+    short = runner.invoke(args=["readerdesk", "create-user", "b@example.com", "--password", "short"])
+    assert short.exit_code == 1 and "at least" in short.output
+
+
+def test_create_user_prompts_for_the_password(runner, db_session):
+    result = runner.invoke(args=["readerdesk", "create-user", "p@example.com"],
+                           input="a long enough password\na long enough password\n")
+    assert result.exit_code == 0, result.output
+    assert db_session.scalar(select(User).where(User.email == "p@example.com")) is not None
+
+
+def test_worker_without_redis_says_so(runner):
+    result = runner.invoke(args=["worker", "--burst"])
+    assert result.exit_code == 1 and "REDIS_URL is not set" in result.output

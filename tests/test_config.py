@@ -1,0 +1,62 @@
+import subprocess
+import sys
+
+import pytest
+
+from readerdesk import create_app
+from readerdesk.config import ConfigError, load_config, normalise_database_url
+
+
+def env(**values):
+    return {"PATH": "/usr/bin:/bin", **values}
+
+
+@pytest.mark.parametrize("secret", [None, "", "dev", "change-me", "short"])
+def test_production_refuses_a_missing_or_default_secret_key(tmp_path, monkeypatch, secret):
+    for name in ("FLASK_DEBUG", "READERDESK_TESTING", "SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    if secret is not None:
+        monkeypatch.setenv("SECRET_KEY", secret)
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_the_refusal_is_one_line_on_the_command_line(tmp_path):
+    import os
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "sites", "list"], cwd=root,
+                            env=env(DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3", PYTHONPATH=root),
+                            capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "SECRET_KEY is missing or insecure: set SECRET_KEY" in result.stderr
+
+
+def test_settings_come_from_the_environment(tmp_path):
+    config = load_config(str(tmp_path), env(
+        SECRET_KEY="x" * 40, DATABASE_URL="postgres://u@db/rd", REDIS_URL="redis://r:6379/0",
+        MAIL_SERVER="smtp.example", MAIL_PORT="587", MAIL_USE_TLS="true", STRIPE_SECRET_KEY="sk_test_1"))
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/rd"
+    assert config["RATELIMIT_STORAGE_URI"] == "redis://r:6379/0"
+    assert (config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USE_TLS"]) == ("smtp.example", 587, True)
+    assert config["STRIPE_SECRET_KEY"] == "sk_test_1"
+    assert config["SESSION_COOKIE_SECURE"] is True and config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_defaults_use_sqlite_under_instance_and_memory_limits(tmp_path):
+    config = load_config(str(tmp_path), env())
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path}/readerdesk.sqlite3"
+    assert config["RATELIMIT_STORAGE_URI"] == "memory://"
+    assert config["REDIS_URL"] is None and config["STRIPE_SECRET_KEY"] is None
+
+
+def test_a_non_numeric_port_is_a_clear_error(tmp_path):
+    with pytest.raises(ConfigError, match="MAIL_PORT must be a whole number"):
+        load_config(str(tmp_path), env(MAIL_PORT="smtp"))
+
+
+def test_database_url_forms():
+    assert normalise_database_url("postgresql://postgres@127.0.0.1:5432/test") == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
