@@ -1,0 +1,268 @@
+"""anchor(): find a quote (with its context) in a text, or refuse to guess.
+
+Candidates come from exact occurrences of the quote and, when none of them is
+acceptable, from approximate (infix) alignment with edlib. Every candidate is
+scored the same way, from how similar its quote and its surroundings are to
+the selector, with a small pull towards the position hint. The best candidate
+is accepted only above an absolute score AND with a margin over the runner-up;
+otherwise the answer is "ambiguous" or "not_found", never a guess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable
+
+import edlib
+from rapidfuzz.distance import Indel
+
+from .selectors import Selector, TextQuoteSelector, split_selectors
+
+# --- Scoring weights. Quote and context dominate; position only breaks ties
+# between otherwise equal candidates (texts change, so offsets drift).
+W_QUOTE = 0.5
+W_CONTEXT = 0.4
+W_POSITION = 0.1
+#: Distance (chars) at which the position score has dropped to 1/2.
+POSITION_SCALE = 500.0
+
+# --- Acceptance thresholds. Chosen on bench/anchoring (see its README):
+# unrelated text of the same language scores about 0.35-0.5 Indel similarity,
+# so context similarity below ~0.7 is treated as "context not found", and a
+# fuzzy quote must be clearly closer than a look-alike sentence (which, in the
+# benchmark, scores 0.6-0.8).
+#: Minimum total score (quote/context part, position excluded) to accept.
+MIN_SCORE = 0.7
+#: Required lead of the best candidate over the runner-up (full score).
+MIN_MARGIN = 0.08
+#: An exact quote is accepted without a good context only if it is this long
+#: (a long verbatim sentence that occurs once is not a coincidence).
+MIN_UNIQUE_EXACT_LEN = 24
+#: Context similarity at which the context counts as "found".
+MIN_CONTEXT_SIM = 0.7
+#: Fuzzy quotes: minimum similarity of the quote itself, and the stricter
+#: value needed when its context was not found (moved and edited).
+MIN_FUZZY_QUOTE_SIM = 0.75
+MIN_FUZZY_QUOTE_SIM_NO_CONTEXT = 0.9
+#: Fuzzy search is pointless for tiny quotes: "11" is 50% similar to "12".
+MIN_FUZZY_QUOTE_LEN = 8
+#: Context used for scoring and alignment (selectors may carry more).
+CONTEXT_WINDOW = 64
+#: Cap on exact occurrences scored (a quote like "the" occurs everywhere).
+MAX_EXACT_CANDIDATES = 500
+#: Confidence reported for a position-only selector that fits the text.
+POSITION_ONLY_CONFIDENCE = 0.5
+
+
+@dataclass(frozen=True)
+class Anchor:
+    start: int | None
+    end: int | None
+    state: str  # "anchored" | "ambiguous" | "not_found"
+    confidence: float
+
+
+NOT_FOUND = Anchor(None, None, "not_found", 0.0)
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    quote_sim: float
+    context_sim: float | None  # None: the selector carries no context
+    position: float
+    score: float = 0.0  # quote+context, position excluded (used as confidence)
+    total: float = 0.0  # score + position pull (used for ranking / margin)
+
+
+def _context_sim(prefix: str, suffix: str, text: str, start: int, end: int) -> float | None:
+    sims: list[tuple[float, int]] = []
+    if prefix:
+        before = text[max(0, start - len(prefix)):start]
+        sims.append((Indel.normalized_similarity(prefix, before), len(prefix)))
+    if suffix:
+        after = text[end:end + len(suffix)]
+        sims.append((Indel.normalized_similarity(suffix, after), len(suffix)))
+    if not sims:
+        return None
+    # Weighted by length so that a 2-char prefix at the text start does not
+    # count as much as a full 64-char suffix.
+    total = sum(w for _, w in sims)
+    return sum(s * w for s, w in sims) / total
+
+
+def _position_score(start: int, hint: int | None) -> float:
+    if hint is None:
+        return 0.5
+    return 1.0 / (1.0 + abs(start - hint) / POSITION_SCALE)
+
+
+def _score(c: _Candidate) -> _Candidate:
+    ctx = 1.0 if c.context_sim is None else c.context_sim
+    c.score = (W_QUOTE * c.quote_sim + W_CONTEXT * ctx) / (W_QUOTE + W_CONTEXT)
+    c.total = (W_QUOTE * c.quote_sim + W_CONTEXT * ctx + W_POSITION * c.position) / (
+        W_QUOTE + W_CONTEXT + W_POSITION
+    )
+    return c
+
+
+def _make(q: TextQuoteSelector, prefix: str, suffix: str, text: str, start: int, end: int,
+          hint: int | None) -> _Candidate:
+    found = text[start:end]
+    quote_sim = 1.0 if found == q.exact else Indel.normalized_similarity(q.exact, found)
+    return _score(_Candidate(start, end, quote_sim, _context_sim(prefix, suffix, text, start, end),
+                             _position_score(start, hint)))
+
+
+def _acceptable(c: _Candidate, exact_len: int) -> bool:
+    """Absolute gates, independent of the runner-up."""
+    ctx_found = c.context_sim is None or c.context_sim >= MIN_CONTEXT_SIM
+    if c.quote_sim == 1.0:
+        return ctx_found or exact_len >= MIN_UNIQUE_EXACT_LEN
+    if exact_len < MIN_FUZZY_QUOTE_LEN:
+        return False
+    need = MIN_FUZZY_QUOTE_SIM if ctx_found else MIN_FUZZY_QUOTE_SIM_NO_CONTEXT
+    return c.quote_sim >= need and c.score >= MIN_SCORE
+
+
+def _exact_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
+    out = []
+    i = text.find(q.exact)
+    while i != -1 and len(out) < MAX_EXACT_CANDIDATES:
+        out.append(_make(q, prefix, suffix, text, i, i + len(q.exact), hint))
+        i = text.find(q.exact, i + 1)
+    return out
+
+
+# --- Approximate search -----------------------------------------------------
+
+def _encode(query: str, text: str) -> tuple[str, str] | None:
+    """Map both strings onto a small alphabet for edlib (max 256 symbols).
+
+    Only equality matters, so every text character absent from the query
+    becomes one shared "other" symbol. None if the query alone is too varied.
+    """
+    alphabet = {ch: chr(i + 1) for i, ch in enumerate(dict.fromkeys(query))}
+    if len(alphabet) > 250:
+        return None
+    other = chr(len(alphabet) + 1)
+    table = {ord(ch): alphabet.get(ch, other) for ch in set(text)}
+    return query.translate(table), text.translate(table)
+
+
+def _map_query_offsets(cigar: str, t0: int, offsets: tuple[int, int]) -> tuple[int, int]:
+    """Project two query offsets onto the target through an edlib CIGAR."""
+    qi, ti = 0, t0
+    want = list(offsets)
+    got: list[int | None] = [None, None]
+    num = ""
+    for ch in cigar:
+        if ch.isdigit():
+            num += ch
+            continue
+        n = int(num)
+        num = ""
+        for _ in range(n):
+            for k in (0, 1):
+                if got[k] is None and qi == want[k] and not (k == 0 and ch == "D"):
+                    got[k] = ti
+            if ch in "=X":
+                qi += 1
+                ti += 1
+            elif ch == "I":  # query char missing from target
+                qi += 1
+            else:  # "D": extra target char
+                ti += 1
+    return tuple(ti if g is None else g for g in got)  # type: ignore[return-value]
+
+
+def _align(query: str, enc_text: str, max_dist: int, quote_span: tuple[int, int]):
+    """Best infix alignment of the encoded query; yields (start, end) or None."""
+    if max_dist < 0 or not query:
+        return None
+    res = edlib.align(query, enc_text, mode="HW", task="path", k=max_dist)
+    if res["editDistance"] < 0 or not res["locations"]:
+        return None
+    t0, _ = res["locations"][0]
+    return _map_query_offsets(res["cigar"], t0, quote_span)
+
+
+def _fuzzy_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
+    if len(q.exact) < MIN_FUZZY_QUOTE_LEN:
+        return []
+    out: list[_Candidate] = []
+    searches = [("", q.exact, ""), (prefix, q.exact, suffix)] if (prefix or suffix) else [("", q.exact, "")]
+    for pre, exact, suf in searches:
+        query = pre + exact + suf
+        enc = _encode(query, text)
+        if enc is None:
+            continue
+        enc_query, enc_text = enc
+        other = chr(len(set(query)) + 1)
+        # The quote part may differ by at most (1 - MIN_FUZZY_QUOTE_SIM);
+        # the context may have changed completely.
+        max_dist = int(len(exact) * (1 - MIN_FUZZY_QUOTE_SIM) * 2) + len(pre) + len(suf)
+        # Best match, then the runner-up with the best one masked out.
+        for _ in range(2):
+            span = _align(enc_query, enc_text, max_dist, (len(pre), len(pre) + len(exact)))
+            if span is None or span[1] <= span[0]:
+                break
+            out.append(_make(q, prefix, suffix, text, span[0], span[1], hint))
+            a, b = span
+            enc_text = enc_text[:a] + other * (b - a) + enc_text[b:]
+    return out
+
+
+def _overlaps(a: _Candidate, b: _Candidate) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _decide(cands: list[_Candidate], exact_len: int) -> Anchor | None:
+    """Pick the best candidate if it passes the gates and the margin.
+
+    Returns None when no candidate passes the absolute gates (caller may
+    search further), an "ambiguous" Anchor when the margin is too small.
+    """
+    ok = sorted((c for c in cands if _acceptable(c, exact_len)), key=lambda c: -c.total)
+    if not ok:
+        return None
+    best = ok[0]
+    # Runner-up: best *distinct* candidate among all (even unacceptable ones:
+    # a look-alike that nearly passes is a reason for doubt).
+    rivals = [c.total for c in cands if not _overlaps(c, best)]
+    if rivals and best.total - max(rivals) < MIN_MARGIN:
+        return Anchor(None, None, "ambiguous", round(best.score, 4))
+    return Anchor(best.start, best.end, "anchored", round(best.score, 4))
+
+
+def anchor(selectors: Iterable[Selector], text: str) -> Anchor:
+    """Locate the selected passage in ``text``.
+
+    Returns an Anchor with state "anchored" (start/end set), "ambiguous" or
+    "not_found" (start/end None). Never raises for well-typed selectors.
+    """
+    quote, position = split_selectors(selectors)
+    hint = position.start if position is not None else None
+    if quote is None or not quote.exact:
+        if quote is None and position is not None and position.end <= len(text):
+            return Anchor(position.start, position.end, "anchored", POSITION_ONLY_CONFIDENCE)
+        return NOT_FOUND
+    prefix = quote.prefix[-CONTEXT_WINDOW:]
+    suffix = quote.suffix[:CONTEXT_WINDOW]
+    exact_cands = _exact_candidates(quote, prefix, suffix, text, hint)
+    # Fast path: an exact quote in its own context, far ahead of the rest.
+    strong = [c for c in exact_cands if c.context_sim is None or c.context_sim >= MIN_CONTEXT_SIM]
+    if strong:
+        decided = _decide(exact_cands, len(quote.exact))
+        if decided is not None and decided.state == "anchored":
+            return decided
+    # Either no exact match, or none is clearly right: the passage may have
+    # been corrected in place while its old wording survives elsewhere (the
+    # Hypothesis trap), so let approximate matches compete on equal terms.
+    cands = exact_cands + _fuzzy_candidates(quote, prefix, suffix, text, hint)
+    unique: dict[tuple[int, int], _Candidate] = {}
+    for c in cands:
+        unique.setdefault((c.start, c.end), c)
+    decided = _decide(list(unique.values()), len(quote.exact))
+    return decided if decided is not None else NOT_FOUND
