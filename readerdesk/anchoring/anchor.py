@@ -11,10 +11,11 @@ otherwise the answer is "ambiguous" or "not_found", never a guess.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable
+from bisect import bisect_right
+from typing import Iterable, Sequence
 
 import edlib
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Levenshtein
 
 from .selectors import Selector, TextQuoteSelector, split_selectors
 
@@ -38,12 +39,17 @@ MIN_MARGIN = 0.08
 #: An exact quote is accepted without a good context only if it is this long
 #: (a long verbatim sentence that occurs once is not a coincidence).
 MIN_UNIQUE_EXACT_LEN = 24
-#: Context similarity at which the context counts as "found".
+#: Context similarity at which the context counts as "found": both sides on
+#: average, or one side alone (a passage at the edge of a moved paragraph
+#: keeps the context on its inner side only).
 MIN_CONTEXT_SIM = 0.7
-#: Fuzzy quotes: minimum similarity of the quote itself, and the stricter
-#: value needed when its context was not found (moved and edited).
+MIN_ONE_SIDE_CONTEXT_SIM = 0.85
+#: Fuzzy quotes: minimum similarity of the quote itself. A fuzzy quote whose
+#: context is not found is never accepted: "moved and edited" cannot be told
+#: from "deleted, and a look-alike sentence exists elsewhere" (which the
+#: benchmark's look-alikes at 0.9-0.97 similarity show), and a wrong anchor
+#: is worse than "removed".
 MIN_FUZZY_QUOTE_SIM = 0.75
-MIN_FUZZY_QUOTE_SIM_NO_CONTEXT = 0.9
 #: Fuzzy search is pointless for tiny quotes: "11" is 50% similar to "12".
 MIN_FUZZY_QUOTE_LEN = 8
 #: Context used for scoring and alignment (selectors may carry more).
@@ -71,12 +77,14 @@ class _Candidate:
     end: int
     quote_sim: float
     context_sim: float | None  # None: the selector carries no context
+    context_found: bool
     position: float
     score: float = 0.0  # quote+context, position excluded (used as confidence)
     total: float = 0.0  # score + position pull (used for ranking / margin)
 
 
-def _context_sim(prefix: str, suffix: str, text: str, start: int, end: int) -> float | None:
+def _context_sim(prefix: str, suffix: str, text: str, start: int, end: int) -> tuple[float | None, bool]:
+    """(length-weighted context similarity, whether the context was found)."""
     sims: list[tuple[float, int]] = []
     if prefix:
         before = text[max(0, start - len(prefix)):start]
@@ -85,11 +93,14 @@ def _context_sim(prefix: str, suffix: str, text: str, start: int, end: int) -> f
         after = text[end:end + len(suffix)]
         sims.append((Indel.normalized_similarity(suffix, after), len(suffix)))
     if not sims:
-        return None
+        return None, True
     # Weighted by length so that a 2-char prefix at the text start does not
     # count as much as a full 64-char suffix.
     total = sum(w for _, w in sims)
-    return sum(s * w for s, w in sims) / total
+    avg = sum(s * w for s, w in sims) / total
+    # A side shorter than 8 chars (text edge) is too weak to count alone.
+    one_side = max((s for s, w in sims if w >= 8), default=0.0)
+    return avg, avg >= MIN_CONTEXT_SIM or one_side >= MIN_ONE_SIDE_CONTEXT_SIM
 
 
 def _position_score(start: int, hint: int | None) -> float:
@@ -111,19 +122,17 @@ def _make(q: TextQuoteSelector, prefix: str, suffix: str, text: str, start: int,
           hint: int | None) -> _Candidate:
     found = text[start:end]
     quote_sim = 1.0 if found == q.exact else Indel.normalized_similarity(q.exact, found)
-    return _score(_Candidate(start, end, quote_sim, _context_sim(prefix, suffix, text, start, end),
-                             _position_score(start, hint)))
+    ctx, ctx_found = _context_sim(prefix, suffix, text, start, end)
+    return _score(_Candidate(start, end, quote_sim, ctx, ctx_found, _position_score(start, hint)))
 
 
 def _acceptable(c: _Candidate, exact_len: int) -> bool:
     """Absolute gates, independent of the runner-up."""
-    ctx_found = c.context_sim is None or c.context_sim >= MIN_CONTEXT_SIM
     if c.quote_sim == 1.0:
-        return ctx_found or exact_len >= MIN_UNIQUE_EXACT_LEN
-    if exact_len < MIN_FUZZY_QUOTE_LEN:
+        return c.context_found or exact_len >= MIN_UNIQUE_EXACT_LEN
+    if exact_len < MIN_FUZZY_QUOTE_LEN or not c.context_found:
         return False
-    need = MIN_FUZZY_QUOTE_SIM if ctx_found else MIN_FUZZY_QUOTE_SIM_NO_CONTEXT
-    return c.quote_sim >= need and c.score >= MIN_SCORE
+    return c.quote_sim >= MIN_FUZZY_QUOTE_SIM and c.score >= MIN_SCORE
 
 
 def _exact_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
@@ -188,7 +197,60 @@ def _align(query: str, enc_text: str, max_dist: int, quote_span: tuple[int, int]
     return _map_query_offsets(res["cigar"], t0, quote_span)
 
 
-def _fuzzy_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
+#: How far (chars) alignment boundaries may be nudged by _refine().
+REFINE_SLACK = 2
+
+
+def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
+    """Nudge alignment boundaries to the best Levenshtein match of the quote.
+
+    An alignment may leave a substituted boundary character out (a straight
+    quote that became a curly one costs the same as a deletion); among equally
+    good boundaries prefer the length closest to the quote's.
+    """
+    best = (start, end)
+    best_key = None
+    for s in range(max(0, start - REFINE_SLACK), min(len(text), start + REFINE_SLACK) + 1):
+        for e in range(max(s + 1, end - REFINE_SLACK), min(len(text), end + REFINE_SLACK) + 1):
+            key = (Levenshtein.distance(exact, text[s:e]), abs((e - s) - len(exact)), abs(s - start) + abs(e - end))
+            if best_key is None or key < best_key:
+                best, best_key = (s, e), key
+    return best
+
+
+class _Excluded:
+    """Sorted disjoint ranges where the passage cannot be."""
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]):
+        self.ranges = list(ranges)
+        self.starts = [a for a, _ in self.ranges]
+
+    def covered(self, start: int, end: int) -> int:
+        i = max(0, bisect_right(self.starts, start) - 1)
+        n = 0
+        while i < len(self.ranges) and self.ranges[i][0] < end:
+            a, b = self.ranges[i]
+            n += max(0, min(b, end) - max(a, start))
+            i += 1
+        return n
+
+    def allows(self, c: _Candidate) -> bool:
+        # "Mostly inside": an edge of a moved paragraph may touch such text.
+        return not self.ranges or self.covered(c.start, c.end) * 2 < (c.end - c.start)
+
+    def mask(self, enc_text: str, other: str) -> str:
+        if not self.ranges:
+            return enc_text
+        parts, last = [], 0
+        for a, b in self.ranges:
+            parts.append(enc_text[last:a])
+            parts.append(other * (b - a))
+            last = b
+        parts.append(enc_text[last:])
+        return "".join(parts)
+
+
+def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded) -> list[_Candidate]:
     if len(q.exact) < MIN_FUZZY_QUOTE_LEN:
         return []
     out: list[_Candidate] = []
@@ -200,6 +262,8 @@ def _fuzzy_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
             continue
         enc_query, enc_text = enc
         other = chr(len(set(query)) + 1)
+        # Excluded text is masked so that the search finds what is left.
+        enc_text = excluded.mask(enc_text, other)
         # The quote part may differ by at most (1 - MIN_FUZZY_QUOTE_SIM);
         # the context may have changed completely.
         max_dist = int(len(exact) * (1 - MIN_FUZZY_QUOTE_SIM) * 2) + len(pre) + len(suf)
@@ -208,6 +272,7 @@ def _fuzzy_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
             span = _align(enc_query, enc_text, max_dist, (len(pre), len(pre) + len(exact)))
             if span is None or span[1] <= span[0]:
                 break
+            span = _refine(q.exact, text, *span)
             out.append(_make(q, prefix, suffix, text, span[0], span[1], hint))
             a, b = span
             enc_text = enc_text[:a] + other * (b - a) + enc_text[b:]
@@ -236,11 +301,16 @@ def _decide(cands: list[_Candidate], exact_len: int) -> Anchor | None:
     return Anchor(best.start, best.end, "anchored", round(best.score, 4))
 
 
-def anchor(selectors: Iterable[Selector], text: str) -> Anchor:
+def anchor(selectors: Iterable[Selector], text: str, *,
+           exclude: Sequence[tuple[int, int]] = ()) -> Anchor:
     """Locate the selected passage in ``text``.
 
     Returns an Anchor with state "anchored" (start/end set), "ambiguous" or
     "not_found" (start/end None). Never raises for well-typed selectors.
+    ``exclude`` lists sorted, disjoint (start, end) ranges of ``text`` where
+    the passage cannot be: a candidate lying mostly inside them is dropped
+    outright (not even counted as runner-up). reanchor() passes the text that
+    the diff already matched to other old text.
     """
     quote, position = split_selectors(selectors)
     hint = position.start if position is not None else None
@@ -250,9 +320,10 @@ def anchor(selectors: Iterable[Selector], text: str) -> Anchor:
         return NOT_FOUND
     prefix = quote.prefix[-CONTEXT_WINDOW:]
     suffix = quote.suffix[:CONTEXT_WINDOW]
-    exact_cands = _exact_candidates(quote, prefix, suffix, text, hint)
+    excluded = _Excluded(exclude)
+    exact_cands = [c for c in _exact_candidates(quote, prefix, suffix, text, hint) if excluded.allows(c)]
     # Fast path: an exact quote in its own context, far ahead of the rest.
-    strong = [c for c in exact_cands if c.context_sim is None or c.context_sim >= MIN_CONTEXT_SIM]
+    strong = [c for c in exact_cands if c.context_found]
     if strong:
         decided = _decide(exact_cands, len(quote.exact))
         if decided is not None and decided.state == "anchored":
@@ -260,7 +331,8 @@ def anchor(selectors: Iterable[Selector], text: str) -> Anchor:
     # Either no exact match, or none is clearly right: the passage may have
     # been corrected in place while its old wording survives elsewhere (the
     # Hypothesis trap), so let approximate matches compete on equal terms.
-    cands = exact_cands + _fuzzy_candidates(quote, prefix, suffix, text, hint)
+    fuzzy = [c for c in _fuzzy_candidates(quote, prefix, suffix, text, hint, excluded) if excluded.allows(c)]
+    cands = exact_cands + fuzzy
     unique: dict[tuple[int, int], _Candidate] = {}
     for c in cands:
         unique.setdefault((c.start, c.end), c)

@@ -153,6 +153,10 @@ class OffsetMap:
         for op in self.ops:
             self.equal_before.append(self.equal_before[-1] + (op.a1 - op.a0 if op.tag == "equal" else 0))
 
+    def matched_new_ranges(self, min_len: int) -> list[tuple[int, int]]:
+        """New-text ranges of unchanged runs at least ``min_len`` long."""
+        return [(op.b0, op.b1) for op in self.ops if op.tag == "equal" and op.a1 - op.a0 >= min_len]
+
     def _op_index(self, pos: int) -> int:
         return bisect_right(self.starts, pos) - 1
 

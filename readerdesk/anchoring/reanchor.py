@@ -41,6 +41,11 @@ SHORT_SPAN_MAX_GROWTH = 3.0
 MIN_SPAN_SURVIVAL = 0.8
 #: Unchanged text this long survives the diff by itself as no coincidence.
 MIN_SELF_EVIDENT_LEN = 40
+#: When searching for a lost span, unchanged runs at least this long are
+#: text the diff matched to *other* old text, so the span cannot be there.
+#: Shorter runs are left alone: the word diff matches spaces and little
+#: words inside moved or rewritten text.
+MIN_MATCHED_RUN = 32
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,7 @@ class RevisionDiff:
         self.old_text = old_text
         self.new_text = new_text
         self.map = OffsetMap(diff_ops(old_text, new_text), len(old_text), len(new_text))
+        self._matched: list[tuple[int, int]] | None = None  # computed on first search
 
     # -- input handling --------------------------------------------------
     def _old_span(self, span_or_selectors: SpanLike) -> tuple[Span | None, Reanchored | None]:
@@ -160,7 +166,9 @@ class RevisionDiff:
         quote = selectors[0]
         # The position hint is where the span would be had it not moved.
         hinted = [quote, TextPositionSelector(self.map.start(s), self.map.start(s))]
-        found: Anchor = anchor(hinted, self.new_text)
+        if self._matched is None:
+            self._matched = self.map.matched_new_ranges(MIN_MATCHED_RUN)
+        found: Anchor = anchor(hinted, self.new_text, exclude=self._matched)
         if found.state == "ambiguous":
             return Reanchored(None, None, "ambiguous", found.confidence)
         if found.state != "anchored":
