@@ -3,7 +3,7 @@
 Pure Python (plus rapidfuzz and edlib); no Flask, no database.
 """
 
-from .anchor import Anchor, anchor
+from .match import Anchor, anchor
 from .describe import describe
 from .reanchor import Reanchored, RevisionDiff, Span, diff_revisions, reanchor
 from .selectors import (

@@ -13,7 +13,7 @@ from typing import Sequence, Union
 
 from rapidfuzz.distance import Indel
 
-from .anchor import Anchor, anchor
+from .match import Anchor, anchor
 from .describe import describe
 from .diff import OffsetMap, diff_ops
 from .selectors import Selector, TextPositionSelector, split_selectors
@@ -121,7 +121,14 @@ class RevisionDiff:
             m.equal_run_after(e) >= min(MIN_CONTEXT_RUN, right_len)
             or m.survived(e, e + right_len) >= MIN_CONTEXT_SURVIVAL * right_len
         )
-        return left_ok and right_ok
+        if not (left_ok and right_ok):
+            return False
+        # A sentence that crossed a paragraph break (deleted here, a look-alike
+        # added at the start of the next paragraph) keeps its context chars
+        # but not its paragraph: require the same line breaks around it.
+        ws, we = s - left_len, e + right_len
+        old_breaks = self.old_text.count("\n", ws, we)
+        return old_breaks == self.new_text.count("\n", m.start(ws), max(m.start(ws), m.end(we)))
 
     def reanchor(self, span_or_selectors: SpanLike) -> Reanchored:
         """Where is this old-text span in the new text? See module docstring.

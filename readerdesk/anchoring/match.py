@@ -54,6 +54,10 @@ MIN_FUZZY_QUOTE_SIM = 0.75
 MIN_FUZZY_QUOTE_LEN = 8
 #: Context used for scoring and alignment (selectors may carry more).
 CONTEXT_WINDOW = 64
+#: The exact-match fast path (no approximate search) needs the context on
+#: both sides essentially intact; anything less and an edited copy elsewhere
+#: might be the real passage, so approximate candidates must compete.
+FAST_PATH_CONTEXT_SIM = 0.9
 #: Cap on exact occurrences scored (a quote like "the" occurs everywhere).
 MAX_EXACT_CANDIDATES = 500
 #: Confidence reported for a position-only selector that fits the text.
@@ -201,6 +205,12 @@ def _align(query: str, enc_text: str, max_dist: int, quote_span: tuple[int, int]
 REFINE_SLACK = 2
 
 
+# Typographic variants folded together when choosing boundaries, so that a
+# straight quote that became a curly one still counts as the same character.
+_FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'",
+                       "–": "-", "—": "-", "‐": "-", "‑": "-"})
+
+
 def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     """Nudge alignment boundaries to the best Levenshtein match of the quote.
 
@@ -210,9 +220,10 @@ def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     """
     best = (start, end)
     best_key = None
+    exact = exact.translate(_FOLD)
     for s in range(max(0, start - REFINE_SLACK), min(len(text), start + REFINE_SLACK) + 1):
         for e in range(max(s + 1, end - REFINE_SLACK), min(len(text), end + REFINE_SLACK) + 1):
-            key = (Levenshtein.distance(exact, text[s:e]), abs((e - s) - len(exact)), abs(s - start) + abs(e - end))
+            key = (Levenshtein.distance(exact, text[s:e].translate(_FOLD)), abs((e - s) - len(exact)), abs(s - start) + abs(e - end))
             if best_key is None or key < best_key:
                 best, best_key = (s, e), key
     return best
@@ -250,7 +261,8 @@ class _Excluded:
         return "".join(parts)
 
 
-def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded) -> list[_Candidate]:
+def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
+                      exact_spans: list[tuple[int, int]]) -> list[_Candidate]:
     if len(q.exact) < MIN_FUZZY_QUOTE_LEN:
         return []
     out: list[_Candidate] = []
@@ -262,8 +274,12 @@ def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded) -> lis
             continue
         enc_query, enc_text = enc
         other = chr(len(set(query)) + 1)
-        # Excluded text is masked so that the search finds what is left.
+        # Excluded text is masked so that the search finds what is left, and
+        # so are exact occurrences (already candidates): an edited copy of the
+        # passage must get the chance to compete with verbatim ones.
         enc_text = excluded.mask(enc_text, other)
+        if not pre and not suf:
+            enc_text = _Excluded(exact_spans).mask(enc_text, other)
         # The quote part may differ by at most (1 - MIN_FUZZY_QUOTE_SIM);
         # the context may have changed completely.
         max_dist = int(len(exact) * (1 - MIN_FUZZY_QUOTE_SIM) * 2) + len(pre) + len(suf)
@@ -323,7 +339,7 @@ def anchor(selectors: Iterable[Selector], text: str, *,
     excluded = _Excluded(exclude)
     exact_cands = [c for c in _exact_candidates(quote, prefix, suffix, text, hint) if excluded.allows(c)]
     # Fast path: an exact quote in its own context, far ahead of the rest.
-    strong = [c for c in exact_cands if c.context_found]
+    strong = [c for c in exact_cands if c.context_sim is None or c.context_sim >= FAST_PATH_CONTEXT_SIM]
     if strong:
         decided = _decide(exact_cands, len(quote.exact))
         if decided is not None and decided.state == "anchored":
@@ -331,7 +347,16 @@ def anchor(selectors: Iterable[Selector], text: str, *,
     # Either no exact match, or none is clearly right: the passage may have
     # been corrected in place while its old wording survives elsewhere (the
     # Hypothesis trap), so let approximate matches compete on equal terms.
-    fuzzy = [c for c in _fuzzy_candidates(quote, prefix, suffix, text, hint, excluded) if excluded.allows(c)]
+    exact_spans = sorted((c.start, c.end) for c in _exact_candidates(quote, "", "", text, None))
+    # Overlapping occurrences ("aaa" in "aaaa") merge into one masked range.
+    merged: list[tuple[int, int]] = []
+    for a, b in exact_spans:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    fuzzy = [c for c in _fuzzy_candidates(quote, prefix, suffix, text, hint, excluded, merged)
+             if excluded.allows(c)]
     cands = exact_cands + fuzzy
     unique: dict[tuple[int, int], _Candidate] = {}
     for c in cands:
