@@ -198,6 +198,8 @@ def _align(query: str, enc_text: str, max_dist: int, quote_span: tuple[int, int]
     if res["editDistance"] < 0 or not res["locations"]:
         return None
     t0, _ = res["locations"][0]
+    if t0 is None or not res["cigar"]:  # e.g. an empty target
+        return None
     return _map_query_offsets(res["cigar"], t0, quote_span)
 
 
@@ -263,7 +265,7 @@ class _Excluded:
 
 def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
                       exact_spans: list[tuple[int, int]]) -> list[_Candidate]:
-    if len(q.exact) < MIN_FUZZY_QUOTE_LEN:
+    if len(q.exact) < MIN_FUZZY_QUOTE_LEN or not text:
         return []
     out: list[_Candidate] = []
     searches = [("", q.exact, ""), (prefix, q.exact, suffix)] if (prefix or suffix) else [("", q.exact, "")]
@@ -334,6 +336,13 @@ def anchor(selectors: Iterable[Selector], text: str, *,
         if quote is None and position is not None and position.end <= len(text):
             return Anchor(position.start, position.end, "anchored", POSITION_ONLY_CONFIDENCE)
         return NOT_FOUND
+    # Fastest path: quote with its full context occurs exactly once (what
+    # describe() guarantees on the text it described).
+    full = quote.prefix + quote.exact + quote.suffix
+    i = text.find(full)
+    if i != -1 and (quote.prefix or quote.suffix) and text.find(full, i + 1) == -1:
+        start = i + len(quote.prefix)
+        return Anchor(start, start + len(quote.exact), "anchored", 1.0)
     prefix = quote.prefix[-CONTEXT_WINDOW:]
     suffix = quote.suffix[:CONTEXT_WINDOW]
     excluded = _Excluded(exclude)
