@@ -27,11 +27,10 @@ W_POSITION = 0.1
 #: Distance (chars) at which the position score has dropped to 1/2.
 POSITION_SCALE = 500.0
 
-# --- Acceptance thresholds. Chosen on bench/anchoring (see its README):
-# unrelated text of the same language scores about 0.35-0.5 Indel similarity,
-# so context similarity below ~0.7 is treated as "context not found", and a
-# fuzzy quote must be clearly closer than a look-alike sentence (which, in the
-# benchmark, scores 0.6-0.8).
+# --- Acceptance thresholds. Set by hand and then checked on bench/anchoring
+# (0 wrong anchors, see its README): context similarity below ~0.7 is treated
+# as "context not found" (text from another paragraph still shares letters
+# and little words), and a fuzzy quote is accepted only with its context.
 #: Minimum total score (quote/context part, position excluded) to accept.
 MIN_SCORE = 0.7
 #: Required lead of the best candidate over the runner-up (full score).
