@@ -1,0 +1,195 @@
+"""Follow a span from one revision of an article to the next.
+
+The span is first mapped through a diff of the two revisions, so an edited
+passage is followed to its edited self (the original wording elsewhere in the
+article cannot lure it away). Only when the diff says the text is gone (e.g. a
+moved paragraph) do we search the new text with anchor().
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence, Union
+
+from rapidfuzz.distance import Indel
+
+from .match import Anchor, anchor
+from .describe import describe
+from .diff import OffsetMap, diff_ops
+from .selectors import Selector, TextPositionSelector, split_selectors
+
+# --- Thresholds, chosen on bench/anchoring (see its README). ---
+#: Context window (chars each side) whose survival tells whether the span's
+#: surroundings are still in place around the mapped span.
+CONTEXT_WINDOW = 32
+#: Fraction of that context that must be unchanged. Unrelated paragraphs
+#: aligned by the word diff share spaces and little words: in the benchmark
+#: their "survival" stays well below this.
+MIN_CONTEXT_SURVIVAL = 0.75
+#: An unchanged run of this many chars touching the span also counts as its
+#: context being in place (a nearby edit must not spoil the whole window).
+MIN_CONTEXT_RUN = 12
+#: With its context in place, the edited text must still resemble the old
+#: one (Indel similarity); below this it was rewritten: report it removed.
+MIN_EDIT_SIM = 0.55
+#: ... except for short spans (a number, a name), which may change entirely:
+#: "12" -> "11" is the typical correction. Bounded so that a short span does
+#: not swell into a rewritten paragraph.
+SHORT_SPAN = 24
+SHORT_SPAN_MAX_GROWTH = 3.0
+#: Without its context, the span itself must have mostly survived the diff.
+MIN_SPAN_SURVIVAL = 0.8
+#: Unchanged text this long survives the diff by itself as no coincidence.
+MIN_SELF_EVIDENT_LEN = 40
+#: When searching for a lost span, unchanged runs at least this long are
+#: text the diff matched to *other* old text, so the span cannot be there.
+#: Shorter runs are left alone: the word diff matches spaces and little
+#: words inside moved or rewritten text.
+MIN_MATCHED_RUN = 32
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Reanchored:
+    start: int | None
+    end: int | None
+    state: str  # "unchanged" | "edited" | "removed" | "ambiguous"
+    confidence: float
+    before: str | None = None  # old quote, set when edited
+    after: str | None = None  # new text at the span, set when edited
+
+
+SpanLike = Union[Span, tuple, Sequence[Selector]]
+
+
+def _removed(confidence: float = 0.0) -> Reanchored:
+    return Reanchored(None, None, "removed", confidence)
+
+
+class RevisionDiff:
+    """Diff two revisions once; re-anchor any number of spans through it."""
+
+    def __init__(self, old_text: str, new_text: str):
+        self.old_text = old_text
+        self.new_text = new_text
+        self.map = OffsetMap(diff_ops(old_text, new_text), len(old_text), len(new_text))
+        self._matched: list[tuple[int, int]] | None = None  # computed on first search
+
+    # -- input handling --------------------------------------------------
+    def _old_span(self, span_or_selectors: SpanLike) -> tuple[Span | None, Reanchored | None]:
+        """Resolve the argument to a span in old_text, or a final answer."""
+        if isinstance(span_or_selectors, Span):
+            s, e = span_or_selectors.start, span_or_selectors.end
+        elif isinstance(span_or_selectors, tuple) and len(span_or_selectors) == 2 and all(
+            isinstance(x, int) for x in span_or_selectors
+        ):
+            s, e = span_or_selectors
+        else:
+            selectors = list(span_or_selectors)
+            quote, position = split_selectors(selectors)
+            if quote is None or not quote.exact:
+                if position is not None and position.end <= len(self.old_text):
+                    return Span(position.start, position.end), None
+                return None, _removed()
+            if position is not None and self.old_text[position.start:position.end] == quote.exact:
+                return Span(position.start, position.end), None
+            # Selectors written for another revision: find them in old_text first.
+            found = anchor(selectors, self.old_text)
+            if found.state != "anchored":
+                state = "ambiguous" if found.state == "ambiguous" else "removed"
+                return None, Reanchored(None, None, state, found.confidence)
+            return Span(found.start, found.end), None  # type: ignore[arg-type]
+        if isinstance(s, bool) or isinstance(e, bool) or not 0 <= s <= e <= len(self.old_text):
+            raise ValueError(f"invalid span [{s}, {e}) for a text of length {len(self.old_text)}")
+        return Span(s, e), None
+
+    # -- decision --------------------------------------------------------
+    def _context_in_place(self, s: int, e: int) -> bool:
+        m, n = self.map, len(self.old_text)
+        left_len = min(CONTEXT_WINDOW, s)
+        right_len = min(CONTEXT_WINDOW, n - e)
+        left_ok = left_len == 0 or (
+            m.equal_run_before(s) >= min(MIN_CONTEXT_RUN, left_len)
+            or m.survived(s - left_len, s) >= MIN_CONTEXT_SURVIVAL * left_len
+        )
+        right_ok = right_len == 0 or (
+            m.equal_run_after(e) >= min(MIN_CONTEXT_RUN, right_len)
+            or m.survived(e, e + right_len) >= MIN_CONTEXT_SURVIVAL * right_len
+        )
+        if not (left_ok and right_ok):
+            return False
+        # A sentence that crossed a paragraph break (deleted here, a look-alike
+        # added at the start of the next paragraph) keeps its context chars
+        # but not its paragraph: require the same line breaks around it.
+        ws, we = s - left_len, e + right_len
+        old_breaks = self.old_text.count("\n", ws, we)
+        return old_breaks == self.new_text.count("\n", m.start(ws), max(m.start(ws), m.end(we)))
+
+    def reanchor(self, span_or_selectors: SpanLike) -> Reanchored:
+        """Where is this old-text span in the new text? See module docstring.
+
+        Accepts a Span, an ``(start, end)`` tuple (ValueError if out of range)
+        or a list of selectors (never raises for well-typed selectors).
+        """
+        span, answer = self._old_span(span_or_selectors)
+        if answer is not None:
+            return answer
+        assert span is not None
+        s, e = span.start, span.end
+        m = self.map
+        ns = m.start(s)
+        ne = max(ns, m.end(e)) if e > s else ns
+        before = self.old_text[s:e]
+        after = self.new_text[ns:ne]
+        if s == e:
+            # An empty span carries no text to verify: follow the diff.
+            return Reanchored(ns, ns, "unchanged", 1.0)
+        in_place = self._context_in_place(s, e)
+        survival = m.survived(s, e) / (e - s)
+        if after == before:
+            # Unchanged text at the mapped place. Trust it if its context is
+            # in place, or if it is long and wholly unchanged (not a stray
+            # match of "the" inside a rewritten paragraph).
+            if in_place or (survival == 1.0 and len(before) >= MIN_SELF_EVIDENT_LEN):
+                return Reanchored(ns, ne, "unchanged", 1.0 if in_place else 0.9)
+        elif after.strip():
+            sim = Indel.normalized_similarity(before, after)
+            short = len(before) <= SHORT_SPAN and len(after) <= SHORT_SPAN_MAX_GROWTH * max(len(before), 8)
+            if in_place and (sim >= MIN_EDIT_SIM or short):
+                conf = 0.5 + 0.5 * max(sim, survival)
+                return Reanchored(ns, ne, "edited", round(conf, 4), before, after)
+            if survival >= MIN_SPAN_SURVIVAL and sim >= MIN_SPAN_SURVIVAL:
+                return Reanchored(ns, ne, "edited", round(0.5 * sim + 0.4 * survival, 4), before, after)
+        return self._search(s, e, before)
+
+    def _search(self, s: int, e: int, before: str) -> Reanchored:
+        """The diff lost the span (moved, rewritten, deleted): search for it."""
+        selectors = describe(self.old_text, s, e)
+        quote = selectors[0]
+        # The position hint is where the span would be had it not moved.
+        hinted = [quote, TextPositionSelector(self.map.start(s), self.map.start(s))]
+        if self._matched is None:
+            self._matched = self.map.matched_new_ranges(MIN_MATCHED_RUN)
+        found: Anchor = anchor(hinted, self.new_text, exclude=self._matched)
+        if found.state == "ambiguous":
+            return Reanchored(None, None, "ambiguous", found.confidence)
+        if found.state != "anchored":
+            return _removed()
+        after = self.new_text[found.start:found.end]
+        if after == before:
+            return Reanchored(found.start, found.end, "unchanged", found.confidence)
+        return Reanchored(found.start, found.end, "edited", found.confidence, before, after)
+
+
+def diff_revisions(old_text: str, new_text: str) -> RevisionDiff:
+    return RevisionDiff(old_text, new_text)
+
+
+def reanchor(span_or_selectors: SpanLike, old_text: str, new_text: str) -> Reanchored:
+    """Re-anchor one span; use RevisionDiff directly for many spans."""
+    return RevisionDiff(old_text, new_text).reanchor(span_or_selectors)
