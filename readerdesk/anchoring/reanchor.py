@@ -175,7 +175,10 @@ class RevisionDiff:
         hinted = [quote, TextPositionSelector(self.map.start(s), self.map.start(s))]
         if self._matched is None:
             self._matched = self.map.matched_new_ranges(MIN_MATCHED_RUN)
-        found: Anchor = anchor(hinted, self.new_text, exclude=self._matched)
+        # The diff matched other old text to those ranges, except where it mapped this very span
+        # (a moved paragraph whose text the diff kept in place, while its context moved away).
+        own = (self.map.start(s), max(self.map.start(s), self.map.end(e)))
+        found: Anchor = anchor(hinted, self.new_text, exclude=_subtract(self._matched, *own))
         if found.state == "ambiguous":
             return Reanchored(None, None, "ambiguous", found.confidence)
         if found.state != "anchored":
@@ -184,6 +187,22 @@ class RevisionDiff:
         if after == before:
             return Reanchored(found.start, found.end, "unchanged", found.confidence)
         return Reanchored(found.start, found.end, "edited", found.confidence, before, after)
+
+
+def _subtract(ranges: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:
+    """Sorted, disjoint ``ranges`` minus [a, b)."""
+    if a >= b:
+        return ranges
+    out = []
+    for r0, r1 in ranges:
+        if r1 <= a or r0 >= b:
+            out.append((r0, r1))
+            continue
+        if r0 < a:
+            out.append((r0, a))
+        if r1 > b:
+            out.append((b, r1))
+    return out
 
 
 def diff_revisions(old_text: str, new_text: str) -> RevisionDiff:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,19 +11,10 @@ from sqlalchemy.orm import Session
 from readerdesk.canonical import canonical_text, content_hash, sanitize_html
 from readerdesk.extraction import ExtractionError, strip_excluded
 from readerdesk.models import Article, ArticleRevision, Site
+from readerdesk.services.reanchoring import reanchor_open_corrections
 from readerdesk.urls import InvalidURL, normalise_url
 
 MAX_TITLE_LENGTH = 500
-
-# Called with (session, article, previous_revision, new_revision, now) whenever an article gets a
-# revision after its first one. services.reanchoring registers the re-anchoring of open corrections.
-RevisionListener = Callable[[Session, Article, ArticleRevision, ArticleRevision, datetime], None]
-_revision_listeners: list[RevisionListener] = []
-
-
-def on_new_revision(listener: RevisionListener) -> RevisionListener:
-    _revision_listeners.append(listener)
-    return listener
 
 
 class IngestError(ValueError):
@@ -53,7 +43,9 @@ def find_article(session: Session, site: Site, url: str) -> Article | None:
 def add_revision(
     session: Session, article: Article, html: str, *, now: datetime, source_modified_at: datetime | None = None
 ) -> ArticleRevision | None:
-    """Store ``html`` as the article's next revision, unless its canonical text is unchanged."""
+    """Store ``html`` as the article's next revision, unless its canonical text is unchanged.
+
+    Every open correction of the article is then re-anchored in the new revision."""
     html = sanitize_html(html)
     text = canonical_text(html)
     if not text:
@@ -73,8 +65,7 @@ def add_revision(
     article.current_revision = revision
     article.modified_at = source_modified_at or now
     if previous is not None:
-        for listener in _revision_listeners:
-            listener(session, article, previous, revision, now)
+        reanchor_open_corrections(session, article, previous, revision, now)
     return revision
 
 

@@ -84,17 +84,6 @@ def test_source_modified_time_is_kept(db_session):
     assert find_article(db_session, site, "https://news.example/story").modified_at == modified
 
 
-def test_new_revision_listeners_are_told_of_previous_and_new(db_session, monkeypatch):
-    from readerdesk.services import articles
-
-    seen = []
-    monkeypatch.setattr(articles, "_revision_listeners", [lambda s, a, old, new, now: seen.append((old.number, new.number))])
-    site = make_site(db_session)
-    ingest(db_session, site, paragraphs("v1"))
-    ingest(db_session, site, paragraphs("v2"), url="https://news.example/story")
-    assert seen == [(1, 2)]
-
-
 def test_times_come_back_in_utc(db_session):
     site = make_site(db_session)
     local = datetime(2026, 11, 18, 7, 0, tzinfo=UTC) + timedelta(hours=0)
