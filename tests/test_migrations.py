@@ -10,6 +10,12 @@ from readerdesk.extensions import db
 
 def drop_everything():
     db.session.remove()
+    if db.engine.dialect.name == "postgresql":
+        # Whatever an earlier, failed run left behind goes too.
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+        return
     db.drop_all()
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))

@@ -61,7 +61,6 @@ def upgrade():
     sa.Column('modified_at', readerdesk.models.types.UTCDateTime(), nullable=True),
     sa.Column('current_revision_id', sa.Integer(), nullable=True),
     sa.Column('created_at', readerdesk.models.types.UTCDateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['current_revision_id'], ['article_revisions.id'], name=op.f('fk_articles_current_revision_id_article_revisions'), ondelete='SET NULL', use_alter=True),
     sa.ForeignKeyConstraint(['site_id'], ['sites.id'], name=op.f('fk_articles_site_id_sites'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_articles')),
     sa.UniqueConstraint('site_id', 'url', name=op.f('uq_articles_site_id_url'))
@@ -83,6 +82,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_article_revisions')),
     sa.UniqueConstraint('article_id', 'number', name=op.f('uq_article_revisions_article_id_number'))
     )
+    # articles and article_revisions point at each other: the articles -> current revision key is
+    # added once both tables exist.
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.create_foreign_key(op.f('fk_articles_current_revision_id_article_revisions'), 'article_revisions',
+                                    ['current_revision_id'], ['id'], ondelete='SET NULL')
     op.create_table('corrections',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('public_id', sa.String(length=32), nullable=False),
@@ -164,6 +168,8 @@ def downgrade():
         batch_op.drop_index('ix_corrections_article_status')
 
     op.drop_table('corrections')
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('fk_articles_current_revision_id_article_revisions'), type_='foreignkey')
     op.drop_table('article_revisions')
     with op.batch_alter_table('articles', schema=None) as batch_op:
         batch_op.drop_index('ix_articles_site_published')
