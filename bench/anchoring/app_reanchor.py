@@ -1,0 +1,111 @@
+"""Re-anchoring inside the app: 1,000 open corrections on a 50,000-character article, one new revision.
+
+Times ``services.articles.add_revision`` end to end (sanitize, canonical text, diff, re-anchor every
+open correction, write 1,000 anchor-history rows, flush) plus the commit, on a real database.
+
+    .venv/bin/python bench/anchoring/app_reanchor.py                       # SQLite in a temp dir
+    .venv/bin/python bench/anchoring/app_reanchor.py --database-url postgresql://postgres@127.0.0.1:5432/test
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_cases  # noqa: E402
+
+from readerdesk import create_app  # noqa: E402
+from readerdesk.clock import utcnow  # noqa: E402
+from readerdesk.extensions import db  # noqa: E402
+from readerdesk.models import AnchorState, Correction  # noqa: E402
+from readerdesk.services.articles import add_revision, ingest_article  # noqa: E402
+from readerdesk.services.sites import create_site  # noqa: E402
+
+
+def as_html(text: str) -> str:
+    return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n"))
+
+
+def article_texts(size: int, rng: random.Random) -> tuple[str, str]:
+    texts = make_cases.load_texts()
+    body = "\n\n".join(make_cases.vary(t, k) for k in range(1, 80) for t in texts.values())
+    old = body[:size]
+    old = old[:old.rfind("\n\n")].strip()
+    paragraphs = old.split("\n\n")
+    # The revision: a paragraph moved, numbers changed, a paragraph added near the top.
+    moved = paragraphs.pop(len(paragraphs) // 2)
+    paragraphs.append(moved)
+    paragraphs.insert(2, "A new paragraph was added here by the editors after readers wrote in.")
+    new = "\n\n".join(paragraphs).replace("12", "13", 3)
+    return old, new
+
+
+def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, dict]:
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        site = create_site(db.session, "bench", base_url="https://bench.example", body_selector="article").site
+        old, new = article_texts(size, rng)
+        article = ingest_article(db.session, site, url="https://bench.example/a", title="Bench",
+                                 html=as_html(old), now=utcnow()).article
+        revision = article.current_revision
+        text = revision.text
+        words = [i for i in range(1, len(text)) if text[i - 1] == " "]
+        rows = []
+        for n in range(count):
+            start = rng.choice(words)
+            end = min(len(text), start + rng.randint(10, 120))
+            rows.append(dict(public_id=f"p{n}", idempotency_key=f"k{n}", article_id=article.id,
+                             revision_id=revision.id, exact=text[start:end], prefix=text[max(0, start - 32):start],
+                             suffix=text[end:end + 32], start=start, end=end, anchor_state=AnchorState.ANCHORED,
+                             anchor_revision_id=revision.id, anchor_start=start, anchor_end=end, selectors=[]))
+        db.session.execute(db.insert(Correction), rows)
+        db.session.commit()
+        db.session.expire_all()
+        article = db.session.merge(article)
+        t0 = time.perf_counter()
+        add_revision(db.session, article, as_html(new), now=utcnow())
+        db.session.commit()
+        elapsed = time.perf_counter() - t0
+        states = dict(db.session.execute(
+            db.select(Correction.anchor_state, db.func.count()).group_by(Correction.anchor_state)).all())
+        db.session.remove()
+        return elapsed, {k.value: v for k, v in states.items()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--size", type=int, default=50_000)
+    parser.add_argument("--corrections", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        url = args.database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        from readerdesk.config import normalise_database_url
+
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret-key-xxxxxxxx",
+                          "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
+        rng = random.Random(11)
+        times, states = [], {}
+        for _ in range(args.repeats):
+            elapsed, states = run_once(app, args.size, args.corrections, rng)
+            times.append(elapsed)
+        dialect = url.split(":", 1)[0]
+        print(f"{dialect}: {args.corrections} corrections, {args.size:,}-char article, one revision: "
+              f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
+              f"max {max(times) * 1000:.0f} ms over {args.repeats} runs; states after: {states}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
