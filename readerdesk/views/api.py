@@ -208,10 +208,10 @@ def create_correction():
         return _refuse_origin(exc)
     correction = submission.correction
     db.session.commit()
-    if submission.created and needs_refetch(correction):
-        enqueue(refetch_and_anchor, correction.id)
     body = {"id": correction.public_id, "status": public_status(correction)["status"],
             "status_url": _status_url(correction.public_id), "anchored": correction.start is not None}
+    if submission.created and needs_refetch(correction):
+        enqueue(refetch_and_anchor, correction.id)  # after commit: the report is stored whatever happens
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]

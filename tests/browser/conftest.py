@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select
@@ -17,6 +16,7 @@ from readerdesk.demo import load_demo
 from readerdesk.extensions import db
 from readerdesk.models import Correction
 from tests.conftest import reset_database, test_settings
+from tests.fakes.http import StaticSite
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -103,34 +103,6 @@ def page(context):
     page = context.new_page()
     page.set_default_timeout(5000)
     yield page
-
-
-class StaticSite:
-    """A second origin: a tiny HTTP server answering every GET with ``html``."""
-
-    def __init__(self):
-        self.html = "<!doctype html><title>empty</title>"
-        site = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = site.html.encode("utf-8")
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture(scope="module")
