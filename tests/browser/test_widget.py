@@ -319,3 +319,26 @@ def test_emoji_and_cjk_offsets_are_code_points(page, live):
     assert (position["start"], position["end"]) == (correction.start, correction.end)
     assert position["start"] != page.evaluate(  # the UTF-16 offset differs: the conversion mattered
         "(p) => readerdesk.canonicalText(document.querySelector('.article-body')).indexOf(p)", phrase)
+
+
+def test_report_kept_after_a_failed_send_goes_out_on_the_next_page_load(page, live):
+    open_article(page, live)
+    page.route("**/api/v1/corrections", lambda route: route.abort("internetdisconnected"))
+    select_text(page, "nearly three hours of debate")
+    page.keyboard.press("Control+Enter")
+    page.locator("[data-readerdesk] #s").click()
+    expect(page.locator("[data-readerdesk] #m")).to_contain_text("saved on this device")
+    page.unroute("**/api/v1/corrections")
+    assert live.count() == 0
+    page.reload()
+    page.wait_for_function("localStorage.getItem('readerdesk-queue') === '{}'")
+    [correction] = live.corrections()
+    assert correction.exact == "nearly three hours of debate"
+
+
+def test_ukrainian_page_gets_ukrainian_strings(page, live):
+    page.goto(live.url + "/sites/demo-uk/news/hromada")
+    expect(page.get_by_text("напишіть нам тут")).to_be_visible()
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("[data-readerdesk] h2")).to_have_text("Напишіть нам")
+    expect(page.locator("[data-readerdesk] #s")).to_have_text("Надіслати")

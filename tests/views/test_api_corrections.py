@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 
 import pytest
 from sqlalchemy import func, select
@@ -131,6 +133,18 @@ def test_honeypot_answers_like_success_and_stores_nothing(client, db_session, ar
 
 @pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute")
 def test_rate_limit(client, article):
+    _three_reports_one_refused(client, article)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute",
+                        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "memory://"),
+                        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+def test_rate_limit_in_redis(client, article):
+    _three_reports_one_refused(client, article)
+
+
+def _three_reports_one_refused(client, article):
     codes = [client.post("/api/v1/corrections", json=body(article, idempotency_key=f"rate-limit-{i}")).status_code
              for i in range(3)]
     assert codes == [201, 201, 429]
