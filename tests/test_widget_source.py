@@ -1,4 +1,4 @@
-"""The embeddable widget stays small: readerdesk.js (its CSS is inside it) at most 8 KB gzipped."""
+"""The widget source: at most 8 KB gzipped (readerdesk.js, CSS inside), no dependencies, the server's text rules."""
 
 from __future__ import annotations
 
@@ -30,3 +30,17 @@ def test_widget_text_rules_match_the_server():
     escape = lambda s: "".join(c if c in " -" else "\\" + {"\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r"}.get(c, f"u{ord(c):04x}") for c in s)  # noqa: E731
     assert f"INV = /[{escape(INVISIBLE)}]/" in source
     assert f"WS = /[{escape(WHITESPACE)}]/" in source
+
+
+def test_widget_block_and_removed_tags_match_the_server():
+    """Blocks are the server's BLOCK_TAGS that survive sanitizing; skipped tags are REMOVED_WITH_CONTENT."""
+    from readerdesk.canonical import ALLOWED_TAGS, BLOCK_TAGS, REMOVED_WITH_CONTENT
+
+    source = WIDGET_FILES[0].read_text(encoding="utf-8")
+
+    def tags(name: str) -> set[str]:
+        alternatives = re.search(name + r" = /\^\(([^)]+)\)\$/", source).group(1).split("|")
+        return {t for a in alternatives for t in ([f"h{i}" for i in range(1, 7)] if a == "h[1-6]" else [a])}
+
+    assert tags("BLOCK") == BLOCK_TAGS & ALLOWED_TAGS
+    assert tags("SKIP") == REMOVED_WITH_CONTENT
