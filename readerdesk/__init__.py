@@ -22,6 +22,9 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production_config(app.config)
+    from readerdesk.sessions import NoApiCookieSessionInterface
+
+    app.session_interface = NoApiCookieSessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

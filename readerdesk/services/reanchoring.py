@@ -13,10 +13,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from readerdesk.anchoring import RevisionDiff, TextPositionSelector, TextQuoteSelector, anchor
-from readerdesk.anchoring import selectors_from_json, InvalidSelector
+from readerdesk.anchoring import (
+    InvalidSelector,
+    RevisionDiff,
+    TextPositionSelector,
+    TextQuoteSelector,
+    anchor,
+    selectors_from_json,
+)
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Status
 
 OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
@@ -42,30 +48,44 @@ def _quote_selectors(correction: Correction) -> list:
     return selectors
 
 
-def set_anchor(session: Session, correction: Correction, revision: ArticleRevision, state: AnchorState, *,
+def set_anchor(correction: Correction, revision: ArticleRevision, state: AnchorState, *,
                start: int | None, end: int | None, confidence: float | None, now: datetime,
                before: str | None = None, after: str | None = None) -> CorrectionAnchor:
-    """Record where the correction points in ``revision`` (history row + the denormalised current anchor)."""
+    """Record where the correction points in ``revision``: a history row, and the denormalised
+    current anchor the queue filters on. Works on a correction not flushed yet."""
     correction.anchor_state = state
-    correction.anchor_revision_id = revision.id
+    correction.anchor_revision = revision
     correction.anchor_start, correction.anchor_end = start, end
     correction.anchor_confidence = confidence
-    row = CorrectionAnchor(correction_id=correction.id, revision_id=revision.id, state=state, start=start, end=end,
+    row = CorrectionAnchor(correction=correction, revision=revision, state=state, start=start, end=end,
                            confidence=confidence, before=before, after=after, created_at=now)
-    session.add(row)
+    # A correction not stored yet takes the row along when it is added; a stored one's history is
+    # not loaded just to append to it, so the row is added to the session directly.
+    session = object_session(correction)
+    if session is not None:
+        session.add(row)
     return row
 
 
-def anchor_in_revision(session: Session, correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
-    """Try to anchor a correction that has no span yet (unanchored) in ``revision``; True when found."""
+ENGINE_STATES = {"anchored": AnchorState.ANCHORED, "ambiguous": AnchorState.AMBIGUOUS,
+                 "not_found": AnchorState.UNANCHORED}
+
+
+def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
+    """Resolve the reader's selectors in ``revision`` with the anchoring engine, and record the
+    attempt in the correction's history. The one place a reader's selectors become a span.
+
+    Found: the correction is anchored in that revision (start/end set). Otherwise it is
+    "ambiguous" (several passages fit equally well) or "unanchored" (the text is not there, e.g.
+    the reader saw a newer version). True when anchored."""
     found = anchor(_quote_selectors(correction), revision.text)
-    if found.state != "anchored":
-        return False
-    correction.revision_id = revision.id
-    correction.start, correction.end = found.start, found.end
-    set_anchor(session, correction, revision, AnchorState.ANCHORED, start=found.start, end=found.end,
+    state = ENGINE_STATES[found.state]
+    if state == AnchorState.ANCHORED:
+        correction.revision = revision
+        correction.start, correction.end = found.start, found.end
+    set_anchor(correction, revision, state, start=found.start, end=found.end,
                confidence=found.confidence, now=now)
-    return True
+    return state == AnchorState.ANCHORED
 
 
 def reanchor_open_corrections(session: Session, article: Article, previous: ArticleRevision,
@@ -78,7 +98,7 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
     updated = 0
     for correction in corrections:
         if correction.anchor_state == AnchorState.UNANCHORED:
-            updated += anchor_in_revision(session, correction, revision, now=now)
+            updated += anchor_in(correction, revision, now=now)
             continue
         if correction.anchor_state not in FOLLOWABLE or correction.anchor_revision_id == revision.id:
             continue
@@ -97,13 +117,13 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
             reported = reported_passage(correction)
             now_text = revision.text[result.start:result.end]
             state = AnchorState.UNCHANGED if now_text == reported else AnchorState.EDITED
-            set_anchor(session, correction, revision, state, start=result.start, end=result.end,
+            set_anchor(correction, revision, state, start=result.start, end=result.end,
                        confidence=result.confidence, now=now,
                        before=reported if state == AnchorState.EDITED else None,
                        after=now_text if state == AnchorState.EDITED else None)
         else:
             state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
-            set_anchor(session, correction, revision, state, start=None, end=None,
+            set_anchor(correction, revision, state, start=None, end=None,
                        confidence=result.confidence, now=now)
         updated += 1
     session.flush()

@@ -1,18 +1,48 @@
-"""The JSON API under /api/v1. No cookies, no CSRF: callers authenticate by token or are anonymous."""
+"""The JSON API under /api/v1. No cookies, no CSRF: callers authenticate by token or are anonymous.
+
+Cross-origin rules (the widget runs on publishers' pages):
+  * A response carries ``Access-Control-Allow-Origin`` only for an origin some site allows (or
+    readerdesk's own), and preflights are answered only for those origins.
+  * Whether an origin may report on a given article is decided on the request itself: a POST from
+    an origin the article's site has not configured gets 403 with a sentence saying so. That refusal
+    (and the widget-config refusal a widget on such a page gets first) is readable cross-origin, so
+    the widget can show it to the reader; it carries no data.
+  * No cookies: the widget sends none and the API sets none (see readerdesk.sessions). With a JSON
+    body and the Origin check there is nothing for a CSRF token to add.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import csrf, db
+from readerdesk.extensions import csrf, db, limiter
 from readerdesk.extraction import parse_datetime
+from readerdesk.jobs import enqueue
+from readerdesk.openapi import openapi_document
 from readerdesk.services.articles import IngestError, ingest_article
+from readerdesk.services.corrections import (
+    ArticleNotFound,
+    InvalidCorrection,
+    OriginNotAllowed,
+    all_allowed_origins,
+    find_article,
+    get_by_public_id,
+    is_honeypot_filled,
+    needs_refetch,
+    new_public_id,
+    public_status,
+    site_for_origin,
+    submit_correction,
+)
 from readerdesk.services.sites import site_for_token
+from readerdesk.tasks import refetch_and_anchor
+from readerdesk.urls import InvalidURL, normalise_origin
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
+PREFLIGHT_MAX_AGE = 600
 
 
 def json_body() -> dict:
@@ -21,7 +51,7 @@ def json_body() -> dict:
         raise ApiError(415, "Send JSON with Content-Type: application/json.")
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise ApiError(400, "The body is not a JSON object.")
+        raise ApiError(400, "The body is not valid JSON, or not a JSON object: send one object {...}.")
     return data
 
 
@@ -77,3 +107,148 @@ def push_article(site_name: str):
         id=article.id, url=article.url, revision=article.current_revision.number,
         changed=result.changed, created=result.created,
     ), (201 if result.created else 200)
+
+
+# --- cross-origin ----------------------------------------------------------------------------
+
+
+def _own_origins() -> set[str]:
+    """readerdesk's own origin(s): its pages call the API same-origin."""
+    origins = set()
+    for url in (request.host_url, current_app.config["PUBLIC_URL"]):
+        try:
+            origins.add(normalise_origin(url))
+        except InvalidURL:
+            pass
+    return origins
+
+
+def _origin() -> str | None:
+    return request.headers.get("Origin")
+
+
+def _cors_allowed(origin: str) -> bool:
+    try:
+        origin = normalise_origin(origin)
+    except InvalidURL:
+        return False
+    return origin in _own_origins() or origin in all_allowed_origins(db.session)
+
+
+@bp.before_request
+def _preflight():
+    if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+        response = current_app.response_class(status=204)
+        origin = _origin()
+        if origin and _cors_allowed(origin):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+        response.vary.add("Origin")
+        return response
+    return None
+
+
+@bp.after_request
+def _cors_headers(response):
+    origin = _origin()
+    if origin and "Access-Control-Allow-Origin" not in response.headers and (
+        g.get("readable_refusal") or _cors_allowed(origin)
+    ):
+        response.headers["Access-Control-Allow-Origin"] = origin
+    response.vary.add("Origin")
+    return response
+
+
+def _refuse_origin(exc: OriginNotAllowed):
+    g.readable_refusal = True
+    return error_response(403, str(exc), code="origin_not_allowed")
+
+
+@bp.errorhandler(429)
+def _too_many(exc):
+    return error_response(429, "You have sent many reports in a short time. Please wait a few minutes and try again.")
+
+
+# --- readers' corrections --------------------------------------------------------------------
+
+
+def _corrections_limit() -> str:
+    return current_app.config["RATELIMIT_CORRECTIONS"]
+
+
+def _status_url(public_id: str) -> str:
+    return url_for("api.correction_status", public_id=public_id, _external=True)
+
+
+@bp.post("/corrections")
+@limiter.limit(_corrections_limit, methods=["POST"])
+def create_correction():
+    """A reader's report from the widget (or anyone with curl)."""
+    data = json_body()
+    if is_honeypot_filled(data):
+        # Bots learn nothing: the answer looks like success, but nothing is stored.
+        fake = new_public_id()
+        return jsonify(id=fake, status="new", status_url=_status_url(fake), anchored=False), 201
+    try:
+        submission = submit_correction(
+            db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
+            secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
+        )
+    except InvalidCorrection as exc:
+        db.session.rollback()
+        return error_response(400, "Some fields are missing or invalid.", fields=exc.fields)
+    except ArticleNotFound:
+        db.session.rollback()
+        return error_response(404, "We do not know this article. Check the article URL, or write to the "
+                                   "newsroom directly.")
+    except OriginNotAllowed as exc:
+        db.session.rollback()
+        return _refuse_origin(exc)
+    correction = submission.correction
+    db.session.commit()
+    body = {"id": correction.public_id, "status": public_status(correction)["status"],
+            "status_url": _status_url(correction.public_id), "anchored": correction.start is not None}
+    if submission.created and needs_refetch(correction):
+        enqueue(refetch_and_anchor, correction.id)  # after commit: the report is stored whatever happens
+    response = jsonify(body)
+    response.status_code = 201 if submission.created else 200
+    response.headers["Location"] = body["status_url"]
+    return response
+
+
+@bp.get("/corrections/<public_id>")
+def correction_status(public_id: str):
+    """The status behind the reader's link: no personal data."""
+    correction = get_by_public_id(db.session, public_id)
+    if correction is None:
+        return error_response(404, "There is no report with this id.")
+    return jsonify(public_status(correction))
+
+
+@bp.get("/widget-config")
+def widget_config():
+    """What the widget needs on a page: the body selector, boxes to skip, the site's language."""
+    url = request.args.get("url", "")
+    origin = _origin()
+    article = None
+    try:
+        article = find_article(db.session, url, origin, _own_origins())
+        site = article.site
+    except OriginNotAllowed as exc:
+        return _refuse_origin(exc)
+    except ArticleNotFound:
+        site = site_for_origin(db.session, origin) if origin else None
+    if site is None:
+        g.readable_refusal = True  # the widget shows it; it says nothing about any site
+        return error_response(404, "readerdesk does not know this page's site.")
+    response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
+                       language=site.language, article_known=article is not None)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

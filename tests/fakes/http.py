@@ -52,3 +52,20 @@ class LocalServer:
     def __exit__(self, *exc) -> None:
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class StaticSite(LocalServer):
+    """Answers every request with one page (a second origin embedding the widget, a CMS). Started on
+    creation; change ``html`` to change the page."""
+
+    def __init__(self, html: str = "<!doctype html><title>empty</title>", content_type: str = "text/html; charset=utf-8"):
+        self.html, self.content_type = html, content_type
+        super().__init__(lambda *request: (200, {"Content-Type": self.content_type}, self.html.encode("utf-8")))
+        self.__enter__()
+
+    @property
+    def paths(self) -> list[str]:
+        return [path for _, path, _, _, _ in self.requests]
+
+    def close(self) -> None:
+        self.__exit__()

@@ -1,0 +1,112 @@
+"""A live readerdesk (demo loaded) in a thread, one Chromium for the module, a fresh page per test."""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from readerdesk import create_app
+from readerdesk.clock import utcnow
+from readerdesk.demo import load_demo
+from readerdesk.extensions import db
+from readerdesk.models import Correction
+from tests.conftest import reset_database, test_settings
+from tests.fakes.http import StaticSite
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@dataclass
+class LiveServer:
+    app: object
+    url: str
+
+    def corrections(self) -> list[Correction]:
+        with self.app.app_context():
+            rows = list(db.session.scalars(select(Correction).order_by(Correction.id)))
+            for row in rows:  # load what the tests read before the session goes
+                _ = row.revision and row.revision.text, row.article.url
+            db.session.expunge_all()
+            return rows
+
+    def count(self) -> int:
+        with self.app.app_context():
+            return db.session.scalar(select(func.count(Correction.id)))
+
+
+def _serve(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory):
+    """readerdesk on 127.0.0.1:<port> with the demo loaded for that address."""
+    app = create_app(test_settings(tmp_path_factory.mktemp("live")))
+    server = _serve(app)
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config["PUBLIC_URL"] = url
+    with app.app_context():
+        reset_database()
+        load_demo(db.session, now=utcnow(), base_url=url)
+        db.session.commit()
+        db.session.remove()
+    yield LiveServer(app, url)
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_corrections(live):
+    with live.app.app_context():
+        db.session.execute(Correction.__table__.delete())
+        db.session.commit()
+
+
+@pytest.fixture(scope="module")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="module")
+def browser(playwright_instance):
+    kwargs = {"args": CHROMIUM_ARGS}
+    if os.path.exists(CHROMIUM):
+        kwargs["executable_path"] = CHROMIUM
+    browser = playwright_instance.chromium.launch(**kwargs)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def context(browser):
+    context = browser.new_context(locale="en-GB")
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    page.set_default_timeout(5000)
+    yield page
+
+
+@pytest.fixture(scope="module")
+def second_origin():
+    site = StaticSite()
+    yield site
+    site.close()

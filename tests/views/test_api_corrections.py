@@ -1,0 +1,275 @@
+"""The public corrections API over HTTP: what curl and the widget get back."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from readerdesk.models import AnchorState, Correction
+from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs
+from tests.fakes.http import StaticSite
+
+ORIGIN = "https://news.example"
+
+
+@pytest.fixture
+def article(db_session):
+    site = make_site(db_session, base_url=ORIGIN, allowed_origins=["https://m.news.example"])
+    article = make_article(db_session, site, html=paragraphs("The mayor said twelve bridges.", "Second one."))
+    db_session.commit()
+    return article
+
+
+def body(article, **extra) -> dict:
+    data = {
+        "idempotency_key": "0123456789abcdef",
+        "article_url": article.url,
+        "page_url": article.url + "?utm_source=newsletter",
+        "kind": "factual",
+        "selectors": [
+            {"type": "TextQuoteSelector", "exact": "twelve bridges", "prefix": "The mayor said ", "suffix": "."},
+            {"type": "TextPositionSelector", "start": 15, "end": 29},
+        ],
+        "suggestion": "eleven bridges",
+        "comment": "See the council minutes.",
+        "name": "Ada",
+        "email": "ada@example.com",
+        "notify": True,
+    }
+    data.update(extra)
+    return data
+
+
+def count(db_session) -> int:
+    return db_session.scalar(select(func.count(Correction.id)))
+
+
+def test_create_then_status(client, db_session, article):
+    response = client.post("/api/v1/corrections", json=body(article), headers={"Origin": ORIGIN})
+    assert response.status_code == 201
+    data = response.get_json()
+    assert data["anchored"] is True and data["status"] == "new"
+    assert response.headers["Location"] == data["status_url"]
+    assert response.headers["Access-Control-Allow-Origin"] == ORIGIN
+    assert "Set-Cookie" not in response.headers
+
+    correction = db_session.scalar(select(Correction))
+    assert correction.revision.text[correction.start:correction.end] == "twelve bridges"
+    assert correction.page_url == article.url  # tracking parameters dropped
+    assert correction.reader_email == "ada@example.com" and correction.ip_hash and correction.ip_hash != "127.0.0.1"
+
+    status = client.get(data["status_url"].replace("http://localhost", ""))
+    assert status.status_code == 200
+    text = status.get_data(as_text=True)
+    assert "ada@example.com" not in text and "Ada" not in text and "ip" not in status.get_json()
+    assert status.get_json()["quote"] == "twelve bridges"
+    assert client.get("/api/v1/corrections/nope").status_code == 404
+
+
+def test_same_idempotency_key_returns_the_same_correction(client, db_session, article):
+    first = client.post("/api/v1/corrections", json=body(article))
+    again = client.post("/api/v1/corrections", json=body(article))
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.get_json()["id"] == again.get_json()["id"]
+    assert count(db_session) == 1
+
+
+@pytest.mark.parametrize("payload, content_type, status, words", [
+    ("{not json", "application/json", 400, "not valid JSON"),
+    ("[1, 2]", "application/json", 400, "JSON object"),
+    ('"a string"', "application/json", 400, "JSON object"),
+    ("kind=typo", "application/x-www-form-urlencoded", 415, "JSON"),
+])
+def test_malformed_bodies(client, article, payload, content_type, status, words):
+    response = client.post("/api/v1/corrections", data=payload, content_type=content_type)
+    assert response.status_code == status
+    assert words in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"idempotency_key": None}, "idempotency_key"),
+    ({"article_url": None, "page_url": None}, "article_url"),
+    ({"kind": 3}, "kind"),
+    ({"selectors": {"type": "TextQuoteSelector"}}, "selectors"),
+    ({"selectors": [{"type": "TextPositionSelector", "start": -4, "end": 2}]}, "selectors"),
+    ({"comment": ["a list"]}, "comment"),
+    ({"email": "ada-at-example"}, "email"),
+    ({"email": "", "notify": True}, "notify"),
+    ({"notify": "yes"}, "notify"),
+    ({"comment": "spam http://a.example http://b.example https://c.example"}, "comment"),
+    ({"selectors": [{"type": "TextQuoteSelector", "exact": "x" * 2001}]}, "selectors"),
+])
+def test_field_errors(client, db_session, article, change, field):
+    data = {k: v for k, v in {**body(article), **change}.items() if v is not None}
+    response = client.post("/api/v1/corrections", json=data)
+    assert response.status_code == 400
+    payload = response.get_json()
+    assert payload["error"] == "Some fields are missing or invalid." and field in payload["fields"]
+    assert count(db_session) == 0
+
+
+def test_unknown_article(client, article):
+    response = client.post("/api/v1/corrections", json=body(article, article_url=ORIGIN + "/never-published"))
+    assert response.status_code == 404
+    assert "do not know this article" in response.get_json()["error"]
+
+
+def test_huge_body(client, article):
+    data = json.dumps(body(article, comment="x" * 100_000))
+    response = client.post("/api/v1/corrections", data=data, content_type="application/json")
+    assert response.status_code == 413
+    assert response.get_json()["error"] == "What you sent is too large."
+
+
+def test_honeypot_answers_like_success_and_stores_nothing(client, db_session, article):
+    response = client.post("/api/v1/corrections", json=body(article, website="http://cheap-pills.example"))
+    assert response.status_code == 201 and response.get_json()["id"]
+    assert count(db_session) == 0
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute")
+def test_rate_limit(client, article):
+    _three_reports_one_refused(client, article)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute",
+                        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "memory://"),
+                        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
+def test_rate_limit_in_redis(client, article):
+    _three_reports_one_refused(client, article)
+
+
+def _three_reports_one_refused(client, article):
+    codes = [client.post("/api/v1/corrections", json=body(article, idempotency_key=f"rate-limit-{i}")).status_code
+             for i in range(3)]
+    assert codes == [201, 201, 429]
+    limited = client.post("/api/v1/corrections", json=body(article, idempotency_key="rate-limit-x"))
+    assert "Please wait" in limited.get_json()["error"]
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_no_csrf_token_needed_and_no_cookie_even_for_signed_in_staff(client, db_session, article):
+    make_user(db_session, "editor@example.com")
+    db_session.commit()
+    login_page = client.get("/auth/login").get_data(as_text=True)
+    token = login_page.split('name="csrf_token" type="hidden" value="')[1].split('"')[0]
+    assert client.post("/auth/login", data={"email": "editor@example.com", "password": PASSWORD,
+                                            "csrf_token": token}).status_code == 302
+    response = client.post("/api/v1/corrections", json=body(article), headers={"Origin": ORIGIN})
+    assert response.status_code == 201
+    assert "Set-Cookie" not in response.headers
+
+
+# --- cross-origin ----------------------------------------------------------------------------
+
+
+def test_preflight_only_for_configured_origins(client, article):
+    ok = client.options("/api/v1/corrections", headers={
+        "Origin": "https://m.news.example", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert ok.status_code == 204
+    assert ok.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
+    assert "POST" in ok.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in ok.headers["Access-Control-Allow-Headers"]
+    refused = client.options("/api/v1/corrections", headers={
+        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    assert "Access-Control-Allow-Origin" not in refused.headers
+
+
+def test_post_from_an_origin_the_site_does_not_allow(client, db_session, article):
+    response = client.post("/api/v1/corrections", json=body(article), headers={"Origin": "https://evil.example"})
+    assert response.status_code == 403
+    assert "https://evil.example" in response.get_json()["error"]
+    assert "not set up to send corrections" in response.get_json()["error"]
+    # Readable by the widget on that page, so the reader learns why.
+    assert response.headers["Access-Control-Allow-Origin"] == "https://evil.example"
+    assert count(db_session) == 0
+
+
+def test_widget_config(client, article):
+    response = client.get("/api/v1/widget-config", query_string={"url": article.url},
+                          headers={"Origin": "https://m.news.example"})
+    assert response.status_code == 200
+    assert response.get_json() == {"site": article.site.name, "body_selector": ".article-body",
+                                   "exclude_selectors": [], "language": "en", "article_known": True}
+    assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
+    refused = client.get("/api/v1/widget-config", query_string={"url": article.url},
+                         headers={"Origin": "https://evil.example"})
+    assert refused.status_code == 403 and "not set up" in refused.get_json()["error"]
+    unknown = client.get("/api/v1/widget-config", query_string={"url": "https://nowhere.example/a"})
+    assert unknown.status_code == 404
+
+
+# --- re-fetching an article the reader saw changed -------------------------------------------
+
+
+@pytest.fixture
+def cms():
+    server = StaticSite()
+    yield server
+    server.close()
+
+
+def _site_with_connector(db_session, cms, connector: str, connector_url: str | None = None):
+    site = make_site(db_session, base_url=cms.url)
+    site.connector, site.connector_url = connector, connector_url
+    article = make_article(db_session, site, url=cms.url + "/2026/story", external_id="wp:42",
+                           html=paragraphs("Old wording of the story.", "Unchanged paragraph."))
+    db_session.commit()
+    return article
+
+
+def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_session, cms):
+    article = _site_with_connector(db_session, cms, "html")
+    cms.html = ("<html><head><title>Story</title></head><body><div class='article-body'>"
+                "<p>New wording of the story.</p><p>Unchanged paragraph.</p></div></body></html>")
+    data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "New wording", "prefix": "", "suffix": " of"}])
+    response = client.post("/api/v1/corrections", json=data)
+    assert response.status_code == 201 and response.get_json()["anchored"] is False
+    assert cms.paths == ["/2026/story"]
+
+    db_session.expire_all()
+    correction = db_session.scalar(select(Correction))
+    assert correction.anchor_state == AnchorState.ANCHORED
+    assert correction.revision.number == 2
+    assert correction.revision.text[correction.start:correction.end] == "New wording"
+    assert [a.state for a in correction.anchors] == [AnchorState.UNANCHORED, AnchorState.ANCHORED]
+
+
+def test_refetch_from_wordpress(client, db_session, cms):
+    article = _site_with_connector(db_session, cms, "wordpress", cms.url)
+    cms.content_type = "application/json"
+    cms.html = json.dumps({"id": 42, "link": article.url, "title": {"rendered": "Story"},
+                           "content": {"rendered": "<p>Fresh wording of the story.</p>"},
+                           "modified_gmt": "2026-11-21T09:00:00"})
+    data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "Fresh wording"}])
+    assert client.post("/api/v1/corrections", json=data).status_code == 201
+    assert cms.paths == ["/wp-json/wp/v2/posts/42"]
+    db_session.expire_all()
+    correction = db_session.scalar(select(Correction))
+    assert correction.anchor_state == AnchorState.ANCHORED and correction.revision.number == 2
+
+
+def test_report_is_kept_when_the_connector_is_unreachable(client, db_session, cms):
+    article = _site_with_connector(db_session, cms, "wordpress", "http://127.0.0.1:9")
+    data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "words nobody has seen"}])
+    response = client.post("/api/v1/corrections", json=data)
+    assert response.status_code == 201
+    db_session.expire_all()
+    correction = db_session.scalar(select(Correction))
+    assert correction.anchor_state == AnchorState.UNANCHORED and correction.exact == "words nobody has seen"
+
+
+def test_reader_text_is_escaped_at_the_desk(client, db_session, article):
+    data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "<script>alert(1)</script>"}])
+    assert client.post("/api/v1/corrections", json=data).status_code == 201
+    make_user(db_session, "editor@example.com")
+    db_session.commit()
+    client.post("/auth/login", data={"email": "editor@example.com", "password": PASSWORD})
+    page = client.get("/desk/").get_data(as_text=True)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
