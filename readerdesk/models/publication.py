@@ -68,5 +68,7 @@ class CorrectionNote(db.Model):
 
 
 # The statistics (services.stats) bucket corrections by day over a date range: a plain index on
-# created_at serves that range; the queue's (status, created_at, id) index cannot.
+# created_at (and one on first_decision_at) serves that range; the queue's (status, created_at, id)
+# index cannot.
 Index("ix_corrections_created", Correction.created_at)
+Index("ix_corrections_first_decision", Correction.first_decision_at)

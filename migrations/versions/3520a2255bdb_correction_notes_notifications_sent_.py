@@ -1,8 +1,8 @@
 """correction notes, notifications sent, reader message
 
-Revision ID: 432f4ec6b058
+Revision ID: 3520a2255bdb
 Revises: 3263bd87c4bb
-Create Date: 2026-11-28 15:45:43.748421
+Create Date: 2026-11-28 15:48:47.154015
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import readerdesk.models.types
 
 
 # revision identifiers, used by Alembic.
-revision = '432f4ec6b058'
+revision = '3520a2255bdb'
 down_revision = '3263bd87c4bb'
 branch_labels = None
 depends_on = None
@@ -57,6 +57,7 @@ def upgrade():
 
     with op.batch_alter_table('corrections', schema=None) as batch_op:
         batch_op.create_index('ix_corrections_created', ['created_at'], unique=False)
+        batch_op.create_index('ix_corrections_first_decision', ['first_decision_at'], unique=False)
 
     with op.batch_alter_table('moderation_events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('reader_message', sa.Text(), nullable=False, server_default=''))
@@ -70,6 +71,7 @@ def downgrade():
         batch_op.drop_column('reader_message')
 
     with op.batch_alter_table('corrections', schema=None) as batch_op:
+        batch_op.drop_index('ix_corrections_first_decision')
         batch_op.drop_index('ix_corrections_created')
 
     with op.batch_alter_table('correction_notes', schema=None) as batch_op:
