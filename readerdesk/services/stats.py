@@ -95,7 +95,8 @@ def median_time_to_first_decision(session: Session, since: datetime) -> timedelt
     # The middle one or two values, found by the database (portable: no percentile_cont in SQLite).
     middle = session.scalars(select(seconds).where(*where).order_by(seconds)
                              .offset((n - 1) // 2).limit(2 - n % 2)).all()
-    return timedelta(seconds=float(sum(middle)) / len(middle))
+    # Whole seconds: julianday() arithmetic in SQLite carries float noise of a few microseconds.
+    return timedelta(seconds=round(float(sum(middle)) / len(middle)))
 
 
 def desk_stats(session: Session, *, now: datetime, days: int = 30) -> DeskStats:
