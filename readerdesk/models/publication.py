@@ -27,7 +27,13 @@ class NoteType(str, enum.Enum):
     def label(self) -> str:
         return self.value.capitalize()
 
+    def label_in(self, language: str) -> str:
+        """The label in the site's language (English when we have no translation)."""
+        return LABELS.get((language or "en").split("-")[0], {}).get(self, self.label)
 
+
+LABELS = {"uk": {NoteType.CORRECTION: "Виправлення", NoteType.CLARIFICATION: "Уточнення",
+                  NoteType.UPDATE: "Оновлення"}}
 PUBLIC_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION, NoteType.UPDATE)
 
 

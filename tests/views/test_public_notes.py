@@ -106,3 +106,11 @@ def test_stats_page_for_editors_with_svg_charts(client, db_session):
     assert "Most &lt;reported&gt;" in page.text
     assert re.search(r'id="total-reports">1<', page.text)
     assert client.get("/desk/stats?days=abc").status_code == 200
+
+
+def test_notes_on_a_ukrainian_site_are_labelled_in_ukrainian(client, db_session):
+    site = make_site(db_session, "hromada", language="uk")
+    article, note = published(db_session, site=site, body="Раніше ми помилково вказали дату.")
+    page = client.get(f"/sites/{site.name}/articles/{article.id}")
+    assert "Виправлення та оновлення" in page.text and "<strong>Виправлення</strong>" in page.text
+    assert "Раніше ми помилково вказали дату." in page.text
