@@ -33,6 +33,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
 
 import nh3
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -104,39 +106,47 @@ def normalise_plain_text(text: str) -> str:
     return unicodedata.normalize("NFC", _INVISIBLE_RE.sub("", text))
 
 
-def text_of_sanitized_html(html: str) -> str:
-    """Rules 1–4 on already-sanitized HTML."""
-    body = LexborHTMLParser(f"<!doctype html><html><body>{html}</body></html>").body
+@dataclass(frozen=True)
+class Piece:
+    """One run of a block's raw text as it stands in the DOM: a text node, or a ``<br>`` (one space)."""
+
+    node: LexborNode
+    raw: str
+
+
+def parse_sanitized_html(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(f"<!doctype html><html><body>{html}</body></html>")
+
+
+def iter_blocks(body: LexborNode | None) -> Iterator[list[Piece]]:
+    """Walk the sanitized DOM by rules 1–2: yield each block's raw pieces, in document order.
+
+    This is the single walk behind :func:`text_of_sanitized_html` and :func:`map_text`, so offsets
+    mapped back into the HTML follow exactly the rules that made the text. Blocks may be empty.
+    """
     if body is None:
-        return ""
-    blocks: list[str] = []
-    pending: list[str] = []
-
-    def end_block() -> None:
-        block = normalise_block("".join(pending))
-        pending.clear()
-        if block:
-            blocks.append(block)
-
+        return
+    pending: list[Piece] = []
     # Iterative walk with explicit enter/leave events: arbitrary nesting cannot overflow the stack.
     stack: list[tuple[LexborNode, bool]] = [(body, False)]
     while stack:
         node, leaving = stack.pop()
         tag = node.tag
         if leaving:
-            end_block()
+            yield pending
+            pending = []
             continue
         if tag == "-text":
-            pending.append(node.text_content or "")
+            pending.append(Piece(node, node.text_content or ""))
             continue
         if tag == "br":
-            pending.append(" ")
+            pending.append(Piece(node, " "))
             continue
         if tag is None or tag.startswith("-"):  # comments, doctype
             continue
-        is_block = tag in BLOCK_TAGS
-        if is_block:
-            end_block()
+        if tag in BLOCK_TAGS:
+            yield pending
+            pending = []
             stack.append((node, True))
         children = []
         child = node.child
@@ -144,8 +154,14 @@ def text_of_sanitized_html(html: str) -> str:
             children.append(child)
             child = child.next
         stack.extend((c, False) for c in reversed(children))
-    end_block()
-    return BLOCK_SEPARATOR.join(blocks)
+    yield pending
+
+
+def text_of_sanitized_html(html: str) -> str:
+    """Rules 1–4 on already-sanitized HTML."""
+    blocks = (normalise_block("".join(piece.raw for piece in pieces))
+              for pieces in iter_blocks(parse_sanitized_html(html).body))
+    return BLOCK_SEPARATOR.join(block for block in blocks if block)
 
 
 def canonical_text(html: str) -> str:

@@ -209,6 +209,25 @@ def create_user_command(email, role, name, password):
     click.echo(f"Created {user.role.value} {user.email}.")
 
 
+@readerdesk_cli.command("send-digest")
+def send_digest_command():
+    """Email each editor the corrections received since the last digest."""
+    from readerdesk.services.mail import MailNotConfigured, SmtpSettings
+    from readerdesk.services.notifications import send_digest
+
+    try:
+        report = send_digest(db.session, now=utcnow(), settings=SmtpSettings.from_config(current_app.config))
+    except MailNotConfigured:
+        fail("MAIL_SERVER is not set: configure SMTP (MAIL_SERVER, MAIL_PORT...) to send the digest")
+    except OSError as exc:
+        fail(f"could not send the digest: {exc}")
+    if report.corrections:
+        click.echo(f"Sent {report.emails} digest email(s) with {report.corrections} correction(s) "
+                   f"since {report.since:%Y-%m-%d %H:%M} UTC.")
+    else:
+        click.echo(f"No new corrections since {report.since:%Y-%m-%d %H:%M} UTC; nothing sent.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst):

@@ -3,6 +3,8 @@
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
 from readerdesk.models.correction import AnchorState, Correction, CorrectionAnchor, Kind, Status
 from readerdesk.models.moderation import InternalNote, ModerationEvent
+from readerdesk.models.notification import NotificationSent
+from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
 from readerdesk.models.user import Role, User
 
@@ -12,9 +14,12 @@ __all__ = [
     "ArticleRevision",
     "Correction",
     "CorrectionAnchor",
+    "CorrectionNote",
     "InternalNote",
     "Kind",
     "ModerationEvent",
+    "NoteType",
+    "NotificationSent",
     "RevisionImmutable",
     "Role",
     "Site",

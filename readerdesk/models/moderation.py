@@ -33,6 +33,8 @@ class ModerationEvent(db.Model):
     from_version: Mapped[int]
     to_version: Mapped[int]
     reason: Mapped[str] = mapped_column(Text, default="")
+    # What the editor chose to tell the reader (e.g. why a report was rejected); "" for nothing.
+    reader_message: Mapped[str] = mapped_column(Text, default="")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

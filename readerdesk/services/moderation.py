@@ -58,7 +58,8 @@ def allowed_actions(status: Status) -> list[str]:
 
 
 def _apply(session: Session, correction: Correction, action: str, *, actor: User | None, now: datetime,
-           expected_version: int, reason: str = "", assignee: User | None | type = ...) -> ModerationEvent:
+           expected_version: int, reason: str = "", assignee: User | None | type = ...,
+           reader_message: str = "") -> ModerationEvent:
     moves = TRANSITIONS.get(action)
     if moves is None or correction.status not in moves:
         raise IllegalTransition(
@@ -87,6 +88,7 @@ def _apply(session: Session, correction: Correction, action: str, *, actor: User
         correction_id=correction.id, actor_id=actor.id if actor else None, action=action,
         from_status=from_status, to_status=to_status, from_version=expected_version,
         to_version=correction.version, reason=(reason or "").strip()[:MAX_REASON_LENGTH],
+        reader_message=(reader_message or "").strip()[:MAX_REASON_LENGTH],
         assignee_id=correction.assignee_id, created_at=now,
     )
     session.add(event)
@@ -113,8 +115,10 @@ def accept(session, correction, *, actor, now, expected_version, reason="") -> M
     return _apply(session, correction, "accept", actor=actor, now=now, expected_version=expected_version, reason=reason)
 
 
-def reject(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
-    return _apply(session, correction, "reject", actor=actor, now=now, expected_version=expected_version, reason=reason)
+def reject(session, correction, *, actor, now, expected_version, reason="", reader_message="") -> ModerationEvent:
+    """``reason`` stays on the desk; ``reader_message`` goes into the email to the reader."""
+    return _apply(session, correction, "reject", actor=actor, now=now, expected_version=expected_version, reason=reason,
+                  reader_message=reader_message)
 
 
 def mark_spam(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:

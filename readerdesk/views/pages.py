@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from readerdesk.extensions import db
 from readerdesk.models import Article, Site
-from readerdesk.services.articles import articles_of_site, news_article_json_ld
+from readerdesk.services.articles import articles_of_site
+from readerdesk.services.publishing import news_article_json_ld_with_notes, public_notes
 from readerdesk.services.sites import SiteNotFound, get_site, list_sites
 
 bp = Blueprint("pages", __name__)
@@ -52,5 +53,6 @@ def article(site_name: str, article_id: int):
 def _render_article(site: Site, article: Article | None):
     if article is None or article.current_revision is None:
         abort(404, description="There is no such article.")
+    notes = public_notes(db.session, article)
     return render_template("pages/article.html", site=site, article=article, revision=article.current_revision,
-                           json_ld=news_article_json_ld(article))
+                           notes=notes, json_ld=news_article_json_ld_with_notes(article, notes))

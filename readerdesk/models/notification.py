@@ -1,0 +1,29 @@
+"""A record of every notification sent, so a retried or repeated job never sends twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models.types import UTCDateTime
+
+
+class NotificationSent(db.Model):
+    """``kind`` names the notification (reader-decision, editor-new, slack-new, digest); ``key`` the
+    thing it was about (an event id, a correction and a recipient...)."""
+
+    __tablename__ = "notifications_sent"
+    __table_args__ = (
+        UniqueConstraint("kind", "key"),
+        Index("ix_notifications_sent_kind_sent", "kind", "sent_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    key: Mapped[str] = mapped_column(String(200))
+    recipient: Mapped[str] = mapped_column(String(320), default="")
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

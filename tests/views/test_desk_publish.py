@@ -1,0 +1,124 @@
+import re
+
+import pytest
+
+from readerdesk.models import CorrectionNote, Status
+from tests.conftest import mail_settings
+from tests.factories import PASSWORD, make_article, make_correction, make_user
+
+HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/minutes">five</a> on Tuesday.</p>'
+        "<p>The bridge reopens in May.</p>")
+
+
+def login(client, user):
+    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+
+
+@pytest.fixture
+def setup(db_session):
+    editor = make_user(db_session)
+    article = make_article(db_session, html=HTML, title="Council approves the bridge")
+    correction = make_correction(db_session, article, exact="voted twelve to five", suggestion="voted eleven to five",
+                                 reader_email="reader@example.org", notify_reader=True)
+    db_session.commit()
+    return editor, article, correction
+
+
+def url(correction):
+    return f"/desk/corrections/{correction.id}/publish"
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, setup):
+    _, _, correction = setup
+    for response in (client.get(url(correction)), client.post(url(correction), data={})):
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    assert client.get("/desk/stats").headers["Location"].startswith("/auth/login")
+
+
+def test_preview_shows_the_word_diff_then_publishing_changes_the_article_and_emails_the_reader(
+        app, client, db_session, setup, smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    editor, article, correction = setup
+    login(client, editor)
+    page = client.get(url(correction))
+    assert page.status_code == 200
+    assert "voted twelve to five" in page.text and "\nvoted eleven to five</textarea>" in page.text
+    form = {"note_type": "correction", "body": "We misreported the vote.", "apply_wording": "y",
+            "wording": "voted eleven to five", "version": "1", "preview": "Preview"}
+    preview = client.post(url(correction), data=form)
+    assert preview.status_code == 200
+    assert "<del>twelve</del><ins>eleven</ins>" in preview.text
+    assert "The council voted eleven to five on Tuesday." in preview.text
+    assert 'name="confirm"' in preview.text
+    hidden = dict(re.findall(r'name="(expected_passage|previewed_wording)" type="hidden" value="([^"]*)"', preview.text))
+    assert hidden == {"expected_passage": "voted twelve to five", "previewed_wording": "voted eleven to five"}
+
+    done = client.post(url(correction), data={**form, **hidden, "confirm": "Publish"}, follow_redirects=True)
+    assert done.status_code == 200 and "Published." in done.text
+    db_session.expire_all()
+    assert correction.status == Status.PUBLISHED
+    assert article.current_revision.text.startswith("The council voted eleven to five")
+    [message] = smtp_server.messages
+    assert "We misreported the vote." in message.get_body(("plain",)).get_content()
+
+    page = client.get(f"/sites/{article.site.name}/articles/{article.id}")
+    assert "We misreported the vote." in page.text and "voted eleven to five" in page.text
+
+
+def test_changing_the_wording_after_the_preview_shows_a_new_preview_instead_of_publishing(client, db_session, setup):
+    editor, article, correction = setup
+    login(client, editor)
+    response = client.post(url(correction), data={
+        "note_type": "correction", "body": "x", "apply_wording": "y", "wording": "voted ten to five",
+        "version": "1", "expected_passage": "voted twelve to five", "previewed_wording": "voted eleven to five",
+        "confirm": "Publish"})
+    assert response.status_code == 200 and "<ins>ten</ins>" in response.text
+    db_session.expire_all()
+    assert correction.status == Status.NEW
+
+
+def test_a_stale_version_gets_409_with_a_readable_message(client, db_session, setup):
+    editor, _, correction = setup
+    login(client, editor)
+    response = client.post(url(correction), data={"note_type": "update", "body": "More.", "version": "5",
+                                                   "previewed_wording": "", "confirm": "Publish"})
+    assert response.status_code == 409
+    assert "changed since you opened it" in response.text
+    assert db_session.query(CorrectionNote).count() == 0
+
+
+def test_a_missing_note_is_a_form_error_not_a_500(client, setup):
+    editor, _, correction = setup
+    login(client, editor)
+    response = client.post(url(correction), data={"note_type": "correction", "body": "", "version": "1",
+                                                   "confirm": "Publish"})
+    assert response.status_code == 400 and "Write the text of the correction" in response.text
+    assert client.get("/desk/corrections/999999/publish").status_code == 404
+
+
+def test_with_the_smtp_server_down_the_decision_is_stored_and_the_page_answers(app, client, db_session, setup):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, HTTP_TIMEOUT=1)  # nothing listens on port 1
+    editor, article, correction = setup
+    login(client, editor)
+    response = client.post(url(correction), data={"note_type": "clarification", "body": "The vote was close.",
+                                                   "version": "1", "confirm": "Publish"}, follow_redirects=True)
+    assert response.status_code == 200 and "Published." in response.text
+    db_session.expire_all()
+    assert correction.status == Status.PUBLISHED
+    assert "The vote was close." in client.get(f"/sites/{article.site.name}/articles/{article.id}").text
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_publishing_needs_the_csrf_token(client, db_session, setup):
+    editor, _, correction = setup
+    login_page = client.get("/auth/login")
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page.text).group(1)
+    client.post("/auth/login", data={"email": editor.email, "password": PASSWORD, "csrf_token": token})
+    data = {"note_type": "update", "body": "More.", "version": "1", "confirm": "Publish"}
+    assert client.post(url(correction), data=data).status_code == 400
+    page = client.get(url(correction))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
+    assert client.post(url(correction), data={**data, "csrf_token": token}).status_code == 302
+    db_session.expire_all()
+    assert correction.status == Status.PUBLISHED
