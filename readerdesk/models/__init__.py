@@ -2,6 +2,18 @@
 
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
 from readerdesk.models.correction import AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models.patron import (
+    Interval,
+    Patron,
+    PatronStatus,
+    Payment,
+    PaymentStatus,
+    Pledge,
+    PledgeStatus,
+    PortalLinkUse,
+    StripeEvent,
+    WallStatus,
+)
 from readerdesk.models.site import Site
 from readerdesk.models.user import Role, User
 
@@ -11,10 +23,20 @@ __all__ = [
     "ArticleRevision",
     "Correction",
     "CorrectionAnchor",
+    "Interval",
     "Kind",
+    "Patron",
+    "PatronStatus",
+    "Payment",
+    "PaymentStatus",
+    "Pledge",
+    "PledgeStatus",
+    "PortalLinkUse",
     "RevisionImmutable",
     "Role",
     "Site",
     "Status",
+    "StripeEvent",
     "User",
+    "WallStatus",
 ]
