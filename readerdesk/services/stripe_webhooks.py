@@ -65,6 +65,11 @@ class InvalidWebhook(ValueError):
     """Bad signature, stale timestamp or a body that is not an event."""
 
 
+class RetryLater(RuntimeError):
+    """The event is about one of our objects that has not reached us yet (its own event is still on
+    the way): the caller rolls back and answers 500, so Stripe delivers it again later."""
+
+
 class EventAlreadyProcessed(Exception):
     """This event id is recorded: the caller rolls back and acknowledges."""
 
@@ -381,6 +386,8 @@ def handle_charge_refunded(session: Session, obj: dict, at: datetime, event_type
         payment = session.scalar(select(Payment).where(Payment.stripe_payment_intent_id == obj["payment_intent"]))
     if payment is None and client is not None and obj.get("payment_intent"):
         payment = _payment_of_invoice_intent(session, client, obj["payment_intent"])
+        if payment is None and _intent_is_ours(session, client, obj["payment_intent"]):
+            raise RetryLater(f"refund of {obj['payment_intent']} arrived before its payment")
     if payment is None:
         return EventResult("ignored: not a readerdesk payment")
     payment.stripe_charge_id = payment.stripe_charge_id or obj.get("id")
@@ -396,11 +403,25 @@ def _payment_of_invoice_intent(session: Session, client: stripe.StripeClient, in
     for entry in listing.data:
         invoice = entry.get("invoice")
         invoice_id = invoice.get("id") if isinstance(invoice, dict) else invoice
-        payment = session.scalar(select(Payment).where(Payment.stripe_invoice_id == invoice_id)) if invoice_id else None
+        if not invoice_id:
+            continue
+        payment = session.scalar(select(Payment).where(Payment.stripe_invoice_id == invoice_id))
         if payment is not None:
             payment.stripe_payment_intent_id = payment.stripe_payment_intent_id or intent
             return payment
+        _, metadata = _invoice_subscription(plain(client.v1.invoices.retrieve(invoice_id)))
+        if pledge_from_metadata(session, metadata) is not None:
+            raise RetryLater(f"refund of invoice {invoice_id} arrived before the invoice")
     return None
+
+
+def _intent_is_ours(session: Session, client: stripe.StripeClient, intent: str) -> bool:
+    """A one-time gift's payment intent carries the pledge metadata (payment_intent_data.metadata)."""
+    try:
+        payment_intent = client.v1.payment_intents.retrieve(intent)
+    except stripe.InvalidRequestError:
+        return False
+    return pledge_from_metadata(session, plain(payment_intent.get("metadata"))) is not None
 
 
 HANDLERS: dict[str, Callable[..., EventResult]] = {

@@ -9,7 +9,14 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db
 from readerdesk.jobs import enqueue
 from readerdesk.services.stripe_client import payments_enabled, stripe_client_for
-from readerdesk.services.stripe_webhooks import EventAlreadyProcessed, InvalidWebhook, is_recorded, process_event, verify_event
+from readerdesk.services.stripe_webhooks import (
+    EventAlreadyProcessed,
+    InvalidWebhook,
+    RetryLater,
+    is_recorded,
+    process_event,
+    verify_event,
+)
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("webhooks", __name__)
@@ -36,6 +43,10 @@ def stripe_webhook():
             return jsonify(received=True, duplicate=True)
         current_app.logger.exception("Stripe event %s conflicted; Stripe will retry", event["id"])
         return error_response(500, "The event could not be applied; it will be retried.")
+    except RetryLater as exc:
+        db.session.rollback()
+        current_app.logger.info("Stripe event %s deferred: %s", event["id"], exc)
+        return error_response(500, f"Not yet: {exc}. Stripe will deliver it again.")
     except Exception:
         db.session.rollback()  # the event record goes too, so Stripe's retry is processed afresh
         current_app.logger.exception("Stripe event %s failed; Stripe will retry", event["id"])
