@@ -25,7 +25,7 @@ class SupportForm(FlaskForm):
     currency and fee live in services.patrons."""
 
     choice = RadioField("Your support", choices=[], validators=[DataRequired(message="Choose a tier or your own amount.")])
-    custom_amount = StringField("Amount", validators=[Optional(), Length(max=20)])
+    custom_amount = StringField("Amount", validators=[Length(max=20)])
     frequency = RadioField("How often", choices=FREQUENCIES, default="month")
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
     name = StringField("Name (optional)", validators=[Optional(), Length(max=200)])
