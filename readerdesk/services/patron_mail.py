@@ -6,6 +6,8 @@ committed, take plain ids, and raise on failure so the job runner retries.
 
 from __future__ import annotations
 
+import logging
+
 from flask import current_app, render_template
 
 from readerdesk.extensions import db
@@ -13,10 +15,16 @@ from readerdesk.models import Patron, Payment
 from readerdesk.services.mail import SmtpSettings, send_email
 from readerdesk.services.patrons import format_amount
 
+log = logging.getLogger("readerdesk.patrons")
+
 
 def _send(to: str, subject: str, template: str, **context) -> None:
+    settings = SmtpSettings.from_config(current_app.config)
+    if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
+        log.info("MAIL_SERVER is not set; not sending %r to a patron", subject)
+        return
     text = render_template(f"support/email/{template}.txt", **context)
-    send_email(SmtpSettings.from_config(current_app.config), to, subject, text)
+    send_email(settings, to, subject, text)
 
 
 def send_receipt(payment_id: int) -> None:

@@ -213,6 +213,7 @@ def test_duplicated_shuffled_delivery_ends_like_ordered_delivery(app, fake_strip
     db.session.execute(Pledge.__table__.update().values(patron_id=None, status=PledgeStatus.OPEN))
     db.session.execute(Patron.__table__.delete())
     db.session.commit()
+    db.session.expunge_all()  # forget the deleted rows (SQLite reuses their ids)
     shuffled = events + random.Random(seed).sample(events, k=len(events) // 2)
     random.Random(seed).shuffle(shuffled)
     replay(app, shuffled)
