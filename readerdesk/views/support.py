@@ -164,7 +164,8 @@ def manage():
             token = make_portal_token(current_app.config["SECRET_KEY"], patron)
             enqueue(send_portal_link, patron.id, url_for("support.open_portal", token=token, _external=True))
         # The same answer whether or not the address is a patron's: no enumeration.
-        return render_template("support/manage_sent.html", site=site)
+        return render_template("support/manage_sent.html", site=site,
+                               minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
     return render_template("support/manage.html", site=site, form=form), 400 if request.method == "POST" else 200
 
 
