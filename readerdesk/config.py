@@ -48,6 +48,51 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+DEFAULT_SUPPORT_TIERS = [
+    {"id": "coffee", "name": "A cup of coffee", "amount": 300, "interval": "month",
+     "description": "The price of one cup of coffee a month."},
+    {"id": "reader", "name": "Regular reader", "amount": 800, "interval": "month",
+     "description": "Keeps one local story a month free for everyone."},
+    {"id": "champion", "name": "Champion", "amount": 2000, "interval": "month",
+     "description": "Funds the fact-checking behind our corrections."},
+    {"id": "yearly", "name": "Yearly patron", "amount": 3000, "interval": "year",
+     "description": "One payment a year."},
+]
+TIER_ID_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
+
+
+def parse_support_tiers(raw: str | None) -> list[dict]:
+    """``SUPPORT_TIERS``: a JSON list of {"id", "name", "amount" (minor units), "interval" (month|year),
+    optional "description"}. Unset gives :data:`DEFAULT_SUPPORT_TIERS`."""
+    import json
+    import re
+
+    if raw in (None, ""):
+        return [dict(t) for t in DEFAULT_SUPPORT_TIERS]
+    try:
+        tiers = json.loads(raw)
+    except ValueError as exc:
+        raise ConfigError(f"SUPPORT_TIERS is not valid JSON: {exc}") from None
+    if not isinstance(tiers, list) or not tiers:
+        raise ConfigError("SUPPORT_TIERS must be a non-empty JSON list of tiers")
+    seen = set()
+    for tier in tiers:
+        if not isinstance(tier, dict):
+            raise ConfigError("each SUPPORT_TIERS entry must be an object with id, name, amount, interval")
+        tid, amount = tier.get("id"), tier.get("amount")
+        if not isinstance(tid, str) or not re.match(TIER_ID_RE, tid) or tid in seen or tid == "custom":
+            raise ConfigError(f"SUPPORT_TIERS: bad or repeated tier id {tid!r} (lower-case letters, digits, dashes)")
+        if not isinstance(tier.get("name"), str) or not tier["name"].strip():
+            raise ConfigError(f"SUPPORT_TIERS: tier {tid!r} needs a name")
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount <= 0:
+            raise ConfigError(f"SUPPORT_TIERS: tier {tid!r} needs a positive whole amount in minor units")
+        if tier.get("interval") not in ("month", "year"):
+            raise ConfigError(f"SUPPORT_TIERS: tier {tid!r} interval must be month or year")
+        tier.setdefault("description", "")
+        seen.add(tid)
+    return tiers
+
+
 def load_config(instance_path: str, environ: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     if environ is None:
@@ -90,6 +135,14 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
+        # The support page (amounts in minor units of the site's currency).
+        "SUPPORT_TIERS": parse_support_tiers(env.get("SUPPORT_TIERS")),
+        "SUPPORT_MIN_AMOUNT": _int(env, "SUPPORT_MIN_AMOUNT", 100),
+        "SUPPORT_MAX_AMOUNT": _int(env, "SUPPORT_MAX_AMOUNT", 1_000_000),
+        # "Cover the card fee": percentage in basis points (150 = 1.5 %) plus a fixed part.
+        "SUPPORT_FEE_PERCENT_BP": _int(env, "SUPPORT_FEE_PERCENT_BP", 150),
+        "SUPPORT_FEE_FIXED": _int(env, "SUPPORT_FEE_FIXED", 25),
+        "PORTAL_LINK_MAX_AGE": _int(env, "PORTAL_LINK_MAX_AGE", 30 * 60),
         # Session cookies: Secure outside debug/testing.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -163,6 +163,32 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/notes": {
+                "get": {
+                    "operationId": "getArticleNotes",
+                    "summary": "An article's published correction notes (public; any origin may read them)",
+                    "parameters": [{"name": "url", "in": "query", "required": True, "schema": {"type": "string"},
+                                    "description": "The article URL."}],
+                    "responses": {
+                        "200": {"description": "The notes, oldest first.", "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "url": {"type": "string"},
+                                "notes": {"type": "array", "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "type": {"type": "string", "enum": ["correction", "clarification", "update"]},
+                                        "label": {"type": "string"},
+                                        "text": {"type": "string"},
+                                        "published_at": {"type": "string", "format": "date-time"},
+                                    },
+                                }},
+                            },
+                        }}}},
+                        "400": _error("No url, or not an http(s) address."),
+                    },
+                }
+            },
             "/sites/{site_name}/articles": {
                 "put": {
                     "operationId": "pushArticle",

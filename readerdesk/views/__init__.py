@@ -4,18 +4,21 @@ from flask import Flask
 
 
 def register_blueprints(app: Flask) -> None:
-    from readerdesk.views import api, auth, desk, health, pages
-
+    from readerdesk.views import (
+        api,
+        auth,
+        corrections_log,
+        desk,
+        desk_publish,
+        desk_stats,
+        health,
+        pages,
+        patrons_desk,
+        support,
+        webhooks,
+    )
     from readerdesk.views import api_notes  # noqa: F401  (adds /api/v1/notes to api.bp before it is registered)
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(pages.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(auth.bp)
-    app.register_blueprint(desk.bp)
-
-    from readerdesk.views import corrections_log, desk_publish, desk_stats
-
-    app.register_blueprint(corrections_log.bp)
-    app.register_blueprint(desk_publish.bp)
-    app.register_blueprint(desk_stats.bp)
+    for blueprint in (health.bp, pages.bp, api.bp, auth.bp, desk.bp, desk_publish.bp, desk_stats.bp,
+                      patrons_desk.bp, corrections_log.bp, support.bp, webhooks.bp):
+        app.register_blueprint(blueprint)

@@ -35,6 +35,7 @@ from readerdesk.services.corrections import (
     site_for_origin,
     submit_correction,
 )
+from readerdesk.services.notifications import new_correction
 from readerdesk.services.sites import site_for_token
 from readerdesk.tasks import refetch_and_anchor
 from readerdesk.urls import InvalidURL, normalise_origin
@@ -210,8 +211,11 @@ def create_correction():
     db.session.commit()
     body = {"id": correction.public_id, "status": public_status(correction)["status"],
             "status_url": _status_url(correction.public_id), "anchored": correction.start is not None}
-    if submission.created and needs_refetch(correction):
-        enqueue(refetch_and_anchor, correction.id)  # after commit: the report is stored whatever happens
+    if submission.created:
+        # After commit: the report is stored whatever happens to these.
+        enqueue(new_correction, correction.id)
+        if needs_refetch(correction):
+            enqueue(refetch_and_anchor, correction.id)
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]

@@ -93,7 +93,9 @@ def test_wording_is_refused_for_articles_the_cms_publishes(db_session):
 
 def test_wording_is_refused_when_the_passage_is_not_anchored_in_the_current_revision(db_session):
     editor, article, correction = setup(db_session)
-    add_revision(db_session, article, HTML.replace("May", "June"), now=utcnow())  # no re-anchoring listener here
+    # The paragraph with the passage is cut: re-anchoring marks it removed.
+    add_revision(db_session, article, "<p>The bridge reopens in June.</p>", now=utcnow())
+    assert correction.anchor_start is None
     with pytest.raises(PublishError, match="not located in the current version"):
         publishing.preview_wording(correction, "voted eleven to five")
 

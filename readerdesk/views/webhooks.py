@@ -1,0 +1,56 @@
+"""Stripe's webhook: verified on the raw body, each event applied exactly once, side effects after commit."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import csrf, db
+from readerdesk.jobs import enqueue
+from readerdesk.services.stripe_client import payments_enabled, stripe_client_for
+from readerdesk.services.stripe_webhooks import (
+    EventAlreadyProcessed,
+    InvalidWebhook,
+    RetryLater,
+    is_recorded,
+    process_event,
+    verify_event,
+)
+from readerdesk.views.errors import error_response
+
+bp = Blueprint("webhooks", __name__)
+
+
+@bp.post("/stripe/webhook")
+@csrf.exempt
+def stripe_webhook():
+    secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
+    if not secret:
+        return error_response(503, "Stripe webhooks are not set up: STRIPE_WEBHOOK_SECRET is not set.")
+    try:
+        event = verify_event(request.get_data(cache=False), request.headers.get("Stripe-Signature"), secret)
+    except InvalidWebhook as exc:
+        return error_response(400, str(exc))
+    client = stripe_client_for(current_app) if payments_enabled(current_app.config) else None
+    try:
+        result = process_event(db.session, event, now=utcnow(), client=client)
+        db.session.commit()
+    except (EventAlreadyProcessed, IntegrityError) as exc:
+        db.session.rollback()
+        if isinstance(exc, EventAlreadyProcessed) or is_recorded(db.session, event["id"]):
+            # A redelivery, or the same event delivered concurrently and applied by the other request.
+            return jsonify(received=True, duplicate=True)
+        current_app.logger.exception("Stripe event %s conflicted; Stripe will retry", event["id"])
+        return error_response(500, "The event could not be applied; it will be retried.")
+    except RetryLater as exc:
+        db.session.rollback()
+        current_app.logger.info("Stripe event %s deferred: %s", event["id"], exc)
+        return error_response(500, f"Not yet: {exc}. Stripe will deliver it again.")
+    except Exception:
+        db.session.rollback()  # the event record goes too, so Stripe's retry is processed afresh
+        current_app.logger.exception("Stripe event %s failed; Stripe will retry", event["id"])
+        return error_response(500, "The event could not be applied; it will be retried.")
+    for func, args in result.effects:
+        enqueue(func, *args)
+    return jsonify(received=True, outcome=result.outcome)

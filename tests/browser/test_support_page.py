@@ -1,0 +1,74 @@
+"""A reader picks a tier in the embedded support box, fills in the support page and lands on
+Checkout (the fake Stripe's local Checkout page)."""
+
+import os
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.factories import make_site
+from tests.fakes.stripe import WEBHOOK_SECRET, FakeStripeServer
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture
+def stripe_server():
+    server = FakeStripeServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def live_app(app, db_session, stripe_server):
+    app.config.update(STRIPE_SECRET_KEY="sk_test_browser", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET,
+                      STRIPE_API_BASE=stripe_server.url)
+    make_site(db_session, "demo", title="Demo Daily")
+    db_session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def page():
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        kwargs = {"executable_path": CHROMIUM} if os.path.exists(CHROMIUM) else {}
+        browser = p.chromium.launch(args=ARGS, **kwargs)
+        page = browser.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        browser.close()
+
+
+def test_from_the_support_box_to_checkout(live_app, stripe_server, page):
+    page.set_content(
+        f'<h1>A news article</h1><div data-readerdesk-support data-site="demo" data-base="{live_app}"></div>'
+        f'<script src="{live_app}/static/readerdesk-support.js"></script>')
+    page.get_by_role("link", name="Regular reader").click()  # inside the shadow root
+    page.wait_for_url(f"{live_app}/support?site=demo&tier=reader")
+    assert page.get_by_label("Regular reader").is_checked()
+    assert page.locator("#payments-off").count() == 0
+    page.get_by_label("Email").fill("Reader@Example.com")
+    page.get_by_label("Add the card fee").check()
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{stripe_server.url}/checkout/cs_*")
+    assert page.locator("h1").inner_text() == "Fake Stripe Checkout"
+    [sent] = stripe_server.fake.sent("POST", "/v1/checkout/sessions")
+    assert sent.params["mode"] == "subscription"
+    assert sent.params["line_items"][0]["price_data"]["unit_amount"] == "838"  # 8.00 with the card fee
+    assert "{CHECKOUT_SESSION_ID}" in sent.params["success_url"]
+
+
+def test_a_bad_amount_is_explained_on_the_page(live_app, page):
+    page.goto(f"{live_app}/support?amount=0.30&frequency=once")
+    page.get_by_label("Email").fill("reader@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    assert "The smallest amount we can accept is 1.00 EUR" in page.locator(".field-error").inner_text()

@@ -1,0 +1,144 @@
+import re
+
+import pytest
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, WallStatus
+from tests.conftest import mail_settings
+from tests.factories import make_site
+from tests.fakes.stripe import CARD_DECLINED, fake_stripe  # noqa: F401
+
+
+def form(**kwargs):
+    data = {"choice": "coffee", "email": "reader@example.com", "form_key": "f" * 24, "frequency": "month"}
+    data.update(kwargs)
+    return data
+
+
+def test_without_stripe_keys_the_page_says_payments_are_off(client, db_session):
+    make_site(db_session, "demo")
+    db_session.commit()
+    page = client.get("/support")
+    assert page.status_code == 200
+    assert b"Payments are not set up yet" in page.data
+    response = client.post("/support", data=form())
+    assert response.status_code == 503 and b"Payments are not set up yet" in response.data
+    assert db_session.scalar(select(Pledge)) is None
+
+
+def test_the_page_lists_tiers_in_the_site_currency(client, db_session, fake_stripe):
+    make_site(db_session, "demo", currency="UAH")
+    db_session.commit()
+    page = client.get("/sites/demo/support").get_data(as_text=True)
+    assert "A cup of coffee" in page and "3.00 UAH" in page and "30.00 UAH" in page
+    assert "Payments are not set up" not in page
+    assert client.get("/sites/nowhere/support").status_code == 404
+
+
+def test_the_embed_box_preselects_a_tier_or_amount(client, db_session, fake_stripe):
+    make_site(db_session, "demo")
+    db_session.commit()
+    page = client.get("/support?site=demo&tier=champion").get_data(as_text=True)
+    assert re.search(r'value="champion"[^>]*checked|checked[^>]*value="champion"', page)
+    page = client.get("/support?amount=12&frequency=once").get_data(as_text=True)
+    assert 'value="12"' in page and re.search(r'value="once"[^>]*checked|checked[^>]*value="once"', page)
+
+
+def test_posting_redirects_to_checkout_and_a_double_click_makes_one_session(client, db_session, fake_stripe):
+    make_site(db_session, "demo")
+    db_session.commit()
+    first = client.post("/support?site=demo", data=form())
+    second = client.post("/support?site=demo", data=form())
+    assert first.status_code == 303 and first.location.startswith("https://checkout.stripe.com/")
+    assert second.location == first.location
+    assert len(fake_stripe.sent("POST", "/v1/checkout/sessions")) == 1
+    [sent] = fake_stripe.sent("POST", "/v1/checkout/sessions")
+    assert sent.params["success_url"] == "http://localhost/support/success?session_id={CHECKOUT_SESSION_ID}"
+    assert db_session.scalar(select(Pledge)).status is PledgeStatus.OPEN
+
+
+def test_form_errors_are_shown_not_raised(client, db_session, fake_stripe):
+    make_site(db_session, "demo")
+    db_session.commit()
+    response = client.post("/support", data=form(choice="custom", custom_amount="0.20"))
+    assert response.status_code == 400 and b"The smallest amount we can accept is 1.00 EUR" in response.data
+    response = client.post("/support", data=form(email="not-an-email"))
+    assert response.status_code == 400 and b"Invalid email address" in response.data
+    response = client.post("/support", data=form(choice="custom", custom_amount=""))
+    assert response.status_code == 400 and b"Enter the amount you want to give" in response.data
+    assert fake_stripe.sent("POST", "/v1/checkout/sessions") == []
+
+
+def test_a_card_error_at_checkout_is_a_readable_message(client, db_session, fake_stripe):
+    make_site(db_session, "demo")
+    db_session.commit()
+    fake_stripe.fail_next["POST /v1/checkout/sessions"] = CARD_DECLINED
+    response = client.post("/support", data=form())
+    assert response.status_code == 402
+    assert b"Your card was declined. Nothing was charged." in response.data
+    # The form offers a fresh try (a new pledge), which goes through.
+    key = re.search(r'name="form_key" type="hidden" value="([^"]+)"', response.get_data(as_text=True)).group(1)
+    assert key != "f" * 24
+    assert client.post("/support", data=form(form_key=key)).status_code == 303
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_the_support_form_needs_its_csrf_token(client, db_session, fake_stripe):
+    make_site(db_session, "demo")
+    db_session.commit()
+    assert client.post("/support", data=form()).status_code == 400
+    page = client.get("/support").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/support", data=form(csrf_token=token)).status_code == 303
+
+
+def test_the_success_page_shows_what_stripe_says(client, db_session, fake_stripe):
+    make_site(db_session, "demo")
+    db_session.commit()
+    client.post("/support", data=form(choice="custom", custom_amount="15", frequency="once"))
+    session_id = db_session.scalar(select(Pledge)).stripe_checkout_session_id
+    page = client.get(f"/support/success?session_id={session_id}")
+    assert b'data-state="not_completed"' in page.data
+    fake_stripe.complete_session(session_id)
+    page = client.get(f"/support/success?session_id={session_id}")
+    assert b'data-state="paid"' in page.data and b"gift of 15.00 EUR" in page.data
+    assert client.get("/support/success?session_id=cs_unknown").status_code == 404
+    assert client.get("/support/success").status_code == 400
+    assert b"No payment was made" in client.get("/support/cancel?site=demo").data
+
+
+def _patron(site, email="ann@example.com", **kwargs):
+    patron = Patron(site_id=site.id, email=email, currency="EUR", interval=Interval.MONTH, amount=300,
+                    supporter_since=utcnow(), stripe_customer_id="cus_ann", **kwargs)
+    db.session.add(patron)
+    db.session.commit()
+    return patron
+
+
+def test_the_magic_link_opens_the_portal_once(app, client, db_session, fake_stripe, smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    site = make_site(db_session, "demo")
+    _patron(site)
+    for email in ("ANN@example.com", "nobody@example.com"):
+        answer = client.post("/support/manage", data={"email": email})
+        assert answer.status_code == 200 and b"If you are a patron, we sent a link" in answer.data
+    assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
+    link = re.search(r"http://localhost(/support/manage/\S+)", smtp_server.messages[0].get_content()).group(1)
+    assert client.get(link).status_code == 200  # a mail scanner opening the link does not use it up
+    opened = client.post(link)
+    assert opened.status_code == 303 and opened.location.startswith("https://billing.stripe.com/")
+    assert fake_stripe.portal_sessions[0]["customer"] == "cus_ann"
+    again = client.post(link)
+    assert again.status_code == 400 and b"used already" in again.data
+    assert db_session.scalar(select(db.func.count(PortalLinkUse.id))) == 1
+    assert client.post("/support/manage/garbage").status_code == 400
+
+
+def test_the_wall_shows_approved_supporters_only(client, db_session):
+    site = make_site(db_session, "demo")
+    _patron(site, list_publicly=True, display_name="<b>Ann</b>", wall_status=WallStatus.APPROVED)
+    _patron(site, email="bo@example.com", list_publicly=True, display_name="Bo")
+    page = client.get("/supporters").get_data(as_text=True)
+    assert "&lt;b&gt;Ann&lt;/b&gt;" in page and "Bo" not in page
