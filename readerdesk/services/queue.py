@@ -169,13 +169,14 @@ def _priority_page(session: Session, conds, cursor, limit: int) -> list[Correcti
 
 
 def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: str | None = None,
-               page_size: int = PAGE_SIZE, with_counts: bool = True) -> QueuePage:
+               page_size: int | None = None, with_counts: bool = True) -> QueuePage:
     if filters.tab not in TABS:
         raise QueueError(f"There is no tab “{filters.tab}”.")
     if filters.sort not in SORTS:
         raise QueueError(f"Sort by one of: {', '.join(SORTS)}.")
     if len(filters.q) > MAX_QUERY_LENGTH:
         raise QueueError(f"Search for at most {MAX_QUERY_LENGTH} characters.")
+    page_size = page_size or PAGE_SIZE
     position = decode_cursor(cursor) if cursor else None
     base = _conditions(session, filters, actor)
     conds = [*base, *_status_conditions(filters.tab)]
