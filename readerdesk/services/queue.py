@@ -11,10 +11,11 @@ Built to stay fast at a million reports:
 from __future__ import annotations
 
 import base64
+import time as time_module
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
@@ -77,7 +78,8 @@ _SIMPLE = literal_column("'simple'::regconfig")
 
 
 def _conditions(session: Session, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
-    conds: list[ColumnElement[bool]] = [Correction.is_lead.is_(True)]
+    # "= true", not "IS true": only the former can use the indexes that start with is_lead.
+    conds: list[ColumnElement[bool]] = [Correction.is_lead == true()]
     if filters.article_id is not None:
         conds.append(Correction.article_id == filters.article_id)
     if filters.site_id is not None:
@@ -142,8 +144,13 @@ def _age_page(session: Session, conds, sort: str, cursor, limit: int) -> list[Co
     return _rows(session, stmt, limit)
 
 
-def _priority_page(session: Session, conds, cursor, limit: int) -> list[Correction]:
-    """Bigger groups first, then oldest first: walk the group sizes downwards, each an index range."""
+def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Correction]:
+    """Bigger groups first, then oldest first: walk the group sizes downwards, each an index range.
+
+    The next size down is found with ``walk`` (state and lead only: an index-only max), not with
+    every filter, which would make the planner aggregate all matching rows; a size with no
+    filtered rows just yields an empty block.
+    """
     rows: list[Correction] = []
 
     def block(size: int, after: tuple[datetime, int] | None) -> list[Correction]:
@@ -156,12 +163,12 @@ def _priority_page(session: Session, conds, cursor, limit: int) -> list[Correcti
         size = cursor[0]
         rows += block(size, (cursor[1], cursor[2]))
     else:
-        size = session.scalar(select(func.max(Correction.group_size)).where(*conds))
+        size = session.scalar(select(func.max(Correction.group_size)).where(*walk))
         if size is None:
             return rows
         rows += block(size, None)
     while len(rows) < limit:
-        size = session.scalar(select(func.max(Correction.group_size)).where(*conds, Correction.group_size < size))
+        size = session.scalar(select(func.max(Correction.group_size)).where(*walk, Correction.group_size < size))
         if size is None:
             break
         rows += block(size, None)
@@ -169,7 +176,7 @@ def _priority_page(session: Session, conds, cursor, limit: int) -> list[Correcti
 
 
 def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: str | None = None,
-               page_size: int | None = None, with_counts: bool = True) -> QueuePage:
+               page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
     if filters.tab not in TABS:
         raise QueueError(f"There is no tab “{filters.tab}”.")
     if filters.sort not in SORTS:
@@ -181,14 +188,44 @@ def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: 
     base = _conditions(session, filters, actor)
     conds = [*base, *_status_conditions(filters.tab)]
     if filters.sort == "priority":
-        rows = _priority_page(session, conds, position, page_size + 1)
+        walk = [Correction.is_lead == true(), *_status_conditions(filters.tab)]
+        rows = _priority_page(session, conds, walk, position, page_size + 1)
     else:
         rows = _age_page(session, conds, filters.sort, position, page_size + 1)
     has_more = len(rows) > page_size
     rows = rows[:page_size]
-    counts = tab_counts(session, base) if with_counts else {}
+    counts = {}
+    if with_counts:
+        counts = _cached_counts(session, filters, actor, base, count_cache_seconds)
     return QueuePage(rows=rows, next_cursor=encode_cursor(rows[-1]) if has_more else None, filters=filters,
                      counts=counts)
+
+
+# Filtered counts, briefly remembered: (database, filters, actor) -> (expires, counts).
+_count_cache: dict[tuple, tuple[float, dict]] = {}
+
+
+def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, seconds: float) -> dict:
+    """Tab counts; with filters set (they can make a count read many rows) kept for ``seconds``.
+
+    Unfiltered counts are always fresh: each is an index-only scan stopped at the cap.
+    """
+    filtered = any(getattr(filters, name) for name in
+                   ("site_id", "article_id", "kind", "anchor_state", "assignee", "date_from", "date_to", "q"))
+    if not filtered or seconds <= 0:
+        return tab_counts(session, base)
+    key = (str(session.get_bind().url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
+           filters.assignee, actor.id if filters.assignee == "mine" else None, filters.date_from, filters.date_to,
+           filters.q)
+    now = time_module.monotonic()
+    hit = _count_cache.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    if len(_count_cache) > 1000:
+        _count_cache.clear()
+    counts = tab_counts(session, base)
+    _count_cache[key] = (now + seconds, counts)
+    return counts
 
 
 def tab_counts(session: Session, base: list[ColumnElement[bool]], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:

@@ -34,7 +34,8 @@ PAST_TENSE = {"accept": "Accepted", "reject": "Rejected", "spam": "Marked as spa
 def index():
     try:
         filters = parse_filters(request.args)
-        page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None)
+        page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None,
+                          count_cache_seconds=current_app.config["DESK_COUNT_CACHE_SECONDS"])
     except QueueError as exc:
         return error_response(400, str(exc))
     return render_template(
