@@ -228,6 +228,27 @@ def send_digest_command():
         click.echo(f"No new corrections since {report.since:%Y-%m-%d %H:%M} UTC; nothing sent.")
 
 
+@readerdesk_cli.command("seed-bench")
+@click.option("--corrections", default=100_000, show_default=True, help="How many reports to create.")
+@click.option("--articles", default=2_000, show_default=True, help="Over how many articles.")
+@click.option("--seed", default=20261128, show_default=True, help="Random seed (the same data every time).")
+def seed_bench_command(corrections, articles, seed):
+    """Fill an empty database with synthetic reports for bench/desk (fast bulk insert)."""
+    import time
+
+    from readerdesk.demo.bench import BenchSeedError, seed_bench
+
+    started = time.monotonic()
+    try:
+        result = seed_bench(db.session, corrections=corrections, articles=articles, now=utcnow(), seed=seed,
+                            progress=lambda n: click.echo(f"  {n:,} reports…", err=True))
+    except BenchSeedError as exc:
+        fail(str(exc))
+    db.session.commit()
+    click.echo(f"Seeded {result.corrections:,} reports in {result.groups:,} groups on {result.articles:,} articles "
+               f"(site {result.site.name}) in {time.monotonic() - started:.0f} s.")
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst):

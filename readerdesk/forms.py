@@ -1,8 +1,28 @@
 """WTForms: shape only (required, lengths, choices). Domain rules live in services."""
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 
 class LoginForm(FlaskForm):
@@ -14,8 +34,6 @@ class LoginForm(FlaskForm):
 
 # --- support page (patrons) ----------------------------------------------------------------------
 
-from wtforms import HiddenField, RadioField, SelectField  # noqa: E402
-from wtforms.validators import Email, Optional, ValidationError  # noqa: E402
 
 FREQUENCIES = [("month", "Monthly"), ("year", "Yearly"), ("once", "One time")]
 
@@ -45,3 +63,81 @@ class ManageSupportForm(FlaskForm):
 
 class WallDecisionForm(FlaskForm):
     decision = SelectField(choices=[("approved", "Approve"), ("rejected", "Reject"), ("pending", "Back to pending")])
+
+
+# --- the desk ----------------------------------------------------------------------------------
+# Decision forms carry the version the editor saw; services refuse a stale one.
+
+class DecisionForm(FlaskForm):
+    action = StringField(validators=[DataRequired(), AnyOf(["accept", "reject", "spam", "reopen", "claim"])])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    reason = TextAreaField(validators=[Optional(), Length(max=2000)])
+    reader_message = TextAreaField(validators=[Optional(), Length(max=2000)])
+    next = StringField()
+
+
+class AssignForm(FlaskForm):
+    assignee = StringField()  # a user id, or empty for nobody
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Note", validators=[DataRequired(message="Write something first."), Length(max=10_000)])
+
+
+class MergeForm(FlaskForm):
+    others = StringField("Report numbers", validators=[DataRequired(), Length(max=500),
+                                                       Regexp(r"^[\d,\s#]+$", message="Give report numbers, e.g. 12, 15.")])
+
+
+class SplitForm(FlaskForm):
+    member = IntegerField(validators=[InputRequired()])
+
+
+class BulkForm(FlaskForm):
+    action = StringField(validators=[DataRequired(), AnyOf(["accept", "reject", "spam"])])
+    next = StringField()
+
+
+# --- administration ----------------------------------------------------------------------------
+
+class UserCreateForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
+    role = SelectField("Role", choices=[("editor", "Editor"), ("admin", "Admin")])
+
+
+class UserRoleForm(FlaskForm):
+    role = SelectField("Role", choices=[("editor", "Editor"), ("admin", "Admin")])
+
+
+class UserActiveForm(FlaskForm):
+    active = StringField(validators=[AnyOf(["0", "1"])])
+
+
+class SiteCreateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    base_url = StringField("Base URL", validators=[DataRequired(), Length(max=500)])
+    body_selector = StringField("Body selector", validators=[DataRequired(), Length(max=500)])
+    exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
+    allowed_origins = TextAreaField("Other allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
+    language = StringField("Language", default="en", validators=[DataRequired(), Length(max=10)])
+    currency = StringField("Currency", default="EUR", validators=[DataRequired(), Length(max=3)])
+
+
+class SiteEditForm(FlaskForm):
+    allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
+    exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
+    connector = SelectField("Connector", choices=[("", "None"), ("html", "Fetch the article page (html)"),
+                                                  ("wordpress", "WordPress REST API")])
+    connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token (e.g. rotate a token)."""
+
+
+def lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

@@ -20,6 +20,7 @@ from readerdesk.services.users import create_user, normalise_email, set_password
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
 DEMO_ADMIN_EMAIL = "admin@example.com"
+DEMO_EDITOR_EMAIL = "editor@example.com"
 DEMO_BASE_URL = "http://127.0.0.1:5000"
 DEMO_SITES = {
     # name: (title, language, article slugs)
@@ -33,6 +34,7 @@ BODY_SELECTOR = ".article-body"
 class DemoResult:
     lines: list[str] = field(default_factory=list)
     admin_password: str = ""
+    editor_password: str = ""
 
 
 def _meta(slug: str) -> dict:
@@ -74,20 +76,34 @@ def _demo_article(session: Session, site: Site, slug: str, now: datetime, result
     return article
 
 
+def _demo_user(session: Session, email: str, role: Role, name: str) -> str:
+    """Create the account, or give it a new password; returns the password."""
+    password = secrets.token_urlsafe(12)
+    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    if user is None:
+        create_user(session, email, password, role, name=name)
+    else:
+        set_password(user, password)
+    return password
+
+
 def load_demo(session: Session, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
+    from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
+
     result = DemoResult()
+    articles = {}
     for name, (title, language, slugs) in DEMO_SITES.items():
         site = _demo_site(session, name, title, language, base_url, result)
         for slug in slugs:
-            _demo_article(session, site, slug, now, result)
+            articles[slug] = _demo_article(session, site, slug, now, result)
+    for report in DEMO_REPORTS:
+        add_demo_report(session, articles[report.slug], report, now=now)
+    result.lines.append(f"{len(DEMO_REPORTS)} sample reader reports are on the desk.")
 
-    password = secrets.token_urlsafe(12)
-    admin = session.scalar(select(User).where(User.email == normalise_email(DEMO_ADMIN_EMAIL)))
-    if admin is None:
-        create_user(session, DEMO_ADMIN_EMAIL, password, Role.ADMIN, name="Demo admin")
-    else:
-        set_password(admin, password)
+    password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin")
     result.admin_password = password
+    result.editor_password = _demo_user(session, DEMO_EDITOR_EMAIL, Role.EDITOR, "Demo editor")
     result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads)")
+    result.lines.append(f"Demo editor: {DEMO_EDITOR_EMAIL}  password: {result.editor_password}")
     result.lines.append(f"Open {base_url}/sites/demo/ for the articles and {base_url}/desk/ for the desk.")
     return result

@@ -56,6 +56,14 @@ class Correction(db.Model):
         Index("ix_corrections_article_status", "article_id", "status"),
         Index("ix_corrections_assignee_status", "assignee_id", "status"),
         Index("ix_corrections_group", "group_id"),
+        # One queue row per duplicate group (its lead): by age, and by priority (group size, then
+        # age). services.queue pages through these with keyset cursors, never OFFSET.
+        Index("ix_corrections_queue_age", "status", "is_lead", "created_at", "id"),
+        Index("ix_corrections_queue_priority", "status", "is_lead", "group_size", "created_at", "id"),
+        Index("ix_corrections_lead_age", "is_lead", "created_at", "id"),
+        Index("ix_corrections_lead_priority", "is_lead", "group_size", "created_at", "id"),
+        # PostgreSQL also has a GIN full-text index on exact || ' ' || comment, created in the
+        # migration only (see services.queue.search_condition).
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -101,6 +109,10 @@ class Correction(db.Model):
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     # Duplicates share a group: the id of the first report on the passage (its own id when alone).
     group_id: Mapped[int | None] = mapped_column(default=None)
+    # Denormalised from the group by services.duplicates: whether this is the group's lead (the
+    # earliest report, the one the queue shows) and how many reports the group holds.
+    is_lead: Mapped[bool] = mapped_column(default=True)
+    group_size: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     first_decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

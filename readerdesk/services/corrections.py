@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from readerdesk.canonical import normalise_plain_text
 from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.services.duplicates import assign_group
 from readerdesk.services.reanchoring import anchor_in
 from readerdesk.urls import InvalidURL, normalise_origin, normalise_url
 
@@ -351,8 +352,7 @@ def submit_correction(
         with session.begin_nested():
             session.add(correction)
             session.flush()
-            correction.group_id = correction.id  # alone in its group until duplicates are grouped
-            session.flush()
+            assign_group(session, correction)  # with earlier reports on the same passage, if any
     except IntegrityError:
         existing = _by_key(session, report.idempotency_key)
         if existing is None:

@@ -127,3 +127,31 @@ def rotate_token(site: Site) -> str:
     token = new_api_token()
     site.api_token_hash = hash_token(token)
     return token
+
+
+CONNECTORS = (None, "html", "wordpress")
+
+
+def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: list[str], connector: str | None,
+                connector_url: str | None) -> None:
+    """Change the settings an admin edits on the desk. Validates everything before changing anything."""
+    try:
+        origins = sorted({normalise_origin(site.base_url), *(normalise_origin(o) for o in allowed_origins if o.strip())})
+    except InvalidURL as exc:
+        raise SiteError(str(exc)) from None
+    excludes = [_check_selector(s) for s in exclude_selectors if s.strip()]
+    connector = connector or None
+    if connector not in CONNECTORS:
+        raise SiteError("the connector is none, html or wordpress")
+    url = (connector_url or "").strip() or None
+    if connector == "wordpress":
+        if not url:
+            raise SiteError("a WordPress connector needs the site's URL (where /wp-json/ lives)")
+        try:
+            url = normalise_url(url)
+        except InvalidURL as exc:
+            raise SiteError(str(exc)) from None
+    elif url:
+        raise SiteError("only the wordpress connector takes a URL")
+    site.allowed_origins, site.exclude_selectors = origins, excludes
+    site.connector, site.connector_url = connector, url

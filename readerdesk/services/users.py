@@ -69,3 +69,37 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
     user.password_hash = hash_password(password)
+
+
+def list_users(session: Session) -> list[User]:
+    return list(session.scalars(select(User).order_by(User.active.desc(), User.email)))
+
+
+def active_staff(session: Session) -> list[User]:
+    return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.email)))
+
+
+def _other_active_admins(session: Session, user: User) -> int:
+    return len(session.scalars(select(User.id).where(
+        User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)).all())
+
+
+def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+    """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
+    if not active and user.id == actor.id:
+        raise UserError("You cannot deactivate your own account.")
+    if not active and user.role == Role.ADMIN and _other_active_admins(session, user) == 0:
+        raise UserError("This is the last active admin; make someone else admin first.")
+    user.active = active
+
+
+def set_role(session: Session, user: User, role: Role | str, *, actor: User) -> None:
+    try:
+        role = Role(role)
+    except ValueError:
+        raise UserError("role must be admin or editor") from None
+    if user.id == actor.id and role != user.role:
+        raise UserError("You cannot change your own role; ask another admin.")
+    if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
+        raise UserError("This is the last active admin; make someone else admin first.")
+    user.role = role

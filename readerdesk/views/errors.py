@@ -44,6 +44,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(exc, InternalServerError):
             return server_error(exc)
         description = exc.description if exc.description and exc.description != type(exc).description else None
+        if exc.code == 429:
+            description = None  # Flask-Limiter's description is the limit itself ("3 per 1 minute")
         return error_response(exc.code or 500, description)
 
     @app.errorhandler(Exception)

@@ -67,7 +67,11 @@ def live(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _empty_corrections(live):
+def _empty_corrections(request):
+    """Tests on the shared demo server start with no corrections."""
+    if "live" not in request.fixturenames:
+        return
+    live = request.getfixturevalue("live")
     with live.app.app_context():
         db.session.execute(Correction.__table__.delete())
         db.session.commit()
@@ -110,3 +114,20 @@ def second_origin():
     site = StaticSite()
     yield site
     site.close()
+
+
+@pytest.fixture
+def live_server(app):
+    """The test's own ``app`` (fresh database) served on 127.0.0.1:<port>; yields its base URL."""
+    server = _serve(app)
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture
+def browser_page(browser):
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

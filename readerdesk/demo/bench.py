@@ -1,0 +1,180 @@
+"""Synthetic data for the desk benchmark (bench/desk): a site, articles and many corrections.
+
+Deterministic (seeded), bulk-inserted: PostgreSQL COPY, SQLite executemany in batches. The reports
+come in duplicate groups like real ones (most alone, some 2-8 readers on one passage), spread over
+two years, in every state, some assigned, with comments drawn from a vocabulary so searches have
+selective and common words.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.orm import Session
+
+from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status, User
+from readerdesk.services.sites import create_site
+from readerdesk.services.users import create_user
+
+BENCH_SITE = "bench"
+SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "ze", "bri", "dan", "fel", "gor", "hal", "jin", "kor", "lum"]
+COMMON = ["the", "council", "bridge", "budget", "mayor", "vote", "wrong", "name", "figure", "date", "spelling",
+          "committee", "river", "school", "library", "harbour", "police", "report", "million", "percent"]
+STATUS_WEIGHTS = [(Status.NEW, 30), (Status.IN_REVIEW, 5), (Status.ACCEPTED, 10), (Status.PUBLISHED, 15),
+                  (Status.REJECTED, 25), (Status.SPAM, 15)]
+GROUP_SIZES = [(1, 900), (2, 60), (3, 25), (4, 8), (5, 4), (8, 3)]
+COLUMNS = ["id", "public_id", "idempotency_key", "article_id", "revision_id", "kind", "selectors", "exact", "prefix",
+           "suffix", "page_url", "start", "end", "anchor_state", "anchor_revision_id", "anchor_start", "anchor_end",
+           "anchor_confidence", "suggestion", "comment", "reader_name", "reader_email", "notify_reader", "language",
+           "ip_hash", "status", "version", "assignee_id", "group_id", "is_lead", "group_size", "created_at",
+           "updated_at", "first_decision_at"]
+
+
+class BenchSeedError(RuntimeError):
+    pass
+
+
+@dataclass
+class SeedResult:
+    site: Site
+    articles: int
+    corrections: int
+    groups: int
+
+
+def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
+    words = set()
+    while len(words) < size:
+        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
+    return sorted(words)
+
+
+def _article_text(rng: random.Random, vocab: list[str], n: int) -> str:
+    paragraphs = []
+    for p in range(8):
+        words = [rng.choice(COMMON if rng.random() < .4 else vocab) for _ in range(rng.randint(30, 60))]
+        paragraphs.append(f"Paragraph {p + 1} of story {n}: " + " ".join(words) + ".")
+    return "\n\n".join(paragraphs)
+
+
+def seed_bench(session: Session, *, corrections: int, articles: int, now: datetime, seed: int = 20261128,
+               progress: Callable[[int], None] = lambda n: None) -> SeedResult:
+    if session.scalar(select(Site.id).where(Site.name == BENCH_SITE)) is not None:
+        raise BenchSeedError("the bench data is there already; seed an empty database (drop and `db upgrade`)")
+    if corrections < 1 or articles < 1:
+        raise BenchSeedError("--corrections and --articles must be at least 1")
+    rng = random.Random(seed)
+    vocab = _vocabulary(rng)
+    site = create_site(session, BENCH_SITE, base_url="https://bench.example", body_selector="article").site
+    staff = [create_user(session, f"bench-{i}@example.com", f"bench-password-{seed}-{i}",
+                         Role.ADMIN if i == 0 else Role.EDITOR) for i in range(5)]
+    session.flush()
+
+    # Articles and their revision, in bulk.
+    article_rows, revision_rows, texts = [], [], {}
+    first_article = (session.scalar(select(func.max(Article.id))) or 0) + 1
+    first_revision = (session.scalar(select(func.max(ArticleRevision.id))) or 0) + 1
+    for i in range(articles):
+        body = _article_text(rng, vocab, i)
+        aid, rid = first_article + i, first_revision + i
+        texts[aid] = (rid, body)
+        article_rows.append({"id": aid, "site_id": site.id, "url": f"https://bench.example/news/{i}",
+                             "title": f"Bench story {i}: " + " ".join(rng.choice(vocab) for _ in range(4)),
+                             "hosted": False, "created_at": now, "published_at": now})
+        html = "".join(f"<p>{p}</p>" for p in body.split("\n\n"))
+        revision_rows.append({"id": rid, "article_id": aid, "number": 1, "html": html, "text": body,
+                              "content_hash": hashlib.sha256(body.encode()).hexdigest(), "created_at": now})
+    session.execute(insert(Article), article_rows)
+    session.execute(insert(ArticleRevision), revision_rows)
+    session.execute(text("UPDATE articles SET current_revision_id = "
+                         "(SELECT id FROM article_revisions r WHERE r.article_id = articles.id) WHERE site_id = :s"),
+                    {"s": site.id})
+    session.flush()
+
+    first_id = (session.scalar(select(func.max(Correction.id))) or 0) + 1
+    rows = _correction_rows(rng, vocab, texts, [u.id for u in staff], first_id, corrections, now)
+    groups = _bulk_insert(session, rows, progress)
+    if session.get_bind().dialect.name == "postgresql":
+        for table in ("corrections", "articles", "article_revisions"):
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+        session.execute(text("ANALYZE"))
+    else:
+        session.execute(text("ANALYZE"))
+    return SeedResult(site=site, articles=articles, corrections=corrections, groups=groups)
+
+
+def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iterator[tuple]:
+    statuses, status_w = zip(*STATUS_WEIGHTS)
+    sizes, size_w = zip(*GROUP_SIZES)
+    kinds = [Kind.TYPO, Kind.FACTUAL, Kind.UNCLEAR, Kind.OTHER]
+    article_ids = list(texts)
+    start_time = now - timedelta(days=730)
+    step = timedelta(days=730) / total
+    next_id, made = first_id, 0
+    while made < total:
+        size = min(rng.choices(sizes, size_w)[0], total - made)
+        article_id = rng.choice(article_ids)
+        revision_id, body = texts[article_id]
+        start = rng.randrange(0, len(body) - 60)
+        end = start + rng.randint(5, 50)
+        exact = body[start:end]
+        status = rng.choices(statuses, status_w)[0]
+        assignee = rng.choice(staff_ids) if status != Status.NEW and rng.random() < .5 else None
+        anchor = rng.choices([AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED, AnchorState.REMOVED],
+                             [80, 10, 7, 3])[0]
+        group_id = next_id
+        for _ in range(size):
+            created = (start_time + step * made + timedelta(seconds=rng.randint(0, 600))).replace(tzinfo=None)
+            comment = " ".join(rng.choice(COMMON if rng.random() < .5 else vocab) for _ in range(rng.randint(3, 15)))
+            decided = created + timedelta(hours=5) if status not in (Status.NEW, Status.IN_REVIEW) else None
+            yield (
+                next_id, f"bench{next_id:x}", f"bench-{next_id}", article_id, revision_id, rng.choice(kinds).value,
+                "[]", exact, body[max(0, start - 32):start], body[end:end + 32],
+                f"https://bench.example/news/{article_id}", start, end, anchor.value, revision_id, start, end, 1.0,
+                "", comment, f"Reader {next_id}", f"reader{next_id}@example.org", False, "en", "",
+                status.value, 1 if status == Status.NEW else 2, assignee, group_id, next_id == group_id, size,
+                created, created, decided,
+            )
+            next_id += 1
+            made += 1
+
+
+def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[int], None], batch: int = 20_000) -> int:
+    groups = 0
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()
+        columns = ", ".join(f'"{c}"' for c in COLUMNS)
+        with cursor.copy(f"COPY corrections ({columns}) FROM STDIN") as copy:
+            for n, row in enumerate(rows, 1):
+                copy.write_row(row)
+                groups += row[29]
+                if n % 100_000 == 0:
+                    progress(n)
+        return groups
+    table = Correction.__table__
+    chunk: list[dict] = []
+    n = 0
+    for row in rows:
+        record = dict(zip(COLUMNS, row))
+        record["selectors"] = json.loads(record["selectors"])
+        for key in ("created_at", "updated_at", "first_decision_at"):
+            if record[key] is not None:
+                record[key] = record[key].replace(tzinfo=UTC)
+        chunk.append(record)
+        groups += record["is_lead"]
+        n += 1
+        if len(chunk) == batch:
+            connection.execute(insert(table), chunk)
+            chunk = []
+            if n % 100_000 == 0:
+                progress(n)
+    if chunk:
+        connection.execute(insert(table), chunk)
+    return groups

@@ -1,0 +1,98 @@
+"""What an editor reads on a report: the passage in its context, where its anchor stands, and the
+reader's suggestion as a word diff. Plain data; templates escape every piece of it."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor
+
+CONTEXT_CHARS = 300
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+@dataclass(frozen=True)
+class PassageContext:
+    before: str
+    passage: str
+    after: str
+    revision_number: int
+    clipped_before: bool
+    clipped_after: bool
+
+
+@dataclass(frozen=True)
+class AnchorStory:
+    state: AnchorState
+    headline: str
+    detail: str
+    diff: list[tuple[str, str]] | None = None  # for "edited": the passage before → after
+
+
+def passage_context(correction: Correction, chars: int = CONTEXT_CHARS) -> PassageContext | None:
+    """The anchored passage with up to ``chars`` characters either side, from its current anchor."""
+    revision = correction.anchor_revision
+    start, end = correction.anchor_start, correction.anchor_end
+    if revision is None or start is None or end is None:
+        return None
+    text = revision.text
+    start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
+    lo, hi = max(0, start - chars), min(len(text), end + chars)
+    # Widen to word boundaries so the context does not start or end mid-word.
+    while lo > 0 and not text[lo - 1].isspace() and start - lo < chars + 30:
+        lo -= 1
+    while hi < len(text) and not text[hi].isspace() and hi - end < chars + 30:
+        hi += 1
+    return PassageContext(before=text[lo:start], passage=text[start:end], after=text[end:hi],
+                          revision_number=revision.number, clipped_before=lo > 0, clipped_after=hi < len(text))
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """``[(op, text)]`` with op "equal", "del" or "ins", comparing word tokens (spaces kept)."""
+    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
+    out: list[tuple[str, str]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.append(("equal", "".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            out.append(("del", "".join(a[i1:i2])))
+        if j2 > j1:
+            out.append(("ins", "".join(b[j1:j2])))
+    return out
+
+
+def anchor_story(session: Session, correction: Correction) -> AnchorStory:
+    """Where the report's passage stands now, in words an editor can act on."""
+    state = correction.anchor_state
+    revision = correction.anchor_revision
+    current = correction.article.current_revision
+    number = revision.number if revision else None
+    if state in (AnchorState.ANCHORED, AnchorState.UNCHANGED):
+        detail = f"The passage is in revision {number} exactly as the reader saw it."
+        if current is not None and revision is not None and current.id != revision.id:
+            detail += f" The article now has revision {current.number}; the report has not been followed there yet."
+        return AnchorStory(state, "Unchanged", detail)
+    if state == AnchorState.EDITED:
+        edit = session.scalar(select(CorrectionAnchor).where(
+            CorrectionAnchor.correction_id == correction.id, CorrectionAnchor.state == AnchorState.EDITED,
+        ).order_by(CorrectionAnchor.id.desc()).limit(1))
+        diff = word_diff(edit.before or "", edit.after or "") if edit else None
+        return AnchorStory(state, "Edited since the report — possibly already fixed",
+                           f"The passage changed in revision {number}. Check whether the edit already fixes it.",
+                           diff)
+    if state == AnchorState.REMOVED:
+        return AnchorStory(state, "Removed", "The passage is no longer in the article.")
+    if state == AnchorState.AMBIGUOUS:
+        return AnchorStory(state, "Ambiguous",
+                           "The quoted text appears more than once; we could not tell which place the reader meant.")
+    if state == AnchorState.UNANCHORED:
+        return AnchorStory(state, "Not found",
+                           "The quoted text is not in any version of the article we have. The article may have "
+                           "changed before we saw it, or the reader's copy differed.")
+    return AnchorStory(state, "General message", "The reader wrote about the article as a whole, not a passage.")

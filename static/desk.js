@@ -1,0 +1,109 @@
+/* The desk's keyboard: j/k move, o opens, a/r/s accept/reject/spam, c claims, x selects, ? help.
+   Decisions are ordinary form POSTs carrying the CSRF token and the version the editor saw. */
+(function () {
+  "use strict";
+  var rows = Array.prototype.slice.call(document.querySelectorAll("tr.queue-row"));
+  var help = document.getElementById("keyboard-help");
+  var tokenMeta = document.querySelector('meta[name="csrf-token"]');
+  var token = tokenMeta ? tokenMeta.getAttribute("content") : "";
+  var storageKey = "desk-row:" + location.pathname + location.search;
+  var current = -1;
+
+  function highlight(i) {
+    if (!rows.length) return;
+    i = Math.max(0, Math.min(rows.length - 1, i));
+    if (current >= 0 && rows[current]) {
+      rows[current].classList.remove("selected");
+      rows[current].removeAttribute("aria-current");
+    }
+    current = i;
+    rows[i].classList.add("selected");
+    rows[i].setAttribute("aria-current", "true");
+    rows[i].scrollIntoView({ block: "nearest" });
+    try { sessionStorage.setItem(storageKey, String(i)); } catch (e) { /* private mode */ }
+  }
+
+  function post(url, fields) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    Object.keys(fields).forEach(function (name) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = fields[name];
+      form.appendChild(input);
+    });
+    document.body.appendChild(form);
+    form.submit();
+  }
+
+  function decide(action) {
+    if (rows.length) {
+      var row = rows[current];
+      if (!row) return;
+      post(row.dataset.decide, { csrf_token: token, action: action, version: row.dataset.version,
+                                 next: location.pathname + location.search });
+      return;
+    }
+    // On a report's page: press its button, if the action is allowed there.
+    var button = document.querySelector('#decision-form button[data-action="' + action + '"]');
+    if (button) button.click();
+  }
+
+  function toggleHelp(show) {
+    if (!help) return;
+    help.hidden = show === undefined ? !help.hidden : !show;
+    if (!help.hidden) {
+      var close = help.querySelector("[data-close-help]");
+      if (close) close.focus();
+    }
+  }
+
+  if (help) {
+    help.addEventListener("click", function (event) {
+      if (event.target === help || event.target.hasAttribute("data-close-help")) toggleHelp(false);
+    });
+  }
+  rows.forEach(function (row, i) {
+    row.addEventListener("click", function (event) {
+      if (event.target.tagName !== "A" && event.target.tagName !== "INPUT") highlight(i);
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var target = event.target;
+    if (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName)) return;
+    var key = event.key;
+    if (key === "Escape") { toggleHelp(false); return; }
+    if (key === "?") { toggleHelp(); event.preventDefault(); return; }
+    if (help && !help.hidden) return;
+    var handled = true;
+    switch (key) {
+      case "j": highlight(current + 1); break;
+      case "k": highlight(current - 1); break;
+      case "o": case "Enter":
+        if (rows[current]) location.href = rows[current].dataset.url; else handled = false;
+        break;
+      case "x":
+        if (rows[current]) {
+          var box = rows[current].querySelector('input[type="checkbox"]');
+          if (box) box.checked = !box.checked;
+        }
+        break;
+      case "a": decide("accept"); break;
+      case "r": decide("reject"); break;
+      case "s": decide("spam"); break;
+      case "c": decide("claim"); break;
+      default: handled = false;
+    }
+    if (handled) event.preventDefault();
+  });
+
+  if (rows.length) {
+    var saved = 0;
+    try { saved = parseInt(sessionStorage.getItem(storageKey) || "0", 10) || 0; } catch (e) { saved = 0; }
+    highlight(saved);
+  }
+})();

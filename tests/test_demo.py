@@ -1,0 +1,23 @@
+from sqlalchemy import func, select
+
+from readerdesk.clock import utcnow
+from readerdesk.demo import load_demo
+from readerdesk.models import Correction, Role, User
+from readerdesk.services.users import authenticate
+
+
+def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads_twice(db_session):
+    first = load_demo(db_session, now=utcnow())
+    second = load_demo(db_session, now=utcnow())
+    reports = db_session.scalars(select(Correction).order_by(Correction.id)).all()
+    assert len(reports) == 8
+    for c in reports:
+        assert c.anchor_revision.text[c.anchor_start:c.anchor_end] == c.exact
+        assert c.anchor_revision_id == c.article.current_revision_id
+    groups = db_session.execute(select(Correction.group_id, func.count()).group_by(Correction.group_id)).all()
+    assert sorted(n for _, n in groups) == [1, 1, 1, 1, 1, 3]
+    committee = next(c for c in reports if c.exact == "twelve-member budget committee")
+    assert committee.anchor_start > committee.anchor_revision.text.find(committee.exact)  # the second occurrence
+    editor = db_session.scalar(select(User).where(User.email == "editor@example.com"))
+    assert editor.role == Role.EDITOR and first.editor_password != second.editor_password
+    assert authenticate(db_session, "editor@example.com", second.editor_password, now=utcnow()) == editor
