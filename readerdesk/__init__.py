@@ -32,7 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
     from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"))
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"),
+                     include_object=models.include_in_autogenerate)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)

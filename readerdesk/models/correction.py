@@ -48,6 +48,12 @@ class AnchorState(str, enum.Enum):
     NONE = "none"  # a general message, no passage
 
 
+# The PostgreSQL full-text index on quote and comment (migration a3249d93d90b, used by
+# services.queue.search_condition). It is not modeled: SQLite cannot build it, so autogenerate is told
+# to leave it alone (readerdesk.models.include_in_autogenerate).
+FULLTEXT_INDEX = "ix_corrections_fulltext"
+
+
 class Correction(db.Model):
     __tablename__ = "corrections"
     __table_args__ = (
