@@ -7,7 +7,7 @@ import os
 
 from flask import Flask
 
-from readerdesk.config import check_production_config, load_config
+from readerdesk.config import check_production_config, development_secret_key, load_config
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -22,6 +22,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production_config(app.config)
+    if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
+        app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     from readerdesk.sessions import NoApiCookieSessionInterface
 
     app.session_interface = NoApiCookieSessionInterface()

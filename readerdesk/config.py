@@ -157,6 +157,21 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
     return config
 
 
+def development_secret_key(instance_path: str) -> str:
+    """For debug runs without SECRET_KEY (``make run``): a random key kept in ``instance/``, so sign-ins
+    survive restarts. Never used in production, where a missing key stops the app."""
+    path = Path(instance_path) / "dev-secret-key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    import secrets
+
+    key = secrets.token_hex(32)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(key, encoding="utf-8")
+    path.chmod(0o600)
+    return key
+
+
 def check_production_config(config: dict) -> None:
     """Fail fast, with one line saying what to set, on settings production cannot run without."""
     if config.get("DEBUG") or config.get("TESTING"):

@@ -257,6 +257,21 @@ function ready() {
   }
   if (w) w.addEventListener("click", function (e) { e.preventDefault(); open(null); });
   flush();
+  if (D.querySelector("[data-readerdesk-support]")) {
+    p = D.createElement("script"); p.src = new URL("readerdesk-support.js", S.src).href; p.async = true; D.head.append(p);
+  }
+  /* On a publisher's page (not readerdesk's own, which prints them), the article's published notes go after the body. */
+  if (C && new URL(API).origin != location.origin) fetch(API + "notes?url=" + encodeURIComponent(AURL), { credentials: "omit" })
+    .then(function (r) { return r.json(); }).then(function (j) {
+      if (!j.notes || !j.notes.length) return;
+      var a = D.createElement("aside"); a.className = "readerdesk-notes";
+      j.notes.forEach(function (n) {
+        var q = D.createElement("p"), b = D.createElement("strong");
+        b.textContent = n.label + ", " + new Date(n.published_at).toLocaleDateString(L) + ": ";
+        q.append(b, n.text); a.append(q);
+      });
+      C.after(a);
+    }).catch(function () {});
 }
 W.addEventListener("online", flush);
 fetch(API + "widget-config?url=" + encodeURIComponent(AURL), { credentials: "omit" }).then(function (r) {

@@ -60,3 +60,16 @@ def test_a_non_numeric_port_is_a_clear_error(tmp_path):
 def test_database_url_forms():
     assert normalise_database_url("postgresql://postgres@127.0.0.1:5432/test") == "postgresql+psycopg://postgres@127.0.0.1:5432/test"
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_debug_runs_without_a_secret_key_get_a_persistent_one(tmp_path, monkeypatch):
+    """`make run` (debug, no SECRET_KEY) must still let staff sign in, and stay signed in across restarts."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.chdir(tmp_path)
+    first = create_app({"SECRET_KEY": ""})
+    second = create_app({"SECRET_KEY": ""})
+    assert len(first.config["SECRET_KEY"]) == 64
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
+    assert first.test_client().get("/auth/login").status_code == 200

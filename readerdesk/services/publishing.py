@@ -228,5 +228,6 @@ def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote
 
 
 def note_as_json(note: CorrectionNote) -> dict:
-    return {"type": note.note_type.value, "label": note.note_type.label, "text": note.body,
+    """A public note for the notes API; the label is in the site's language, for the widget to show."""
+    return {"type": note.note_type.value, "label": note.note_type.label_in(note.site.language), "text": note.body,
             "published_at": note.published_at.isoformat()}

@@ -1,0 +1,61 @@
+"""The widget on a publisher's own page (another origin): published notes and the support box."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models import Article, CorrectionNote, NoteType
+
+pytestmark = pytest.mark.browser
+BRIDGE = "/sites/demo/news/bridge"
+NOTE = "An earlier version said twelve cross-girders would be replaced; the plan replaces eleven."
+
+
+@pytest.fixture
+def published_note(live):
+    with live.app.app_context():
+        article = db.session.scalar(select(Article).where(Article.url == live.url + BRIDGE))
+        note = CorrectionNote(site_id=article.site_id, article_id=article.id, note_type=NoteType.CORRECTION,
+                              body=NOTE, published_at=utcnow())
+        db.session.add(note)
+        db.session.commit()
+        note_id = note.id
+    yield
+    with live.app.app_context():
+        db.session.delete(db.session.get(CorrectionNote, note_id))
+        db.session.commit()
+
+
+def publisher_page(live, second_origin) -> str:
+    with live.app.app_context():
+        html = db.session.scalar(select(Article).where(Article.url == live.url + BRIDGE)).current_revision.html
+    second_origin.html = (
+        f'<!doctype html><html lang="en"><head><title>Bridge</title><link rel="canonical" href="{live.url}{BRIDGE}">'
+        f'</head><body><div id="story">{html}</div><div data-readerdesk-support data-site="demo"></div>'
+        f'<script src="{live.url}/static/readerdesk.js" data-container="#story" async></script></body></html>'
+    )
+    return second_origin.url + "/2026/bridge.html"
+
+
+def test_a_publishers_page_shows_the_published_notes_and_the_support_box(page, live, second_origin, published_note):
+    page.goto(publisher_page(live, second_origin))
+    notes = page.locator("aside.readerdesk-notes")
+    expect(notes).to_contain_text(NOTE)
+    expect(notes).to_contain_text("Correction, ")
+    # The note sits right after the article body, and reader text is text, not markup.
+    assert page.evaluate("document.querySelector('#story').nextElementSibling.className") == "readerdesk-notes"
+    support = page.locator("[data-readerdesk-support] a.tier").first
+    expect(support).to_be_visible()
+    assert support.get_attribute("href").startswith(live.url + "/support?")
+
+
+def test_readerdesks_own_pages_do_not_repeat_the_notes(page, live, published_note):
+    page.goto(live.url + BRIDGE)
+    expect(page.locator(".readerdesk-write a")).to_be_visible()
+    page.wait_for_timeout(300)
+    assert page.locator("aside.readerdesk-notes").count() == 0
+    assert NOTE in page.content()  # printed by the server under the article
