@@ -75,6 +75,7 @@ CORRECTION_CREATED = {
         "id": {"type": "string"},
         "status": {"type": "string"},
         "status_url": {"type": "string", "format": "uri"},
+        "status_page": {"type": "string", "format": "uri", "description": "The same status as a page for the reader."},
         "anchored": {"type": "boolean", "description": "The quote was found in the article's current text."},
     },
 }

@@ -196,7 +196,7 @@ function done(j) {
   $("#body").hidden = $("#s").hidden = true;
   var m = $("#m"), a = D.createElement("a");
   say(t.ok + " ", 1);
-  if (j && j.status_url) { a.href = j.status_url; a.target = "_blank"; a.rel = "noopener"; a.textContent = t.st; m.appendChild(a); }
+  if (j && j.status_url) { a.href = j.status_page || j.status_url; a.target = "_blank"; a.rel = "noopener"; a.textContent = t.st; m.appendChild(a); }
   $("#x").textContent = t.close; $("#x").focus();
 }
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from readerdesk.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
@@ -22,6 +22,7 @@ from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.services import articles as article_service
 from readerdesk.services import moderation
+from readerdesk.services.duplicates import members
 from readerdesk.services.moderation import ModerationError
 from readerdesk.textmap import MappingError, replace_passage
 
@@ -62,7 +63,12 @@ class WordingPreview:
 @dataclass(frozen=True)
 class Publication:
     note: CorrectionNote
-    event: ModerationEvent
+    event: ModerationEvent  # the published report's
+    group_events: list[ModerationEvent] = field(default_factory=list)  # its open duplicates'
+
+    @property
+    def events(self) -> list[ModerationEvent]:
+        return [self.event, *self.group_events]
 
 
 def current_passage(correction: Correction) -> Passage:
@@ -165,6 +171,9 @@ def publish(session: Session, correction: Correction, *, note_type: NoteType | s
             expected_passage: str | None = None) -> Publication:
     """Publish ``correction``: state → published, the note stored, and optionally the wording applied.
 
+    The open duplicates in its group are published with it (each with its own audit event): they
+    reported the same passage, and their readers hear of the same note.
+
     ``expected_passage`` is the passage text the editor saw in the preview; when the article
     changed since, the wording is refused rather than written over text nobody reviewed.
     Raises PublishError, IllegalTransition or StaleDecision; never commits.
@@ -182,6 +191,15 @@ def publish(session: Session, correction: Correction, *, note_type: NoteType | s
         raise PublishError("A silent fix changes the text without a note: apply a new wording, "
                            "or choose a public note type.")
     event = moderation.mark_published(session, correction, actor=actor, now=now, expected_version=expected_version)
+    group_events = []
+    for other in members(session, correction.group_id or correction.id):
+        if other.id == correction.id or other.status not in moderation.TRANSITIONS["publish"]:
+            continue
+        try:
+            group_events.append(moderation.mark_published(session, other, actor=actor, now=now,
+                                                          expected_version=other.version))
+        except moderation.StaleDecision:
+            continue  # changed by someone else this very moment: theirs stands
     revision = None
     if preview is not None:
         revision = article_service.add_revision(session, correction.article, preview.html, now=now)
@@ -192,7 +210,7 @@ def publish(session: Session, correction: Correction, *, note_type: NoteType | s
     )
     session.add(note)
     session.flush()
-    return Publication(note=note, event=event)
+    return Publication(note=note, event=event, group_events=group_events)
 
 
 def public_notes(session: Session, article: Article) -> list[CorrectionNote]:
@@ -205,7 +223,9 @@ def public_notes(session: Session, article: Article) -> list[CorrectionNote]:
 
 
 def note_for_correction(session: Session, correction: Correction) -> CorrectionNote | None:
-    return session.scalar(select(CorrectionNote).where(CorrectionNote.correction_id == correction.id)
+    """The note published for this report, or for the duplicate group it belongs to."""
+    published_for = [correction.id] + ([correction.group_id] if correction.group_id else [])
+    return session.scalar(select(CorrectionNote).where(or_(*(CorrectionNote.correction_id == i for i in published_for)))
                           .order_by(CorrectionNote.id.desc()).limit(1))
 
 

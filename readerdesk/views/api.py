@@ -183,6 +183,10 @@ def _status_url(public_id: str) -> str:
     return url_for("api.correction_status", public_id=public_id, _external=True)
 
 
+def _status_page(public_id: str) -> str:
+    return url_for("pages.correction_status_page", public_id=public_id, _external=True)
+
+
 @bp.post("/corrections")
 @limiter.limit(_corrections_limit, methods=["POST"])
 def create_correction():
@@ -191,7 +195,8 @@ def create_correction():
     if is_honeypot_filled(data):
         # Bots learn nothing: the answer looks like success, but nothing is stored.
         fake = new_public_id()
-        return jsonify(id=fake, status="new", status_url=_status_url(fake), anchored=False), 201
+        return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
+                       anchored=False), 201
     try:
         submission = submit_correction(
             db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
@@ -210,7 +215,8 @@ def create_correction():
     correction = submission.correction
     db.session.commit()
     body = {"id": correction.public_id, "status": public_status(correction)["status"],
-            "status_url": _status_url(correction.public_id), "anchored": correction.start is not None}
+            "status_url": _status_url(correction.public_id), "status_page": _status_page(correction.public_id),
+            "anchored": correction.start is not None}
     if submission.created:
         # After commit: the report is stored whatever happens to these.
         enqueue(new_correction, correction.id)

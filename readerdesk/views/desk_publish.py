@@ -92,7 +92,8 @@ def publish(correction_id: int):
             return _render(correction, form, error=str(exc), status=400)
         db.session.commit()
         # After commit: the email can fail and retry without touching the decision.
-        enqueue(after_decision, correction.id, publication.event.id)
+        for event in publication.events:
+            enqueue(after_decision, event.correction_id, event.id)
         flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
         return redirect(url_for("desk_publish.publish", correction_id=correction.id))
     # A preview (or a confirm whose wording changed after its preview: show the new preview first).

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from readerdesk.extensions import db
 from readerdesk.models import Article, Site
 from readerdesk.services.articles import articles_of_site
+from readerdesk.services.corrections import get_by_public_id, public_status
 from readerdesk.services.publishing import news_article_json_ld_with_notes, public_notes
 from readerdesk.services.sites import SiteNotFound, get_site, list_sites
 
@@ -56,3 +57,12 @@ def _render_article(site: Site, article: Article | None):
     notes = public_notes(db.session, article)
     return render_template("pages/article.html", site=site, article=article, revision=article.current_revision,
                            notes=notes, json_ld=news_article_json_ld_with_notes(article, notes))
+
+
+@bp.get("/status/<public_id>")
+def correction_status_page(public_id: str):
+    """The reader's status link: what happened to their report, with no personal data."""
+    correction = get_by_public_id(db.session, public_id)
+    if correction is None:
+        abort(404, description="We could not find this report. Check the link in your confirmation.")
+    return render_template("pages/status.html", status=public_status(correction), site=correction.article.site)

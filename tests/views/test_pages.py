@@ -79,3 +79,18 @@ def test_a_server_error_is_a_page_not_a_traceback(app, client):
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert "Something went wrong" in body and "secret internals" not in body
+
+
+def test_the_readers_status_page_shows_the_outcome_and_no_personal_data(client, db_session):
+    from readerdesk.models import Status
+    from tests.factories import make_correction
+
+    correction = make_correction(db_session, exact="voted twelve to five", status=Status.REJECTED,
+                                 reader_name="Private Person", reader_email="private@example.org",
+                                 comment="my private comment")
+    db_session.commit()
+    page = client.get(f"/status/{correction.public_id}").get_data(as_text=True)
+    assert "the editors decided not to change the article" in page
+    assert "voted twelve to five" in page
+    assert "private@example.org" not in page and "Private Person" not in page and "my private comment" not in page
+    assert client.get("/status/no-such-report").status_code == 404
