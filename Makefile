@@ -32,6 +32,7 @@ run: demo
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check readerdesk tests bench app.py
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:

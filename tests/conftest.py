@@ -15,6 +15,9 @@ from readerdesk import create_app
 from readerdesk.config import normalise_database_url
 from readerdesk.extensions import db
 
+# Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``).
+pytest_plugins = ["tests.fakes.stripe"]
+
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET_KEY = "test-secret-key-not-for-production"
 

@@ -1,6 +1,5 @@
 """The flask commands, run as an admin would run them."""
 
-import json
 from pathlib import Path
 
 import pytest

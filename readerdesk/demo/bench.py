@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
-from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status, User
+from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status
 from readerdesk.services.sites import create_site
 from readerdesk.services.users import create_user
 

@@ -5,18 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models.article import Article, ArticleRevision
-from readerdesk.models.types import UTCDateTime
+from readerdesk.models.types import UTCDateTime, string_enum
 
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Stored as plain strings (no native ENUM type), so adding a value needs no type migration.
-    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20)
 
 
 class Kind(str, enum.Enum):
@@ -80,7 +76,7 @@ class Correction(db.Model):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     # The revision the report was anchored in when it arrived (None if unanchored).
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
-    kind: Mapped[Kind] = mapped_column(_enum(Kind, "correction_kind"), default=Kind.OTHER)
+    kind: Mapped[Kind] = mapped_column(string_enum(Kind, "correction_kind"), default=Kind.OTHER)
 
     # What the reader selected, as sent (W3C selectors), and the quote itself.
     selectors: Mapped[list[dict]] = mapped_column(JSON, default=list)
@@ -93,7 +89,7 @@ class Correction(db.Model):
     end: Mapped[int | None] = mapped_column(default=None)
 
     # The latest anchor, in anchor_revision_id (denormalised from CorrectionAnchor for the queue).
-    anchor_state: Mapped[AnchorState] = mapped_column(_enum(AnchorState, "anchor_state"), default=AnchorState.NONE)
+    anchor_state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE)
     anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
     anchor_start: Mapped[int | None] = mapped_column(default=None)
     anchor_end: Mapped[int | None] = mapped_column(default=None)
@@ -110,7 +106,7 @@ class Correction(db.Model):
     ip_hash: Mapped[str] = mapped_column(String(64), default="")
 
     # Moderation.
-    status: Mapped[Status] = mapped_column(_enum(Status, "correction_status"), default=Status.NEW)
+    status: Mapped[Status] = mapped_column(string_enum(Status, "correction_status"), default=Status.NEW)
     version: Mapped[int] = mapped_column(default=1)  # optimistic concurrency, see services.moderation
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     # Duplicates share a group: the id of the first report on the passage (its own id when alone).
@@ -147,7 +143,7 @@ class CorrectionAnchor(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     correction_id: Mapped[int] = mapped_column(ForeignKey("corrections.id", ondelete="CASCADE"))
     revision_id: Mapped[int] = mapped_column(ForeignKey("article_revisions.id", ondelete="CASCADE"))
-    state: Mapped[AnchorState] = mapped_column(_enum(AnchorState, "anchor_state"))
+    state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"))
     start: Mapped[int | None] = mapped_column(default=None)
     end: Mapped[int | None] = mapped_column(default=None)
     confidence: Mapped[float | None] = mapped_column(default=None)

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models.correction import Correction, Status, _enum
-from readerdesk.models.types import UTCDateTime
+from readerdesk.models.correction import Correction, Status
+from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
 
 
@@ -27,8 +27,8 @@ class ModerationEvent(db.Model):
     correction_id: Mapped[int] = mapped_column(ForeignKey("corrections.id", ondelete="CASCADE"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     action: Mapped[str] = mapped_column(String(30))  # accept, reject, spam, claim, assign, reopen, publish ...
-    from_status: Mapped[Status] = mapped_column(_enum(Status, "correction_status"))
-    to_status: Mapped[Status] = mapped_column(_enum(Status, "correction_status"))
+    from_status: Mapped[Status] = mapped_column(string_enum(Status, "correction_status"))
+    to_status: Mapped[Status] = mapped_column(string_enum(Status, "correction_status"))
     # The version the editor saw, and the one the decision produced.
     from_version: Mapped[int]
     to_version: Mapped[int]

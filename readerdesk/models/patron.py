@@ -10,18 +10,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models.site import Site
-from readerdesk.models.types import UTCDateTime
+from readerdesk.models.types import UTCDateTime, string_enum
 
-
-def _enum(cls: type[enum.Enum], name: str) -> Enum:
-    # Plain strings (no native ENUM type), so adding a value needs no type migration.
-    return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20)
 
 
 class Interval(str, enum.Enum):
@@ -74,10 +70,10 @@ class Pledge(db.Model):
     fee_covered: Mapped[bool] = mapped_column(default=False)
     total: Mapped[int]  # what is charged: amount, grossed up when the reader covers the fee
     currency: Mapped[str] = mapped_column(String(3))
-    interval: Mapped[Interval] = mapped_column(_enum(Interval, "interval"))
+    interval: Mapped[Interval] = mapped_column(string_enum(Interval, "interval"))
     list_publicly: Mapped[bool] = mapped_column(default=False)
     display_name: Mapped[str] = mapped_column(String(120), default="")
-    status: Mapped[PledgeStatus] = mapped_column(_enum(PledgeStatus, "pledge_status"), default=PledgeStatus.NEW)
+    status: Mapped[PledgeStatus] = mapped_column(string_enum(PledgeStatus, "pledge_status"), default=PledgeStatus.NEW)
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     checkout_url: Mapped[str | None] = mapped_column(String(2000), default=None)
     error: Mapped[str] = mapped_column(String(500), default="")
@@ -104,11 +100,11 @@ class Patron(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), index=True, default=None)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
-    status: Mapped[PatronStatus] = mapped_column(_enum(PatronStatus, "patron_status"), default=PatronStatus.ACTIVE)
+    status: Mapped[PatronStatus] = mapped_column(string_enum(PatronStatus, "patron_status"), default=PatronStatus.ACTIVE)
     tier: Mapped[str | None] = mapped_column(String(40), default=None)
     amount: Mapped[int] = mapped_column(default=0)  # per interval, minor units
     currency: Mapped[str] = mapped_column(String(3))
-    interval: Mapped[Interval] = mapped_column(_enum(Interval, "interval"))
+    interval: Mapped[Interval] = mapped_column(string_enum(Interval, "interval"))
     supporter_since: Mapped[datetime] = mapped_column(UTCDateTime)
     canceled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     # Stripe's timestamp of the newest state applied to status/amount: an older event arriving
@@ -117,7 +113,7 @@ class Patron(db.Model):
     # The supporters wall: opt-in, shown only once an admin approves.
     list_publicly: Mapped[bool] = mapped_column(default=False)
     display_name: Mapped[str] = mapped_column(String(120), default="")
-    wall_status: Mapped[WallStatus] = mapped_column(_enum(WallStatus, "wall_status"), default=WallStatus.PENDING)
+    wall_status: Mapped[WallStatus] = mapped_column(string_enum(WallStatus, "wall_status"), default=WallStatus.PENDING)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped[Site] = relationship()
@@ -148,7 +144,7 @@ class Payment(db.Model):
     pledge_id: Mapped[int | None] = mapped_column(ForeignKey("pledges.id"), default=None)
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
-    status: Mapped[PaymentStatus] = mapped_column(_enum(PaymentStatus, "payment_status"))
+    status: Mapped[PaymentStatus] = mapped_column(string_enum(PaymentStatus, "payment_status"))
     amount_refunded: Mapped[int] = mapped_column(default=0)
     stripe_invoice_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     stripe_payment_intent_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)

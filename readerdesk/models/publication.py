@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models.article import Article, ArticleRevision
-from readerdesk.models.correction import Correction, _enum
+from readerdesk.models.correction import Correction
 from readerdesk.models.site import Site
-from readerdesk.models.types import UTCDateTime
+from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
 
 
@@ -54,7 +54,7 @@ class CorrectionNote(db.Model):
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     correction_id: Mapped[int | None] = mapped_column(ForeignKey("corrections.id", ondelete="SET NULL"), default=None)
-    note_type: Mapped[NoteType] = mapped_column(_enum(NoteType, "note_type"))
+    note_type: Mapped[NoteType] = mapped_column(string_enum(NoteType, "note_type"))
     body: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)

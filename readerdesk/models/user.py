@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, String
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models.types import UTCDateTime
+from readerdesk.models.types import UTCDateTime, string_enum
 
 
 class Role(str, enum.Enum):
@@ -29,7 +29,7 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="user_role", native_enum=False, values_callable=lambda e: [m.value for m in e], length=20),
+        string_enum(Role, "user_role"),
         default=Role.EDITOR,
     )
     active: Mapped[bool] = mapped_column(default=True)

@@ -7,7 +7,6 @@ webhook can tell this newsroom's payments from anything else on the same Stripe 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 import stripe
 from sqlalchemy.orm import Session

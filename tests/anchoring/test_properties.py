@@ -35,7 +35,7 @@ def test_edits_away_from_span_keep_it_unchanged(tse, data):
         y = data.draw(st.integers(x, min(b, x + 10)))
         edits.append((x, y, data.draw(st.text(alphabet=ALPHABET, max_size=15))))
     edits.sort()
-    new, last, shift, ok = [], 0, 0, True
+    new, last, shift = [], 0, 0
     for x, y, rep in edits:
         if x < last:
             continue

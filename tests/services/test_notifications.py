@@ -3,7 +3,6 @@ import os
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
-from urllib.parse import unquote
 
 import pytest
 

@@ -8,7 +8,7 @@ from readerdesk.services.patrons import PledgeRequest, SupportSettings, create_p
 from readerdesk.services.stripe_checkout import CheckoutFailed, checkout_outcome, start_checkout
 from readerdesk.services.stripe_client import STRIPE_API_VERSION, StripeNotConfigured, make_stripe_client, stripe_client_for
 from tests.factories import make_site
-from tests.fakes.stripe import CARD_DECLINED, fake_stripe  # noqa: F401
+from tests.fakes.stripe import CARD_DECLINED
 
 SUCCESS = "http://desk.test/support/success?session_id={CHECKOUT_SESSION_ID}"
 

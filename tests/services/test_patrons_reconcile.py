@@ -3,7 +3,7 @@ from sqlalchemy import select
 from readerdesk.extensions import db
 from readerdesk.models import Patron, PatronStatus, Payment, StripeEvent
 from tests.factories import make_site
-from tests.fakes.stripe import fake_stripe, make_event, make_invoice  # noqa: F401
+from tests.fakes.stripe import make_event, make_invoice
 from tests.patron_scenarios import checkout
 
 

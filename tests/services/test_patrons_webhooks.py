@@ -16,7 +16,7 @@ from readerdesk.services.stripe_webhooks import (
     verify_event,
 )
 from tests.factories import make_site
-from tests.fakes.stripe import WEBHOOK_SECRET, fake_stripe, make_event, make_invoice, signature_header, signed  # noqa: F401
+from tests.fakes.stripe import WEBHOOK_SECRET, make_event, make_invoice, signature_header, signed
 from tests.patron_scenarios import DAY, T0, checkout, outcome, patron_histories
 
 

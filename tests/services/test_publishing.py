@@ -1,6 +1,5 @@
 import pytest
 
-from readerdesk.canonical import sanitize_html
 from readerdesk.clock import utcnow
 from readerdesk.models import CorrectionNote, ModerationEvent, NoteType, Status
 from readerdesk.services import publishing

@@ -1,6 +1,5 @@
 """A report sent through the public API reaches the editors' inboxes, after it is stored."""
 
-import pytest
 from sqlalchemy import func, select
 
 from readerdesk.models import Correction

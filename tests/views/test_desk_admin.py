@@ -3,7 +3,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from readerdesk.models import Role, Site, User
+from readerdesk.models import Role, Site
 from readerdesk.services.sites import hash_token
 from tests.factories import PASSWORD, make_site, make_user
 from tests.helpers import sign_in

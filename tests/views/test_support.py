@@ -8,7 +8,7 @@ from readerdesk.extensions import db
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, WallStatus
 from tests.conftest import mail_settings
 from tests.factories import make_site
-from tests.fakes.stripe import CARD_DECLINED, fake_stripe  # noqa: F401
+from tests.fakes.stripe import CARD_DECLINED
 
 
 def form(**kwargs):

@@ -9,7 +9,7 @@ from readerdesk.extensions import db
 from readerdesk.models import Patron, PatronStatus, Payment, StripeEvent
 from tests.conftest import is_postgres, mail_settings
 from tests.factories import make_site
-from tests.fakes.stripe import fake_stripe, make_event, make_invoice, signature_header, signed  # noqa: F401
+from tests.fakes.stripe import make_event, make_invoice, signature_header, signed
 from tests.patron_scenarios import T0, checkout, outcome, patron_histories
 
 
