@@ -29,7 +29,19 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if value != int(value) else str(int(value))
 
 
+def round_ticks(y_max: float, wanted: int) -> int:
+    """How many steps to cut the axis into so every tick is a whole number when ``y_max`` is one
+    (5 → 0,1,…,5 rather than 0, 1.25, …); ``wanted`` otherwise."""
+    if y_max != int(y_max):
+        return wanted
+    for ticks in (wanted, wanted + 1, *range(wanted - 1, 0, -1)):
+        if int(y_max) % ticks == 0:
+            return ticks
+    return wanted
+
+
 def _frame(title: str, y_max: float, ticks: int, plot_w: float, plot_h: float) -> list[str]:
+    ticks = round_ticks(y_max, ticks)
     parts = [f'<text x="{MARGIN_LEFT}" y="16" class="chart-title" font-size="13" font-weight="bold">{escape(title)}</text>']
     for i in range(ticks + 1):
         value = y_max * i / ticks

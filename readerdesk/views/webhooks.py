@@ -20,11 +20,14 @@ from readerdesk.services.stripe_webhooks import (
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("webhooks", __name__)
+WEBHOOK_MAX_BYTES = 1024 * 1024
 
 
 @bp.post("/stripe/webhook")
 @csrf.exempt
 def stripe_webhook():
+    # Stripe events (an invoice with many lines) can outgrow the public API's body limit.
+    request.max_content_length = WEBHOOK_MAX_BYTES
     secret = current_app.config.get("STRIPE_WEBHOOK_SECRET")
     if not secret:
         return error_response(503, "Stripe webhooks are not set up: STRIPE_WEBHOOK_SECRET is not set.")

@@ -35,6 +35,12 @@ def test_valid_tampered_and_expired_signatures(client, db_session, fake_stripe):
     assert db_session.scalar(select(db.func.count(StripeEvent.id))) == 1
 
 
+def test_a_large_event_is_not_refused_by_the_public_api_body_limit(app, client, db_session, fake_stripe):
+    big = make_event("customer.created", {"id": "cus_big", "description": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1000)})
+    payload, headers = signed(big)
+    assert client.post("/stripe/webhook", data=payload, headers=headers).status_code == 200
+
+
 def test_a_duplicate_delivery_gives_one_payment_and_one_receipt(app, client, db_session, fake_stripe, smtp_server):
     app.config.update(mail_settings(smtp_server))
     site = make_site(db_session)
