@@ -21,3 +21,18 @@ def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads
     editor = db_session.scalar(select(User).where(User.email == "editor@example.com"))
     assert editor.role == Role.EDITOR and first.editor_password != second.editor_password
     assert authenticate(db_session, "editor@example.com", second.editor_password, now=utcnow()) == editor
+
+
+def test_the_demo_fills_the_patrons_desk_once(db_session):
+    from readerdesk.demo.patrons import DEMO_PATRONS
+    from readerdesk.models import Patron, Payment
+    from readerdesk.services.revenue import revenue_summary
+
+    load_demo(db_session, now=utcnow())
+    load_demo(db_session, now=utcnow())
+    assert db_session.scalar(select(func.count(Patron.id))) == DEMO_PATRONS
+    assert db_session.scalar(select(func.count(Payment.id))) > DEMO_PATRONS
+    summary = revenue_summary(db_session, now=utcnow())
+    assert summary.mrr > 0 and summary.active > 0
+    assert any(month.churned for month in summary.months) and any(month.new for month in summary.months)
+    assert all(p.stripe_subscription_id is None for p in db_session.scalars(select(Patron)))

@@ -99,6 +99,10 @@ def load_demo(session: Session, *, now: datetime, base_url: str = DEMO_BASE_URL)
     for report in DEMO_REPORTS:
         add_demo_report(session, articles[report.slug], report, now=now)
     result.lines.append(f"{len(DEMO_REPORTS)} sample reader reports are on the desk.")
+    from readerdesk.demo.patrons import add_demo_patrons
+
+    if add_demo_patrons(session, articles["bridge"].site, now=now):
+        result.lines.append("Sample patrons and payments are on the patrons desk (/desk/patrons).")
 
     password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin")
     result.admin_password = password

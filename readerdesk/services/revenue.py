@@ -53,8 +53,14 @@ def list_patrons(session: Session, filters: PatronFilter, *, limit: int, before_
     return list(session.scalars(query.order_by(Patron.id.desc()).limit(limit)))
 
 
+# Past-due subscriptions still count, as in Stripe's own MRR: the subscription is alive while Stripe
+# retries the card; it leaves MRR when it is canceled. The desk shows how many are past due beside it.
+MRR_STATUSES = (PatronStatus.ACTIVE, PatronStatus.PAST_DUE)
+
+
 def mrr(patrons) -> int:
-    return sum(p.monthly_amount for p in patrons if p.status is PatronStatus.ACTIVE)
+    """Monthly recurring revenue in minor units: monthly amounts, yearly ones ÷ 12 (floored per patron)."""
+    return sum(p.monthly_amount for p in patrons if p.status in MRR_STATUSES)
 
 
 def _month_start(year: int, month: int) -> datetime:

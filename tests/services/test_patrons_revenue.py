@@ -26,16 +26,17 @@ def test_mrr_new_churned_and_failed_per_month(app, db_session):
     patron("ben@example.com", 3000, Interval.YEAR, d(4))  # 250 a month
     patron("cat@example.com", 1000, Interval.MONTH, d(4), canceled=d(5))
     patron("dan@example.com", 5000, Interval.ONCE, d(5))  # gifts are not MRR
-    patron("eve@example.com", 700, Interval.YEAR, d(6), status=PatronStatus.PAST_DUE)  # 58 a month, not active
+    patron("eve@example.com", 700, Interval.YEAR, d(6), status=PatronStatus.PAST_DUE)  # 58 a month, past due
     db_session.add(Payment(patron_id=ann.id, amount=300, currency="EUR", status=PaymentStatus.FAILED, failed_at=d(5, 2)))
     db_session.flush()
     summary = revenue_summary(db_session, now=NOW, months=4)
-    assert summary.mrr == 550 and summary.active == 2 and summary.past_due == 1 and summary.currency == "EUR"
+    # Past due still counts in MRR (Stripe retries the card); it is shown apart as well.
+    assert summary.mrr == 608 and summary.active == 2 and summary.past_due == 1 and summary.currency == "EUR"
     assert [(m.label, m.mrr, m.new, m.churned, m.failed_payments) for m in summary.months] == [
         ("2026-03", 300, 1, 0, 0),
         ("2026-04", 1550, 2, 0, 0),
         ("2026-05", 550, 0, 1, 1),
-        ("2026-06", 608, 1, 0, 0),  # as of now: eve counts in history, her status aside
+        ("2026-06", 608, 1, 0, 0),  # this month's figure is the headline MRR
     ]
 
 

@@ -58,7 +58,7 @@ def test_the_desk_shows_mrr_filters_and_a_chart(client, db_session):
     add_patron(db_session, site, "eve@example.com", status=PatronStatus.CANCELED, canceled=utcnow() - timedelta(days=1))
     login(client, db_session, Role.ADMIN)
     page = client.get("/desk/patrons").get_data(as_text=True)
-    assert '<strong id="mrr">5.50 EUR</strong>' in page  # 3.00 + 30.00 / 12
+    assert '<strong id="mrr">13.50 EUR</strong>' in page  # 3.00 + 30.00 / 12 + 8.00 past due
     assert '<strong id="active-patrons">2</strong>' in page
     assert "<svg" in page and "polyline" in page
     filtered = client.get("/desk/patrons?status=past_due").get_data(as_text=True)
