@@ -24,6 +24,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from readerdesk.ids import MAX_ID
+
+
+
 
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
@@ -70,7 +74,7 @@ class WallDecisionForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     action = StringField(validators=[DataRequired(), AnyOf(["accept", "reject", "spam", "reopen", "claim"])])
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
     reason = TextAreaField(validators=[Optional(), Length(max=2000)])
     reader_message = TextAreaField(validators=[Optional(), Length(max=2000)])
     next = StringField()
@@ -78,7 +82,7 @@ class DecisionForm(FlaskForm):
 
 class AssignForm(FlaskForm):
     assignee = StringField()  # a user id, or empty for nobody
-    version = IntegerField(validators=[InputRequired(), NumberRange(min=1)])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
 class NoteForm(FlaskForm):
@@ -91,7 +95,7 @@ class MergeForm(FlaskForm):
 
 
 class SplitForm(FlaskForm):
-    member = IntegerField(validators=[InputRequired()])
+    member = IntegerField(validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
 
 
 class BulkForm(FlaskForm):

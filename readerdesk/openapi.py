@@ -211,6 +211,7 @@ def openapi_document() -> dict:
                         "200": {"description": "Article updated or unchanged."},
                         "400": _error("Invalid fields."),
                         "401": _error("Missing or wrong token."),
+                        "409": _error("The article (by external_id) moved to a URL another article has."),
                     },
                 }
             },

@@ -21,6 +21,10 @@ class IngestError(ValueError):
     """The article cannot be stored; the message says why. Nothing was written."""
 
 
+class ArticleConflict(IngestError):
+    """The article (known by its external id) moved to a URL another article already has."""
+
+
 @dataclass(frozen=True)
 class IngestResult:
     article: Article
@@ -113,6 +117,11 @@ def ingest_article(
         session.add(article)
         session.flush()
     else:
+        if article.url != url:
+            owner = session.scalar(select(Article.id).where(Article.site_id == site.id, Article.url == url))
+            if owner is not None:
+                raise ArticleConflict(
+                    f"article {external_id} cannot move to {url}: article {owner} already has that URL")
         article.title = title
         article.url = url
         if external_id:

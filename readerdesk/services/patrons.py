@@ -6,6 +6,7 @@ the database and never commit.
 
 from __future__ import annotations
 
+import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
@@ -72,9 +73,15 @@ def minor_exponent(currency: str) -> int:
     return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
 
 
+AMOUNT_RE = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
+
+
 def parse_amount(text: str, currency: str) -> int:
     """A reader's "5", "5.50" or "5,50" in major units → integer minor units. Raises PledgeError."""
     cleaned = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    # Digits and at most one decimal point: no exponents ("1e999999999"), signs, NaN or infinity.
+    if not AMOUNT_RE.fullmatch(cleaned):
+        raise PledgeError("Enter the amount as a number, e.g. 5 or 7.50.")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

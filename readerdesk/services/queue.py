@@ -18,6 +18,7 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload
 
+from readerdesk.ids import parse_id
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
 
 TABS: dict[str, Status | None] = {
@@ -93,7 +94,7 @@ def _conditions(session: Session, filters: QueueFilters, actor: User) -> list[Co
     elif filters.assignee == "unassigned":
         conds.append(Correction.assignee_id.is_(None))
     elif filters.assignee:
-        conds.append(Correction.assignee_id == int(filters.assignee))
+        conds.append(Correction.assignee_id == parse_id(filters.assignee))
     if filters.date_from is not None:
         conds.append(Correction.created_at >= filters.date_from)
     if filters.date_to is not None:
@@ -244,9 +245,10 @@ def parse_filters(args, *, default_tab: str = "new") -> QueueFilters:
         raw = (args.get(name) or "").strip()
         if not raw:
             return None
-        if not raw.isdigit():
+        value = parse_id(raw)
+        if value is None:
             raise QueueError(f"“{name}” must be a number.")
-        return int(raw)
+        return value
 
     def one_enum(name: str, enum):
         raw = (args.get(name) or "").strip()
@@ -262,12 +264,15 @@ def parse_filters(args, *, default_tab: str = "new") -> QueueFilters:
         if not raw:
             return None
         try:
-            return datetime.strptime(raw, "%Y-%m-%d").date()
+            day = datetime.strptime(raw, "%Y-%m-%d").date()
         except ValueError:
             raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
+        if not 1900 <= day.year <= 9000:  # and the day after it exists
+            raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
+        return day
 
     assignee = (args.get("assignee") or "").strip()
-    if assignee not in ("", "mine", "unassigned") and not assignee.isdigit():
+    if assignee not in ("", "mine", "unassigned") and parse_id(assignee) is None:
         raise QueueError("Assignee must be mine, unassigned or a staff member.")
     date_from, date_to = one_date("date_from"), one_date("date_to")
     if date_from and date_to and date_to < date_from:

@@ -20,7 +20,7 @@ from readerdesk.extensions import csrf, db, limiter
 from readerdesk.extraction import parse_datetime
 from readerdesk.jobs import enqueue
 from readerdesk.openapi import openapi_document
-from readerdesk.services.articles import IngestError, ingest_article
+from readerdesk.services.articles import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.corrections import (
     ArticleNotFound,
     InvalidCorrection,
@@ -101,7 +101,7 @@ def push_article(site_name: str):
         )
     except IngestError as exc:
         db.session.rollback()
-        return error_response(400, str(exc))
+        return error_response(409 if isinstance(exc, ArticleConflict) else 400, str(exc))
     db.session.commit()
     article = result.article
     return jsonify(

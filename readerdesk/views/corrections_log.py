@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.ids import arg_id
 from readerdesk.services.corrections_log import atom_feed, log_page
 from readerdesk.services.sites import SiteNotFound, get_site, list_sites
 
@@ -29,7 +30,7 @@ def _site_filter():
 @bp.get("/corrections")
 def index():
     site = _site_filter()
-    page = log_page(db.session, site=site, before=request.args.get("before", type=int), limit=PAGE_SIZE)
+    page = log_page(db.session, site=site, before=arg_id(request.args, "before"), limit=PAGE_SIZE)
     return render_template("corrections/log.html", page=page, site=site, sites=list_sites(db.session))
 
 

@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.jobs import enqueue
 from readerdesk.forms import AssignForm, BulkForm, DecisionForm, MergeForm, NoteForm, SplitForm
+from readerdesk.ids import parse_id
+from readerdesk.jobs import enqueue
 from readerdesk.models import AnchorState, Correction, Kind, User
 from readerdesk.services import moderation
 from readerdesk.services.duplicates import DuplicateError, merge, split
@@ -108,9 +109,9 @@ def assign_view(correction_id: int):
     correction = _correction(correction_id)
     form = AssignForm()
     raw = (form.assignee.data or "").strip()
-    if not form.validate() or (raw and not raw.isdigit()):
+    if not form.validate() or (raw and parse_id(raw) is None):
         return _detail_page(correction, status=400, error="Choose a staff member.")
-    assignee = db.session.get(User, int(raw)) if raw else None
+    assignee = db.session.get(User, parse_id(raw)) if raw else None
     if raw and assignee is None:
         return _detail_page(correction, status=400, error="There is no such staff member.")
     try:

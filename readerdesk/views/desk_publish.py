@@ -6,11 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.ids import MAX_ID
 from readerdesk.jobs import enqueue
 from readerdesk.models import Correction, NoteType
 from readerdesk.services import publishing
@@ -39,7 +40,7 @@ class PublishForm(FlaskForm):
     # What the preview showed; publishing refuses if the text or the wording changed since.
     expected_passage = HiddenField()
     previewed_wording = HiddenField()
-    version = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     preview = SubmitField("Preview")
     confirm = SubmitField("Publish")
 

@@ -1,6 +1,6 @@
 """Error pages and JSON errors: a readable sentence, never a traceback."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -46,7 +46,10 @@ def register_error_handlers(app: Flask) -> None:
         description = exc.description if exc.description and exc.description != type(exc).description else None
         if exc.code == 429:
             description = None  # Flask-Limiter's description is the limit itself ("3 per 1 minute")
-        return error_response(exc.code or 500, description)
+        response = make_response(error_response(exc.code or 500, description))
+        if exc.code == 405 and getattr(exc, "valid_methods", None):  # RFC 9110: name the allowed methods
+            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        return response
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

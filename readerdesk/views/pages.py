@@ -4,6 +4,7 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from readerdesk.extensions import db
+from readerdesk.ids import arg_id
 from readerdesk.models import Article, Site
 from readerdesk.services.articles import articles_of_site
 from readerdesk.services.corrections import get_by_public_id, public_status
@@ -29,7 +30,7 @@ def _site_or_404(site_name: str) -> Site:
 @bp.get("/sites/<site_name>/")
 def site_index(site_name: str):
     site = _site_or_404(site_name)
-    before = request.args.get("before", type=int)
+    before = arg_id(request.args, "before")
     articles = articles_of_site(db.session, site, limit=PAGE_SIZE + 1, before_id=before)
     has_more = len(articles) > PAGE_SIZE
     articles = articles[:PAGE_SIZE]

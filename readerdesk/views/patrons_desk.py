@@ -8,6 +8,7 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.forms import WallDecisionForm
+from readerdesk.ids import arg_id
 from readerdesk.models import Interval, Patron, PatronStatus, Site, WallStatus
 from readerdesk.services.patrons import format_amount, minor_exponent, moderate_wall_entry, pending_wall_entries
 from readerdesk.services.revenue import (
@@ -38,7 +39,7 @@ def _filters() -> PatronFilter:
 @admin_required
 def index():
     filters = _filters()
-    before = request.args.get("before", type=int)
+    before = arg_id(request.args, "before")
     patrons = list_patrons(db.session, filters, limit=PAGE_SIZE + 1, before_id=before)
     has_more = len(patrons) > PAGE_SIZE
     patrons = patrons[:PAGE_SIZE]

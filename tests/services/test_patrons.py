@@ -50,7 +50,8 @@ def test_amounts_become_minor_units(text, currency, minor):
     assert parse_amount(text, currency) == minor
 
 
-@pytest.mark.parametrize("text", ["", "abc", "-3", "0", "1.234", "NaN", "inf"])
+@pytest.mark.parametrize("text", ["", "abc", "-3", "0", "1.234", "NaN", "inf", "1e999999999", "1e-999999999", "+5",
+                                  "99999999999", "5..0"])
 def test_bad_amounts_are_refused_with_a_reason(text):
     with pytest.raises(PledgeError):
         parse_amount(text, "EUR")

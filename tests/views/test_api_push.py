@@ -70,3 +70,22 @@ def test_not_json_and_empty_bodies_are_4xx(client, db_session, token):
     empty = push(client, token, {**BODY, "html": "<div class='ad'>only an ad</div>"})
     assert empty.status_code == 400 and "empty" in empty.get_json()["error"]
     assert push(client, token, {**BODY, "url": "ftp://x"}).status_code == 400
+
+
+def test_moving_an_article_onto_another_articles_url_is_a_409(client, db_session, token):
+    push(client, token, {**BODY, "url": "https://news.example/a", "external_id": 42})
+    push(client, token, {**BODY, "url": "https://news.example/b", "html": "<p>Other story.</p>"})
+    moved = push(client, token, {**BODY, "url": "https://news.example/b", "external_id": 42, "html": "<p>New.</p>"})
+    assert moved.status_code == 409
+    assert "already has that URL" in moved.get_json()["error"]
+    assert [a.url for a in db_session.scalars(select(Article).order_by(Article.id))] == [
+        "https://news.example/a", "https://news.example/b"]
+
+
+def test_a_non_ascii_site_name_with_a_valid_token_is_a_401_not_a_500(client, db_session, token):
+    assert push(client, token, BODY, site="é").status_code == 401
+
+
+def test_a_wrong_method_says_which_are_allowed(client):
+    response = client.delete("/api/v1/corrections")
+    assert response.status_code == 405 and response.headers["Allow"] == "OPTIONS, POST"

@@ -177,3 +177,24 @@ def test_desk_decisions_need_the_csrf_token(client, db_session, editor):
     assert accepted.status_code == 303
     db_session.expire_all()
     assert c.status == Status.ACCEPTED
+
+
+@pytest.mark.parametrize("query", ["site=%C2%B2", "article=%C2%B2", "assignee=%C2%B2", "date_to=9999-12-31",
+                                   "article=99999999999999999999999", "date_from=0001-01-01"])
+def test_odd_filters_are_a_400_with_a_reason_not_a_500(signed_in, query):
+    response = signed_in.get(f"/desk/?{query}")
+    assert response.status_code == 400
+    assert "must be" in response.get_data(as_text=True)
+
+
+def test_ids_too_large_for_the_database_are_404s(signed_in):
+    for path in ("/desk/corrections/99999999999999999999999", "/desk/admin/sites/99999999999999999999"):
+        assert signed_in.get(path).status_code in (403, 404)
+    assert signed_in.get("/desk/corrections/99999999999999999999999").status_code == 404
+
+
+def test_assigning_to_a_non_ascii_digit_is_refused(signed_in, db_session):
+    correction = make_correction(db_session)
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{correction.id}/assign", data={"assignee": "²", "version": "1"})
+    assert response.status_code == 400

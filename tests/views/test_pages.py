@@ -94,3 +94,11 @@ def test_the_readers_status_page_shows_the_outcome_and_no_personal_data(client, 
     assert "voted twelve to five" in page
     assert "private@example.org" not in page and "Private Person" not in page and "my private comment" not in page
     assert client.get("/status/no-such-report").status_code == 404
+
+
+def test_huge_ids_in_urls_and_cursors_are_not_server_errors(client, db_session):
+    make_site(db_session, "big")
+    db_session.commit()
+    assert client.get("/sites/big/articles/99999999999999999999").status_code == 404
+    assert client.get("/sites/big/?before=99999999999999999999999").status_code == 200
+    assert client.get("/corrections?before=99999999999999999999999").status_code == 200
