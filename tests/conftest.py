@@ -38,7 +38,7 @@ def database_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path / 'readerdesk-test.sqlite3'}"
 
 
-def test_settings(tmp_path, **overrides) -> dict:
+def app_settings(tmp_path, **overrides) -> dict:
     settings = {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET_KEY,
@@ -72,7 +72,7 @@ def app(request, tmp_path):
     overrides = {}
     for marker in reversed(list(request.node.iter_markers("app_config"))):
         overrides.update(marker.kwargs)
-    app = create_app(test_settings(tmp_path, **overrides))
+    app = create_app(app_settings(tmp_path, **overrides))
     with app.app_context():
         reset_database()
         yield app

@@ -15,7 +15,7 @@ from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.extensions import db
 from readerdesk.models import Correction
-from tests.conftest import reset_database, test_settings
+from tests.conftest import app_settings, reset_database
 from tests.fakes.http import StaticSite
 
 CHROMIUM = "/usr/bin/chromium"
@@ -51,7 +51,7 @@ def _serve(app):
 @pytest.fixture(scope="module")
 def live(tmp_path_factory):
     """readerdesk on 127.0.0.1:<port> with the demo loaded for that address."""
-    app = create_app(test_settings(tmp_path_factory.mktemp("live")))
+    app = create_app(app_settings(tmp_path_factory.mktemp("live")))
     server = _serve(app)
     url = f"http://127.0.0.1:{server.server_port}"
     app.config["PUBLIC_URL"] = url
