@@ -51,6 +51,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_commands(app)
 
     from readerdesk.views.errors import register_error_handlers
+    from readerdesk.views.guards import register_request_guards
 
     register_error_handlers(app)
+    register_request_guards(app)
     return app

@@ -147,7 +147,9 @@ def openapi_document() -> dict:
                     "operationId": "getWidgetConfig",
                     "summary": "The widget's settings for a page",
                     "parameters": [{"name": "url", "in": "query", "required": True, "schema": {"type": "string"},
-                                    "description": "The article URL."}],
+                                    "description": "The article URL."},
+                                   {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+                                    "description": "The page's language, for the wording of a refusal."}],
                     "responses": {
                         "200": {"description": "Settings.", "content": {"application/json": {"schema": {
                             "type": "object",

@@ -274,7 +274,7 @@ function ready() {
     }).catch(function () {});
 }
 W.addEventListener("online", flush);
-fetch(API + "widget-config?url=" + encodeURIComponent(AURL), { credentials: "omit" }).then(function (r) {
+fetch(API + "widget-config?url=" + encodeURIComponent(AURL) + "&lang=" + encodeURIComponent(D.documentElement.lang), { credentials: "omit" }).then(function (r) {
   return r.json().then(function (j) {
     if (r.ok) { cfg.sel = cfg.sel || j.body_selector; cfg.ex = j.exclude_selectors || []; cfg.lang = j.language; }
     else if (r.status < 500) refusal = j.error || "";

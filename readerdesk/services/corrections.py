@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from readerdesk.canonical import normalise_plain_text
 from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.reader_language import pick_language, say
 from readerdesk.services.duplicates import assign_group
 from readerdesk.services.reanchoring import anchor_in
 from readerdesk.urls import InvalidURL, normalise_origin, normalise_url
@@ -45,26 +46,31 @@ _LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 
 
 class InvalidCorrection(ValueError):
-    """Some fields are missing or wrong; ``fields`` maps each to a sentence for the reader."""
+    """Some fields are missing or wrong; ``fields`` maps each to a sentence for the reader, in
+    ``language``."""
 
-    def __init__(self, fields: dict[str, str]):
+    def __init__(self, fields: dict[str, str], language: str = "en"):
         super().__init__("Some fields are missing or invalid.")
-        self.fields = fields
+        self.fields, self.language = fields, language
 
 
 class ArticleNotFound(LookupError):
     """No site readerdesk knows has an article at this URL."""
 
 
+ORIGIN_REFUSED = ("This website ({origin}) is not set up to send corrections for {site}. "
+                  "The site's admin can add it to the allowed origins.")
+
+
 class OriginNotAllowed(PermissionError):
     """The page sending the report is not on an origin the article's site allows."""
 
     def __init__(self, origin: str, site: Site):
-        super().__init__(
-            f"This website ({origin}) is not set up to send corrections for {site.title or site.name}. "
-            "The site's admin can add it to the allowed origins."
-        )
+        super().__init__(say(ORIGIN_REFUSED, "en", origin=origin, site=site.title or site.name))
         self.origin, self.site = origin, site
+
+    def message(self, language: str) -> str:
+        return say(ORIGIN_REFUSED, language, origin=self.origin, site=self.site.title or self.site.name)
 
 
 @dataclass(frozen=True)
@@ -96,10 +102,12 @@ class Submission:
 
 @dataclass
 class _Errors:
+    language: str = "en"
     fields: dict[str, str] = field(default_factory=dict)
 
-    def add(self, name: str, message: str) -> None:
-        self.fields.setdefault(name, message)
+    def add(self, name: str, message: str, **values) -> None:
+        """The first problem of each field, in the reader's language (``message`` is a template)."""
+        self.fields.setdefault(name, say(message, self.language, **values))
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -122,13 +130,13 @@ def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool 
     if required and not value:
         errors.add(name, what or "Required.")
     elif len(value) > limit:
-        errors.add(name, f"Too long: at most {limit:,} characters (this has {len(value):,}).")
+        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).", limit=limit, length=len(value))
     return value
 
 
 def _links_ok(name: str, value: str, errors: _Errors) -> None:
     if len(_LINK_RE.findall(value)) > MAX_LINKS:
-        errors.add(name, f"Please include at most {MAX_LINKS} links.")
+        errors.add(name, "Please include at most {count} links.", count=MAX_LINKS)
 
 
 def _url(value: str, name: str, errors: _Errors) -> str:
@@ -176,7 +184,7 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
 
 def parse_correction(data: dict) -> CorrectionInput:
     """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
-    errors = _Errors()
+    errors = _Errors(language=pick_language(data.get("language")))
     key = data.get("idempotency_key")
     if not isinstance(key, str) or not _KEY_RE.match(key):
         errors.add("idempotency_key", "Required: 8-100 letters, digits, - or _ (a random id made by the client).")
@@ -215,7 +223,7 @@ def parse_correction(data: dict) -> CorrectionInput:
             if not exact.strip():
                 errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
             elif len(exact) > MAX_QUOTE:
-                errors.add("selectors", f"The quoted passage is too long: at most {MAX_QUOTE:,} characters.")
+                errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
     if kind == Kind.GENERAL and quote is not None:
         errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
     if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
@@ -245,7 +253,7 @@ def parse_correction(data: dict) -> CorrectionInput:
         language = None
 
     if errors.fields:
-        raise InvalidCorrection(errors.fields)
+        raise InvalidCorrection(errors.fields, errors.language)
     return CorrectionInput(
         idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
         exact=exact, prefix=prefix, suffix=suffix,

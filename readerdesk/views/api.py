@@ -20,6 +20,7 @@ from readerdesk.extensions import csrf, db, limiter
 from readerdesk.extraction import parse_datetime
 from readerdesk.jobs import enqueue
 from readerdesk.openapi import openapi_document
+from readerdesk.reader_language import SUPPORTED, pick_language, say
 from readerdesk.services.articles import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.corrections import (
     ArticleNotFound,
@@ -49,7 +50,7 @@ PREFLIGHT_MAX_AGE = 600
 def json_body() -> dict:
     """The request's JSON object, or a 4xx error response raised as an exception."""
     if not request.is_json:
-        raise ApiError(415, "Send JSON with Content-Type: application/json.")
+        raise ApiError(415, say("Send JSON with Content-Type: application/json.", reader_language(read_body=False)))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "The body is not valid JSON, or not a JSON object: send one object {...}.")
@@ -162,14 +163,23 @@ def _cors_headers(response):
     return response
 
 
+def reader_language(*, read_body: bool = True) -> str:
+    """The reader's language for the sentences the API says: the report's ``language``, the
+    ``lang`` query argument (the widget's page language), then Accept-Language."""
+    data = request.get_json(silent=True) if read_body and request.is_json else None
+    return pick_language(data.get("language") if isinstance(data, dict) else None, request.args.get("lang"),
+                         request.accept_languages.best_match(SUPPORTED))
+
+
 def _refuse_origin(exc: OriginNotAllowed):
     g.readable_refusal = True
-    return error_response(403, str(exc), code="origin_not_allowed")
+    return error_response(403, exc.message(reader_language()), code="origin_not_allowed")
 
 
 @bp.errorhandler(429)
 def _too_many(exc):
-    return error_response(429, "You have sent many reports in a short time. Please wait a few minutes and try again.")
+    return error_response(429, say("You have sent many reports in a short time. Please wait a few minutes and try again.",
+                                   reader_language()))
 
 
 # --- readers' corrections --------------------------------------------------------------------
@@ -204,11 +214,11 @@ def create_correction():
         )
     except InvalidCorrection as exc:
         db.session.rollback()
-        return error_response(400, "Some fields are missing or invalid.", fields=exc.fields)
+        return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
     except ArticleNotFound:
         db.session.rollback()
-        return error_response(404, "We do not know this article. Check the article URL, or write to the "
-                                   "newsroom directly.")
+        return error_response(404, say("We do not know this article. Check the article URL, or write to the "
+                                       "newsroom directly.", reader_language()))
     except OriginNotAllowed as exc:
         db.session.rollback()
         return _refuse_origin(exc)
@@ -252,7 +262,7 @@ def widget_config():
         site = site_for_origin(db.session, origin) if origin else None
     if site is None:
         g.readable_refusal = True  # the widget shows it; it says nothing about any site
-        return error_response(404, "readerdesk does not know this page's site.")
+        return error_response(404, say("readerdesk does not know this page's site.", reader_language()))
     response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
                        language=site.language, article_known=article is not None)
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -5,6 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from readerdesk.extensions import db
+from readerdesk.reader_language import SUPPORTED, pick_language, say
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -28,6 +29,10 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, **extra):
+    if message is None and request.path.startswith("/api/"):
+        # Readers see these in the widget (a body too large, a wrong content type): in their language.
+        language = pick_language(request.args.get("lang"), request.accept_languages.best_match(SUPPORTED))
+        message = say(MESSAGES.get(status, "Error."), language)
     message = message or MESSAGES.get(status, "Error.")
     if wants_json():
         return jsonify(error=message, status=status, **extra), status

@@ -273,3 +273,24 @@ def test_reader_text_is_escaped_at_the_desk(client, db_session, article):
     client.post("/auth/login", data={"email": "editor@example.com", "password": PASSWORD})
     page = client.get("/desk/").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert(1)" not in page
+
+
+def test_a_ukrainian_reader_gets_the_errors_in_ukrainian(client, db_session):
+    from tests.factories import make_article
+
+    article = make_article(db_session)
+    db_session.commit()
+    response = client.post("/api/v1/corrections", json={
+        "idempotency_key": "ukrainian-0001", "article_url": article.url, "kind": "general", "language": "uk",
+        "comment": "Дивіться http://a.example http://b.example http://c.example", "email": "не-адреса"})
+    assert response.status_code == 400
+    body = response.get_json()
+    assert body["error"] == "Деякі поля не заповнено або заповнено неправильно."
+    assert body["fields"]["email"] == "Це не схоже на адресу електронної пошти."
+    assert body["fields"]["comment"] == "Додайте щонайбільше 2 посилання."
+    unknown = client.post("/api/v1/corrections", headers={"Accept-Language": "uk-UA,uk;q=0.9"}, json={
+        "idempotency_key": "ukrainian-0002", "article_url": "https://unknown.example/a", "kind": "general",
+        "comment": "Привіт"})
+    assert unknown.status_code == 404 and unknown.get_json()["error"].startswith("Ми не знаємо цієї статті")
+    too_big = client.post("/api/v1/corrections?lang=uk", data="x" * 70_000, content_type="application/json")
+    assert too_big.status_code == 413 and too_big.get_json()["error"] == "Надіслане завелике."

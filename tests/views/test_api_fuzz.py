@@ -3,6 +3,8 @@ client sends, the answer is never a server error, and it matches the document.""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -35,6 +37,8 @@ def api_schema(fuzz_app):
 
 
 @schema.parametrize()
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+# The same cases on every run, so CI is reproducible; FUZZ_EXAMPLES=1000 explores further.
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None, derandomize=True,
+          suppress_health_check=list(HealthCheck))
 def test_the_api_never_answers_with_a_server_error(case):
     case.call_and_validate(checks=[not_a_server_error])
