@@ -86,7 +86,8 @@ CORRECTION_STATUS = {
     "properties": {
         "id": {"type": "string"},
         "status": {"type": "string", "enum": ["new", "in_review", "accepted", "published", "rejected"]},
-        "status_text": {"type": "string"},
+        "status_text": {"type": "string", "description": "In the language the reader wrote in."},
+        "language": {"type": "string", "examples": ["en", "uk"]},
         "kind": {"type": "string"},
         "quote": {"type": "string"},
         "article": {"type": "object", "properties": {"url": {"type": "string"}, "title": {"type": "string"}}},

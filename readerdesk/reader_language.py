@@ -7,6 +7,8 @@ catalogue is said in English. Adding a language is adding one catalogue.
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 SUPPORTED = ("en", "uk")
 
 UK = {
@@ -33,6 +35,21 @@ UK = {
     "What you sent is too large.": "Надіслане завелике.",
     "Send JSON with Content-Type: application/json.": "Надсилайте JSON із Content-Type: application/json.",
     "The body is not a JSON object.": "Тіло запиту не є об’єктом JSON.",
+    # The reader's status page.
+    "Received. An editor will look at it soon.": "Отримано. Редактор незабаром його розгляне.",
+    "An editor is looking at it.": "Редактор розглядає ваше повідомлення.",
+    "Accepted: the editors agree and will correct the article.":
+        "Прийнято: редакція погоджується і виправить статтю.",
+    "Corrected: the article has been updated.": "Виправлено: статтю оновлено.",
+    "Reviewed: the editors decided not to change the article.":
+        "Розглянуто: редакція вирішила не змінювати статтю.",
+    "Your report": "Ваше повідомлення",
+    "Article": "Стаття",
+    "The passage you reported": "Уривок, про який ви повідомили",
+    "Received": "Отримано",
+    "Decided": "Рішення",
+    "Published corrections are listed on {link}.": "Опубліковані виправлення зібрано на {link}.",
+    "our corrections page": "сторінці виправлень",
 }
 CATALOGUES = {"uk": UK}
 
@@ -50,3 +67,9 @@ def pick_language(*candidates: str | None) -> str:
 def say(template: str, language: str, **values) -> str:
     """``template`` in ``language``, filled with ``values``."""
     return CATALOGUES.get(language, {}).get(template, template).format(**values)
+
+
+def say_html(template: str, language: str, **values) -> Markup:
+    """``say`` for templates: the catalogue's text is trusted markup, ``values`` are escaped unless
+    they are Markup already (a link built in the template)."""
+    return Markup(CATALOGUES.get(language, {}).get(template, template)).format(**values)

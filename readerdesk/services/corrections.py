@@ -391,12 +391,13 @@ STATUS_SENTENCES = {
 
 
 def public_status(correction: Correction) -> dict:
-    """What the reader's status link shows: no name, email, IP or message."""
+    """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
     status = "rejected" if correction.status.value == "spam" else correction.status.value
     return {
         "id": correction.public_id,
         "status": status,
-        "status_text": STATUS_SENTENCES[correction.status.value],
+        "language": pick_language(correction.language),
+        "status_text": say(STATUS_SENTENCES[correction.status.value], pick_language(correction.language)),
         "kind": correction.kind.value,
         "quote": correction.exact,
         "article": {"url": correction.article.url, "title": correction.article.title},

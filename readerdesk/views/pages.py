@@ -6,6 +6,7 @@ from sqlalchemy import select
 from readerdesk.extensions import db
 from readerdesk.ids import arg_id
 from readerdesk.models import Article, Site
+from readerdesk.reader_language import say_html
 from readerdesk.services.articles import articles_of_site
 from readerdesk.services.corrections import get_by_public_id, public_status
 from readerdesk.services.publishing import news_article_json_ld_with_notes, public_notes
@@ -66,4 +67,6 @@ def correction_status_page(public_id: str):
     correction = get_by_public_id(db.session, public_id)
     if correction is None:
         abort(404, description="We could not find this report. Check the link in your confirmation.")
-    return render_template("pages/status.html", status=public_status(correction), site=correction.article.site)
+    status = public_status(correction)
+    return render_template("pages/status.html", status=status, site=correction.article.site,
+                           t=lambda text, **values: say_html(text, status["language"], **values))

@@ -102,3 +102,15 @@ def test_huge_ids_in_urls_and_cursors_are_not_server_errors(client, db_session):
     assert client.get("/sites/big/articles/99999999999999999999").status_code == 404
     assert client.get("/sites/big/?before=99999999999999999999999").status_code == 200
     assert client.get("/corrections?before=99999999999999999999999").status_code == 200
+
+
+def test_the_status_page_speaks_the_readers_language(client, db_session):
+    from tests.factories import make_correction
+
+    correction = make_correction(db_session, exact="voted twelve to five", language="uk")
+    db_session.commit()
+    page = client.get(f"/status/{correction.public_id}").get_data(as_text=True)
+    assert '<html lang="uk">' in page and "<h1>Ваше повідомлення</h1>" in page
+    assert "Отримано. Редактор незабаром його розгляне." in page
+    assert 'на <a href="/corrections">сторінці виправлень</a>.' in page
+    assert client.get(f"/api/v1/corrections/{correction.public_id}").get_json()["language"] == "uk"
