@@ -22,9 +22,10 @@ from sqlalchemy.orm import Session
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Correction, NotificationSent, Status, User
+from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.services.mail import SmtpSettings, send_email
+from readerdesk.services.users import active_staff
 
 log = logging.getLogger("readerdesk.notifications")
 
@@ -250,10 +251,6 @@ def desk_url(correction: Correction) -> str:
     return f"{current_app.config['PUBLIC_URL']}/desk/corrections/{correction.id}"
 
 
-def staff(session: Session) -> list[User]:
-    return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.id)))
-
-
 def _summary_lines(correction: Correction) -> list[str | Quote]:
     lines: list[str | Quote] = [f"“{correction.article.title}” ({correction.article.site.name}), "
                                 f"{correction.kind.value}:"]
@@ -303,7 +300,7 @@ def new_correction(correction_id: int) -> None:
     now = utcnow()
     if config.get("EDITOR_NOTIFICATIONS", "each") == "each":
         settings = _mail_settings()
-        for user in staff(session):
+        for user in active_staff(session):
             message = new_correction_email(correction, user.email)
             send_once(session, EDITOR_NEW, f"{correction.id}:{user.id}",
                       lambda m=message: send_email(settings, m.to, m.subject, m.text, m.html),
@@ -348,7 +345,7 @@ def send_digest(session: Session, *, now: datetime, settings: SmtpSettings) -> D
             paragraphs += [*_summary_lines(correction), Link("Open it on the desk", desk_url(correction))]
         text, html = compose(paragraphs, EDITOR_FOOTER)
         subject = f"readerdesk digest: {len(corrections)} new correction{'s' if len(corrections) != 1 else ''}"
-        for user in staff(session):
+        for user in active_staff(session):
             if send_once(session, DIGEST, f"{since.isoformat()}:{user.id}",
                          lambda to=user.email: send_email(settings, to, subject, text, html),
                          recipient=user.email, now=now):

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from readerdesk.emails import normalise_email
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, Site, WallStatus
 
 # ISO 4217 currencies without minor units (Stripe's "zero-decimal" list, the common ones).
@@ -60,10 +61,6 @@ class SupportSettings:
 
     def tier(self, tier_id: str) -> Tier | None:
         return next((t for t in self.tiers if t.id == tier_id), None)
-
-
-def normalise_email(email: str) -> str:
-    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
 # --- money ---------------------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -11,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from readerdesk.emails import normalise_email
 from readerdesk.models import Role, User
 
 MIN_PASSWORD_LENGTH = 10
@@ -21,10 +21,6 @@ _DUMMY_HASH = _hasher.hash("readerdesk-timing-equaliser")
 
 class UserError(ValueError):
     pass
-
-
-def normalise_email(email: str) -> str:
-    return unicodedata.normalize("NFC", email.strip()).lower()
 
 
 def hash_password(password: str) -> str:
