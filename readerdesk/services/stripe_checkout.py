@@ -11,11 +11,25 @@ from dataclasses import dataclass
 import stripe
 from sqlalchemy.orm import Session
 
+from readerdesk.ids import parse_id
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus
 from readerdesk.services.patrons import normalise_email, patron_by_email
 
 METADATA_MARKER = "readerdesk"  # metadata key present on every Stripe object readerdesk creates
 MARKER_VALUE = "1"
+
+
+def pledge_from_metadata(session: Session, metadata: dict | None) -> Pledge | None:
+    """The pledge named by readerdesk's metadata, if the metadata is ours and the site matches.
+    Anything else in ``pledge_id`` (a Unicode digit, a huge number) names no pledge."""
+    metadata = metadata or {}
+    if metadata.get(METADATA_MARKER) != MARKER_VALUE:
+        return None
+    pledge_id = parse_id(str(metadata.get("pledge_id", "")))
+    pledge = session.get(Pledge, pledge_id) if pledge_id is not None else None
+    if pledge is None or pledge.site.name != metadata.get("site"):
+        return None
+    return pledge
 
 
 class CheckoutFailed(RuntimeError):
@@ -138,9 +152,7 @@ def checkout_outcome(session: Session, client: stripe.StripeClient, session_id: 
 
     checkout = client.v1.checkout.sessions.retrieve(session_id)
     metadata = checkout.get("metadata") or {}
-    pledge = None
-    if metadata.get(METADATA_MARKER) == MARKER_VALUE and str(metadata.get("pledge_id", "")).isdigit():
-        pledge = session.get(Pledge, int(metadata["pledge_id"]))
+    pledge = pledge_from_metadata(session, metadata)
     if pledge is None:
         pledge = session.scalar(select(Pledge).where(Pledge.stripe_checkout_session_id == session_id))
     if pledge is None:

@@ -36,7 +36,7 @@ from readerdesk.models import (
     StripeEvent,
     WallStatus,
 )
-from readerdesk.services.stripe_checkout import MARKER_VALUE, METADATA_MARKER
+from readerdesk.services.stripe_checkout import pledge_from_metadata
 
 SIGNATURE_TOLERANCE = 300  # seconds
 HANDLED_EVENTS = (
@@ -136,20 +136,6 @@ def process_event(session: Session, event: dict, *, now: datetime,
 
 
 # --- finding our objects ------------------------------------------------------------------------
-
-
-def pledge_from_metadata(session: Session, metadata: dict | None) -> Pledge | None:
-    """The pledge named by readerdesk's metadata, if the metadata is ours and the site matches."""
-    metadata = metadata or {}
-    if metadata.get(METADATA_MARKER) != MARKER_VALUE:
-        return None
-    pledge_id = str(metadata.get("pledge_id", ""))
-    if not pledge_id.isdigit():
-        return None
-    pledge = session.get(Pledge, int(pledge_id))
-    if pledge is None or pledge.site.name != metadata.get("site"):
-        return None
-    return pledge
 
 
 def _patron_for_pledge(session: Session, pledge: Pledge, customer_id: str | None, at: datetime) -> Patron:

@@ -66,8 +66,10 @@ def iter_posts(
                 total_pages = max(1, int(response.headers.get("X-WP-TotalPages", "1")))
             except ValueError:
                 total_pages = 1
-            on_total(int(response.headers.get("X-WP-Total", len(posts))) if
-                     response.headers.get("X-WP-Total", "").isdigit() else len(posts) * total_pages)
+            try:
+                on_total(int(response.headers.get("X-WP-Total", "")))
+            except ValueError:  # absent or not a number: estimate from the first page
+                on_total(len(posts) * total_pages)
         yield from posts
         params["page"] += 1
 

@@ -117,3 +117,11 @@ def test_the_outcome_comes_from_stripe(app, fake_stripe):
     outcome = checkout_outcome(db.session, client, pledge.stripe_checkout_session_id)
     assert (outcome.state, outcome.amount_total, outcome.pledge.id) == ("paid", 300, pledge.id)
     assert db.session.scalar(select(Patron)) is None  # patrons come from webhooks, not from this page
+
+
+def test_metadata_names_a_pledge_only_with_a_plain_id_and_the_right_site(db_session):
+    from readerdesk.services.stripe_checkout import pledge_from_metadata
+
+    for pledge_id in ("²", "99999999999999999999", "-1", "", None):
+        assert pledge_from_metadata(db_session, {"readerdesk": "1", "pledge_id": pledge_id, "site": "x"}) is None
+    assert pledge_from_metadata(db_session, {"pledge_id": "1"}) is None
