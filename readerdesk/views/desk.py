@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -48,11 +48,8 @@ def index():
     )
 
 
-def _correction(correction_id: int) -> Correction:
-    correction = db.session.get(Correction, correction_id)
-    if correction is None:
-        abort(404, description="There is no such report.")
-    return correction
+def report_or_404(correction_id: int) -> Correction:
+    return db.get_or_404(Correction, correction_id, description="There is no such report.")
 
 
 def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None):
@@ -65,13 +62,13 @@ def _detail_page(correction: Correction, *, status: int = 200, error: str | None
 @bp.get("/corrections/<int:correction_id>")
 @staff_required
 def detail(correction_id: int):
-    return _detail_page(_correction(correction_id))
+    return _detail_page(report_or_404(correction_id))
 
 
 def _refused(correction: Correction, exc: ModerationError):
     """A decision that cannot be applied: the report's page, with why, and the state it is in now."""
     db.session.rollback()
-    correction = _correction(correction.id)
+    correction = report_or_404(correction.id)
     status = 409 if isinstance(exc, (StaleDecision, IllegalTransition)) else 400
     return _detail_page(correction, status=status, error=str(exc))
 
@@ -85,7 +82,7 @@ def tell_readers(events) -> None:
 @bp.post("/corrections/<int:correction_id>/decide")
 @staff_required
 def decide_view(correction_id: int):
-    correction = _correction(correction_id)
+    correction = report_or_404(correction_id)
     form = DecisionForm()
     if not form.validate():
         return _detail_page(correction, status=400, error="Choose an action; the form was incomplete.")
@@ -106,7 +103,7 @@ def decide_view(correction_id: int):
 @bp.post("/corrections/<int:correction_id>/assign")
 @staff_required
 def assign_view(correction_id: int):
-    correction = _correction(correction_id)
+    correction = report_or_404(correction_id)
     form = AssignForm()
     raw = (form.assignee.data or "").strip()
     if not form.validate() or (raw and parse_id(raw) is None):
@@ -127,7 +124,7 @@ def assign_view(correction_id: int):
 @bp.post("/corrections/<int:correction_id>/notes")
 @staff_required
 def add_note(correction_id: int):
-    correction = _correction(correction_id)
+    correction = report_or_404(correction_id)
     form = NoteForm()
     if not form.validate():
         return _detail_page(correction, status=400, error=" ".join(form.body.errors) or "The note is invalid.")
@@ -143,7 +140,7 @@ def add_note(correction_id: int):
 @bp.post("/corrections/<int:correction_id>/merge")
 @staff_required
 def merge_view(correction_id: int):
-    correction = _correction(correction_id)
+    correction = report_or_404(correction_id)
     form = MergeForm()
     if not form.validate():
         return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.")
@@ -156,7 +153,7 @@ def merge_view(correction_id: int):
         merge(db.session, [correction, *others], actor=current_user, now=utcnow())
     except DuplicateError as exc:
         db.session.rollback()
-        return _detail_page(_correction(correction_id), status=400, error=str(exc))
+        return _detail_page(report_or_404(correction_id), status=400, error=str(exc))
     db.session.commit()
     flash("Merged: these reports are now one group.", "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
@@ -165,7 +162,7 @@ def merge_view(correction_id: int):
 @bp.post("/corrections/<int:correction_id>/split")
 @staff_required
 def split_view(correction_id: int):
-    correction = _correction(correction_id)
+    correction = report_or_404(correction_id)
     form = SplitForm()
     member = db.session.get(Correction, form.member.data) if form.validate() else None
     if member is None or member.group_id != correction.group_id:
@@ -174,7 +171,7 @@ def split_view(correction_id: int):
         split(db.session, member, actor=current_user, now=utcnow())
     except DuplicateError as exc:
         db.session.rollback()
-        return _detail_page(_correction(correction_id), status=400, error=str(exc))
+        return _detail_page(report_or_404(correction_id), status=400, error=str(exc))
     db.session.commit()
     flash(f"Report #{member.id} is on its own now.", "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)

@@ -16,10 +16,7 @@ bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
 
 
 def _get(model, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404, description="There is no such record.")
-    return obj
+    return db.get_or_404(model, object_id, description="There is no such record.")
 
 
 # --- staff -------------------------------------------------------------------------------------

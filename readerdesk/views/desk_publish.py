@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
@@ -19,6 +19,7 @@ from readerdesk.services.moderation import ModerationError, StaleDecision
 from readerdesk.services.notifications import after_decision
 from readerdesk.services.publishing import PublishError
 from readerdesk.views.access import staff_required
+from readerdesk.views.desk import report_or_404
 
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
 
@@ -45,13 +46,6 @@ class PublishForm(FlaskForm):
     confirm = SubmitField("Publish")
 
 
-def _correction_or_404(correction_id: int) -> Correction:
-    correction = db.session.get(Correction, correction_id)
-    if correction is None:
-        abort(404, description="There is no such report.")
-    return correction
-
-
 def _render(correction: Correction, form: PublishForm, *, preview=None, error: str | None = None, status: int = 200):
     try:
         passage, wording_refusal = publishing.current_passage(correction), None
@@ -68,7 +62,7 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
 @bp.route("/corrections/<int:correction_id>/publish", methods=["GET", "POST"])
 @staff_required
 def publish(correction_id: int):
-    correction = _correction_or_404(correction_id)
+    correction = report_or_404(correction_id)
     form = PublishForm()
     if request.method == "GET":
         form.version.data = correction.version

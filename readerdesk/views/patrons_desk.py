@@ -66,9 +66,7 @@ def export_csv():
 @bp.get("/<int:patron_id>")
 @admin_required
 def detail(patron_id: int):
-    patron = db.session.get(Patron, patron_id)
-    if patron is None:
-        abort(404, description="There is no such patron.")
+    patron = db.get_or_404(Patron, patron_id, description="There is no such patron.")
     return render_template("patrons_desk/detail.html", patron=patron, fmt=format_amount,
                            total=total_paid(db.session, patron))
 
