@@ -40,7 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from readerdesk.ids import IdConverter
+    from readerdesk.text.ids import IdConverter
     from readerdesk.views import register_blueprints
 
     app.url_map.converters["int"] = IdConverter  # before any route is added

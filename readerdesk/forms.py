@@ -24,7 +24,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from readerdesk.ids import MAX_ID
+from readerdesk.text.ids import MAX_ID
 
 
 

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from readerdesk.clock import utcnow
 from readerdesk.models import Article, Role, Site, User
-from readerdesk.services.articles import ingest_article
-from readerdesk.services.sites import create_site
-from readerdesk.services.users import create_user
+from readerdesk.services.articles.ingest import ingest_article
+from readerdesk.services.articles.sites import create_site
+from readerdesk.services.desk.users import create_user
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"

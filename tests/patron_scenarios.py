@@ -10,10 +10,10 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Patron, Payment, StripeEvent
-from readerdesk.services.patrons import PledgeRequest, SupportSettings, create_pledge
-from readerdesk.services.revenue import mrr
-from readerdesk.services.stripe_checkout import start_checkout
-from readerdesk.services.stripe_client import stripe_client_for
+from readerdesk.services.patrons.pledges import PledgeRequest, SupportSettings, create_pledge
+from readerdesk.services.patrons.revenue import mrr
+from readerdesk.services.patrons.stripe.checkout import start_checkout
+from readerdesk.services.patrons.stripe.client import stripe_client_for
 from tests.fakes.stripe import make_charge, make_event, make_invoice
 
 T0 = 1_780_000_000  # a fixed Stripe timestamp (2026-05-28); events are spaced from it

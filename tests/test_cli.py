@@ -178,7 +178,7 @@ def test_a_site_must_be_named_when_there_are_several(runner, db_session):
 
 def test_demo_is_idempotent_and_prints_a_working_admin_password(runner, db_session):
     from readerdesk.clock import utcnow
-    from readerdesk.services.users import authenticate
+    from readerdesk.services.desk.users import authenticate
 
     first = runner.invoke(args=["readerdesk", "demo"])
     assert first.exit_code == 0, first.output

@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.models import Correction, Role, User
-from readerdesk.services.users import authenticate
+from readerdesk.services.desk.users import authenticate
 
 
 def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads_twice(db_session):
@@ -26,7 +26,7 @@ def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads
 def test_the_demo_fills_the_patrons_desk_once(db_session):
     from readerdesk.demo.patrons import DEMO_PATRONS
     from readerdesk.models import Patron, Payment
-    from readerdesk.services.revenue import revenue_summary
+    from readerdesk.services.patrons.revenue import revenue_summary
 
     load_demo(db_session, now=utcnow())
     load_demo(db_session, now=utcnow())

@@ -23,8 +23,8 @@ def test_widget_has_no_dependencies():
 
 
 def test_widget_text_rules_match_the_server():
-    """The invisible and whitespace classes in the widget are readerdesk.canonical's, character for character."""
-    from readerdesk.canonical import INVISIBLE, WHITESPACE
+    """The invisible and whitespace classes in the widget are readerdesk.text.canonical's, character for character."""
+    from readerdesk.text.canonical import INVISIBLE, WHITESPACE
 
     source = WIDGET_FILES[0].read_text(encoding="utf-8")
     escape = lambda s: "".join(c if c in " -" else "\\" + {"\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r"}.get(c, f"u{ord(c):04x}") for c in s)  # noqa: E731
@@ -34,7 +34,7 @@ def test_widget_text_rules_match_the_server():
 
 def test_widget_block_and_removed_tags_match_the_server():
     """Blocks are the server's BLOCK_TAGS that survive sanitizing; skipped tags are REMOVED_WITH_CONTENT."""
-    from readerdesk.canonical import ALLOWED_TAGS, BLOCK_TAGS, REMOVED_WITH_CONTENT
+    from readerdesk.text.canonical import ALLOWED_TAGS, BLOCK_TAGS, REMOVED_WITH_CONTENT
 
     source = WIDGET_FILES[0].read_text(encoding="utf-8")
 

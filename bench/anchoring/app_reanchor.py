@@ -27,8 +27,8 @@ from readerdesk import create_app  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
 from readerdesk.models import AnchorState, Correction  # noqa: E402
-from readerdesk.services.articles import add_revision, ingest_article  # noqa: E402
-from readerdesk.services.sites import create_site  # noqa: E402
+from readerdesk.services.articles.ingest import add_revision, ingest_article  # noqa: E402
+from readerdesk.services.articles.sites import create_site  # noqa: E402
 
 
 def as_html(text: str) -> str:

@@ -30,7 +30,7 @@ from readerdesk import create_app  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
 from readerdesk.models import Article, Correction, Site, User  # noqa: E402
-from readerdesk.services.queue import encode_cursor  # noqa: E402
+from readerdesk.services.desk.queue import encode_cursor  # noqa: E402
 
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"

@@ -19,8 +19,8 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status
-from readerdesk.services.sites import create_site
-from readerdesk.services.users import create_user
+from readerdesk.services.articles.sites import create_site
+from readerdesk.services.desk.users import create_user
 
 BENCH_SITE = "bench"
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "ze", "bri", "dan", "fel", "gor", "hal", "jin", "kor", "lum"]

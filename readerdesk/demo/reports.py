@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, Correction, CorrectionAnchor, Kind
-from readerdesk.services.duplicates import assign_group
+from readerdesk.services.corrections.duplicates import assign_group
 
 
 class DemoReportError(ValueError):

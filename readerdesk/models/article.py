@@ -23,7 +23,7 @@ class Article(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
-    # Canonical URL: no fragment, no tracking parameters (see readerdesk.urls.normalise_url).
+    # Canonical URL: no fragment, no tracking parameters (see readerdesk.text.urls.normalise_url).
     url: Mapped[str] = mapped_column(String(1000))
     title: Mapped[str] = mapped_column(String(500))
     external_id: Mapped[str | None] = mapped_column(String(100), default=None)
@@ -62,7 +62,7 @@ class ArticleRevision(db.Model):
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     number: Mapped[int]
     html: Mapped[str] = mapped_column(Text)  # sanitized
-    text: Mapped[str] = mapped_column(Text)  # canonical plain text, see readerdesk.canonical
+    text: Mapped[str] = mapped_column(Text)  # canonical plain text, see readerdesk.text.canonical
     content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of text
     source_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,26 +1,23 @@
-"""Blueprints: thin views that parse, authorize, call one service, commit, render."""
+"""Blueprints: thin views that parse, authorize, call one service, commit, render.
+
+Areas: ``public`` (article pages, the corrections log, the support page), ``api`` (the widget's and
+the CMS's JSON API), ``desk`` (editors); plus ``auth``, ``errors``, ``health`` and ``webhooks``."""
 
 from flask import Flask
 
+from readerdesk.views import auth, health, webhooks
+from readerdesk.views.api import corrections as api_corrections
+from readerdesk.views.api import notes as api_notes  # noqa: F401  (adds /api/v1/notes to the api blueprint)
+from readerdesk.views.desk import admin as desk_admin
+from readerdesk.views.desk import patrons as desk_patrons
+from readerdesk.views.desk import publish as desk_publish
+from readerdesk.views.desk import reports as desk_reports
+from readerdesk.views.desk import stats as desk_stats
+from readerdesk.views.public import corrections_log, pages, support
+
 
 def register_blueprints(app: Flask) -> None:
-    from readerdesk.views import (
-        api,
-        auth,
-        corrections_log,
-        desk,
-        desk_admin,
-        desk_publish,
-        desk_stats,
-        health,
-        pages,
-        patrons_desk,
-        support,
-        webhooks,
-    )
-    from readerdesk.views import api_notes  # noqa: F401  (adds /api/v1/notes to api.bp before it is registered)
-
-    for blueprint in (health.bp, pages.bp, api.bp, auth.bp, desk.bp, desk_admin.bp, desk_publish.bp, desk_stats.bp,
-                      patrons_desk.bp, corrections_log.bp, support.bp, webhooks.bp):
+    for blueprint in (health.bp, pages.bp, api_corrections.bp, auth.bp, desk_reports.bp, desk_admin.bp,
+                      desk_publish.bp, desk_stats.bp, desk_patrons.bp, corrections_log.bp, support.bp,
+                      webhooks.bp):
         app.register_blueprint(blueprint)
-

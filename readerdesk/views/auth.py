@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
 from readerdesk.forms import LoginForm
-from readerdesk.services.users import authenticate
+from readerdesk.services.desk.users import authenticate
 from readerdesk.views.access import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")

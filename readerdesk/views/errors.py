@@ -5,7 +5,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from readerdesk.extensions import db
-from readerdesk.reader_language import SUPPORTED, pick_language, say
+from readerdesk.text.i18n import SUPPORTED, pick_language, say
 
 MESSAGES = {
     400: "The request could not be understood.",

@@ -7,9 +7,9 @@ from sqlalchemy.exc import IntegrityError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db
-from readerdesk.jobs import enqueue
-from readerdesk.services.stripe_client import payments_enabled, stripe_client_for
-from readerdesk.services.stripe_webhooks import (
+from readerdesk.jobs.runner import enqueue
+from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
+from readerdesk.services.patrons.stripe.webhooks import (
     EventAlreadyProcessed,
     InvalidWebhook,
     RetryLater,

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Article, Kind, Site
-from readerdesk.services.articles import ingest_article
+from readerdesk.services.articles.ingest import ingest_article
 from tests.factories import paragraphs
 
 pytestmark = pytest.mark.browser
@@ -87,7 +87,7 @@ def test_ctrl_enter_on_a_selection_stores_the_exact_passage(page, live):
 
 
 def test_widget_text_is_the_server_canonical_text(page, live):
-    """canonicalText in JS gives exactly readerdesk.canonical's text, on every demo article and on
+    """canonicalText in JS gives exactly readerdesk.text.canonical's text, on every demo article and on
     markup chosen to hit each rule (blocks, <br>, nbsp, soft hyphen, zero-width, NFC, skipped tags)."""
     tricky = ("<p>soft\u00adhy phen&nbsp;&nbsp;spaces\u200b zero-<em>in</em>line<br>break \u2003 em</p>"
               "<div><p>nested</p> tail <span>text</span></div><ul><li>one</li><li>two <b>bold</b></li></ul>"

@@ -365,7 +365,7 @@ import pytest  # noqa: E402
 @pytest.fixture
 def fake_stripe(app):
     """Payments on, every Stripe call answered by a FakeStripe (returned)."""
-    from readerdesk.services.stripe_client import HTTP_CLIENT_EXTENSION
+    from readerdesk.services.patrons.stripe.client import HTTP_CLIENT_EXTENSION
 
     fake = FakeStripe()
     app.config.update(STRIPE_SECRET_KEY="sk_test_readerdesk", STRIPE_WEBHOOK_SECRET=WEBHOOK_SECRET)

@@ -56,7 +56,7 @@ def test_a_duplicate_delivery_gives_one_payment_and_one_receipt(app, client, db_
 
 
 def test_a_processing_error_is_a_500_and_the_retry_succeeds(app, client, db_session, fake_stripe, monkeypatch):
-    from readerdesk.services import stripe_webhooks
+    from readerdesk.services.patrons.stripe import webhooks as stripe_webhooks
 
     site = make_site(db_session)
     _, session, _ = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")

@@ -1,0 +1,42 @@
+"""Job functions run through ``readerdesk.jobs.runner.enqueue``. Each one owns its transaction.
+
+They take plain arguments (ids) and run inside an app context (inline, or in the RQ worker).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models import AnchorState, Correction
+
+log = logging.getLogger("readerdesk.jobs.articles")
+
+
+def refetch_and_anchor(correction_id: int) -> None:
+    """Re-fetch the article of an unanchored correction, then anchor it in the new revision.
+
+    Raises when the fetch fails, so the job runner retries; the correction itself was stored
+    before this job ran and stays stored whatever happens here."""
+    from readerdesk.services.articles.connectors import refetch_article
+    from readerdesk.services.articles.fetching import new_http_session
+    from readerdesk.services.corrections.reanchoring import anchor_in
+
+    correction = db.session.get(Correction, correction_id)
+    if correction is None or correction.anchor_state != AnchorState.UNANCHORED:
+        return
+    now = utcnow()
+    try:
+        refetch_article(db.session, correction.article, now=now, timeout=current_app.config["HTTP_TIMEOUT"],
+                        http=new_http_session(current_app.config["HTTP_USER_AGENT"]))
+        revision = correction.article.current_revision
+        if revision is not None and revision.id != correction.anchor_revision_id:
+            anchor_in(correction, revision, now=now)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    log.info("correction %s after re-fetch: %s", correction.public_id, correction.anchor_state.value)

@@ -1,0 +1,55 @@
+"""Re-fetching one article from where its site publishes it (the site's connector).
+
+Used when a reader quotes text readerdesk has not seen: the article changed on the CMS and nobody
+pushed the new version yet. ``Site.connector`` says how: ``"html"`` fetches the article page and
+extracts the body with the site's selectors; ``"wordpress"`` reads the post from the REST API at
+``Site.connector_url`` by its ``wp:<id>`` external id.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import requests
+from sqlalchemy.orm import Session
+
+from readerdesk.text.extraction import ExtractionError, extract_article
+from readerdesk.models import Article
+from readerdesk.services.articles.ingest import IngestError, ingest_article
+from readerdesk.services.articles.fetching import FetchError, fetch_html, get
+from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
+
+
+class RefetchError(RuntimeError):
+    """The article could not be re-fetched; the message says why (one line)."""
+
+
+def refetch_article(session: Session, article: Article, *, http: requests.Session, now: datetime,
+                    timeout: float) -> None:
+    """Fetch the article again through its site's connector and ingest it (flushes, never commits).
+
+    A changed text becomes a new current revision; an unchanged one changes nothing."""
+    site = article.site
+    try:
+        if site.connector == "html":
+            extracted = extract_article(fetch_html(http, article.url, timeout=timeout), site.body_selector,
+                                        site.exclude_selectors)
+            ingest_article(session, site, url=article.url, title=extracted.title or article.title,
+                           html=extracted.html, now=now, modified_at=extracted.modified_at)
+        elif site.connector == "wordpress":
+            external = article.external_id or ""
+            if not external.startswith("wp:") or not site.connector_url:
+                raise RefetchError(f"article {article.id} has no WordPress post id or the site no connector URL")
+            response = get(http, f"{posts_endpoint(site.connector_url)}/{external[3:]}", timeout=timeout)
+            try:
+                post = response.json()
+            except ValueError:
+                raise RefetchError(f"{response.url} did not answer with JSON") from None
+            report = SyncReport()
+            store_post(session, site, post if isinstance(post, dict) else {}, now=now, report=report)
+            if report.skipped:
+                raise RefetchError(report.skipped[0])
+        else:
+            raise RefetchError(f"site {site.name} has no connector to re-fetch articles with")
+    except (FetchError, ExtractionError, IngestError) as exc:
+        raise RefetchError(str(exc)) from None

@@ -1,0 +1,153 @@
+"""Articles and their revisions: every way an article arrives ends in ``ingest_article``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
+from readerdesk.text.extraction import ExtractionError, strip_excluded
+from readerdesk.models import Article, ArticleRevision, Site
+from readerdesk.services.corrections.reanchoring import reanchor_open_corrections
+from readerdesk.text.urls import InvalidURL, normalise_url
+
+MAX_TITLE_LENGTH = 500
+
+
+class IngestError(ValueError):
+    """The article cannot be stored; the message says why. Nothing was written."""
+
+
+class ArticleConflict(IngestError):
+    """The article (known by its external id) moved to a URL another article already has."""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article: Article
+    revision: ArticleRevision | None  # the new revision, None when the text did not change
+    created: bool  # the article itself is new
+
+    @property
+    def changed(self) -> bool:
+        return self.revision is not None
+
+
+def find_article(session: Session, site: Site, url: str) -> Article | None:
+    try:
+        url = normalise_url(url)
+    except InvalidURL:
+        return None
+    return session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
+
+
+def add_revision(
+    session: Session, article: Article, html: str, *, now: datetime, source_modified_at: datetime | None = None
+) -> ArticleRevision | None:
+    """Store ``html`` as the article's next revision, unless its canonical text is unchanged.
+
+    Every open correction of the article is then re-anchored in the new revision."""
+    html = sanitize_html(html)
+    text = canonical_text(html)
+    if not text:
+        raise IngestError("the article body is empty")
+    digest = content_hash(text)
+    previous = article.current_revision
+    if previous is not None and previous.content_hash == digest:
+        return None
+    number = (session.scalar(select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id))
+              or 0) + 1 if article.id is not None else 1
+    revision = ArticleRevision(
+        article=article, number=number, html=html, text=text, content_hash=digest,
+        source_modified_at=source_modified_at, created_at=now,
+    )
+    session.add(revision)
+    session.flush()
+    article.current_revision = revision
+    article.modified_at = source_modified_at or now
+    if previous is not None:
+        reanchor_open_corrections(session, article, previous, revision, now)
+    return revision
+
+
+def ingest_article(
+    session: Session,
+    site: Site,
+    *,
+    url: str,
+    title: str,
+    html: str,
+    now: datetime,
+    external_id: str | None = None,
+    published_at: datetime | None = None,
+    modified_at: datetime | None = None,
+    exclude: list[str] = (),
+    hosted: bool = False,
+) -> IngestResult:
+    """Create or update an article from its body HTML. Drops the site's excluded boxes (and
+    ``exclude``), sanitizes, and adds a revision only when the canonical text changed."""
+    try:
+        url = normalise_url(url)
+    except InvalidURL as exc:
+        raise IngestError(str(exc)) from None
+    title = " ".join((title or "").split())[:MAX_TITLE_LENGTH]
+    if not title:
+        raise IngestError("the article has no title")
+    try:
+        body = strip_excluded(html or "", [*site.exclude_selectors, *exclude])
+    except ExtractionError as exc:
+        raise IngestError(str(exc)) from None
+    if not canonical_text(body):
+        raise IngestError("the article body is empty after removing excluded boxes")
+
+    article = None
+    if external_id:
+        article = session.scalar(
+            select(Article).where(Article.site_id == site.id, Article.external_id == external_id)
+        )
+    if article is None:
+        article = session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
+    created = article is None
+    if created:
+        article = Article(site=site, url=url, title=title, external_id=external_id, hosted=hosted,
+                          published_at=published_at or modified_at or now, created_at=now)
+        session.add(article)
+        session.flush()
+    else:
+        if article.url != url:
+            owner = session.scalar(select(Article.id).where(Article.site_id == site.id, Article.url == url))
+            if owner is not None:
+                raise ArticleConflict(
+                    f"article {external_id} cannot move to {url}: article {owner} already has that URL")
+        article.title = title
+        article.url = url
+        if external_id:
+            article.external_id = external_id
+        if published_at:
+            article.published_at = published_at
+    revision = add_revision(session, article, body, now=now, source_modified_at=modified_at)
+    return IngestResult(article=article, revision=revision, created=created)
+
+
+def articles_of_site(session: Session, site: Site, *, limit: int = 50, before_id: int | None = None) -> list[Article]:
+    query = select(Article).where(Article.site_id == site.id, Article.current_revision_id.is_not(None))
+    if before_id is not None:
+        query = query.where(Article.id < before_id)
+    return list(session.scalars(query.order_by(Article.id.desc()).limit(limit)))
+
+
+def news_article_json_ld(article: Article) -> dict:
+    """schema.org NewsArticle for the article page's JSON-LD block."""
+    modified = article.modified_at or article.published_at
+    return {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.title,
+        "url": article.url,
+        "datePublished": article.published_at.isoformat() if article.published_at else None,
+        "dateModified": modified.isoformat() if modified else None,
+        "publisher": {"@type": "Organization", "name": article.site.title or article.site.name},
+    }

@@ -1,0 +1,159 @@
+"""Sites: create them, find them, authenticate their CMS by API token."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from readerdesk.models import Site
+from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
+
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+TOKEN_PREFIX = "rdk_"
+
+
+class SiteError(ValueError):
+    """Bad site settings; the message says which."""
+
+
+class SiteNotFound(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class CreatedSite:
+    site: Site
+    api_token: str  # shown once; only its hash is stored
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_api_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def _check_selector(selector: str) -> str:
+    from selectolax.lexbor import LexborHTMLParser
+
+    selector = selector.strip()
+    if not selector:
+        raise SiteError("a CSS selector cannot be empty")
+    try:
+        LexborHTMLParser("<p></p>").css(selector)
+    except Exception:
+        raise SiteError(f"invalid CSS selector {selector!r}") from None
+    return selector
+
+
+def create_site(
+    session: Session,
+    name: str,
+    *,
+    base_url: str,
+    body_selector: str,
+    exclude_selectors: list[str] = (),
+    allowed_origins: list[str] = (),
+    title: str = "",
+    language: str = "en",
+    currency: str = "EUR",
+) -> CreatedSite:
+    name = name.strip().lower()
+    if not NAME_RE.match(name):
+        raise SiteError("a site name is 1-80 lower-case letters, digits and dashes, e.g. kyiv-daily")
+    if session.scalar(select(Site.id).where(Site.name == name)) is not None:
+        raise SiteError(f"a site named {name!r} exists already")
+    try:
+        base = normalise_url(base_url)
+        origins = sorted({normalise_origin(base_url), *(normalise_origin(o) for o in allowed_origins)})
+    except InvalidURL as exc:
+        raise SiteError(str(exc)) from None
+    if not re.fullmatch(r"[A-Z]{3}", currency.upper()):
+        raise SiteError("currency must be a three-letter ISO 4217 code, e.g. EUR")
+    token = new_api_token()
+    site = Site(
+        name=name,
+        title=title or name,
+        base_url=base,
+        body_selector=_check_selector(body_selector),
+        exclude_selectors=[_check_selector(s) for s in exclude_selectors],
+        allowed_origins=origins,
+        api_token_hash=hash_token(token),
+        language=language,
+        currency=currency.upper(),
+    )
+    session.add(site)
+    session.flush()
+    return CreatedSite(site=site, api_token=token)
+
+
+def get_site(session: Session, name: str) -> Site:
+    site = session.scalar(select(Site).where(Site.name == name.strip().lower()))
+    if site is None:
+        raise SiteNotFound(f"no site named {name!r}; `flask --app app sites list` shows them")
+    return site
+
+
+def only_site(session: Session) -> Site:
+    """The site to use when a command names none: there must be exactly one."""
+    sites = session.scalars(select(Site).limit(2)).all()
+    if len(sites) != 1:
+        raise SiteNotFound("there is more than one site (or none): name one with --site" if sites
+                           else "there is no site yet: create one with `flask --app app sites add`")
+    return sites[0]
+
+
+def list_sites(session: Session) -> list[Site]:
+    return list(session.scalars(select(Site).order_by(Site.name)))
+
+
+def site_for_token(session: Session, site_name: str, token: str) -> Site | None:
+    """The site whose API token this is, if it is ``site_name``'s; None otherwise."""
+    if not token:
+        return None
+    site = session.scalar(select(Site).where(Site.api_token_hash == hash_token(token)))
+    # The name is not a secret (the token hash found the site): a plain comparison, which also
+    # copes with names no site can have, like "é".
+    if site is None or site.name != site_name.strip().lower():
+        return None
+    return site
+
+
+def rotate_token(site: Site) -> str:
+    token = new_api_token()
+    site.api_token_hash = hash_token(token)
+    return token
+
+
+CONNECTORS = (None, "html", "wordpress")
+
+
+def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: list[str], connector: str | None,
+                connector_url: str | None) -> None:
+    """Change the settings an admin edits on the desk. Validates everything before changing anything."""
+    try:
+        origins = sorted({normalise_origin(site.base_url), *(normalise_origin(o) for o in allowed_origins if o.strip())})
+    except InvalidURL as exc:
+        raise SiteError(str(exc)) from None
+    excludes = [_check_selector(s) for s in exclude_selectors if s.strip()]
+    connector = connector or None
+    if connector not in CONNECTORS:
+        raise SiteError("the connector is none, html or wordpress")
+    url = (connector_url or "").strip() or None
+    if connector == "wordpress":
+        if not url:
+            raise SiteError("a WordPress connector needs the site's URL (where /wp-json/ lives)")
+        try:
+            url = normalise_url(url)
+        except InvalidURL as exc:
+            raise SiteError(str(exc)) from None
+    elif url:
+        raise SiteError("only the wordpress connector takes a URL")
+    site.allowed_origins, site.exclude_selectors = origins, excludes
+    site.connector, site.connector_url = connector, url

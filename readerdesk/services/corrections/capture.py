@@ -1,0 +1,406 @@
+"""Readers' corrections as they arrive: validate a report, find its article and passage, store it.
+
+The widget (``static/readerdesk.js``) sends W3C Web Annotation selectors measured in the canonical
+text of the article body (see ``readerdesk.text.canonical``). The server never trusts the offsets: it
+looks for the quote in the article's current revision with the anchoring engine
+(``services.reanchoring.anchor_in``), using the prefix, suffix and position only as hints, and
+stores the span it found next to the selectors as sent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from readerdesk.text.canonical import normalise_plain_text
+from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.text.i18n import pick_language, say
+from readerdesk.services.corrections.duplicates import assign_group
+from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
+
+MAX_QUOTE = 2000  # code points
+MAX_CONTEXT = 500  # prefix / suffix as sent
+MAX_COMMENT = 5000
+MAX_SUGGESTION = 5000
+MAX_NAME = 200
+MAX_EMAIL = 320
+MAX_URL = 1000
+MAX_LINKS = 2  # links in a comment or suggestion: more is what spam looks like
+MAX_SELECTORS = 10
+PASSAGE_KINDS = (Kind.TYPO, Kind.FACTUAL, Kind.UNCLEAR, Kind.OTHER)
+HONEYPOT_FIELD = "website"
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
+_LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+_LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+
+
+class InvalidCorrection(ValueError):
+    """Some fields are missing or wrong; ``fields`` maps each to a sentence for the reader, in
+    ``language``."""
+
+    def __init__(self, fields: dict[str, str], language: str = "en"):
+        super().__init__("Some fields are missing or invalid.")
+        self.fields, self.language = fields, language
+
+
+class ArticleNotFound(LookupError):
+    """No site readerdesk knows has an article at this URL."""
+
+
+ORIGIN_REFUSED = ("This website ({origin}) is not set up to send corrections for {site}. "
+                  "The site's admin can add it to the allowed origins.")
+
+
+class OriginNotAllowed(PermissionError):
+    """The page sending the report is not on an origin the article's site allows."""
+
+    def __init__(self, origin: str, site: Site):
+        super().__init__(say(ORIGIN_REFUSED, "en", origin=origin, site=site.title or site.name))
+        self.origin, self.site = origin, site
+
+    def message(self, language: str) -> str:
+        return say(ORIGIN_REFUSED, language, origin=self.origin, site=self.site.title or self.site.name)
+
+
+@dataclass(frozen=True)
+class CorrectionInput:
+    """A report that passed every check, ready to store."""
+
+    idempotency_key: str
+    article_url: str
+    page_url: str
+    kind: Kind
+    selectors: list[dict]
+    exact: str
+    prefix: str
+    suffix: str
+    position: int | None  # the client's start, in code points: a hint only
+    suggestion: str
+    comment: str
+    reader_name: str
+    reader_email: str
+    notify_reader: bool
+    language: str | None
+
+
+@dataclass(frozen=True)
+class Submission:
+    correction: Correction
+    created: bool  # False when the idempotency key was seen before
+
+
+@dataclass
+class _Errors:
+    language: str = "en"
+    fields: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, message: str, **values) -> None:
+        """The first problem of each field, in the reader's language (``message`` is a template)."""
+        self.fields.setdefault(name, say(message, self.language, **values))
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def is_honeypot_filled(data: dict) -> bool:
+    """The hidden ``website`` field: people never see it, form-filling bots fill it in."""
+    value = data.get(HONEYPOT_FIELD)
+    return bool(value) and (not isinstance(value, str) or bool(value.strip()))
+
+
+def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool = False, what: str = "") -> str:
+    value = data.get(name)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(name, "Must be text.")
+        return ""
+    value = normalise_plain_text(value).strip()
+    if required and not value:
+        errors.add(name, what or "Required.")
+    elif len(value) > limit:
+        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).", limit=limit, length=len(value))
+    return value
+
+
+def _links_ok(name: str, value: str, errors: _Errors) -> None:
+    if len(_LINK_RE.findall(value)) > MAX_LINKS:
+        errors.add(name, "Please include at most {count} links.", count=MAX_LINKS)
+
+
+def _url(value: str, name: str, errors: _Errors) -> str:
+    if not value:
+        return ""
+    if len(value) > MAX_URL:
+        errors.add(name, f"Too long: at most {MAX_URL} characters.")
+        return ""
+    try:
+        return normalise_url(value)
+    except InvalidURL:
+        errors.add(name, "Must be an absolute http(s) URL.")
+        return ""
+
+
+def _int(value) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | None]:
+    """The selectors as sent, plus the quote and position selectors among them (validated)."""
+    if raw is None:
+        return [], None, None
+    if not isinstance(raw, list):
+        errors.add("selectors", "Must be a list of W3C selectors (TextQuoteSelector, TextPositionSelector).")
+        return [], None, None
+    if len(raw) > MAX_SELECTORS:
+        errors.add("selectors", f"At most {MAX_SELECTORS} selectors.")
+        return [], None, None
+    quote = position = None
+    for item in raw:
+        if not isinstance(item, dict) or not isinstance(item.get("type"), str):
+            errors.add("selectors", "Each selector must be an object with a \"type\".")
+            return [], None, None
+        if item["type"] == "TextQuoteSelector" and quote is None:
+            quote = item
+        elif item["type"] == "TextPositionSelector" and position is None:
+            start, end = _int(item.get("start")), _int(item.get("end"))
+            if start is None or end is None or start < 0 or end < start:
+                errors.add("selectors", "A TextPositionSelector needs whole numbers 0 ≤ start ≤ end.")
+                return [], None, None
+            position = item
+    return raw, quote, position
+
+
+def parse_correction(data: dict) -> CorrectionInput:
+    """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
+    errors = _Errors(language=pick_language(data.get("language")))
+    key = data.get("idempotency_key")
+    if not isinstance(key, str) or not _KEY_RE.match(key):
+        errors.add("idempotency_key", "Required: 8-100 letters, digits, - or _ (a random id made by the client).")
+        key = ""
+
+    raw_article_url = data.get("article_url") or data.get("page_url")
+    if not isinstance(raw_article_url, str) or not raw_article_url.strip():
+        errors.add("article_url", "Required: the URL of the article.")
+        raw_article_url = ""
+    article_url = _url(raw_article_url.strip(), "article_url", errors)
+    page_url_raw = data.get("page_url")
+    if page_url_raw is not None and not isinstance(page_url_raw, str):
+        errors.add("page_url", "Must be text.")
+        page_url_raw = None
+    page_url = _url((page_url_raw or "").strip(), "page_url", errors) or article_url
+
+    kind_raw = data.get("kind", Kind.OTHER.value)
+    try:
+        kind = Kind(kind_raw) if isinstance(kind_raw, str) else None
+    except ValueError:
+        kind = None
+    if kind is None:
+        errors.add("kind", "One of: " + ", ".join(k.value for k in Kind) + ".")
+        kind = Kind.OTHER
+
+    selectors, quote, position = _selectors(data.get("selectors"), errors)
+    exact = prefix = suffix = ""
+    if quote is not None:
+        exact_raw, prefix_raw, suffix_raw = quote.get("exact"), quote.get("prefix", ""), quote.get("suffix", "")
+        if not all(isinstance(v, str) for v in (exact_raw, prefix_raw, suffix_raw)):
+            errors.add("selectors", "TextQuoteSelector exact, prefix and suffix must be text.")
+        else:
+            exact = unicodedata.normalize("NFC", exact_raw)
+            prefix = unicodedata.normalize("NFC", prefix_raw)[-MAX_CONTEXT:]
+            suffix = unicodedata.normalize("NFC", suffix_raw)[:MAX_CONTEXT]
+            if not exact.strip():
+                errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
+            elif len(exact) > MAX_QUOTE:
+                errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
+    if kind == Kind.GENERAL and quote is not None:
+        errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
+    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
+        errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
+
+    suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
+    comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
+                    what="Please write your message.")
+    _links_ok("suggestion", suggestion, errors)
+    _links_ok("comment", comment, errors)
+    name = _text(data, "name", errors, limit=MAX_NAME)
+    email = _text(data, "email", errors, limit=MAX_EMAIL)
+    if email and "email" not in errors.fields:
+        try:
+            email = validate_email(email, check_deliverability=False).normalized
+        except EmailNotValidError:
+            errors.add("email", "This does not look like an email address.")
+    notify = data.get("notify", False)
+    if not isinstance(notify, bool):
+        errors.add("notify", "Must be true or false.")
+        notify = False
+    elif notify and not email:
+        errors.add("notify", "To be told the outcome, give your email address.")
+    language = data.get("language")
+    if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.match(language)):
+        errors.add("language", "A language code such as en or uk.")
+        language = None
+
+    if errors.fields:
+        raise InvalidCorrection(errors.fields, errors.language)
+    return CorrectionInput(
+        idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
+        exact=exact, prefix=prefix, suffix=suffix,
+        position=_int(position.get("start")) if position else None,
+        suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
+        language=language.lower() if language else None,
+    )
+
+
+# --- finding the article and the passage -----------------------------------------------------
+
+
+def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> bool:
+    """No Origin (curl, server to server) or readerdesk's own origin, or one the site configured."""
+    if origin is None:
+        return True
+    try:
+        origin = normalise_origin(origin)
+    except InvalidURL:  # "null" from sandboxed frames and file:// pages
+        return False
+    return origin in own_origins or origin in site.allowed_origins
+
+
+def find_article(session: Session, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
+    """The article at this (normalised) URL on a site that allows ``origin``.
+
+    Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
+    allows the origin."""
+    try:
+        url = normalise_url(article_url)
+    except InvalidURL:
+        raise ArticleNotFound(article_url) from None
+    articles = list(session.scalars(select(Article).where(Article.url == url).order_by(Article.id)))
+    if not articles:
+        raise ArticleNotFound(article_url)
+    for article in articles:
+        if origin_allowed(article.site, origin, own_origins):
+            return article
+    raise OriginNotAllowed(origin or "", articles[0].site)
+
+
+def site_for_origin(session: Session, origin: str) -> Site | None:
+    """The first site (by id) that lists ``origin`` among its allowed origins."""
+    try:
+        origin = normalise_origin(origin)
+    except InvalidURL:
+        return None
+    return next((s for s in session.scalars(select(Site).order_by(Site.id)) if origin in s.allowed_origins), None)
+
+
+def all_allowed_origins(session: Session) -> set[str]:
+    """Every origin some site allows (the CORS allow-list). Sites are few; their lists are small."""
+    return {o for origins in session.scalars(select(Site.allowed_origins)) for o in (origins or [])}
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+def hash_ip(ip: str | None, secret_key: str) -> str:
+    """HMAC-SHA256 of the IP address, keyed with the app's secret: comparable, never reversible."""
+    if not ip:
+        return ""
+    return hmac.new(secret_key.encode("utf-8"), ip.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def new_public_id() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def _by_key(session: Session, key: str) -> Correction | None:
+    return session.scalar(select(Correction).where(Correction.idempotency_key == key))
+
+
+def submit_correction(
+    session: Session, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
+    secret_key: str, now: datetime,
+) -> Submission:
+    """Validate and store a reader's report (flushes, never commits).
+
+    The same idempotency key again returns the first correction (``created`` False), also when two
+    requests race: the unique constraint decides and the loser reads the winner's row. A quote that
+    is not in the current revision is stored anyway, as unanchored (see ``needs_refetch``)."""
+    report = parse_correction(data)
+    article = find_article(session, report.article_url, origin, own_origins)
+    existing = _by_key(session, report.idempotency_key)
+    if existing is not None:
+        return Submission(existing, created=False)
+
+    correction = Correction(
+        public_id=new_public_id(), idempotency_key=report.idempotency_key, article=article, kind=report.kind,
+        selectors=report.selectors, exact=report.exact, prefix=report.prefix, suffix=report.suffix,
+        page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
+        reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
+        language=report.language or article.site.language, ip_hash=hash_ip(ip, secret_key),
+        anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
+    )
+    revision = article.current_revision
+    if report.exact:
+        if revision is not None:
+            anchor_in(correction, revision, now=now)
+        else:
+            correction.anchor_state = AnchorState.UNANCHORED
+    try:
+        with session.begin_nested():
+            session.add(correction)
+            session.flush()
+            assign_group(session, correction)  # with earlier reports on the same passage, if any
+    except IntegrityError:
+        existing = _by_key(session, report.idempotency_key)
+        if existing is None:
+            raise
+        return Submission(existing, created=False)
+    return Submission(correction, created=True)
+
+
+def needs_refetch(correction: Correction) -> bool:
+    """The reader saw text readerdesk does not have, and the site says where to fetch the article."""
+    return correction.anchor_state == AnchorState.UNANCHORED and bool(correction.article.site.connector)
+
+
+def get_by_public_id(session: Session, public_id: str) -> Correction | None:
+    if not isinstance(public_id, str) or len(public_id) > 32:
+        return None
+    return session.scalar(select(Correction).where(Correction.public_id == public_id))
+
+
+STATUS_SENTENCES = {
+    "new": "Received. An editor will look at it soon.",
+    "in_review": "An editor is looking at it.",
+    "accepted": "Accepted: the editors agree and will correct the article.",
+    "published": "Corrected: the article has been updated.",
+    "rejected": "Reviewed: the editors decided not to change the article.",
+    "spam": "Reviewed: the editors decided not to change the article.",
+}
+
+
+def public_status(correction: Correction) -> dict:
+    """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
+    status = "rejected" if correction.status.value == "spam" else correction.status.value
+    return {
+        "id": correction.public_id,
+        "status": status,
+        "language": pick_language(correction.language),
+        "status_text": say(STATUS_SENTENCES[correction.status.value], pick_language(correction.language)),
+        "kind": correction.kind.value,
+        "quote": correction.exact,
+        "article": {"url": correction.article.url, "title": correction.article.title},
+        "received_at": correction.created_at.isoformat(),
+        "decided_at": correction.first_decision_at.isoformat() if correction.first_decision_at else None,
+    }

@@ -1,0 +1,287 @@
+"""The desk queue: one row per duplicate group, filtered, searched, sorted, keyset-paginated.
+
+Built to stay fast at a million reports:
+- pages use keyset cursors on the sort key and the id (never OFFSET), served by the indexes
+  ``ix_corrections_queue_*`` / ``ix_corrections_lead_*`` on (status, is_lead, [group_size,] created_at, id);
+- priority order (bigger groups first, then the oldest) is read one group size at a time, so each
+  step is an ascending range scan of one index even though the two keys sort in opposite directions;
+- tab counts stop at :data:`COUNT_CAP` (shown as "10,000+"), so counting never scans the table.
+"""
+
+from __future__ import annotations
+
+import base64
+import time as time_module
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
+from sqlalchemy.orm import Session, joinedload
+
+from readerdesk.text.ids import parse_id
+from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
+
+TABS: dict[str, Status | None] = {
+    "new": Status.NEW, "in_review": Status.IN_REVIEW, "accepted": Status.ACCEPTED,
+    "published": Status.PUBLISHED, "rejected": Status.REJECTED, "spam": Status.SPAM, "all": None,
+}
+TAB_LABELS = {"new": "New", "in_review": "In review", "accepted": "Accepted", "published": "Published",
+              "rejected": "Rejected", "spam": "Spam", "all": "All"}
+SORTS = {"priority": "Priority", "newest": "Newest first", "oldest": "Oldest first"}
+PAGE_SIZE = 50
+COUNT_CAP = 10_000
+MAX_QUERY_LENGTH = 200
+
+
+class QueueError(ValueError):
+    """A filter or cursor the queue cannot use; the message says which."""
+
+
+@dataclass
+class QueueFilters:
+    tab: str = "new"
+    sort: str = "priority"
+    site_id: int | None = None
+    article_id: int | None = None
+    kind: Kind | None = None
+    anchor_state: AnchorState | None = None
+    assignee: str = ""  # "", "mine", "unassigned" or a user id
+    date_from: datetime | None = None
+    date_to: datetime | None = None  # inclusive day: reports before the next midnight
+    q: str = ""
+
+
+@dataclass
+class QueuePage:
+    rows: list[Correction]
+    next_cursor: str | None
+    filters: QueueFilters
+    counts: dict[str, tuple[int, bool]] = field(default_factory=dict)  # tab -> (count, capped)
+
+
+def day_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def search_condition(dialect_name: str, q: str) -> ColumnElement[bool]:
+    """Full-text match of the quote and the comment. The one place that knows the dialects:
+    PostgreSQL uses the GIN index on ``to_tsvector('simple', exact || ' ' || comment)`` (same
+    expression as the migration); SQLite falls back to a case-insensitive LIKE on both."""
+    if dialect_name == "postgresql":
+        document = func.to_tsvector(_SIMPLE, Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment))
+        return document.op("@@")(func.plainto_tsquery(_SIMPLE, q))
+    pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(Correction.exact.ilike(pattern, escape="\\"), Correction.comment.ilike(pattern, escape="\\"))
+
+
+# Literals, not bound parameters, so the expression is the index's expression and the planner uses it.
+_SIMPLE = literal_column("'simple'::regconfig")
+
+
+def _conditions(session: Session, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
+    # "= true", not "IS true": only the former can use the indexes that start with is_lead.
+    conds: list[ColumnElement[bool]] = [Correction.is_lead == true()]
+    if filters.article_id is not None:
+        conds.append(Correction.article_id == filters.article_id)
+    if filters.site_id is not None:
+        conds.append(Correction.article_id.in_(select(Article.id).where(Article.site_id == filters.site_id)))
+    if filters.kind is not None:
+        conds.append(Correction.kind == filters.kind)
+    if filters.anchor_state is not None:
+        conds.append(Correction.anchor_state == filters.anchor_state)
+    if filters.assignee == "mine":
+        conds.append(Correction.assignee_id == actor.id)
+    elif filters.assignee == "unassigned":
+        conds.append(Correction.assignee_id.is_(None))
+    elif filters.assignee:
+        conds.append(Correction.assignee_id == parse_id(filters.assignee))
+    if filters.date_from is not None:
+        conds.append(Correction.created_at >= filters.date_from)
+    if filters.date_to is not None:
+        conds.append(Correction.created_at < filters.date_to)
+    if filters.q:
+        conds.append(search_condition(session.get_bind().dialect.name, filters.q))
+    return conds
+
+
+def _status_conditions(tab: str) -> list[ColumnElement[bool]]:
+    status = TABS[tab]
+    return [Correction.status == status] if status is not None else []
+
+
+# --- cursors -----------------------------------------------------------------------------------
+
+def encode_cursor(row: Correction) -> str:
+    micros = int(row.created_at.timestamp() * 1_000_000)
+    return base64.urlsafe_b64encode(f"{row.group_size}.{micros}.{row.id}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        size, micros, row_id = (int(part) for part in raw.split("."))
+        return size, datetime.fromtimestamp(micros / 1_000_000, UTC), row_id
+    except (ValueError, UnicodeDecodeError, OverflowError, OSError):
+        raise QueueError("This page link is broken; start again from the first page.") from None
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+def _rows(session: Session, stmt: Select, limit: int) -> list[Correction]:
+    return list(session.scalars(stmt.options(joinedload(Correction.article)).limit(limit)))
+
+
+def _age_page(session: Session, conds, sort: str, cursor, limit: int) -> list[Correction]:
+    stmt = select(Correction).where(*conds)
+    key = tuple_(Correction.created_at, Correction.id)
+    if sort == "newest":
+        if cursor:
+            stmt = stmt.where(key < tuple_(cursor[1], cursor[2]))
+        stmt = stmt.order_by(Correction.created_at.desc(), Correction.id.desc())
+    else:
+        if cursor:
+            stmt = stmt.where(key > tuple_(cursor[1], cursor[2]))
+        stmt = stmt.order_by(Correction.created_at, Correction.id)
+    return _rows(session, stmt, limit)
+
+
+def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Correction]:
+    """Bigger groups first, then oldest first: walk the group sizes downwards, each an index range.
+
+    The next size down is found with ``walk`` (state and lead only: an index-only max), not with
+    every filter, which would make the planner aggregate all matching rows; a size with no
+    filtered rows just yields an empty block.
+    """
+    rows: list[Correction] = []
+
+    def block(size: int, after: tuple[datetime, int] | None) -> list[Correction]:
+        stmt = select(Correction).where(*conds, Correction.group_size == size)
+        if after:
+            stmt = stmt.where(tuple_(Correction.created_at, Correction.id) > tuple_(*after))
+        return _rows(session, stmt.order_by(Correction.created_at, Correction.id), limit - len(rows))
+
+    if cursor:
+        size = cursor[0]
+        rows += block(size, (cursor[1], cursor[2]))
+    else:
+        size = session.scalar(select(func.max(Correction.group_size)).where(*walk))
+        if size is None:
+            return rows
+        rows += block(size, None)
+    while len(rows) < limit:
+        size = session.scalar(select(func.max(Correction.group_size)).where(*walk, Correction.group_size < size))
+        if size is None:
+            break
+        rows += block(size, None)
+    return rows
+
+
+def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: str | None = None,
+               page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
+    if filters.tab not in TABS:
+        raise QueueError(f"There is no tab “{filters.tab}”.")
+    if filters.sort not in SORTS:
+        raise QueueError(f"Sort by one of: {', '.join(SORTS)}.")
+    if len(filters.q) > MAX_QUERY_LENGTH:
+        raise QueueError(f"Search for at most {MAX_QUERY_LENGTH} characters.")
+    page_size = page_size or PAGE_SIZE
+    position = decode_cursor(cursor) if cursor else None
+    base = _conditions(session, filters, actor)
+    conds = [*base, *_status_conditions(filters.tab)]
+    if filters.sort == "priority":
+        walk = [Correction.is_lead == true(), *_status_conditions(filters.tab)]
+        rows = _priority_page(session, conds, walk, position, page_size + 1)
+    else:
+        rows = _age_page(session, conds, filters.sort, position, page_size + 1)
+    has_more = len(rows) > page_size
+    rows = rows[:page_size]
+    counts = {}
+    if with_counts:
+        counts = _cached_counts(session, filters, actor, base, count_cache_seconds)
+    return QueuePage(rows=rows, next_cursor=encode_cursor(rows[-1]) if has_more else None, filters=filters,
+                     counts=counts)
+
+
+# Filtered counts, briefly remembered: (database, filters, actor) -> (expires, counts).
+_count_cache: dict[tuple, tuple[float, dict]] = {}
+
+
+def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, seconds: float) -> dict:
+    """Tab counts; with filters set (they can make a count read many rows) kept for ``seconds``.
+
+    Unfiltered counts are always fresh: each is an index-only scan stopped at the cap.
+    """
+    filtered = any(getattr(filters, name) for name in
+                   ("site_id", "article_id", "kind", "anchor_state", "assignee", "date_from", "date_to", "q"))
+    if not filtered or seconds <= 0:
+        return tab_counts(session, base)
+    key = (str(session.get_bind().url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
+           filters.assignee, actor.id if filters.assignee == "mine" else None, filters.date_from, filters.date_to,
+           filters.q)
+    now = time_module.monotonic()
+    hit = _count_cache.get(key)
+    if hit and hit[0] > now:
+        return hit[1]
+    if len(_count_cache) > 1000:
+        _count_cache.clear()
+    counts = tab_counts(session, base)
+    _count_cache[key] = (now + seconds, counts)
+    return counts
+
+
+def tab_counts(session: Session, base: list[ColumnElement[bool]], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
+    """Rows per tab under the same filters, counted up to ``cap`` (then shown as "cap+")."""
+    counts = {}
+    for tab in TABS:
+        limited = select(literal(1)).where(*base, *_status_conditions(tab)).limit(cap + 1).subquery()
+        n = session.scalar(select(func.count()).select_from(limited))
+        counts[tab] = (min(n, cap), n > cap)
+    return counts
+
+
+def parse_filters(args, *, default_tab: str = "new") -> QueueFilters:
+    """Queue filters from query-string arguments; :class:`QueueError` on values that make no sense."""
+    def one_int(name: str) -> int | None:
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        value = parse_id(raw)
+        if value is None:
+            raise QueueError(f"“{name}” must be a number.")
+        return value
+
+    def one_enum(name: str, enum):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            return enum(raw)
+        except ValueError:
+            raise QueueError(f"“{raw}” is not a valid {name.replace('_', ' ')}.") from None
+
+    def one_date(name: str):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            return None
+        try:
+            day = datetime.strptime(raw, "%Y-%m-%d").date()
+        except ValueError:
+            raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
+        if not 1900 <= day.year <= 9000:  # and the day after it exists
+            raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
+        return day
+
+    assignee = (args.get("assignee") or "").strip()
+    if assignee not in ("", "mine", "unassigned") and parse_id(assignee) is None:
+        raise QueueError("Assignee must be mine, unassigned or a staff member.")
+    date_from, date_to = one_date("date_from"), one_date("date_to")
+    if date_from and date_to and date_to < date_from:
+        raise QueueError("The end date is before the start date.")
+    return QueueFilters(
+        tab=(args.get("tab") or default_tab), sort=(args.get("sort") or "priority"),
+        site_id=one_int("site"), article_id=one_int("article"), kind=one_enum("kind", Kind),
+        anchor_state=one_enum("anchor_state", AnchorState), assignee=assignee,
+        date_from=day_start(date_from) if date_from else None,
+        date_to=day_start(date_to + timedelta(days=1)) if date_to else None,
+        q=" ".join((args.get("q") or "").split()),
+    )

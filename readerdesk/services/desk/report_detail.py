@@ -1,0 +1,45 @@
+"""Everything the desk's detail page shows about one report, gathered in one call."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.services.desk import moderation
+from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context, word_diff
+from readerdesk.services.desk.users import active_staff
+
+
+@dataclass
+class ReportDetail:
+    correction: Correction
+    context: PassageContext | None
+    story: AnchorStory
+    suggestion_diff: list[tuple[str, str]] | None
+    group: list[Correction]  # every member, this report included, oldest first
+    notes: list[InternalNote]
+    events: list[ModerationEvent]
+    actions: list[str]
+    staff: list[User]
+    can_assign: bool
+
+
+def report_detail(session: Session, correction: Correction) -> ReportDetail:
+    context = passage_context(correction)
+    passage = context.passage if context else correction.exact
+    suggestion = correction.suggestion.strip()
+    return ReportDetail(
+        correction=correction,
+        context=context,
+        story=anchor_story(session, correction),
+        suggestion_diff=word_diff(passage, suggestion) if suggestion and passage else None,
+        group=members(session, correction.group_id or correction.id) or [correction],
+        notes=moderation.internal_notes(session, correction),
+        events=moderation.history(session, correction),
+        actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],
+        staff=active_staff(session),
+        can_assign="assign" in moderation.allowed_actions(correction.status),
+    )

@@ -1,0 +1,92 @@
+"""Decisions from the desk: one decision on a queue row applies to its whole duplicate group.
+
+The editor decides the report they saw, at the version they saw (a stale version raises
+:class:`~readerdesk.services.desk.moderation.StaleDecision` before anything changes). The same decision
+then goes to every other member of the group it is allowed for, each with its own audit event.
+Bulk decisions do this for many rows and report the stale or illegal ones instead of failing all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.services.desk import moderation
+from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
+
+OPEN = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
+GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
+BULK_ACTIONS = ("accept", "reject", "spam")
+
+
+def _run(session: Session, report: Correction, action: str, *, actor: User, now: datetime, version: int,
+         reason: str, assignee: User | None, reader_message: str = "") -> ModerationEvent:
+    if action == "reject":
+        return moderation.reject(session, report, actor=actor, now=now, expected_version=version, reason=reason,
+                                 reader_message=reader_message)
+    if action == "claim":
+        return moderation.claim(session, report, actor=actor, now=now, expected_version=version)
+    if action == "assign":
+        return moderation.assign(session, report, assignee, actor=actor, now=now, expected_version=version)
+    return moderation.DECISION_FUNCTIONS[action](session, report, actor=actor, now=now, expected_version=version,
+                                                 reason=reason)
+
+
+def decide(session: Session, correction: Correction, action: str, *, actor: User, now: datetime,
+           expected_version: int, reason: str = "", assignee: User | None = None,
+           reader_message: str = "") -> list[ModerationEvent]:
+    """Apply ``action`` to ``correction`` and to the members of its group it is allowed for.
+
+    ``reader_message`` goes with a rejection to every reader who asked to hear the outcome.
+
+    Reopening goes to the members that were in the same state as the report being reopened; every
+    other action to the open members. Returns the events, the decided report's first.
+    """
+    if action not in (*GROUP_ACTIONS, "assign"):
+        raise ModerationError(f"Unknown action “{action}”.")
+    status_before = correction.status
+    events = [_run(session, correction, action, actor=actor, now=now, version=expected_version, reason=reason,
+                   assignee=assignee, reader_message=reader_message)]
+    allowed_from = TRANSITIONS["unassign" if action == "assign" and assignee is None else action]
+    for other in members(session, correction.group_id or correction.id):
+        if other.id == correction.id or other.status not in allowed_from:
+            continue
+        if other.status != status_before if action == "reopen" else other.status not in OPEN:
+            continue
+        try:
+            events.append(_run(session, other, action, actor=actor, now=now, version=other.version,
+                               reason=reason, assignee=assignee, reader_message=reader_message))
+        except moderation.StaleDecision:
+            continue  # changed by someone else this very moment: theirs stands
+    return events
+
+
+@dataclass
+class BulkResult:
+    applied: list[Correction] = field(default_factory=list)
+    events: list[ModerationEvent] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (report id, why)
+
+
+def bulk_decide(session: Session, items: list[tuple[int, int]], action: str, *, actor: User,
+                now: datetime) -> BulkResult:
+    """Decide many queue rows, each ``(id, version seen)``; stale or illegal ones are refused, not fatal."""
+    if action not in BULK_ACTIONS:
+        raise ModerationError(f"Bulk “{action}” is not possible; choose accept, reject or spam.")
+    result = BulkResult()
+    for correction_id, version in items:
+        correction = session.get(Correction, correction_id)
+        if correction is None:
+            result.refused.append((correction_id, "It no longer exists."))
+            continue
+        try:
+            result.events += decide(session, correction, action, actor=actor, now=now, expected_version=version)
+        except ModerationError as exc:
+            result.refused.append((correction_id, str(exc)))
+        else:
+            result.applied.append(correction)
+    return result

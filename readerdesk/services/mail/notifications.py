@@ -1,0 +1,355 @@
+"""Telling people what happened: readers about decisions on their reports, editors about new ones.
+
+The job functions (:func:`after_decision`, :func:`new_correction`) take ids, run in an app
+context after the decision or report was committed (``readerdesk.jobs.runner.enqueue``), own their
+transaction, and raise when a send fails so the job runner retries. Every send is first recorded
+in ``notifications_sent`` under a unique (kind, key): a retried or repeated job sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import requests
+from flask import current_app
+from markupsafe import Markup
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models import Correction, NotificationSent, Status
+from readerdesk.models.moderation import ModerationEvent
+from readerdesk.services.mail.smtp import SmtpSettings, send_email
+from readerdesk.services.desk.users import active_staff
+
+log = logging.getLogger("readerdesk.notifications")
+
+READER_DECISION = "reader-decision"
+EDITOR_NEW = "editor-new"
+SLACK_NEW = "slack-new"
+DIGEST = "digest"  # one row per editor per digest
+DIGEST_RUN = "digest-run"  # one row per completed digest: its sent_at is where the next one starts
+FIRST_DIGEST_WINDOW = timedelta(days=1)
+SHORT_FRAGMENT_WORDS = 8  # longer passages are linked with textStart,textEnd
+FRAGMENT_EDGE_WORDS = 4
+
+
+# --- text fragments ------------------------------------------------------------------------
+
+
+def _fragment_part(text: str) -> str:
+    """Percent-encode a text directive part (Text Fragments spec): besides what URLs reserve,
+    ``-``, ``,`` and ``&`` have meanings inside the directive, so they are encoded too."""
+    return quote(text, safe="").replace("-", "%2D")
+
+
+def text_fragment_url(url: str, passage: str) -> str:
+    """``url`` with a ``#:~:text=`` fragment that scrolls to and highlights ``passage``."""
+    words = passage.split()
+    if not words:
+        return url
+    base = url.split("#", 1)[0]
+    if len(words) <= SHORT_FRAGMENT_WORDS and "\n" not in passage:
+        directive = _fragment_part(" ".join(words))
+    else:
+        edge = min(FRAGMENT_EDGE_WORDS, len(words) // 2) or 1
+        directive = (_fragment_part(" ".join(words[:edge])) + ","
+                     + _fragment_part(" ".join(words[-edge:])))
+    return f"{base}#:~:text={directive}"
+
+
+# --- composing messages ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    text: str
+
+
+def compose(paragraphs: list[str | Link | Quote], footer: str) -> tuple[str, str]:
+    """Plain text and HTML bodies from the same paragraphs; everything is escaped in the HTML."""
+    text_parts, html_parts = [], []
+    for part in paragraphs:
+        if isinstance(part, Link):
+            text_parts.append(f"{part.label}:\n{part.url}")
+            html_parts.append(Markup('<p><a href="{}">{}</a></p>').format(part.url, part.label))
+        elif isinstance(part, Quote):
+            text_parts.append("\n".join(f"> {line}" for line in part.text.splitlines() or [""]))
+            html_parts.append(Markup('<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:1em">'
+                                     "{}</blockquote>").format(part.text))
+        else:
+            text_parts.append(part)
+            html_parts.append(Markup("<p>{}</p>").format(part))
+    text = "\n\n".join(text_parts) + "\n\n-- \n" + footer + "\n"
+    html = (Markup('<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">')
+            + Markup("").join(html_parts)
+            + Markup('<hr><p style="color:#666;font-size:0.9em">{}</p></body></html>').format(footer))
+    return text, str(html)
+
+
+# The reader's language: correction.language. Unknown languages get English.
+READER_STRINGS = {
+    "en": {
+        "hello": "Hello {name},",
+        "hello_anonymous": "Hello,",
+        "published_subject": "Your correction was published: {title}",
+        "published_intro": "Thank you for your report on “{title}”. We have corrected the article.",
+        "note_intro": "The note we published with it:",
+        "published_link": "See the corrected passage",
+        "accepted_subject": "Thank you — your report was accepted: {title}",
+        "accepted_intro": "Thank you for your report on “{title}”. Our editors checked it and agree: "
+                          "the article will be corrected.",
+        "rejected_subject": "About your report on “{title}”",
+        "rejected_intro": "Thank you for taking the time to report a possible error in “{title}”. "
+                          "Our editors checked it carefully and decided not to change the article.",
+        "reason_intro": "The editors' explanation:",
+        "rejected_outro": "Reports like yours help us get things right, and we read every one.",
+        "your_report": "Your report:",
+        "footer": "You receive this message because you asked, when you sent your report to {site}, "
+                  "to be told what happened to it. We use your address for nothing else.",
+    },
+    "uk": {
+        "hello": "Вітаємо, {name}!",
+        "hello_anonymous": "Вітаємо!",
+        "published_subject": "Ваше виправлення опубліковано: {title}",
+        "published_intro": "Дякуємо за ваше повідомлення щодо «{title}». Ми виправили статтю.",
+        "note_intro": "Примітка, яку ми опублікували:",
+        "published_link": "Переглянути виправлений фрагмент",
+        "accepted_subject": "Дякуємо — ваше повідомлення прийнято: {title}",
+        "accepted_intro": "Дякуємо за ваше повідомлення щодо «{title}». Редактори перевірили його й погоджуються: "
+                          "статтю буде виправлено.",
+        "rejected_subject": "Щодо вашого повідомлення про «{title}»",
+        "rejected_intro": "Дякуємо, що знайшли час повідомити про можливу помилку в «{title}». "
+                          "Редактори уважно все перевірили й вирішили не змінювати статтю.",
+        "reason_intro": "Пояснення редакторів:",
+        "rejected_outro": "Такі повідомлення допомагають нам писати точніше, і ми читаємо кожне.",
+        "your_report": "Ваше повідомлення:",
+        "footer": "Ви отримали цей лист, бо, надсилаючи повідомлення до {site}, попросили повідомити, "
+                  "що з ним сталося. Вашу адресу ми ні для чого іншого не використовуємо.",
+    },
+}
+
+
+def reader_strings(language: str) -> dict[str, str]:
+    return READER_STRINGS.get((language or "en").split("-")[0].lower(), READER_STRINGS["en"])
+
+
+@dataclass(frozen=True)
+class Email:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def decision_email(correction: Correction, event: ModerationEvent, *, note_text: str = "",
+                   corrected_passage: str | None = None) -> Email | None:
+    """The reader's email about ``event``, or None when there is nothing to tell them."""
+    if event.action not in ("publish", "accept", "reject"):
+        return None
+    if not correction.notify_reader or not correction.reader_email:
+        return None
+    s = reader_strings(correction.language)
+    article, site = correction.article, correction.article.site
+    title = article.title
+    paragraphs: list[str | Link | Quote] = [
+        s["hello"].format(name=correction.reader_name) if correction.reader_name else s["hello_anonymous"]]
+    if event.action == "publish":
+        subject = s["published_subject"].format(title=title)
+        paragraphs.append(s["published_intro"].format(title=title))
+        if note_text:
+            paragraphs += [s["note_intro"], Quote(note_text)]
+        passage = corrected_passage if corrected_passage is not None else correction.exact
+        paragraphs.append(Link(s["published_link"], text_fragment_url(article.url, passage)))
+    elif event.action == "accept":
+        subject = s["accepted_subject"].format(title=title)
+        paragraphs.append(s["accepted_intro"].format(title=title))
+    else:
+        subject = s["rejected_subject"].format(title=title)
+        paragraphs.append(s["rejected_intro"].format(title=title))
+        if event.reader_message:
+            paragraphs += [s["reason_intro"], Quote(event.reader_message)]
+        paragraphs.append(s["rejected_outro"])
+    if correction.exact and event.action != "publish":
+        paragraphs += [s["your_report"], Quote(correction.exact + (f"\n→ {correction.suggestion}" if correction.suggestion else ""))]
+    text, html = compose(paragraphs, s["footer"].format(site=site.title or site.name))
+    return Email(to=correction.reader_email, subject=subject, text=text, html=html)
+
+
+# --- sending, once -----------------------------------------------------------------------------
+
+
+def _already_sent(session: Session, kind: str, key: str) -> bool:
+    return session.scalar(select(NotificationSent.id).where(NotificationSent.kind == kind,
+                                                            NotificationSent.key == key)) is not None
+
+
+def send_once(session: Session, kind: str, key: str, send, *, recipient: str = "", now: datetime) -> bool:
+    """Record (kind, key), call ``send()``, commit. False when it was sent before.
+
+    The row is written before sending and committed after it: a failed send rolls the row back
+    (so a retry sends again), and a concurrent duplicate waits on the unique key and then fails.
+    """
+    if _already_sent(session, kind, key):
+        return False
+    session.add(NotificationSent(kind=kind, key=key, recipient=recipient, sent_at=now))
+    try:
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        return False
+    try:
+        send()
+    except Exception:
+        session.rollback()
+        raise
+    session.commit()
+    return True
+
+
+def _mail_settings() -> SmtpSettings:
+    return SmtpSettings.from_config(current_app.config)
+
+
+def after_decision(correction_id: int, event_id: int) -> None:
+    """Job: email the reader the outcome of a decision, if they asked to hear (once per event)."""
+    from readerdesk.services.publishing.publish import note_for_correction
+
+    session = db.session
+    correction = session.get(Correction, correction_id)
+    event = session.get(ModerationEvent, event_id)
+    if correction is None or event is None or event.correction_id != correction.id:
+        return
+    note = note_for_correction(session, correction) if event.action == "publish" else None
+    message = decision_email(
+        correction, event, note_text=note.body if note is not None and note.is_public else "",
+        corrected_passage=note.wording if note is not None and note.wording is not None else None,
+    )
+    if message is None:
+        return
+    settings = _mail_settings()
+    send_once(session, READER_DECISION, str(event.id),
+              lambda: send_email(settings, message.to, message.subject, message.text, message.html),
+              recipient=message.to, now=utcnow())
+
+
+# --- editors ---------------------------------------------------------------------------------------
+
+
+def desk_url(correction: Correction) -> str:
+    return f"{current_app.config['PUBLIC_URL']}/desk/corrections/{correction.id}"
+
+
+def _summary_lines(correction: Correction) -> list[str | Quote]:
+    lines: list[str | Quote] = [f"“{correction.article.title}” ({correction.article.site.name}), "
+                                f"{correction.kind.value}:"]
+    if correction.exact:
+        lines.append(Quote(correction.exact))
+    if correction.suggestion:
+        lines.append(f"Suggested: {correction.suggestion}")
+    if correction.comment:
+        lines.append(f"Comment: {correction.comment}")
+    return lines
+
+
+EDITOR_FOOTER = ("You receive this because you are on the readerdesk staff. An admin can switch these "
+                 "emails to a daily digest or off (EDITOR_NOTIFICATIONS).")
+
+
+def new_correction_email(correction: Correction, to: str) -> Email:
+    text, html = compose([*_summary_lines(correction), Link("Open it on the desk", desk_url(correction))],
+                         EDITOR_FOOTER)
+    return Email(to=to, subject=f"New correction on “{correction.article.title}”", text=text, html=html)
+
+
+def slack_text(correction: Correction) -> str:
+    def esc(value: str) -> str:  # Slack's mrkdwn reserves & < >
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+    text = f"New {correction.kind.value} report on “{esc(correction.article.title)}”"
+    if correction.exact:
+        text += f"\n> {esc(correction.exact[:300])}"
+    if correction.suggestion:
+        text += f"\nSuggested: {esc(correction.suggestion[:300])}"
+    return text + f"\n<{desk_url(correction)}|Open it on the desk>"
+
+
+def post_to_slack(webhook_url: str, text: str, *, timeout: float) -> None:
+    response = requests.post(webhook_url, json={"text": text}, timeout=timeout)
+    response.raise_for_status()
+
+
+def new_correction(correction_id: int) -> None:
+    """Job: tell editors about a new correction (email each, unless digest/off; Slack if set)."""
+    session = db.session
+    correction = session.get(Correction, correction_id)
+    if correction is None or correction.status == Status.SPAM:
+        return
+    config = current_app.config
+    now = utcnow()
+    if config.get("EDITOR_NOTIFICATIONS", "each") == "each":
+        settings = _mail_settings()
+        for user in active_staff(session):
+            message = new_correction_email(correction, user.email)
+            send_once(session, EDITOR_NEW, f"{correction.id}:{user.id}",
+                      lambda m=message: send_email(settings, m.to, m.subject, m.text, m.html),
+                      recipient=user.email, now=now)
+    if config.get("SLACK_WEBHOOK_URL"):
+        send_once(session, SLACK_NEW, str(correction.id),
+                  lambda: post_to_slack(config["SLACK_WEBHOOK_URL"], slack_text(correction),
+                                        timeout=config.get("HTTP_TIMEOUT", 15)),
+                  now=now)
+
+
+@dataclass(frozen=True)
+class DigestReport:
+    since: datetime
+    corrections: int
+    emails: int
+
+
+def last_digest_at(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(NotificationSent.sent_at)).where(NotificationSent.kind == DIGEST_RUN))
+
+
+def send_digest(session: Session, *, now: datetime, settings: SmtpSettings) -> DigestReport:
+    """One email per active editor with the corrections received since the last digest.
+
+    Commits as it goes (it is called by the CLI command, which owns the run). When a send fails
+    the run is not recorded, so the next run covers the same period; editors already emailed
+    for that period are not emailed again.
+    """
+    since = last_digest_at(session) or now - FIRST_DIGEST_WINDOW
+    corrections = list(session.scalars(
+        select(Correction).where(Correction.created_at > since, Correction.created_at <= now,
+                                 Correction.status != Status.SPAM)
+        .order_by(Correction.created_at, Correction.id)
+    ))
+    emails = 0
+    if corrections:
+        paragraphs: list[str | Link | Quote] = [
+            f"{len(corrections)} new correction{'s' if len(corrections) != 1 else ''} since "
+            f"{since:%Y-%m-%d %H:%M} UTC:"]
+        for correction in corrections:
+            paragraphs += [*_summary_lines(correction), Link("Open it on the desk", desk_url(correction))]
+        text, html = compose(paragraphs, EDITOR_FOOTER)
+        subject = f"readerdesk digest: {len(corrections)} new correction{'s' if len(corrections) != 1 else ''}"
+        for user in active_staff(session):
+            if send_once(session, DIGEST, f"{since.isoformat()}:{user.id}",
+                         lambda to=user.email: send_email(settings, to, subject, text, html),
+                         recipient=user.email, now=now):
+                emails += 1
+    session.add(NotificationSent(kind=DIGEST_RUN, key=now.isoformat(), sent_at=now))
+    session.commit()
+    return DigestReport(since=since, corrections=len(corrections), emails=emails)

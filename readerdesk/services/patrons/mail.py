@@ -1,0 +1,55 @@
+"""Emails to patrons: receipts, failed-payment notices, portal magic links.
+
+These are jobs (``readerdesk.jobs.runner.enqueue``): they run after the transaction that decided them has
+committed, take plain ids, and raise on failure so the job runner retries.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import current_app, render_template
+
+from readerdesk.extensions import db
+from readerdesk.models import Patron, Payment
+from readerdesk.services.mail.smtp import SmtpSettings, send_email
+from readerdesk.services.patrons.pledges import format_amount
+
+log = logging.getLogger("readerdesk.patrons")
+
+
+def _send(to: str, subject: str, template: str, **context) -> None:
+    settings = SmtpSettings.from_config(current_app.config)
+    if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
+        log.info("MAIL_SERVER is not set; not sending %r to a patron", subject)
+        return
+    text = render_template(f"mail/patrons/{template}.txt", **context)
+    send_email(settings, to, subject, text)
+
+
+def send_receipt(payment_id: int) -> None:
+    payment = db.session.get(Payment, payment_id)
+    if payment is None:
+        return
+    patron = payment.patron
+    _send(patron.email, f"Thank you for supporting {patron.site.title or patron.site.name}", "receipt",
+          patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency),
+          manage_url=current_app.config["PUBLIC_URL"] + "/support/manage")
+
+
+def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> None:
+    patron = db.session.get(Patron, patron_id)
+    if patron is None:
+        return
+    _send(patron.email, f"Your support for {patron.site.title or patron.site.name}: the payment failed",
+          "payment_failed", patron=patron, amount=format_amount(amount, currency),
+          manage_url=current_app.config["PUBLIC_URL"] + "/support/manage")
+
+
+def send_portal_link(patron_id: int, link: str) -> None:
+    patron = db.session.get(Patron, patron_id)
+    if patron is None:
+        return
+    minutes = current_app.config["PORTAL_LINK_MAX_AGE"] // 60
+    _send(patron.email, f"Manage your support for {patron.site.title or patron.site.name}", "portal_link",
+          patron=patron, link=link, minutes=minutes)

@@ -1,0 +1,95 @@
+"""The public corrections log: every published note, newest first, and its Atom 1.0 feed."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session, joinedload
+
+from readerdesk.models import Article, CorrectionNote, Site
+from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.text.urls import InvalidURL, normalise_url
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+# Characters XML 1.0 does not allow, even escaped.
+_XML_INVALID_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+@dataclass(frozen=True)
+class LogPage:
+    notes: list[CorrectionNote]
+    next_before: int | None  # the id to pass as ``before`` for the next (older) page
+
+
+def log_page(session: Session, *, site: Site | None = None, before: int | None = None, limit: int = 30) -> LogPage:
+    """A page of public notes, newest first; keyset pagination on (published_at, id)."""
+    query = (select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES))
+             .options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site)))
+    if site is not None:
+        query = query.where(CorrectionNote.site_id == site.id)
+    if before is not None:
+        cursor = session.get(CorrectionNote, before)
+        if cursor is not None:
+            query = query.where(or_(CorrectionNote.published_at < cursor.published_at,
+                                    and_(CorrectionNote.published_at == cursor.published_at, CorrectionNote.id < cursor.id)))
+    notes = list(session.scalars(query.order_by(CorrectionNote.published_at.desc(), CorrectionNote.id.desc())
+                                 .limit(limit + 1)))
+    has_more = len(notes) > limit
+    notes = notes[:limit]
+    return LogPage(notes, notes[-1].id if has_more else None)
+
+
+def notes_for_url(session: Session, url: str) -> list[CorrectionNote]:
+    """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
+    from readerdesk.services.publishing.publish import public_notes
+
+    try:
+        url = normalise_url(url)
+    except InvalidURL:
+        return []
+    article = session.scalar(select(Article).where(Article.url == url).order_by(Article.id).limit(1))
+    return public_notes(session, article) if article is not None else []
+
+
+def _clean(text: str) -> str:
+    return _XML_INVALID_RE.sub("", text)
+
+
+def tag_uri(authority: str, note: CorrectionNote) -> str:
+    """RFC 4151 tag URI; stable because a note's publication date never changes."""
+    return f"tag:{authority},{note.published_at:%Y-%m-%d}:correction-note/{note.id}"
+
+
+def atom_feed(notes: list[CorrectionNote], *, title: str, feed_url: str, html_url: str, authority: str,
+              now: datetime) -> bytes:
+    """An Atom 1.0 document (RFC 4287) for ``notes``; ElementTree does the escaping."""
+    ET.register_namespace("", ATOM_NS)
+
+    def sub(parent, name: str, text: str | None = None, **attrs) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM_NS}}}{name}", attrs)
+        if text is not None:
+            element.text = _clean(text)
+        return element
+
+    feed = ET.Element(f"{{{ATOM_NS}}}feed")
+    sub(feed, "id", feed_url)
+    sub(feed, "title", title)
+    updated = max((n.published_at for n in notes), default=now)
+    sub(feed, "updated", updated.isoformat())
+    sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
+    sub(feed, "link", rel="alternate", type="text/html", href=html_url)
+    author = sub(feed, "author")
+    sub(author, "name", title)
+    for note in notes:
+        entry = sub(feed, "entry")
+        sub(entry, "id", tag_uri(authority, note))
+        sub(entry, "title", f"{note.note_type.label}: {note.article.title}")
+        sub(entry, "updated", note.published_at.isoformat())
+        sub(entry, "published", note.published_at.isoformat())
+        sub(entry, "link", rel="alternate", type="text/html", href=note.article.url)
+        sub(entry, "content", note.body, type="text")
+    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

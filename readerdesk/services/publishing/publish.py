@@ -1,0 +1,253 @@
+"""Publishing a correction: the public note, and for hosted articles the new wording in the text.
+
+``publish`` is the one decision that readers see. It moves the correction to "published" through
+services.moderation (state, version check, audit event), stores a :class:`CorrectionNote` and,
+when the editor chose to, writes the suggested wording into a new revision of the article
+(services.articles.add_revision, which re-anchors the other open corrections).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
+from readerdesk.models import AnchorState, Article, Correction, CorrectionNote, NoteType, User
+from readerdesk.models.moderation import ModerationEvent
+from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.services.articles import ingest as article_service
+from readerdesk.services.desk import moderation
+from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.desk.moderation import ModerationError
+from readerdesk.text.textmap import MappingError, replace_passage
+
+MAX_NOTE_LENGTH = 5000
+MAX_WORDING_LENGTH = 5000
+# Anchor states whose offsets are valid in the anchor's revision.
+LOCATED = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
+
+
+class PublishError(ModerationError):
+    """The note or the wording cannot be published as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class Passage:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DiffPart:
+    op: str  # "equal", "insert" or "delete"
+    text: str
+
+
+@dataclass(frozen=True)
+class WordingPreview:
+    passage: Passage  # what the wording replaces, in the current revision
+    wording: str
+    old_paragraphs: str
+    new_paragraphs: str
+    diff: list[DiffPart]
+    html: str  # the article's new sanitized HTML
+    text: str  # its canonical text
+
+
+@dataclass(frozen=True)
+class Publication:
+    note: CorrectionNote
+    event: ModerationEvent  # the published report's
+    group_events: list[ModerationEvent] = field(default_factory=list)  # its open duplicates'
+
+    @property
+    def events(self) -> list[ModerationEvent]:
+        return [self.event, *self.group_events]
+
+
+def current_passage(correction: Correction) -> Passage:
+    """The correction's passage in the article's current revision, or a PublishError saying why not."""
+    article = correction.article
+    revision = article.current_revision
+    if (revision is None or correction.anchor_revision_id != revision.id or correction.anchor_state not in LOCATED
+            or correction.anchor_start is None or correction.anchor_end is None):
+        raise PublishError("The reported passage is not located in the current version of the article, "
+                           "so its wording cannot be changed here. Publish a note without changing the text.")
+    start, end = correction.anchor_start, correction.anchor_end
+    return Passage(start, end, revision.text[start:end])
+
+
+_TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+def word_diff(old: str, new: str) -> list[DiffPart]:
+    """Word-level differences between two texts, with runs of the same kind merged."""
+    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+    parts: list[DiffPart] = []
+
+    def add(op: str, text: str) -> None:
+        if not text:
+            return
+        if parts and parts[-1].op == op:
+            parts[-1] = DiffPart(op, parts[-1].text + text)
+        else:
+            parts.append(DiffPart(op, text))
+
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            add("equal", "".join(a[i1:i2]))
+        else:
+            add("delete", "".join(a[i1:i2]))
+            add("insert", "".join(b[j1:j2]))
+    return parts
+
+
+def _paragraphs_around(text: str, lo: int, hi: int) -> str:
+    """The whole paragraphs of ``text`` that overlap ``[lo, hi]``."""
+    start = text.rfind(BLOCK_SEPARATOR, 0, lo)
+    start = 0 if start < 0 else start + len(BLOCK_SEPARATOR)
+    end = text.find(BLOCK_SEPARATOR, hi)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def _changed_paragraphs(old: str, new: str) -> tuple[str, str]:
+    prefix = 0
+    limit = min(len(old), len(new))
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    return _paragraphs_around(old, prefix, len(old) - suffix), _paragraphs_around(new, prefix, len(new) - suffix)
+
+
+def preview_wording(correction: Correction, wording: str) -> WordingPreview:
+    """What the article becomes with ``wording`` in place of the passage; nothing is stored."""
+    article = correction.article
+    if not article.hosted:
+        raise PublishError("This article is published by the site's own CMS; change its text there. "
+                           "readerdesk can only change the text of articles it hosts.")
+    wording = " ".join(normalise_plain_text(wording or "").split())
+    if len(wording) > MAX_WORDING_LENGTH:
+        raise PublishError(f"The new wording can be at most {MAX_WORDING_LENGTH:,} characters.")
+    passage = current_passage(correction)
+    if wording == passage.text:
+        raise PublishError("The new wording is the same as the current text.")
+    revision = article.current_revision
+    try:
+        html = replace_passage(revision.html, passage.start, passage.end, wording)
+    except MappingError as exc:
+        raise PublishError(f"The wording cannot be applied: {exc}.") from None
+    text = canonical_text(html)
+    if not text:
+        raise PublishError("The article would be empty.")
+    old_paragraphs, new_paragraphs = _changed_paragraphs(revision.text, text)
+    return WordingPreview(passage=passage, wording=wording, old_paragraphs=old_paragraphs,
+                          new_paragraphs=new_paragraphs, diff=word_diff(old_paragraphs, new_paragraphs),
+                          html=html, text=text)
+
+
+def _check_note(note_type: NoteType | str, body: str) -> tuple[NoteType, str]:
+    try:
+        note_type = NoteType(note_type)
+    except ValueError:
+        raise PublishError("Choose a note type: correction, clarification, update or silent.") from None
+    body = normalise_plain_text(body or "").strip()
+    if note_type in PUBLIC_NOTE_TYPES and not body:
+        raise PublishError(f"Write the text of the {note_type.value} readers will see.")
+    if len(body) > MAX_NOTE_LENGTH:
+        raise PublishError(f"A note can be at most {MAX_NOTE_LENGTH:,} characters.")
+    return note_type, body
+
+
+def publish(session: Session, correction: Correction, *, note_type: NoteType | str, body: str, actor: User,
+            now: datetime, expected_version: int, apply_wording: str | None = None,
+            expected_passage: str | None = None) -> Publication:
+    """Publish ``correction``: state → published, the note stored, and optionally the wording applied.
+
+    The open duplicates in its group are published with it (each with its own audit event): they
+    reported the same passage, and their readers hear of the same note.
+
+    ``expected_passage`` is the passage text the editor saw in the preview; when the article
+    changed since, the wording is refused rather than written over text nobody reviewed.
+    Raises PublishError, IllegalTransition or StaleDecision; never commits.
+    """
+    note_type, body = _check_note(note_type, body)
+    preview = None
+    if apply_wording is not None:
+        preview = preview_wording(correction, apply_wording)
+        if expected_passage is None:
+            raise PublishError("Preview the new wording before publishing it.")
+        if normalise_plain_text(expected_passage) != preview.passage.text:
+            raise PublishError("The article changed since your preview: the passage now reads "
+                               f"“{preview.passage.text}”. Preview the wording again.")
+    elif note_type == NoteType.SILENT:
+        raise PublishError("A silent fix changes the text without a note: apply a new wording, "
+                           "or choose a public note type.")
+    event = moderation.mark_published(session, correction, actor=actor, now=now, expected_version=expected_version)
+    group_events = []
+    for other in members(session, correction.group_id or correction.id):
+        if other.id == correction.id or other.status not in moderation.TRANSITIONS["publish"]:
+            continue
+        try:
+            group_events.append(moderation.mark_published(session, other, actor=actor, now=now,
+                                                          expected_version=other.version))
+        except moderation.StaleDecision:
+            continue  # changed by someone else this very moment: theirs stands
+    revision = None
+    if preview is not None:
+        revision = article_service.add_revision(session, correction.article, preview.html, now=now)
+    note = CorrectionNote(
+        site_id=correction.article.site_id, article_id=correction.article_id, correction_id=correction.id,
+        note_type=note_type, body=body, published_at=now, author_id=actor.id,
+        wording=preview.wording if preview else None, revision_id=revision.id if revision else None,
+    )
+    session.add(note)
+    session.flush()
+    return Publication(note=note, event=event, group_events=group_events)
+
+
+def public_notes(session: Session, article: Article) -> list[CorrectionNote]:
+    """The article's public notes, oldest first (as they read at the end of the article)."""
+    return list(session.scalars(
+        select(CorrectionNote)
+        .where(CorrectionNote.article_id == article.id, CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES))
+        .order_by(CorrectionNote.published_at, CorrectionNote.id)
+    ))
+
+
+def note_for_correction(session: Session, correction: Correction) -> CorrectionNote | None:
+    """The note published for this report, or for the duplicate group it belongs to."""
+    published_for = [correction.id] + ([correction.group_id] if correction.group_id else [])
+    return session.scalar(select(CorrectionNote).where(or_(*(CorrectionNote.correction_id == i for i in published_for)))
+                          .order_by(CorrectionNote.id.desc()).limit(1))
+
+
+def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote]) -> dict:
+    """services.articles.news_article_json_ld plus schema.org ``correction`` (CorrectionComment
+    objects) and ``dateModified`` no earlier than the latest note."""
+    data = article_service.news_article_json_ld(article)
+    public = [n for n in notes if n.is_public]
+    if not public:
+        return data
+    data["correction"] = [
+        {"@type": "CorrectionComment", "text": n.body, "datePublished": n.published_at.isoformat()}
+        for n in public
+    ]
+    latest = max(n.published_at for n in public)
+    modified = article.modified_at or article.published_at
+    if modified is None or latest > modified:
+        data["dateModified"] = latest.isoformat()
+    return data
+
+
+def note_as_json(note: CorrectionNote) -> dict:
+    """A public note for the notes API; the label is in the site's language, for the widget to show."""
+    return {"type": note.note_type.value, "label": note.note_type.label_in(note.site.language), "text": note.body,
+            "published_at": note.published_at.isoformat()}

@@ -1,0 +1,274 @@
+"""The JSON API under /api/v1. No cookies, no CSRF: callers authenticate by token or are anonymous.
+
+Cross-origin rules (the widget runs on publishers' pages):
+  * A response carries ``Access-Control-Allow-Origin`` only for an origin some site allows (or
+    readerdesk's own), and preflights are answered only for those origins.
+  * Whether an origin may report on a given article is decided on the request itself: a POST from
+    an origin the article's site has not configured gets 403 with a sentence saying so. That refusal
+    (and the widget-config refusal a widget on such a page gets first) is readable cross-origin, so
+    the widget can show it to the reader; it carries no data.
+  * No cookies: the widget sends none and the API sets none (see readerdesk.sessions). With a JSON
+    body and the Origin check there is nothing for a CSRF token to add.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, g, jsonify, request, url_for
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import csrf, db, limiter
+from readerdesk.text.extraction import parse_datetime
+from readerdesk.jobs.runner import enqueue
+from readerdesk.views.api.openapi import openapi_document
+from readerdesk.text.i18n import SUPPORTED, pick_language, say
+from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
+from readerdesk.services.corrections.capture import (
+    ArticleNotFound,
+    InvalidCorrection,
+    OriginNotAllowed,
+    all_allowed_origins,
+    find_article,
+    get_by_public_id,
+    is_honeypot_filled,
+    needs_refetch,
+    new_public_id,
+    public_status,
+    site_for_origin,
+    submit_correction,
+)
+from readerdesk.services.mail.notifications import new_correction
+from readerdesk.services.articles.sites import site_for_token
+from readerdesk.jobs.articles import refetch_and_anchor
+from readerdesk.text.urls import InvalidURL, normalise_origin
+from readerdesk.views.errors import error_response
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+PREFLIGHT_MAX_AGE = 600
+
+
+def json_body() -> dict:
+    """The request's JSON object, or a 4xx error response raised as an exception."""
+    if not request.is_json:
+        raise ApiError(415, say("Send JSON with Content-Type: application/json.", reader_language(read_body=False)))
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ApiError(400, "The body is not valid JSON, or not a JSON object: send one object {...}.")
+    return data
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, **extra):
+        super().__init__(message)
+        self.status, self.message, self.extra = status, message, extra
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError):
+    return error_response(exc.status, exc.message, **exc.extra)
+
+
+def _bearer_token() -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
+@bp.put("/sites/<site_name>/articles")
+def push_article(site_name: str):
+    """A CMS pushes an article (url, title, html, modified), authenticated by the site's API token."""
+    site = site_for_token(db.session, site_name, _bearer_token())
+    if site is None:
+        return error_response(401, "Missing or wrong API token for this site (Authorization: Bearer <token>).")
+    data = json_body()
+    errors = {}
+    for field in ("url", "title", "html"):
+        if not isinstance(data.get(field), str) or not data[field].strip():
+            errors[field] = "Required, a non-empty string."
+    modified = parse_datetime(data["modified"]) if isinstance(data.get("modified"), str) else None
+    if data.get("modified") is not None and modified is None:
+        errors["modified"] = "An ISO 8601 date-time, e.g. 2026-11-20T08:30:00Z."
+    published = parse_datetime(data["published"]) if isinstance(data.get("published"), str) else None
+    external_id = data.get("external_id")
+    if external_id is not None and not isinstance(external_id, (str, int)):
+        errors["external_id"] = "A string or an integer."
+    if errors:
+        return error_response(400, "Some fields are missing or invalid.", fields=errors)
+    try:
+        result = ingest_article(
+            db.session, site, url=data["url"], title=data["title"], html=data["html"], now=utcnow(),
+            modified_at=modified, published_at=published,
+            external_id=str(external_id) if external_id is not None else None,
+        )
+    except IngestError as exc:
+        db.session.rollback()
+        return error_response(409 if isinstance(exc, ArticleConflict) else 400, str(exc))
+    db.session.commit()
+    article = result.article
+    return jsonify(
+        id=article.id, url=article.url, revision=article.current_revision.number,
+        changed=result.changed, created=result.created,
+    ), (201 if result.created else 200)
+
+
+# --- cross-origin ----------------------------------------------------------------------------
+
+
+def _own_origins() -> set[str]:
+    """readerdesk's own origin(s): its pages call the API same-origin."""
+    origins = set()
+    for url in (request.host_url, current_app.config["PUBLIC_URL"]):
+        try:
+            origins.add(normalise_origin(url))
+        except InvalidURL:
+            pass
+    return origins
+
+
+def _origin() -> str | None:
+    return request.headers.get("Origin")
+
+
+def _cors_allowed(origin: str) -> bool:
+    try:
+        origin = normalise_origin(origin)
+    except InvalidURL:
+        return False
+    return origin in _own_origins() or origin in all_allowed_origins(db.session)
+
+
+@bp.before_request
+def _preflight():
+    if request.method == "OPTIONS" and request.headers.get("Access-Control-Request-Method"):
+        response = current_app.response_class(status=204)
+        origin = _origin()
+        if origin and _cors_allowed(origin):
+            response.headers["Access-Control-Allow-Origin"] = origin
+            response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            response.headers["Access-Control-Allow-Headers"] = "Content-Type"
+            response.headers["Access-Control-Max-Age"] = str(PREFLIGHT_MAX_AGE)
+        response.vary.add("Origin")
+        return response
+    return None
+
+
+@bp.after_request
+def _cors_headers(response):
+    origin = _origin()
+    if origin and "Access-Control-Allow-Origin" not in response.headers and (
+        g.get("readable_refusal") or _cors_allowed(origin)
+    ):
+        response.headers["Access-Control-Allow-Origin"] = origin
+    response.vary.add("Origin")
+    return response
+
+
+def reader_language(*, read_body: bool = True) -> str:
+    """The reader's language for the sentences the API says: the report's ``language``, the
+    ``lang`` query argument (the widget's page language), then Accept-Language."""
+    data = request.get_json(silent=True) if read_body and request.is_json else None
+    return pick_language(data.get("language") if isinstance(data, dict) else None, request.args.get("lang"),
+                         request.accept_languages.best_match(SUPPORTED))
+
+
+def _refuse_origin(exc: OriginNotAllowed):
+    g.readable_refusal = True
+    return error_response(403, exc.message(reader_language()), code="origin_not_allowed")
+
+
+@bp.errorhandler(429)
+def _too_many(exc):
+    return error_response(429, say("You have sent many reports in a short time. Please wait a few minutes and try again.",
+                                   reader_language()))
+
+
+# --- readers' corrections --------------------------------------------------------------------
+
+
+def _corrections_limit() -> str:
+    return current_app.config["RATELIMIT_CORRECTIONS"]
+
+
+def _status_url(public_id: str) -> str:
+    return url_for("api.correction_status", public_id=public_id, _external=True)
+
+
+def _status_page(public_id: str) -> str:
+    return url_for("pages.correction_status_page", public_id=public_id, _external=True)
+
+
+@bp.post("/corrections")
+@limiter.limit(_corrections_limit, methods=["POST"])
+def create_correction():
+    """A reader's report from the widget (or anyone with curl)."""
+    data = json_body()
+    if is_honeypot_filled(data):
+        # Bots learn nothing: the answer looks like success, but nothing is stored.
+        fake = new_public_id()
+        return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
+                       anchored=False), 201
+    try:
+        submission = submit_correction(
+            db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
+            secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
+        )
+    except InvalidCorrection as exc:
+        db.session.rollback()
+        return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
+    except ArticleNotFound:
+        db.session.rollback()
+        return error_response(404, say("We do not know this article. Check the article URL, or write to the "
+                                       "newsroom directly.", reader_language()))
+    except OriginNotAllowed as exc:
+        db.session.rollback()
+        return _refuse_origin(exc)
+    correction = submission.correction
+    db.session.commit()
+    body = {"id": correction.public_id, "status": public_status(correction)["status"],
+            "status_url": _status_url(correction.public_id), "status_page": _status_page(correction.public_id),
+            "anchored": correction.start is not None}
+    if submission.created:
+        # After commit: the report is stored whatever happens to these.
+        enqueue(new_correction, correction.id)
+        if needs_refetch(correction):
+            enqueue(refetch_and_anchor, correction.id)
+    response = jsonify(body)
+    response.status_code = 201 if submission.created else 200
+    response.headers["Location"] = body["status_url"]
+    return response
+
+
+@bp.get("/corrections/<public_id>")
+def correction_status(public_id: str):
+    """The status behind the reader's link: no personal data."""
+    correction = get_by_public_id(db.session, public_id)
+    if correction is None:
+        return error_response(404, "There is no report with this id.")
+    return jsonify(public_status(correction))
+
+
+@bp.get("/widget-config")
+def widget_config():
+    """What the widget needs on a page: the body selector, boxes to skip, the site's language."""
+    url = request.args.get("url", "")
+    origin = _origin()
+    article = None
+    try:
+        article = find_article(db.session, url, origin, _own_origins())
+        site = article.site
+    except OriginNotAllowed as exc:
+        return _refuse_origin(exc)
+    except ArticleNotFound:
+        site = site_for_origin(db.session, origin) if origin else None
+    if site is None:
+        g.readable_refusal = True  # the widget shows it; it says nothing about any site
+        return error_response(404, say("readerdesk does not know this page's site.", reader_language()))
+    response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
+                       language=site.language, article_known=article is not None)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())

@@ -1,0 +1,28 @@
+"""GET /api/v1/notes?url=...: an article's public notes, for the widget on external pages.
+
+Notes are public, so any origin may read them; the response never depends on cookies."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from readerdesk.extensions import db
+from readerdesk.services.publishing.corrections_log import notes_for_url
+from readerdesk.services.publishing.publish import note_as_json
+from readerdesk.text.urls import InvalidURL, normalise_url
+from readerdesk.views.api.corrections import ApiError, bp
+
+
+@bp.get("/notes")
+def article_notes():
+    url = request.args.get("url", "").strip()
+    if not url:
+        raise ApiError(400, "Give the article's address: /api/v1/notes?url=https://...")
+    try:
+        url = normalise_url(url)
+    except InvalidURL:
+        raise ApiError(400, "url must be an absolute http(s) address.") from None
+    response = jsonify(url=url, notes=[note_as_json(n) for n in notes_for_url(db.session, url)])
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response

@@ -1,0 +1,247 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+tests/views/test_openapi.py checks it against the real routes (paths and methods, both ways) and
+validates it with openapi-spec-validator, so it cannot drift from the code unnoticed.
+"""
+
+from __future__ import annotations
+
+from readerdesk.services.corrections.capture import (
+    MAX_COMMENT,
+    MAX_EMAIL,
+    MAX_NAME,
+    MAX_QUOTE,
+    MAX_SUGGESTION,
+)
+
+
+def _error(description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+
+
+SELECTOR = {
+    "oneOf": [
+        {
+            "type": "object",
+            "title": "TextQuoteSelector",
+            "required": ["type", "exact"],
+            "properties": {
+                "type": {"const": "TextQuoteSelector"},
+                "exact": {"type": "string", "minLength": 1, "maxLength": MAX_QUOTE},
+                "prefix": {"type": "string", "description": "At least 32 characters before the quote, when there are."},
+                "suffix": {"type": "string", "description": "At least 32 characters after the quote, when there are."},
+            },
+        },
+        {
+            "type": "object",
+            "title": "TextPositionSelector",
+            "required": ["type", "start", "end"],
+            "properties": {
+                "type": {"const": "TextPositionSelector"},
+                "start": {"type": "integer", "minimum": 0},
+                "end": {"type": "integer", "minimum": 0},
+            },
+            "description": "Unicode code points in the canonical text of the article body. A hint only.",
+        },
+    ]
+}
+
+CORRECTION_REQUEST = {
+    "type": "object",
+    "required": ["idempotency_key", "article_url"],
+    "properties": {
+        "idempotency_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$",
+                            "description": "Made by the client once per report; the same key again returns the same correction."},
+        "article_url": {"type": "string", "format": "uri", "description": "The article's canonical URL."},
+        "page_url": {"type": "string", "format": "uri"},
+        "kind": {"type": "string", "enum": ["typo", "factual", "unclear", "other", "general"], "default": "other",
+                 "description": "`general` is the 'write to us' form: no selectors, a comment is required."},
+        "selectors": {"type": "array", "maxItems": 10, "items": SELECTOR},
+        "suggestion": {"type": "string", "maxLength": MAX_SUGGESTION},
+        "comment": {"type": "string", "maxLength": MAX_COMMENT, "description": "At most 2 links."},
+        "name": {"type": "string", "maxLength": MAX_NAME},
+        "email": {"type": "string", "format": "email", "maxLength": MAX_EMAIL},
+        "notify": {"type": "boolean", "description": "Tell the reader the outcome (needs email)."},
+        "language": {"type": "string", "examples": ["en", "uk"]},
+        "website": {"type": "string", "description": "Honeypot: leave empty. When filled, the answer looks like "
+                                                     "success but nothing is stored."},
+    },
+}
+
+CORRECTION_CREATED = {
+    "type": "object",
+    "required": ["id", "status", "status_url", "anchored"],
+    "properties": {
+        "id": {"type": "string"},
+        "status": {"type": "string"},
+        "status_url": {"type": "string", "format": "uri"},
+        "status_page": {"type": "string", "format": "uri", "description": "The same status as a page for the reader."},
+        "anchored": {"type": "boolean", "description": "The quote was found in the article's current text."},
+    },
+}
+
+CORRECTION_STATUS = {
+    "type": "object",
+    "required": ["id", "status", "status_text", "kind", "quote", "article", "received_at"],
+    "properties": {
+        "id": {"type": "string"},
+        "status": {"type": "string", "enum": ["new", "in_review", "accepted", "published", "rejected"]},
+        "status_text": {"type": "string", "description": "In the language the reader wrote in."},
+        "language": {"type": "string", "examples": ["en", "uk"]},
+        "kind": {"type": "string"},
+        "quote": {"type": "string"},
+        "article": {"type": "object", "properties": {"url": {"type": "string"}, "title": {"type": "string"}}},
+        "received_at": {"type": "string", "format": "date-time"},
+        "decided_at": {"type": ["string", "null"], "format": "date-time"},
+    },
+}
+
+
+def openapi_document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "readerdesk API",
+            "version": "1.0.0",
+            "description": (
+                "Readers' corrections (public, no cookies, no authentication; CORS for each site's "
+                "configured origins, CORS preflights answered with OPTIONS) and article pushes from a "
+                "CMS (Bearer token). Errors are JSON objects with a readable `error` sentence."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": {
+            "/corrections": {
+                "post": {
+                    "operationId": "createCorrection",
+                    "summary": "Report a correction or send a message about an article",
+                    "requestBody": {"required": True,
+                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionRequest"}}}},
+                    "responses": {
+                        "201": {"description": "Stored.", "headers": {"Location": {"schema": {"type": "string"}}},
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionCreated"}}}},
+                        "200": {"description": "This idempotency key was seen before: the same correction.",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionCreated"}}}},
+                        "400": _error("Malformed JSON or field errors (`fields` maps each field to a sentence)."),
+                        "403": _error("The page's origin is not allowed for the article's site."),
+                        "404": _error("Unknown article."),
+                        "413": _error("The body is too large."),
+                        "415": _error("Not JSON."),
+                        "429": _error("Too many reports from this address."),
+                    },
+                }
+            },
+            "/corrections/{public_id}": {
+                "get": {
+                    "operationId": "getCorrectionStatus",
+                    "summary": "The status of a report (no personal data)",
+                    "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "responses": {
+                        "200": {"description": "The status.",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionStatus"}}}},
+                        "404": _error("No such report."),
+                    },
+                }
+            },
+            "/widget-config": {
+                "get": {
+                    "operationId": "getWidgetConfig",
+                    "summary": "The widget's settings for a page",
+                    "parameters": [{"name": "url", "in": "query", "required": True, "schema": {"type": "string"},
+                                    "description": "The article URL."},
+                                   {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
+                                    "description": "The page's language, for the wording of a refusal."}],
+                    "responses": {
+                        "200": {"description": "Settings.", "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "site": {"type": "string"},
+                                "body_selector": {"type": "string"},
+                                "exclude_selectors": {"type": "array", "items": {"type": "string"}},
+                                "language": {"type": "string"},
+                                "article_known": {"type": "boolean"},
+                            },
+                        }}}},
+                        "403": _error("The page's origin is not allowed for the article's site."),
+                        "404": _error("Unknown site."),
+                    },
+                }
+            },
+            "/notes": {
+                "get": {
+                    "operationId": "getArticleNotes",
+                    "summary": "An article's published correction notes (public; any origin may read them)",
+                    "parameters": [{"name": "url", "in": "query", "required": True, "schema": {"type": "string"},
+                                    "description": "The article URL."}],
+                    "responses": {
+                        "200": {"description": "The notes, oldest first.", "content": {"application/json": {"schema": {
+                            "type": "object",
+                            "properties": {
+                                "url": {"type": "string"},
+                                "notes": {"type": "array", "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "type": {"type": "string", "enum": ["correction", "clarification", "update"]},
+                                        "label": {"type": "string"},
+                                        "text": {"type": "string"},
+                                        "published_at": {"type": "string", "format": "date-time"},
+                                    },
+                                }},
+                            },
+                        }}}},
+                        "400": _error("No url, or not an http(s) address."),
+                    },
+                }
+            },
+            "/sites/{site_name}/articles": {
+                "put": {
+                    "operationId": "pushArticle",
+                    "summary": "A CMS pushes an article (creates it or adds a revision)",
+                    "security": [{"bearer": []}],
+                    "parameters": [{"name": "site_name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                    "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                        "type": "object",
+                        "required": ["url", "title", "html"],
+                        "properties": {
+                            "url": {"type": "string"}, "title": {"type": "string"}, "html": {"type": "string"},
+                            "modified": {"type": "string", "format": "date-time"},
+                            "published": {"type": "string", "format": "date-time"},
+                            "external_id": {"type": ["string", "integer"]},
+                        },
+                    }}}},
+                    "responses": {
+                        "201": {"description": "Article created."},
+                        "200": {"description": "Article updated or unchanged."},
+                        "400": _error("Invalid fields."),
+                        "401": _error("Missing or wrong token."),
+                        "409": _error("The article (by external_id) moved to a URL another article has."),
+                    },
+                }
+            },
+            "/openapi.json": {
+                "get": {
+                    "operationId": "getOpenApi",
+                    "summary": "This document",
+                    "responses": {"200": {"description": "OpenAPI 3.1 document.",
+                                          "content": {"application/json": {"schema": {"type": "object"}}}}},
+                }
+            },
+        },
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "CorrectionRequest": CORRECTION_REQUEST,
+                "CorrectionCreated": CORRECTION_CREATED,
+                "CorrectionStatus": CORRECTION_STATUS,
+                "Error": {
+                    "type": "object",
+                    "required": ["error", "status"],
+                    "properties": {
+                        "error": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                },
+            },
+        },
+    }

@@ -1,0 +1,158 @@
+"""Administration on the desk (admins only): staff accounts and sites."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from readerdesk.extensions import db
+from readerdesk.forms import ConfirmForm, SiteCreateForm, SiteEditForm, UserActiveForm, UserCreateForm, UserRoleForm, lines
+from readerdesk.models import Site, User
+from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
+from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role
+from readerdesk.views.access import admin_required
+
+bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
+
+
+def _get(model, object_id: int):
+    return db.get_or_404(model, object_id, description="There is no such record.")
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+def _users_page(form: UserCreateForm | None = None, status: int = 200):
+    return render_template("desk/admin/users.html", users=list_users(db.session),
+                           form=form or UserCreateForm(formdata=None)), status
+
+
+@bp.get("/users")
+@admin_required
+def users():
+    return _users_page()
+
+
+@bp.post("/users")
+@admin_required
+def create_user_view():
+    form = UserCreateForm()
+    if not form.validate():
+        return _users_page(form, 400)
+    try:
+        user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "")
+    except UserError as exc:
+        db.session.rollback()
+        form.email.errors = [*form.email.errors, str(exc)]
+        return _users_page(form, 400)
+    db.session.commit()
+    flash(f"Created {user.role.value} {user.email}.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_required
+def set_active_view(user_id: int):
+    user, form = _get(User, user_id), UserActiveForm()
+    if not form.validate():
+        abort(400, description="Say whether the account should be active.")
+    try:
+        set_active(db.session, user, form.active.data == "1", actor=current_user)
+    except UserError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _users_page(status=400)
+    db.session.commit()
+    flash(f"{user.email} is {'active' if user.active else 'deactivated: they can no longer sign in'}.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/role")
+@admin_required
+def set_role_view(user_id: int):
+    user, form = _get(User, user_id), UserRoleForm()
+    if not form.validate():
+        abort(400, description="Choose admin or editor.")
+    try:
+        set_role(db.session, user, form.role.data, actor=current_user)
+    except UserError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+        return _users_page(status=400)
+    db.session.commit()
+    flash(f"{user.email} is now {user.role.value}.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+# --- sites -------------------------------------------------------------------------------------
+
+def _sites_page(form: SiteCreateForm | None = None, status: int = 200, new_token: tuple[Site, str] | None = None):
+    return render_template("desk/admin/sites.html", sites=list_sites(db.session),
+                           form=form or SiteCreateForm(formdata=None), new_token=new_token), status
+
+
+@bp.get("/sites")
+@admin_required
+def sites():
+    return _sites_page()
+
+
+@bp.post("/sites")
+@admin_required
+def create_site_view():
+    form = SiteCreateForm()
+    if not form.validate():
+        return _sites_page(form, 400)
+    try:
+        created = create_site(
+            db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
+            exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
+            title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
+        )
+    except SiteError as exc:
+        db.session.rollback()
+        form.name.errors = [*form.name.errors, str(exc)]
+        return _sites_page(form, 400)
+    db.session.commit()
+    # The token is shown in this response only; the database keeps its hash.
+    return _sites_page(new_token=(created.site, created.api_token), status=201)
+
+
+@bp.post("/sites/<int:site_id>/token")
+@admin_required
+def rotate_token_view(site_id: int):
+    site = _get(Site, site_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    token = rotate_token(site)
+    db.session.commit()
+    return _sites_page(new_token=(site, token))
+
+
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200):
+    return render_template("desk/admin/site_edit.html", site=site, form=form), status
+
+
+@bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
+@admin_required
+def edit_site(site_id: int):
+    site = _get(Site, site_id)
+    form = SiteEditForm()
+    if not form.is_submitted():
+        form.allowed_origins.data = "\n".join(site.allowed_origins)
+        form.exclude_selectors.data = "\n".join(site.exclude_selectors)
+        form.connector.data = site.connector or ""
+        form.connector_url.data = site.connector_url or ""
+        return _edit_page(site, form)
+    if not form.validate():
+        return _edit_page(site, form, 400)
+    try:
+        update_site(site, allowed_origins=lines(form.allowed_origins.data),
+                    exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
+                    connector_url=form.connector_url.data)
+    except SiteError as exc:
+        db.session.rollback()
+        form.connector.errors = [*form.connector.errors, str(exc)]
+        return _edit_page(_get(Site, site_id), form, 400)
+    db.session.commit()
+    flash(f"Saved the settings of {site.name}.", "info")
+    return redirect(url_for("desk_admin.sites"), 303)

@@ -1,0 +1,92 @@
+"""The patrons desk (admins only): who supports the newsroom, how revenue moves, the supporters wall."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.forms import WallDecisionForm
+from readerdesk.text.ids import arg_id
+from readerdesk.models import Interval, Patron, PatronStatus, Site, WallStatus
+from readerdesk.services.patrons.pledges import format_amount, minor_exponent, moderate_wall_entry, pending_wall_entries
+from readerdesk.services.patrons.revenue import (
+    PatronFilter,
+    list_patrons,
+    mrr_chart_svg,
+    patrons_csv,
+    patrons_query,
+    revenue_summary,
+    total_paid,
+)
+from readerdesk.views.access import admin_required
+
+bp = Blueprint("patrons_desk", __name__, url_prefix="/desk/patrons")
+PAGE_SIZE = 50
+
+
+def _filters() -> PatronFilter:
+    args = request.args
+    status = args.get("status") if args.get("status") in {s.value for s in PatronStatus} else None
+    interval = args.get("interval") if args.get("interval") in {i.value for i in Interval} else None
+    site = db.session.scalar(select(Site).where(Site.name == args["site"])) if args.get("site") else None
+    return PatronFilter(site_id=site.id if site else None, status=status, tier=(args.get("tier") or "")[:40] or None,
+                        interval=interval, search=(args.get("q") or "")[:200])
+
+
+@bp.get("")
+@admin_required
+def index():
+    filters = _filters()
+    before = arg_id(request.args, "before")
+    patrons = list_patrons(db.session, filters, limit=PAGE_SIZE + 1, before_id=before)
+    has_more = len(patrons) > PAGE_SIZE
+    patrons = patrons[:PAGE_SIZE]
+    summary = revenue_summary(db.session, now=utcnow(), site_id=filters.site_id)
+    currency = summary.currency or "EUR"
+    tiers = sorted({t for t in db.session.scalars(select(Patron.tier).distinct()) if t})
+    next_args = {**request.args.to_dict(), "before": patrons[-1].id} if has_more else None
+    return render_template(
+        "desk/patrons/index.html", patrons=patrons, summary=summary, filters=filters, tiers=tiers,
+        sites=db.session.scalars(select(Site).order_by(Site.name)).all(), next_args=next_args,
+        chart=mrr_chart_svg(summary.months, exponent=minor_exponent(currency)),
+        fmt=format_amount, currency=currency, pending_wall=len(pending_wall_entries(db.session)),
+    )
+
+
+@bp.get("/export.csv")
+@admin_required
+def export_csv():
+    patrons = db.session.scalars(patrons_query(_filters()).order_by(Patron.id)).all()
+    return Response(patrons_csv(patrons), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=patrons-{utcnow():%Y-%m-%d}.csv"})
+
+
+@bp.get("/<int:patron_id>")
+@admin_required
+def detail(patron_id: int):
+    patron = db.get_or_404(Patron, patron_id, description="There is no such patron.")
+    return render_template("desk/patrons/detail.html", patron=patron, fmt=format_amount,
+                           total=total_paid(db.session, patron))
+
+
+@bp.get("/wall")
+@admin_required
+def wall():
+    return render_template("desk/patrons/wall.html", patrons=pending_wall_entries(db.session), form=WallDecisionForm())
+
+
+@bp.post("/wall/<int:patron_id>")
+@admin_required
+def wall_decide(patron_id: int):
+    form = WallDecisionForm()
+    if not form.validate_on_submit():
+        abort(400, description="Choose approve or reject.")
+    try:
+        patron = moderate_wall_entry(db.session, patron_id, WallStatus(form.decision.data))
+    except LookupError as exc:
+        abort(404, description=str(exc))
+    db.session.commit()
+    flash(f"{patron.display_name or patron.email}: {patron.wall_status.value}.", "info")
+    return redirect(url_for("patrons_desk.wall"))

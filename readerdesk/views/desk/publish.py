@@ -1,0 +1,104 @@
+"""Publishing a correction from the desk: write the public note, preview, confirm (staff only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange
+from wtforms.widgets import HiddenInput
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.text.ids import MAX_ID
+from readerdesk.jobs.runner import enqueue
+from readerdesk.models import Correction, NoteType
+from readerdesk.services.publishing import publish as publishing
+from readerdesk.services.desk.moderation import ModerationError, StaleDecision
+from readerdesk.services.mail.notifications import after_decision
+from readerdesk.services.publishing.publish import PublishError
+from readerdesk.views.access import staff_required
+from readerdesk.views.desk.reports import report_or_404
+
+bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
+
+NOTE_TYPE_CHOICES = [
+    (NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
+    (NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
+    (NoteType.UPDATE.value, "Update — something changed since publication"),
+    (NoteType.SILENT.value, "Silent fix — a typo; no public note"),
+]
+
+
+class PublishForm(FlaskForm):
+    """Shape only: services.publishing checks the rules (a body for public notes, a preview...)."""
+
+    note_type = SelectField("Public note", choices=NOTE_TYPE_CHOICES, default=NoteType.CORRECTION.value)
+    body = TextAreaField("Note readers will see", validators=[Length(max=publishing.MAX_NOTE_LENGTH)])
+    apply_wording = BooleanField("Change the article text")
+    wording = TextAreaField("New wording of the passage", validators=[Length(max=publishing.MAX_WORDING_LENGTH)])
+    # What the preview showed; publishing refuses if the text or the wording changed since.
+    expected_passage = HiddenField()
+    previewed_wording = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    preview = SubmitField("Preview")
+    confirm = SubmitField("Publish")
+
+
+def _render(correction: Correction, form: PublishForm, *, preview=None, error: str | None = None, status: int = 200):
+    try:
+        passage, wording_refusal = publishing.current_passage(correction), None
+    except PublishError as exc:
+        passage, wording_refusal = None, str(exc)
+    if not correction.article.hosted:
+        wording_refusal = "This article is published by the site's own CMS: change its text there."
+    note = publishing.note_for_correction(db.session, correction)
+    return render_template("desk/publish/publish.html", correction=correction, form=form, preview=preview,
+                           error=error, passage=passage, wording_refusal=wording_refusal, note=note,
+                           showing_preview=preview is not None or (form.preview.data and not error)), status
+
+
+@bp.route("/corrections/<int:correction_id>/publish", methods=["GET", "POST"])
+@staff_required
+def publish(correction_id: int):
+    correction = report_or_404(correction_id)
+    form = PublishForm()
+    if request.method == "GET":
+        form.version.data = correction.version
+        form.wording.data = correction.suggestion
+        form.apply_wording.data = bool(correction.article.hosted and correction.suggestion)
+        return _render(correction, form)
+    if not form.validate():
+        return _render(correction, form, error="Please check the form.", status=400)
+    wording = form.wording.data if form.apply_wording.data else None
+    if form.confirm.data and (wording or "") == (form.previewed_wording.data or ""):
+        try:
+            publication = publishing.publish(
+                db.session, correction, note_type=form.note_type.data, body=form.body.data or "",
+                actor=current_user, now=utcnow(), expected_version=form.version.data, apply_wording=wording,
+                expected_passage=form.expected_passage.data if wording is not None else None,
+            )
+        except StaleDecision as exc:
+            db.session.rollback()
+            return _render(correction, form, error=str(exc), status=409)
+        except ModerationError as exc:
+            db.session.rollback()
+            return _render(correction, form, error=str(exc), status=400)
+        db.session.commit()
+        # After commit: the email can fail and retry without touching the decision.
+        for event in publication.events:
+            enqueue(after_decision, event.correction_id, event.id)
+        flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
+        return redirect(url_for("desk_publish.publish", correction_id=correction.id))
+    # A preview (or a confirm whose wording changed after its preview: show the new preview first).
+    preview = None
+    if wording is not None:
+        try:
+            preview = publishing.preview_wording(correction, wording)
+        except PublishError as exc:
+            return _render(correction, form, error=str(exc), status=400)
+        form.expected_passage.data = preview.passage.text
+    form.previewed_wording.data = wording or ""
+    form.preview.data = True
+    return _render(correction, form, preview=preview)

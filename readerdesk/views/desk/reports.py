@@ -1,0 +1,199 @@
+"""The moderation desk (staff only): the queue, a report's page, and the decisions taken there."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.forms import AssignForm, BulkForm, DecisionForm, MergeForm, NoteForm, SplitForm
+from readerdesk.text.ids import parse_id
+from readerdesk.jobs.runner import enqueue
+from readerdesk.models import AnchorState, Correction, Kind, User
+from readerdesk.services.desk import moderation
+from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
+from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
+from readerdesk.services.mail.notifications import after_decision
+from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
+from readerdesk.services.desk.report_detail import report_detail
+from readerdesk.services.articles.sites import list_sites
+from readerdesk.services.desk.triage import bulk_decide, decide
+from readerdesk.services.desk.users import active_staff, list_users
+from readerdesk.views.access import safe_next, staff_required
+from readerdesk.views.errors import error_response
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+PAST_TENSE = {"accept": "Accepted", "reject": "Rejected", "spam": "Marked as spam", "reopen": "Reopened",
+              "claim": "Claimed", "assign": "Assigned"}
+
+
+@bp.get("/")
+@staff_required
+def index():
+    try:
+        filters = parse_filters(request.args)
+        page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None,
+                          count_cache_seconds=current_app.config["DESK_COUNT_CACHE_SECONDS"])
+    except QueueError as exc:
+        return error_response(400, str(exc))
+    return render_template(
+        "desk/reports/index.html", page=page, tabs=TAB_LABELS, sorts=SORTS, sites=list_sites(db.session),
+        staff=active_staff(db.session), kinds=list(Kind), anchor_states=list(AnchorState), args=request.args,
+        staff_names={u.id: u.display_name for u in list_users(db.session)},
+    )
+
+
+def report_or_404(correction_id: int) -> Correction:
+    return db.get_or_404(Correction, correction_id, description="There is no such report.")
+
+
+def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None):
+    # The publishing page is another blueprint's; link to it only when it is installed.
+    can_publish = "desk_publish.publish" in current_app.view_functions
+    return render_template("desk/reports/detail.html", d=report_detail(db.session, correction), error=error,
+                           can_publish=can_publish), status
+
+
+@bp.get("/corrections/<int:correction_id>")
+@staff_required
+def detail(correction_id: int):
+    return _detail_page(report_or_404(correction_id))
+
+
+def _refused(correction: Correction, exc: ModerationError):
+    """A decision that cannot be applied: the report's page, with why, and the state it is in now."""
+    db.session.rollback()
+    correction = report_or_404(correction.id)
+    status = 409 if isinstance(exc, (StaleDecision, IllegalTransition)) else 400
+    return _detail_page(correction, status=status, error=str(exc))
+
+
+def tell_readers(events) -> None:
+    """After commit: each decision's email to its reader (if they asked) goes through the job runner."""
+    for event in events:
+        enqueue(after_decision, event.correction_id, event.id)
+
+
+@bp.post("/corrections/<int:correction_id>/decide")
+@staff_required
+def decide_view(correction_id: int):
+    correction = report_or_404(correction_id)
+    form = DecisionForm()
+    if not form.validate():
+        return _detail_page(correction, status=400, error="Choose an action; the form was incomplete.")
+    try:
+        events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),
+                        expected_version=form.version.data, reason=form.reason.data or "",
+                        reader_message=form.reader_message.data or "")
+    except ModerationError as exc:
+        return _refused(correction, exc)
+    db.session.commit()
+    tell_readers(events)
+    others = len(events) - 1
+    flash(f"{PAST_TENSE[form.action.data]} report #{correction.id}"
+          + (f" and {others} duplicate{'s' if others != 1 else ''}." if others else "."), "info")
+    return redirect(safe_next(form.next.data, url_for("desk.detail", correction_id=correction.id)), 303)
+
+
+@bp.post("/corrections/<int:correction_id>/assign")
+@staff_required
+def assign_view(correction_id: int):
+    correction = report_or_404(correction_id)
+    form = AssignForm()
+    raw = (form.assignee.data or "").strip()
+    if not form.validate() or (raw and parse_id(raw) is None):
+        return _detail_page(correction, status=400, error="Choose a staff member.")
+    assignee = db.session.get(User, parse_id(raw)) if raw else None
+    if raw and assignee is None:
+        return _detail_page(correction, status=400, error="There is no such staff member.")
+    try:
+        decide(db.session, correction, "assign", actor=current_user, now=utcnow(),
+               expected_version=form.version.data, assignee=assignee)
+    except ModerationError as exc:
+        return _refused(correction, exc)
+    db.session.commit()
+    flash(f"Assigned to {assignee.display_name}." if assignee else "Nobody is assigned now.", "info")
+    return redirect(url_for("desk.detail", correction_id=correction.id), 303)
+
+
+@bp.post("/corrections/<int:correction_id>/notes")
+@staff_required
+def add_note(correction_id: int):
+    correction = report_or_404(correction_id)
+    form = NoteForm()
+    if not form.validate():
+        return _detail_page(correction, status=400, error=" ".join(form.body.errors) or "The note is invalid.")
+    try:
+        moderation.add_internal_note(db.session, correction, form.body.data, author=current_user, now=utcnow())
+    except ModerationError as exc:
+        return _refused(correction, exc)
+    db.session.commit()
+    flash("Note added.", "info")
+    return redirect(url_for("desk.detail", correction_id=correction.id, _anchor="notes"), 303)
+
+
+@bp.post("/corrections/<int:correction_id>/merge")
+@staff_required
+def merge_view(correction_id: int):
+    correction = report_or_404(correction_id)
+    form = MergeForm()
+    if not form.validate():
+        return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.")
+    ids = {int(n) for n in re.findall(r"\d+", form.others.data)} - {correction.id}
+    others = db.session.scalars(select(Correction).where(Correction.id.in_(ids))).all()
+    missing = ids - {c.id for c in others}
+    if missing:
+        return _detail_page(correction, status=400, error=f"There is no report #{min(missing)}.")
+    try:
+        merge(db.session, [correction, *others], actor=current_user, now=utcnow())
+    except DuplicateError as exc:
+        db.session.rollback()
+        return _detail_page(report_or_404(correction_id), status=400, error=str(exc))
+    db.session.commit()
+    flash("Merged: these reports are now one group.", "info")
+    return redirect(url_for("desk.detail", correction_id=correction.id), 303)
+
+
+@bp.post("/corrections/<int:correction_id>/split")
+@staff_required
+def split_view(correction_id: int):
+    correction = report_or_404(correction_id)
+    form = SplitForm()
+    member = db.session.get(Correction, form.member.data) if form.validate() else None
+    if member is None or member.group_id != correction.group_id:
+        return _detail_page(correction, status=400, error="That report is not in this group.")
+    try:
+        split(db.session, member, actor=current_user, now=utcnow())
+    except DuplicateError as exc:
+        db.session.rollback()
+        return _detail_page(report_or_404(correction_id), status=400, error=str(exc))
+    db.session.commit()
+    flash(f"Report #{member.id} is on its own now.", "info")
+    return redirect(url_for("desk.detail", correction_id=correction.id), 303)
+
+
+@bp.post("/bulk")
+@staff_required
+def bulk():
+    form = BulkForm()
+    items = []
+    for raw in request.form.getlist("item"):
+        match = re.fullmatch(r"(\d+):(\d+)", raw)
+        if match:
+            items.append((int(match[1]), int(match[2])))
+    if not form.validate() or not items:
+        flash("Select at least one report and an action.", "error")
+        return redirect(safe_next(form.next.data, url_for("desk.index")), 303)
+    result = bulk_decide(db.session, items, form.action.data, actor=current_user, now=utcnow())
+    db.session.commit()
+    tell_readers(result.events)
+    if result.applied:
+        flash(f"{PAST_TENSE[form.action.data]} {len(result.applied)} report(s).", "info")
+    for correction_id, why in result.refused:
+        flash(f"Report #{correction_id} was not changed: {why}", "error")
+    return redirect(safe_next(form.next.data, url_for("desk.index")), 303)

@@ -1,0 +1,42 @@
+"""Desk statistics at /desk/stats (staff only), with server-rendered SVG charts."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from readerdesk.text.charts import bar_chart, line_chart
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.services.desk.stats import PERIODS, desk_stats
+from readerdesk.views.access import staff_required
+
+bp = Blueprint("desk_stats", __name__, url_prefix="/desk")
+
+
+def _human(delta) -> str:
+    if delta is None:
+        return "—"
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h {minutes} min"
+    return f"{hours // 24} days {hours % 24} h"
+
+
+@bp.get("/stats")
+@staff_required
+def index():
+    days = request.args.get("days", type=int)
+    days = days if days in PERIODS else PERIODS[0]
+    stats = desk_stats(db.session, now=utcnow(), days=days)
+    label = "%d %b"
+    charts = {
+        "per_day": bar_chart([(d.strftime(label), n) for d, n in stats.per_day],
+                             title=f"Reports per day, last {days} days"),
+        "decisions": line_chart([(d.strftime(label), n) for d, n in stats.decisions_per_day],
+                                title=f"First decisions per day, last {days} days"),
+    }
+    return render_template("desk/stats/stats.html", stats=stats, charts=charts, periods=PERIODS,
+                           median=_human(stats.median_first_decision))

@@ -1,0 +1,72 @@
+"""Public pages: the site list, each site's article index, and the article pages readerdesk serves."""
+
+from flask import Blueprint, abort, render_template, request
+from sqlalchemy import select
+
+from readerdesk.extensions import db
+from readerdesk.text.ids import arg_id
+from readerdesk.models import Article, Site
+from readerdesk.text.i18n import say_html
+from readerdesk.services.articles.ingest import articles_of_site
+from readerdesk.services.corrections.capture import get_by_public_id, public_status
+from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
+from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
+
+bp = Blueprint("pages", __name__)
+PAGE_SIZE = 30
+
+
+@bp.get("/")
+def home():
+    return render_template("public/pages/home.html", sites=list_sites(db.session))
+
+
+def _site_or_404(site_name: str) -> Site:
+    try:
+        return get_site(db.session, site_name)
+    except SiteNotFound:
+        abort(404, description="There is no such site.")
+
+
+@bp.get("/sites/<site_name>/")
+def site_index(site_name: str):
+    site = _site_or_404(site_name)
+    before = arg_id(request.args, "before")
+    articles = articles_of_site(db.session, site, limit=PAGE_SIZE + 1, before_id=before)
+    has_more = len(articles) > PAGE_SIZE
+    articles = articles[:PAGE_SIZE]
+    return render_template("public/pages/site.html", site=site, articles=articles,
+                           next_before=articles[-1].id if has_more else None)
+
+
+@bp.get("/sites/<site_name>/news/<slug>")
+def hosted_article(site_name: str, slug: str):
+    """An article readerdesk publishes itself, at the path of its canonical URL."""
+    site = _site_or_404(site_name)
+    url = site.base_url.rstrip("/") + request.path
+    return _render_article(site, db.session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url)))
+
+
+@bp.get("/sites/<site_name>/articles/<int:article_id>")
+def article(site_name: str, article_id: int):
+    site = _site_or_404(site_name)
+    return _render_article(site, db.session.scalar(select(Article).where(Article.id == article_id, Article.site_id == site.id)))
+
+
+def _render_article(site: Site, article: Article | None):
+    if article is None or article.current_revision is None:
+        abort(404, description="There is no such article.")
+    notes = public_notes(db.session, article)
+    return render_template("public/pages/article.html", site=site, article=article, revision=article.current_revision,
+                           notes=notes, json_ld=news_article_json_ld_with_notes(article, notes))
+
+
+@bp.get("/status/<public_id>")
+def correction_status_page(public_id: str):
+    """The reader's status link: what happened to their report, with no personal data."""
+    correction = get_by_public_id(db.session, public_id)
+    if correction is None:
+        abort(404, description="We could not find this report. Check the link in your confirmation.")
+    status = public_status(correction)
+    return render_template("public/pages/status.html", status=status, site=correction.article.site,
+                           t=lambda text, **values: say_html(text, status["language"], **values))

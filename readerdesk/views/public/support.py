@@ -1,0 +1,196 @@
+"""The support page, Checkout's return pages, the supporters wall and the patron's magic-link portal."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db, limiter
+from readerdesk.forms import ManageSupportForm, SupportForm
+from readerdesk.jobs.runner import enqueue
+from readerdesk.models import Site
+from readerdesk.services.patrons.mail import send_portal_link
+from readerdesk.services.patrons.pledges import (
+    PledgeError,
+    PledgeRequest,
+    PortalLinkInvalid,
+    SupportSettings,
+    create_pledge,
+    format_amount,
+    gross_up_for_fee,
+    make_portal_token,
+    patron_by_email,
+    redeem_portal_token,
+    wall_entries,
+)
+from readerdesk.services.articles.sites import SiteNotFound, get_site
+from readerdesk.services.patrons.stripe.checkout import CheckoutFailed, checkout_outcome, create_portal_session, start_checkout
+from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
+
+bp = Blueprint("support", __name__)
+CHECKOUT_SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"  # Stripe fills it in on the way back
+
+
+def _site(site_name: str | None = None) -> Site:
+    """The named site (path or ``?site=``), else the first one."""
+    name = site_name or request.args.get("site") or request.form.get("site")
+    if name:
+        try:
+            return get_site(db.session, name)
+        except SiteNotFound:
+            abort(404, description="There is no such site.")
+    site = db.session.scalar(select(Site).order_by(Site.id).limit(1))
+    if site is None:
+        abort(404, description="There is no site to support yet.")
+    return site
+
+
+def _settings() -> SupportSettings:
+    return SupportSettings.from_config(current_app.config)
+
+
+def _support_form(settings: SupportSettings) -> SupportForm:
+    form = SupportForm()
+    form.choice.choices = [(t.id, t.name) for t in settings.tiers] + [("custom", "Another amount")]
+    if request.method == "GET":
+        form.form_key.data = secrets.token_urlsafe(24)
+        wanted = request.args.get("tier")
+        form.choice.data = wanted if wanted in {c[0] for c in form.choice.choices} else settings.tiers[0].id
+        if request.args.get("amount"):
+            form.choice.data, form.custom_amount.data = "custom", request.args["amount"][:20]
+        if request.args.get("frequency") in ("month", "year", "once"):
+            form.frequency.data = request.args["frequency"]
+    return form
+
+
+def _render_page(site: Site, form: SupportForm, settings: SupportSettings, status: int = 200, error: str | None = None):
+    fee_example = gross_up_for_fee(settings.tiers[0].amount, settings.fee_percent_bp, settings.fee_fixed)
+    return render_template(
+        "public/support/page.html", site=site, form=form, settings=settings, error=error,
+        payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency),
+        fee_example=fee_example,
+    ), status
+
+
+@bp.route("/support", methods=["GET", "POST"])
+@bp.route("/sites/<site_name>/support", methods=["GET", "POST"])
+def support(site_name: str | None = None):
+    site = _site(site_name)
+    settings = _settings()
+    form = _support_form(settings)
+    if request.method == "GET":
+        return _render_page(site, form, settings)
+    if not payments_enabled(current_app.config):
+        return _render_page(site, form, settings, 503, "Payments are not set up yet, so we cannot take your support online.")
+    if not form.validate_on_submit():
+        return _render_page(site, form, settings, 400)
+    pledge_request = PledgeRequest(
+        form_key=form.form_key.data, email=form.email.data, name=form.name.data or "",
+        tier_id=None if form.choice.data == "custom" else form.choice.data, custom_amount=form.custom_amount.data or "",
+        custom_interval=form.frequency.data or "month", cover_fee=form.cover_fee.data,
+        list_publicly=form.list_publicly.data, display_name=form.display_name.data or "")
+    try:
+        pledge = create_pledge(db.session, site, pledge_request, settings, now=utcnow())
+    except PledgeError as exc:
+        db.session.rollback()
+        form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
+        return _render_page(site, form, settings, 400)
+    db.session.commit()  # the local record exists before Stripe hears of it
+    success_url = url_for("support.success", _external=True) + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
+    cancel_url = url_for("support.cancel", site=site.name, _external=True)
+    tier = settings.tier(pledge.tier) if pledge.tier else None
+    product = f"Support for {site.title or site.name}" + (f": {tier.name}" if tier else "")
+    try:
+        checkout_url = start_checkout(db.session, stripe_client_for(current_app), pledge, success_url=success_url,
+                                      cancel_url=cancel_url, product_name=product)
+    except CheckoutFailed as exc:
+        db.session.commit()  # keeps the failure on the pledge
+        form.form_key.data = secrets.token_urlsafe(24)  # a new try is a new pledge
+        return _render_page(site, form, settings, exc.status, str(exc))
+    db.session.commit()
+    return redirect(checkout_url, code=303)
+
+
+@bp.get("/support/success")
+def success():
+    session_id = request.args.get("session_id", "")
+    if not session_id.startswith("cs_") or len(session_id) > 255:
+        abort(400, description="This page needs the payment reference Stripe sends back.")
+    if not payments_enabled(current_app.config):
+        abort(503, description="Payments are not set up.")
+    import stripe
+
+    try:
+        outcome = checkout_outcome(db.session, stripe_client_for(current_app), session_id)
+    except LookupError:
+        abort(404, description="We do not know this payment.")
+    except stripe.InvalidRequestError:
+        abort(404, description="We do not know this payment.")
+    except stripe.StripeError:
+        abort(502, description="We could not reach our payment provider to check your payment. "
+                               "If you paid, you will receive a receipt by email.")
+    site = outcome.pledge.site
+    return render_template("public/support/success.html", outcome=outcome, site=site,
+                           amount=format_amount(outcome.amount_total or outcome.pledge.total, outcome.currency))
+
+
+@bp.get("/support/cancel")
+def cancel():
+    return render_template("public/support/cancel.html", site=_site())
+
+
+@bp.get("/supporters")
+@bp.get("/sites/<site_name>/supporters")
+def wall(site_name: str | None = None):
+    site = _site(site_name)
+    return render_template("public/support/wall.html", site=site, patrons=wall_entries(db.session, site))
+
+
+def _manage_limit() -> str:
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@bp.route("/support/manage", methods=["GET", "POST"])
+@limiter.limit(_manage_limit, methods=["POST"])
+def manage():
+    site = _site()
+    form = ManageSupportForm()
+    if form.validate_on_submit():
+        patron = patron_by_email(db.session, site, form.email.data)
+        if patron is not None and patron.stripe_customer_id:
+            token = make_portal_token(current_app.config["SECRET_KEY"], patron)
+            enqueue(send_portal_link, patron.id, url_for("support.open_portal", token=token, _external=True))
+        # The same answer whether or not the address is a patron's: no enumeration.
+        return render_template("public/support/manage_sent.html", site=site,
+                               minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
+    return render_template("public/support/manage.html", site=site, form=form), 400 if request.method == "POST" else 200
+
+
+@bp.route("/support/manage/<token>", methods=["GET", "POST"])
+def open_portal(token: str):
+    """GET shows a button (mail scanners that open links must not use up the single-use link);
+    POST redeems the link and sends the patron to Stripe's customer portal."""
+    if request.method == "GET":
+        return render_template("public/support/manage_open.html", token=token)
+    if not payments_enabled(current_app.config):
+        abort(503, description="Payments are not set up.")
+    try:
+        patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
+                                     max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
+    except PortalLinkInvalid as exc:
+        db.session.rollback()
+        return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
+                               error=str(exc)), 400
+    import stripe
+
+    try:
+        url = create_portal_session(stripe_client_for(current_app), patron,
+                                    return_url=url_for("support.support", site=patron.site.name, _external=True))
+    except stripe.StripeError:
+        db.session.rollback()  # the link stays usable
+        abort(502, description="We could not reach our payment provider. Please try the link again in a minute.")
+    db.session.commit()
+    return redirect(url, code=303)

@@ -1,0 +1,225 @@
+"""Storing readers' reports: validation, locating the quote, idempotency, the re-fetch job."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind
+from readerdesk.services.corrections import capture as service
+from readerdesk.services.corrections.capture import (
+    ArticleNotFound,
+    InvalidCorrection,
+    OriginNotAllowed,
+    hash_ip,
+    parse_correction,
+    public_status,
+    submit_correction,
+)
+from tests.factories import make_article, make_site, paragraphs
+
+SECRET = "test-secret"
+
+
+def report(article, exact: str | None = None, **fields) -> dict:
+    data = {"idempotency_key": fields.pop("key", "key-" + str(abs(hash((exact, str(fields)))))),
+            "article_url": article.url, "kind": "typo", **fields}
+    if exact is not None:
+        data["selectors"] = [{"type": "TextQuoteSelector", "exact": exact,
+                              "prefix": fields.get("prefix", ""), "suffix": fields.get("suffix", "")}]
+    return data
+
+
+def submit(session, data, origin=None, ip="203.0.113.9"):
+    return submit_correction(session, data, origin=origin, own_origins={"https://desk.example"}, ip=ip,
+                             secret_key=SECRET, now=utcnow())
+
+
+# --- finding the passage (the anchoring engine) -----------------------------------------------
+
+REPEATS = paragraphs("The committee met on Monday to hear the residents.",
+                     "Then the committee voted on the plan for the new bridge.",
+                     "Later the committee left the hall without a statement.")
+
+
+def test_the_quote_is_resolved_by_its_context_among_repeats(db_session):
+    article = make_article(db_session, html=REPEATS)
+    text = article.current_revision.text
+    second = text.index("committee", text.index("committee") + 1)
+    correction = submit(db_session, report(article, "committee", prefix="Then the ", suffix=" voted on the plan")).correction
+    assert (correction.start, correction.end) == (second, second + len("committee"))
+    assert correction.anchor_state == AnchorState.ANCHORED
+    assert correction.revision_id == article.current_revision_id
+
+
+def test_a_repeated_quote_without_context_is_ambiguous_not_guessed(db_session):
+    article = make_article(db_session, html=REPEATS)
+    correction = submit(db_session, report(article, "committee")).correction
+    assert correction.anchor_state == AnchorState.AMBIGUOUS
+    assert correction.start is None and correction.exact == "committee"
+
+
+def test_a_quote_the_revision_does_not_have_is_stored_unanchored(db_session):
+    article = make_article(db_session, html=REPEATS)
+    correction = submit(db_session, report(article, "words the reader saw in a newer version")).correction
+    assert correction.anchor_state == AnchorState.UNANCHORED
+    assert db_session.get(Correction, correction.id).exact == "words the reader saw in a newer version"
+
+
+def test_with_its_full_context_every_selection_resolves_to_itself(db_session):
+    article = make_article(db_session, html=REPEATS)
+    text = article.current_revision.text
+    for start in range(0, len(text) - 4, 7):
+        for length in (4, 9, 25):
+            end = min(len(text), start + length)
+            data = report(article, text[start:end], prefix=text[max(0, start - 32):start], suffix=text[end:end + 32],
+                          key=f"selection-{start}-{length}")
+            data["selectors"].append({"type": "TextPositionSelector", "start": start, "end": end})
+            correction = submit(db_session, data).correction
+            assert (correction.start, correction.end) == (start, end), text[start:end]
+
+
+# --- validation ------------------------------------------------------------------------------
+
+
+def test_parse_reports_every_field_problem(db_session):
+    with pytest.raises(InvalidCorrection) as caught:
+        parse_correction({
+            "idempotency_key": "short", "article_url": "ftp://x", "kind": "nonsense", "selectors": "nope",
+            "comment": "http://a http://b http://c", "email": "not-an-email", "notify": "yes", "name": 5,
+        })
+    fields = caught.value.fields
+    assert set(fields) >= {"idempotency_key", "article_url", "kind", "selectors", "comment", "email", "notify", "name"}
+    assert "at most 2 links" in fields["comment"]
+
+
+@pytest.mark.parametrize("selectors, message", [
+    ([{"type": "TextPositionSelector", "start": -1, "end": 3}], "0 ≤ start ≤ end"),
+    ([{"type": "TextPositionSelector", "start": 5, "end": 3}], "0 ≤ start ≤ end"),
+    ([{"type": "TextQuoteSelector", "exact": 7}], "must be text"),
+    ([{"type": "TextQuoteSelector", "exact": "x" * 2001}], "too long"),
+    ([{"type": "TextQuoteSelector", "exact": "   "}], "empty"),
+    (["not an object"], "an object"),
+    ([], "needs the quoted passage"),
+])
+def test_bad_selectors(selectors, message):
+    with pytest.raises(InvalidCorrection) as caught:
+        parse_correction({"idempotency_key": "k" * 10, "article_url": "https://a.example/x", "kind": "typo",
+                          "selectors": selectors})
+    assert message in caught.value.fields["selectors"]
+
+
+def test_limits_and_consent():
+    base = {"idempotency_key": "k" * 10, "article_url": "https://a.example/x", "kind": "general"}
+    with pytest.raises(InvalidCorrection) as caught:
+        parse_correction({**base, "comment": "x" * 5001})
+    assert "at most 5,000" in caught.value.fields["comment"]
+    with pytest.raises(InvalidCorrection) as caught:
+        parse_correction({**base, "comment": "ok", "notify": True})
+    assert "email" in caught.value.fields["notify"]
+    with pytest.raises(InvalidCorrection) as caught:
+        parse_correction({**base, "comment": "   "})
+    assert caught.value.fields == {"comment": "Please write your message."}
+
+
+def test_text_is_stored_nfc_without_invisible_characters():
+    parsed = parse_correction({"idempotency_key": "k" * 10, "article_url": "https://a.example/x", "kind": "general",
+                               "comment": "Cafe\u0301\u200b is <b>here</b>", "name": " Zoë "})
+    assert parsed.comment == "Café is <b>here</b>"  # kept as text, escaped on output
+    assert parsed.reader_name == "Zoë"
+
+
+# --- storing ---------------------------------------------------------------------------------
+
+
+def test_submit_anchors_in_the_current_revision(db_session):
+    article = make_article(db_session, html=paragraphs("One two three.", "Four five six."))
+    submission = submit(db_session, report(article, "five", prefix="Four ", suffix=" six.", suggestion="5"))
+    correction = submission.correction
+    assert submission.created
+    assert correction.revision_id == article.current_revision.id
+    assert article.current_revision.text[correction.start:correction.end] == "five"
+    assert correction.anchor_state == AnchorState.ANCHORED
+    assert (correction.anchor_start, correction.anchor_end) == (correction.start, correction.end)
+    assert correction.group_id == correction.id
+    [anchor] = correction.anchors
+    assert anchor.state == AnchorState.ANCHORED and anchor.revision_id == article.current_revision.id
+    assert correction.ip_hash == hash_ip("203.0.113.9", SECRET) and "203.0.113.9" not in correction.ip_hash
+    assert len(correction.public_id) >= 16
+
+
+def test_unknown_quote_is_stored_unanchored(db_session):
+    article = make_article(db_session)
+    correction = submit(db_session, report(article, "words the article never had")).correction
+    assert correction.id is not None
+    assert correction.anchor_state == AnchorState.UNANCHORED
+    assert correction.start is None and correction.exact == "words the article never had"
+    assert not service.needs_refetch(correction)  # the site has no connector
+
+
+def test_ambiguous_quote(db_session):
+    article = make_article(db_session, html=paragraphs("same words", "same words"))
+    correction = submit(db_session, report(article, "same words")).correction
+    assert correction.anchor_state == AnchorState.AMBIGUOUS and correction.start is None
+
+
+def test_same_key_returns_the_same_correction(db_session):
+    article = make_article(db_session)
+    first = submit(db_session, report(article, "phrase", key="same-key-123"))
+    again = submit(db_session, report(article, "phrase", key="same-key-123", comment="double click"))
+    assert again.correction.id == first.correction.id and not again.created
+    assert db_session.scalar(select(func.count(Correction.id))) == 1
+
+
+def test_a_racing_duplicate_is_caught_by_the_unique_constraint(db_session, monkeypatch):
+    """The other request committed the key between our lookup and our insert."""
+    article = make_article(db_session)
+    first = submit(db_session, report(article, "phrase", key="race-key-123")).correction
+    db_session.commit()
+    real_lookup, calls = service._by_key, []
+
+    def lookup_that_misses_once(session, key):
+        calls.append(key)
+        return None if len(calls) == 1 else real_lookup(session, key)
+
+    monkeypatch.setattr(service, "_by_key", lookup_that_misses_once)
+    again = submit(db_session, report(article, "phrase", key="race-key-123"))
+    assert not again.created and again.correction.id == first.id
+    db_session.commit()
+    assert db_session.scalar(select(func.count(Correction.id))) == 1
+    assert db_session.scalar(select(func.count(CorrectionAnchor.id))) == 1
+
+
+def test_article_and_origin_rules(db_session):
+    site = make_site(db_session, base_url="https://news.example", allowed_origins=["https://www.news.example"])
+    article = make_article(db_session, site)
+    data = report(article, "phrase")
+    with pytest.raises(ArticleNotFound):
+        submit(db_session, {**data, "article_url": "https://news.example/unknown"})
+    with pytest.raises(OriginNotAllowed):
+        submit(db_session, data, origin="https://evil.example")
+    with pytest.raises(OriginNotAllowed):
+        submit(db_session, data, origin="null")
+    assert submit(db_session, data, origin="https://WWW.news.example").created
+    # Tracking parameters and fragments do not hide the article; readerdesk's own origin is allowed.
+    assert submit(db_session, {**data, "key": "other-key-1", "idempotency_key": "other-key-1",
+                               "article_url": article.url + "?utm_source=x#p2"}, origin="https://desk.example").created
+
+
+def test_general_message(db_session):
+    article = make_article(db_session)
+    correction = submit(db_session, {"idempotency_key": "general-1", "article_url": article.url, "kind": "general",
+                                     "comment": "Thanks for the article"}).correction
+    assert correction.kind == Kind.GENERAL and correction.anchor_state == AnchorState.NONE
+    assert correction.anchors == []
+
+
+def test_public_status_has_no_personal_data(db_session):
+    article = make_article(db_session)
+    correction = submit(db_session, report(article, "phrase", name="Ada Reader", email="ada@example.com",
+                                           notify=True, comment="private note")).correction
+    status = public_status(correction)
+    flat = repr(status)
+    assert "Ada" not in flat and "ada@example.com" not in flat and "private note" not in flat
+    assert status["status"] == "new" and status["quote"] == "phrase"

@@ -1,0 +1,95 @@
+"""Open corrections follow their passage into every new revision, with their anchor history."""
+
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Status
+from readerdesk.services.articles.ingest import add_revision
+from tests.factories import make_article, make_correction, make_site, paragraphs
+
+P1 = "The council met on Monday evening to discuss the bridge over the Marrow river and its future."
+P2 = "Engineers told members that contractors will replace twelve of the bridge's cross-girders next spring."
+P3 = "The mayor said the work would cost 4.2 million euros and take about nine months to complete."
+P4 = "Residents asked whether the footpath would stay open while the heavy works are going on."
+
+
+def test_a_report_on_revision_1_is_placed_correctly_on_revision_3_with_its_history(db_session):
+    site = make_site(db_session)
+    article = make_article(db_session, site, html=paragraphs(P1, P2, P3, P4))
+    correction = make_correction(db_session, article, exact="replace twelve of the bridge's cross-girders")
+    r1 = article.current_revision
+
+    # Revision 2 fixes the passage itself AND quotes the original wording in a new paragraph: the
+    # Hypothesis trap. The correction must follow the edited passage, not jump to the quote.
+    quote = "An earlier version said contractors will replace twelve of the bridge's cross-girders."
+    r2 = add_revision(db_session, article, paragraphs(P1, P2.replace("twelve", "eleven"), P3, P4, quote), now=utcnow())
+    # Revision 3 moves paragraphs around and edits elsewhere.
+    r3 = add_revision(db_session, article, paragraphs(
+        "Updated on Tuesday.", P3.replace("nine months", "ten months"), P1, P2.replace("twelve", "eleven"), P4, quote),
+        now=utcnow())
+
+    assert correction.anchor_revision_id == r3.id
+    assert r3.text[correction.anchor_start:correction.anchor_end] == "replace eleven of the bridge's cross-girders"
+    # And it is the passage in the paragraph that was P2, not the quote in the last paragraph.
+    assert correction.anchor_start < r3.text.index("An earlier version")
+    assert correction.anchor_state == AnchorState.EDITED
+    history = [(a.revision_id, a.state, a.before, a.after) for a in correction.anchors]
+    assert history == [
+        (r1.id, AnchorState.ANCHORED, None, None),
+        (r2.id, AnchorState.EDITED, "replace twelve of the bridge's cross-girders", "replace eleven of the bridge's cross-girders"),
+        (r3.id, AnchorState.EDITED, "replace twelve of the bridge's cross-girders", "replace eleven of the bridge's cross-girders"),
+    ]
+
+
+def test_untouched_passages_are_unchanged_and_shifted(db_session):
+    article = make_article(db_session, html=paragraphs(P1, P2, P3))
+    correction = make_correction(db_session, article, exact="4.2 million euros")
+    revision = add_revision(db_session, article, paragraphs("A new first paragraph.", P1, P2, P3), now=utcnow())
+    assert correction.anchor_state == AnchorState.UNCHANGED
+    assert revision.text[correction.anchor_start:correction.anchor_end] == "4.2 million euros"
+
+
+def test_a_deleted_passage_is_removed_not_moved_to_a_look_alike(db_session):
+    article = make_article(db_session, html=paragraphs(P1, P2, P3))
+    correction = make_correction(db_session, article, exact=P3)
+    look_alike = "The mayor said the works would cost 4.3 million euros and take about nine months to finish."
+    # P3 is cut; a similar sentence about another official appears at the top.
+    add_revision(db_session, article, paragraphs(look_alike.replace("mayor", "treasurer"), P1, P2), now=utcnow())
+    assert correction.anchor_state in (AnchorState.REMOVED, AnchorState.AMBIGUOUS)
+    assert correction.anchor_start is None and correction.anchor_end is None
+
+
+def test_closed_corrections_are_left_alone(db_session):
+    article = make_article(db_session, html=paragraphs(P1, P2))
+    rejected = make_correction(db_session, article, exact="Marrow river", status=Status.REJECTED)
+    r1 = article.current_revision
+    add_revision(db_session, article, paragraphs("New lead.", P1, P2), now=utcnow())
+    assert rejected.anchor_revision_id == r1.id
+    assert len(rejected.anchors) == 1
+
+
+def test_an_unanchored_report_is_anchored_when_the_revision_the_reader_saw_arrives(db_session):
+    from readerdesk.models import Correction
+
+    article = make_article(db_session, html=paragraphs(P1, P2))
+    correction = Correction(public_id="pub-unanchored", idempotency_key="k-unanchored", article=article,
+                            exact="a sentence that only the newer page has", prefix="Breaking: ", suffix=" today.",
+                            anchor_state=AnchorState.UNANCHORED, selectors=[])
+    db_session.add(correction)
+    db_session.flush()
+    revision = add_revision(db_session, article, paragraphs(
+        P1, "Breaking: a sentence that only the newer page has today.", P2), now=utcnow())
+    assert correction.anchor_state == AnchorState.ANCHORED
+    assert correction.revision_id == revision.id
+    assert revision.text[correction.start:correction.end] == "a sentence that only the newer page has"
+
+
+def test_many_corrections_share_one_diff(db_session, monkeypatch):
+    from readerdesk.services.corrections import reanchoring
+
+    built = []
+    real = reanchoring.RevisionDiff
+    monkeypatch.setattr(reanchoring, "RevisionDiff", lambda old, new: built.append(1) or real(old, new))
+    article = make_article(db_session, html=paragraphs(P1, P2, P3, P4))
+    corrections = [make_correction(db_session, article, exact=p[:30]) for p in (P1, P2, P3, P4)]
+    add_revision(db_session, article, paragraphs(P4, P3, P2, P1), now=utcnow())
+    assert len(built) == 1
+    assert all(c.anchor_state == AnchorState.UNCHANGED for c in corrections)

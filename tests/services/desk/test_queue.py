@@ -1,0 +1,118 @@
+from datetime import timedelta
+
+import pytest
+
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Kind, Status
+from readerdesk.services.corrections.duplicates import assign_group
+from readerdesk.services.desk.queue import QueueError, QueueFilters, parse_filters, queue_page
+from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
+
+T0 = utcnow().replace(microsecond=0) - timedelta(days=10)
+
+
+def ids(page):
+    return [c.id for c in page.rows]
+
+
+def walk(session, filters, actor, page_size):
+    """Every row, page by page through the keyset cursors."""
+    seen, cursor = [], None
+    while True:
+        page = queue_page(session, filters, actor=actor, cursor=cursor, page_size=page_size, with_counts=False)
+        seen += ids(page)
+        if not page.next_cursor:
+            return seen
+        cursor = page.next_cursor
+
+
+@pytest.fixture
+def editor(db_session):
+    return make_user(db_session)
+
+
+def test_priority_puts_bigger_groups_first_then_the_oldest_and_pages_without_gaps(db_session, editor):
+    article = make_article(db_session, html=paragraphs(*(f"Paragraph number {i} says something." for i in range(12))))
+    reports = {}
+    # Groups of sizes 3, 1, 2, 1, 3 (created in this order, one minute apart).
+    for n, (para, size) in enumerate([(0, 3), (1, 1), (2, 2), (3, 1), (4, 3)]):
+        for k in range(size):
+            c = make_correction(db_session, article, exact=f"Paragraph number {para}",
+                                created_at=T0 + timedelta(minutes=10 * n + k))
+            assign_group(db_session, c)
+            reports.setdefault(para, c)
+    expected = [reports[p].id for p in (0, 4, 2, 1, 3)]
+    for page_size in (1, 2, 3, 50):
+        assert walk(db_session, QueueFilters(), editor, page_size) == expected
+    oldest = walk(db_session, QueueFilters(sort="oldest"), editor, 2)
+    assert oldest == [reports[p].id for p in (0, 1, 2, 3, 4)]
+    assert walk(db_session, QueueFilters(sort="newest"), editor, 2) == oldest[::-1]
+
+
+def test_filters_narrow_the_queue_and_counts_follow_them(db_session, editor):
+    other_editor = make_user(db_session)
+    site_a, site_b = make_site(db_session), make_site(db_session)
+    a, b = make_article(db_session, site_a), make_article(db_session, site_b)
+    typo = make_correction(db_session, a, kind=Kind.TYPO, comment="misspelt council", created_at=T0)
+    fact = make_correction(db_session, b, exact="twelve to five", kind=Kind.FACTUAL, assignee_id=editor.id,
+                           status=Status.IN_REVIEW, created_at=T0 + timedelta(days=2))
+    theirs = make_correction(db_session, b, exact="Second paragraph", assignee_id=other_editor.id,
+                             created_at=T0 + timedelta(days=4))
+    theirs.anchor_state = AnchorState.REMOVED
+
+    def rows(**kw):
+        return ids(queue_page(db_session, QueueFilters(tab="all", **kw), actor=editor, with_counts=False))
+
+    assert set(rows()) == {typo.id, fact.id, theirs.id}
+    assert rows(site_id=site_a.id) == [typo.id]
+    assert set(rows(article_id=b.id)) == {fact.id, theirs.id}
+    assert rows(kind=Kind.FACTUAL) == [fact.id]
+    assert rows(anchor_state=AnchorState.REMOVED) == [theirs.id]
+    assert rows(assignee="mine") == [fact.id]
+    assert rows(assignee="unassigned") == [typo.id]
+    assert rows(assignee=str(other_editor.id)) == [theirs.id]
+    assert rows(date_from=T0 + timedelta(days=1), date_to=T0 + timedelta(days=3)) == [fact.id]
+    assert rows(q="misspelt") == [typo.id]
+    assert rows(q="twelve") == [fact.id]
+    counts = queue_page(db_session, QueueFilters(tab="new", site_id=site_b.id), actor=editor).counts
+    assert counts["new"] == (1, False) and counts["in_review"] == (1, False) and counts["all"] == (2, False)
+
+
+def test_counts_stop_at_the_cap(db_session, editor):
+    from readerdesk.services.desk.queue import _conditions, tab_counts
+
+    article = make_article(db_session)
+    for _ in range(4):
+        make_correction(db_session, article)
+    counts = tab_counts(db_session, _conditions(db_session, QueueFilters(), editor), cap=3)
+    assert counts["new"] == (3, True) and counts["spam"] == (0, False)
+
+
+def test_search_escapes_like_wildcards(db_session, editor):
+    article = make_article(db_session)
+    make_correction(db_session, article, comment="nothing special")
+    assert ids(queue_page(db_session, QueueFilters(tab="all", q="%"), actor=editor, with_counts=False)) == []
+
+
+def test_only_group_leads_are_rows(db_session, editor):
+    article = make_article(db_session)
+    lead = make_correction(db_session, article, exact="twelve to five")
+    dup = make_correction(db_session, article, exact="twelve")
+    assign_group(db_session, dup)
+    page = queue_page(db_session, QueueFilters(), actor=editor)
+    assert ids(page) == [lead.id] and page.rows[0].group_size == 2 and page.counts["new"] == (1, False)
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"tab": "nope"}, "no tab"), ({"sort": "random"}, "Sort by"), ({"kind": "rant"}, "not a valid kind"),
+    ({"date_from": "30/11/2026"}, "date like"), ({"article": "x"}, "must be a number"),
+    ({"assignee": "bob"}, "Assignee"), ({"date_from": "2026-12-02", "date_to": "2026-12-01"}, "before the start"),
+])
+def test_bad_filters_are_explained(db_session, editor, args, message):
+    with pytest.raises(QueueError, match=message):
+        queue_page(db_session, parse_filters(args), actor=editor)
+
+
+def test_a_broken_cursor_is_explained(db_session, editor):
+    with pytest.raises(QueueError, match="page link is broken"):
+        queue_page(db_session, QueueFilters(), actor=editor, cursor="garbage!")

@@ -1,0 +1,122 @@
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Role, WallStatus
+from tests.factories import PASSWORD, make_site, make_user
+
+ROUTES = [("GET", "/desk/patrons"), ("GET", "/desk/patrons/export.csv"), ("GET", "/desk/patrons/wall"),
+          ("GET", "/desk/patrons/{id}"), ("POST", "/desk/patrons/wall/{id}")]
+
+
+def login(client, session, role):
+    user = make_user(session, role=role)
+    session.commit()
+    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    return user
+
+
+def add_patron(session, site, email, *, amount=300, interval=Interval.MONTH, status=PatronStatus.ACTIVE,
+               since=None, canceled=None, tier="coffee", **kwargs):
+    patron = Patron(site_id=site.id, email=email, name=kwargs.pop("name", ""), currency="EUR", interval=interval,
+                    amount=amount, status=status, tier=tier, supporter_since=since or utcnow() - timedelta(days=40),
+                    canceled_at=canceled, **kwargs)
+    session.add(patron)
+    session.commit()
+    return patron
+
+
+@pytest.fixture
+def patron(db_session):
+    site = make_site(db_session)
+    return add_patron(db_session, site, "ann@example.com", list_publicly=True, display_name="Ann")
+
+
+@pytest.mark.parametrize("method, path", ROUTES)
+def test_every_patrons_route_is_for_admins_only(client, db_session, patron, method, path):
+    path = path.format(id=patron.id)
+    data = {"decision": "approved"}
+    anonymous = client.open(path, method=method, data=data)
+    assert anonymous.status_code == 302 and "/auth/login" in anonymous.location
+    login(client, db_session, Role.EDITOR)
+    assert client.open(path, method=method, data=data).status_code == 403
+    client.post("/auth/logout")
+    login(client, db_session, Role.ADMIN)
+    assert client.open(path, method=method, data=data).status_code in (200, 302)
+
+
+def test_the_desk_shows_mrr_filters_and_a_chart(client, db_session):
+    site = make_site(db_session)
+    add_patron(db_session, site, "ann@example.com", name="Ann Lee")
+    add_patron(db_session, site, "ben@example.com", amount=3000, interval=Interval.YEAR, tier="yearly")
+    add_patron(db_session, site, "cat@example.com", amount=800, status=PatronStatus.PAST_DUE, tier="reader")
+    add_patron(db_session, site, "dan@example.com", amount=2000, interval=Interval.ONCE, tier=None)
+    add_patron(db_session, site, "eve@example.com", status=PatronStatus.CANCELED, canceled=utcnow() - timedelta(days=1))
+    login(client, db_session, Role.ADMIN)
+    page = client.get("/desk/patrons").get_data(as_text=True)
+    assert '<strong id="mrr">13.50 EUR</strong>' in page  # 3.00 + 30.00 / 12 + 8.00 past due
+    assert '<strong id="active-patrons">2</strong>' in page
+    assert "<svg" in page and "polyline" in page
+    filtered = client.get("/desk/patrons?status=past_due").get_data(as_text=True)
+    assert "cat@example.com" in filtered and "ann@example.com" not in filtered
+    assert "ann@example.com" in client.get("/desk/patrons?q=ANN+lee").get_data(as_text=True)
+    by_tier = client.get("/desk/patrons?tier=yearly&interval=year").get_data(as_text=True)
+    assert "ben@example.com" in by_tier and "dan@example.com" not in by_tier
+    assert "dan@example.com" in client.get("/desk/patrons?tier=custom").get_data(as_text=True)
+    assert client.get("/desk/patrons?status=bogus&interval=x").status_code == 200
+
+
+def test_the_list_is_paginated(client, db_session, monkeypatch):
+    from readerdesk.views.desk import patrons as patrons_desk
+
+    monkeypatch.setattr(patrons_desk, "PAGE_SIZE", 2)
+    site = make_site(db_session)
+    for n in range(5):
+        add_patron(db_session, site, f"p{n}@example.com")
+    login(client, db_session, Role.ADMIN)
+    seen, url = [], "/desk/patrons"
+    while url:
+        page = client.get(url).get_data(as_text=True)
+        seen += [f"p{n}@example.com" for n in reversed(range(5)) if f">p{n}@example.com<" in page]
+        marker = 'href="/desk/patrons?before='
+        url = ("/desk/patrons?before=" + page.split(marker, 1)[1].split('"', 1)[0]) if marker in page else None
+    assert seen == [f"p{n}@example.com" for n in reversed(range(5))]
+
+
+def test_the_csv_export_is_safe_from_formulas(client, db_session):
+    site = make_site(db_session)
+    add_patron(db_session, site, "ann@example.com", name="=HYPERLINK(\"http://evil\")")
+    add_patron(db_session, site, "bo@example.com", name="@SUM(A1)", list_publicly=True, display_name="+1")
+    login(client, db_session, Role.ADMIN)
+    response = client.get("/desk/patrons/export.csv")
+    assert response.mimetype == "text/csv" and "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert {r["name"] for r in rows} == {"'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"}
+    assert {r["listed_as"] for r in rows} == {"", "'+1"}
+    assert {r["amount_minor"] for r in rows} == {"300"}
+
+
+def test_admins_approve_wall_entries(client, db_session, patron):
+    login(client, db_session, Role.ADMIN)
+    assert "Ann" in client.get("/desk/patrons/wall").get_data(as_text=True)
+    client.post(f"/desk/patrons/wall/{patron.id}", data={"decision": "approved"})
+    db_session.refresh(patron)
+    assert patron.wall_status is WallStatus.APPROVED
+    assert "Ann" in client.get("/supporters").get_data(as_text=True)
+    assert client.post("/desk/patrons/wall/999", data={"decision": "approved"}).status_code == 404
+    assert client.post(f"/desk/patrons/wall/{patron.id}", data={"decision": "maybe"}).status_code == 400
+
+
+def test_a_patron_page_lists_payments(client, db_session, patron):
+    db_session.add(Payment(patron_id=patron.id, amount=300, currency="EUR", status=PaymentStatus.PAID,
+                           amount_refunded=100, stripe_invoice_id="in_1", paid_at=datetime(2026, 1, 5, tzinfo=UTC)))
+    db_session.commit()
+    login(client, db_session, Role.ADMIN)
+    page = client.get(f"/desk/patrons/{patron.id}").get_data(as_text=True)
+    assert "in_1" in page and "2.00 EUR" in page  # paid in total, net of the refund
+    assert client.get("/desk/patrons/999").status_code == 404
+    assert db_session.scalar(select(Payment)).refunded

@@ -1,0 +1,200 @@
+import re
+
+import pytest
+from sqlalchemy import select
+
+from readerdesk.models import ModerationEvent, Status
+from readerdesk.services.corrections.duplicates import assign_group
+from tests.factories import make_article, make_correction, make_user, paragraphs
+from tests.helpers import sign_in
+
+
+@pytest.fixture
+def editor(db_session):
+    user = make_user(db_session, "ed@example.com")
+    db_session.commit()
+    return user
+
+
+@pytest.fixture
+def signed_in(client, editor):
+    sign_in(client, editor)
+    return client
+
+
+def test_the_queue_shows_one_row_per_group_with_a_count_badge(signed_in, db_session):
+    article = make_article(db_session, title="Bridge vote")
+    lead = make_correction(db_session, article, exact="twelve to five", comment="It was eleven")
+    for _ in range(2):
+        assign_group(db_session, make_correction(db_session, article, exact="twelve"))
+    db_session.commit()
+    html = signed_in.get("/desk/").get_data(as_text=True)
+    assert html.count('class="queue-row"') == 1
+    assert f'data-id="{lead.id}"' in html and "×3" in html and "Bridge vote" in html
+    assert re.search(r'data-tab="new">New\s*<span class="count">1</span>', html)
+
+
+def test_reader_text_is_escaped_everywhere(signed_in, db_session):
+    article = make_article(db_session, html=paragraphs("Say <b>hello</b> to the council."))
+    c = make_correction(db_session, article, exact="hello", comment="<script>alert(1)</script>",
+                        suggestion="<img src=x onerror=alert(1)>", reader_name="<i>Eve</i>")
+    db_session.commit()
+    for url in ("/desk/?tab=all", f"/desk/corrections/{c.id}"):
+        html = signed_in.get(url).get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html and "<i>Eve" not in html
+        assert "&lt;script&gt;" in html
+
+
+def test_the_report_page_shows_passage_suggestion_reader_and_group(signed_in, db_session):
+    article = make_article(db_session, html=paragraphs("The council voted twelve to five on Thursday."))
+    c = make_correction(db_session, article, exact="twelve to five", suggestion="eleven to five",
+                        reader_name="Ann Reader", reader_email="ann@example.org")
+    dup = make_correction(db_session, article, exact="twelve")
+    assign_group(db_session, dup)
+    db_session.commit()
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "The council voted <mark>twelve to five</mark> on Thursday." in html
+    assert "<del>twelve</del><ins>eleven</ins>" in html
+    assert "ann@example.org" in html and "Ann Reader" in html
+    assert "Reports on this passage (2)" in html and f'/desk/corrections/{dup.id}"' in html
+    assert "Unchanged." in html
+    assert 'value="accept"' in html and 'value="reopen"' not in html
+    assert f'/desk/corrections/{c.id}/publish' in html and "Publish…" in html
+
+
+def test_deciding_redirects_logs_and_applies_to_the_group(signed_in, db_session, editor):
+    article = make_article(db_session)
+    c = make_correction(db_session, article, exact="twelve to five")
+    dup = make_correction(db_session, article, exact="twelve")
+    assign_group(db_session, dup)
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide",
+                              data={"action": "accept", "version": "1", "reason": "Checked", "next": "/desk/"})
+    assert response.status_code == 303 and response.headers["Location"] == "/desk/"
+    db_session.expire_all()
+    assert (c.status, dup.status) == (Status.ACCEPTED, Status.ACCEPTED)
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "Accepted report" in html and "and 1 duplicate" in html
+    assert re.search(r"ed@example.com</td>\s*<td>accept</td>\s*<td>new</td><td>accepted</td><td>Checked", html)
+
+
+def test_a_stale_decision_gets_409_and_says_so(signed_in, db_session):
+    c = make_correction(db_session)
+    db_session.commit()
+    assert signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"}).status_code == 303
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "reject", "version": "1"})
+    assert response.status_code == 409
+    assert "changed since you opened it" in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert c.status == Status.IN_REVIEW
+
+
+def test_an_illegal_decision_gets_409_and_a_bad_form_400(signed_in, db_session):
+    c = make_correction(db_session, status=Status.PUBLISHED)
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "reject", "version": "1"})
+    assert response.status_code == 409 and "Cannot reject" in response.get_data(as_text=True)
+    assert signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "explode", "version": "1"}).status_code == 400
+    assert signed_in.post("/desk/corrections/999/decide", data={"action": "accept", "version": "1"}).status_code == 404
+
+
+def test_assign_notes_merge_and_split(signed_in, db_session, editor):
+    colleague = make_user(db_session, "col@example.com")
+    article = make_article(db_session)
+    a = make_correction(db_session, article, exact="twelve to five")
+    b = make_correction(db_session, article, exact="First paragraph")
+    db_session.commit()
+    assert signed_in.post(f"/desk/corrections/{a.id}/assign",
+                          data={"assignee": str(colleague.id), "version": "1"}).status_code == 303
+    assert signed_in.post(f"/desk/corrections/{a.id}/notes", data={"body": "Call the clerk <b>first</b>"}).status_code == 303
+    assert signed_in.post(f"/desk/corrections/{a.id}/notes", data={"body": "   "}).status_code == 400
+    assert signed_in.post(f"/desk/corrections/{a.id}/merge", data={"others": f"#{b.id}"}).status_code == 303
+    db_session.expire_all()
+    assert (a.assignee_id, b.group_id, a.group_size) == (colleague.id, a.id, 2)
+    html = signed_in.get(f"/desk/corrections/{a.id}").get_data(as_text=True)
+    assert "Call the clerk &lt;b&gt;first&lt;/b&gt;" in html and "Reports on this passage (2)" in html
+    assert signed_in.post(f"/desk/corrections/{a.id}/merge", data={"others": "4242"}).status_code == 400
+    assert signed_in.post(f"/desk/corrections/{a.id}/split", data={"member": str(b.id)}).status_code == 303
+    db_session.expire_all()
+    assert (b.group_id, a.group_size) == (b.id, 1)
+
+
+def test_bulk_decides_the_fresh_and_reports_the_stale(signed_in, db_session):
+    article = make_article(db_session)
+    fresh, stale = make_correction(db_session, article), make_correction(db_session, article, exact="twelve")
+    db_session.commit()
+    response = signed_in.post("/desk/bulk", data={"action": "spam", "item": [f"{fresh.id}:1", f"{stale.id}:5"],
+                                                  "next": "/desk/?tab=new"}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Marked as spam 1 report(s)." in html and f"Report #{stale.id} was not changed" in html
+    db_session.expire_all()
+    assert (fresh.status, stale.status) == (Status.SPAM, Status.NEW)
+    assert db_session.scalars(select(ModerationEvent.correction_id)).all() == [fresh.id]
+
+
+def test_bad_queue_parameters_are_a_400_with_the_reason(signed_in):
+    response = signed_in.get("/desk/?kind=rant")
+    assert response.status_code == 400 and "not a valid kind" in response.get_data(as_text=True)
+    assert signed_in.get("/desk/?after=%%%").status_code == 400
+
+
+def test_the_queue_pages_with_a_next_link(signed_in, db_session, monkeypatch):
+    import readerdesk.services.desk.queue as queue
+
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    article = make_article(db_session, html=paragraphs(*(f"Line {i} here." for i in range(5))))
+    for i in range(5):
+        make_correction(db_session, article, exact=f"Line {i}")
+    db_session.commit()
+    seen, pages, url = [], 0, "/desk/?sort=oldest"
+    while url:
+        pages += 1
+        html = signed_in.get(url).get_data(as_text=True)
+        seen += re.findall(r'class="queue-row" data-id="(\d+)"', html)
+        match = re.search(r'href="([^"]+)" rel="next"', html)
+        url = match and match[1].replace("&amp;", "&")
+    assert (pages, len(seen), len(set(seen))) == (3, 5, 5)
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_desk_decisions_need_the_csrf_token(client, db_session, editor):
+    c = make_correction(db_session)
+    db_session.commit()
+
+    def token(html):
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"|name="csrf-token" content="([^"]+)"', html).group(1, 2)
+
+    login_token = [t for t in token(client.get("/auth/login").get_data(as_text=True)) if t][0]
+    assert client.post("/auth/login", data={"email": editor.email, "password": "correct horse battery staple",
+                                            "csrf_token": login_token}).status_code == 302
+    refused = client.post(f"/desk/corrections/{c.id}/decide", data={"action": "accept", "version": "1"})
+    assert refused.status_code == 400
+    db_session.expire_all()
+    assert c.status == Status.NEW
+    page_token = [t for t in token(client.get(f"/desk/corrections/{c.id}").get_data(as_text=True)) if t][0]
+    accepted = client.post(f"/desk/corrections/{c.id}/decide",
+                           data={"action": "accept", "version": "1", "csrf_token": page_token})
+    assert accepted.status_code == 303
+    db_session.expire_all()
+    assert c.status == Status.ACCEPTED
+
+
+@pytest.mark.parametrize("query", ["site=%C2%B2", "article=%C2%B2", "assignee=%C2%B2", "date_to=9999-12-31",
+                                   "article=99999999999999999999999", "date_from=0001-01-01"])
+def test_odd_filters_are_a_400_with_a_reason_not_a_500(signed_in, query):
+    response = signed_in.get(f"/desk/?{query}")
+    assert response.status_code == 400
+    assert "must be" in response.get_data(as_text=True)
+
+
+def test_ids_too_large_for_the_database_are_404s(signed_in):
+    for path in ("/desk/corrections/99999999999999999999999", "/desk/admin/sites/99999999999999999999"):
+        assert signed_in.get(path).status_code in (403, 404)
+    assert signed_in.get("/desk/corrections/99999999999999999999999").status_code == 404
+
+
+def test_assigning_to_a_non_ascii_digit_is_refused(signed_in, db_session):
+    correction = make_correction(db_session)
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{correction.id}/assign", data={"assignee": "²", "version": "1"})
+    assert response.status_code == 400

@@ -1,0 +1,116 @@
+"""Published notes where readers see them: the article page, the log, the Atom feed, the notes API."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from datetime import timedelta
+
+from readerdesk.clock import utcnow
+from readerdesk.services.publishing import publish as publishing
+from readerdesk.services.publishing.corrections_log import ATOM_NS
+from tests.factories import make_article, make_correction, make_site, make_user
+
+
+def published(db_session, *, site=None, body="We misreported the vote <count>.", title="Council & bridge", when=None):
+    editor = make_user(db_session)
+    article = make_article(db_session, site, title=title)
+    correction = make_correction(db_session, article)
+    note = publishing.publish(db_session, correction, note_type="correction", body=body, actor=editor,
+                              now=when or utcnow(), expected_version=1).note
+    db_session.commit()
+    return article, note
+
+
+def test_the_article_page_ends_with_the_dated_notes_and_carries_them_in_json_ld(client, db_session):
+    article, note = published(db_session)
+    page = client.get(f"/sites/{article.site.name}/articles/{article.id}")
+    assert page.status_code == 200
+    assert "We misreported the vote &lt;count&gt;." in page.text
+    assert f'datetime="{note.published_at.isoformat()}"' in page.text
+    body_end = page.text.index('class="article-body"')
+    assert page.text.index("Corrections and updates") > body_end
+    raw = re.search(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S).group(1)
+    data = json.loads(raw)
+    assert data["correction"] == [{"@type": "CorrectionComment", "text": "We misreported the vote <count>.",
+                                   "datePublished": note.published_at.isoformat()}]
+    assert data["dateModified"] == note.published_at.isoformat()
+
+
+def test_the_public_log_lists_notes_per_site_and_pages_by_keyset(client, db_session):
+    site, other = make_site(db_session, "courier"), make_site(db_session, "gazette")
+    start = utcnow() - timedelta(hours=1)
+    for i in range(3):
+        published(db_session, site=site, body=f"Courier note {i}", when=start + timedelta(minutes=i))
+    published(db_session, site=other, body="Gazette note")
+    page = client.get("/corrections")
+    assert page.status_code == 200 and "Gazette note" in page.text and "Courier note 2" in page.text
+    filtered = client.get("/corrections?site=courier")
+    assert "Gazette note" not in filtered.text and "Courier note 0" in filtered.text
+    assert client.get("/corrections?site=nope").status_code == 404
+
+
+def test_the_log_paginates(client, db_session, monkeypatch):
+    from readerdesk.views.public import corrections_log
+
+    monkeypatch.setattr(corrections_log, "PAGE_SIZE", 2)
+    start = utcnow() - timedelta(hours=1)
+    for i in range(3):
+        published(db_session, body=f"Note {i}", when=start + timedelta(minutes=i))
+    first = client.get("/corrections")
+    assert "Note 2" in first.text and "Note 1" in first.text and "Note 0" not in first.text
+    older = re.search(r'rel="next" href="([^"]+)"', first.text).group(1).replace("&amp;", "&")
+    second = client.get(older)
+    assert "Note 0" in second.text and "Note 2" not in second.text
+
+
+def test_the_atom_feed_is_served_as_atom(client, db_session):
+    article, note = published(db_session)
+    response = client.get("/corrections.atom")
+    assert response.status_code == 200 and response.mimetype == "application/atom+xml"
+    feed = ET.fromstring(response.data)
+    a = f"{{{ATOM_NS}}}"
+    assert feed.find(f"{a}link[@rel='self']").get("href") == "http://localhost/corrections.atom"
+    [entry] = feed.findall(f"{a}entry")
+    assert entry.find(f"{a}id").text.startswith("tag:127.0.0.1,")
+    assert entry.find(f"{a}content").text == "We misreported the vote <count>."
+    assert entry.find(f"{a}link").get("href") == article.url
+
+
+def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
+    article, note = published(db_session)
+    response = client.get("/api/v1/notes", query_string={"url": article.url + "?utm_campaign=x"},
+                          headers={"Origin": "https://elsewhere.example"})
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response.headers
+    assert response.json["notes"] == [{"type": "correction", "label": "Correction",
+                                       "text": "We misreported the vote <count>.",
+                                       "published_at": note.published_at.isoformat()}]
+    assert client.get("/api/v1/notes", query_string={"url": "https://news.example/unknown"}).json["notes"] == []
+    bad = client.get("/api/v1/notes", query_string={"url": "not a url"})
+    assert bad.status_code == 400 and "absolute http(s)" in bad.json["error"]
+    assert client.get("/api/v1/notes").status_code == 400
+
+
+def test_stats_page_for_editors_with_svg_charts(client, db_session):
+    from tests.factories import PASSWORD
+
+    editor = make_user(db_session)
+    article = make_article(db_session, title="Most <reported>")
+    make_correction(db_session, article)
+    db_session.commit()
+    client.post("/auth/login", data={"email": editor.email, "password": PASSWORD})
+    page = client.get("/desk/stats?days=90")
+    assert page.status_code == 200
+    assert page.text.count("<svg") == 2 and "Reports per day, last 90 days" in page.text
+    assert "Most &lt;reported&gt;" in page.text
+    assert re.search(r'id="total-reports">1<', page.text)
+    assert client.get("/desk/stats?days=abc").status_code == 200
+
+
+def test_notes_on_a_ukrainian_site_are_labelled_in_ukrainian(client, db_session):
+    site = make_site(db_session, "hromada", language="uk")
+    article, note = published(db_session, site=site, body="Раніше ми помилково вказали дату.")
+    page = client.get(f"/sites/{site.name}/articles/{article.id}")
+    assert "Виправлення та оновлення" in page.text and "<strong>Виправлення</strong>" in page.text
+    assert "Раніше ми помилково вказали дату." in page.text
