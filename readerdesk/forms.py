@@ -27,8 +27,6 @@ from wtforms.validators import (
 from readerdesk.text.ids import MAX_ID
 
 
-
-
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])

@@ -1,11 +1,10 @@
 """Migrations: upgrade an empty database to head, and the models match them (autogenerate finds nothing)."""
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
-
-import pytest
 
 from readerdesk.extensions import db
 from readerdesk.models import FULLTEXT_INDEX, include_in_autogenerate

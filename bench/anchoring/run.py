@@ -24,8 +24,9 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
 
-from baselines import exact_first, hypothesis_style  # noqa: E402
 import make_cases  # noqa: E402
+from baselines import exact_first, hypothesis_style  # noqa: E402
+
 from readerdesk.anchoring import RevisionDiff  # noqa: E402
 
 OUT = HERE / "out"

@@ -66,9 +66,9 @@ def cases(session) -> list[tuple[str, str]]:
 
 
 def rare_word(session) -> str:
-    from readerdesk.demo.bench import _vocabulary
-
     import random
+
+    from readerdesk.demo.bench import _vocabulary
 
     return _vocabulary(random.Random(20261128))[1234]
 

@@ -5,11 +5,10 @@ Revises: dde0f563a1a6
 Create Date: 2026-11-28 15:42:23.832808
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import readerdesk.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '3263bd87c4bb'

@@ -5,11 +5,10 @@ Revises: 3263bd87c4bb
 Create Date: 2026-11-28 15:48:47.154015
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import readerdesk.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = '3520a2255bdb'

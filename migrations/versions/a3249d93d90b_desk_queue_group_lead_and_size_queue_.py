@@ -5,11 +5,8 @@ Revises: a98398ae51c9
 Create Date: 2026-11-28 15:44:43.127551
 
 """
-from alembic import op
 import sqlalchemy as sa
-
-import readerdesk.models.types
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a3249d93d90b'

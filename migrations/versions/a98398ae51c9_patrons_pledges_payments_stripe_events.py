@@ -5,11 +5,10 @@ Revises: 3520a2255bdb
 Create Date: 2026-11-28 15:42:57.500370
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import readerdesk.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = 'a98398ae51c9'

@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-28 15:39:03.431430
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import readerdesk.models.types
-
 
 # revision identifiers, used by Alembic.
 revision = 'dde0f563a1a6'

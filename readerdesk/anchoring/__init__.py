@@ -3,8 +3,8 @@
 Pure Python (plus rapidfuzz and edlib); no Flask, no database.
 """
 
-from .match import Anchor, anchor
 from .describe import describe
+from .match import Anchor, anchor
 from .reanchor import Reanchored, RevisionDiff, Span, diff_revisions, reanchor
 from .selectors import (
     InvalidSelector,

@@ -10,9 +10,9 @@ otherwise the answer is "ambiguous" or "not_found", never a guess.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from bisect import bisect_right
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import edlib
 from rapidfuzz.distance import Indel, Levenshtein

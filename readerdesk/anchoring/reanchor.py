@@ -8,14 +8,15 @@ moved paragraph) do we search the new text with anchor().
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence, Union
+from typing import Union
 
 from rapidfuzz.distance import Indel
 
-from .match import Anchor, anchor
 from .describe import describe
 from .diff import OffsetMap, diff_ops
+from .match import Anchor, anchor
 from .selectors import Selector, TextPositionSelector, split_selectors
 
 # --- Thresholds, chosen on bench/anchoring (see its README). ---

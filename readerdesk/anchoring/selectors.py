@@ -6,8 +6,9 @@ See https://www.w3.org/TR/annotation-model/#text-quote-selector.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable, Union
+from typing import Any, Union
 
 
 class InvalidSelector(ValueError):

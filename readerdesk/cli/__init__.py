@@ -103,9 +103,9 @@ def _parse_since(value: str | None) -> datetime | None:
 @click.option("--url", "url_override", help="Article URL, when SOURCE is a file without <link rel=canonical>.")
 def articles_import(source, site_name, selector, exclude, url_override):
     """Import an article from a saved HTML file or an http(s) URL."""
-    from readerdesk.text.extraction import ExtractionError, extract_article
-    from readerdesk.services.articles.ingest import IngestError, ingest_article
     from readerdesk.services.articles.fetching import FetchError, fetch_html
+    from readerdesk.services.articles.ingest import IngestError, ingest_article
+    from readerdesk.text.extraction import ExtractionError, extract_article
 
     site = _site(site_name)
     if source.startswith(("http://", "https://")):
@@ -212,8 +212,8 @@ def create_user_command(email, role, name, password):
 @readerdesk_cli.command("send-digest")
 def send_digest_command():
     """Email each editor the corrections received since the last digest."""
-    from readerdesk.services.mail.smtp import MailNotConfigured, SmtpSettings
     from readerdesk.services.mail.notifications import send_digest
+    from readerdesk.services.mail.smtp import MailNotConfigured, SmtpSettings
 
     try:
         report = send_digest(db.session, now=utcnow(), settings=SmtpSettings.from_config(current_app.config))

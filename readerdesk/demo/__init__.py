@@ -12,11 +12,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from readerdesk.text.extraction import parse_datetime
 from readerdesk.models import Article, Role, Site, User
 from readerdesk.services.articles.ingest import add_revision, ingest_article
 from readerdesk.services.articles.sites import create_site
 from readerdesk.services.desk.users import create_user, normalise_email, set_password
+from readerdesk.text.extraction import parse_datetime
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
 DEMO_ADMIN_EMAIL = "admin@example.com"

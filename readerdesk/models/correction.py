@@ -14,7 +14,6 @@ from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-
 class Kind(str, enum.Enum):
     TYPO = "typo"
     FACTUAL = "factual"

@@ -19,7 +19,6 @@ from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-
 class Interval(str, enum.Enum):
     MONTH = "month"
     YEAR = "year"

@@ -2,7 +2,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readerdesk.anchoring import (
-    TextPositionSelector, TextQuoteSelector, anchor, describe, reanchor,
+    TextPositionSelector,
+    TextQuoteSelector,
+    anchor,
+    describe,
+    reanchor,
 )
 
 ALPHABET = st.sampled_from(list("abcdefghij klmnop,.\n") + ["é", "і", "ж", "東", "京", "😀", "“"])

@@ -1,8 +1,13 @@
 import pytest
 
 from readerdesk.anchoring import (
-    InvalidSelector, TextPositionSelector, TextQuoteSelector, anchor, describe,
-    selectors_from_json, selectors_to_json,
+    InvalidSelector,
+    TextPositionSelector,
+    TextQuoteSelector,
+    anchor,
+    describe,
+    selectors_from_json,
+    selectors_to_json,
 )
 
 TEXT = ("The council met on Monday. The council met on Monday to discuss the budget. "

@@ -13,11 +13,11 @@ from datetime import datetime
 import requests
 from sqlalchemy.orm import Session
 
-from readerdesk.text.extraction import ExtractionError, extract_article
 from readerdesk.models import Article
-from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.fetching import FetchError, fetch_html, get
+from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
+from readerdesk.text.extraction import ExtractionError, extract_article
 
 
 class RefetchError(RuntimeError):

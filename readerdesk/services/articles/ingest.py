@@ -8,10 +8,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
-from readerdesk.text.extraction import ExtractionError, strip_excluded
 from readerdesk.models import Article, ArticleRevision, Site
 from readerdesk.services.corrections.reanchoring import reanchor_open_corrections
+from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
+from readerdesk.text.extraction import ExtractionError, strip_excluded
 from readerdesk.text.urls import InvalidURL, normalise_url
 
 MAX_TITLE_LENGTH = 500

@@ -12,10 +12,10 @@ import requests
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from readerdesk.text.extraction import parse_datetime
 from readerdesk.models import Article, Site
-from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.fetching import FetchError, get
+from readerdesk.services.articles.ingest import IngestError, ingest_article
+from readerdesk.text.extraction import parse_datetime
 
 PER_PAGE = 100
 # Boxes WordPress plugins put inside post content (Jetpack sharing and related posts, YARPP,

@@ -22,11 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.models import AnchorState, Article, Correction, Kind, Site
-from readerdesk.text.i18n import pick_language, say
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.text.canonical import normalise_plain_text
+from readerdesk.text.i18n import pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
 
 MAX_QUOTE = 2000  # code points

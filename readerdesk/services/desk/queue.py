@@ -18,8 +18,8 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
 from sqlalchemy.orm import Session, joinedload
 
-from readerdesk.text.ids import parse_id
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
+from readerdesk.text.ids import parse_id
 
 TABS: dict[str, Status | None] = {
     "new": Status.NEW, "in_review": Status.IN_REVIEW, "accepted": Status.ACCEPTED,

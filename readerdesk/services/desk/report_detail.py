@@ -7,9 +7,15 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from readerdesk.models import Correction, InternalNote, ModerationEvent, User
-from readerdesk.services.desk import moderation
 from readerdesk.services.corrections.duplicates import members
-from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context, word_diff
+from readerdesk.services.corrections.passages import (
+    AnchorStory,
+    PassageContext,
+    anchor_story,
+    passage_context,
+    word_diff,
+)
+from readerdesk.services.desk import moderation
 from readerdesk.services.desk.users import active_staff
 
 

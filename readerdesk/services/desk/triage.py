@@ -14,8 +14,8 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from readerdesk.models import Correction, ModerationEvent, Status, User
-from readerdesk.services.desk import moderation
 from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
 
 OPEN = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)

@@ -10,8 +10,8 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from readerdesk.text.emails import normalise_email
 from readerdesk.models import Role, User
+from readerdesk.text.emails import normalise_email
 
 MIN_PASSWORD_LENGTH = 10
 _hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)

@@ -24,8 +24,8 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
-from readerdesk.services.mail.smtp import SmtpSettings, send_email
 from readerdesk.services.desk.users import active_staff
+from readerdesk.services.mail.smtp import SmtpSettings, send_email
 
 log = logging.getLogger("readerdesk.notifications")
 

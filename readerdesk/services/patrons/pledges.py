@@ -18,8 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from readerdesk.text.emails import normalise_email
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, Site, WallStatus
+from readerdesk.text.emails import normalise_email
 
 # ISO 4217 currencies without minor units (Stripe's "zero-decimal" list, the common ones).
 ZERO_DECIMAL_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",

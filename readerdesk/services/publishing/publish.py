@@ -16,14 +16,14 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
 from readerdesk.models import AnchorState, Article, Correction, CorrectionNote, NoteType, User
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.services.articles import ingest as article_service
-from readerdesk.services.desk import moderation
 from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import ModerationError
+from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
 from readerdesk.text.textmap import MappingError, replace_passage
 
 MAX_NOTE_LENGTH = 5000

@@ -17,11 +17,10 @@ from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
-from readerdesk.text.extraction import parse_datetime
+from readerdesk.jobs.articles import refetch_and_anchor
 from readerdesk.jobs.runner import enqueue
-from readerdesk.views.api.openapi import openapi_document
-from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
+from readerdesk.services.articles.sites import site_for_token
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
     InvalidCorrection,
@@ -37,9 +36,10 @@ from readerdesk.services.corrections.capture import (
     submit_correction,
 )
 from readerdesk.services.mail.notifications import new_correction
-from readerdesk.services.articles.sites import site_for_token
-from readerdesk.jobs.articles import refetch_and_anchor
+from readerdesk.text.extraction import parse_datetime
+from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin
+from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

@@ -6,7 +6,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from readerdesk.extensions import db
-from readerdesk.forms import ConfirmForm, SiteCreateForm, SiteEditForm, UserActiveForm, UserCreateForm, UserRoleForm, lines
+from readerdesk.forms import (
+    ConfirmForm,
+    SiteCreateForm,
+    SiteEditForm,
+    UserActiveForm,
+    UserCreateForm,
+    UserRoleForm,
+    lines,
+)
 from readerdesk.models import Site, User
 from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
 from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role

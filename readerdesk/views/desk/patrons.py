@@ -8,7 +8,6 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.forms import WallDecisionForm
-from readerdesk.text.ids import arg_id
 from readerdesk.models import Interval, Patron, PatronStatus, Site, WallStatus
 from readerdesk.services.patrons.pledges import format_amount, minor_exponent, moderate_wall_entry, pending_wall_entries
 from readerdesk.services.patrons.revenue import (
@@ -20,6 +19,7 @@ from readerdesk.services.patrons.revenue import (
     revenue_summary,
     total_paid,
 )
+from readerdesk.text.ids import arg_id
 from readerdesk.views.access import admin_required
 
 bp = Blueprint("patrons_desk", __name__, url_prefix="/desk/patrons")

@@ -11,13 +11,13 @@ from wtforms.widgets import HiddenInput
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.text.ids import MAX_ID
 from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Correction, NoteType
-from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.desk.moderation import ModerationError, StaleDecision
 from readerdesk.services.mail.notifications import after_decision
+from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import PublishError
+from readerdesk.text.ids import MAX_ID
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.reports import report_or_404
 

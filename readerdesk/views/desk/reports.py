@@ -11,18 +11,18 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.forms import AssignForm, BulkForm, DecisionForm, MergeForm, NoteForm, SplitForm
-from readerdesk.text.ids import parse_id
 from readerdesk.jobs.runner import enqueue
 from readerdesk.models import AnchorState, Correction, Kind, User
-from readerdesk.services.desk import moderation
+from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
+from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
-from readerdesk.services.mail.notifications import after_decision
 from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
 from readerdesk.services.desk.report_detail import report_detail
-from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.desk.triage import bulk_decide, decide
 from readerdesk.services.desk.users import active_staff, list_users
+from readerdesk.services.mail.notifications import after_decision
+from readerdesk.text.ids import parse_id
 from readerdesk.views.access import safe_next, staff_required
 from readerdesk.views.errors import error_response
 

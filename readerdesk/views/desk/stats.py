@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from readerdesk.text.charts import bar_chart, line_chart
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.services.desk.stats import PERIODS, desk_stats
+from readerdesk.text.charts import bar_chart, line_chart
 from readerdesk.views.access import staff_required
 
 bp = Blueprint("desk_stats", __name__, url_prefix="/desk")

@@ -8,9 +8,9 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.text.ids import arg_id
-from readerdesk.services.publishing.corrections_log import atom_feed, log_page
 from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
+from readerdesk.services.publishing.corrections_log import atom_feed, log_page
+from readerdesk.text.ids import arg_id
 
 bp = Blueprint("corrections_log", __name__)
 PAGE_SIZE = 30

@@ -4,13 +4,13 @@ from flask import Blueprint, abort, render_template, request
 from sqlalchemy import select
 
 from readerdesk.extensions import db
-from readerdesk.text.ids import arg_id
 from readerdesk.models import Article, Site
-from readerdesk.text.i18n import say_html
 from readerdesk.services.articles.ingest import articles_of_site
+from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
 from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
-from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
+from readerdesk.text.i18n import say_html
+from readerdesk.text.ids import arg_id
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 30

@@ -12,6 +12,7 @@ from readerdesk.extensions import db, limiter
 from readerdesk.forms import ManageSupportForm, SupportForm
 from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Site
+from readerdesk.services.articles.sites import SiteNotFound, get_site
 from readerdesk.services.patrons.mail import send_portal_link
 from readerdesk.services.patrons.pledges import (
     PledgeError,
@@ -26,8 +27,12 @@ from readerdesk.services.patrons.pledges import (
     redeem_portal_token,
     wall_entries,
 )
-from readerdesk.services.articles.sites import SiteNotFound, get_site
-from readerdesk.services.patrons.stripe.checkout import CheckoutFailed, checkout_outcome, create_portal_session, start_checkout
+from readerdesk.services.patrons.stripe.checkout import (
+    CheckoutFailed,
+    checkout_outcome,
+    create_portal_session,
+    start_checkout,
+)
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 
 bp = Blueprint("support", __name__)

@@ -1,8 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
-from readerdesk.text.charts import bar_chart, line_chart, nice_ceiling
 from readerdesk.models import Status
 from readerdesk.services.desk.stats import desk_stats, median_time_to_first_decision
+from readerdesk.text.charts import bar_chart, line_chart, nice_ceiling
 from tests.factories import make_article, make_correction
 
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)

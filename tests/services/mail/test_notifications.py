@@ -10,8 +10,8 @@ from readerdesk.clock import utcnow
 from readerdesk.models import NotificationSent
 from readerdesk.services.desk import moderation
 from readerdesk.services.mail import notifications
-from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.mail.notifications import after_decision, new_correction, text_fragment_url
+from readerdesk.services.publishing import publish as publishing
 from tests.conftest import mail_settings
 from tests.factories import make_article, make_correction, make_site, make_user
 

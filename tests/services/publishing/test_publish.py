@@ -2,9 +2,9 @@ import pytest
 
 from readerdesk.clock import utcnow
 from readerdesk.models import CorrectionNote, ModerationEvent, NoteType, Status
-from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.articles.ingest import add_revision
 from readerdesk.services.desk.moderation import IllegalTransition, StaleDecision
+from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import PublishError
 from tests.factories import make_article, make_correction, make_user
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import stripe
 from sqlalchemy.orm import Session
 
-from readerdesk.text.ids import parse_id
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus
 from readerdesk.services.patrons.pledges import normalise_email, patron_by_email
+from readerdesk.text.ids import parse_id
 
 METADATA_MARKER = "readerdesk"  # metadata key present on every Stripe object readerdesk creates
 MARKER_VALUE = "1"

@@ -6,7 +6,12 @@ from readerdesk.extensions import db
 from readerdesk.models import Interval, Patron, PledgeStatus
 from readerdesk.services.patrons.pledges import PledgeRequest, SupportSettings, create_pledge
 from readerdesk.services.patrons.stripe.checkout import CheckoutFailed, checkout_outcome, start_checkout
-from readerdesk.services.patrons.stripe.client import STRIPE_API_VERSION, StripeNotConfigured, make_stripe_client, stripe_client_for
+from readerdesk.services.patrons.stripe.client import (
+    STRIPE_API_VERSION,
+    StripeNotConfigured,
+    make_stripe_client,
+    stripe_client_for,
+)
 from tests.factories import make_site
 from tests.fakes.stripe import CARD_DECLINED
 
