@@ -139,7 +139,7 @@ def _acceptable(c: _Candidate, exact_len: int) -> bool:
 
 
 def _exact_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
-    out = []
+    out: list[_Candidate] = []
     i = text.find(q.exact)
     while i != -1 and len(out) < MAX_EXACT_CANDIDATES:
         out.append(_make(q, prefix, suffix, text, i, i + len(q.exact), hint))

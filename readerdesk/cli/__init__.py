@@ -6,6 +6,7 @@ import itertools
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -19,7 +20,7 @@ articles_cli = AppGroup("articles", help="Import articles into readerdesk.")
 readerdesk_cli = AppGroup("readerdesk", help="Demo data and staff accounts.")
 
 
-def fail(message: str) -> None:
+def fail(message: str) -> NoReturn:
     """One line on stderr, exit code 1, nothing written."""
     db.session.rollback()
     click.echo(f"Error: {message}", err=True)
@@ -141,7 +142,7 @@ def articles_import(source, site_name, selector, exclude, url_override):
         fail(str(exc))
     db.session.commit()
     state = "created" if result.created else ("updated" if result.changed else "unchanged")
-    revision = result.article.current_revision
+    revision = result.current_revision
     click.echo(f"{state}: {result.article.url} (article {result.article.id}, revision {revision.number}, "
                f"{len(revision.text)} characters)")
 
@@ -257,7 +258,7 @@ def worker_command(burst):
         fail("REDIS_URL is not set: without Redis, jobs run inline and no worker is needed")
     from readerdesk.jobs.runner import run_worker
 
-    run_worker(current_app._get_current_object(), burst=burst)
+    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
 # --- stripe ----------------------------------------------------------------------------------
@@ -311,7 +312,7 @@ def stripe_reconcile(since):
         subscriptions = list(active_subscriptions(client))
         active_ids = {s["id"] for s in subscriptions}
         stale = [client.v1.subscriptions.retrieve(p.stripe_subscription_id)
-                 for p in patrons_to_recheck(db.session, active_ids)]
+                 for p in patrons_to_recheck(db.session, active_ids) if p.stripe_subscription_id]
     except stripe.StripeError as exc:
         fail(f"Stripe refused the request: {exc.user_message or exc}")
     repaired = []

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles.sites import create_site
 from readerdesk.services.desk.users import create_user
 
@@ -49,7 +49,7 @@ class SeedResult:
 
 
 def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
-    words = set()
+    words: set[str] = set()
     while len(words) < size:
         words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
     return sorted(words)
@@ -63,7 +63,7 @@ def _article_text(rng: random.Random, vocab: list[str], n: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def seed_bench(session: Session, *, corrections: int, articles: int, now: datetime, seed: int = 20261128,
+def seed_bench(session: DbSession, *, corrections: int, articles: int, now: datetime, seed: int = 20261128,
                progress: Callable[[int], None] = lambda n: None) -> SeedResult:
     if session.scalar(select(Site.id).where(Site.name == BENCH_SITE)) is not None:
         raise BenchSeedError("the bench data is there already; seed an empty database (drop and `db upgrade`)")
@@ -145,11 +145,13 @@ def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iter
             made += 1
 
 
-def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[int], None], batch: int = 20_000) -> int:
+def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[int], None], batch: int = 20_000) -> int:
     groups = 0
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a live psycopg connection: the session just opened it
+        cursor = driver.cursor()
         columns = ", ".join(f'"{c}"' for c in COLUMNS)
         with cursor.copy(f"COPY corrections ({columns}) FROM STDIN") as copy:
             for n, row in enumerate(rows, 1):
@@ -158,7 +160,7 @@ def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[in
                 if n % 100_000 == 0:
                     progress(n)
         return groups
-    table = Correction.__table__
+    table = Correction.metadata.tables[Correction.__tablename__]
     chunk: list[dict] = []
     n = 0
     for row in rows:

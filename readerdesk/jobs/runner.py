@@ -30,7 +30,9 @@ def _queue(app: Flask):
 
 
 def enqueue(func: Callable, *args, **kwargs) -> None:
-    app = current_app._get_current_object()
+    # The proxy's app object, not the proxy: RQ and inline retries need it. Flask types current_app
+    # as the app itself, so the type checker does not know the proxy's method.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("REDIS_URL") and not app.config.get("JOBS_INLINE"):
         from rq import Retry
 

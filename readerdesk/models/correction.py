@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.types import UTCDateTime, string_enum
 
@@ -49,7 +49,7 @@ class AnchorState(str, enum.Enum):
 FULLTEXT_INDEX = "ix_corrections_fulltext"
 
 
-class Correction(db.Model):
+class Correction(Model):
     __tablename__ = "corrections"
     __table_args__ = (
         # The desk queue: by state, newest/oldest first, keyset on (created_at, id).
@@ -133,7 +133,7 @@ class Correction(db.Model):
         return f"<Correction {self.public_id} {self.status.value}>"
 
 
-class CorrectionAnchor(db.Model):
+class CorrectionAnchor(Model):
     """Where a correction pointed in one revision: its history across article edits. Append-only."""
 
     __tablename__ = "correction_anchors"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Site
+from readerdesk.models.types import DbSession
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -53,13 +54,13 @@ def _check_selector(selector: str) -> str:
 
 
 def create_site(
-    session: Session,
+    session: DbSession,
     name: str,
     *,
     base_url: str,
     body_selector: str,
-    exclude_selectors: list[str] = (),
-    allowed_origins: list[str] = (),
+    exclude_selectors: Sequence[str] = (),
+    allowed_origins: Sequence[str] = (),
     title: str = "",
     language: str = "en",
     currency: str = "EUR",
@@ -93,14 +94,14 @@ def create_site(
     return CreatedSite(site=site, api_token=token)
 
 
-def get_site(session: Session, name: str) -> Site:
+def get_site(session: DbSession, name: str) -> Site:
     site = session.scalar(select(Site).where(Site.name == name.strip().lower()))
     if site is None:
         raise SiteNotFound(f"no site named {name!r}; `flask --app app sites list` shows them")
     return site
 
 
-def only_site(session: Session) -> Site:
+def only_site(session: DbSession) -> Site:
     """The site to use when a command names none: there must be exactly one."""
     sites = session.scalars(select(Site).limit(2)).all()
     if len(sites) != 1:
@@ -109,11 +110,11 @@ def only_site(session: Session) -> Site:
     return sites[0]
 
 
-def list_sites(session: Session) -> list[Site]:
+def list_sites(session: DbSession) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.name)))
 
 
-def site_for_token(session: Session, site_name: str, token: str) -> Site | None:
+def site_for_token(session: DbSession, site_name: str, token: str) -> Site | None:
     """The site whose API token this is, if it is ``site_name``'s; None otherwise."""
     if not token:
         return None

@@ -20,9 +20,9 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.corrections.reanchoring import anchor_in
 from readerdesk.text.canonical import normalise_plain_text
@@ -214,7 +214,7 @@ def parse_correction(data: dict) -> CorrectionInput:
     exact = prefix = suffix = ""
     if quote is not None:
         exact_raw, prefix_raw, suffix_raw = quote.get("exact"), quote.get("prefix", ""), quote.get("suffix", "")
-        if not all(isinstance(v, str) for v in (exact_raw, prefix_raw, suffix_raw)):
+        if not (isinstance(exact_raw, str) and isinstance(prefix_raw, str) and isinstance(suffix_raw, str)):
             errors.add("selectors", "TextQuoteSelector exact, prefix and suffix must be text.")
         else:
             exact = unicodedata.normalize("NFC", exact_raw)
@@ -277,7 +277,7 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
     return origin in own_origins or origin in site.allowed_origins
 
 
-def find_article(session: Session, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
+def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
     """The article at this (normalised) URL on a site that allows ``origin``.
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
@@ -295,7 +295,7 @@ def find_article(session: Session, article_url: str, origin: str | None, own_ori
     raise OriginNotAllowed(origin or "", articles[0].site)
 
 
-def site_for_origin(session: Session, origin: str) -> Site | None:
+def site_for_origin(session: DbSession, origin: str) -> Site | None:
     """The first site (by id) that lists ``origin`` among its allowed origins."""
     try:
         origin = normalise_origin(origin)
@@ -304,7 +304,7 @@ def site_for_origin(session: Session, origin: str) -> Site | None:
     return next((s for s in session.scalars(select(Site).order_by(Site.id)) if origin in s.allowed_origins), None)
 
 
-def all_allowed_origins(session: Session) -> set[str]:
+def all_allowed_origins(session: DbSession) -> set[str]:
     """Every origin some site allows (the CORS allow-list). Sites are few; their lists are small."""
     return {o for origins in session.scalars(select(Site.allowed_origins)) for o in (origins or [])}
 
@@ -323,12 +323,12 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _by_key(session: Session, key: str) -> Correction | None:
+def _by_key(session: DbSession, key: str) -> Correction | None:
     return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
 def submit_correction(
-    session: Session, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
+    session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
     secret_key: str, now: datetime,
 ) -> Submission:
     """Validate and store a reader's report (flushes, never commits).
@@ -374,7 +374,7 @@ def needs_refetch(correction: Correction) -> bool:
     return correction.anchor_state == AnchorState.UNANCHORED and bool(correction.article.site.connector)
 
 
-def get_by_public_id(session: Session, public_id: str) -> Correction | None:
+def get_by_public_id(session: DbSession, public_id: str) -> Correction | None:
     if not isinstance(public_id, str) or len(public_id) > 32:
         return None
     return session.scalar(select(Correction).where(Correction.public_id == public_id))

@@ -14,11 +14,13 @@ import base64
 import time as time_module
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnClause, ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
+from sqlalchemy.orm import joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
+from readerdesk.models.types import DbSession
 from readerdesk.text.ids import parse_id
 
 TABS: dict[str, Status | None] = {
@@ -75,10 +77,10 @@ def search_condition(dialect_name: str, q: str) -> ColumnElement[bool]:
 
 
 # Literals, not bound parameters, so the expression is the index's expression and the planner uses it.
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
 
-def _conditions(session: Session, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
+def _conditions(session: DbSession, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
     # "= true", not "IS true": only the former can use the indexes that start with is_lead.
     conds: list[ColumnElement[bool]] = [Correction.is_lead == true()]
     if filters.article_id is not None:
@@ -127,11 +129,11 @@ def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
 
 # --- pages -------------------------------------------------------------------------------------
 
-def _rows(session: Session, stmt: Select, limit: int) -> list[Correction]:
+def _rows(session: DbSession, stmt: Select, limit: int) -> list[Correction]:
     return list(session.scalars(stmt.options(joinedload(Correction.article)).limit(limit)))
 
 
-def _age_page(session: Session, conds, sort: str, cursor, limit: int) -> list[Correction]:
+def _age_page(session: DbSession, conds, sort: str, cursor, limit: int) -> list[Correction]:
     stmt = select(Correction).where(*conds)
     key = tuple_(Correction.created_at, Correction.id)
     if sort == "newest":
@@ -145,7 +147,7 @@ def _age_page(session: Session, conds, sort: str, cursor, limit: int) -> list[Co
     return _rows(session, stmt, limit)
 
 
-def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Correction]:
+def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[Correction]:
     """Bigger groups first, then oldest first: walk the group sizes downwards, each an index range.
 
     The next size down is found with ``walk`` (state and lead only: an index-only max), not with
@@ -157,7 +159,7 @@ def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Co
     def block(size: int, after: tuple[datetime, int] | None) -> list[Correction]:
         stmt = select(Correction).where(*conds, Correction.group_size == size)
         if after:
-            stmt = stmt.where(tuple_(Correction.created_at, Correction.id) > tuple_(*after))
+            stmt = stmt.where(tuple_(Correction.created_at, Correction.id) > tuple_(literal(after[0]), literal(after[1])))
         return _rows(session, stmt.order_by(Correction.created_at, Correction.id), limit - len(rows))
 
     if cursor:
@@ -176,7 +178,7 @@ def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Co
     return rows
 
 
-def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: str | None = None,
+def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor: str | None = None,
                page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
     if filters.tab not in TABS:
         raise QueueError(f"There is no tab “{filters.tab}”.")
@@ -206,7 +208,7 @@ def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: 
 _count_cache: dict[tuple, tuple[float, dict]] = {}
 
 
-def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, seconds: float) -> dict:
+def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base, seconds: float) -> dict:
     """Tab counts; with filters set (they can make a count read many rows) kept for ``seconds``.
 
     Unfiltered counts are always fresh: each is an index-only scan stopped at the cap.
@@ -215,7 +217,7 @@ def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, s
                    ("site_id", "article_id", "kind", "anchor_state", "assignee", "date_from", "date_to", "q"))
     if not filtered or seconds <= 0:
         return tab_counts(session, base)
-    key = (str(session.get_bind().url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
+    key = (str(session.get_bind().engine.url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
            filters.assignee, actor.id if filters.assignee == "mine" else None, filters.date_from, filters.date_to,
            filters.q)
     now = time_module.monotonic()
@@ -229,12 +231,12 @@ def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, s
     return counts
 
 
-def tab_counts(session: Session, base: list[ColumnElement[bool]], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
+def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
     """Rows per tab under the same filters, counted up to ``cap`` (then shown as "cap+")."""
-    counts = {}
+    counts: dict[str, tuple[int, bool]] = {}
     for tab in TABS:
         limited = select(literal(1)).where(*base, *_status_conditions(tab)).limit(cap + 1).subquery()
-        n = session.scalar(select(func.count()).select_from(limited))
+        n = session.scalar(select(func.count()).select_from(limited)) or 0
         counts[tab] = (min(n, cap), n > cap)
     return counts
 

@@ -18,12 +18,12 @@ from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
+from readerdesk.models.types import DbSession
 from readerdesk.services.desk.users import active_staff
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
 
@@ -190,12 +190,12 @@ def decision_email(correction: Correction, event: ModerationEvent, *, note_text:
 # --- sending, once -----------------------------------------------------------------------------
 
 
-def _already_sent(session: Session, kind: str, key: str) -> bool:
+def _already_sent(session: DbSession, kind: str, key: str) -> bool:
     return session.scalar(select(NotificationSent.id).where(NotificationSent.kind == kind,
                                                             NotificationSent.key == key)) is not None
 
 
-def send_once(session: Session, kind: str, key: str, send, *, recipient: str = "", now: datetime) -> bool:
+def send_once(session: DbSession, kind: str, key: str, send, *, recipient: str = "", now: datetime) -> bool:
     """Record (kind, key), call ``send()``, commit. False when it was sent before.
 
     The row is written before sending and committed after it: a failed send rolls the row back
@@ -319,11 +319,11 @@ class DigestReport:
     emails: int
 
 
-def last_digest_at(session: Session) -> datetime | None:
+def last_digest_at(session: DbSession) -> datetime | None:
     return session.scalar(select(func.max(NotificationSent.sent_at)).where(NotificationSent.kind == DIGEST_RUN))
 
 
-def send_digest(session: Session, *, now: datetime, settings: SmtpSettings) -> DigestReport:
+def send_digest(session: DbSession, *, now: datetime, settings: SmtpSettings) -> DigestReport:
     """One email per active editor with the corrections received since the last digest.
 
     Commits as it goes (it is called by the CLI command, which owns the run). When a send fails

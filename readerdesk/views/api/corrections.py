@@ -19,6 +19,7 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
 from readerdesk.jobs.articles import refetch_and_anchor
 from readerdesk.jobs.runner import enqueue
+from readerdesk.models import Site
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.articles.sites import site_for_token
 from readerdesk.services.corrections.capture import (
@@ -106,7 +107,7 @@ def push_article(site_name: str):
     db.session.commit()
     article = result.article
     return jsonify(
-        id=article.id, url=article.url, revision=article.current_revision.number,
+        id=article.id, url=article.url, revision=result.current_revision.number,
         changed=result.changed, created=result.created,
     ), (201 if result.created else 200)
 
@@ -253,6 +254,7 @@ def widget_config():
     url = request.args.get("url", "")
     origin = _origin()
     article = None
+    site: Site | None
     try:
         article = find_article(db.session, url, origin, _own_origins())
         site = article.site
