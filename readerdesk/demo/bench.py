@@ -110,8 +110,8 @@ def seed_bench(session: DbSession, *, corrections: int, articles: int, now: date
 
 
 def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iterator[tuple]:
-    statuses, status_w = zip(*STATUS_WEIGHTS)
-    sizes, size_w = zip(*GROUP_SIZES)
+    statuses, status_w = zip(*STATUS_WEIGHTS, strict=True)
+    sizes, size_w = zip(*GROUP_SIZES, strict=True)
     kinds = [Kind.TYPO, Kind.FACTUAL, Kind.UNCLEAR, Kind.OTHER]
     article_ids = list(texts)
     start_time = now - timedelta(days=730)
@@ -164,7 +164,7 @@ def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[
     chunk: list[dict] = []
     n = 0
     for row in rows:
-        record = dict(zip(COLUMNS, row))
+        record = dict(zip(COLUMNS, row, strict=True))
         record["selectors"] = json.loads(record["selectors"])
         for key in ("created_at", "updated_at", "first_decision_at"):
             if record[key] is not None:

@@ -182,14 +182,16 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
     return raw, quote, position
 
 
-def parse_correction(data: dict) -> CorrectionInput:
-    """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
-    errors = _Errors(language=pick_language(data.get("language")))
+def _idempotency_key(data: dict, errors: _Errors) -> str:
     key = data.get("idempotency_key")
     if not isinstance(key, str) or not _KEY_RE.match(key):
         errors.add("idempotency_key", "Required: 8-100 letters, digits, - or _ (a random id made by the client).")
-        key = ""
+        return ""
+    return key
 
+
+def _article_and_page_url(data: dict, errors: _Errors) -> tuple[str, str]:
+    """The article's URL, and the page's (the article's when the page sent none)."""
     raw_article_url = data.get("article_url") or data.get("page_url")
     if not isinstance(raw_article_url, str) or not raw_article_url.strip():
         errors.add("article_url", "Required: the URL of the article.")
@@ -200,7 +202,10 @@ def parse_correction(data: dict) -> CorrectionInput:
         errors.add("page_url", "Must be text.")
         page_url_raw = None
     page_url = _url((page_url_raw or "").strip(), "page_url", errors) or article_url
+    return article_url, page_url
 
+
+def _kind(data: dict, errors: _Errors) -> Kind:
     kind_raw = data.get("kind", Kind.OTHER.value)
     try:
         kind = Kind(kind_raw) if isinstance(kind_raw, str) else None
@@ -208,33 +213,30 @@ def parse_correction(data: dict) -> CorrectionInput:
         kind = None
     if kind is None:
         errors.add("kind", "One of: " + ", ".join(k.value for k in Kind) + ".")
-        kind = Kind.OTHER
+        return Kind.OTHER
+    return kind
 
-    selectors, quote, position = _selectors(data.get("selectors"), errors)
-    exact = prefix = suffix = ""
-    if quote is not None:
-        exact_raw, prefix_raw, suffix_raw = quote.get("exact"), quote.get("prefix", ""), quote.get("suffix", "")
-        if not (isinstance(exact_raw, str) and isinstance(prefix_raw, str) and isinstance(suffix_raw, str)):
-            errors.add("selectors", "TextQuoteSelector exact, prefix and suffix must be text.")
-        else:
-            exact = unicodedata.normalize("NFC", exact_raw)
-            prefix = unicodedata.normalize("NFC", prefix_raw)[-MAX_CONTEXT:]
-            suffix = unicodedata.normalize("NFC", suffix_raw)[:MAX_CONTEXT]
-            if not exact.strip():
-                errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
-            elif len(exact) > MAX_QUOTE:
-                errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
-    if kind == Kind.GENERAL and quote is not None:
-        errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
-    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
-        errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
-    suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
-    comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
-                    what="Please write your message.")
-    _links_ok("suggestion", suggestion, errors)
-    _links_ok("comment", comment, errors)
-    name = _text(data, "name", errors, limit=MAX_NAME)
+def _quote_text(quote: dict | None, errors: _Errors) -> tuple[str, str, str]:
+    """The quote selector's exact, prefix and suffix, in NFC; empty when there is no quote."""
+    if quote is None:
+        return "", "", ""
+    exact_raw, prefix_raw, suffix_raw = quote.get("exact"), quote.get("prefix", ""), quote.get("suffix", "")
+    if not (isinstance(exact_raw, str) and isinstance(prefix_raw, str) and isinstance(suffix_raw, str)):
+        errors.add("selectors", "TextQuoteSelector exact, prefix and suffix must be text.")
+        return "", "", ""
+    exact = unicodedata.normalize("NFC", exact_raw)
+    prefix = unicodedata.normalize("NFC", prefix_raw)[-MAX_CONTEXT:]
+    suffix = unicodedata.normalize("NFC", suffix_raw)[:MAX_CONTEXT]
+    if not exact.strip():
+        errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
+    elif len(exact) > MAX_QUOTE:
+        errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
+    return exact, prefix, suffix
+
+
+def _email_and_notify(data: dict, errors: _Errors) -> tuple[str, bool]:
+    """The reader's email address, and whether they asked to be told the outcome (which needs it)."""
     email = _text(data, "email", errors, limit=MAX_EMAIL)
     if email and "email" not in errors.fields:
         try:
@@ -247,10 +249,39 @@ def parse_correction(data: dict) -> CorrectionInput:
         notify = False
     elif notify and not email:
         errors.add("notify", "To be told the outcome, give your email address.")
+    return email, notify
+
+
+def _language(data: dict, errors: _Errors) -> str | None:
     language = data.get("language")
     if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.match(language)):
         errors.add("language", "A language code such as en or uk.")
-        language = None
+        return None
+    return language.lower() if language else None
+
+
+def parse_correction(data: dict) -> CorrectionInput:
+    """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
+    errors = _Errors(language=pick_language(data.get("language")))
+    key = _idempotency_key(data, errors)
+    article_url, page_url = _article_and_page_url(data, errors)
+    kind = _kind(data, errors)
+
+    selectors, quote, position = _selectors(data.get("selectors"), errors)
+    exact, prefix, suffix = _quote_text(quote, errors)
+    if kind == Kind.GENERAL and quote is not None:
+        errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
+    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
+        errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
+
+    suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
+    comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
+                    what="Please write your message.")
+    _links_ok("suggestion", suggestion, errors)
+    _links_ok("comment", comment, errors)
+    name = _text(data, "name", errors, limit=MAX_NAME)
+    email, notify = _email_and_notify(data, errors)
+    language = _language(data, errors)
 
     if errors.fields:
         raise InvalidCorrection(errors.fields, errors.language)
@@ -259,7 +290,7 @@ def parse_correction(data: dict) -> CorrectionInput:
         exact=exact, prefix=prefix, suffix=suffix,
         position=_int(position.get("start")) if position else None,
         suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
-        language=language.lower() if language else None,
+        language=language,
     )
 
 

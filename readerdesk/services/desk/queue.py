@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import time as time_module
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnClause, ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
@@ -241,48 +241,51 @@ def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = C
     return counts
 
 
+def _int_arg(args, name: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    value = parse_id(raw)
+    if value is None:
+        raise QueueError(f"“{name}” must be a number.")
+    return value
+
+
+def _enum_arg(args, name: str, enum):
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return enum(raw)
+    except ValueError:
+        raise QueueError(f"“{raw}” is not a valid {name.replace('_', ' ')}.") from None
+
+
+def _date_arg(args, name: str) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
+    if not 1900 <= day.year <= 9000:  # and the day after it exists
+        raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
+    return day
+
+
 def parse_filters(args, *, default_tab: str = "new") -> QueueFilters:
     """Queue filters from query-string arguments; :class:`QueueError` on values that make no sense."""
-    def one_int(name: str) -> int | None:
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        value = parse_id(raw)
-        if value is None:
-            raise QueueError(f"“{name}” must be a number.")
-        return value
-
-    def one_enum(name: str, enum):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return enum(raw)
-        except ValueError:
-            raise QueueError(f"“{raw}” is not a valid {name.replace('_', ' ')}.") from None
-
-    def one_date(name: str):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            day = datetime.strptime(raw, "%Y-%m-%d").date()
-        except ValueError:
-            raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
-        if not 1900 <= day.year <= 9000:  # and the day after it exists
-            raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
-        return day
-
     assignee = (args.get("assignee") or "").strip()
     if assignee not in ("", "mine", "unassigned") and parse_id(assignee) is None:
         raise QueueError("Assignee must be mine, unassigned or a staff member.")
-    date_from, date_to = one_date("date_from"), one_date("date_to")
+    date_from, date_to = _date_arg(args, "date_from"), _date_arg(args, "date_to")
     if date_from and date_to and date_to < date_from:
         raise QueueError("The end date is before the start date.")
     return QueueFilters(
         tab=(args.get("tab") or default_tab), sort=(args.get("sort") or "priority"),
-        site_id=one_int("site"), article_id=one_int("article"), kind=one_enum("kind", Kind),
-        anchor_state=one_enum("anchor_state", AnchorState), assignee=assignee,
+        site_id=_int_arg(args, "site"), article_id=_int_arg(args, "article"), kind=_enum_arg(args, "kind", Kind),
+        anchor_state=_enum_arg(args, "anchor_state", AnchorState), assignee=assignee,
         date_from=day_start(date_from) if date_from else None,
         date_to=day_start(date_to + timedelta(days=1)) if date_to else None,
         q=" ".join((args.get("q") or "").split()),

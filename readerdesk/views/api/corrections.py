@@ -13,6 +13,8 @@ Cross-origin rules (the widget runs on publishers' pages):
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from readerdesk.clock import utcnow
@@ -119,10 +121,8 @@ def _own_origins() -> set[str]:
     """readerdesk's own origin(s): its pages call the API same-origin."""
     origins = set()
     for url in (request.host_url, current_app.config["PUBLIC_URL"]):
-        try:
+        with suppress(InvalidURL):
             origins.add(normalise_origin(url))
-        except InvalidURL:
-            pass
     return origins
 
 
