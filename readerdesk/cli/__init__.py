@@ -78,8 +78,8 @@ def sites_list():
     if not sites:
         click.echo("No sites. Create one with: flask --app app sites add NAME --base-url URL --body-selector CSS")
     for site in sites:
-        click.echo(f"{site.name}\t{site.base_url}\tbody={site.body_selector}\texclude={','.join(site.exclude_selectors) or '-'}"
-                   f"\torigins={','.join(site.allowed_origins)}")
+        click.echo(f"{site.name}\t{site.base_url}\tbody={site.body_selector}"
+                   f"\texclude={','.join(site.exclude_selectors) or '-'}\torigins={','.join(site.allowed_origins)}")
 
 
 # --- articles --------------------------------------------------------------------------------

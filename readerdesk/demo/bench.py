@@ -102,7 +102,8 @@ def seed_bench(session: DbSession, *, corrections: int, articles: int, now: date
     groups = _bulk_insert(session, rows, progress)
     if session.get_bind().dialect.name == "postgresql":
         for table in ("corrections", "articles", "article_revisions"):
-            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                 f"(SELECT max(id) FROM {table}))"))
         session.execute(text("ANALYZE"))
     else:
         session.execute(text("ANALYZE"))
@@ -145,7 +146,8 @@ def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iter
             made += 1
 
 
-def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[int], None], batch: int = 20_000) -> int:
+def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[int], None],
+                 batch: int = 20_000) -> int:
     groups = 0
     connection = session.connection()
     if connection.dialect.name == "postgresql":

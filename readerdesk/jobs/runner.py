@@ -37,7 +37,8 @@ def enqueue(func: Callable, *args, **kwargs) -> None:
         from rq import Retry
 
         try:
-            _queue(app).enqueue(func, *args, **kwargs, retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)))
+            retry = Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS))
+            _queue(app).enqueue(func, *args, **kwargs, retry=retry)
             return
         except Exception:  # Redis down: do the work now rather than lose it
             log.exception("could not enqueue %s; running it inline", func.__name__)

@@ -88,7 +88,9 @@ class Correction(Model):
     end: Mapped[int | None] = mapped_column(default=None)
 
     # The latest anchor, in anchor_revision_id (denormalised from CorrectionAnchor for the queue).
-    anchor_state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE)
+    anchor_state: Mapped[AnchorState] = mapped_column(
+        string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE
+    )
     anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
     anchor_start: Mapped[int | None] = mapped_column(default=None)
     anchor_end: Mapped[int | None] = mapped_column(default=None)

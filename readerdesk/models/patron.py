@@ -99,7 +99,9 @@ class Patron(Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), index=True, default=None)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
-    status: Mapped[PatronStatus] = mapped_column(string_enum(PatronStatus, "patron_status"), default=PatronStatus.ACTIVE)
+    status: Mapped[PatronStatus] = mapped_column(
+        string_enum(PatronStatus, "patron_status"), default=PatronStatus.ACTIVE
+    )
     tier: Mapped[str | None] = mapped_column(String(40), default=None)
     amount: Mapped[int] = mapped_column(default=0)  # per interval, minor units
     currency: Mapped[str] = mapped_column(String(3))

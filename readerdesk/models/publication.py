@@ -60,7 +60,9 @@ class CorrectionNote(Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     # When the editor applied a new wording to a hosted article: the wording and the revision it made.
     wording: Mapped[str | None] = mapped_column(Text, default=None)
-    revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None)
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None
+    )
 
     site: Mapped[Site] = relationship()
     article: Mapped[Article] = relationship()

@@ -139,7 +139,8 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
                 connector_url: str | None) -> None:
     """Change the settings an admin edits on the desk. Validates everything before changing anything."""
     try:
-        origins = sorted({normalise_origin(site.base_url), *(normalise_origin(o) for o in allowed_origins if o.strip())})
+        others = {normalise_origin(o) for o in allowed_origins if o.strip()}
+        origins = sorted({normalise_origin(site.base_url), *others})
     except InvalidURL as exc:
         raise SiteError(str(exc)) from None
     excludes = [_check_selector(s) for s in exclude_selectors if s.strip()]

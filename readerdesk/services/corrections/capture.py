@@ -130,7 +130,8 @@ def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool 
     if required and not value:
         errors.add(name, what or "Required.")
     elif len(value) > limit:
-        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).", limit=limit, length=len(value))
+        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).",
+                   limit=limit, length=len(value))
     return value
 
 

@@ -135,13 +135,15 @@ def reopen(session, correction, *, actor, now, expected_version, reason="") -> M
 
 def mark_published(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
     """The state change behind publishing a note (the note itself is services.publishing's)."""
-    return _apply(session, correction, "publish", actor=actor, now=now, expected_version=expected_version, reason=reason)
+    return _apply(session, correction, "publish", actor=actor, now=now, expected_version=expected_version,
+                  reason=reason)
 
 
 DECISION_FUNCTIONS = {"accept": accept, "reject": reject, "spam": mark_spam, "reopen": reopen}
 
 
-def add_internal_note(session: DbSession, correction: Correction, body: str, *, author: User, now: datetime) -> InternalNote:
+def add_internal_note(session: DbSession, correction: Correction, body: str, *, author: User,
+                      now: datetime) -> InternalNote:
     body = (body or "").strip()
     if not body:
         raise ModerationError("A note cannot be empty.")

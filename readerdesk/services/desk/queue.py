@@ -70,7 +70,8 @@ def search_condition(dialect_name: str, q: str) -> ColumnElement[bool]:
     PostgreSQL uses the GIN index on ``to_tsvector('simple', exact || ' ' || comment)`` (same
     expression as the migration); SQLite falls back to a case-insensitive LIKE on both."""
     if dialect_name == "postgresql":
-        document = func.to_tsvector(_SIMPLE, Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment))
+        quote_and_comment = Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment)
+        document = func.to_tsvector(_SIMPLE, quote_and_comment)
         return document.op("@@")(func.plainto_tsquery(_SIMPLE, q))
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(Correction.exact.ilike(pattern, escape="\\"), Correction.comment.ilike(pattern, escape="\\"))
@@ -159,7 +160,8 @@ def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[
     def block(size: int, after: tuple[datetime, int] | None) -> list[Correction]:
         stmt = select(Correction).where(*conds, Correction.group_size == size)
         if after:
-            stmt = stmt.where(tuple_(Correction.created_at, Correction.id) > tuple_(literal(after[0]), literal(after[1])))
+            keyset = tuple_(Correction.created_at, Correction.id)
+            stmt = stmt.where(keyset > tuple_(literal(after[0]), literal(after[1])))
         return _rows(session, stmt.order_by(Correction.created_at, Correction.id), limit - len(rows))
 
     if cursor:
@@ -231,7 +233,8 @@ def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base,
     return counts
 
 
-def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
+def tab_counts(session: DbSession, base: list[ColumnElement[bool]],
+               cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
     """Rows per tab under the same filters, counted up to ``cap`` (then shown as "cap+")."""
     counts: dict[str, tuple[int, bool]] = {}
     for tab in TABS:

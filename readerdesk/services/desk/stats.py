@@ -79,7 +79,8 @@ class DeskStats:
         return self.accepted / self.decided if self.decided else None
 
 
-def _daily(session: DbSession, dialect: SqlDialect, column, since: datetime, today: date, days: int) -> list[tuple[date, int]]:
+def _daily(session: DbSession, dialect: SqlDialect, column, since: datetime, today: date,
+           days: int) -> list[tuple[date, int]]:
     day = dialect.day(column).label("day")
     rows = session.execute(select(day, func.count()).where(column >= since).group_by(day)).all()
     counts = {_as_date(d): n for d, n in rows if d is not None}

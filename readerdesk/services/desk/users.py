@@ -29,7 +29,8 @@ def hash_password(password: str) -> str:
 
 def create_user(session: DbSession, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "") -> User:
     try:
-        email = normalise_email(validate_email(email, check_deliverability=False, globally_deliverable=False).normalized)
+        validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
+        email = normalise_email(validated.normalized)
     except EmailNotValidError as exc:
         raise UserError(f"invalid email address: {exc}") from None
     if len(password) < MIN_PASSWORD_LENGTH:

@@ -182,7 +182,8 @@ def decision_email(correction: Correction, event: ModerationEvent, *, note_text:
             paragraphs += [s["reason_intro"], Quote(event.reader_message)]
         paragraphs.append(s["rejected_outro"])
     if correction.exact and event.action != "publish":
-        paragraphs += [s["your_report"], Quote(correction.exact + (f"\n→ {correction.suggestion}" if correction.suggestion else ""))]
+        suggestion = f"\n→ {correction.suggestion}" if correction.suggestion else ""
+        paragraphs += [s["your_report"], Quote(correction.exact + suggestion)]
     text, html = compose(paragraphs, s["footer"].format(site=site.title or site.name))
     return Email(to=correction.reader_email, subject=subject, text=text, html=html)
 

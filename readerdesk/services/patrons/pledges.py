@@ -157,7 +157,8 @@ def create_pledge(session: DbSession, site: Site, request: PledgeRequest, settin
             raise PledgeError("Choose monthly, yearly or one time.") from None
         tier_id = None
         if amount < settings.min_amount:
-            raise PledgeError(f"The smallest amount we can accept is {format_amount(settings.min_amount, site.currency)}.")
+            smallest = format_amount(settings.min_amount, site.currency)
+            raise PledgeError(f"The smallest amount we can accept is {smallest}.")
         if amount > settings.max_amount:
             raise PledgeError(f"For more than {format_amount(settings.max_amount, site.currency)}, please write to us.")
     total = gross_up_for_fee(amount, settings.fee_percent_bp, settings.fee_fixed) if request.cover_fee else amount

@@ -35,8 +35,10 @@ def log_page(session: DbSession, *, site: Site | None = None, before: int | None
     if before is not None:
         cursor = session.get(CorrectionNote, before)
         if cursor is not None:
-            query = query.where(or_(CorrectionNote.published_at < cursor.published_at,
-                                    and_(CorrectionNote.published_at == cursor.published_at, CorrectionNote.id < cursor.id)))
+            query = query.where(or_(
+                CorrectionNote.published_at < cursor.published_at,
+                and_(CorrectionNote.published_at == cursor.published_at, CorrectionNote.id < cursor.id),
+            ))
     notes = list(session.scalars(query.order_by(CorrectionNote.published_at.desc(), CorrectionNote.id.desc())
                                  .limit(limit + 1)))
     has_more = len(notes) > limit

@@ -179,8 +179,8 @@ def _refuse_origin(exc: OriginNotAllowed):
 
 @bp.errorhandler(429)
 def _too_many(exc):
-    return error_response(429, say("You have sent many reports in a short time. Please wait a few minutes and try again.",
-                                   reader_language()))
+    message = "You have sent many reports in a short time. Please wait a few minutes and try again."
+    return error_response(429, say(message, reader_language()))
 
 
 # --- readers' corrections --------------------------------------------------------------------

@@ -89,7 +89,8 @@ def support(site_name: str | None = None):
     if request.method == "GET":
         return _render_page(site, form, settings)
     if not payments_enabled(current_app.config):
-        return _render_page(site, form, settings, 503, "Payments are not set up yet, so we cannot take your support online.")
+        return _render_page(site, form, settings, 503,
+                            "Payments are not set up yet, so we cannot take your support online.")
     if not form.validate_on_submit():
         return _render_page(site, form, settings, 400)
     pledge_request = PledgeRequest(

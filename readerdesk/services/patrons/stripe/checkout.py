@@ -77,7 +77,8 @@ def find_or_create_customer(session: DbSession, client: stripe.StripeClient, ple
         if (customer.get("email") or "").lower() == email and not customer.get("deleted"):
             return customer["id"]
     customer = client.v1.customers.create(
-        {"email": email, **({"name": pledge.name} if pledge.name else {}), "metadata": {METADATA_MARKER: MARKER_VALUE, "site": pledge.site.name}},
+        {"email": email, **({"name": pledge.name} if pledge.name else {}),
+         "metadata": {METADATA_MARKER: MARKER_VALUE, "site": pledge.site.name}},
         {"idempotency_key": f"pledge-{pledge.id}-customer-v1"},
     )
     return customer["id"]

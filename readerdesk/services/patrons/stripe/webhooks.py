@@ -274,7 +274,8 @@ def apply_subscription(session: DbSession, obj: dict, at: datetime) -> Patron | 
         return None
     status = SUBSCRIPTION_STATUS.get(obj.get("status", ""), PatronStatus.PAST_DUE)
     amount, interval = _subscription_price(obj)
-    currency = (((obj.get("items") or {}).get("data") or [{}])[0].get("price") or {}).get("currency") or obj.get("currency")
+    items = (obj.get("items") or {}).get("data") or [{}]
+    currency = (items[0].get("price") or {}).get("currency") or obj.get("currency")
     applied = _apply_state(patron, at, status, amount=amount, interval=interval,
                            currency=currency.upper() if currency else None)
     if applied and status is PatronStatus.CANCELED:
