@@ -27,7 +27,12 @@ def test_widget_text_rules_match_the_server():
     from readerdesk.text.canonical import INVISIBLE, WHITESPACE
 
     source = WIDGET_FILES[0].read_text(encoding="utf-8")
-    escape = lambda s: "".join(c if c in " -" else "\\" + {"\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r"}.get(c, f"u{ord(c):04x}") for c in s)  # noqa: E731
+
+    def escape(chars: str) -> str:
+        """As the widget writes them in a character class: \\t, \\n... or \\uXXXX."""
+        short = {"\t": "t", "\n": "n", "\x0b": "v", "\x0c": "f", "\r": "r"}
+        return "".join(c if c in " -" else "\\" + short.get(c, f"u{ord(c):04x}") for c in chars)
+
     assert f"INV = /[{escape(INVISIBLE)}]/" in source
     assert f"WS = /[{escape(WHITESPACE)}]/" in source
 
