@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev upgrade demo bench clean
+.PHONY: run test lint install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,9 +31,14 @@ demo: upgrade
 run: demo
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check readerdesk tests bench app.py
+# Static checks, each on its own: style (ruff.toml), types (mypy.ini), the layers' imports (.importlinter).
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check readerdesk tests bench app.py migrations
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache
