@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,8 +41,6 @@ def new_api_token() -> str:
 
 
 def _check_selector(selector: str) -> str:
-    from selectolax.lexbor import LexborHTMLParser
-
     selector = selector.strip()
     if not selector:
         raise SiteError("a CSS selector cannot be empty")

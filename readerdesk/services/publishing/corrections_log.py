@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from readerdesk.models import Article, CorrectionNote, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.services.publishing.publish import public_notes
 from readerdesk.text.urls import InvalidURL, normalise_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -45,8 +46,6 @@ def log_page(session: Session, *, site: Site | None = None, before: int | None =
 
 def notes_for_url(session: Session, url: str) -> list[CorrectionNote]:
     """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
-    from readerdesk.services.publishing.publish import public_notes
-
     try:
         url = normalise_url(url)
     except InvalidURL:

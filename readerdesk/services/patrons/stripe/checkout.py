@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import stripe
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus
@@ -148,8 +149,6 @@ class CheckoutOutcome:
 
 def checkout_outcome(session: Session, client: stripe.StripeClient, session_id: str) -> CheckoutOutcome:
     """What really happened to a Checkout Session (the success page shows this, not the redirect)."""
-    from sqlalchemy import select
-
     checkout = client.v1.checkout.sessions.retrieve(session_id)
     metadata = checkout.get("metadata") or {}
     pledge = pledge_from_metadata(session, metadata)
