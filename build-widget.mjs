@@ -19,6 +19,8 @@ import * as esbuild from "esbuild";
 // syntax ships to them as written.
 const TARGET = ["chrome130", "edge130", "firefox132", "safari18"];
 
+// No file-level "use strict" (esbuild cannot put it inside the IIFE): a CMS that concatenates
+// scripts would make the ones after ours strict. eslint's checks stand in for strict mode's.
 const BANNER = "/* readerdesk: built by esbuild from static/src (make widget). Edit the source, not this file. */";
 
 // `import CSS from "./dialog.css"` gives the stylesheet, minified, as a string: the widget puts it
