@@ -31,9 +31,23 @@ demo: upgrade
 run: demo
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev lint-js
 	$(VENV)/bin/ruff check readerdesk tests bench app.py
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
+
+# The widget: readable source in static/src, built by the pinned esbuild (package-lock.json) into
+# static/readerdesk.js and static/readerdesk-support.js, which stay committed. `npm ci` runs again
+# when the lock file changes or node_modules is missing; the test suite needs it for the build check.
+.PHONY: widget lint-js
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+widget: node_modules/.installed
+	npm run --silent build
+
+lint-js: node_modules/.installed
+	npm run --silent lint
