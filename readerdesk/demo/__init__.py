@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from readerdesk.demo.patrons import add_demo_patrons
+from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.ingest import add_revision, ingest_article
@@ -88,8 +90,6 @@ def _demo_user(session: DbSession, email: str, role: Role, name: str) -> str:
 
 
 def load_demo(session: DbSession, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
-    from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
-
     result = DemoResult()
     articles = {}
     for name, (title, language, slugs) in DEMO_SITES.items():
@@ -99,8 +99,6 @@ def load_demo(session: DbSession, *, now: datetime, base_url: str = DEMO_BASE_UR
     for report in DEMO_REPORTS:
         add_demo_report(session, articles[report.slug], report, now=now)
     result.lines.append(f"{len(DEMO_REPORTS)} sample reader reports are on the desk.")
-    from readerdesk.demo.patrons import add_demo_patrons
-
     if add_demo_patrons(session, articles["bridge"].site, now=now):
         result.lines.append("Sample patrons and payments are on the patrons desk (/desk/patrons).")
 

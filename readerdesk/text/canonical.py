@@ -1,9 +1,10 @@
 """Article HTML → sanitized HTML → canonical plain text.
 
 Every offset readerdesk stores is a position in the *canonical text* of a revision, so this module
-is the one definition of that text. The widget (``static/readerdesk.js``, function ``canon``, exposed
-as ``readerdesk.canonicalText``) reproduces the same rules on the DOM of pages readerdesk renders
-itself (tests/browser and tests/test_widget_source.py compare them). Change both together.
+is the one definition of that text. The widget (``static/src/widget/text-rules.js``, function
+``canonicalText``, exposed as ``readerdesk.canonicalText``) reproduces the same rules on the DOM of
+pages readerdesk renders itself (tests/browser and tests/test_widget_source.py compare them). Change
+both together.
 
 Sanitizing (``sanitize_html``), with nh3:
   * only the tags in ``ALLOWED_TAGS`` survive; ``script``, ``style``, ``iframe``, ``noscript``,

@@ -8,6 +8,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from readerdesk.models import Site
@@ -41,8 +42,6 @@ def new_api_token() -> str:
 
 
 def _check_selector(selector: str) -> str:
-    from selectolax.lexbor import LexborHTMLParser
-
     selector = selector.strip()
     if not selector:
         raise SiteError("a CSS selector cannot be empty")

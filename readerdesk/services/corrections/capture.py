@@ -25,6 +25,7 @@ from readerdesk.models import AnchorState, Article, Correction, Kind, Site
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
@@ -404,6 +405,15 @@ def submit_correction(
 def needs_refetch(correction: Correction) -> bool:
     """The reader saw text readerdesk does not have, and the site says where to fetch the article."""
     return correction.anchor_state == AnchorState.UNANCHORED and bool(correction.article.site.connector)
+
+
+def new_report_jobs(correction: Correction) -> list[Job]:
+    """After a new report is stored: tell the editors, and fetch the article again when the reader saw
+    text readerdesk does not have. The report is stored whatever happens to these."""
+    jobs = [Job("new_correction", (correction.id,))]
+    if needs_refetch(correction):
+        jobs.append(Job("refetch_and_anchor", (correction.id,)))
+    return jobs
 
 
 def get_by_public_id(session: DbSession, public_id: str) -> Correction | None:

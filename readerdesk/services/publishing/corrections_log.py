@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from readerdesk.models import Article, CorrectionNote, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.types import DbSession
+from readerdesk.services.publishing.publish import public_notes
 from readerdesk.text.urls import InvalidURL, normalise_url
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -48,8 +49,6 @@ def log_page(session: DbSession, *, site: Site | None = None, before: int | None
 
 def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:
     """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
-    from readerdesk.services.publishing.publish import public_notes
-
     try:
         url = normalise_url(url)
     except InvalidURL:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 import stripe
+from sqlalchemy import select
 
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus
 from readerdesk.models.types import DbSession
@@ -154,8 +155,6 @@ class CheckoutOutcome:
 
 def checkout_outcome(session: DbSession, client: stripe.StripeClient, session_id: str) -> CheckoutOutcome:
     """What really happened to a Checkout Session (the success page shows this, not the redirect)."""
-    from sqlalchemy import select
-
     checkout = client.v1.checkout.sessions.retrieve(session_id)
     metadata = checkout.get("metadata") or {}
     pledge = pledge_from_metadata(session, metadata)

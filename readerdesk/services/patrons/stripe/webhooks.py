@@ -36,6 +36,7 @@ from readerdesk.models import (
     WallStatus,
 )
 from readerdesk.models.types import DbSession
+from readerdesk.services.effects import Job
 from readerdesk.services.patrons.stripe.checkout import pledge_from_metadata
 
 SIGNATURE_TOLERANCE = 300  # seconds
@@ -77,8 +78,8 @@ class EventAlreadyProcessed(Exception):
 @dataclass
 class EventResult:
     outcome: str
-    # Jobs to enqueue after commit: (function, args).
-    effects: list[tuple[Callable, tuple]] = field(default_factory=list)
+    # Jobs for the caller's unit of work to run after commit.
+    jobs: list[Job] = field(default_factory=list)
 
 
 def verify_event(payload: bytes, sig_header: str | None, secret: str) -> dict:
@@ -179,16 +180,12 @@ def _apply_state(patron: Patron, at: datetime, status: PatronStatus, **fields) -
     return True
 
 
-def _receipt_effect(payment: Payment):
-    from readerdesk.services.patrons.mail import send_receipt
-
-    return (send_receipt, (payment.id,))
+def _receipt_job(payment: Payment) -> Job:
+    return Job("send_receipt", (payment.id,))
 
 
-def _failed_effect(patron: Patron, amount: int, currency: str):
-    from readerdesk.services.patrons.mail import send_payment_failed_notice
-
-    return (send_payment_failed_notice, (patron.id, amount, currency))
+def _failed_job(patron: Patron, amount: int, currency: str) -> Job:
+    return Job("send_payment_failed_notice", (patron.id, amount, currency))
 
 
 # --- checkout sessions --------------------------------------------------------------------------
@@ -206,7 +203,7 @@ def handle_checkout_session(session: DbSession, obj: dict, at: datetime, event_t
         pledge.status = PledgeStatus.FAILED
         pledge.error = "The payment failed."
         result.outcome = "checkout payment failed"
-        result.effects.append(_failed_effect(patron, pledge.total, pledge.currency))
+        result.jobs.append(_failed_job(patron, pledge.total, pledge.currency))
         return result
     pledge.status = PledgeStatus.COMPLETED
     pledge.completed_at = pledge.completed_at or at
@@ -230,7 +227,7 @@ def handle_checkout_session(session: DbSession, obj: dict, at: datetime, event_t
                           paid_at=at, created_at=at)
         session.add(payment)
         session.flush()
-        result.effects.append(_receipt_effect(payment))
+        result.jobs.append(_receipt_job(payment))
     if patron.status is PatronStatus.CANCELED and patron.interval is Interval.ONCE:
         patron.status = PatronStatus.ACTIVE
     result.outcome = "gift paid"
@@ -348,7 +345,7 @@ def handle_invoice(session: DbSession, obj: dict, at: datetime, event_type: str,
         _apply_state(patron, at, PatronStatus.ACTIVE)
         session.flush()
         if newly_paid:
-            result.effects.append(_receipt_effect(payment))
+            result.jobs.append(_receipt_job(payment))
         result.outcome = f"invoice paid: payment {payment.id}"
     else:
         amount = obj.get("amount_due") or 0
@@ -356,7 +353,7 @@ def handle_invoice(session: DbSession, obj: dict, at: datetime, event_type: str,
         payment.failed_at = payment.failed_at or at
         _apply_state(patron, at, PatronStatus.PAST_DUE)
         session.flush()
-        result.effects.append(_failed_effect(patron, amount, (obj.get("currency") or patron.currency).upper()))
+        result.jobs.append(_failed_job(patron, amount, (obj.get("currency") or patron.currency).upper()))
         result.outcome = f"invoice payment failed: patron {patron.id} is {patron.status.value}"
     return result
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.registry import JOBS
 from readerdesk.models import Patron, PatronStatus, Payment, PaymentStatus, PledgeStatus, StripeEvent
 from readerdesk.services.patrons.stripe.client import stripe_client_for
 from readerdesk.services.patrons.stripe.webhooks import (
@@ -92,8 +93,8 @@ def test_a_failed_payment_makes_the_patron_past_due_and_tells_them(app, fake_str
     patron = db.session.scalar(select(Patron))
     assert patron.status is PatronStatus.PAST_DUE
     assert [(p.status, p.amount, p.failed_at) for p in patron.payments] == [(PaymentStatus.FAILED, 800, at(T0 + DAY))]
-    for func, args in result.effects:
-        func(*args)
+    for job in result.jobs:
+        JOBS[job.name](*job.args)
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
     assert "could not collect your payment of 8.00 EUR" in smtp_server.messages[0].get_content()
 
