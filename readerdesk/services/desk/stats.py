@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from readerdesk.models import Article, Correction, Status
 
-DECIDED = (Status.ACCEPTED, Status.PUBLISHED, Status.REJECTED, Status.SPAM)
+DECIDED = tuple(s for s in Status if s not in Status.undecided())
 ACCEPTED = (Status.ACCEPTED, Status.PUBLISHED)
 PERIODS = (30, 90)
 TOP_ARTICLES = 10

@@ -13,12 +13,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.models import Correction, ModerationEvent, User
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
 
-OPEN = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
 GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
 BULK_ACTIONS = ("accept", "reject", "spam")
 
@@ -55,7 +54,7 @@ def decide(session: Session, correction: Correction, action: str, *, actor: User
     for other in members(session, correction.group_id or correction.id):
         if other.id == correction.id or other.status not in allowed_from:
             continue
-        if other.status != status_before if action == "reopen" else other.status not in OPEN:
+        if other.status != status_before if action == "reopen" else not other.status.is_open:
             continue
         try:
             events.append(_run(session, other, action, actor=actor, now=now, version=other.version,
