@@ -13,7 +13,8 @@ FREQUENCIES = [("month", "Monthly"), ("year", "Yearly"), ("once", "One time")]
 class SupportForm(FlaskForm):
     """Which tier (or "custom"), the amount as typed, who pays."""
 
-    choice = RadioField("Your support", choices=[], validators=[DataRequired(message="Choose a tier or your own amount.")])
+    choice = RadioField("Your support", choices=[],  # the tiers, set by the view from the settings
+                        validators=[DataRequired(message="Choose a tier or your own amount.")])
     custom_amount = StringField("Amount", validators=[Length(max=20)])
     frequency = RadioField("How often", choices=FREQUENCIES, default="month")
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])

@@ -45,8 +45,8 @@ def test_hidden_fields_have_no_ids_take_a_value_per_row_and_say_their_errors(app
 
 
 def test_a_choice_field_as_buttons_keeps_the_choices_that_apply_in_its_order(app):
-    html = render(app, '{% from "macros/forms.html" import buttons %}{{ buttons(f.action, only=["reopen", "accept"]) }}',
-                  f=posted(app, DecisionForm, {}))
+    template = '{% from "macros/forms.html" import buttons %}{{ buttons(f.action, only=["reopen", "accept"]) }}'
+    html = render(app, template, f=posted(app, DecisionForm, {}))
     assert re.findall(r'<button type="submit" name="action" value="(\w+)">', html) == ["accept", "reopen"]
     assert ">Reopen (undo)</button>" in html
 
