@@ -61,9 +61,8 @@ class IdListField(StringField):
 
     def process_formdata(self, valuelist: list) -> None:
         self.raw = valuelist[0] if valuelist else ""
-        self.data = parse_id_list(self.raw[:self.MAX_LENGTH]) if self.raw.strip() else None
-        if self.raw.strip() and (self.data is None or len(self.raw) > self.MAX_LENGTH):
-            self.data = None
+        self.data = parse_id_list(self.raw) if len(self.raw) <= self.MAX_LENGTH else None
+        if self.raw.strip() and self.data is None:
             raise ValueError("Give report numbers, e.g. 12, 15.")
 
     def _value(self) -> str:
