@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev upgrade demo bench clean
+.PHONY: run test quick install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: demo
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check readerdesk tests bench app.py
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite without the fuzz, property and end-to-end tests (marked slow).
+quick: $(VENV)/.installed-dev
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

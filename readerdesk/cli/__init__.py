@@ -185,8 +185,9 @@ def articles_sync_wordpress(base_url, site_name, since, per_page):
 def demo_command():
     """Load the demo site, articles and admin (idempotent)."""
     from readerdesk.demo import load_demo
+    from readerdesk.services.desk.users import PasswordSettings
 
-    result = load_demo(db.session, now=utcnow())
+    result = load_demo(db.session, now=utcnow(), password_settings=PasswordSettings.from_config(current_app.config))
     db.session.commit()
     for line in result.lines:
         click.echo(line)
@@ -199,10 +200,11 @@ def demo_command():
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 def create_user_command(email, role, name, password):
     """Create a staff account."""
-    from readerdesk.services.desk.users import UserError, create_user
+    from readerdesk.services.desk.users import PasswordSettings, UserError, create_user
 
     try:
-        user = create_user(db.session, email, password, role, name=name)
+        user = create_user(db.session, email, password, role, name=name,
+                           password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         fail(str(exc))
     db.session.commit()
@@ -237,10 +239,12 @@ def seed_bench_command(corrections, articles, seed):
     import time
 
     from readerdesk.demo.bench import BenchSeedError, seed_bench
+    from readerdesk.services.desk.users import PasswordSettings
 
     started = time.monotonic()
     try:
         result = seed_bench(db.session, corrections=corrections, articles=articles, now=utcnow(), seed=seed,
+                            password_settings=PasswordSettings.from_config(current_app.config),
                             progress=lambda n: click.echo(f"  {n:,} reports…", err=True))
     except BenchSeedError as exc:
         fail(str(exc))

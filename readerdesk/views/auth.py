@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
 from readerdesk.forms import LoginForm
-from readerdesk.services.desk.users import authenticate
+from readerdesk.services.desk.users import PasswordSettings, authenticate
 from readerdesk.views.access import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -25,7 +25,8 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data, url_for("desk.index")))
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data, now=utcnow())
+        user = authenticate(db.session, form.email.data, form.password.data, now=utcnow(),
+                            password_settings=PasswordSettings.from_config(current_app.config))
         if user is not None:
             db.session.commit()
             login_user(user, remember=form.remember.data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from readerdesk.extensions import db
@@ -17,7 +17,14 @@ from readerdesk.forms import (
 )
 from readerdesk.models import Site, User
 from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
-from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role
+from readerdesk.services.desk.users import (
+    PasswordSettings,
+    UserError,
+    create_user,
+    list_users,
+    set_active,
+    set_role,
+)
 from readerdesk.views.access import admin_required
 
 bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
@@ -47,7 +54,8 @@ def create_user_view():
     if not form.validate():
         return _users_page(form, 400)
     try:
-        user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "")
+        user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "",
+                           password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         db.session.rollback()
         form.email.errors = [*form.email.errors, str(exc)]
