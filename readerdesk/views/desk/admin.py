@@ -25,6 +25,7 @@ from readerdesk.services.desk.users import (
     set_active,
     set_role,
 )
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 
 bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
@@ -54,13 +55,13 @@ def create_user_view():
     if not form.validate():
         return _users_page(form, 400)
     try:
-        user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "",
-                           password_settings=PasswordSettings.from_config(current_app.config))
+        with unit_of_work(db.session):
+            user = create_user(db.session, form.email.data, form.password.data, form.role.data,
+                               name=form.name.data or "",
+                               password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
-        db.session.rollback()
         form.email.errors = [*form.email.errors, str(exc)]
         return _users_page(form, 400)
-    db.session.commit()
     flash(f"Created {user.role.value} {user.email}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
 
@@ -72,12 +73,11 @@ def set_active_view(user_id: int):
     if not form.validate():
         abort(400, description="Say whether the account should be active.")
     try:
-        set_active(db.session, user, form.active.data == "1", actor=current_user)
+        with unit_of_work(db.session):
+            set_active(db.session, user, form.active.data == "1", actor=current_user)
     except UserError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _users_page(status=400)
-    db.session.commit()
     flash(f"{user.email} is {'active' if user.active else 'deactivated: they can no longer sign in'}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
 
@@ -89,12 +89,11 @@ def set_role_view(user_id: int):
     if not form.validate():
         abort(400, description="Choose admin or editor.")
     try:
-        set_role(db.session, user, form.role.data, actor=current_user)
+        with unit_of_work(db.session):
+            set_role(db.session, user, form.role.data, actor=current_user)
     except UserError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _users_page(status=400)
-    db.session.commit()
     flash(f"{user.email} is now {user.role.value}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
 
@@ -119,16 +118,15 @@ def create_site_view():
     if not form.validate():
         return _sites_page(form, 400)
     try:
-        created = create_site(
-            db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
-            exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
-            title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
-        )
+        with unit_of_work(db.session):
+            created = create_site(
+                db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
+                exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
+                title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
+            )
     except SiteError as exc:
-        db.session.rollback()
         form.name.errors = [*form.name.errors, str(exc)]
         return _sites_page(form, 400)
-    db.session.commit()
     # The token is shown in this response only; the database keeps its hash.
     return _sites_page(new_token=(created.site, created.api_token), status=201)
 
@@ -139,8 +137,8 @@ def rotate_token_view(site_id: int):
     site = _get(Site, site_id)
     if not ConfirmForm().validate():
         abort(400)
-    token = rotate_token(site)
-    db.session.commit()
+    with unit_of_work(db.session):
+        token = rotate_token(site)
     return _sites_page(new_token=(site, token))
 
 
@@ -162,13 +160,12 @@ def edit_site(site_id: int):
     if not form.validate():
         return _edit_page(site, form, 400)
     try:
-        update_site(site, allowed_origins=lines(form.allowed_origins.data),
-                    exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                    connector_url=form.connector_url.data)
+        with unit_of_work(db.session):
+            update_site(site, allowed_origins=lines(form.allowed_origins.data),
+                        exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
+                        connector_url=form.connector_url.data)
     except SiteError as exc:
-        db.session.rollback()
         form.connector.errors = [*form.connector.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
-    db.session.commit()
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)
