@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint install install-dev upgrade demo bench clean
+.PHONY: run test quick lint install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ lint: $(VENV)/.installed-dev lint-js
 
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite without the fuzz, property and end-to-end tests (marked slow), and without lint.
+quick: $(VENV)/.installed-dev node_modules/.installed
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache

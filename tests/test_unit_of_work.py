@@ -10,6 +10,7 @@ from readerdesk.unit_of_work import unit_of_work
 from tests.factories import make_site
 
 
+@pytest.mark.real_commits  # another connection reads the change
 def test_jobs_run_only_after_the_change_is_committed(app):
     dispatched = []
 

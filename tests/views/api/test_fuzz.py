@@ -14,18 +14,21 @@ from readerdesk import create_app
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.extensions import db
-from tests.conftest import app_settings, reset_database
+from tests.conftest import app_settings, committed_database
+from tests.factories import CHEAP_PASSWORDS
+
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def fuzz_app(tmp_path_factory):
+def fuzz_app(tmp_path_factory, database):
+    """The demo, committed: schemathesis calls the app outside any test's transaction."""
     app = create_app(app_settings(tmp_path_factory.mktemp("fuzz"), SERVER_NAME="127.0.0.1:5000"))
-    with app.app_context():
-        reset_database()
-        load_demo(db.session, now=utcnow())
-        db.session.commit()
-        db.session.remove()
-    return app
+    with committed_database(app):
+        with app.app_context():
+            load_demo(db.session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
+            db.session.commit()
+        yield app
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")
