@@ -8,6 +8,7 @@ from wtforms import (
     IntegerField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TextAreaField,
@@ -37,7 +38,7 @@ class LoginForm(FlaskForm):
 # --- support page (patrons) ----------------------------------------------------------------------
 
 
-FREQUENCIES = [("month", "Monthly"), ("year", "Yearly"), ("once", "One time")]
+FREQUENCIES = [SelectChoice("month", "Monthly"), SelectChoice("year", "Yearly"), SelectChoice("once", "One time")]
 
 
 class SupportForm(FlaskForm):
@@ -64,7 +65,8 @@ class ManageSupportForm(FlaskForm):
 
 
 class WallDecisionForm(FlaskForm):
-    decision = SelectField(choices=[("approved", "Approve"), ("rejected", "Reject"), ("pending", "Back to pending")])
+    decision = SelectField(choices=[SelectChoice("approved", "Approve"), SelectChoice("rejected", "Reject"),
+                                    SelectChoice("pending", "Back to pending")])
 
 
 # --- the desk ----------------------------------------------------------------------------------
@@ -103,15 +105,18 @@ class BulkForm(FlaskForm):
 
 # --- administration ----------------------------------------------------------------------------
 
+ROLES = [SelectChoice("editor", "Editor"), SelectChoice("admin", "Admin")]
+
+
 class UserCreateForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
     name = StringField("Name", validators=[Optional(), Length(max=200)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    role = SelectField("Role", choices=[("editor", "Editor"), ("admin", "Admin")])
+    role = SelectField("Role", choices=ROLES)
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField("Role", choices=[("editor", "Editor"), ("admin", "Admin")])
+    role = SelectField("Role", choices=ROLES)
 
 
 class UserActiveForm(FlaskForm):
@@ -132,8 +137,9 @@ class SiteCreateForm(FlaskForm):
 class SiteEditForm(FlaskForm):
     allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
     exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
-    connector = SelectField("Connector", choices=[("", "None"), ("html", "Fetch the article page (html)"),
-                                                  ("wordpress", "WordPress REST API")])
+    connector = SelectField("Connector", choices=[SelectChoice("", "None"),
+                                                  SelectChoice("html", "Fetch the article page (html)"),
+                                                  SelectChoice("wordpress", "WordPress REST API")])
     connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
@@ -92,7 +92,8 @@ class Correction(db.Model):
     anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
     anchor_start: Mapped[int | None] = mapped_column(default=None)
     anchor_end: Mapped[int | None] = mapped_column(default=None)
-    anchor_confidence: Mapped[float | None] = mapped_column(default=None)
+    # Float, as the migrations made it: SQLAlchemy 2.1 maps a bare ``float`` to Double.
+    anchor_confidence: Mapped[float | None] = mapped_column(Float, default=None)
 
     # The reader's words. Plain text, escaped on output.
     suggestion: Mapped[str] = mapped_column(Text, default="")
@@ -145,7 +146,7 @@ class CorrectionAnchor(db.Model):
     state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"))
     start: Mapped[int | None] = mapped_column(default=None)
     end: Mapped[int | None] = mapped_column(default=None)
-    confidence: Mapped[float | None] = mapped_column(default=None)
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
     # For "edited": the passage's text before and after the revision.
     before: Mapped[str | None] = mapped_column(Text, default=None)
     after: Mapped[str | None] = mapped_column(Text, default=None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, SelectChoice, SelectField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange
 from wtforms.widgets import HiddenInput
 
@@ -24,10 +24,10 @@ from readerdesk.views.desk.reports import report_or_404
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
 
 NOTE_TYPE_CHOICES = [
-    (NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
-    (NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
-    (NoteType.UPDATE.value, "Update — something changed since publication"),
-    (NoteType.SILENT.value, "Silent fix — a typo; no public note"),
+    SelectChoice(NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
+    SelectChoice(NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
+    SelectChoice(NoteType.UPDATE.value, "Update — something changed since publication"),
+    SelectChoice(NoteType.SILENT.value, "Silent fix — a typo; no public note"),
 ]
 
 
