@@ -37,3 +37,8 @@ test: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
+
+# The pins behind their newest release. Asks the package index (network); a report that never fails.
+.PHONY: outdated
+outdated:
+	-$(PYTHON) tools/outdated.py

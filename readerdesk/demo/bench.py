@@ -160,8 +160,7 @@ def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[in
         return groups
     table = Correction.__table__
     chunk: list[dict] = []
-    n = 0
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         record = dict(zip(COLUMNS, row))
         record["selectors"] = json.loads(record["selectors"])
         for key in ("created_at", "updated_at", "first_decision_at"):
@@ -169,7 +168,6 @@ def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[in
                 record[key] = record[key].replace(tzinfo=UTC)
         chunk.append(record)
         groups += record["is_lead"]
-        n += 1
         if len(chunk) == batch:
             connection.execute(insert(table), chunk)
             chunk = []

@@ -14,7 +14,7 @@ from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     TYPO = "typo"
     FACTUAL = "factual"
     UNCLEAR = "unclear"
@@ -22,7 +22,7 @@ class Kind(str, enum.Enum):
     GENERAL = "general"  # the "write to us" form, without a passage
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Moderation states; the allowed transitions live in services.moderation."""
 
     NEW = "new"
@@ -33,7 +33,7 @@ class Status(str, enum.Enum):
     SPAM = "spam"
 
 
-class AnchorState(str, enum.Enum):
+class AnchorState(enum.StrEnum):
     ANCHORED = "anchored"  # found in the revision the reader saw
     UNANCHORED = "unanchored"  # the reader's text is not in any revision readerdesk has (yet)
     UNCHANGED = "unchanged"  # followed to a later revision, same text
