@@ -7,7 +7,15 @@ import os
 
 from flask import Flask
 
+from readerdesk import models
+from readerdesk.cli import register_commands
 from readerdesk.config import check_production_config, development_secret_key, load_config
+from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+from readerdesk.sessions import NoApiCookieSessionInterface
+from readerdesk.text.ids import IdConverter
+from readerdesk.views import register_blueprints
+from readerdesk.views.errors import register_error_handlers
+from readerdesk.views.guards import register_request_guards
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -24,14 +32,9 @@ def create_app(config: dict | None = None) -> Flask:
     check_production_config(app.config)
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
-    from readerdesk.sessions import NoApiCookieSessionInterface
-
     app.session_interface = NoApiCookieSessionInterface()
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-
-    from readerdesk import models  # noqa: F401  (registers the tables)
-    from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"),
@@ -40,18 +43,10 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from readerdesk.text.ids import IdConverter
-    from readerdesk.views import register_blueprints
-
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_blueprints(app)
 
-    from readerdesk.cli import register_commands
-
     register_commands(app)
-
-    from readerdesk.views.errors import register_error_handlers
-    from readerdesk.views.guards import register_request_guards
 
     register_error_handlers(app)
     register_request_guards(app)

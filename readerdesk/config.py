@@ -6,7 +6,10 @@ the CLI can build apps with different settings in one process.
 
 from __future__ import annotations
 
+import json
 import os
+import re
+import secrets
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -64,9 +67,6 @@ TIER_ID_RE = r"^[a-z0-9][a-z0-9-]{0,39}$"
 def parse_support_tiers(raw: str | None) -> list[dict]:
     """``SUPPORT_TIERS``: a JSON list of {"id", "name", "amount" (minor units), "interval" (month|year),
     optional "description"}. Unset gives :data:`DEFAULT_SUPPORT_TIERS`."""
-    import json
-    import re
-
     if raw in (None, ""):
         return [dict(t) for t in DEFAULT_SUPPORT_TIERS]
     try:
@@ -163,8 +163,6 @@ def development_secret_key(instance_path: str) -> str:
     path = Path(instance_path) / "dev-secret-key"
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
-    import secrets
-
     key = secrets.token_hex(32)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(key, encoding="utf-8")

@@ -45,7 +45,8 @@ class SupportForm(FlaskForm):
     """Shape only: which tier (or "custom"), the amount as typed, who pays. The amount floor,
     currency and fee live in services.patrons."""
 
-    choice = RadioField("Your support", choices=[], validators=[DataRequired(message="Choose a tier or your own amount.")])
+    choice = RadioField("Your support", choices=[],
+                        validators=[DataRequired(message="Choose a tier or your own amount.")])
     custom_amount = StringField("Amount", validators=[Length(max=20)])
     frequency = RadioField("How often", choices=FREQUENCIES, default="month")
     email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
@@ -90,8 +91,9 @@ class NoteForm(FlaskForm):
 
 
 class MergeForm(FlaskForm):
-    others = StringField("Report numbers", validators=[DataRequired(), Length(max=500),
-                                                       Regexp(r"^[\d,\s#]+$", message="Give report numbers, e.g. 12, 15.")])
+    others = StringField("Report numbers", validators=[
+        DataRequired(), Length(max=500), Regexp(r"^[\d,\s#]+$", message="Give report numbers, e.g. 12, 15."),
+    ])
 
 
 class SplitForm(FlaskForm):

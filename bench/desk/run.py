@@ -57,7 +57,8 @@ def cases(session) -> list[tuple[str, str]]:
         ("deep keyset page: new, priority, in the singletons",
          f"/desk/?tab=new&sort=priority&after={encode_cursor(deep_new)}"),
         ("filtered: one article, all states", f"/desk/?tab=all&article={article_id}"),
-        ("filtered: site + kind factual + unassigned, new", f"/desk/?tab=new&site={site.id}&kind=factual&assignee=unassigned"),
+        ("filtered: site + kind factual + unassigned, new",
+         f"/desk/?tab=new&site={site.id}&kind=factual&assignee=unassigned"),
         ("filtered: one assignee, in review", f"/desk/?tab=in_review&assignee={staff_id}"),
         ("filtered: date range (one week), all", "/desk/?tab=all&date_from=2025-06-01&date_to=2025-06-07"),
         ("search: a rare word, all states", f"/desk/?tab=all&q={rare_word(session)}"),
@@ -99,8 +100,10 @@ def measure(url: str, n: int, cache_seconds: int) -> dict:
                 timings.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
             timings.sort()
-            results[label] = (statistics.median(timings), timings[int(len(timings) * .9) - 1 if n > 1 else 0], rows)
-            print(f"{dialect:10} cache={cache_seconds:<3} {label:55} median {results[label][0]:7.1f} ms  p90 {results[label][1]:7.1f} ms  rows {rows}")
+            median, p90 = statistics.median(timings), timings[int(len(timings) * .9) - 1 if n > 1 else 0]
+            results[label] = (median, p90, rows)
+            print(f"{dialect:10} cache={cache_seconds:<3} {label:55} "
+                  f"median {median:7.1f} ms  p90 {p90:7.1f} ms  rows {rows}")
     mode = "counts cached" if cache_seconds else "fresh counts"
     return {"dialect": dialect, "mode": mode, "version": version.split(",")[0], "total": total, "results": results}
 

@@ -10,9 +10,11 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
+from readerdesk.demo.patrons import add_demo_patrons
+from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles.ingest import add_revision, ingest_article
 from readerdesk.services.articles.sites import create_site
 from readerdesk.services.desk.users import create_user, normalise_email, set_password
@@ -45,7 +47,7 @@ def hosted_article_url(site: Site, slug: str) -> str:
     return f"{site.base_url.rstrip('/')}/sites/{site.name}/news/{slug}"
 
 
-def _demo_site(session: Session, name: str, title: str, language: str, base_url: str, result: DemoResult) -> Site:
+def _demo_site(session: DbSession, name: str, title: str, language: str, base_url: str, result: DemoResult) -> Site:
     site = session.scalar(select(Site).where(Site.name == name))
     if site is None:
         site = create_site(
@@ -56,7 +58,7 @@ def _demo_site(session: Session, name: str, title: str, language: str, base_url:
     return site
 
 
-def _demo_article(session: Session, site: Site, slug: str, now: datetime, result: DemoResult) -> Article:
+def _demo_article(session: DbSession, site: Site, slug: str, now: datetime, result: DemoResult) -> Article:
     meta = _meta(slug)
     url = hosted_article_url(site, slug)
     existing = session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
@@ -76,7 +78,7 @@ def _demo_article(session: Session, site: Site, slug: str, now: datetime, result
     return article
 
 
-def _demo_user(session: Session, email: str, role: Role, name: str) -> str:
+def _demo_user(session: DbSession, email: str, role: Role, name: str) -> str:
     """Create the account, or give it a new password; returns the password."""
     password = secrets.token_urlsafe(12)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -87,9 +89,7 @@ def _demo_user(session: Session, email: str, role: Role, name: str) -> str:
     return password
 
 
-def load_demo(session: Session, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
-    from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
-
+def load_demo(session: DbSession, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
     result = DemoResult()
     articles = {}
     for name, (title, language, slugs) in DEMO_SITES.items():
@@ -99,8 +99,6 @@ def load_demo(session: Session, *, now: datetime, base_url: str = DEMO_BASE_URL)
     for report in DEMO_REPORTS:
         add_demo_report(session, articles[report.slug], report, now=now)
     result.lines.append(f"{len(DEMO_REPORTS)} sample reader reports are on the desk.")
-    from readerdesk.demo.patrons import add_demo_patrons
-
     if add_demo_patrons(session, articles["bridge"].site, now=now):
         result.lines.append("Sample patrons and payments are on the patrons desk (/desk/patrons).")
 

@@ -12,6 +12,9 @@ from flask import current_app
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction
+from readerdesk.services.articles.connectors import refetch_article
+from readerdesk.services.articles.fetching import new_http_session
+from readerdesk.services.corrections.reanchoring import anchor_in
 
 log = logging.getLogger("readerdesk.jobs.articles")
 
@@ -21,10 +24,6 @@ def refetch_and_anchor(correction_id: int) -> None:
 
     Raises when the fetch fails, so the job runner retries; the correction itself was stored
     before this job ran and stays stored whatever happens here."""
-    from readerdesk.services.articles.connectors import refetch_article
-    from readerdesk.services.articles.fetching import new_http_session
-    from readerdesk.services.corrections.reanchoring import anchor_in
-
     correction = db.session.get(Correction, correction_id)
     if correction is None or correction.anchor_state != AnchorState.UNANCHORED:
         return

@@ -1,6 +1,7 @@
-"""Background jobs: side effects that leave the process (email, Slack, re-fetching a page).
+"""The job runner: side effects that leave the process (email, Slack, re-fetching a page).
 
-``enqueue(func, *args)`` is called *after* the transaction that caused the job has committed.
+``enqueue(job)`` is called *after* the transaction that caused the job has committed (the unit of
+work, ``readerdesk.unit_of_work``, does that). A job names its function in ``registry.JOBS``.
 With ``REDIS_URL`` set, jobs go to an RQ queue (run by ``flask --app app worker``) with retries;
 without it they run inline, right away, with the same retries, and a failure is logged, never
 raised: a failed email must not turn a stored decision into an error page.
@@ -15,6 +16,11 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
+from redis import Redis
+from rq import Queue, Retry, SimpleWorker
+
+from readerdesk.jobs.registry import JOBS
+from readerdesk.services.effects import Job
 
 log = logging.getLogger("readerdesk.jobs.runner")
 QUEUE_NAME = "readerdesk"
@@ -22,33 +28,31 @@ RETRY_INTERVALS = (10, 60, 300)  # seconds, for RQ; inline retries do not wait t
 INLINE_RETRY_DELAYS = (0.0, 0.2, 0.5)
 
 
-def _queue(app: Flask):
-    from redis import Redis
-    from rq import Queue
-
+def _queue(app: Flask) -> Queue:
     return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
-def enqueue(func: Callable, *args, **kwargs) -> None:
-    app = current_app._get_current_object()
+def enqueue(job: Job) -> None:
+    """Queue ``job`` on RQ when ``REDIS_URL`` is set, else run it now (and when Redis is down)."""
+    func = JOBS[job.name]
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     if app.config.get("REDIS_URL") and not app.config.get("JOBS_INLINE"):
-        from rq import Retry
-
         try:
-            _queue(app).enqueue(func, *args, **kwargs, retry=Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS)))
+            retry = Retry(max=len(RETRY_INTERVALS), interval=list(RETRY_INTERVALS))
+            _queue(app).enqueue(func, *job.args, retry=retry)
             return
         except Exception:  # Redis down: do the work now rather than lose it
-            log.exception("could not enqueue %s; running it inline", func.__name__)
-    run_inline(func, *args, **kwargs)
+            log.exception("could not enqueue %s; running it inline", job.name)
+    run_inline(func, *job.args)
 
 
-def run_inline(func: Callable, *args, **kwargs) -> bool:
+def run_inline(func: Callable[..., object], *args: object) -> bool:
     """Run a job now, retrying; True when it succeeded. Never raises."""
     for attempt, delay in enumerate(INLINE_RETRY_DELAYS, start=1):
         if delay:
             time.sleep(delay)
         try:
-            func(*args, **kwargs)
+            func(*args)
             return True
         except Exception:
             log.exception("job %s failed (attempt %d of %d)", func.__name__, attempt, len(INLINE_RETRY_DELAYS))
@@ -57,8 +61,6 @@ def run_inline(func: Callable, *args, **kwargs) -> bool:
 
 def run_worker(app: Flask, burst: bool = False) -> None:
     """Process the RQ queue inside this app's context (``flask --app app worker``)."""
-    from rq import SimpleWorker
-
     queue = _queue(app)
     with app.app_context():
         # SimpleWorker runs jobs in this process: they keep the app context and the DB pool is not forked.

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.types import UTCDateTime, string_enum
 
@@ -49,7 +49,7 @@ class AnchorState(enum.StrEnum):
 FULLTEXT_INDEX = "ix_corrections_fulltext"
 
 
-class Correction(db.Model):
+class Correction(Model):
     __tablename__ = "corrections"
     __table_args__ = (
         # The desk queue: by state, newest/oldest first, keyset on (created_at, id).
@@ -88,7 +88,9 @@ class Correction(db.Model):
     end: Mapped[int | None] = mapped_column(default=None)
 
     # The latest anchor, in anchor_revision_id (denormalised from CorrectionAnchor for the queue).
-    anchor_state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE)
+    anchor_state: Mapped[AnchorState] = mapped_column(
+        string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE
+    )
     anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
     anchor_start: Mapped[int | None] = mapped_column(default=None)
     anchor_end: Mapped[int | None] = mapped_column(default=None)
@@ -134,7 +136,7 @@ class Correction(db.Model):
         return f"<Correction {self.public_id} {self.status.value}>"
 
 
-class CorrectionAnchor(db.Model):
+class CorrectionAnchor(Model):
     """Where a correction pointed in one revision: its history across article edits. Append-only."""
 
     __tablename__ = "correction_anchors"

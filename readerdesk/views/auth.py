@@ -7,6 +7,7 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
 from readerdesk.forms import LoginForm
 from readerdesk.services.desk.users import authenticate
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -25,9 +26,9 @@ def login():
     if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next(form.next.data, url_for("desk.index")))
     if form.validate_on_submit():
-        user = authenticate(db.session, form.email.data, form.password.data, now=utcnow())
+        with unit_of_work(db.session):  # records the sign-in (or the failed attempt)
+            user = authenticate(db.session, form.email.data, form.password.data, now=utcnow())
         if user is not None:
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("desk.index")))
         # One message for an unknown email and a wrong password: no user enumeration.

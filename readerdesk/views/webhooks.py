@@ -7,7 +7,6 @@ from sqlalchemy.exc import IntegrityError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db
-from readerdesk.jobs.runner import enqueue
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 from readerdesk.services.patrons.stripe.webhooks import (
     EventAlreadyProcessed,
@@ -17,6 +16,7 @@ from readerdesk.services.patrons.stripe.webhooks import (
     process_event,
     verify_event,
 )
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("webhooks", __name__)
@@ -37,23 +37,19 @@ def stripe_webhook():
         return error_response(400, str(exc))
     client = stripe_client_for(current_app) if payments_enabled(current_app.config) else None
     try:
-        result = process_event(db.session, event, now=utcnow(), client=client)
-        db.session.commit()
+        with unit_of_work(db.session) as work:
+            result = process_event(db.session, event, now=utcnow(), client=client)
+            work.after_commit(*result.jobs)
     except (EventAlreadyProcessed, IntegrityError) as exc:
-        db.session.rollback()
         if isinstance(exc, EventAlreadyProcessed) or is_recorded(db.session, event["id"]):
             # A redelivery, or the same event delivered concurrently and applied by the other request.
             return jsonify(received=True, duplicate=True)
         current_app.logger.exception("Stripe event %s conflicted; Stripe will retry", event["id"])
         return error_response(500, "The event could not be applied; it will be retried.")
     except RetryLater as exc:
-        db.session.rollback()
         current_app.logger.info("Stripe event %s deferred: %s", event["id"], exc)
         return error_response(500, f"Not yet: {exc}. Stripe will deliver it again.")
-    except Exception:
-        db.session.rollback()  # the event record goes too, so Stripe's retry is processed afresh
+    except Exception:  # rolled back with the event record, so Stripe's retry is processed afresh
         current_app.logger.exception("Stripe event %s failed; Stripe will retry", event["id"])
         return error_response(500, "The event could not be applied; it will be retried.")
-    for func, args in result.effects:
-        enqueue(func, *args)
     return jsonify(received=True, outcome=result.outcome)

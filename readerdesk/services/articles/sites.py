@@ -5,12 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Site
+from readerdesk.models.types import DbSession
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -40,8 +42,6 @@ def new_api_token() -> str:
 
 
 def _check_selector(selector: str) -> str:
-    from selectolax.lexbor import LexborHTMLParser
-
     selector = selector.strip()
     if not selector:
         raise SiteError("a CSS selector cannot be empty")
@@ -53,13 +53,13 @@ def _check_selector(selector: str) -> str:
 
 
 def create_site(
-    session: Session,
+    session: DbSession,
     name: str,
     *,
     base_url: str,
     body_selector: str,
-    exclude_selectors: list[str] = (),
-    allowed_origins: list[str] = (),
+    exclude_selectors: Sequence[str] = (),
+    allowed_origins: Sequence[str] = (),
     title: str = "",
     language: str = "en",
     currency: str = "EUR",
@@ -93,14 +93,14 @@ def create_site(
     return CreatedSite(site=site, api_token=token)
 
 
-def get_site(session: Session, name: str) -> Site:
+def get_site(session: DbSession, name: str) -> Site:
     site = session.scalar(select(Site).where(Site.name == name.strip().lower()))
     if site is None:
         raise SiteNotFound(f"no site named {name!r}; `flask --app app sites list` shows them")
     return site
 
 
-def only_site(session: Session) -> Site:
+def only_site(session: DbSession) -> Site:
     """The site to use when a command names none: there must be exactly one."""
     sites = session.scalars(select(Site).limit(2)).all()
     if len(sites) != 1:
@@ -109,11 +109,11 @@ def only_site(session: Session) -> Site:
     return sites[0]
 
 
-def list_sites(session: Session) -> list[Site]:
+def list_sites(session: DbSession) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.name)))
 
 
-def site_for_token(session: Session, site_name: str, token: str) -> Site | None:
+def site_for_token(session: DbSession, site_name: str, token: str) -> Site | None:
     """The site whose API token this is, if it is ``site_name``'s; None otherwise."""
     if not token:
         return None
@@ -138,7 +138,8 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
                 connector_url: str | None) -> None:
     """Change the settings an admin edits on the desk. Validates everything before changing anything."""
     try:
-        origins = sorted({normalise_origin(site.base_url), *(normalise_origin(o) for o in allowed_origins if o.strip())})
+        others = {normalise_origin(o) for o in allowed_origins if o.strip()}
+        origins = sorted({normalise_origin(site.base_url), *others})
     except InvalidURL as exc:
         raise SiteError(str(exc)) from None
     excludes = [_check_selector(s) for s in exclude_selectors if s.strip()]

@@ -8,9 +8,9 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor
+from readerdesk.models.types import DbSession
 
 CONTEXT_CHARS = 300
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
@@ -67,7 +67,7 @@ def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     return out
 
 
-def anchor_story(session: Session, correction: Correction) -> AnchorStory:
+def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
     """Where the report's passage stands now, in words an editor can act on."""
     state = correction.anchor_state
     revision = correction.anchor_revision

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.corrections.passages import (
     AnchorStory,
@@ -33,7 +32,7 @@ class ReportDetail:
     can_assign: bool
 
 
-def report_detail(session: Session, correction: Correction) -> ReportDetail:
+def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
     context = passage_context(correction)
     passage = context.passage if context else correction.exact
     suggestion = correction.suggestion.strip()

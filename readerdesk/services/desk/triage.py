@@ -11,9 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
 from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
@@ -23,7 +22,7 @@ GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
 BULK_ACTIONS = ("accept", "reject", "spam")
 
 
-def _run(session: Session, report: Correction, action: str, *, actor: User, now: datetime, version: int,
+def _run(session: DbSession, report: Correction, action: str, *, actor: User, now: datetime, version: int,
          reason: str, assignee: User | None, reader_message: str = "") -> ModerationEvent:
     if action == "reject":
         return moderation.reject(session, report, actor=actor, now=now, expected_version=version, reason=reason,
@@ -36,7 +35,7 @@ def _run(session: Session, report: Correction, action: str, *, actor: User, now:
                                                  reason=reason)
 
 
-def decide(session: Session, correction: Correction, action: str, *, actor: User, now: datetime,
+def decide(session: DbSession, correction: Correction, action: str, *, actor: User, now: datetime,
            expected_version: int, reason: str = "", assignee: User | None = None,
            reader_message: str = "") -> list[ModerationEvent]:
     """Apply ``action`` to ``correction`` and to the members of its group it is allowed for.
@@ -72,7 +71,7 @@ class BulkResult:
     refused: list[tuple[int, str]] = field(default_factory=list)  # (report id, why)
 
 
-def bulk_decide(session: Session, items: list[tuple[int, int]], action: str, *, actor: User,
+def bulk_decide(session: DbSession, items: list[tuple[int, int]], action: str, *, actor: User,
                 now: datetime) -> BulkResult:
     """Decide many queue rows, each ``(id, version seen)``; stale or illegal ones are refused, not fatal."""
     if action not in BULK_ACTIONS:

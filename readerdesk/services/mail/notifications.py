@@ -1,9 +1,7 @@
 """Telling people what happened: readers about decisions on their reports, editors about new ones.
 
-The job functions (:func:`after_decision`, :func:`new_correction`) take ids, run in an app
-context after the decision or report was committed (``readerdesk.jobs.runner.enqueue``), own their
-transaction, and raise when a send fails so the job runner retries. Every send is first recorded
-in ``notifications_sent`` under a unique (kind, key): a retried or repeated job sends nothing twice.
+Composing the messages lives here; sending them is a job (``readerdesk.jobs.mail``), which runs
+after the decision or report was committed and records every send once in ``notifications_sent``.
 """
 
 from __future__ import annotations
@@ -14,18 +12,13 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 import requests
-from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from readerdesk.clock import utcnow
-from readerdesk.extensions import db
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
-from readerdesk.services.desk.users import active_staff
-from readerdesk.services.mail.smtp import SmtpSettings, send_email
+from readerdesk.models.types import DbSession
+from readerdesk.services.effects import Job
 
 log = logging.getLogger("readerdesk.notifications")
 
@@ -182,78 +175,28 @@ def decision_email(correction: Correction, event: ModerationEvent, *, note_text:
             paragraphs += [s["reason_intro"], Quote(event.reader_message)]
         paragraphs.append(s["rejected_outro"])
     if correction.exact and event.action != "publish":
-        paragraphs += [s["your_report"], Quote(correction.exact + (f"\n→ {correction.suggestion}" if correction.suggestion else ""))]
+        suggestion = f"\n→ {correction.suggestion}" if correction.suggestion else ""
+        paragraphs += [s["your_report"], Quote(correction.exact + suggestion)]
     text, html = compose(paragraphs, s["footer"].format(site=site.title or site.name))
     return Email(to=correction.reader_email, subject=subject, text=text, html=html)
 
 
-# --- sending, once -----------------------------------------------------------------------------
-
-
-def _already_sent(session: Session, kind: str, key: str) -> bool:
-    return session.scalar(select(NotificationSent.id).where(NotificationSent.kind == kind,
-                                                            NotificationSent.key == key)) is not None
-
-
-def send_once(session: Session, kind: str, key: str, send, *, recipient: str = "", now: datetime) -> bool:
-    """Record (kind, key), call ``send()``, commit. False when it was sent before.
-
-    The row is written before sending and committed after it: a failed send rolls the row back
-    (so a retry sends again), and a concurrent duplicate waits on the unique key and then fails.
-    """
-    if _already_sent(session, kind, key):
-        return False
-    session.add(NotificationSent(kind=kind, key=key, recipient=recipient, sent_at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
-    try:
-        send()
-    except Exception:
-        session.rollback()
-        raise
-    session.commit()
-    return True
-
-
-def _mail_settings() -> SmtpSettings:
-    return SmtpSettings.from_config(current_app.config)
-
-
-def after_decision(correction_id: int, event_id: int) -> None:
-    """Job: email the reader the outcome of a decision, if they asked to hear (once per event)."""
-    from readerdesk.services.publishing.publish import note_for_correction
-
-    session = db.session
-    correction = session.get(Correction, correction_id)
-    event = session.get(ModerationEvent, event_id)
-    if correction is None or event is None or event.correction_id != correction.id:
-        return
-    note = note_for_correction(session, correction) if event.action == "publish" else None
-    message = decision_email(
-        correction, event, note_text=note.body if note is not None and note.is_public else "",
-        corrected_passage=note.wording if note is not None and note.wording is not None else None,
-    )
-    if message is None:
-        return
-    settings = _mail_settings()
-    send_once(session, READER_DECISION, str(event.id),
-              lambda: send_email(settings, message.to, message.subject, message.text, message.html),
-              recipient=message.to, now=utcnow())
+def decision_jobs(events: list[ModerationEvent]) -> list[Job]:
+    """After commit, each decision's email to its reader (the job sends only if they asked)."""
+    return [Job("after_decision", (event.correction_id, event.id)) for event in events]
 
 
 # --- editors ---------------------------------------------------------------------------------------
 
 
-def desk_url(correction: Correction) -> str:
-    return f"{current_app.config['PUBLIC_URL']}/desk/corrections/{correction.id}"
+def desk_url(public_url: str, correction: Correction) -> str:
+    """The report's page at the desk, from this service's public address (never the request's Host)."""
+    return f"{public_url.rstrip('/')}/desk/corrections/{correction.id}"
 
 
-def _summary_lines(correction: Correction) -> list[str | Quote]:
-    lines: list[str | Quote] = [f"“{correction.article.title}” ({correction.article.site.name}), "
-                                f"{correction.kind.value}:"]
+def _summary_lines(correction: Correction) -> list[str | Link | Quote]:
+    lines: list[str | Link | Quote] = [f"“{correction.article.title}” ({correction.article.site.name}), "
+                                       f"{correction.kind.value}:"]
     if correction.exact:
         lines.append(Quote(correction.exact))
     if correction.suggestion:
@@ -267,13 +210,13 @@ EDITOR_FOOTER = ("You receive this because you are on the readerdesk staff. An a
                  "emails to a daily digest or off (EDITOR_NOTIFICATIONS).")
 
 
-def new_correction_email(correction: Correction, to: str) -> Email:
-    text, html = compose([*_summary_lines(correction), Link("Open it on the desk", desk_url(correction))],
+def new_correction_email(correction: Correction, to: str, *, public_url: str) -> Email:
+    text, html = compose([*_summary_lines(correction), Link("Open it on the desk", desk_url(public_url, correction))],
                          EDITOR_FOOTER)
     return Email(to=to, subject=f"New correction on “{correction.article.title}”", text=text, html=html)
 
 
-def slack_text(correction: Correction) -> str:
+def slack_text(correction: Correction, *, public_url: str) -> str:
     def esc(value: str) -> str:  # Slack's mrkdwn reserves & < >
         return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -282,7 +225,7 @@ def slack_text(correction: Correction) -> str:
         text += f"\n> {esc(correction.exact[:300])}"
     if correction.suggestion:
         text += f"\nSuggested: {esc(correction.suggestion[:300])}"
-    return text + f"\n<{desk_url(correction)}|Open it on the desk>"
+    return text + f"\n<{desk_url(public_url, correction)}|Open it on the desk>"
 
 
 def post_to_slack(webhook_url: str, text: str, *, timeout: float) -> None:
@@ -290,66 +233,32 @@ def post_to_slack(webhook_url: str, text: str, *, timeout: float) -> None:
     response.raise_for_status()
 
 
-def new_correction(correction_id: int) -> None:
-    """Job: tell editors about a new correction (email each, unless digest/off; Slack if set)."""
-    session = db.session
-    correction = session.get(Correction, correction_id)
-    if correction is None or correction.status == Status.SPAM:
-        return
-    config = current_app.config
-    now = utcnow()
-    if config.get("EDITOR_NOTIFICATIONS", "each") == "each":
-        settings = _mail_settings()
-        for user in active_staff(session):
-            message = new_correction_email(correction, user.email)
-            send_once(session, EDITOR_NEW, f"{correction.id}:{user.id}",
-                      lambda m=message: send_email(settings, m.to, m.subject, m.text, m.html),
-                      recipient=user.email, now=now)
-    if config.get("SLACK_WEBHOOK_URL"):
-        send_once(session, SLACK_NEW, str(correction.id),
-                  lambda: post_to_slack(config["SLACK_WEBHOOK_URL"], slack_text(correction),
-                                        timeout=config.get("HTTP_TIMEOUT", 15)),
-                  now=now)
+# --- the editors' digest ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class DigestReport:
-    since: datetime
-    corrections: int
-    emails: int
-
-
-def last_digest_at(session: Session) -> datetime | None:
+def last_digest_at(session: DbSession) -> datetime | None:
     return session.scalar(select(func.max(NotificationSent.sent_at)).where(NotificationSent.kind == DIGEST_RUN))
 
 
-def send_digest(session: Session, *, now: datetime, settings: SmtpSettings) -> DigestReport:
-    """One email per active editor with the corrections received since the last digest.
+def digest_period_start(session: DbSession, *, now: datetime) -> datetime:
+    """Where the next digest starts: the end of the last completed one, or a day ago."""
+    return last_digest_at(session) or now - FIRST_DIGEST_WINDOW
 
-    Commits as it goes (it is called by the CLI command, which owns the run). When a send fails
-    the run is not recorded, so the next run covers the same period; editors already emailed
-    for that period are not emailed again.
-    """
-    since = last_digest_at(session) or now - FIRST_DIGEST_WINDOW
-    corrections = list(session.scalars(
-        select(Correction).where(Correction.created_at > since, Correction.created_at <= now,
+
+def corrections_between(session: DbSession, since: datetime, until: datetime) -> list[Correction]:
+    return list(session.scalars(
+        select(Correction).where(Correction.created_at > since, Correction.created_at <= until,
                                  Correction.status != Status.SPAM)
         .order_by(Correction.created_at, Correction.id)
     ))
-    emails = 0
-    if corrections:
-        paragraphs: list[str | Link | Quote] = [
-            f"{len(corrections)} new correction{'s' if len(corrections) != 1 else ''} since "
-            f"{since:%Y-%m-%d %H:%M} UTC:"]
-        for correction in corrections:
-            paragraphs += [*_summary_lines(correction), Link("Open it on the desk", desk_url(correction))]
-        text, html = compose(paragraphs, EDITOR_FOOTER)
-        subject = f"readerdesk digest: {len(corrections)} new correction{'s' if len(corrections) != 1 else ''}"
-        for user in active_staff(session):
-            if send_once(session, DIGEST, f"{since.isoformat()}:{user.id}",
-                         lambda to=user.email: send_email(settings, to, subject, text, html),
-                         recipient=user.email, now=now):
-                emails += 1
-    session.add(NotificationSent(kind=DIGEST_RUN, key=now.isoformat(), sent_at=now))
-    session.commit()
-    return DigestReport(since=since, corrections=len(corrections), emails=emails)
+
+
+def digest_email(corrections: list[Correction], *, since: datetime, public_url: str) -> tuple[str, str, str]:
+    """(subject, text, html) of the digest listing ``corrections``."""
+    plural = "s" if len(corrections) != 1 else ""
+    paragraphs: list[str | Link | Quote] = [
+        f"{len(corrections)} new correction{plural} since {since:%Y-%m-%d %H:%M} UTC:"]
+    for correction in corrections:
+        paragraphs += [*_summary_lines(correction), Link("Open it on the desk", desk_url(public_url, correction))]
+    text, html = compose(paragraphs, EDITOR_FOOTER)
+    return f"readerdesk digest: {len(corrections)} new correction{plural}", text, html

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
+from readerdesk.models.types import DbSession
 
 CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,12 +40,15 @@ def patrons_query(filters: PatronFilter):
     if filters.interval:
         query = query.where(Patron.interval == Interval(filters.interval))
     if filters.search.strip():
-        needle = "%" + filters.search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Patron.email.like(needle, escape="\\"), func.lower(Patron.name).like(needle, escape="\\")))
+        escaped = filters.search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{escaped}%"
+        query = query.where(or_(Patron.email.like(needle, escape="\\"),
+                                func.lower(Patron.name).like(needle, escape="\\")))
     return query
 
 
-def list_patrons(session: Session, filters: PatronFilter, *, limit: int, before_id: int | None = None) -> list[Patron]:
+def list_patrons(session: DbSession, filters: PatronFilter, *, limit: int,
+                 before_id: int | None = None) -> list[Patron]:
     """Newest first, keyset-paginated on id."""
     query = patrons_query(filters)
     if before_id:
@@ -97,7 +100,7 @@ class RevenueSummary:
     months: list[MonthFigures]
 
 
-def revenue_summary(session: Session, *, now: datetime, site_id: int | None = None, months: int = 12,
+def revenue_summary(session: DbSession, *, now: datetime, site_id: int | None = None, months: int = 12,
                     currency: str | None = None) -> RevenueSummary:
     """Figures for the desk. A month's MRR is rebuilt from who was a recurring patron at its end
     (supporter since ≤ end, not canceled by then), at each patron's current amount."""
@@ -111,11 +114,13 @@ def revenue_summary(session: Session, *, now: datetime, site_id: int | None = No
     failed_query = select(Payment.failed_at).join(Patron).where(Payment.failed_at.is_not(None))
     if site_id:
         failed_query = failed_query.where(Patron.site_id == site_id)
-    failed_at = [t for t in session.scalars(failed_query)]
+    # The query excludes NULLs already; the filter tells the type checker so.
+    failed_at = [t for t in session.scalars(failed_query) if t is not None]
     figures = []
     for start, end in _months_back(now, months):
         cutoff = min(end, now)
-        alive = [p for p in recurring if p.supporter_since < cutoff and (p.canceled_at is None or p.canceled_at >= cutoff)]
+        alive = [p for p in recurring
+                 if p.supporter_since < cutoff and (p.canceled_at is None or p.canceled_at >= cutoff)]
         figures.append(MonthFigures(
             label=start.strftime("%Y-%m"),
             mrr=sum(p.monthly_amount for p in alive),
@@ -132,7 +137,7 @@ def revenue_summary(session: Session, *, now: datetime, site_id: int | None = No
     )
 
 
-def total_paid(session: Session, patron: Patron) -> int:
+def total_paid(session: DbSession, patron: Patron) -> int:
     return session.scalar(select(func.coalesce(func.sum(Payment.amount - Payment.amount_refunded), 0))
                           .where(Payment.patron_id == patron.id, Payment.status == PaymentStatus.PAID)) or 0
 
@@ -163,7 +168,8 @@ def mrr_chart_svg(months: list[MonthFigures], *, width: int = 640, height: int =
         f'width="100%" role="img" aria-labelledby="mrr-chart-title">',
         '<title id="mrr-chart-title">Monthly recurring revenue, last '
         f'{len(months)} months: {", ".join(f"{m.label} {major(m.mrr)}" for m in months)}</title>',
-        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - pad_right}" y2="{pad_top + plot_h}" stroke="#999"/>',
+        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - pad_right}" y2="{pad_top + plot_h}" '
+        'stroke="#999"/>',
         f'<line x1="{pad_left}" y1="{pad_top}" x2="{pad_left}" y2="{pad_top + plot_h}" stroke="#999"/>',
         f'<text x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end" font-size="11">{major(top)}</text>',
         f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" font-size="11">0</text>',
@@ -174,7 +180,8 @@ def mrr_chart_svg(months: list[MonthFigures], *, width: int = 640, height: int =
             parts.append(f'<circle cx="{x(i):.1f}" cy="{y(m.mrr):.1f}" r="3" fill="#0b5cad">'
                          f'<title>{m.label}: {major(m.mrr)}</title></circle>')
             if i % 2 == (len(months) - 1) % 2:
-                parts.append(f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{m.label}</text>')
+                parts.append(f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="11">'
+                             f'{m.label}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

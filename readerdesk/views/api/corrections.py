@@ -13,12 +13,13 @@ Cross-origin rules (the widget runs on publishers' pages):
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
-from readerdesk.jobs.articles import refetch_and_anchor
-from readerdesk.jobs.runner import enqueue
+from readerdesk.models import Site
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.articles.sites import site_for_token
 from readerdesk.services.corrections.capture import (
@@ -29,16 +30,16 @@ from readerdesk.services.corrections.capture import (
     find_article,
     get_by_public_id,
     is_honeypot_filled,
-    needs_refetch,
     new_public_id,
+    new_report_jobs,
     public_status,
     site_for_origin,
     submit_correction,
 )
-from readerdesk.services.mail.notifications import new_correction
 from readerdesk.text.extraction import parse_datetime
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import error_response
 
@@ -95,18 +96,17 @@ def push_article(site_name: str):
     if errors:
         return error_response(400, "Some fields are missing or invalid.", fields=errors)
     try:
-        result = ingest_article(
-            db.session, site, url=data["url"], title=data["title"], html=data["html"], now=utcnow(),
-            modified_at=modified, published_at=published,
-            external_id=str(external_id) if external_id is not None else None,
-        )
+        with unit_of_work(db.session):
+            result = ingest_article(
+                db.session, site, url=data["url"], title=data["title"], html=data["html"], now=utcnow(),
+                modified_at=modified, published_at=published,
+                external_id=str(external_id) if external_id is not None else None,
+            )
     except IngestError as exc:
-        db.session.rollback()
         return error_response(409 if isinstance(exc, ArticleConflict) else 400, str(exc))
-    db.session.commit()
     article = result.article
     return jsonify(
-        id=article.id, url=article.url, revision=article.current_revision.number,
+        id=article.id, url=article.url, revision=result.current_revision.number,
         changed=result.changed, created=result.created,
     ), (201 if result.created else 200)
 
@@ -118,10 +118,8 @@ def _own_origins() -> set[str]:
     """readerdesk's own origin(s): its pages call the API same-origin."""
     origins = set()
     for url in (request.host_url, current_app.config["PUBLIC_URL"]):
-        try:
+        with suppress(InvalidURL):
             origins.add(normalise_origin(url))
-        except InvalidURL:
-            pass
     return origins
 
 
@@ -178,8 +176,8 @@ def _refuse_origin(exc: OriginNotAllowed):
 
 @bp.errorhandler(429)
 def _too_many(exc):
-    return error_response(429, say("You have sent many reports in a short time. Please wait a few minutes and try again.",
-                                   reader_language()))
+    message = "You have sent many reports in a short time. Please wait a few minutes and try again."
+    return error_response(429, say(message, reader_language()))
 
 
 # --- readers' corrections --------------------------------------------------------------------
@@ -208,30 +206,25 @@ def create_correction():
         return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
                        anchored=False), 201
     try:
-        submission = submit_correction(
-            db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
-            secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
-        )
+        with unit_of_work(db.session) as work:
+            submission = submit_correction(
+                db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
+                secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
+            )
+            correction = submission.correction
+            # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
+            body = {"id": correction.public_id, "status": public_status(correction)["status"],
+                    "status_url": _status_url(correction.public_id),
+                    "status_page": _status_page(correction.public_id), "anchored": correction.start is not None}
+            if submission.created:
+                work.after_commit(*new_report_jobs(correction))
     except InvalidCorrection as exc:
-        db.session.rollback()
         return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
     except ArticleNotFound:
-        db.session.rollback()
         return error_response(404, say("We do not know this article. Check the article URL, or write to the "
                                        "newsroom directly.", reader_language()))
     except OriginNotAllowed as exc:
-        db.session.rollback()
         return _refuse_origin(exc)
-    correction = submission.correction
-    db.session.commit()
-    body = {"id": correction.public_id, "status": public_status(correction)["status"],
-            "status_url": _status_url(correction.public_id), "status_page": _status_page(correction.public_id),
-            "anchored": correction.start is not None}
-    if submission.created:
-        # After commit: the report is stored whatever happens to these.
-        enqueue(new_correction, correction.id)
-        if needs_refetch(correction):
-            enqueue(refetch_and_anchor, correction.id)
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]
@@ -253,6 +246,7 @@ def widget_config():
     url = request.args.get("url", "")
     origin = _origin()
     article = None
+    site: Site | None
     try:
         article = find_article(db.session, url, origin, _own_origins())
         site = article.site

@@ -18,6 +18,7 @@ from readerdesk.forms import (
 from readerdesk.models import Site, User
 from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
 from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 
 bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
@@ -47,12 +48,12 @@ def create_user_view():
     if not form.validate():
         return _users_page(form, 400)
     try:
-        user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "")
+        with unit_of_work(db.session):
+            user = create_user(db.session, form.email.data, form.password.data, form.role.data,
+                               name=form.name.data or "")
     except UserError as exc:
-        db.session.rollback()
         form.email.errors = [*form.email.errors, str(exc)]
         return _users_page(form, 400)
-    db.session.commit()
     flash(f"Created {user.role.value} {user.email}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
 
@@ -64,12 +65,11 @@ def set_active_view(user_id: int):
     if not form.validate():
         abort(400, description="Say whether the account should be active.")
     try:
-        set_active(db.session, user, form.active.data == "1", actor=current_user)
+        with unit_of_work(db.session):
+            set_active(db.session, user, form.active.data == "1", actor=current_user)
     except UserError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _users_page(status=400)
-    db.session.commit()
     flash(f"{user.email} is {'active' if user.active else 'deactivated: they can no longer sign in'}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
 
@@ -81,12 +81,11 @@ def set_role_view(user_id: int):
     if not form.validate():
         abort(400, description="Choose admin or editor.")
     try:
-        set_role(db.session, user, form.role.data, actor=current_user)
+        with unit_of_work(db.session):
+            set_role(db.session, user, form.role.data, actor=current_user)
     except UserError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
         return _users_page(status=400)
-    db.session.commit()
     flash(f"{user.email} is now {user.role.value}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
 
@@ -111,16 +110,15 @@ def create_site_view():
     if not form.validate():
         return _sites_page(form, 400)
     try:
-        created = create_site(
-            db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
-            exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
-            title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
-        )
+        with unit_of_work(db.session):
+            created = create_site(
+                db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
+                exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
+                title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
+            )
     except SiteError as exc:
-        db.session.rollback()
         form.name.errors = [*form.name.errors, str(exc)]
         return _sites_page(form, 400)
-    db.session.commit()
     # The token is shown in this response only; the database keeps its hash.
     return _sites_page(new_token=(created.site, created.api_token), status=201)
 
@@ -131,8 +129,8 @@ def rotate_token_view(site_id: int):
     site = _get(Site, site_id)
     if not ConfirmForm().validate():
         abort(400)
-    token = rotate_token(site)
-    db.session.commit()
+    with unit_of_work(db.session):
+        token = rotate_token(site)
     return _sites_page(new_token=(site, token))
 
 
@@ -154,13 +152,12 @@ def edit_site(site_id: int):
     if not form.validate():
         return _edit_page(site, form, 400)
     try:
-        update_site(site, allowed_origins=lines(form.allowed_origins.data),
-                    exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                    connector_url=form.connector_url.data)
+        with unit_of_work(db.session):
+            update_site(site, allowed_origins=lines(form.allowed_origins.data),
+                        exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
+                        connector_url=form.connector_url.data)
     except SiteError as exc:
-        db.session.rollback()
         form.connector.errors = [*form.connector.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
-    db.session.commit()
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)

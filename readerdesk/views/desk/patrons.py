@@ -20,6 +20,7 @@ from readerdesk.services.patrons.revenue import (
     total_paid,
 )
 from readerdesk.text.ids import arg_id
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 
 bp = Blueprint("patrons_desk", __name__, url_prefix="/desk/patrons")
@@ -84,9 +85,9 @@ def wall_decide(patron_id: int):
     if not form.validate_on_submit():
         abort(400, description="Choose approve or reject.")
     try:
-        patron = moderate_wall_entry(db.session, patron_id, WallStatus(form.decision.data))
+        with unit_of_work(db.session):
+            patron = moderate_wall_entry(db.session, patron_id, WallStatus(form.decision.data))
     except LookupError as exc:
         abort(404, description=str(exc))
-    db.session.commit()
     flash(f"{patron.display_name or patron.email}: {patron.wall_status.value}.", "info")
     return redirect(url_for("patrons_desk.wall"))

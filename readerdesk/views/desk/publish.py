@@ -11,13 +11,13 @@ from wtforms.widgets import HiddenInput
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Correction, NoteType
 from readerdesk.services.desk.moderation import ModerationError, StaleDecision
-from readerdesk.services.mail.notifications import after_decision
+from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import PublishError
 from readerdesk.text.ids import MAX_ID
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.reports import report_or_404
 
@@ -74,21 +74,18 @@ def publish(correction_id: int):
     wording = form.wording.data if form.apply_wording.data else None
     if form.confirm.data and (wording or "") == (form.previewed_wording.data or ""):
         try:
-            publication = publishing.publish(
-                db.session, correction, note_type=form.note_type.data, body=form.body.data or "",
-                actor=current_user, now=utcnow(), expected_version=form.version.data, apply_wording=wording,
-                expected_passage=form.expected_passage.data if wording is not None else None,
-            )
+            with unit_of_work(db.session) as work:
+                publication = publishing.publish(
+                    db.session, correction, note_type=form.note_type.data, body=form.body.data or "",
+                    actor=current_user, now=utcnow(), expected_version=form.version.data, apply_wording=wording,
+                    expected_passage=form.expected_passage.data if wording is not None else None,
+                )
+                # After commit: the email can fail and retry without touching the decision.
+                work.after_commit(*decision_jobs(publication.events))
         except StaleDecision as exc:
-            db.session.rollback()
             return _render(correction, form, error=str(exc), status=409)
         except ModerationError as exc:
-            db.session.rollback()
             return _render(correction, form, error=str(exc), status=400)
-        db.session.commit()
-        # After commit: the email can fail and retry without touching the decision.
-        for event in publication.events:
-            enqueue(after_decision, event.correction_id, event.id)
         flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
         return redirect(url_for("desk_publish.publish", correction_id=correction.id))
     # A preview (or a confirm whose wording changed after its preview: show the new preview first).

@@ -11,7 +11,6 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.forms import AssignForm, BulkForm, DecisionForm, MergeForm, NoteForm, SplitForm
-from readerdesk.jobs.runner import enqueue
 from readerdesk.models import AnchorState, Correction, Kind, User
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
@@ -21,8 +20,9 @@ from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_
 from readerdesk.services.desk.report_detail import report_detail
 from readerdesk.services.desk.triage import bulk_decide, decide
 from readerdesk.services.desk.users import active_staff, list_users
-from readerdesk.services.mail.notifications import after_decision
+from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.text.ids import parse_id
+from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import safe_next, staff_required
 from readerdesk.views.errors import error_response
 
@@ -65,18 +65,11 @@ def detail(correction_id: int):
     return _detail_page(report_or_404(correction_id))
 
 
-def _refused(correction: Correction, exc: ModerationError):
-    """A decision that cannot be applied: the report's page, with why, and the state it is in now."""
-    db.session.rollback()
-    correction = report_or_404(correction.id)
+def _refused(correction_id: int, exc: ModerationError | DuplicateError):
+    """A decision that cannot be applied (already rolled back): the report's page, with why, and the
+    state it is in now."""
     status = 409 if isinstance(exc, (StaleDecision, IllegalTransition)) else 400
-    return _detail_page(correction, status=status, error=str(exc))
-
-
-def tell_readers(events) -> None:
-    """After commit: each decision's email to its reader (if they asked) goes through the job runner."""
-    for event in events:
-        enqueue(after_decision, event.correction_id, event.id)
+    return _detail_page(report_or_404(correction_id), status=status, error=str(exc))
 
 
 @bp.post("/corrections/<int:correction_id>/decide")
@@ -87,13 +80,13 @@ def decide_view(correction_id: int):
     if not form.validate():
         return _detail_page(correction, status=400, error="Choose an action; the form was incomplete.")
     try:
-        events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),
-                        expected_version=form.version.data, reason=form.reason.data or "",
-                        reader_message=form.reader_message.data or "")
+        with unit_of_work(db.session) as work:
+            events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),
+                            expected_version=form.version.data, reason=form.reason.data or "",
+                            reader_message=form.reader_message.data or "")
+            work.after_commit(*decision_jobs(events))
     except ModerationError as exc:
-        return _refused(correction, exc)
-    db.session.commit()
-    tell_readers(events)
+        return _refused(correction_id, exc)
     others = len(events) - 1
     flash(f"{PAST_TENSE[form.action.data]} report #{correction.id}"
           + (f" and {others} duplicate{'s' if others != 1 else ''}." if others else "."), "info")
@@ -112,11 +105,11 @@ def assign_view(correction_id: int):
     if raw and assignee is None:
         return _detail_page(correction, status=400, error="There is no such staff member.")
     try:
-        decide(db.session, correction, "assign", actor=current_user, now=utcnow(),
-               expected_version=form.version.data, assignee=assignee)
+        with unit_of_work(db.session):
+            decide(db.session, correction, "assign", actor=current_user, now=utcnow(),
+                   expected_version=form.version.data, assignee=assignee)
     except ModerationError as exc:
-        return _refused(correction, exc)
-    db.session.commit()
+        return _refused(correction_id, exc)
     flash(f"Assigned to {assignee.display_name}." if assignee else "Nobody is assigned now.", "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 
@@ -129,10 +122,10 @@ def add_note(correction_id: int):
     if not form.validate():
         return _detail_page(correction, status=400, error=" ".join(form.body.errors) or "The note is invalid.")
     try:
-        moderation.add_internal_note(db.session, correction, form.body.data, author=current_user, now=utcnow())
+        with unit_of_work(db.session):
+            moderation.add_internal_note(db.session, correction, form.body.data, author=current_user, now=utcnow())
     except ModerationError as exc:
-        return _refused(correction, exc)
-    db.session.commit()
+        return _refused(correction_id, exc)
     flash("Note added.", "info")
     return redirect(url_for("desk.detail", correction_id=correction.id, _anchor="notes"), 303)
 
@@ -144,17 +137,20 @@ def merge_view(correction_id: int):
     form = MergeForm()
     if not form.validate():
         return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.")
-    ids = {int(n) for n in re.findall(r"\d+", form.others.data)} - {correction.id}
+    numbers = re.split(r"[\s,;#]+", form.others.data.strip())
+    parsed = [parse_id(n) for n in numbers if n]
+    if None in parsed:
+        return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.")
+    ids = {i for i in parsed if i is not None} - {correction.id}
     others = db.session.scalars(select(Correction).where(Correction.id.in_(ids))).all()
     missing = ids - {c.id for c in others}
     if missing:
         return _detail_page(correction, status=400, error=f"There is no report #{min(missing)}.")
     try:
-        merge(db.session, [correction, *others], actor=current_user, now=utcnow())
+        with unit_of_work(db.session):
+            merge(db.session, [correction, *others], actor=current_user, now=utcnow())
     except DuplicateError as exc:
-        db.session.rollback()
-        return _detail_page(report_or_404(correction_id), status=400, error=str(exc))
-    db.session.commit()
+        return _refused(correction_id, exc)
     flash("Merged: these reports are now one group.", "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 
@@ -168,30 +164,34 @@ def split_view(correction_id: int):
     if member is None or member.group_id != correction.group_id:
         return _detail_page(correction, status=400, error="That report is not in this group.")
     try:
-        split(db.session, member, actor=current_user, now=utcnow())
+        with unit_of_work(db.session):
+            split(db.session, member, actor=current_user, now=utcnow())
     except DuplicateError as exc:
-        db.session.rollback()
-        return _detail_page(report_or_404(correction_id), status=400, error=str(exc))
-    db.session.commit()
+        return _refused(correction_id, exc)
     flash(f"Report #{member.id} is on its own now.", "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
+
+
+def _bulk_item(raw: str) -> tuple[int, int] | None:
+    """A queue checkbox's value, "<report id>:<version it showed>", or None when it is not one."""
+    correction_id, _, version = raw.partition(":")
+    parsed_id, parsed_version = parse_id(correction_id), parse_id(version)
+    if parsed_id is None or parsed_version is None:
+        return None
+    return parsed_id, parsed_version
 
 
 @bp.post("/bulk")
 @staff_required
 def bulk():
     form = BulkForm()
-    items = []
-    for raw in request.form.getlist("item"):
-        match = re.fullmatch(r"(\d+):(\d+)", raw)
-        if match:
-            items.append((int(match[1]), int(match[2])))
+    items = [item for item in map(_bulk_item, request.form.getlist("item")) if item is not None]
     if not form.validate() or not items:
         flash("Select at least one report and an action.", "error")
         return redirect(safe_next(form.next.data, url_for("desk.index")), 303)
-    result = bulk_decide(db.session, items, form.action.data, actor=current_user, now=utcnow())
-    db.session.commit()
-    tell_readers(result.events)
+    with unit_of_work(db.session) as work:
+        result = bulk_decide(db.session, items, form.action.data, actor=current_user, now=utcnow())
+        work.after_commit(*decision_jobs(result.events))
     if result.applied:
         flash(f"{PAST_TENSE[form.action.data]} {len(result.applied)} report(s).", "info")
     for correction_id, why in result.refused:

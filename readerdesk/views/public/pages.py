@@ -44,13 +44,15 @@ def hosted_article(site_name: str, slug: str):
     """An article readerdesk publishes itself, at the path of its canonical URL."""
     site = _site_or_404(site_name)
     url = site.base_url.rstrip("/") + request.path
-    return _render_article(site, db.session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url)))
+    found = db.session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
+    return _render_article(site, found)
 
 
 @bp.get("/sites/<site_name>/articles/<int:article_id>")
 def article(site_name: str, article_id: int):
     site = _site_or_404(site_name)
-    return _render_article(site, db.session.scalar(select(Article).where(Article.id == article_id, Article.site_id == site.id)))
+    found = db.session.scalar(select(Article).where(Article.id == article_id, Article.site_id == site.id))
+    return _render_article(site, found)
 
 
 def _render_article(site: Site, article: Article | None):

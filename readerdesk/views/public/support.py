@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 
+import stripe
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -14,7 +15,7 @@ from readerdesk.forms import ManageSupportForm, SupportForm
 from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Site
 from readerdesk.services.articles.sites import SiteNotFound, get_site
-from readerdesk.services.patrons.mail import send_portal_link
+from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
     PledgeError,
     PledgeRequest,
@@ -35,6 +36,7 @@ from readerdesk.services.patrons.stripe.checkout import (
     start_checkout,
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
+from readerdesk.unit_of_work import unit_of_work
 
 bp = Blueprint("support", __name__)
 CHECKOUT_SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"  # Stripe fills it in on the way back
@@ -91,7 +93,8 @@ def support(site_name: str | None = None):
     if request.method == "GET":
         return _render_page(site, form, settings)
     if not payments_enabled(current_app.config):
-        return _render_page(site, form, settings, 503, "Payments are not set up yet, so we cannot take your support online.")
+        return _render_page(site, form, settings, 503,
+                            "Payments are not set up yet, so we cannot take your support online.")
     if not form.validate_on_submit():
         return _render_page(site, form, settings, 400)
     pledge_request = PledgeRequest(
@@ -100,12 +103,11 @@ def support(site_name: str | None = None):
         custom_interval=form.frequency.data or "month", cover_fee=form.cover_fee.data,
         list_publicly=form.list_publicly.data, display_name=form.display_name.data or "")
     try:
-        pledge = create_pledge(db.session, site, pledge_request, settings, now=utcnow())
+        with unit_of_work(db.session):  # the local record exists before Stripe hears of it
+            pledge = create_pledge(db.session, site, pledge_request, settings, now=utcnow())
     except PledgeError as exc:
-        db.session.rollback()
         form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
         return _render_page(site, form, settings, 400)
-    db.session.commit()  # the local record exists before Stripe hears of it
     success_url = url_for("support.success", _external=True) + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
     cancel_url = url_for("support.cancel", site=site.name, _external=True)
     tier = settings.tier(pledge.tier) if pledge.tier else None
@@ -128,8 +130,6 @@ def success():
         abort(400, description="This page needs the payment reference Stripe sends back.")
     if not payments_enabled(current_app.config):
         abort(503, description="Payments are not set up.")
-    import stripe
-
     try:
         outcome = checkout_outcome(db.session, stripe_client_for(current_app), session_id)
     except LookupError:
@@ -169,7 +169,7 @@ def manage():
         patron = patron_by_email(db.session, site, form.email.data)
         if patron is not None and patron.stripe_customer_id:
             token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-            enqueue(send_portal_link, patron.id, url_for("support.open_portal", token=token, _external=True))
+            enqueue(Job("send_portal_link", (patron.id, url_for("support.open_portal", token=token, _external=True))))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
@@ -185,19 +185,15 @@ def open_portal(token: str):
     if not payments_enabled(current_app.config):
         abort(503, description="Payments are not set up.")
     try:
-        patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
-                                     max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
+        # The link is used up only when Stripe gave us a portal to send the patron to.
+        with unit_of_work(db.session):
+            patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
+                                         max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
+            url = create_portal_session(stripe_client_for(current_app), patron,
+                                        return_url=url_for("support.support", site=patron.site.name, _external=True))
     except PortalLinkInvalid as exc:
-        db.session.rollback()
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
                                error=str(exc)), 400
-    import stripe
-
-    try:
-        url = create_portal_session(stripe_client_for(current_app), patron,
-                                    return_url=url_for("support.support", site=patron.site.name, _external=True))
-    except stripe.StripeError:
-        db.session.rollback()  # the link stays usable
+    except stripe.StripeError:  # rolled back: the link stays usable
         abort(502, description="We could not reach our payment provider. Please try the link again in a minute.")
-    db.session.commit()
     return redirect(url, code=303)

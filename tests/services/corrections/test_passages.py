@@ -6,7 +6,8 @@ from tests.factories import make_article, make_correction, paragraphs
 
 
 def test_context_surrounds_the_passage_and_is_clipped_at_word_boundaries(db_session):
-    article = make_article(db_session, html=paragraphs("word " * 200 + "the council voted twelve to five " + "tail " * 200))
+    text = "word " * 200 + "the council voted twelve to five " + "tail " * 200
+    article = make_article(db_session, html=paragraphs(text))
     c = make_correction(db_session, article, exact="voted twelve")
     ctx = passage_context(c, chars=40)
     assert ctx.passage == "voted twelve"

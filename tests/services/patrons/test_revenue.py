@@ -17,7 +17,8 @@ def test_mrr_new_churned_and_failed_per_month(app, db_session):
 
     def patron(email, amount, interval, since, canceled=None, status=PatronStatus.ACTIVE):
         p = Patron(site_id=site.id, email=email, currency="EUR", amount=amount, interval=interval,
-                   supporter_since=since, canceled_at=canceled, status=status if not canceled else PatronStatus.CANCELED)
+                   supporter_since=since, canceled_at=canceled,
+                   status=status if not canceled else PatronStatus.CANCELED)
         db_session.add(p)
         db_session.flush()
         return p
@@ -27,7 +28,8 @@ def test_mrr_new_churned_and_failed_per_month(app, db_session):
     patron("cat@example.com", 1000, Interval.MONTH, d(4), canceled=d(5))
     patron("dan@example.com", 5000, Interval.ONCE, d(5))  # gifts are not MRR
     patron("eve@example.com", 700, Interval.YEAR, d(6), status=PatronStatus.PAST_DUE)  # 58 a month, past due
-    db_session.add(Payment(patron_id=ann.id, amount=300, currency="EUR", status=PaymentStatus.FAILED, failed_at=d(5, 2)))
+    db_session.add(Payment(patron_id=ann.id, amount=300, currency="EUR", status=PaymentStatus.FAILED,
+                           failed_at=d(5, 2)))
     db_session.flush()
     summary = revenue_summary(db_session, now=NOW, months=4)
     # Past due still counts in MRR (Stripe retries the card); it is shown apart as well.

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.registry import JOBS
 from readerdesk.models import Patron, PatronStatus, Payment, PaymentStatus, PledgeStatus, StripeEvent
 from readerdesk.services.patrons.stripe.client import stripe_client_for
 from readerdesk.services.patrons.stripe.webhooks import (
@@ -58,7 +59,8 @@ def test_a_subscription_checkout_then_its_invoice_make_an_active_patron_with_one
         process_event(db.session, invoice, now=utcnow())
     db.session.rollback()
     patron = db.session.scalar(select(Patron))
-    assert (patron.email, patron.status, patron.amount, patron.tier) == ("ann@example.com", PatronStatus.ACTIVE, 330, "coffee")
+    assert (patron.email, patron.status, patron.amount, patron.tier) == (
+        "ann@example.com", PatronStatus.ACTIVE, 330, "coffee")
     assert patron.stripe_subscription_id == sub["id"] and patron.stripe_customer_id == session["customer"]
     assert [(p.amount, p.status) for p in patron.payments] == [(330, PaymentStatus.PAID)]
     assert pledge.status is PledgeStatus.COMPLETED
@@ -91,8 +93,8 @@ def test_a_failed_payment_makes_the_patron_past_due_and_tells_them(app, fake_str
     patron = db.session.scalar(select(Patron))
     assert patron.status is PatronStatus.PAST_DUE
     assert [(p.status, p.amount, p.failed_at) for p in patron.payments] == [(PaymentStatus.FAILED, 800, at(T0 + DAY))]
-    for func, args in result.effects:
-        func(*args)
+    for job in result.jobs:
+        JOBS[job.name](*job.args)
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
     assert "could not collect your payment of 8.00 EUR" in smtp_server.messages[0].get_content()
 
@@ -104,7 +106,8 @@ def test_a_refund_is_recorded_on_the_payment_and_only_grows(app, fake_stripe):
     _, session, _ = checkout(app, fake_stripe, site, "cat@example.com", custom_amount="20", custom_interval="once")
     apply(app, make_event("checkout.session.completed", session, created=T0))
     pi = session["payment_intent"]
-    apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=2000), created=T0 + 9))
+    apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=2000),
+                          created=T0 + 9))
     apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=500), created=T0 + 5))
     payment = db.session.scalar(select(Payment))
     assert (payment.amount, payment.amount_refunded, payment.refunded) == (2000, 2000, True)

@@ -1,12 +1,13 @@
-"""Emails to patrons: receipts, failed-payment notices, portal magic links.
+"""Jobs that email patrons: receipts, failed-payment notices, portal magic links.
 
-These are jobs (``readerdesk.jobs.runner.enqueue``): they run after the transaction that decided them has
-committed, take plain ids, and raise on failure so the job runner retries.
+They run after the transaction that decided them has committed, take plain ids, and raise on
+failure so the runner retries.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import current_app, render_template
 
@@ -15,16 +16,20 @@ from readerdesk.models import Patron, Payment
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
 from readerdesk.services.patrons.pledges import format_amount
 
-log = logging.getLogger("readerdesk.patrons")
+log = logging.getLogger("readerdesk.jobs.patrons")
 
 
-def _send(to: str, subject: str, template: str, **context) -> None:
+def _send(to: str, subject: str, template: str, **context: Any) -> None:
     settings = SmtpSettings.from_config(current_app.config)
     if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
         log.info("MAIL_SERVER is not set; not sending %r to a patron", subject)
         return
     text = render_template(f"mail/patrons/{template}.txt", **context)
     send_email(settings, to, subject, text)
+
+
+def _manage_url() -> str:
+    return current_app.config["PUBLIC_URL"].rstrip("/") + "/support/manage"
 
 
 def send_receipt(payment_id: int) -> None:
@@ -34,7 +39,7 @@ def send_receipt(payment_id: int) -> None:
     patron = payment.patron
     _send(patron.email, f"Thank you for supporting {patron.site.title or patron.site.name}", "receipt",
           patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency),
-          manage_url=current_app.config["PUBLIC_URL"] + "/support/manage")
+          manage_url=_manage_url())
 
 
 def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> None:
@@ -42,8 +47,7 @@ def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> No
     if patron is None:
         return
     _send(patron.email, f"Your support for {patron.site.title or patron.site.name}: the payment failed",
-          "payment_failed", patron=patron, amount=format_amount(amount, currency),
-          manage_url=current_app.config["PUBLIC_URL"] + "/support/manage")
+          "payment_failed", patron=patron, amount=format_amount(amount, currency), manage_url=_manage_url())
 
 
 def send_portal_link(patron_id: int, link: str) -> None:

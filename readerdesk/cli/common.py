@@ -1,0 +1,46 @@
+"""Helpers every command group shares: one-line failures, the site argument, dates, HTTP."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from typing import NoReturn
+
+import click
+import requests
+from flask import current_app
+
+from readerdesk.extensions import db
+from readerdesk.models import Site
+from readerdesk.services.articles.fetching import new_http_session
+from readerdesk.services.articles.sites import SiteNotFound, get_site, only_site
+from readerdesk.text.extraction import parse_datetime
+
+
+def fail(message: str) -> NoReturn:
+    """One line on stderr, exit code 1, nothing written."""
+    db.session.rollback()
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+def http_session() -> requests.Session:
+    return new_http_session(current_app.config["HTTP_USER_AGENT"])
+
+
+def site_or_fail(name: str | None) -> Site:
+    try:
+        return get_site(db.session, name) if name else only_site(db.session)
+    except SiteNotFound as exc:
+        fail(str(exc))
+
+
+def parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        fail(f"--since must be a date like 2026-11-01 or 2026-11-01T08:00:00Z, got {value!r}")
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+

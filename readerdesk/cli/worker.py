@@ -1,0 +1,18 @@
+"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+
+from readerdesk.cli.common import fail
+from readerdesk.jobs.runner import run_worker
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst):
+    """Run background jobs from the Redis queue (needs REDIS_URL)."""
+    if not current_app.config.get("REDIS_URL"):
+        fail("REDIS_URL is not set: without Redis, jobs run inline and no worker is needed")
+    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

@@ -1,0 +1,54 @@
+"""The flask commands, run as an admin would run them."""
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from readerdesk.models import Site
+
+FIXTURES = Path(__file__).parents[1] / "fixtures"
+NEWS_PAGE = FIXTURES / "news_page.html"
+BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
+               "--exclude", ".share-buttons"]
+
+
+def count(session, model):
+    return session.scalar(select(func.count()).select_from(model))
+
+
+def add_site(runner, name="news", *extra):
+    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
+                                 "--body-selector", "article.entry-content", *extra])
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def test_sites_add_prints_the_token_once_and_list_shows_the_site(runner, db_session):
+    result = add_site(runner, "news", "--exclude", ".ad", "--allow-origin", "https://www.example-news.test")
+    token = result.output.split("API token (shown once, store it in your CMS): ")[1].strip()
+    assert token.startswith("rdk_")
+    listing = runner.invoke(args=["sites", "list"])
+    assert "news\thttps://example-news.test/" in listing.output
+    assert token not in listing.output
+    assert "https://www.example-news.test" in listing.output
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--base-url", "nope", "--body-selector", "article"], "absolute http"),
+    (["--base-url", "https://a.example", "--body-selector", "div["], "invalid CSS selector"),
+])
+def test_sites_add_bad_input_is_one_line_and_exit_1(runner, db_session, args, message):
+    result = runner.invoke(args=["sites", "add", "x", *args])
+    assert result.exit_code == 1
+    assert message in result.output and result.output.count("\n") == 1
+    assert count(db_session, Site) == 0
+
+
+def test_a_site_must_be_named_when_there_are_several(runner, db_session):
+    add_site(runner, "one")
+    add_site(runner, "two")
+    result = runner.invoke(args=["articles", "import", str(NEWS_PAGE)])
+    assert result.exit_code == 1 and "--site" in result.output
+    unknown = runner.invoke(args=["articles", "import", str(NEWS_PAGE), "--site", "three"])
+    assert unknown.exit_code == 1 and "no site named 'three'" in unknown.output
