@@ -16,7 +16,7 @@ from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.ingest import add_revision, ingest_article
-from readerdesk.services.articles.sites import create_site
+from readerdesk.services.articles.sites import SiteNotFound, create_site, get_site
 from readerdesk.services.desk.users import create_user, normalise_email, set_password
 from readerdesk.text.extraction import parse_datetime
 
@@ -48,8 +48,9 @@ def hosted_article_url(site: Site, slug: str) -> str:
 
 
 def _demo_site(session: DbSession, name: str, title: str, language: str, base_url: str, result: DemoResult) -> Site:
-    site = session.scalar(select(Site).where(Site.name == name))
-    if site is None:
+    try:
+        return get_site(session, name)
+    except SiteNotFound:
         site = create_site(
             session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
             allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")],

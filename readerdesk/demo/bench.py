@@ -133,7 +133,7 @@ def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iter
         for _ in range(size):
             created = (start_time + step * made + timedelta(seconds=rng.randint(0, 600))).replace(tzinfo=None)
             comment = " ".join(rng.choice(COMMON if rng.random() < .5 else vocab) for _ in range(rng.randint(3, 15)))
-            decided = created + timedelta(hours=5) if status not in (Status.NEW, Status.IN_REVIEW) else None
+            decided = created + timedelta(hours=5) if status not in Status.undecided() else None
             yield (
                 next_id, f"bench{next_id:x}", f"bench-{next_id}", article_id, revision_id, rng.choice(kinds).value,
                 "[]", exact, body[max(0, start - 32):start], body[end:end + 32],

@@ -23,7 +23,10 @@ class Kind(enum.StrEnum):
 
 
 class Status(enum.StrEnum):
-    """Moderation states; the allowed transitions live in services.moderation."""
+    """Moderation states; the allowed transitions live in services.desk.moderation.
+
+    The one place that says which states are open and what each is called on the desk.
+    """
 
     NEW = "new"
     IN_REVIEW = "in_review"
@@ -31,6 +34,38 @@ class Status(enum.StrEnum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     SPAM = "spam"
+
+    @classmethod
+    def open(cls) -> frozenset[Status]:
+        """Still the desk's business: new, in review, or accepted but not yet published. Open reports
+        follow their passage into new revisions and can still be decided, merged or published."""
+        return _OPEN
+
+    @classmethod
+    def undecided(cls) -> frozenset[Status]:
+        """Open with no decision yet (new or in review): a new report on the passage joins these."""
+        return _UNDECIDED
+
+    @property
+    def is_open(self) -> bool:
+        return self in _OPEN
+
+    @property
+    def label(self) -> str:
+        """What the desk calls the state, in lower case ("in review"); capitalise it to start a line."""
+        return _LABELS[self]
+
+
+_OPEN = frozenset({Status.NEW, Status.IN_REVIEW, Status.ACCEPTED})
+_UNDECIDED = frozenset({Status.NEW, Status.IN_REVIEW})
+_LABELS = {
+    Status.NEW: "new",
+    Status.IN_REVIEW: "in review",
+    Status.ACCEPTED: "accepted",
+    Status.PUBLISHED: "published",
+    Status.REJECTED: "rejected",
+    Status.SPAM: "spam",
+}
 
 
 class AnchorState(enum.StrEnum):
@@ -130,7 +165,7 @@ class Correction(Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
+        return self.status.is_open
 
     def __repr__(self) -> str:
         return f"<Correction {self.public_id} {self.status.value}>"

@@ -21,7 +21,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.models import AnchorState, Article, Correction, Kind, Site, Status
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.corrections.reanchoring import anchor_in
@@ -328,20 +328,6 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
     raise OriginNotAllowed(origin or "", articles[0].site)
 
 
-def site_for_origin(session: DbSession, origin: str) -> Site | None:
-    """The first site (by id) that lists ``origin`` among its allowed origins."""
-    try:
-        origin = normalise_origin(origin)
-    except InvalidURL:
-        return None
-    return next((s for s in session.scalars(select(Site).order_by(Site.id)) if origin in s.allowed_origins), None)
-
-
-def all_allowed_origins(session: DbSession) -> set[str]:
-    """Every origin some site allows (the CORS allow-list). Sites are few; their lists are small."""
-    return {o for origins in session.scalars(select(Site.allowed_origins)) for o in (origins or [])}
-
-
 # --- storing ---------------------------------------------------------------------------------
 
 
@@ -422,24 +408,25 @@ def get_by_public_id(session: DbSession, public_id: str) -> Correction | None:
     return session.scalar(select(Correction).where(Correction.public_id == public_id))
 
 
+# What the reader's status link says about each state (translated by text.i18n). Spam reads as a
+# rejection: the sender is not told their report was taken for spam.
 STATUS_SENTENCES = {
-    "new": "Received. An editor will look at it soon.",
-    "in_review": "An editor is looking at it.",
-    "accepted": "Accepted: the editors agree and will correct the article.",
-    "published": "Corrected: the article has been updated.",
-    "rejected": "Reviewed: the editors decided not to change the article.",
-    "spam": "Reviewed: the editors decided not to change the article.",
+    Status.NEW: "Received. An editor will look at it soon.",
+    Status.IN_REVIEW: "An editor is looking at it.",
+    Status.ACCEPTED: "Accepted: the editors agree and will correct the article.",
+    Status.PUBLISHED: "Corrected: the article has been updated.",
+    Status.REJECTED: "Reviewed: the editors decided not to change the article.",
 }
 
 
 def public_status(correction: Correction) -> dict:
     """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
-    status = "rejected" if correction.status.value == "spam" else correction.status.value
+    status = Status.REJECTED if correction.status is Status.SPAM else correction.status
     return {
         "id": correction.public_id,
-        "status": status,
+        "status": status.value,
         "language": pick_language(correction.language),
-        "status_text": say(STATUS_SENTENCES[correction.status.value], pick_language(correction.language)),
+        "status_text": say(STATUS_SENTENCES[status], pick_language(correction.language)),
         "kind": correction.kind.value,
         "quote": correction.exact,
         "article": {"url": correction.article.url, "title": correction.article.title},

@@ -25,9 +25,6 @@ from sqlalchemy import inspect, or_, select
 from readerdesk.models import Correction, ModerationEvent, Status, User
 from readerdesk.models.types import DbSession
 
-JOINABLE = (Status.NEW, Status.IN_REVIEW)
-MERGEABLE = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
-
 
 class DuplicateError(ValueError):
     """A merge or split that cannot be done; the message says why."""
@@ -86,7 +83,7 @@ def assign_group(session: DbSession, correction: Correction) -> int:
         session.flush()
     candidates = select(Correction).where(
         Correction.article_id == correction.article_id, Correction.id != correction.id,
-        Correction.status.in_(JOINABLE),
+        Correction.status.in_(Status.undecided()),
     )
     if _is_anchored(correction):
         # Anchored duplicates overlap in the same revision; unanchored ones may share the quote.
@@ -101,7 +98,7 @@ def assign_group(session: DbSession, correction: Correction) -> int:
     matches = [c for c in session.scalars(candidates) if overlaps(correction, c)]
     group_ids = {c.group_id or c.id for c in matches}
     leads = session.scalars(select(Correction).where(Correction.id.in_(group_ids))).all() if group_ids else []
-    open_groups = {lead.id for lead in leads if lead.status in JOINABLE}
+    open_groups = {lead.id for lead in leads if lead.status in Status.undecided()}
     if not open_groups:
         return _set_group(session, [correction])
     reports = session.scalars(select(Correction).where(Correction.group_id.in_(open_groups))).all()
@@ -129,10 +126,10 @@ def merge(session: DbSession, corrections: Iterable[Correction], *, actor: User,
         raise DuplicateError("Only reports on the same article can be merged.")
     reports = session.scalars(select(Correction).where(
         or_(Correction.group_id.in_(group_ids), Correction.id.in_(group_ids)))).all()
-    closed = [r for r in reports if r.is_lead and r.status not in MERGEABLE]
+    closed = [r for r in reports if r.is_lead and not r.status.is_open]
     if closed:
         raise DuplicateError(
-            f"Report #{closed[0].id} is {closed[0].status.value.replace('_', ' ')}: reopen it before merging.")
+            f"Report #{closed[0].id} is {closed[0].status.label}: reopen it before merging.")
     old_groups = {r.id: r.group_id for r in reports}
     group_id = _set_group(session, reports)
     for report in reports:

@@ -27,7 +27,6 @@ from readerdesk.anchoring import (
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Status
 from readerdesk.models.types import DbSession
 
-OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
 # Anchor states that carry a span to follow into the next revision.
 FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
 
@@ -94,7 +93,7 @@ def reanchor_open_corrections(session: DbSession, article: Article, previous: Ar
                               revision: ArticleRevision, now: datetime) -> int:
     """Follow every open correction of ``article`` into ``revision``. Returns how many were updated."""
     corrections = session.scalars(
-        select(Correction).where(Correction.article_id == article.id, Correction.status.in_(OPEN_STATUSES))
+        select(Correction).where(Correction.article_id == article.id, Correction.status.in_(Status.open()))
     ).all()
     diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
     updated = 0

@@ -49,7 +49,7 @@ class StaleDecision(ModerationError):
         self.correction = correction
         self.seen_version = seen_version
         super().__init__(
-            f"This report changed since you opened it (it is now “{correction.status.value.replace('_', ' ')}”). "
+            f"This report changed since you opened it (it is now “{correction.status.label}”). "
             "Reload to see the latest state before deciding."
         )
 
@@ -65,7 +65,7 @@ def _apply(session: DbSession, correction: Correction, action: str, *, actor: Us
     moves = TRANSITIONS.get(action)
     if moves is None or correction.status not in moves:
         raise IllegalTransition(
-            f"Cannot {action} a report that is “{correction.status.value.replace('_', ' ')}”."
+            f"Cannot {action} a report that is “{correction.status.label}”."
         )
     if expected_version != correction.version:
         raise StaleDecision(correction, expected_version)

@@ -23,12 +23,8 @@ from readerdesk.models import AnchorState, Article, Correction, Kind, Status, Us
 from readerdesk.models.types import DbSession
 from readerdesk.text.ids import parse_id
 
-TABS: dict[str, Status | None] = {
-    "new": Status.NEW, "in_review": Status.IN_REVIEW, "accepted": Status.ACCEPTED,
-    "published": Status.PUBLISHED, "rejected": Status.REJECTED, "spam": Status.SPAM, "all": None,
-}
-TAB_LABELS = {"new": "New", "in_review": "In review", "accepted": "Accepted", "published": "Published",
-              "rejected": "Rejected", "spam": "Spam", "all": "All"}
+TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}
+TAB_LABELS = {tab: status.label.capitalize() if status else "All" for tab, status in TABS.items()}
 SORTS = {"priority": "Priority", "newest": "Newest first", "oldest": "Oldest first"}
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -120,12 +116,18 @@ def encode_cursor(row: Correction) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
+    broken = QueueError("This page link is broken; start again from the first page.")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        size, micros, row_id = (int(part) for part in raw.split("."))
-        return size, datetime.fromtimestamp(micros / 1_000_000, UTC), row_id
+        size, micros, row = raw.split(".")
+        after = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
+        group_size = int(size)
     except (ValueError, UnicodeDecodeError, OverflowError, OSError):
-        raise QueueError("This page link is broken; start again from the first page.") from None
+        raise broken from None
+    row_id = parse_id(row)
+    if row_id is None:
+        raise broken
+    return group_size, after, row_id
 
 
 # --- pages -------------------------------------------------------------------------------------

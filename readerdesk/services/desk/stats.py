@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, SQLColumnExpression, extract, func, select
 from readerdesk.models import Article, Correction, Status
 from readerdesk.models.types import DbSession
 
-DECIDED = (Status.ACCEPTED, Status.PUBLISHED, Status.REJECTED, Status.SPAM)
+DECIDED = tuple(s for s in Status if s not in Status.undecided())
 ACCEPTED = (Status.ACCEPTED, Status.PUBLISHED)
 PERIODS = (30, 90)
 TOP_ARTICLES = 10

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.models import Correction, ModerationEvent, User
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
 
-OPEN = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
 GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
 BULK_ACTIONS = ("accept", "reject", "spam")
 
@@ -54,7 +53,7 @@ def decide(session: DbSession, correction: Correction, action: str, *, actor: Us
     for other in members(session, correction.group_id or correction.id):
         if other.id == correction.id or other.status not in allowed_from:
             continue
-        if other.status != status_before if action == "reopen" else other.status not in OPEN:
+        if other.status != status_before if action == "reopen" else not other.status.is_open:
             continue
         try:
             events.append(_run(session, other, action, actor=actor, now=now, version=other.version,

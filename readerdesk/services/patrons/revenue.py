@@ -1,5 +1,5 @@
 """Revenue figures for the patrons desk: MRR, new and churned patrons, failed payments, the MRR chart
-(inline SVG, drawn here) and the CSV export.
+(drawn by text.charts) and the CSV export.
 
 MRR is the sum over active recurring patrons of their amount per month: monthly amounts as they are,
 yearly amounts ÷ 12 (floored per patron), in integer minor units. One-time gifts are not MRR.
@@ -12,10 +12,12 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
 
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
 from readerdesk.models.types import DbSession
+from readerdesk.text.charts import line_chart
 
 CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -145,45 +147,10 @@ def total_paid(session: DbSession, patron: Patron) -> int:
 # --- the chart ----------------------------------------------------------------------------------
 
 
-def mrr_chart_svg(months: list[MonthFigures], *, width: int = 640, height: int = 200, exponent: int = 2) -> str:
-    """A line chart of MRR per month as an inline <svg> string (numbers and month labels only:
-    nothing in it comes from readers, so it is safe to embed)."""
-    pad_left, pad_right, pad_top, pad_bottom = 56, 12, 12, 28
-    plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
-    top = max([m.mrr for m in months] + [1])
-    n = max(len(months) - 1, 1)
-
-    def x(i: int) -> float:
-        return pad_left + plot_w * i / n
-
-    def y(value: int) -> float:
-        return pad_top + plot_h * (1 - value / top)
-
-    def major(value: int) -> str:
-        return f"{value / 10 ** exponent:,.0f}"
-
-    points = " ".join(f"{x(i):.1f},{y(m.mrr):.1f}" for i, m in enumerate(months))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="mrr-chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="mrr-chart-title">',
-        '<title id="mrr-chart-title">Monthly recurring revenue, last '
-        f'{len(months)} months: {", ".join(f"{m.label} {major(m.mrr)}" for m in months)}</title>',
-        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - pad_right}" y2="{pad_top + plot_h}" '
-        'stroke="#999"/>',
-        f'<line x1="{pad_left}" y1="{pad_top}" x2="{pad_left}" y2="{pad_top + plot_h}" stroke="#999"/>',
-        f'<text x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end" font-size="11">{major(top)}</text>',
-        f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" font-size="11">0</text>',
-    ]
-    if months:
-        parts.append(f'<polyline fill="none" stroke="#0b5cad" stroke-width="2" points="{points}"/>')
-        for i, m in enumerate(months):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(m.mrr):.1f}" r="3" fill="#0b5cad">'
-                         f'<title>{m.label}: {major(m.mrr)}</title></circle>')
-            if i % 2 == (len(months) - 1) % 2:
-                parts.append(f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="11">'
-                             f'{m.label}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def mrr_chart(months: list[MonthFigures], *, currency: str, exponent: int = 2) -> Markup:
+    """MRR per month as a line chart (text.charts), in major units of ``currency``."""
+    return line_chart([(m.label, m.mrr / 10**exponent) for m in months],
+                      title=f"Monthly recurring revenue, last {len(months)} months", unit=currency)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

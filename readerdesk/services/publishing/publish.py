@@ -8,8 +8,6 @@ when the editor chose to, writes the suggested wording into a new revision of th
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -24,6 +22,7 @@ from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
+from readerdesk.text.diff import DiffPart, word_diff
 from readerdesk.text.textmap import MappingError, replace_passage
 
 MAX_NOTE_LENGTH = 5000
@@ -42,12 +41,6 @@ class Passage:
     end: int
     text: str
     revision: ArticleRevision  # the article's current revision, which start and end index
-
-
-@dataclass(frozen=True)
-class DiffPart:
-    op: str  # "equal", "insert" or "delete"
-    text: str
 
 
 @dataclass(frozen=True)
@@ -82,31 +75,6 @@ def current_passage(correction: Correction) -> Passage:
                            "so its wording cannot be changed here. Publish a note without changing the text.")
     start, end = correction.anchor_start, correction.anchor_end
     return Passage(start, end, revision.text[start:end], revision)
-
-
-_TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
-
-
-def word_diff(old: str, new: str) -> list[DiffPart]:
-    """Word-level differences between two texts, with runs of the same kind merged."""
-    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
-    parts: list[DiffPart] = []
-
-    def add(op: str, text: str) -> None:
-        if not text:
-            return
-        if parts and parts[-1].op == op:
-            parts[-1] = DiffPart(op, parts[-1].text + text)
-        else:
-            parts.append(DiffPart(op, text))
-
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
-        else:
-            add("delete", "".join(a[i1:i2]))
-            add("insert", "".join(b[j1:j2]))
-    return parts
 
 
 def _paragraphs_around(text: str, lo: int, hi: int) -> str:

@@ -21,19 +21,17 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
 from readerdesk.models import Site
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
-from readerdesk.services.articles.sites import site_for_token
+from readerdesk.services.articles.sites import all_allowed_origins, site_for_origin, site_for_token
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
     InvalidCorrection,
     OriginNotAllowed,
-    all_allowed_origins,
     find_article,
     get_by_public_id,
     is_honeypot_filled,
     new_public_id,
     new_report_jobs,
     public_status,
-    site_for_origin,
     submit_correction,
 )
 from readerdesk.text.extraction import parse_datetime

@@ -12,6 +12,7 @@ from readerdesk.services.corrections.capture import (
     MAX_NAME,
     MAX_QUOTE,
     MAX_SUGGESTION,
+    STATUS_SENTENCES,
 )
 
 
@@ -91,7 +92,7 @@ CORRECTION_STATUS = {
     "required": ["id", "status", "status_text", "kind", "quote", "article", "received_at"],
     "properties": {
         "id": {"type": "string"},
-        "status": {"type": "string", "enum": ["new", "in_review", "accepted", "published", "rejected"]},
+        "status": {"type": "string", "enum": [status.value for status in STATUS_SENTENCES]},
         "status_text": {"type": "string", "description": "In the language the reader wrote in."},
         "language": {"type": "string", "examples": ["en", "uk"]},
         "kind": {"type": "string"},

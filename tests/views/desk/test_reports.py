@@ -201,3 +201,16 @@ def test_assigning_to_a_non_ascii_digit_is_refused(signed_in, db_session):
     db_session.commit()
     response = signed_in.post(f"/desk/corrections/{correction.id}/assign", data={"assignee": "²", "version": "1"})
     assert response.status_code == 400
+
+
+def test_a_refused_form_keeps_what_the_editor_typed_with_the_reason_beside_it(signed_in, db_session):
+    c = make_correction(db_session)
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{c.id}/merge", data={"others": "12, twelve"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'<input aria-describedby="merge-others-errors" aria-invalid="true" id="merge-others" '
+                     r'name="others"[^>]*value="12, twelve">', html)
+    assert '<span class="field-error">Give report numbers, e.g. 12, 15.</span>' in html
+    note = signed_in.post(f"/desk/corrections/{c.id}/notes", data={"body": " "}).get_data(as_text=True)
+    assert 'id="note-body-errors"><span class="field-error">Write something first.</span>' in note
