@@ -166,8 +166,7 @@ def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[
         return groups
     table = Correction.metadata.tables[Correction.__tablename__]
     chunk: list[dict] = []
-    n = 0
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         record = dict(zip(COLUMNS, row, strict=True))
         record["selectors"] = json.loads(record["selectors"])
         for key in ("created_at", "updated_at", "first_decision_at"):
@@ -175,7 +174,6 @@ def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[
                 record[key] = record[key].replace(tzinfo=UTC)
         chunk.append(record)
         groups += record["is_lead"]
-        n += 1
         if len(chunk) == batch:
             connection.execute(insert(table), chunk)
             chunk = []
