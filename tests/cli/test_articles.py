@@ -1,29 +1,13 @@
 """The flask commands, run as an admin would run them."""
 
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from readerdesk.models import Article, ArticleRevision
+from tests.cli.shared import BOX_OPTIONS, NEWS_PAGE, add_site, count
 from tests.fakes.http import LocalServer
 from tests.fakes.wordpress import FakeWordPress
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-NEWS_PAGE = FIXTURES / "news_page.html"
-BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
-               "--exclude", ".share-buttons"]
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
-
-
-def add_site(runner, name="news", *extra):
-    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
-                                 "--body-selector", "article.entry-content", *extra])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def test_importing_a_saved_news_page_stores_only_the_articles_own_text(runner, db_session):

@@ -1,27 +1,10 @@
 """The flask commands, run as an admin would run them."""
 
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
 
 from readerdesk.models import Site
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-NEWS_PAGE = FIXTURES / "news_page.html"
-BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
-               "--exclude", ".share-buttons"]
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
-
-
-def add_site(runner, name="news", *extra):
-    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
-                                 "--body-selector", "article.entry-content", *extra])
-    assert result.exit_code == 0, result.output
-    return result
+from tests.cli.shared import NEWS_PAGE, add_site, count
 
 
 def test_sites_add_prints_the_token_once_and_list_shows_the_site(runner, db_session):

@@ -1,27 +1,11 @@
 """The flask commands, run as an admin would run them."""
 
-from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from readerdesk.models import Article, ArticleRevision, Site, User
+from tests.cli.shared import count
 from tests.factories import CHEAP_PASSWORDS
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-NEWS_PAGE = FIXTURES / "news_page.html"
-BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
-               "--exclude", ".share-buttons"]
-
-
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
-
-
-def add_site(runner, name="news", *extra):
-    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
-                                 "--body-selector", "article.entry-content", *extra])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def test_demo_is_idempotent_and_prints_a_working_admin_password(runner, db_session):

@@ -1,24 +1,7 @@
 """The flask commands, run as an admin would run them."""
 
-from pathlib import Path
-
-from sqlalchemy import func, select
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
-NEWS_PAGE = FIXTURES / "news_page.html"
-BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
-               "--exclude", ".share-buttons"]
 
 
-def count(session, model):
-    return session.scalar(select(func.count()).select_from(model))
-
-
-def add_site(runner, name="news", *extra):
-    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
-                                 "--body-selector", "article.entry-content", *extra])
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def test_worker_without_redis_says_so(runner):
