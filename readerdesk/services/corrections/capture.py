@@ -3,7 +3,7 @@
 The widget (``static/readerdesk.js``) sends W3C Web Annotation selectors measured in the canonical
 text of the article body (see ``readerdesk.text.canonical``). The server never trusts the offsets: it
 looks for the quote in the article's current revision with the anchoring engine
-(``services.reanchoring.anchor_in``), using the prefix, suffix and position only as hints, and
+(``services.corrections.reanchoring.locate``), using the prefix, suffix and position only as hints, and
 stores the span it found next to the selectors as sent.
 """
 
@@ -19,12 +19,13 @@ from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session, joinedload
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Site
-from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Kind, Site
+from readerdesk.services.corrections.duplicates import Arrival, find_group, lock_article, membership, record_arrival
+from readerdesk.services.corrections.reanchoring import Located, locate
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
@@ -278,8 +279,10 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
     return origin in own_origins or origin in site.allowed_origins
 
 
-def find_article(session: Session, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
-    """The article at this (normalised) URL on a site that allows ``origin``.
+def find_article(session: Session, article_url: str, origin: str | None, own_origins: set[str], *,
+                 with_revision: bool = False) -> Article:
+    """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site
+    (and its current revision, text included, when ``with_revision``) in one query.
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
     allows the origin."""
@@ -287,7 +290,10 @@ def find_article(session: Session, article_url: str, origin: str | None, own_ori
         url = normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    articles = list(session.scalars(select(Article).where(Article.url == url).order_by(Article.id)))
+    query = select(Article).where(Article.url == url).order_by(Article.id).options(joinedload(Article.site))
+    if with_revision:
+        query = query.options(joinedload(Article.current_revision))
+    articles = list(session.scalars(query))
     if not articles:
         raise ArticleNotFound(article_url)
     for article in articles:
@@ -328,46 +334,75 @@ def _by_key(session: Session, key: str) -> Correction | None:
     return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
+def _insert_unless_key_exists(session: Session, values: dict) -> Correction | None:
+    """INSERT the report unless its idempotency key is stored already (then None): one statement,
+    and safe when two requests with one key race (the unique index decides, nothing fails)."""
+    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (insert(Correction).values(**values)
+                 .on_conflict_do_nothing(index_elements=[Correction.idempotency_key]).returning(Correction))
+    return session.scalar(statement)
+
+
 def submit_correction(
     session: Session, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
     secret_key: str, now: datetime,
 ) -> Submission:
-    """Validate and store a reader's report (flushes, never commits).
+    """Validate and store a reader's report (never commits).
 
     The same idempotency key again returns the first correction (``created`` False), also when two
-    requests race: the unique constraint decides and the loser reads the winner's row. A quote that
-    is not in the current revision is stored anyway, as unanchored (see ``needs_refetch``)."""
-    report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins)
-    existing = _by_key(session, report.idempotency_key)
-    if existing is not None:
-        return Submission(existing, created=False)
+    requests race. A quote that is not in the current revision is stored anyway, as unanchored (see
+    ``needs_refetch``). The report joins the duplicate group of the passage it matches
+    (``services.corrections.duplicates``).
 
-    correction = Correction(
-        public_id=new_public_id(), idempotency_key=report.idempotency_key, article=article, kind=report.kind,
-        selectors=report.selectors, exact=report.exact, prefix=report.prefix, suffix=report.suffix,
-        page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
-        reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
-        language=report.language or article.site.language, ip_hash=hash_ip(ip, secret_key),
-        anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
-    )
+    Six SQL statements whatever the article or the group holds: the article with its site and
+    revision; the lock on the article's groups; the passages held on it; the report; its anchor
+    history row; the UPDATE of its group's lead (or of itself, when it starts a group)."""
+    report = parse_correction(data)
+    article = find_article(session, report.article_url, origin, own_origins, with_revision=True)
     revision = article.current_revision
-    if report.exact:
-        if revision is not None:
-            anchor_in(correction, revision, now=now)
-        else:
-            correction.anchor_state = AnchorState.UNANCHORED
-    try:
-        with session.begin_nested():
-            session.add(correction)
-            session.flush()
-            assign_group(session, correction)  # with earlier reports on the same passage, if any
-    except IntegrityError:
-        existing = _by_key(session, report.idempotency_key)
-        if existing is None:
-            raise
-        return Submission(existing, created=False)
+    located = _locate(report, revision)
+    current_id = lock_article(session, article.id)
+    if revision is not None and current_id != revision.id:  # a new revision arrived meanwhile
+        revision = session.get(ArticleRevision, current_id) if current_id is not None else None
+        located = _locate(report, revision)
+    anchored = located is not None and located.state == AnchorState.ANCHORED
+    choice = find_group(session, Arrival(article.id, revision.id if anchored else None,
+                                         located.start if anchored else None, located.end if anchored else None,
+                                         report.exact))
+    correction = _insert_unless_key_exists(session, {
+        "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "article_id": article.id,
+        "kind": report.kind, "selectors": report.selectors, "exact": report.exact, "prefix": report.prefix,
+        "suffix": report.suffix, "page_url": report.page_url, "suggestion": report.suggestion,
+        "comment": report.comment, "reader_name": report.reader_name, "reader_email": report.reader_email,
+        "notify_reader": report.notify_reader, "language": report.language or article.site.language,
+        "ip_hash": hash_ip(ip, secret_key), "created_at": now, "updated_at": now,
+        **_anchor_columns(report, revision, located), **membership(choice),
+    })
+    if correction is None:
+        return Submission(_by_key(session, report.idempotency_key), created=False)
+    if located is not None:
+        session.add(CorrectionAnchor(correction_id=correction.id, revision_id=revision.id, state=located.state,
+                                     start=located.start, end=located.end, confidence=located.confidence,
+                                     created_at=now))
+    record_arrival(session, correction, choice)
     return Submission(correction, created=True)
+
+
+def _locate(report: CorrectionInput, revision: ArticleRevision | None) -> Located | None:
+    """Where the report's quote is in ``revision``; None for a general message or an article with no text."""
+    if not report.exact or revision is None:
+        return None
+    return locate(report.selectors, report.exact, report.prefix, report.suffix, revision)
+
+
+def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, located: Located | None) -> dict:
+    if located is None:
+        return {"anchor_state": AnchorState.UNANCHORED if report.exact else AnchorState.NONE}
+    columns = {"anchor_state": located.state, "anchor_revision_id": revision.id, "anchor_start": located.start,
+               "anchor_end": located.end, "anchor_confidence": located.confidence}
+    if located.state == AnchorState.ANCHORED:
+        columns.update(revision_id=revision.id, start=located.start, end=located.end)
+    return columns
 
 
 def needs_refetch(correction: Correction) -> bool:

@@ -10,6 +10,7 @@ say "possibly already fixed".
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
@@ -37,14 +38,14 @@ def reported_passage(correction: Correction) -> str:
     return correction.exact
 
 
-def _quote_selectors(correction: Correction) -> list:
+def _quote_selectors(selectors_json: list[dict], exact: str, prefix: str, suffix: str) -> list:
     """The reader's selectors as sent, or the quote and its context when those are unusable."""
     try:
-        selectors = selectors_from_json(correction.selectors or [])
+        selectors = selectors_from_json(selectors_json or [])
     except InvalidSelector:
         selectors = []
     if not any(isinstance(s, TextQuoteSelector) for s in selectors):
-        selectors.append(TextQuoteSelector(exact=correction.exact, prefix=correction.prefix, suffix=correction.suffix))
+        selectors.append(TextQuoteSelector(exact=exact, prefix=prefix, suffix=suffix))
     return selectors
 
 
@@ -71,21 +72,35 @@ ENGINE_STATES = {"anchored": AnchorState.ANCHORED, "ambiguous": AnchorState.AMBI
                  "not_found": AnchorState.UNANCHORED}
 
 
-def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
-    """Resolve the reader's selectors in ``revision`` with the anchoring engine, and record the
-    attempt in the correction's history. The one place a reader's selectors become a span.
+@dataclass(frozen=True)
+class Located:
+    """Where the reader's selectors point in one revision."""
 
-    Found: the correction is anchored in that revision (start/end set). Otherwise it is
-    "ambiguous" (several passages fit equally well) or "unanchored" (the text is not there, e.g.
-    the reader saw a newer version). True when anchored."""
-    found = anchor(_quote_selectors(correction), revision.text)
-    state = ENGINE_STATES[found.state]
-    if state == AnchorState.ANCHORED:
+    state: AnchorState  # anchored, ambiguous (several passages fit equally well) or unanchored
+    start: int | None
+    end: int | None
+    confidence: float | None
+
+
+def locate(selectors: list[dict], exact: str, prefix: str, suffix: str, revision: ArticleRevision) -> Located:
+    """Resolve a reader's selectors in ``revision`` with the anchoring engine. The one place a
+    reader's selectors become a span."""
+    found = anchor(_quote_selectors(selectors, exact, prefix, suffix), revision.text)
+    return Located(ENGINE_STATES[found.state], found.start, found.end, found.confidence)
+
+
+def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
+    """``locate`` a stored correction's selectors in ``revision`` and record the attempt in its
+    history. Found: the correction is anchored in that revision (start/end set). Otherwise it is
+    "ambiguous" or "unanchored" (the text is not there, e.g. the reader saw a newer version).
+    True when anchored."""
+    found = locate(correction.selectors, correction.exact, correction.prefix, correction.suffix, revision)
+    if found.state == AnchorState.ANCHORED:
         correction.revision = revision
         correction.start, correction.end = found.start, found.end
-    set_anchor(correction, revision, state, start=found.start, end=found.end,
+    set_anchor(correction, revision, found.state, start=found.start, end=found.end,
                confidence=found.confidence, now=now)
-    return state == AnchorState.ANCHORED
+    return found.state == AnchorState.ANCHORED
 
 
 def reanchor_open_corrections(session: Session, article: Article, previous: ArticleRevision,

@@ -153,7 +153,7 @@ def _preflight():
 def _cors_headers(response):
     origin = _origin()
     if origin and "Access-Control-Allow-Origin" not in response.headers and (
-        g.get("readable_refusal") or _cors_allowed(origin)
+        g.get("readable_refusal") or g.get("origin_allowed") or _cors_allowed(origin)
     ):
         response.headers["Access-Control-Allow-Origin"] = origin
     response.vary.add("Origin")
@@ -211,6 +211,7 @@ def create_correction():
                 secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
             )
             correction = submission.correction
+            g.origin_allowed = True  # the article's site allows it: no need to ask every site again
             # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
             body = {"id": correction.public_id, "status": public_status(correction)["status"],
                     "status_url": _status_url(correction.public_id),
