@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session, object_session
 
 from readerdesk.anchoring import (
@@ -29,13 +29,6 @@ from readerdesk.models import AnchorState, Article, ArticleRevision, Correction,
 OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
 # Anchor states that carry a span to follow into the next revision.
 FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
-
-
-def reported_passage(correction: Correction) -> str:
-    """The passage as the reader reported it, in the revision it was anchored in."""
-    if correction.revision is not None and correction.start is not None and correction.end is not None:
-        return correction.revision.text[correction.start:correction.end]
-    return correction.exact
 
 
 def _quote_selectors(selectors_json: list[dict], exact: str, prefix: str, suffix: str) -> list:
@@ -105,41 +98,120 @@ def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetim
 
 def reanchor_open_corrections(session: Session, article: Article, previous: ArticleRevision,
                               revision: ArticleRevision, now: datetime) -> int:
-    """Follow every open correction of ``article`` into ``revision``. Returns how many were updated."""
-    corrections = session.scalars(
-        select(Correction).where(Correction.article_id == article.id, Correction.status.in_(OPEN_STATUSES))
-    ).all()
+    """Follow every open correction of ``article`` into ``revision``. Returns how many were updated.
+
+    In bulk, so a revision of an article with a thousand open reports costs little more than the
+    anchoring engine itself: one SELECT of the columns it needs (no ORM objects), one diff per old
+    revision, then one executemany UPDATE of the reports and one multi-row INSERT of their history.
+    A held duplicate passage (services.corrections.duplicates) follows its report."""
+    rows = session.execute(select(*_FOLLOW_COLUMNS).where(
+        Correction.article_id == article.id, Correction.status.in_(OPEN_STATUSES))).all()
+    texts = _RevisionTexts(session, previous, revision)
     diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
+    changes: list[dict] = []
+    history: list[dict] = []
     updated = 0
-    for correction in corrections:
-        if correction.anchor_state == AnchorState.UNANCHORED:
-            updated += anchor_in(correction, revision, now=now)
+    for row in rows:
+        if row.anchor_state == AnchorState.UNANCHORED:
+            found = locate(row.selectors, row.exact, row.prefix, row.suffix, revision)
+            change = {"id": row.id, "anchor_state": found.state, "anchor_revision_id": revision.id,
+                      "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
+            if found.state == AnchorState.ANCHORED:
+                change.update(revision_id=revision.id, start=found.start, end=found.end)
+                updated += 1
+            changes.append(change)
+            history.append(_history(row.id, revision, found.state, found.start, found.end, found.confidence, now))
             continue
-        if correction.anchor_state not in FOLLOWABLE or correction.anchor_revision_id == revision.id:
+        if row.anchor_state not in FOLLOWABLE or row.anchor_revision_id == revision.id:
             continue
-        old = previous if correction.anchor_revision_id == previous.id else session.get(
-            ArticleRevision, correction.anchor_revision_id)
-        if old is None:
+        old_text = texts.get(row.anchor_revision_id)
+        if old_text is None:
             continue
-        diff = diffs.get(old.id)
+        diff = diffs.get(row.anchor_revision_id)
         if diff is None:
-            diff = diffs[old.id] = RevisionDiff(old.text, revision.text)
-        span = (correction.anchor_start, correction.anchor_end)
-        selectors = [TextQuoteSelector(correction.exact, correction.prefix, correction.suffix),
-                     TextPositionSelector(*span)]
-        result = diff.reanchor(span if old.text[span[0]:span[1]] else selectors)
+            diff = diffs[row.anchor_revision_id] = RevisionDiff(old_text, revision.text)
+        span = (row.anchor_start, row.anchor_end)
+        selectors = [TextQuoteSelector(row.exact, row.prefix, row.suffix), TextPositionSelector(*span)]
+        result = diff.reanchor(span if old_text[span[0]:span[1]] else selectors)
+        change = {"id": row.id, "anchor_revision_id": revision.id, "anchor_confidence": result.confidence,
+                  "passage_start": None, "passage_end": None}
         if result.state in ("unchanged", "edited"):
-            reported = reported_passage(correction)
+            reported = _reported(row, texts)
             now_text = revision.text[result.start:result.end]
             state = AnchorState.UNCHANGED if now_text == reported else AnchorState.EDITED
-            set_anchor(correction, revision, state, start=result.start, end=result.end,
-                       confidence=result.confidence, now=now,
-                       before=reported if state == AnchorState.EDITED else None,
-                       after=now_text if state == AnchorState.EDITED else None)
+            change.update(anchor_state=state, anchor_start=result.start, anchor_end=result.end)
+            passage = row.passage_start is not None and _follow_passage(
+                diff, span, (row.passage_start, row.passage_end), result)
+            if passage:
+                change.update(passage_start=passage[0], passage_end=passage[1])
+            history.append(_history(row.id, revision, state, result.start, result.end, result.confidence, now,
+                                    before=reported if state == AnchorState.EDITED else None,
+                                    after=now_text if state == AnchorState.EDITED else None))
         else:
             state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
-            set_anchor(correction, revision, state, start=None, end=None,
-                       confidence=result.confidence, now=now)
+            change.update(anchor_state=state, anchor_start=None, anchor_end=None)
+            history.append(_history(row.id, revision, state, None, None, result.confidence, now))
+        changes.append(change)
         updated += 1
-    session.flush()
+    if changes:
+        session.execute(update(Correction), changes)
+        session.execute(insert(CorrectionAnchor), history)
+        _expire_loaded(session, {change["id"] for change in changes})
     return updated
+
+
+_FOLLOW_COLUMNS = (
+    Correction.id, Correction.anchor_state, Correction.anchor_revision_id, Correction.anchor_start,
+    Correction.anchor_end, Correction.selectors, Correction.exact, Correction.prefix, Correction.suffix,
+    Correction.revision_id, Correction.start, Correction.end, Correction.passage_start, Correction.passage_end,
+)
+
+
+class _RevisionTexts:
+    """The texts of the revisions the open reports point into, each read once."""
+
+    def __init__(self, session: Session, *known: ArticleRevision):
+        self.session = session
+        self.texts: dict[int, str | None] = {r.id: r.text for r in known}
+
+    def get(self, revision_id: int | None) -> str | None:
+        if revision_id is None:
+            return None
+        if revision_id not in self.texts:
+            self.texts[revision_id] = self.session.scalar(
+                select(ArticleRevision.text).where(ArticleRevision.id == revision_id))
+        return self.texts[revision_id]
+
+
+def _reported(row, texts: _RevisionTexts) -> str:
+    """The passage as the reader reported it, in the revision it was anchored in when it arrived."""
+    text = texts.get(row.revision_id) if row.start is not None and row.end is not None else None
+    return text[row.start:row.end] if text is not None else row.exact
+
+
+def _follow_passage(diff: RevisionDiff, span: tuple[int, int], passage: tuple[int, int],
+                    result) -> tuple[int, int] | None:
+    """A held passage (inside its report's span) in the new revision: at the same place in the span
+    when the span's text is unchanged, else mapped through the diff and kept inside the new span.
+    None (the report's own span again) when nothing of it is left."""
+    if result.state == "unchanged" and result.end - result.start == span[1] - span[0]:
+        shift = result.start - span[0]
+        return passage[0] + shift, passage[1] + shift
+    start = max(result.start, min(result.end, diff.map.start(passage[0])))
+    end = max(start, min(result.end, diff.map.end(passage[1])))
+    return (start, end) if end > start else None
+
+
+def _history(correction_id: int, revision: ArticleRevision, state: AnchorState, start: int | None,
+             end: int | None, confidence: float | None, now: datetime, *, before: str | None = None,
+             after: str | None = None) -> dict:
+    return {"correction_id": correction_id, "revision_id": revision.id, "state": state, "start": start, "end": end,
+            "confidence": confidence, "before": before, "after": after, "created_at": now}
+
+
+def _expire_loaded(session: Session, ids: set[int]) -> None:
+    """Bulk statements bypass the identity map: reports already loaded in this session (the one being
+    published, say) are read again on their next use."""
+    for obj in list(session.identity_map.values()):
+        if isinstance(obj, Correction) and obj.id in ids:
+            session.expire(obj)

@@ -55,8 +55,9 @@ def report_or_404(correction_id: int) -> Correction:
 def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None):
     # The publishing page is another blueprint's; link to it only when it is installed.
     can_publish = "desk_publish.publish" in current_app.view_functions
-    return render_template("desk/reports/detail.html", d=report_detail(db.session, correction), error=error,
-                           can_publish=can_publish), status
+    members_after = parse_id(request.args.get("members_after", ""))
+    return render_template("desk/reports/detail.html", error=error, can_publish=can_publish,
+                           d=report_detail(db.session, correction, members_after=members_after)), status
 
 
 @bp.get("/corrections/<int:correction_id>")
