@@ -104,9 +104,10 @@ def lock_article(session: Session, article_id: int) -> int | None:
     return session.scalar(select(Article.current_revision_id).where(Article.id == article_id).with_for_update())
 
 
-def find_group(session: Session, arrival: Arrival, *, exclude_id: int | None = None) -> GroupChoice | None:
+def find_group(session: Session, arrival: Arrival, *, before_id: int | None = None) -> GroupChoice | None:
     """The undecided group whose held passage ``arrival`` matches best, if any (call under
-    ``lock_article``). One indexed query: the passages held on the article, never the members."""
+    ``lock_article``). One indexed query: the passages held on the article, never the members.
+    ``before_id``: only passages of reports older than that one (a stored report joins earlier ones)."""
     quote = normalise_quote(arrival.quote)
     if arrival.start is None and not quote:
         return None  # a general message: nothing to compare
@@ -115,8 +116,8 @@ def find_group(session: Session, arrival: Arrival, *, exclude_id: int | None = N
         Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact,
     ).where(Correction.article_id == arrival.article_id, Correction.holds_passage == true(),
             Correction.status.in_(JOINABLE))
-    if exclude_id is not None:
-        held = held.where(Correction.id != exclude_id)
+    if before_id is not None:
+        held = held.where(Correction.id < before_id)
     best: tuple[float, int] | None = None
     choice = None
     for row in session.execute(held):
@@ -169,7 +170,7 @@ def assign_group(session: Session, correction: Correction) -> int:
     if correction.id is None:
         session.flush()
     lock_article(session, correction.article_id)
-    choice = find_group(session, Arrival.of(correction), exclude_id=correction.id)
+    choice = find_group(session, Arrival.of(correction), before_id=correction.id)
     for name, value in membership(choice).items():
         setattr(correction, name, value)
     record_arrival(session, correction, choice)
@@ -208,14 +209,14 @@ class GroupCounts:
 
 
 def group_counts(session: Session, group_id: int) -> GroupCounts:
-    counts = GroupCounts()
-    rows = session.execute(select(Correction.status, func.count(), func.count().filter(Correction.notify_reader))
-                           .where(Correction.group_id == group_id).group_by(Correction.status))
-    for status, n, want_reply in rows:
-        counts.by_status[status] = n
-        counts.total += n
-        counts.want_reply += want_reply
-    return counts
+    """The group's size, its members by state (in workflow order) and how many readers wait for an
+    answer: one aggregate over the group's index."""
+    rows = {status: (n, want_reply) for status, n, want_reply in session.execute(
+        select(Correction.status, func.count(), func.count().filter(Correction.notify_reader))
+        .where(Correction.group_id == group_id).group_by(Correction.status))}
+    return GroupCounts(total=sum(n for n, _ in rows.values()),
+                       by_status={status: rows[status][0] for status in Status if status in rows},
+                       want_reply=sum(w for _, w in rows.values()))
 
 
 # --- editors: merge and split ------------------------------------------------------------------
