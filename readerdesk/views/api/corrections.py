@@ -173,6 +173,15 @@ def _refuse_origin(exc: OriginNotAllowed):
     return error_response(403, exc.message(reader_language()), code="origin_not_allowed")
 
 
+@bp.errorhandler(413)
+def _too_large(exc):
+    if request.endpoint == "api.push_article":
+        limit = current_app.config["MAX_ARTICLE_BYTES"]
+        return error_response(413, f"The article is larger than MAX_ARTICLE_BYTES ({limit:,} bytes). Send a "
+                                   "shorter body, or ask the admin to raise MAX_ARTICLE_BYTES.")
+    return error_response(413)
+
+
 @bp.errorhandler(429)
 def _too_many(exc):
     return error_response(429, say("You have sent many reports in a short time. Please wait a few minutes and try again.",
