@@ -10,7 +10,7 @@ from flask import Flask
 from readerdesk import models
 from readerdesk.cli import register_commands
 from readerdesk.config import check_production_config, development_secret_key, load_config
-from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+from readerdesk.extensions import csrf, db, init_redis, limiter, login_manager, migrate
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
                      include_object=models.include_in_autogenerate)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_redis(app)
     login_manager.init_app(app)
 
     app.url_map.converters["int"] = IdConverter  # before any route is added

@@ -10,9 +10,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from rq import Queue
 from sqlalchemy import event, func, select
 
-from readerdesk.extensions import db
+from readerdesk.extensions import db, limiter, redis_client
 from readerdesk.jobs import runner
 from readerdesk.models import AnchorState, Correction
 from tests.conftest import is_postgres
@@ -148,6 +149,26 @@ def test_rate_limit(client, article):
                         RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
 def test_rate_limit_in_redis(client, article):
     _three_reports_one_refused(client, article)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+@pytest.mark.app_config(REDIS_URL=os.environ.get("TEST_REDIS_URL"), RATELIMIT_ENABLED=True,
+                        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "memory://"),
+                        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}", RATELIMIT_CORRECTIONS="100 per minute")
+def test_reports_share_one_pooled_redis_connection_for_the_limit_and_the_queue(app, client, db_session, article):
+    bodies = [body(article, idempotency_key=f"pooled-{uuid.uuid4().hex}") for _ in range(5)]
+    ids = [client.post("/api/v1/corrections", json=data).get_json()["id"] for data in bodies]
+    connection = redis_client(app)
+    assert connection.connection_pool is limiter.storage.get_connection().connection_pool
+    # Sequential requests: the limiter's checks and five enqueues went over one pooled connection.
+    assert connection.connection_pool._created_connections == 1  # no public counter in redis-py
+    queue = Queue(runner.QUEUE_NAME, connection=connection)
+    corrections = db_session.scalars(select(Correction).where(Correction.public_id.in_(ids))).all()
+    queued = {job.args for job in queue.jobs if job.func_name.endswith("new_correction")}
+    assert {(c.id,) for c in corrections} <= queued
+    for job in queue.jobs:
+        if job.args in {(c.id,) for c in corrections}:
+            job.delete()
 
 
 def _three_reports_one_refused(client, article):
