@@ -14,6 +14,7 @@ from readerdesk.extensions import csrf, db, init_redis, limiter, login_manager, 
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
+from readerdesk.views.assets import register_assets
 from readerdesk.views.errors import register_error_handlers
 from readerdesk.views.guards import register_request_guards
 
@@ -24,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(os.path.dirname(__file__), os.pardir, "templates"),
-        static_folder=os.path.join(os.path.dirname(__file__), os.pardir, "static"),
+        static_folder=None,  # served by views.assets: versioned URLs, caching, gzip
     )
     app.config.update(load_config(app.instance_path))
     if config:
@@ -46,6 +47,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_blueprints(app)
+    register_assets(app)
 
     register_commands(app)
 
