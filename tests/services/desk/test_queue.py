@@ -1,8 +1,10 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import event
 
 from readerdesk.clock import utcnow
+from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Kind, Status
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.desk.queue import QueueError, QueueFilters, parse_filters, queue_page
@@ -78,14 +80,25 @@ def test_filters_narrow_the_queue_and_counts_follow_them(db_session, editor):
     assert counts["new"] == (1, False) and counts["in_review"] == (1, False) and counts["all"] == (2, False)
 
 
-def test_counts_stop_at_the_cap(db_session, editor):
+def test_counts_stop_at_the_cap_in_at_most_two_statements(db_session, editor):
     from readerdesk.services.desk.queue import _conditions, tab_counts
 
-    article = make_article(db_session)
+    article, other = make_article(db_session), make_article(db_session)
     for _ in range(4):
         make_correction(db_session, article)
+    make_correction(db_session, other, status=Status.SPAM)
+    make_correction(db_session, other)
+    statements = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     counts = tab_counts(db_session, _conditions(db_session, QueueFilters(), editor), cap=3)
-    assert counts["new"] == (3, True) and counts["spam"] == (0, False)
+    assert counts["new"] == (3, True) and counts["spam"] == (1, False) and counts["all"] == (3, True)
+    assert len(statements) == 2
+    statements.clear()
+    # Filters that leave few rows: every tab exact, in one statement.
+    counts = tab_counts(db_session, _conditions(db_session, QueueFilters(article_id=other.id), editor), cap=3)
+    assert (counts["new"], counts["spam"], counts["all"], counts["published"]) == ((1, False), (1, False),
+                                                                                  (2, False), (0, False))
+    assert len(statements) == 1
 
 
 def test_search_escapes_like_wildcards(db_session, editor):
