@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Kind, Site
 from readerdesk.services.corrections.duplicates import Arrival, find_group, lock_article, membership, record_arrival
@@ -380,6 +381,7 @@ def submit_correction(
     })
     if correction is None:
         return Submission(_by_key(session, report.idempotency_key), created=False)
+    set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
     if located is not None:
         session.add(CorrectionAnchor(correction_id=correction.id, revision_id=revision.id, state=located.state,
                                      start=located.start, end=located.end, confidence=located.confidence,
