@@ -124,9 +124,9 @@ def seed(article, reports: list[Report], issues: list[Issue]) -> dict[int, int]:
                "anchor_end": r.end, "anchor_confidence": 1.0, "language": "en", "status": Status.NEW,
                "group_id": lead, "is_lead": cid == lead, "group_size": sizes[r.issue] if cid == lead else 0,
                "created_at": start_time + timedelta(milliseconds=n), "updated_at": start_time}
-        if "passage_start" in columns:  # the group's passage: the error itself, which every reader selected
+        if "holds_passage" in columns:  # the lead holds the group's passage: the error, which every reader selected
             issue = next(i for i in issues if i.id == r.issue)
-            row.update(passage_start=issue.start if cid == lead else None,
+            row.update(holds_passage=cid == lead, passage_start=issue.start if cid == lead else None,
                        passage_end=issue.end if cid == lead else None)
         rows.append(row)
         anchors.append({"correction_id": cid, "revision_id": revision.id, "state": AnchorState.ANCHORED,
