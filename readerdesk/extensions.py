@@ -51,5 +51,7 @@ def init_redis(app: Flask) -> None:
 
 
 def redis_client(app: Flask) -> Redis:
-    """The process's Redis client (``init_redis``); only when ``REDIS_URL`` is set."""
+    """The process's Redis client (``init_redis``), made now if ``REDIS_URL`` was set after start-up."""
+    if REDIS_EXTENSION not in app.extensions:
+        app.extensions[REDIS_EXTENSION] = Redis.from_url(app.config["REDIS_URL"])
     return app.extensions[REDIS_EXTENSION]

@@ -1,7 +1,9 @@
 """Re-anchoring inside the app: 1,000 open corrections on a 50,000-character article, one new revision.
 
 Times ``services.articles.add_revision`` end to end (sanitize, canonical text, diff, re-anchor every
-open correction, write 1,000 anchor-history rows, flush) plus the commit, on a real database.
+open correction, write 1,000 anchor-history rows, flush) plus the commit, on a real database, and
+in the same run the anchoring engine alone on the same spans (one ``RevisionDiff``, then
+``reanchor`` for each): the ratio is what the app adds around the engine.
 
     .venv/bin/python bench/anchoring/app_reanchor.py                       # SQLite in a temp dir
     .venv/bin/python bench/anchoring/app_reanchor.py --database-url postgresql://postgres@127.0.0.1:5432/test
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import random
 import statistics
 import sys
@@ -26,6 +29,7 @@ import make_cases  # noqa: E402
 from readerdesk import create_app  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
+from readerdesk.anchoring import RevisionDiff  # noqa: E402
 from readerdesk.models import AnchorState, Correction  # noqa: E402
 from readerdesk.services.articles.ingest import add_revision, ingest_article  # noqa: E402
 from readerdesk.services.articles.sites import create_site  # noqa: E402
@@ -49,7 +53,15 @@ def article_texts(size: int, rng: random.Random) -> tuple[str, str]:
     return old, new
 
 
-def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, dict]:
+def engine_time(old_text: str, new_text: str, spans: list[tuple[int, int]]) -> float:
+    started = time.perf_counter()
+    diff = RevisionDiff(old_text, new_text)
+    for span in spans:
+        diff.reanchor(span)
+    return time.perf_counter() - started
+
+
+def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, float, dict]:
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -73,13 +85,14 @@ def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, dic
         db.session.expire_all()
         article = db.session.merge(article)
         t0 = time.perf_counter()
-        add_revision(db.session, article, as_html(new), now=utcnow())
+        revision = add_revision(db.session, article, as_html(new), now=utcnow())
         db.session.commit()
         elapsed = time.perf_counter() - t0
+        engine = engine_time(text, revision.text, [(r["start"], r["end"]) for r in rows])
         states = dict(db.session.execute(
             db.select(Correction.anchor_state, db.func.count()).group_by(Correction.anchor_state)).all())
         db.session.remove()
-        return elapsed, {k.value: v for k, v in states.items()}
+        return elapsed, engine, {k.value: v for k, v in states.items()}
 
 
 def main() -> int:
@@ -96,14 +109,18 @@ def main() -> int:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret-key-xxxxxxxx",
                           "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
         rng = random.Random(11)
-        times, states = [], {}
+        times, engines, states = [], [], {}
         for _ in range(args.repeats):
-            elapsed, states = run_once(app, args.size, args.corrections, rng)
+            elapsed, engine, states = run_once(app, args.size, args.corrections, rng)
             times.append(elapsed)
+            engines.append(engine)
         dialect = url.split(":", 1)[0]
+        ratios = [t / e for t, e in zip(times, engines, strict=True)]
         print(f"{dialect}: {args.corrections} corrections, {args.size:,}-char article, one revision: "
               f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms over {args.repeats} runs; states after: {states}")
+              f"max {max(times) * 1000:.0f} ms over {args.repeats} runs; the engine alone: median "
+              f"{statistics.median(engines) * 1000:.0f} ms; app / engine, median of the runs: "
+              f"{statistics.median(ratios):.2f}; load {os.getloadavg()[0]:.1f}; states after: {states}")
     return 0
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session, object_session
 
 from readerdesk.anchoring import (
@@ -108,19 +108,23 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
         Correction.article_id == article.id, Correction.status.in_(OPEN_STATUSES))).all()
     texts = _RevisionTexts(session, previous, revision)
     diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
-    changes: list[dict] = []
+    followed: list[dict] = []  # each the same columns, so that the UPDATE is one executemany
+    found_now: list[dict] = []  # unanchored reports anchored in this revision: their span too
     history: list[dict] = []
+    revision_id = revision.id
     updated = 0
     for row in rows:
         if row.anchor_state == AnchorState.UNANCHORED:
-            found = locate(row.selectors, row.exact, row.prefix, row.suffix, revision)
-            change = {"id": row.id, "anchor_state": found.state, "anchor_revision_id": revision.id,
-                      "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
+            found = _locate_again(session, row, revision)
+            change = {"row_id": row.id, "anchor_state": found.state, "anchor_revision_id": revision_id,
+                      "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence,
+                      "updated_at": now}
             if found.state == AnchorState.ANCHORED:
-                change.update(revision_id=revision.id, start=found.start, end=found.end)
+                found_now.append({**change, "revision_id": revision_id, "start": found.start, "end": found.end})
                 updated += 1
-            changes.append(change)
-            history.append(_history(row.id, revision, found.state, found.start, found.end, found.confidence, now))
+            else:
+                followed.append({**change, "passage_start": None, "passage_end": None})
+            history.append(_history(row.id, revision_id, found.state, found.start, found.end, found.confidence, now))
             continue
         if row.anchor_state not in FOLLOWABLE or row.anchor_revision_id == revision.id:
             continue
@@ -131,10 +135,10 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
         if diff is None:
             diff = diffs[row.anchor_revision_id] = RevisionDiff(old_text, revision.text)
         span = (row.anchor_start, row.anchor_end)
-        selectors = [TextQuoteSelector(row.exact, row.prefix, row.suffix), TextPositionSelector(*span)]
-        result = diff.reanchor(span if old_text[span[0]:span[1]] else selectors)
-        change = {"id": row.id, "anchor_revision_id": revision.id, "anchor_confidence": result.confidence,
-                  "passage_start": None, "passage_end": None}
+        result = diff.reanchor(span if old_text[span[0]:span[1]] else [
+            TextQuoteSelector(row.exact, row.prefix, row.suffix), TextPositionSelector(*span)])
+        change = {"row_id": row.id, "anchor_revision_id": revision_id, "anchor_confidence": result.confidence,
+                  "passage_start": None, "passage_end": None, "updated_at": now}
         if result.state in ("unchanged", "edited"):
             reported = _reported(row, texts)
             now_text = revision.text[result.start:result.end]
@@ -144,27 +148,37 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
                 diff, span, (row.passage_start, row.passage_end), result)
             if passage:
                 change.update(passage_start=passage[0], passage_end=passage[1])
-            history.append(_history(row.id, revision, state, result.start, result.end, result.confidence, now,
+            history.append(_history(row.id, revision_id, state, result.start, result.end, result.confidence, now,
                                     before=reported if state == AnchorState.EDITED else None,
                                     after=now_text if state == AnchorState.EDITED else None))
         else:
             state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
             change.update(anchor_state=state, anchor_start=None, anchor_end=None)
-            history.append(_history(row.id, revision, state, None, None, result.confidence, now))
-        changes.append(change)
+            history.append(_history(row.id, revision_id, state, None, None, result.confidence, now))
+        followed.append(change)
         updated += 1
-    if changes:
-        session.execute(update(Correction), changes)
-        session.execute(insert(CorrectionAnchor), history)
-        _expire_loaded(session, {change["id"] for change in changes})
+    if history:
+        session.flush()  # pending ORM changes first: the statements below go around the unit of work
+        table = Correction.__table__
+        for changes in (followed, found_now):
+            if changes:
+                session.execute(update(table).where(table.c.id == bindparam("row_id")), changes)
+        session.execute(insert(CorrectionAnchor.__table__), history)
+        _expire_loaded(session, {change["row_id"] for change in followed + found_now})
     return updated
 
 
 _FOLLOW_COLUMNS = (
     Correction.id, Correction.anchor_state, Correction.anchor_revision_id, Correction.anchor_start,
-    Correction.anchor_end, Correction.selectors, Correction.exact, Correction.prefix, Correction.suffix,
+    Correction.anchor_end, Correction.exact, Correction.prefix, Correction.suffix,
     Correction.revision_id, Correction.start, Correction.end, Correction.passage_start, Correction.passage_end,
 )
+
+
+def _locate_again(session: Session, row, revision: ArticleRevision) -> Located:
+    """``locate`` an unanchored report's selectors (read only for these few) in the new revision."""
+    selectors = session.scalar(select(Correction.selectors).where(Correction.id == row.id))
+    return locate(selectors, row.exact, row.prefix, row.suffix, revision)
 
 
 class _RevisionTexts:
@@ -202,10 +216,10 @@ def _follow_passage(diff: RevisionDiff, span: tuple[int, int], passage: tuple[in
     return (start, end) if end > start else None
 
 
-def _history(correction_id: int, revision: ArticleRevision, state: AnchorState, start: int | None,
+def _history(correction_id: int, revision_id: int, state: AnchorState, start: int | None,
              end: int | None, confidence: float | None, now: datetime, *, before: str | None = None,
              after: str | None = None) -> dict:
-    return {"correction_id": correction_id, "revision_id": revision.id, "state": state, "start": start, "end": end,
+    return {"correction_id": correction_id, "revision_id": revision_id, "state": state, "start": start, "end": end,
             "confidence": confidence, "before": before, "after": after, "created_at": now}
 
 
