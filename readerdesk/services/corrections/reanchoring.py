@@ -102,46 +102,44 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
 
     In bulk, so a revision of an article with a thousand open reports costs little more than the
     anchoring engine itself: one SELECT of the columns it needs (no ORM objects), one diff per old
-    revision, then one executemany UPDATE of the reports and one multi-row INSERT of their history.
-    A held duplicate passage (services.corrections.duplicates) follows its report."""
+    revision, then one executemany UPDATE of the reports and one multi-row INSERT of their history
+    (which records when: ``updated_at`` stays the time of the last change a person made). A held
+    duplicate passage (services.corrections.duplicates) follows its report."""
     rows = session.execute(select(*_FOLLOW_COLUMNS).where(
         Correction.article_id == article.id, Correction.status.in_(OPEN_STATUSES))).all()
     texts = _RevisionTexts(session, previous, revision)
     diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
-    followed: list[dict] = []  # each the same columns, so that the UPDATE is one executemany
-    found_now: list[dict] = []  # unanchored reports anchored in this revision: their span too
+    changes: list[dict] = []  # column values by report (and "row_id"): few distinct sets of columns
     history: list[dict] = []
-    revision_id = revision.id
+    revision_id, new_text = revision.id, revision.text
     updated = 0
     for row in rows:
         if row.anchor_state == AnchorState.UNANCHORED:
             found = _locate_again(session, row, revision)
             change = {"row_id": row.id, "anchor_state": found.state, "anchor_revision_id": revision_id,
-                      "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence,
-                      "updated_at": now}
+                      "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
             if found.state == AnchorState.ANCHORED:
-                found_now.append({**change, "revision_id": revision_id, "start": found.start, "end": found.end})
+                change.update(revision_id=revision_id, start=found.start, end=found.end)
                 updated += 1
-            else:
-                followed.append({**change, "passage_start": None, "passage_end": None})
+            changes.append(change)
             history.append(_history(row.id, revision_id, found.state, found.start, found.end, found.confidence, now))
             continue
-        if row.anchor_state not in FOLLOWABLE or row.anchor_revision_id == revision.id:
+        if row.anchor_state not in FOLLOWABLE or row.anchor_revision_id == revision_id:
             continue
         old_text = texts.get(row.anchor_revision_id)
         if old_text is None:
             continue
         diff = diffs.get(row.anchor_revision_id)
         if diff is None:
-            diff = diffs[row.anchor_revision_id] = RevisionDiff(old_text, revision.text)
+            diff = diffs[row.anchor_revision_id] = RevisionDiff(old_text, new_text)
         span = (row.anchor_start, row.anchor_end)
         result = diff.reanchor(span if old_text[span[0]:span[1]] else [
-            TextQuoteSelector(row.exact, row.prefix, row.suffix), TextPositionSelector(*span)])
+            _quote_of(session, row.id), TextPositionSelector(*span)])
         change = {"row_id": row.id, "anchor_revision_id": revision_id, "anchor_confidence": result.confidence,
-                  "passage_start": None, "passage_end": None, "updated_at": now}
+                  **({"passage_start": None, "passage_end": None} if row.passage_start is not None else {})}
         if result.state in ("unchanged", "edited"):
-            reported = _reported(row, texts)
-            now_text = revision.text[result.start:result.end]
+            reported = _reported(session, row, texts)
+            now_text = new_text[result.start:result.end]
             state = AnchorState.UNCHANGED if now_text == reported else AnchorState.EDITED
             change.update(anchor_state=state, anchor_start=result.start, anchor_end=result.end)
             passage = row.passage_start is not None and _follow_passage(
@@ -155,30 +153,45 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
             state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
             change.update(anchor_state=state, anchor_start=None, anchor_end=None)
             history.append(_history(row.id, revision_id, state, None, None, result.confidence, now))
-        followed.append(change)
+        changes.append(change)
         updated += 1
     if history:
         session.flush()  # pending ORM changes first: the statements below go around the unit of work
         table = Correction.__table__
-        for changes in (followed, found_now):
-            if changes:
-                session.execute(update(table).where(table.c.id == bindparam("row_id")), changes)
+        for same_columns in _by_columns(changes):
+            session.execute(update(table).where(table.c.id == bindparam("row_id")), same_columns)
         session.execute(insert(CorrectionAnchor.__table__), history)
-        _expire_loaded(session, {change["row_id"] for change in followed + found_now})
+        _expire_loaded(session, {change["row_id"] for change in changes})
     return updated
 
 
+# Only numbers: a report's text is read for the few that need it (``_quote_of``, ``_locate_again``).
 _FOLLOW_COLUMNS = (
     Correction.id, Correction.anchor_state, Correction.anchor_revision_id, Correction.anchor_start,
-    Correction.anchor_end, Correction.exact, Correction.prefix, Correction.suffix,
-    Correction.revision_id, Correction.start, Correction.end, Correction.passage_start, Correction.passage_end,
+    Correction.anchor_end, Correction.revision_id, Correction.start, Correction.end, Correction.passage_start,
+    Correction.passage_end,
 )
 
 
+def _quote_of(session: Session, correction_id: int) -> TextQuoteSelector:
+    exact, prefix, suffix = session.execute(select(Correction.exact, Correction.prefix, Correction.suffix)
+                                            .where(Correction.id == correction_id)).one()
+    return TextQuoteSelector(exact, prefix, suffix)
+
+
 def _locate_again(session: Session, row, revision: ArticleRevision) -> Located:
-    """``locate`` an unanchored report's selectors (read only for these few) in the new revision."""
-    selectors = session.scalar(select(Correction.selectors).where(Correction.id == row.id))
-    return locate(selectors, row.exact, row.prefix, row.suffix, revision)
+    """``locate`` an unanchored report's selectors in the new revision."""
+    selectors, exact, prefix, suffix = session.execute(select(
+        Correction.selectors, Correction.exact, Correction.prefix, Correction.suffix).where(Correction.id == row.id)).one()
+    return locate(selectors, exact, prefix, suffix, revision)
+
+
+def _by_columns(changes: list[dict]) -> list[list[dict]]:
+    """Changes grouped by the columns they set: one executemany each."""
+    groups: dict[frozenset, list[dict]] = {}
+    for change in changes:
+        groups.setdefault(frozenset(change), []).append(change)
+    return list(groups.values())
 
 
 class _RevisionTexts:
@@ -197,10 +210,10 @@ class _RevisionTexts:
         return self.texts[revision_id]
 
 
-def _reported(row, texts: _RevisionTexts) -> str:
+def _reported(session: Session, row, texts: _RevisionTexts) -> str:
     """The passage as the reader reported it, in the revision it was anchored in when it arrived."""
     text = texts.get(row.revision_id) if row.start is not None and row.end is not None else None
-    return text[row.start:row.end] if text is not None else row.exact
+    return text[row.start:row.end] if text is not None else _quote_of(session, row.id).exact
 
 
 def _follow_passage(diff: RevisionDiff, span: tuple[int, int], passage: tuple[int, int],
