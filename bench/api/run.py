@@ -4,7 +4,8 @@
         --database-url postgresql://postgres@127.0.0.1:5432/issue10_db \\
         --redis-url redis://127.0.0.1:6379/10 [--seconds 10] [--rounds 2] [--workers 4]
 
-It empties the database, creates the schema, a site and one article, then starts gunicorn (the
+It empties its own schema of the database (``--schema``, default ``api_bench``: the database's other
+tables are left alone), creates the tables there, a site and one article, then starts gunicorn (the
 README's production command: sync workers) with PostgreSQL and Redis (rate limits in Redis, the
 editor notification queued on RQ). A load generator in this process (asyncio, one TCP connection per
 request, as sync workers close them) then alternates phases, ``--rounds`` times: GET /healthz and
@@ -36,6 +37,9 @@ import time
 import uuid
 from pathlib import Path
 
+import psycopg
+from redis import Redis
+
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
@@ -58,12 +62,19 @@ def article_text() -> str:
     return "\n\n".join(" ".join(p.split()) for p in raw.split("\n\n") if p.strip())
 
 
-def prepare_database(url: str) -> str:
+def in_schema(url: str, schema: str) -> str:
+    """The database URL with the connection's search_path set to ``schema``."""
+    return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+
+
+def prepare_database(url: str, schema: str) -> str:
     """An empty schema with one site and one article; returns the article's canonical text."""
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        connection.execute(f'CREATE SCHEMA "{schema}"')
     app = create_app({"TESTING": True, "SECRET_KEY": "api-bench-secret-key-0123456789",
-                      "SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "REDIS_URL": None})
+                      "SQLALCHEMY_DATABASE_URI": normalise_database_url(in_schema(url, schema)), "REDIS_URL": None})
     with app.app_context():
-        db.drop_all()
         db.create_all()
         site = create_site(db.session, "bench", base_url=ORIGIN, body_selector="article",
                            allowed_origins=[ORIGIN]).site
@@ -245,7 +256,8 @@ def write_readme(results: list[dict], steady: dict, args, db_version: str) -> No
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True, help="A PostgreSQL database it may empty.")
+    parser.add_argument("--database-url", required=True, help="A PostgreSQL database.")
+    parser.add_argument("--schema", default="api_bench", help="The schema it creates (and drops) there.")
     parser.add_argument("--redis-url", required=True)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
@@ -255,22 +267,22 @@ def main() -> None:
     args = parser.parse_args()
     if args.tiny:
         args.seconds, args.rounds, args.no_readme = 1, 1, True
-    text = prepare_database(args.database_url)
+    text = prepare_database(args.database_url, args.schema)
     port = free_port()
-    server = start_gunicorn(port, args.database_url, args.redis_url, args.workers)
+    server = start_gunicorn(port, in_schema(args.database_url, args.schema), args.redis_url, args.workers)
     try:
         results, steady = asyncio.run(phases(port, report_bodies(text), args.seconds, args.rounds))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-    from redis import Redis
-
+        with psycopg.connect(args.database_url, autocommit=True) as connection:
+            connection.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE')
     queue = Redis.from_url(args.redis_url)
     for key in queue.scan_iter("rq:*"):  # the editor notifications this run queued
         queue.delete(key)
     if not args.no_readme:
-        db_version = subprocess.run(["psql", args.database_url, "-tAc", "SHOW server_version"],
-                                    capture_output=True, text=True).stdout.strip()
+        with psycopg.connect(args.database_url) as connection:
+            db_version = connection.execute("SHOW server_version").fetchone()[0]
         write_readme(results, steady, args, f"PostgreSQL {db_version}")
         print(f"Wrote {README}")
 

@@ -26,14 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from urllib.parse import parse_qsl, urlsplit  # noqa: E402
 
-from sqlalchemy import event, func, select, text  # noqa: E402
+from sqlalchemy import event, func, literal, select, text  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from readerdesk import create_app  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
 from readerdesk.models import Article, Correction, Site, User  # noqa: E402
-from readerdesk.services.desk.queue import _conditions, encode_cursor, parse_filters, tab_counts  # noqa: E402
+from readerdesk.services.desk.queue import TABS, _conditions, encode_cursor, parse_filters, tab_counts  # noqa: E402
 
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
@@ -113,8 +113,20 @@ def measure(url: str, n: int, cache_seconds: int) -> dict:
     return {"dialect": dialect, "mode": mode, "version": version.split(",")[0], "total": total, "results": results}
 
 
+def tab_counts_before(session, base, cap: int = 10_000) -> dict:
+    """The tab counts as they were before issue 10, for comparison in the same run: one query per
+    tab, each stopped at 10,000."""
+    counts = {}
+    for tab, status in TABS.items():
+        limited = select(literal(1)).where(*base, *([Correction.status == status] if status else [])).limit(cap + 1)
+        n = session.scalar(select(func.count()).select_from(limited.subquery()))
+        counts[tab] = (min(n, cap), n > cap)
+    return counts
+
+
 def measure_counts(url: str, n: int) -> dict:
-    """``tab_counts`` alone, uncached, for every case's filters: (median ms, p90 ms, statements)."""
+    """``tab_counts`` alone, uncached, for every case's filters: (median ms, p90 ms, statements), and
+    the same for the counts before issue 10, interleaved with them so that both see the same load."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "TESTING": True,
                       "SECRET_KEY": "bench-secret-key-0123456789", "REDIS_URL": None})
     results = {}
@@ -127,17 +139,22 @@ def measure_counts(url: str, n: int) -> dict:
             filters = parse_filters(MultiDict(parse_qsl(urlsplit(path).query)))
             base = _conditions(db.session, filters, actor)
             tab_counts(db.session, base)  # warm-up
-            timings = []
+            tab_counts_before(db.session, base)
+            timings: dict = {"now": [], "before": []}
             for _ in range(n):
-                statements.clear()
-                started = time.perf_counter()
-                tab_counts(db.session, base)
-                timings.append((time.perf_counter() - started) * 1000)
-            timings.sort()
-            results[label] = (statistics.median(timings), timings[int(len(timings) * .9) - 1 if n > 1 else 0],
-                              len(statements))
-            print(f"{db.engine.dialect.name:10} tab counts  {label:55} median {results[label][0]:7.1f} ms  "
-                  f"p90 {results[label][1]:7.1f} ms  statements {len(statements)}  load {os.getloadavg()[0]:.1f}")
+                for key, count in (("before", tab_counts_before), ("now", tab_counts)):
+                    statements.clear()
+                    started = time.perf_counter()
+                    count(db.session, base)
+                    timings[key].append((time.perf_counter() - started) * 1000)
+                    if key == "now":
+                        issued = len(statements)
+            results[label] = {key: (statistics.median(t), sorted(t)[int(len(t) * .9) - 1 if n > 1 else 0])
+                              for key, t in timings.items()}
+            results[label]["statements"] = issued
+            print(f"{db.engine.dialect.name:10} tab counts  {label:55} now: median {results[label]['now'][0]:7.1f} ms "
+                  f"p90 {results[label]['now'][1]:7.1f} ms, statements {issued}; before: median "
+                  f"{results[label]['before'][0]:7.1f} ms; load {os.getloadavg()[0]:.1f}", flush=True)
         dialect = db.engine.dialect.name
         db.session.remove()
     return {"dialect": dialect, "results": results}
@@ -152,10 +169,12 @@ def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | No
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {runs[0]['results'][label][2]} |")
     count_lines = []
     for run in counts or []:
-        count_lines += ["", f"Tab counts alone ({run['dialect']}, uncached, every tab): median (p90) ms and SQL "
-                            "statements", "", "| filters | median (p90) ms | statements |", "|---|---|---|"]
-        count_lines += [f"| {label} | {median:.1f} ({p90:.1f}) | {stmts} |"
-                        for label, (median, p90, stmts) in run["results"].items()]
+        count_lines += ["", f"Tab counts alone ({run['dialect']}, uncached, all seven tabs), before issue 10 (a "
+                            "query per tab, each stopped at 10,000) and now (capped at 1,000, one or two "
+                            "statements), timed alternately in the same run: median (p90) ms", "",
+                        "| filters | before | now | statements now |", "|---|---|---|---|"]
+        count_lines += [f"| {label} | {r['before'][0]:.1f} ({r['before'][1]:.1f}) | {r['now'][0]:.1f} "
+                        f"({r['now'][1]:.1f}) | {r['statements']} |" for label, r in run["results"].items()]
     block = "\n".join([
         BEGIN,
         f"Recorded {time.strftime('%Y-%m-%d')} on {platform.machine()} with {os.cpu_count()} cores "
@@ -181,11 +200,14 @@ def main() -> None:
     parser.add_argument("--database-url", action="append", required=True, help="A seeded database (repeatable).")
     parser.add_argument("--requests", type=int, default=15, help="Timed requests per case.")
     parser.add_argument("--no-readme", action="store_true", help="Print only; do not rewrite README.md.")
+    parser.add_argument("--counts-only", action="store_true", help="Only the tab counts, before and now.")
     args = parser.parse_args()
     # Each database twice: tab counts computed on every load, then the steady state where a
     # filtered view's counts are reused for DESK_COUNT_CACHE_SECONDS (unfiltered ones never are).
-    runs = [measure(url, args.requests, cache) for url in args.database_url for cache in (0, 30)]
     counts = [measure_counts(url, args.requests) for url in args.database_url]
+    if args.counts_only:
+        return
+    runs = [measure(url, args.requests, cache) for url in args.database_url for cache in (0, 30)]
     if not args.no_readme:
         command = "python bench/desk/run.py " + " ".join(f"--database-url {u}" for u in args.database_url) + \
             f" --requests {args.requests}"

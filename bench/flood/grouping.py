@@ -137,8 +137,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=12, help="Evaluate on this many generated collections.")
     parser.add_argument("--scale", type=int, default=1, help="Multiply the reports per set.")
+    parser.add_argument("--tiny", action="store_true", help="One collection of 30 reports per set.")
     args = parser.parse_args()
-    collections = [report_sets(seed, args.scale) for seed in range(args.seeds)]
+    collections = [report_sets(seed, args.scale) for seed in range(1 if args.tiny else args.seeds)]
+    if args.tiny:
+        for report_set in collections[0]:
+            report_set.reports[30:] = []
     print(f"{args.seeds} collections of {len(collections[0])} report sets "
           f"({sum(len(s.reports) for s in collections[0]):,} reports each)\n")
     print("| rule | B³ F1 mean | B³ F1 10th pct | B³ F1 worst | precision | recall | fused groups per set |")

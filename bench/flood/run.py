@@ -219,10 +219,13 @@ def detail_page(app, client_signed_in: bool = False) -> dict:
     return {"group": size, "median_ms": statistics.median(times), "bytes": size_bytes, "load": load()}
 
 
-def realistic_sets(app, seed: int) -> list[dict]:
-    """Every report set POSTed in arrival order into an empty database; the groups formed."""
+def realistic_sets(app, seed: int, limit: int | None = None) -> list[dict]:
+    """Every report set POSTed in arrival order into an empty database (its first ``limit`` reports);
+    the groups formed."""
     out = []
     for report_set in report_sets(seed):
+        if limit is not None:
+            report_set.reports[limit:] = []
         with app.app_context():
             empty_database()
             article_and_editor("en_council" if report_set.name.startswith("en_") else "uk_budget")
@@ -244,7 +247,8 @@ def realistic_sets(app, seed: int) -> list[dict]:
     return out
 
 
-def run(url: str, redis_url: str | None, sizes: list[int], repeats: int, with_sets: bool, seed: int) -> dict:
+def run(url: str, redis_url: str | None, sizes: list[int], repeats: int, with_sets: bool, seed: int,
+        set_limit: int | None = None) -> dict:
     app = make_app(url, redis_url)
     rng = random.Random(seed)
     with app.app_context():
@@ -267,7 +271,7 @@ def run(url: str, redis_url: str | None, sizes: list[int], repeats: int, with_se
                 print(f"{dialect:10} detail page, group of {detail['group']}: {detail['median_ms']:.1f} ms, "
                       f"{detail['bytes']:,} bytes", flush=True)
     if with_sets:
-        result["sets"] = realistic_sets(app, seed)
+        result["sets"] = realistic_sets(app, seed, set_limit)
     if redis_url:
         from redis import Redis
 
@@ -324,14 +328,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--label", help="Save the results as results/<label>.json.")
     parser.add_argument("--table", nargs="+", metavar="LABEL", help="Print the README tables from saved results.")
+    parser.add_argument("--tiny", action="store_true", help="A few reports of everything: to check the script works.")
     args = parser.parse_args()
+    set_limit = None
+    if args.tiny:
+        args.sizes, args.repeats, args.sets, set_limit = "3", 1, True, 6
     if args.table:
         print_tables(args.table)
         return
     if not args.database_url:
         parser.error("give --database-url (repeatable) or --table")
     sizes = [int(s) for s in args.sizes.split(",")]
-    runs = [run(url, args.redis_url, sizes, args.repeats, args.sets, args.seed) for url in args.database_url]
+    runs = [run(url, args.redis_url, sizes, args.repeats, args.sets, args.seed, set_limit)
+            for url in args.database_url]
     if args.label:
         RESULTS.mkdir(exist_ok=True)
         commit = os.popen("git rev-parse --short HEAD").read().strip()

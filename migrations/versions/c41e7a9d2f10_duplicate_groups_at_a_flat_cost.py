@@ -1,4 +1,4 @@
-"""duplicate groups at a flat cost: held passages, the lead's size only, member paging index
+"""duplicate groups at a flat cost: held passages, the lead's size only, member paging and count indexes
 
 Revision ID: c41e7a9d2f10
 Revises: a3249d93d90b
@@ -23,6 +23,8 @@ def upgrade():
         batch_op.drop_index('ix_corrections_group')
         batch_op.create_index('ix_corrections_group', ['group_id', 'id'], unique=False)
         batch_op.create_index('ix_corrections_passages', ['article_id', 'holds_passage', 'status'], unique=False)
+        batch_op.create_index('ix_corrections_counts',
+                              ['status', 'is_lead', 'kind', 'anchor_state', 'assignee_id', 'article_id'], unique=False)
 
     # Existing groups: each lead holds its group's passage (its own span) and keeps the size; the
     # other members no longer carry a copy of it.
@@ -34,6 +36,7 @@ def downgrade():
     op.execute("UPDATE corrections SET group_size = "
                "(SELECT count(*) FROM corrections AS m WHERE m.group_id = corrections.group_id)")
     with op.batch_alter_table('corrections', schema=None) as batch_op:
+        batch_op.drop_index('ix_corrections_counts')
         batch_op.drop_index('ix_corrections_passages')
         batch_op.drop_index('ix_corrections_group')
         batch_op.create_index('ix_corrections_group', ['group_id'], unique=False)

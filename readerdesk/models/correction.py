@@ -58,6 +58,9 @@ class Correction(db.Model):
         Index("ix_corrections_assignee_status", "assignee_id", "status"),
         # A group's members in order (the detail page pages through them).
         Index("ix_corrections_group", "group_id", "id"),
+        # The queue's tab counts under any mix of the usual filters, read from the index alone
+        # (services.desk.queue.tab_counts).
+        Index("ix_corrections_counts", "status", "is_lead", "kind", "anchor_state", "assignee_id", "article_id"),
         # The passages a new report on an article is compared with (services.corrections.duplicates).
         Index("ix_corrections_passages", "article_id", "holds_passage", "status"),
         # One queue row per duplicate group (its lead): by age, and by priority (group size, then
