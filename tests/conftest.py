@@ -53,6 +53,10 @@ def app_settings(tmp_path, **overrides) -> dict:
         "STRIPE_API_BASE": None,
         "SLACK_WEBHOOK_URL": None,
         "SERVER_NAME": None,
+        "PUBLIC_URL": "http://localhost",  # the test client's host
+        "TRUSTED_HOSTS": None,  # derived from PUBLIC_URL
+        "ALLOWED_FETCH_NETWORKS": [],
+        "JOBS_INLINE": True,  # jobs run in the request, so a test sees their effect right away
     }
     settings.update(overrides)
     return settings

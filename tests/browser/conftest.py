@@ -54,7 +54,7 @@ def live(tmp_path_factory):
     app = create_app(app_settings(tmp_path_factory.mktemp("live")))
     server = _serve(app)
     url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = url
+    app.config.update(PUBLIC_URL=url, TRUSTED_HOSTS=["127.0.0.1"])
     with app.app_context():
         reset_database()
         load_demo(db.session, now=utcnow(), base_url=url)
@@ -120,7 +120,9 @@ def second_origin():
 def live_server(app):
     """The test's own ``app`` (fresh database) served on 127.0.0.1:<port>; yields its base URL."""
     server = _serve(app)
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config.update(PUBLIC_URL=url, TRUSTED_HOSTS=["127.0.0.1"])
+    yield url
     server.shutdown()
 
 

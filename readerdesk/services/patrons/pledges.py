@@ -25,6 +25,9 @@ from readerdesk.text.emails import normalise_email
 ZERO_DECIMAL_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
                            "VND", "VUV", "XAF", "XOF", "XPF"}
 PORTAL_TOKEN_SALT = "readerdesk.patron-portal"
+# Where a magic link lands. The token rides in the fragment, which browsers never send: no access
+# log, proxy or Referer header sees it. The landing page posts it (static/support-manage.js).
+PORTAL_LINK_PATH = "/support/manage/open"
 
 
 class PledgeError(ValueError):
@@ -213,6 +216,10 @@ def moderate_wall_entry(session: Session, patron_id: int, status: WallStatus) ->
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=PORTAL_TOKEN_SALT)
+
+
+def portal_link(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}{PORTAL_LINK_PATH}#{token}"
 
 
 def make_portal_token(secret_key: str, patron: Patron) -> str:

@@ -13,7 +13,7 @@ Cross-origin rules (the widget runs on publishers' pages):
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
@@ -39,6 +39,7 @@ from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import error_response
+from readerdesk.views.links import public_url_for
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -112,14 +113,11 @@ def push_article(site_name: str):
 
 
 def _own_origins() -> set[str]:
-    """readerdesk's own origin(s): its pages call the API same-origin."""
-    origins = set()
-    for url in (request.host_url, current_app.config["PUBLIC_URL"]):
-        try:
-            origins.add(normalise_origin(url))
-        except InvalidURL:
-            pass
-    return origins
+    """readerdesk's own origin (PUBLIC_URL): its pages call the API same-origin."""
+    try:
+        return {normalise_origin(current_app.config["PUBLIC_URL"])}
+    except InvalidURL:
+        return set()
 
 
 def _origin() -> str | None:
@@ -187,11 +185,11 @@ def _corrections_limit() -> str:
 
 
 def _status_url(public_id: str) -> str:
-    return url_for("api.correction_status", public_id=public_id, _external=True)
+    return public_url_for("api.correction_status", public_id=public_id)
 
 
 def _status_page(public_id: str) -> str:
-    return url_for("pages.correction_status_page", public_id=public_id, _external=True)
+    return public_url_for("pages.correction_status_page", public_id=public_id)
 
 
 @bp.post("/corrections")

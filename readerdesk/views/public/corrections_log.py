@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
 from readerdesk.services.publishing.corrections_log import atom_feed, log_page
 from readerdesk.text.ids import arg_id
+from readerdesk.views.links import public_url_for
 
 bp = Blueprint("corrections_log", __name__)
 PAGE_SIZE = 30
@@ -39,9 +40,9 @@ def feed():
     site = _site_filter()
     page = log_page(db.session, site=site, limit=FEED_SIZE)
     params = {"site": site.name} if site else {}
-    feed_url = url_for("corrections_log.feed", _external=True, **params)
+    feed_url = public_url_for("corrections_log.feed", **params)
     title = f"Corrections · {site.title or site.name}" if site else "Corrections"
-    authority = urlsplit(current_app.config.get("PUBLIC_URL") or request.host_url).hostname or request.host
+    authority = urlsplit(current_app.config["PUBLIC_URL"]).hostname
     body = atom_feed(page.notes, title=title, feed_url=feed_url, authority=authority, now=utcnow(),
-                     html_url=url_for("corrections_log.index", _external=True, **params))
+                     html_url=public_url_for("corrections_log.index", **params))
     return Response(body, mimetype="application/atom+xml")

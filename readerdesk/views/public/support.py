@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import stripe
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
@@ -16,6 +16,7 @@ from readerdesk.models import Site
 from readerdesk.services.articles.sites import SiteNotFound, get_site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
+    PORTAL_LINK_PATH,
     PledgeError,
     PledgeRequest,
     PortalLinkInvalid,
@@ -36,6 +37,7 @@ from readerdesk.services.patrons.stripe.checkout import (
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.links import public_url_for
 
 bp = Blueprint("support", __name__)
 CHECKOUT_SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"  # Stripe fills it in on the way back
@@ -105,8 +107,8 @@ def support(site_name: str | None = None):
     except PledgeError as exc:
         form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
         return _render_page(site, form, settings, 400)
-    success_url = url_for("support.success", _external=True) + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
-    cancel_url = url_for("support.cancel", site=site.name, _external=True)
+    success_url = public_url_for("support.success") + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
+    cancel_url = public_url_for("support.cancel", site=site.name)
     tier = settings.tier(pledge.tier) if pledge.tier else None
     product = f"Support for {site.title or site.name}" + (f": {tier.name}" if tier else "")
     try:
@@ -165,20 +167,22 @@ def manage():
     if form.validate_on_submit():
         patron = patron_by_email(db.session, site, form.email.data)
         if patron is not None and patron.stripe_customer_id:
-            token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-            enqueue(Job("send_portal_link", (patron.id, url_for("support.open_portal", token=token, _external=True))))
+            # The job builds the link from PUBLIC_URL; only the token travels (and RQ logs no arguments).
+            enqueue(Job("send_portal_link", (patron.id, make_portal_token(current_app.config["SECRET_KEY"], patron))))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
     return render_template("public/support/manage.html", site=site, form=form), 400 if request.method == "POST" else 200
 
 
-@bp.route("/support/manage/<token>", methods=["GET", "POST"])
-def open_portal(token: str):
-    """GET shows a button (mail scanners that open links must not use up the single-use link);
-    POST redeems the link and sends the patron to Stripe's customer portal."""
+@bp.route(PORTAL_LINK_PATH, methods=["GET", "POST"])
+def open_portal():
+    """GET shows a button (mail scanners that open links must not use up the single-use link); its
+    script copies the token from the link's fragment into the form. POST redeems the token and sends
+    the patron to Stripe's customer portal. The token is never in a URL the server sees."""
     if request.method == "GET":
-        return render_template("public/support/manage_open.html", token=token)
+        return render_template("public/support/manage_open.html")
+    token = request.form.get("token", "")
     if not payments_enabled(current_app.config):
         abort(503, description="Payments are not set up.")
     try:
@@ -187,7 +191,7 @@ def open_portal(token: str):
             patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
                                          max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
             url = create_portal_session(stripe_client_for(current_app), patron,
-                                        return_url=url_for("support.support", site=patron.site.name, _external=True))
+                                        return_url=public_url_for("support.support", site=patron.site.name))
     except PortalLinkInvalid as exc:
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
                                error=str(exc)), 400
