@@ -22,9 +22,9 @@ MARKER_VALUE = "1"
 
 def pledge_from_metadata(session: Session, metadata: dict | None) -> Pledge | None:
     """The pledge named by readerdesk's metadata, if the metadata is ours and the site matches.
-    Anything else in ``pledge_id`` (a Unicode digit, a huge number) names no pledge."""
-    metadata = metadata or {}
-    if metadata.get(METADATA_MARKER) != MARKER_VALUE:
+    Anything else (metadata that is not an object; in ``pledge_id`` a Unicode digit, a huge number)
+    names no pledge."""
+    if not isinstance(metadata, dict) or metadata.get(METADATA_MARKER) != MARKER_VALUE:
         return None
     pledge_id = parse_id(str(metadata.get("pledge_id", "")))
     pledge = session.get(Pledge, pledge_id) if pledge_id is not None else None
