@@ -1,5 +1,6 @@
 """The flask commands, run as an admin would run them."""
 
+from ipaddress import ip_network
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,10 @@ from readerdesk.models import Article, ArticleRevision
 from tests.fakes.http import LocalServer
 from tests.fakes.wordpress import FakeWordPress
 
+# The fake servers listen on 127.0.0.1, which outbound fetches refuse unless allowed.
+pytestmark = pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])
 FIXTURES = Path(__file__).parents[1] / "fixtures"
+WORDPRESS_SITE = "https://wp-example.test"  # where the fixture posts link to
 NEWS_PAGE = FIXTURES / "news_page.html"
 BOX_OPTIONS = ["--exclude", ".related-posts", "--exclude", ".donation-appeal", "--exclude", ".adblock-notice",
                "--exclude", ".share-buttons"]
@@ -19,8 +23,8 @@ def count(session, model):
     return session.scalar(select(func.count()).select_from(model))
 
 
-def add_site(runner, name="news", *extra):
-    result = runner.invoke(args=["sites", "add", name, "--base-url", "https://example-news.test",
+def add_site(runner, name="news", *extra, base_url="https://example-news.test"):
+    result = runner.invoke(args=["sites", "add", name, "--base-url", base_url,
                                  "--body-selector", "article.entry-content", *extra])
     assert result.exit_code == 0, result.output
     return result
@@ -98,7 +102,7 @@ def test_import_from_unreachable_or_non_html_urls(runner, db_session):
 
 
 def test_sync_wordpress_pulls_every_page_and_drops_plugin_boxes(runner, db_session):
-    add_site(runner, "wp")
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:
         result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--per-page", "2"])
         assert result.exit_code == 0, result.output
@@ -116,7 +120,7 @@ def test_sync_wordpress_pulls_every_page_and_drops_plugin_boxes(runner, db_sessi
 
 
 def test_sync_wordpress_is_incremental_with_modified_after(runner, db_session):
-    add_site(runner, "wp")
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:
         runner.invoke(args=["articles", "sync-wordpress", wordpress.url])
         # The post is edited on WordPress; the next run asks only for what changed since the last one.
@@ -133,7 +137,7 @@ def test_sync_wordpress_is_incremental_with_modified_after(runner, db_session):
 
 
 def test_sync_wordpress_since_option_and_errors(runner, db_session):
-    add_site(runner, "wp")
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:
         result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--since", "2026-11-20"])
         assert "2 created" in result.output

@@ -3,6 +3,7 @@ import os
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from ipaddress import ip_network
 
 import pytest
 
@@ -201,6 +202,7 @@ def slack_server():
 def test_slack_gets_one_message_per_new_correction(app, db_session, slack_server):
     port = slack_server.server_address[1]
     app.config.update(SLACK_WEBHOOK_URL=f"http://127.0.0.1:{port}/hooks/T000/B000", EDITOR_NOTIFICATIONS="off",
+                      ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")],
                       PUBLIC_URL="https://desk.example")
     correction = reader_correction(db_session, suggestion="<eleven> & five")
     db_session.commit()

@@ -12,7 +12,7 @@ from readerdesk.models import Article, ArticleRevision, Site
 from readerdesk.services.corrections.reanchoring import reanchor_open_corrections
 from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
 from readerdesk.text.extraction import ExtractionError, strip_excluded
-from readerdesk.text.urls import InvalidURL, normalise_url
+from readerdesk.text.urls import InvalidURL, is_under, normalise_url
 
 MAX_TITLE_LENGTH = 500
 
@@ -93,6 +93,10 @@ def ingest_article(
         url = normalise_url(url)
     except InvalidURL as exc:
         raise IngestError(str(exc)) from None
+    if not is_under(url, site.base_url):
+        # Or a CMS token (or a WordPress feed) could file pages of another site, or of the
+        # intranet, under this one, and a reader's report would make readerdesk fetch them.
+        raise IngestError(f"{url} is not under the site's base URL {site.base_url}")
     title = " ".join((title or "").split())[:MAX_TITLE_LENGTH]
     if not title:
         raise IngestError("the article has no title")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
+from ipaddress import ip_network
 
 import pytest
 from sqlalchemy import func, select
@@ -224,6 +225,10 @@ def _site_with_connector(db_session, cms, connector: str, connector_url: str | N
     return article
 
 
+LOCAL_FETCHES = pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])
+
+
+@LOCAL_FETCHES
 def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_session, cms):
     article = _site_with_connector(db_session, cms, "html")
     cms.html = ("<html><head><title>Story</title></head><body><div class='article-body'>"
@@ -241,6 +246,7 @@ def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_sessi
     assert [a.state for a in correction.anchors] == [AnchorState.UNANCHORED, AnchorState.ANCHORED]
 
 
+@LOCAL_FETCHES
 def test_refetch_from_wordpress(client, db_session, cms):
     article = _site_with_connector(db_session, cms, "wordpress", cms.url)
     cms.content_type = "application/json"
@@ -255,6 +261,7 @@ def test_refetch_from_wordpress(client, db_session, cms):
     assert correction.anchor_state == AnchorState.ANCHORED and correction.revision.number == 2
 
 
+@LOCAL_FETCHES
 def test_report_is_kept_when_the_connector_is_unreachable(client, db_session, cms):
     article = _site_with_connector(db_session, cms, "wordpress", "http://127.0.0.1:9")
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "words nobody has seen"}])

@@ -20,7 +20,7 @@ from tests.conftest import app_settings, reset_database
 @pytest.fixture(scope="module")
 def fuzz_app(tmp_path_factory):
     app = create_app(app_settings(tmp_path_factory.mktemp("fuzz"), SERVER_NAME="127.0.0.1:5000",
-                                  PUBLIC_URL="http://127.0.0.1:5000"))
+                                  PUBLIC_URL="http://127.0.0.1:5000", TRUSTED_HOSTS=["127.0.0.1", "localhost"]))
     with app.app_context():
         reset_database()
         load_demo(db.session, now=utcnow())
