@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -47,6 +48,8 @@ def create_app(config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     app.session_interface = NoApiCookieSessionInterface()
+    # "Keep me signed in" makes the session cookie permanent; the server-side session ends it anyway.
+    app.permanent_session_lifetime = timedelta(days=app.config["REMEMBER_DAYS"])
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 

@@ -34,6 +34,24 @@ class LoginForm(FlaskForm):
     next = StringField()
 
 
+class TwoFactorForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired(message="Type the code."), Length(max=40)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1024)])
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("The two new passwords differ.")
+
+
+class PolicyForm(FlaskForm):
+    two_factor_for_all = BooleanField("Require two-factor sign-in for editors too")
+
+
 # --- support page (patrons) ----------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ from readerdesk.models.patron import (
 )
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
+from readerdesk.models.staff_security import RecoveryCode, SecurityEvent, StaffPolicy, StaffSession
 from readerdesk.models.user import Role, User
 
 
@@ -47,9 +48,13 @@ __all__ = [
     "Pledge",
     "PledgeStatus",
     "PortalLinkUse",
+    "RecoveryCode",
     "RevisionImmutable",
     "Role",
+    "SecurityEvent",
     "Site",
+    "StaffPolicy",
+    "StaffSession",
     "Status",
     "StripeEvent",
     "User",

@@ -55,7 +55,8 @@ def test_a_form_post_without_the_csrf_token_is_refused(client, editor):
 def test_production_session_cookies_are_secure_httponly_and_samesite(tmp_path, monkeypatch):
     for name in ("FLASK_DEBUG", "READERDESK_TESTING", "INSECURE_COOKIES"):
         monkeypatch.delenv(name, raising=False)
-    settings = conftest.app_settings(tmp_path, TESTING=False, SECRET_KEY="0123456789abcdef" * 4)
+    settings = conftest.app_settings(tmp_path, TESTING=False, SECRET_KEY="0123456789abcdef" * 4,
+                                     PUBLIC_URL="https://desk.example")
     for key in ("SESSION_COOKIE_SECURE", "SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE",
                 "REMEMBER_COOKIE_SECURE"):
         settings.pop(key, None)

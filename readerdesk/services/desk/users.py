@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from readerdesk.models import Role, User
+from readerdesk.services.desk.security_log import record
+from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
 
 MIN_PASSWORD_LENGTH = 10
@@ -27,7 +29,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_user(session: Session, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "") -> User:
+def create_user(session: Session, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "", *,
+                actor: User | None = None, now: datetime | None = None) -> User:
     try:
         email = normalise_email(validate_email(email, check_deliverability=False, globally_deliverable=False).normalized)
     except EmailNotValidError as exc:
@@ -43,21 +46,26 @@ def create_user(session: Session, email: str, password: str, role: Role | str = 
     user = User(email=email, password_hash=hash_password(password), role=role, name=name)
     session.add(user)
     session.flush()
+    if actor is not None and now is not None:
+        record(session, "user_created", user=user, actor=actor, now=now, detail=role.value)
     return user
 
 
 def authenticate(session: Session, email: str, password: str, *, now: datetime) -> User | None:
-    """The active user with this email and password, or None. Same work whether or not the email exists."""
+    """The active user with this email and password, or None. Same work whether or not the email
+    exists. A wrong password for a known account is logged (the sign-in itself is logged when the
+    session starts, after the second factor if there is one)."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
+        if user is not None:
+            record(session, "sign_in_failed", user=user, now=now)
         return None
     if user is None or not user.active:
         return None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.last_login_at = now
     return user
 
 
@@ -65,6 +73,21 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
     user.password_hash = hash_password(password)
+
+
+def change_password(session: Session, user: User, current: str, new: str, *, now: datetime,
+                    keep_token: str | None = None) -> int:
+    """The person changes their own password: every other session of theirs ends (a thief's
+    included); the one ``keep_token`` opens goes on. Returns how many sessions ended."""
+    try:
+        _hasher.verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise UserError("Your current password is not right.") from None
+    if new == current:
+        raise UserError("Choose a new password, not the current one.")
+    set_password(user, new)
+    record(session, "password_changed", user=user, now=now)
+    return end_all_sessions(session, user, now=now, keep_token=keep_token)
 
 
 def list_users(session: Session) -> list[User]:
@@ -80,16 +103,20 @@ def _other_active_admins(session: Session, user: User) -> int:
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)).all())
 
 
-def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+def set_active(session: Session, user: User, active: bool, *, actor: User, now: datetime) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     if not active and user.id == actor.id:
         raise UserError("You cannot deactivate your own account.")
     if not active and user.role == Role.ADMIN and _other_active_admins(session, user) == 0:
         raise UserError("This is the last active admin; make someone else admin first.")
+    if user.active != active:
+        record(session, "user_reactivated" if active else "user_deactivated", user=user, actor=actor, now=now)
     user.active = active
+    if not active:
+        end_all_sessions(session, user, now=now)
 
 
-def set_role(session: Session, user: User, role: Role | str, *, actor: User) -> None:
+def set_role(session: Session, user: User, role: Role | str, *, actor: User, now: datetime) -> None:
     try:
         role = Role(role)
     except ValueError:
@@ -98,4 +125,6 @@ def set_role(session: Session, user: User, role: Role | str, *, actor: User) -> 
         raise UserError("You cannot change your own role; ask another admin.")
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
         raise UserError("This is the last active admin; make someone else admin first.")
+    if user.role != role:
+        record(session, "role_changed", user=user, actor=actor, now=now, detail=f"{user.role.value} → {role.value}")
     user.role = role

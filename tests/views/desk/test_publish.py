@@ -4,6 +4,7 @@ import pytest
 
 from readerdesk.models import CorrectionNote, Status
 from tests.conftest import mail_settings
+from tests.helpers import sign_in
 from tests.factories import PASSWORD, make_article, make_correction, make_user
 
 HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/minutes">five</a> on Tuesday.</p>'
@@ -11,8 +12,7 @@ HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/m
 
 
 def login(client, user):
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    sign_in(client, user)
 
 
 @pytest.fixture
