@@ -34,12 +34,14 @@ ACTIONS = {
 
 
 def record(session: Session, action: str, *, now: datetime, user: User | None = None, actor: User | None = None,
-           detail: str = "") -> SecurityEvent:
-    """Add an entry (flushed with the caller's transaction; never commits)."""
+           detail: str = "", by_operator: bool = False) -> SecurityEvent:
+    """Add an entry (flushed with the caller's transaction; never commits). The actor is ``user``
+    themselves unless another ``actor`` is named, or ``by_operator`` (a command on the server)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown security action {action!r}")
-    event = SecurityEvent(action=action, user=user, actor=actor if actor is not None else user, detail=detail[:300],
-                          created_at=now)
+    if actor is None and not by_operator:
+        actor = user
+    event = SecurityEvent(action=action, user=user, actor=actor, detail=detail[:300], created_at=now)
     session.add(event)
     return event
 

@@ -110,14 +110,16 @@ def disable_two_factor(session: Session, user: User, *, policy: StaffPolicy, now
     record(session, "two_factor_disabled", user=user, now=now)
 
 
-def reset_two_factor(session: Session, user: User, *, actor: User, now: datetime) -> None:
-    """An admin's help for a lost device: two-factor off, every session ended. The person signs in with
+def reset_two_factor(session: Session, user: User, *, actor: User | None, now: datetime) -> None:
+    """Help for a lost device, from another admin (or, with ``actor`` None, the server's operator
+    running ``readerdesk reset-2fa``): two-factor off, every session ended. The person signs in with
     their password and enrols again (required for admins and under the all-staff policy)."""
-    if user.id == actor.id:
+    if actor is not None and user.id == actor.id:
         raise TwoFactorError("Ask another admin to reset your own two-factor sign-in, or use a recovery code.")
     _clear(session, user)
     end_all_sessions(session, user, now=now)
-    record(session, "two_factor_reset", user=user, actor=actor, now=now)
+    record(session, "two_factor_reset", user=user, actor=actor, by_operator=actor is None, now=now,
+           detail="" if actor else "on the command line")
 
 
 def _clear(session: Session, user: User) -> None:

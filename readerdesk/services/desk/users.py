@@ -51,11 +51,15 @@ def create_user(session: Session, email: str, password: str, role: Role | str = 
     return user
 
 
+def user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
 def authenticate(session: Session, email: str, password: str, *, now: datetime) -> User | None:
     """The active user with this email and password, or None. Same work whether or not the email
     exists. A wrong password for a known account is logged (the sign-in itself is logged when the
     session starts, after the second factor if there is one)."""
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    user = user_by_email(session, email)
     try:
         _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):

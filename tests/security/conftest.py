@@ -1,0 +1,14 @@
+"""The suite's app context spans a whole test, so Flask's ``g`` would outlive a request and carry the
+signed-in user (and the CSRF token) from one request, or one client, to the next. In production each
+request has its own; here too, for the tests that depend on it."""
+
+import pytest
+from flask import g
+
+
+@pytest.fixture(autouse=True)
+def per_request_globals(app):
+    @app.before_request
+    def forget_the_previous_request():
+        for name in ("_login_user", "csrf_token", "staff_session"):
+            g.pop(name, None)
