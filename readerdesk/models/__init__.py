@@ -1,7 +1,15 @@
 """The data model, one module per concept. Importing this package registers every table."""
 
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
-from readerdesk.models.correction import FULLTEXT_INDEX, AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models.correction import (
+    FULLTEXT_INDEX,
+    AnchorState,
+    Correction,
+    CorrectionAnchor,
+    DecoyReport,
+    Kind,
+    Status,
+)
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.patron import (
@@ -35,6 +43,7 @@ __all__ = [
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
+    "DecoyReport",
     "InternalNote",
     "Interval",
     "Kind",

@@ -11,6 +11,7 @@ The Stripe webhook is left alone: its body is verified byte for byte, and Stripe
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from flask import Flask, request
@@ -84,10 +85,8 @@ def problem_with_input() -> str | None:
         raw = request.get_data(cache=True)
         if json_depth(raw) > MAX_JSON_DEPTH:
             return TOO_DEEP
-        try:
+        with contextlib.suppress(ValueError, RecursionError):  # the view says what is wrong with the body
             texts.extend(_strings(json.loads(raw)))
-        except (ValueError, RecursionError):
-            pass  # the view says what is wrong with the body
     if any(NUL in text for text in texts):
         return NUL_REFUSED
     if any(has_surrogate(text) for text in texts):
@@ -99,10 +98,8 @@ def _language(problem: str) -> str:
     """The reader's language: the report's ``language``, ``?lang=``, then Accept-Language."""
     data = None
     if request.is_json and problem != TOO_DEEP:
-        try:
+        with contextlib.suppress(ValueError):
             data = json.loads(request.get_data(cache=True))
-        except ValueError:
-            pass
     try:
         accepted = request.accept_languages.best_match(SUPPORTED)
     except ValueError:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import select
 
 from readerdesk import create_app
 from readerdesk.clock import utcnow
@@ -88,7 +87,8 @@ def test_the_atom_feed_and_json_ld_name_no_request_host(client, db_session):
     db_session.add(CorrectionNote(site_id=site.id, article_id=article.id, note_type=NoteType.CORRECTION,
                                   body="An earlier version misspelt a name.", published_at=utcnow()))
     db_session.commit()
-    feed = client.get(f"/corrections.atom?site={site.name}", headers={"Host": "internal.example"}).get_data(as_text=True)
+    feed = client.get(f"/corrections.atom?site={site.name}", headers={"Host": "internal.example"})
+    feed = feed.get_data(as_text=True)
     assert f'href="{PUBLIC}/corrections.atom?site={site.name}"' in feed
     assert f'href="{PUBLIC}/corrections?site={site.name}"' in feed
     assert "tag:desk.example," in feed and "internal.example" not in feed

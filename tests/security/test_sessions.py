@@ -83,7 +83,8 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(app, clien
                                                             "confirm": "a brand new passphrase"})
     assert response.status_code == 303
     assert on_desk(client) and not on_desk(other)
-    assert db_session.scalar(select(func.count(SecurityEvent.id)).where(SecurityEvent.action == "password_changed")) == 1
+    changed = select(func.count(SecurityEvent.id)).where(SecurityEvent.action == "password_changed")
+    assert db_session.scalar(changed) == 1
     wrong = client.post("/desk/account/password", data={"current": "not it", "new": "x" * 12, "confirm": "x" * 12})
     assert wrong.status_code == 400 and b"current password is not right" in wrong.data
 

@@ -19,7 +19,8 @@ from tests.fakes.http import LocalServer
 
 @pytest.fixture
 def listener():
-    with LocalServer(lambda *request: (200, {"Content-Type": "text/html"}, b"<article><p>secret</p></article>")) as server:
+    page = (200, {"Content-Type": "text/html"}, b"<article><p>secret</p></article>")
+    with LocalServer(lambda *request: page) as server:
         yield server
 
 
@@ -68,7 +69,8 @@ def test_non_public_addresses_are_refused_before_connecting(host):
 
 
 def test_a_redirect_may_not_leave_the_host(listener):
-    with LocalServer(lambda *r: (302, {"Location": f"http://localhost:{listener.url.rsplit(':', 1)[1]}/in"}, b"")) as start:
+    elsewhere = f"http://localhost:{listener.url.rsplit(':', 1)[1]}/in"  # the same machine, another host name
+    with LocalServer(lambda *r: (302, {"Location": elsewhere}, b"")) as start:
         http = new_http_session("t", [ip_network("127.0.0.0/8"), ip_network("::1/128")])
         with pytest.raises(FetchError, match="away from 127.0.0.1"):
             get(http, start.url + "/story", timeout=5)

@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pyotp
-import pytest
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow

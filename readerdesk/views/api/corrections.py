@@ -21,13 +21,12 @@ from readerdesk.services.articles.ingest import ArticleConflict, IngestError, in
 from readerdesk.services.articles.sites import site_for_token
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
+    IdempotencyKeyReused,
     InvalidCorrection,
     OriginNotAllowed,
     all_allowed_origins,
     find_article,
     get_by_public_id,
-    is_honeypot_filled,
-    new_public_id,
     new_report_jobs,
     public_status,
     site_for_origin,
@@ -197,11 +196,6 @@ def _status_page(public_id: str) -> str:
 def create_correction():
     """A reader's report from the widget (or anyone with curl)."""
     data = json_body()
-    if is_honeypot_filled(data):
-        # Bots learn nothing: the answer looks like success, but nothing is stored.
-        fake = new_public_id()
-        return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
-                       anchored=False), 201
     try:
         with unit_of_work(db.session) as work:
             submission = submit_correction(
@@ -209,11 +203,12 @@ def create_correction():
                 secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
             )
             correction = submission.correction
-            # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
+            # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy
+            # (the honeypot was filled) is described the same way: bots learn nothing.
             body = {"id": correction.public_id, "status": public_status(correction)["status"],
                     "status_url": _status_url(correction.public_id),
-                    "status_page": _status_page(correction.public_id), "anchored": correction.start is not None}
-            if submission.created:
+                    "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
+            if submission.created and not submission.is_decoy:
                 work.after_commit(*new_report_jobs(correction))
     except InvalidCorrection as exc:
         return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
@@ -222,6 +217,8 @@ def create_correction():
                                        "newsroom directly.", reader_language()))
     except OriginNotAllowed as exc:
         return _refuse_origin(exc)
+    except IdempotencyKeyReused as exc:
+        return error_response(422, exc.message(reader_language()), code="idempotency_key_reused")
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]

@@ -8,6 +8,7 @@ from flask_login import current_user, logout_user
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.forms import ConfirmForm, PasswordChangeForm, TwoFactorForm
+from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.staff_sessions import end_all_sessions, live_sessions
 from readerdesk.services.desk.two_factor import (
     TwoFactorError,
@@ -22,7 +23,6 @@ from readerdesk.services.desk.two_factor import (
     unused_recovery_codes,
     verify_second_factor,
 )
-from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.users import UserError, change_password
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import SESSION_TOKEN_KEY, account_required
