@@ -183,8 +183,10 @@ def create_pledge(session: Session, site: Site, request: PledgeRequest, settings
     return pledge
 
 
-def patron_by_email(session: Session, site: Site, email: str) -> Patron | None:
-    return session.scalar(select(Patron).where(Patron.site_id == site.id, Patron.email == normalise_email(email)))
+def patrons_by_email(session: Session, site: Site, email: str) -> list[Patron]:
+    """Every patron record with this email (one per Stripe customer), oldest first."""
+    return list(session.scalars(select(Patron).where(Patron.site_id == site.id, Patron.email == normalise_email(email))
+                                .order_by(Patron.id)))
 
 
 # --- supporters wall -----------------------------------------------------------------------------

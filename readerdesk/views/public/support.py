@@ -25,7 +25,7 @@ from readerdesk.services.patrons.pledges import (
     format_amount,
     gross_up_for_fee,
     make_portal_token,
-    patron_by_email,
+    patrons_by_email,
     redeem_portal_token,
     wall_entries,
 )
@@ -165,10 +165,10 @@ def manage():
     site = _site()
     form = ManageSupportForm()
     if form.validate_on_submit():
-        patron = patron_by_email(db.session, site, form.email.data)
-        if patron is not None and patron.stripe_customer_id:
-            # The job builds the link from PUBLIC_URL; only the token travels (and RQ logs no arguments).
-            enqueue(Job("send_portal_link", (patron.id, make_portal_token(current_app.config["SECRET_KEY"], patron))))
+        for patron in patrons_by_email(db.session, site, form.email.data):
+            if patron.stripe_customer_id:  # one link per support (Stripe customer) this email has
+                # The job builds the link from PUBLIC_URL; only the token travels (RQ logs no arguments).
+                enqueue(Job("send_portal_link", (patron.id, make_portal_token(current_app.config["SECRET_KEY"], patron))))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)

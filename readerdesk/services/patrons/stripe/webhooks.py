@@ -149,9 +149,13 @@ def process_event(session: Session, event: dict, *, now: datetime,
 
 
 def _patron_for_pledge(session: Session, pledge: Pledge, customer_id: str | None, at: datetime) -> Patron:
-    """The pledge's patron, created when this is the first we hear of them."""
-    patron = pledge.patron or session.scalar(
-        select(Patron).where(Patron.site_id == pledge.site_id, Patron.email == pledge.email))
+    """The pledge's patron, created when this is the first we hear of them.
+
+    Found by the Stripe customer the pledge paid as, never by its email alone: the email was typed on
+    the support page and nobody proved it, so it may not take over another patron's record."""
+    patron = pledge.patron or (session.scalar(
+        select(Patron).where(Patron.site_id == pledge.site_id, Patron.stripe_customer_id == customer_id))
+        if customer_id else None)
     if patron is None:
         patron = Patron(site_id=pledge.site_id, email=pledge.email, name=pledge.name, tier=pledge.tier,
                         amount=pledge.total, currency=pledge.currency, interval=pledge.interval,
@@ -162,7 +166,7 @@ def _patron_for_pledge(session: Session, pledge: Pledge, customer_id: str | None
         patron.interval, patron.amount, patron.tier = pledge.interval, pledge.total, pledge.tier
     if at < patron.supporter_since:
         patron.supporter_since = at
-    if customer_id:
+    if customer_id and not patron.stripe_customer_id:
         patron.stripe_customer_id = customer_id
     if pledge.name and not patron.name:
         patron.name = pledge.name
