@@ -10,5 +10,5 @@ from flask import g
 def per_request_globals(app):
     @app.before_request
     def forget_the_previous_request():
-        for name in ("_login_user", "csrf_token", "staff_session"):
+        for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
             g.pop(name, None)
