@@ -12,3 +12,7 @@ def per_request_globals(app):
     def forget_the_previous_request():
         for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
             g.pop(name, None)
+
+
+# Chromium and a live server for the XSS corpus (tests/security/test_xss.py), as in tests/browser.
+from tests.browser.conftest import browser, browser_page, live_server, playwright_instance  # noqa: E402, F401
