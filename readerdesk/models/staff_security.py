@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models.types import UTCDateTime
+from readerdesk.models.types import UTCDateTime, append_only
 from readerdesk.models.user import User
 
 
@@ -81,8 +81,4 @@ class SecurityLogImmutable(RuntimeError):
     pass
 
 
-@event.listens_for(Session, "before_flush")
-def _security_log_is_append_only(session: Session, flush_context, instances) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, SecurityEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise SecurityLogImmutable("security events are append-only")
+append_only(SecurityEvent, SecurityLogImmutable, "security events")

@@ -5,6 +5,8 @@ request has its own; here too, for the tests that depend on it."""
 import pytest
 from flask import g
 
+from tests.factories import make_article, make_site, paragraphs
+
 
 @pytest.fixture(autouse=True)
 def per_request_globals(app):
@@ -12,6 +14,15 @@ def per_request_globals(app):
     def forget_the_previous_request():
         for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
             g.pop(name, None)
+
+
+@pytest.fixture
+def article(db_session):
+    """An article of https://news.example whose text has "twelve bridges"."""
+    site = make_site(db_session, base_url="https://news.example")
+    article = make_article(db_session, site, html=paragraphs("The mayor said twelve bridges."))
+    db_session.commit()
+    return article
 
 
 # Chromium and a live server for the XSS corpus (tests/security/test_xss.py), as in tests/browser.

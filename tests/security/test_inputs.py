@@ -8,19 +8,11 @@ import pytest
 from sqlalchemy import func, select
 
 from readerdesk.models import Correction, StripeEvent
-from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
+from tests.factories import make_correction, make_site, make_user
 from tests.fakes.stripe import make_event, signed
 from tests.helpers import sign_in
 
 NESTED = "[" * 1000 + "]" * 1000
-
-
-@pytest.fixture
-def article(db_session):
-    site = make_site(db_session, base_url="https://news.example")
-    article = make_article(db_session, site, html=paragraphs("The mayor said twelve bridges."))
-    db_session.commit()
-    return article
 
 
 def report(article, **extra) -> dict:

@@ -6,15 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from readerdesk.models import Correction, DecoyReport
-from tests.factories import make_article, make_site, paragraphs
-
-
-@pytest.fixture
-def article(db_session):
-    site = make_site(db_session, base_url="https://news.example")
-    article = make_article(db_session, site, html=paragraphs("The mayor said twelve bridges."))
-    db_session.commit()
-    return article
 
 
 def report(article, key="report-key-0001", **extra) -> dict:
