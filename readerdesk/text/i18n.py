@@ -41,7 +41,8 @@ UK = {
     "The JSON is nested too deeply (at most {depth} levels).":
         "JSON має завелику вкладеність (щонайбільше {depth} рівнів).",
     "This idempotency key was used for a different report. Send a new key for a new report.":
-        "Цей ключ ідемпотентності вже використано для іншого повідомлення. Для нового повідомлення надішліть новий ключ.",
+        "Цей ключ ідемпотентності вже використано для іншого повідомлення. "
+        "Для нового повідомлення надішліть новий ключ.",
     # The reader's status page.
     "Received. An editor will look at it soon.": "Отримано. Редактор незабаром його розгляне.",
     "An editor is looking at it.": "Редактор розглядає ваше повідомлення.",

@@ -28,7 +28,8 @@ def test_a_stranger_using_a_patrons_email_stays_apart_from_that_patron(app, clie
     pledge = db_session.scalar(select(Pledge))
     completed = make_event("checkout.session.completed", {
         "id": pledge.stripe_checkout_session_id, "mode": "subscription", "payment_status": "paid",
-        "customer": checkout.params["customer"], "subscription": "sub_stranger", "metadata": checkout.params["metadata"]})
+        "customer": checkout.params["customer"], "subscription": "sub_stranger",
+        "metadata": checkout.params["metadata"]})
     payload, headers = signed(completed)
     assert client.post("/stripe/webhook", data=payload, headers=headers).status_code == 200
     db_session.expire_all()

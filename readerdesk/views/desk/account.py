@@ -60,7 +60,7 @@ def password():
     except UserError as exc:
         form.current.errors = [*form.current.errors, str(exc)]
         return _page(password_form=form, status=400)
-    flash(f"Your password is changed. {ended} other session(s) ended." if ended else "Your password is changed.", "info")
+    flash("Your password is changed." + (f" {ended} other session(s) ended." if ended else ""), "info")
     return redirect(url_for("account.index"), 303)
 
 

@@ -57,8 +57,8 @@ def create_user_view():
         return _users_page(form, 400)
     try:
         with unit_of_work(db.session):
-            user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "",
-                               actor=current_user, now=utcnow())
+            user = create_user(db.session, form.email.data, form.password.data, form.role.data,
+                               name=form.name.data or "", actor=current_user, now=utcnow())
     except UserError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
         return _users_page(form, 400)

@@ -168,7 +168,8 @@ def manage():
         for patron in patrons_by_email(db.session, site, form.email.data):
             if patron.stripe_customer_id:  # one link per support (Stripe customer) this email has
                 # The job builds the link from PUBLIC_URL; only the token travels (RQ logs no arguments).
-                enqueue(Job("send_portal_link", (patron.id, make_portal_token(current_app.config["SECRET_KEY"], patron))))
+                token = make_portal_token(current_app.config["SECRET_KEY"], patron)
+                enqueue(Job("send_portal_link", (patron.id, token)))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
