@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from readerdesk import create_app
@@ -71,12 +72,21 @@ def reset_database() -> None:
         db.session.commit()
 
 
+def forget_the_previous_request():
+    """The test's app context spans every request a test makes, so Flask's ``g`` would outlive a
+    request and carry the signed-in user, the CSRF token and the CSP nonce from one request (or one
+    client) to the next. In production each request has its own; here too."""
+    for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
+        g.pop(name, None)
+
+
 @pytest.fixture
 def app(request, tmp_path):
     overrides = {}
     for marker in reversed(list(request.node.iter_markers("app_config"))):
         overrides.update(marker.kwargs)
     app = create_app(app_settings(tmp_path, **overrides))
+    app.before_request(forget_the_previous_request)
     with app.app_context():
         reset_database()
         yield app

@@ -1,19 +1,10 @@
-"""The suite's app context spans a whole test, so Flask's ``g`` would outlive a request and carry the
-signed-in user (and the CSRF token) from one request, or one client, to the next. In production each
-request has its own; here too, for the tests that depend on it."""
+"""Fixtures of the security suite: an article to report on, and Chromium with a live server."""
 
 import pytest
-from flask import g
 
+# Chromium and a live server for the XSS corpus (tests/security/test_xss.py), as in tests/browser.
+from tests.browser.conftest import browser, browser_page, live_server, playwright_instance  # noqa: F401
 from tests.factories import make_article, make_site, paragraphs
-
-
-@pytest.fixture(autouse=True)
-def per_request_globals(app):
-    @app.before_request
-    def forget_the_previous_request():
-        for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
-            g.pop(name, None)
 
 
 @pytest.fixture
@@ -24,6 +15,3 @@ def article(db_session):
     db_session.commit()
     return article
 
-
-# Chromium and a live server for the XSS corpus (tests/security/test_xss.py), as in tests/browser.
-from tests.browser.conftest import browser, browser_page, live_server, playwright_instance  # noqa: E402, F401
