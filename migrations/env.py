@@ -103,6 +103,9 @@ def run_migrations_online():
         )
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # DATABASE_STATEMENT_TIMEOUT is for requests: a migration may rewrite a big table.
+                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
             context.run_migrations()
 
 

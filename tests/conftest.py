@@ -52,6 +52,8 @@ def app_settings(tmp_path, **overrides) -> dict:
         "STRIPE_WEBHOOK_SECRET": None,
         "STRIPE_API_BASE": None,
         "SLACK_WEBHOOK_URL": None,
+        # Jobs wait in the outbox until a test runs them (tests.helpers.run_jobs), not in a thread.
+        "JOBS_BACKGROUND_THREAD": False,
         "SERVER_NAME": None,
     }
     settings.update(overrides)

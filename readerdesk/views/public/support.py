@@ -11,7 +11,6 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
 from readerdesk.forms import ManageSupportForm, SupportForm
-from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Site
 from readerdesk.services.articles.sites import SiteNotFound, get_site
 from readerdesk.services.effects import Job
@@ -166,7 +165,9 @@ def manage():
         patron = patron_by_email(db.session, site, form.email.data)
         if patron is not None and patron.stripe_customer_id:
             token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-            enqueue(Job("send_portal_link", (patron.id, url_for("support.open_portal", token=token, _external=True))))
+            with unit_of_work(db.session) as work:
+                work.after_commit(Job("send_portal_link",
+                                      (patron.id, url_for("support.open_portal", token=token, _external=True))))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)

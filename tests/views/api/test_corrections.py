@@ -9,9 +9,11 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
-from readerdesk.models import AnchorState, Correction
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Correction, OutboxEntry, OutboxStatus
 from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs
 from tests.fakes.http import StaticSite
+from tests.helpers import run_jobs
 
 ORIGIN = "https://news.example"
 
@@ -231,6 +233,8 @@ def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_sessi
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "New wording", "prefix": "", "suffix": " of"}])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201 and response.get_json()["anchored"] is False
+    assert cms.paths == []  # fetched after the response, never inside the request
+    assert run_jobs() == 1
     assert cms.paths == ["/2026/story"]
 
     db_session.expire_all()
@@ -249,6 +253,7 @@ def test_refetch_from_wordpress(client, db_session, cms):
                            "modified_gmt": "2026-11-21T09:00:00"})
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "Fresh wording"}])
     assert client.post("/api/v1/corrections", json=data).status_code == 201
+    run_jobs()
     assert cms.paths == ["/wp-json/wp/v2/posts/42"]
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
@@ -260,9 +265,15 @@ def test_report_is_kept_when_the_connector_is_unreachable(client, db_session, cm
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "words nobody has seen"}])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201
+    assert run_jobs() == 1
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
     assert correction.anchor_state == AnchorState.UNANCHORED and correction.exact == "words nobody has seen"
+    # The re-fetch is tried again later, not now.
+    [job] = db_session.scalars(select(OutboxEntry)).all()
+    assert (job.job, job.status, job.attempts) == ("refetch_and_anchor", OutboxStatus.PENDING, 1)
+    assert job.next_attempt_at > utcnow() and job.last_error.startswith("RefetchError")
+    assert run_jobs() == 0
 
 
 def test_reader_text_is_escaped_at_the_desk(client, db_session, article):
