@@ -13,7 +13,8 @@ from sqlalchemy import text
 
 from readerdesk import create_app
 from readerdesk.config import normalise_database_url
-from readerdesk.extensions import db
+from readerdesk.extensions import db, limiter
+from tests.local_servers import free_port
 
 # Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``).
 pytest_plugins = ["tests.fakes.stripe"]
@@ -105,6 +106,19 @@ def smtp_server():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+# A Redis nobody answers at (the port was free a moment ago): Redis down, without stopping anything.
+UNREACHABLE_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture
+def limiter_fresh():
+    """Flask-Limiter's Limiter is one object for every app a test process creates: forget that an
+    earlier test's app saw its storage go away."""
+    limiter._storage_dead = False
+    yield limiter
+    limiter._storage_dead = False
 
 
 def mail_settings(server) -> dict:

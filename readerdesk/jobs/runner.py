@@ -215,11 +215,12 @@ class BackgroundRunner:
     def __init__(self, app: Flask):
         self.app = app
         self.wake_up = threading.Event()
+        self.stopping = threading.Event()
         self._pid: int | None = None
         self._lock = threading.Lock()
 
     def ensure_running(self) -> None:
-        if self._pid == os.getpid():
+        if self._pid == os.getpid() or self.stopping.is_set():
             return
         with self._lock:
             if self._pid != os.getpid():
@@ -230,11 +231,17 @@ class BackgroundRunner:
         self.ensure_running()
         self.wake_up.set()
 
+    def stop(self) -> None:
+        """Stop after the job in hand (the app is going away: tests, an embedding server)."""
+        self.stopping.set()
+        self.wake_up.set()
+
     def _loop(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             self.wake_up.wait(self.app.config["JOBS_POLL_SECONDS"])
             self.wake_up.clear()
-            _run_guarded(self.app, lambda: run_due(self.app))
+            if not self.stopping.is_set():
+                _run_guarded(self.app, lambda: run_due(self.app, should_stop=self.stopping))
 
 
 def _run_guarded(app: Flask, work) -> None:
