@@ -14,6 +14,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from contextlib import suppress
 from pathlib import Path
 
 from redis import Redis
@@ -159,10 +160,8 @@ class PostgresCluster:
         pid_file = self.data / "postmaster.pid"
         if pid_file.exists():
             self.stop("immediate")
-            try:  # a postmaster pg_ctl could not stop
+            with suppress(OSError, ValueError, IndexError):  # a postmaster pg_ctl could not stop
                 os.kill(int(pid_file.read_text().split()[0]), signal.SIGKILL)
-            except (OSError, ValueError, IndexError):
-                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> PostgresCluster:

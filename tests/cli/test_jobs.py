@@ -32,7 +32,8 @@ def test_status_counts_pending_failed_and_done_and_names_the_failed_ones(runner,
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("pending 1 (oldest queued") and lines[1:3] == ["failed  1", "done    1"]
-    assert f"  #{failed} refetch_and_anchor(2,) after 6 attempts: RefetchError: https://news.example/x answered 503" in lines
+    expected = f"  #{failed} refetch_and_anchor(2,) after 6 attempts: RefetchError: https://news.example/x answered 503"
+    assert expected in lines
     assert "flask --app app jobs retry" in lines[-1]
 
 

@@ -165,7 +165,8 @@ def test_a_statement_timeout_is_a_503_with_retry_after_not_retried(client, db_se
 
     def cancelled(session):
         attempts.append(True)
-        raise OperationalError("INSERT", {}, psycopg.errors.QueryCanceled("canceling statement due to statement timeout"))
+        timeout = psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
+        raise OperationalError("INSERT", {}, timeout)
 
     monkeypatch.setattr(Session, "commit", cancelled)
     response = client.post("/api/v1/corrections", json=body(article), headers={"Accept-Language": "uk"})
