@@ -211,11 +211,17 @@ function post(b) {
         var q = load(), keep = r.status >= 500;
         if (keep) q[b.idempotency_key] = b; else delete q[b.idempotency_key];
         store(q);
+        if (r.status == 503) later(r.headers.get("Retry-After"));
         return { ok: r.ok, j: j, q: keep };
       });
     }, function () { var q = load(); q[b.idempotency_key] = b; store(q); return { q: 1 }; });
 }
-var flushing;
+/* 503 (the database restarting): send the kept reports again, with their keys, when the server says */
+var flushing, tries = 0, timer;
+function later(s) {
+  if (timer || tries++ > 5) return;
+  timer = setTimeout(function () { timer = 0; flush(); }, Math.min(Math.max(+s || 5, 1), 60) * 1000);
+}
 function flush() {
   var q = load(), ks = Object.keys(q);
   if (flushing || !ks.length) return;

@@ -4,7 +4,7 @@ import sqlite3
 from contextlib import suppress
 
 import psycopg
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError
@@ -60,7 +60,11 @@ def connection_lost(exc: BaseException) -> bool:
 
 
 def unavailable_response():
-    """503 with Retry-After: the widget and well-behaved clients try again with the same idempotency key."""
+    """503 with Retry-After: the widget and well-behaved clients try again with the same idempotency key.
+
+    It carries no data, so the widget on any page may read it (``readable_refusal``): the database that
+    lists the allowed origins is the one that is down."""
+    g.readable_refusal = True
     response = make_response(error_response(503))
     response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER"])
     return response

@@ -39,7 +39,7 @@ def pg_app(cluster, tmp_path):
 
 
 def report(client, article_url, key):
-    return client.post("/api/v1/corrections", json={
+    return client.post("/api/v1/corrections", headers={"Origin": "https://news.example"}, json={
         "idempotency_key": key, "article_url": article_url, "kind": "typo",
         "selectors": [{"type": "TextQuoteSelector", "exact": "twelve bridges"}]})
 
@@ -55,6 +55,9 @@ def test_while_the_database_is_down_pages_answer_503_and_the_same_report_is_stor
     down = report(client, article, "during-the-stop")
     assert down.status_code == 503 and down.headers["Retry-After"] == "2"
     assert down.get_json()["error"] == "The service is temporarily unavailable."
+    # The widget on the publisher's page can read it, and when to come back, with no database to ask.
+    assert down.headers["Access-Control-Allow-Origin"] == "https://news.example"
+    assert down.headers["Access-Control-Expose-Headers"] == "Retry-After"
     page = client.get("/corrections")
     assert page.status_code == 503 and "temporarily unavailable" in page.get_data(as_text=True)
     ready = client.get("/readyz")

@@ -157,6 +157,8 @@ def _cors_headers(response):
         g.get("readable_refusal") or _cors_allowed(origin)
     ):
         response.headers["Access-Control-Allow-Origin"] = origin
+    if "Retry-After" in response.headers:  # the widget waits that long before sending a 503'd report again
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.vary.add("Origin")
     return response
 
