@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.models import Article, Correction, ModerationEvent, Status, User
 
 JOINABLE = (Status.NEW, Status.IN_REVIEW)
 MERGEABLE = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
@@ -73,9 +73,15 @@ def assign_group(session: Session, correction: Correction) -> int:
 
     Call it after the correction is flushed (it needs an id). When the new report bridges two
     groups (it overlaps both), they become one. Returns the group id.
+
+    Reports on one article are grouped one transaction at a time: each takes the article's row lock
+    (held to its commit) before it reads the groups, so a report sent at the same moment as another
+    sees it and the stored group sizes stay equal to the members. The lock is ``FOR NO KEY UPDATE``,
+    which does not wait on the key-share locks the reports' own inserts hold on the article.
     """
     if correction.id is None:
         session.flush()
+    session.execute(select(Article.id).where(Article.id == correction.article_id).with_for_update(key_share=True))
     candidates = select(Correction).where(
         Correction.article_id == correction.article_id, Correction.id != correction.id,
         Correction.status.in_(JOINABLE),
