@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev upgrade demo bench clean
+.PHONY: run test chaos install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ run: demo
 test: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check readerdesk tests bench app.py
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Breaks its own PostgreSQL, Redis and worker under load (bench/chaos/README.md); under 5 minutes.
+chaos: $(VENV)/.installed-dev
+	$(PY) bench/chaos/run.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

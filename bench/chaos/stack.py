@@ -110,6 +110,12 @@ class Stack:
                 time.sleep(0.2)
         raise TimeoutError("gunicorn did not answer /healthz in 60 s; see " + str(self.dir / "gunicorn.log"))
 
+    def stop_gunicorn(self) -> None:
+        if self.gunicorn is not None and self.gunicorn.poll() is None:
+            os.killpg(self.gunicorn.pid, signal.SIGTERM)
+            self.gunicorn.wait(timeout=30)
+        self.gunicorn = None
+
     def start_worker(self) -> None:
         log = open(self.dir / "worker.log", "a")  # noqa: SIM115
         self.worker = subprocess.Popen([str(VENV_BIN / "flask"), "--app", "app", "worker"], cwd=ROOT, env=self.env,
@@ -133,17 +139,17 @@ class Stack:
             return []
 
     def close(self) -> None:
-        for process in (self.worker, self.gunicorn):
-            if process is not None and process.poll() is None:
-                try:
-                    if process is self.gunicorn:
-                        os.killpg(process.pid, signal.SIGTERM)
-                    else:
-                        process.terminate()
-                    process.wait(timeout=15)
-                except (OSError, subprocess.TimeoutExpired):
-                    process.kill()
-                    process.wait(timeout=5)
+        try:
+            self.stop_gunicorn()
+        except (OSError, subprocess.TimeoutExpired):
+            os.killpg(self.gunicorn.pid, signal.SIGKILL)
+        if self.worker is not None and self.worker.poll() is None:
+            self.worker.terminate()
+            try:
+                self.worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.worker.kill()
+                self.worker.wait(timeout=5)
         for stop in (self.smtp.stop, self.stripe.stop, self.redis.close, self.pg.close):
             try:
                 stop()

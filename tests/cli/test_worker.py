@@ -40,7 +40,8 @@ def test_worker_without_redis_says_so(runner):
 
 
 @pytest.mark.skipif(not have_redis(), reason="redis-server is not installed")
-def test_the_worker_stops_on_sigterm_and_leaves_no_process_behind(tmp_path):
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
+def test_the_worker_stops_on_sigterm_or_sigint_and_leaves_no_process_behind(tmp_path, signum):
     database_url = f"sqlite:///{tmp_path / 'worker.sqlite3'}"
     app = create_app(app_settings(tmp_path, SQLALCHEMY_DATABASE_URI=database_url))
     with app.app_context():
@@ -58,7 +59,7 @@ def test_the_worker_stops_on_sigterm_and_leaves_no_process_behind(tmp_path):
             assert Worker.all(connection=redis.client()), (tmp_path / "worker.log").read_text()
             # No scheduler or other child that a SIGKILL could leave behind as an orphan.
             assert Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split() == []
-            worker.send_signal(signal.SIGTERM)
+            worker.send_signal(signum)
             assert worker.wait(timeout=20) == 0
         finally:
             if worker.poll() is None:

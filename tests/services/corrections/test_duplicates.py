@@ -6,8 +6,8 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction, ModerationEvent, Status
-from readerdesk.services.corrections.capture import submit_correction
 from readerdesk.services.corrections import duplicates
+from readerdesk.services.corrections.capture import submit_correction
 from readerdesk.services.corrections.duplicates import DuplicateError, assign_group, merge, split
 from tests.conftest import is_postgres
 from tests.factories import make_article, make_correction, make_user, paragraphs
