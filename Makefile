@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test chaos install install-dev upgrade demo bench clean
+.PHONY: run test lint chaos install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,14 @@ demo: upgrade
 run: demo
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-dev
-	$(VENV)/bin/ruff check readerdesk tests bench app.py
+# Static checks, each on its own: style (ruff.toml), types (mypy.ini), the layers' imports
+# (.importlinter), and the widget's source (eslint, lint-js).
+lint: $(VENV)/.installed-dev lint-js
+	$(VENV)/bin/ruff check readerdesk tests bench app.py migrations
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+
+test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Breaks its own PostgreSQL, Redis and worker under load (bench/chaos/README.md); under 5 minutes.
@@ -40,4 +46,18 @@ chaos: $(VENV)/.installed-dev
 	$(PY) bench/chaos/run.py $(CHAOS_ARGS)
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache
+
+# The widget: readable source in static/src, built by the pinned esbuild (package-lock.json) into
+# static/readerdesk.js and static/readerdesk-support.js, which stay committed. `npm ci` runs again
+# when the lock file changes or node_modules is missing; the test suite needs it for the build check.
+.PHONY: widget lint-js
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+widget: node_modules/.installed
+	npm run --silent build
+
+lint-js: node_modules/.installed
+	npm run --silent lint

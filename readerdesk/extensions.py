@@ -1,5 +1,7 @@
 """Flask extensions, created unbound; ``create_app`` binds them to an app."""
 
+from typing import TYPE_CHECKING
+
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +26,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Every model subclasses Model. At run time it is db.Model, which Flask-SQLAlchemy builds from Base
+# (same metadata, same registry, plus its own mixins). Type checkers cannot use a class held in an
+# instance attribute as a base (python/mypy#8603), so they see Base itself.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
+
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

@@ -21,18 +21,18 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
 from flask import current_app
-from sqlalchemy.orm import Session, scoped_session
 
 from readerdesk.clock import utcnow
 from readerdesk.jobs.outbox import add_jobs
 from readerdesk.jobs.registry import is_wanted
 from readerdesk.jobs.runner import dispatch as dispatch_to_runner
 from readerdesk.models import OutboxEntry
+from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 
 
 class UnitOfWork:
-    def __init__(self, session: Session | scoped_session[Session], config: Mapping):
+    def __init__(self, session: DbSession, config: Mapping):
         self.session, self.config = session, config
         self.entries: list[OutboxEntry] = []
 
@@ -43,7 +43,7 @@ class UnitOfWork:
 
 
 @contextmanager
-def unit_of_work(session: Session | scoped_session[Session], *,
+def unit_of_work(session: DbSession, *,
                  dispatch: Callable[[list[int]], None] = dispatch_to_runner) -> Iterator[UnitOfWork]:
     work = UnitOfWork(session, current_app.config)
     try:

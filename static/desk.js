@@ -47,7 +47,7 @@
       return;
     }
     // On a report's page: press its button, if the action is allowed there.
-    var button = document.querySelector('#decision-form button[data-action="' + action + '"]');
+    var button = document.querySelector('#decision-form button[name="action"][value="' + action + '"]');
     if (button) button.click();
   }
 

@@ -51,7 +51,8 @@ def patron_histories(app, fake, site) -> list[dict]:
     * cat: a one-time gift of 20.00, refunded in two steps (5.00, then in full).
     """
     story = Story()
-    _, s_ann, sub_ann = checkout(app, fake, site, "ann@example.com", tier_id="coffee", list_publicly=True, display_name="Ann")
+    _, s_ann, sub_ann = checkout(app, fake, site, "ann@example.com", tier_id="coffee", list_publicly=True,
+                                 display_name="Ann")
     story.add("checkout.session.completed", s_ann, T0)
     story.add("invoice.paid", make_invoice(sub_ann, invoice_id="in_ann_1"), T0 + 1)
     story.add("invoice.paid", make_invoice(sub_ann, invoice_id="in_ann_2"), T0 + 30 * DAY)
@@ -80,7 +81,8 @@ def outcome() -> dict:
     payments = db.session.scalars(select(Payment)).all()
     return {
         "patrons": [(p.email, p.status.value, p.amount, p.interval.value, p.tier, bool(p.stripe_subscription_id),
-                     p.stripe_customer_id is not None, p.list_publicly, p.supporter_since, p.canceled_at) for p in patrons],
+                     p.stripe_customer_id is not None, p.list_publicly, p.supporter_since, p.canceled_at)
+                    for p in patrons],
         "payments": sorted((p.patron.email, p.stripe_invoice_id or "gift", p.amount, p.status.value, p.amount_refunded)
                            for p in payments),
         "mrr": mrr(patrons),

@@ -240,58 +240,103 @@ def lookalike(rng, text, span, lang):
 
 # --- scenarios --------------------------------------------------------------
 
+# Each scenario edits the article around a picked span: (rng, text, span, lang, donor) ->
+# (old_text, old_span, new_text, new_span, state), the state None when the texts decide it.
+
+def _edits_elsewhere(rng, text, span, lang, donor):
+    new, new_span = edits_elsewhere(rng, text, span, lang, donor)
+    return text, span, new, new_span, None
+
+
+def _typo_fixed(rng, text, span, lang, donor):
+    old, old_span = inject_typo(rng, text, span, lang)
+    return old, old_span, text, span, None
+
+
+def _number_or_name_changed(rng, text, span, lang, donor):
+    new, new_span = change_token(rng, text, span, lang)
+    return text, span, new, new_span, None
+
+
+def _hypothesis_trap(rng, text, span, lang, donor):
+    new, new_span = change_token(rng, text, span, lang)
+    (p0, _), = other_paras(rng, new, new_span, 1)
+    copy = text[span[0]:span[1]] + ("" if lang == "zh" else " ")
+    new, new_span = apply_edits(new, new_span, [(p0, p0, copy)])
+    return text, span, new, new_span, None
+
+
+def _paragraph_moved(rng, text, span, lang, donor):
+    new, new_span = move_paragraph(rng, text, span, lang)
+    return text, span, new, new_span, None
+
+
+def _punctuation_normalised(rng, text, span, lang, donor):
+    if not re.search(r'"|\'| - |--', text[span[0]:span[1]]) and rng.random() < 0.8:
+        raise Skip("prefer spans with punctuation")
+    new, new_span = normalise_punctuation(rng, text, span, lang)
+    return text, span, new, new_span, None
+
+
+def _heavy_rewrite(rng, text, span, lang, donor):
+    new, new_span = rewrite(rng, text, span, lang, donor)
+    return text, span, new, new_span, None
+
+
+def _deleted(rng, text, span, lang, donor):
+    para = paragraphs(text)[para_of(text, span)]
+    sent = next((s for s in sentences(text, para) if s[0] <= span[0] and span[1] <= s[1]), None)
+    if sent is None:
+        raise Skip("span crosses sentences")
+    return text, span, text[:sent[0]] + text[sent[1]:].lstrip(" "), span, "removed"
+
+
+def _lookalike_deleted(rng, text, span, lang, donor):
+    para = paragraphs(text)[para_of(text, span)]
+    sent = next(s for s in sentences(text, para) if s[0] <= span[0] <= s[1])
+    look = lookalike(rng, text, sent, lang)
+    new = text[:sent[0]] + text[sent[1]:].lstrip(" ")
+    (p0, _), = other_paras(rng, text, sent, 1)
+    p0 = p0 if p0 < sent[0] else p0 - (len(text) - len(new))
+    new = new[:p0] + look + ("" if lang == "zh" else " ") + new[p0:]
+    return text, sent, new, sent, "removed"
+
+
+def _combined(rng, text, span, lang, donor):
+    # Typo in the old text, paragraph moved, a number changed, edits
+    # elsewhere and punctuation normalised, all at once.
+    old, old_span = text, span
+    if rng.random() < 0.5:
+        old, old_span = inject_typo(rng, text, span, lang)
+    new, new_span = edits_elsewhere(rng, text, span, lang, donor)
+    new, new_span = move_paragraph(rng, new, new_span, lang)
+    if rng.random() < 0.5:
+        new, new_span = change_token(rng, new, new_span, lang)
+    new, new_span = normalise_punctuation(rng, new, new_span, lang)
+    return old, old_span, new, new_span, None
+
+
+SCENARIO_EDITS = {
+    "edits_elsewhere": _edits_elsewhere,
+    "typo_fixed": _typo_fixed,
+    "number_or_name_changed": _number_or_name_changed,
+    "hypothesis_trap": _hypothesis_trap,
+    "paragraph_moved": _paragraph_moved,
+    "punctuation_normalised": _punctuation_normalised,
+    "heavy_rewrite": _heavy_rewrite,
+    "deleted": _deleted,
+    "lookalike_deleted": _lookalike_deleted,
+    "combined": _combined,
+}
+SCENARIOS = list(SCENARIO_EDITS)
+
+
 def make(rng, scenario, text, lang, donor):
     """Returns old_text, span, new_text, truth-span, truth-state."""
-    span = pick_span(rng, text, lang)
-    old, old_span = text, span
-    new, new_span, state = text, span, None
-    if scenario == "edits_elsewhere":
-        new, new_span = edits_elsewhere(rng, text, span, lang, donor)
-    elif scenario == "typo_fixed":
-        old, old_span = inject_typo(rng, text, span, lang)
-    elif scenario == "number_or_name_changed":
-        new, new_span = change_token(rng, text, span, lang)
-    elif scenario == "hypothesis_trap":
-        new, new_span = change_token(rng, text, span, lang)
-        (p0, _), = other_paras(rng, new, new_span, 1)
-        copy = text[span[0]:span[1]] + ("" if lang == "zh" else " ")
-        new, new_span = apply_edits(new, new_span, [(p0, p0, copy)])
-    elif scenario == "paragraph_moved":
-        new, new_span = move_paragraph(rng, text, span, lang)
-    elif scenario == "punctuation_normalised":
-        if not re.search(r'"|\'| - |--', text[span[0]:span[1]]) and rng.random() < 0.8:
-            raise Skip("prefer spans with punctuation")
-        new, new_span = normalise_punctuation(rng, text, span, lang)
-    elif scenario == "heavy_rewrite":
-        new, new_span = rewrite(rng, text, span, lang, donor)
-    elif scenario == "deleted":
-        para = paragraphs(text)[para_of(text, span)]
-        sent = next((s for s in sentences(text, para) if s[0] <= span[0] and span[1] <= s[1]), None)
-        if sent is None:
-            raise Skip("span crosses sentences")
-        new, state = text[:sent[0]] + text[sent[1]:].lstrip(" "), "removed"
-    elif scenario == "lookalike_deleted":
-        para = paragraphs(text)[para_of(text, span)]
-        sent = next(s for s in sentences(text, para) if s[0] <= span[0] <= s[1])
-        span = old_span = sent
-        look = lookalike(rng, text, sent, lang)
-        new = text[:sent[0]] + text[sent[1]:].lstrip(" ")
-        (p0, _), = other_paras(rng, text, sent, 1)
-        p0 = p0 if p0 < sent[0] else p0 - (len(text) - len(new))
-        new = new[:p0] + look + ("" if lang == "zh" else " ") + new[p0:]
-        state = "removed"
-    elif scenario == "combined":
-        # Typo in the old text, paragraph moved, a number changed, edits
-        # elsewhere and punctuation normalised, all at once.
-        if rng.random() < 0.5:
-            old, old_span = inject_typo(rng, text, span, lang)
-        new, new_span = edits_elsewhere(rng, text, span, lang, donor)
-        new, new_span = move_paragraph(rng, new, new_span, lang)
-        if rng.random() < 0.5:
-            new, new_span = change_token(rng, new, new_span, lang)
-        new, new_span = normalise_punctuation(rng, new, new_span, lang)
-    else:
+    if scenario not in SCENARIO_EDITS:
         raise ValueError(scenario)
+    span = pick_span(rng, text, lang)
+    old, old_span, new, new_span, state = SCENARIO_EDITS[scenario](rng, text, span, lang, donor)
     if state is None:
         state = "unchanged" if new[new_span[0]:new_span[1]] == old[old_span[0]:old_span[1]] else "edited"
     if old == new:
@@ -303,11 +348,6 @@ def make(rng, scenario, text, lang, donor):
     if len(quote.strip()) < 2:
         raise Skip("tiny span")
     return old, old_span, new, (None, None) if state == "removed" else new_span, state
-
-
-SCENARIOS = ["edits_elsewhere", "typo_fixed", "number_or_name_changed", "hypothesis_trap",
-             "paragraph_moved", "punctuation_normalised", "heavy_rewrite", "deleted",
-             "lookalike_deleted", "combined"]
 
 
 def main(out_path: str) -> None:

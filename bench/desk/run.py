@@ -29,7 +29,8 @@ from sqlalchemy import func, select, text  # noqa: E402
 from readerdesk import create_app  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
-from readerdesk.models import Article, Correction, Site, User  # noqa: E402
+from readerdesk.models import Article, Correction, Status, User  # noqa: E402
+from readerdesk.services.articles.sites import SiteNotFound, get_site  # noqa: E402
 from readerdesk.services.desk.queue import encode_cursor  # noqa: E402
 
 README = Path(__file__).with_name("README.md")
@@ -38,8 +39,9 @@ BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
 
 def cases(session) -> list[tuple[str, str]]:
     """(label, URL) pairs, built from the data (ids, a deep cursor, a word to search)."""
-    site = session.scalar(select(Site).where(Site.name == "bench"))
-    if site is None:
+    try:
+        site = get_site(session, "bench")
+    except SiteNotFound:
         sys.exit("Error: no bench data here; run `flask --app app readerdesk seed-bench` first")
     total = session.scalar(select(func.count()).select_from(Correction))
     article_id = session.scalar(select(Article.id).where(Article.site_id == site.id).order_by(Article.id).limit(1))
@@ -47,7 +49,7 @@ def cases(session) -> list[tuple[str, str]]:
     # A cursor deep in the table: the lead ~80% of the way through, oldest first (found once, untimed).
     deep = session.scalar(select(Correction).where(Correction.is_lead.is_(True))
                           .order_by(Correction.created_at, Correction.id).offset(int(total * .8 * .85)).limit(1))
-    deep_new = session.scalar(select(Correction).where(Correction.is_lead.is_(True), Correction.status == "new",
+    deep_new = session.scalar(select(Correction).where(Correction.is_lead.is_(True), Correction.status == Status.NEW,
                                                        Correction.group_size == 1)
                               .order_by(Correction.created_at, Correction.id).offset(int(total * .2)).limit(1))
     return [
@@ -57,7 +59,8 @@ def cases(session) -> list[tuple[str, str]]:
         ("deep keyset page: new, priority, in the singletons",
          f"/desk/?tab=new&sort=priority&after={encode_cursor(deep_new)}"),
         ("filtered: one article, all states", f"/desk/?tab=all&article={article_id}"),
-        ("filtered: site + kind factual + unassigned, new", f"/desk/?tab=new&site={site.id}&kind=factual&assignee=unassigned"),
+        ("filtered: site + kind factual + unassigned, new",
+         f"/desk/?tab=new&site={site.id}&kind=factual&assignee=unassigned"),
         ("filtered: one assignee, in review", f"/desk/?tab=in_review&assignee={staff_id}"),
         ("filtered: date range (one week), all", "/desk/?tab=all&date_from=2025-06-01&date_to=2025-06-07"),
         ("search: a rare word, all states", f"/desk/?tab=all&q={rare_word(session)}"),
@@ -99,8 +102,10 @@ def measure(url: str, n: int, cache_seconds: int) -> dict:
                 timings.append((time.perf_counter() - started) * 1000)
                 assert response.status_code == 200
             timings.sort()
-            results[label] = (statistics.median(timings), timings[int(len(timings) * .9) - 1 if n > 1 else 0], rows)
-            print(f"{dialect:10} cache={cache_seconds:<3} {label:55} median {results[label][0]:7.1f} ms  p90 {results[label][1]:7.1f} ms  rows {rows}")
+            median, p90 = statistics.median(timings), timings[int(len(timings) * .9) - 1 if n > 1 else 0]
+            results[label] = (median, p90, rows)
+            print(f"{dialect:10} cache={cache_seconds:<3} {label:55} "
+                  f"median {median:7.1f} ms  p90 {p90:7.1f} ms  rows {rows}")
     mode = "counts cached" if cache_seconds else "fresh counts"
     return {"dialect": dialect, "mode": mode, "version": version.split(",")[0], "total": total, "results": results}
 

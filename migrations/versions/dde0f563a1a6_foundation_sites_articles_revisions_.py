@@ -1,7 +1,7 @@
 """foundation: sites, articles, revisions, users, corrections
 
 Revision ID: dde0f563a1a6
-Revises: 
+Revises:
 Create Date: 2026-11-28 15:39:03.431430
 
 """

@@ -79,7 +79,8 @@ def _diff_pieces(a: str, b: str, a_off: int, b_off: int, lines: bool, out: list[
     # Indel yields only equal/delete/insert; group each run of changes into
     # one region so that changed lines are re-diffed word by word together.
     pending: list[int] | None = None  # [x0, x1, y0, y1] of the current region
-    for tag, i0, i1, j0, j1 in Indel.opcodes(pa, pb).as_list() + [("end", len(pa), len(pa), len(pb), len(pb))]:
+    opcodes = [(op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end) for op in Indel.opcodes(pa, pb)]
+    for tag, i0, i1, j0, j1 in opcodes + [("end", len(pa), len(pa), len(pb), len(pb))]:
         x0, x1, y0, y1 = ca[i0], ca[i1], cb[j0], cb[j1]
         if tag != "equal" and tag != "end":
             if pending is None:

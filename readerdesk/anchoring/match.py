@@ -139,7 +139,7 @@ def _acceptable(c: _Candidate, exact_len: int) -> bool:
 
 
 def _exact_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
-    out = []
+    out: list[_Candidate] = []
     i = text.find(q.exact)
     while i != -1 and len(out) < MAX_EXACT_CANDIDATES:
         out.append(_make(q, prefix, suffix, text, i, i + len(q.exact), hint))
@@ -224,7 +224,9 @@ def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     exact = exact.translate(_FOLD)
     for s in range(max(0, start - REFINE_SLACK), min(len(text), start + REFINE_SLACK) + 1):
         for e in range(max(s + 1, end - REFINE_SLACK), min(len(text), end + REFINE_SLACK) + 1):
-            key = (Levenshtein.distance(exact, text[s:e].translate(_FOLD)), abs((e - s) - len(exact)), abs(s - start) + abs(e - end))
+            key = (Levenshtein.distance(exact, text[s:e].translate(_FOLD)),
+                   abs((e - s) - len(exact)),
+                   abs(s - start) + abs(e - end))
             if best_key is None or key < best_key:
                 best, best_key = (s, e), key
     return best

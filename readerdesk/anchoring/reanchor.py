@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Union
+from typing import TypeAlias, TypeGuard, cast
 
 from rapidfuzz.distance import Indel
 
@@ -65,7 +65,12 @@ class Reanchored:
     after: str | None = None  # new text at the span, set when edited
 
 
-SpanLike = Union[Span, tuple, Sequence[Selector]]
+# A span of the old text, as a Span or a (start, end) pair, or the selectors that describe one.
+SpanLike: TypeAlias = Span | tuple[int, int] | Sequence[Selector]
+
+
+def _is_offset_pair(value: object) -> TypeGuard[tuple[int, int]]:
+    return isinstance(value, tuple) and len(value) == 2 and all(isinstance(x, int) for x in value)
 
 
 def _removed(confidence: float = 0.0) -> Reanchored:
@@ -86,12 +91,10 @@ class RevisionDiff:
         """Resolve the argument to a span in old_text, or a final answer."""
         if isinstance(span_or_selectors, Span):
             s, e = span_or_selectors.start, span_or_selectors.end
-        elif isinstance(span_or_selectors, tuple) and len(span_or_selectors) == 2 and all(
-            isinstance(x, int) for x in span_or_selectors
-        ):
+        elif _is_offset_pair(span_or_selectors):
             s, e = span_or_selectors
-        else:
-            selectors = list(span_or_selectors)
+        else:  # selectors (a TypeGuard narrows only where it holds, so say so)
+            selectors = list(cast(Sequence[Selector], span_or_selectors))
             quote, position = split_selectors(selectors)
             if quote is None or not quote.exact:
                 if position is not None and position.end <= len(self.old_text):

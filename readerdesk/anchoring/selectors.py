@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any, TypeAlias
 
 
 class InvalidSelector(ValueError):
@@ -39,7 +39,7 @@ class TextPositionSelector:
         return {"type": "TextPositionSelector", "start": self.start, "end": self.end}
 
 
-Selector = Union[TextQuoteSelector, TextPositionSelector]
+Selector: TypeAlias = TextQuoteSelector | TextPositionSelector
 
 
 def _quote_from_json(index: int, d: dict[str, Any]) -> TextQuoteSelector:

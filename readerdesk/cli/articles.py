@@ -63,7 +63,7 @@ def articles_import(source, site_name, selector, exclude, url_override):
         fail(str(exc))
     db.session.commit()
     state = "created" if result.created else ("updated" if result.changed else "unchanged")
-    revision = result.article.current_revision
+    revision = result.current_revision
     click.echo(f"{state}: {result.article.url} (article {result.article.id}, revision {revision.number}, "
                f"{len(revision.text)} characters)")
 

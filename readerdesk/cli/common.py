@@ -14,7 +14,7 @@ from sqlalchemy import text
 from readerdesk.extensions import db
 from readerdesk.models import Site
 from readerdesk.services.articles.fetching import new_http_session
-from readerdesk.services.articles.sites import SiteNotFound, get_site, only_site
+from readerdesk.services.articles.sites import SiteNotFound, find_site
 from readerdesk.text.extraction import parse_datetime
 
 
@@ -37,7 +37,8 @@ def http_session() -> requests.Session:
 
 def site_or_fail(name: str | None) -> Site:
     try:
-        return get_site(db.session, name) if name else only_site(db.session)
+        # Never a guess: importing into the wrong site is worse than being asked for --site.
+        return find_site(db.session, name, guess=False)
     except SiteNotFound as exc:
         fail(str(exc))
 

@@ -57,7 +57,7 @@ def stripe_reconcile(since):
         subscriptions = list(active_subscriptions(client))
         active_ids = {s["id"] for s in subscriptions}
         stale = [client.v1.subscriptions.retrieve(p.stripe_subscription_id)
-                 for p in patrons_to_recheck(db.session, active_ids)]
+                 for p in patrons_to_recheck(db.session, active_ids) if p.stripe_subscription_id]
     except stripe.StripeError as exc:
         fail(f"Stripe refused the request: {exc.user_message or exc}")
     repaired = []

@@ -17,4 +17,4 @@ def worker_command(burst):
     SIGTERM or Ctrl+C finishes the job in hand and stops; a second one stops at once."""
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, the web processes run jobs themselves and no worker is needed")
-    run_worker(current_app._get_current_object(), burst=burst)
+    run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

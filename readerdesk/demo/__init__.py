@@ -10,13 +10,13 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.demo.patrons import add_demo_patrons
 from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles.ingest import add_revision, ingest_article
-from readerdesk.services.articles.sites import create_site
+from readerdesk.services.articles.sites import SiteNotFound, create_site, get_site
 from readerdesk.services.desk.users import create_user, normalise_email, set_password
 from readerdesk.text.extraction import parse_datetime
 
@@ -47,9 +47,10 @@ def hosted_article_url(site: Site, slug: str) -> str:
     return f"{site.base_url.rstrip('/')}/sites/{site.name}/news/{slug}"
 
 
-def _demo_site(session: Session, name: str, title: str, language: str, base_url: str, result: DemoResult) -> Site:
-    site = session.scalar(select(Site).where(Site.name == name))
-    if site is None:
+def _demo_site(session: DbSession, name: str, title: str, language: str, base_url: str, result: DemoResult) -> Site:
+    try:
+        return get_site(session, name)
+    except SiteNotFound:
         site = create_site(
             session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
             allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")],
@@ -58,7 +59,7 @@ def _demo_site(session: Session, name: str, title: str, language: str, base_url:
     return site
 
 
-def _demo_article(session: Session, site: Site, slug: str, now: datetime, result: DemoResult) -> Article:
+def _demo_article(session: DbSession, site: Site, slug: str, now: datetime, result: DemoResult) -> Article:
     meta = _meta(slug)
     url = hosted_article_url(site, slug)
     existing = session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
@@ -78,7 +79,7 @@ def _demo_article(session: Session, site: Site, slug: str, now: datetime, result
     return article
 
 
-def _demo_user(session: Session, email: str, role: Role, name: str) -> str:
+def _demo_user(session: DbSession, email: str, role: Role, name: str) -> str:
     """Create the account, or give it a new password; returns the password."""
     password = secrets.token_urlsafe(12)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
@@ -89,7 +90,7 @@ def _demo_user(session: Session, email: str, role: Role, name: str) -> str:
     return password
 
 
-def load_demo(session: Session, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
+def load_demo(session: DbSession, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
     result = DemoResult()
     articles = {}
     for name, (title, language, slugs) in DEMO_SITES.items():

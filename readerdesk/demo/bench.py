@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, insert, select, text
-from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles.sites import create_site
 from readerdesk.services.desk.users import create_user
 
@@ -49,7 +49,7 @@ class SeedResult:
 
 
 def _vocabulary(rng: random.Random, size: int = 3000) -> list[str]:
-    words = set()
+    words: set[str] = set()
     while len(words) < size:
         words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
     return sorted(words)
@@ -63,7 +63,7 @@ def _article_text(rng: random.Random, vocab: list[str], n: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def seed_bench(session: Session, *, corrections: int, articles: int, now: datetime, seed: int = 20261128,
+def seed_bench(session: DbSession, *, corrections: int, articles: int, now: datetime, seed: int = 20261128,
                progress: Callable[[int], None] = lambda n: None) -> SeedResult:
     if session.scalar(select(Site.id).where(Site.name == BENCH_SITE)) is not None:
         raise BenchSeedError("the bench data is there already; seed an empty database (drop and `db upgrade`)")
@@ -102,7 +102,8 @@ def seed_bench(session: Session, *, corrections: int, articles: int, now: dateti
     groups = _bulk_insert(session, rows, progress)
     if session.get_bind().dialect.name == "postgresql":
         for table in ("corrections", "articles", "article_revisions"):
-            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                 f"(SELECT max(id) FROM {table}))"))
         session.execute(text("ANALYZE"))
     else:
         session.execute(text("ANALYZE"))
@@ -110,8 +111,8 @@ def seed_bench(session: Session, *, corrections: int, articles: int, now: dateti
 
 
 def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iterator[tuple]:
-    statuses, status_w = zip(*STATUS_WEIGHTS)
-    sizes, size_w = zip(*GROUP_SIZES)
+    statuses, status_w = zip(*STATUS_WEIGHTS, strict=True)
+    sizes, size_w = zip(*GROUP_SIZES, strict=True)
     kinds = [Kind.TYPO, Kind.FACTUAL, Kind.UNCLEAR, Kind.OTHER]
     article_ids = list(texts)
     start_time = now - timedelta(days=730)
@@ -132,7 +133,7 @@ def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iter
         for _ in range(size):
             created = (start_time + step * made + timedelta(seconds=rng.randint(0, 600))).replace(tzinfo=None)
             comment = " ".join(rng.choice(COMMON if rng.random() < .5 else vocab) for _ in range(rng.randint(3, 15)))
-            decided = created + timedelta(hours=5) if status not in (Status.NEW, Status.IN_REVIEW) else None
+            decided = created + timedelta(hours=5) if status not in Status.undecided() else None
             yield (
                 next_id, f"bench{next_id:x}", f"bench-{next_id}", article_id, revision_id, rng.choice(kinds).value,
                 "[]", exact, body[max(0, start - 32):start], body[end:end + 32],
@@ -145,11 +146,14 @@ def _correction_rows(rng, vocab, texts, staff_ids, first_id, total, now) -> Iter
             made += 1
 
 
-def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[int], None], batch: int = 20_000) -> int:
+def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[int], None],
+                 batch: int = 20_000) -> int:
     groups = 0
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()
+        driver = connection.connection.driver_connection
+        assert driver is not None  # a live psycopg connection: the session just opened it
+        cursor = driver.cursor()
         columns = ", ".join(f'"{c}"' for c in COLUMNS)
         with cursor.copy(f"COPY corrections ({columns}) FROM STDIN") as copy:
             for n, row in enumerate(rows, 1):
@@ -158,11 +162,11 @@ def _bulk_insert(session: Session, rows: Iterator[tuple], progress: Callable[[in
                 if n % 100_000 == 0:
                     progress(n)
         return groups
-    table = Correction.__table__
+    table = Correction.metadata.tables[Correction.__tablename__]
     chunk: list[dict] = []
     n = 0
     for row in rows:
-        record = dict(zip(COLUMNS, row))
+        record = dict(zip(COLUMNS, row, strict=True))
         record["selectors"] = json.loads(record["selectors"])
         for key in ("created_at", "updated_at", "first_decision_at"):
             if record[key] is not None:

@@ -10,9 +10,9 @@ import random
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Site, WallStatus
+from readerdesk.models.types import DbSession
 
 # (name, tier, amount in minor units, interval)
 TIERS = [("coffee", 300, Interval.MONTH), ("reader", 800, Interval.MONTH), ("champion", 2000, Interval.MONTH),
@@ -24,7 +24,7 @@ NAMES = ["Olena Koval", "Marta Lind", "Jonas Berg", "Ines Duarte", "Tomas Novak"
 DEMO_PATRONS = len(NAMES)
 
 
-def add_demo_patrons(session: Session, site: Site, *, now: datetime, seed: int = 7) -> int:
+def add_demo_patrons(session: DbSession, site: Site, *, now: datetime, seed: int = 7) -> int:
     """About two dozen patrons over the last fourteen months, with their monthly or yearly payments."""
     if session.scalar(select(func.count(Patron.id)).where(Patron.site_id == site.id)):
         return 0

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, Correction, CorrectionAnchor, Kind
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
 
 
@@ -57,13 +57,15 @@ DEMO_REPORTS = [
 ]
 
 
-def add_demo_report(session: Session, article: Article, report: DemoReport, *, now: datetime) -> Correction:
+def add_demo_report(session: DbSession, article: Article, report: DemoReport, *, now: datetime) -> Correction:
     """Store one sample report on the article's current revision (once: keyed by ``report.key``)."""
     key = f"demo:{report.key}"
     existing = session.scalar(select(Correction).where(Correction.idempotency_key == key))
     if existing is not None:
         return existing
     revision = article.current_revision
+    if revision is None:
+        raise DemoReportError(f"{article.url} has no text yet")
     start = -1
     for _ in range(report.occurrence):
         start = revision.text.find(report.exact, start + 1)

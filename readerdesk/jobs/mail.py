@@ -14,12 +14,12 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
+from readerdesk.models.types import DbSession
 from readerdesk.services.desk.users import active_staff
 from readerdesk.services.mail.notifications import (
     DIGEST,
@@ -44,7 +44,7 @@ class SendInProgress(RuntimeError):
     """Another runner recorded this notification moments ago and may be sending it: try again later."""
 
 
-def send_once(session: Session, kind: str, key: str, send: Callable[[], object], *, recipient: str = "",
+def send_once(session: DbSession, kind: str, key: str, send: Callable[[], object], *, recipient: str = "",
               now: datetime, stale_after: timedelta = timedelta(seconds=60)) -> bool:
     """Send a notification at most once per (kind, key), and at least once if retried; True when sent now.
 
@@ -93,7 +93,7 @@ def send_once(session: Session, kind: str, key: str, send: Callable[[], object],
     return True
 
 
-def send_mail_once(session: Session, settings: SmtpSettings, kind: str, key: str, message: Email, *,
+def send_mail_once(session: DbSession, settings: SmtpSettings, kind: str, key: str, message: Email, *,
                    now: datetime, public_url: str) -> bool:
     """``send_once`` for an email, with the Message-ID every attempt of it shares."""
     message_id = stable_message_id(kind, key, sender=settings.sender, namespace=public_url)
@@ -159,7 +159,7 @@ class DigestReport:
     emails: int
 
 
-def send_digest(session: Session, *, now: datetime, settings: SmtpSettings, public_url: str) -> DigestReport:
+def send_digest(session: DbSession, *, now: datetime, settings: SmtpSettings, public_url: str) -> DigestReport:
     """One email per active editor with the corrections received since the last digest.
 
     Commits as it goes (``readerdesk send-digest`` runs it). When a send fails the run is not

@@ -20,9 +20,9 @@ from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from readerdesk.models import OutboxEntry, OutboxStatus
+from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 
 # Seconds to wait after the 1st, 2nd... failed attempt; after len(RETRY_DELAYS) + 1 attempts the job fails.
@@ -48,7 +48,7 @@ def running_entry(entry_id: int) -> Iterator[None]:
         _current_entry.reset(token)
 
 
-def add_jobs(session: Session, jobs: Iterable[Job], *, now: datetime) -> list[OutboxEntry]:
+def add_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> list[OutboxEntry]:
     """Add one pending row per job to the session (the caller's transaction commits them)."""
     entries = [OutboxEntry(job=job.name, args=list(job.args), status=OutboxStatus.PENDING, attempts=0,
                            created_at=now, next_attempt_at=now, last_error="") for job in jobs]
@@ -64,7 +64,7 @@ def _free(now: datetime):
     return or_(OutboxEntry.locked_until.is_(None), OutboxEntry.locked_until < now)
 
 
-def due_ids(session: Session, *, now: datetime, due_by: datetime | None = None, limit: int = 500) -> list[int]:
+def due_ids(session: DbSession, *, now: datetime, due_by: datetime | None = None, limit: int = 500) -> list[int]:
     """Pending rows due by ``due_by`` (default ``now``) that no live runner holds, oldest first."""
     return list(session.scalars(
         select(OutboxEntry.id)
@@ -73,7 +73,7 @@ def due_ids(session: Session, *, now: datetime, due_by: datetime | None = None, 
         .order_by(OutboxEntry.next_attempt_at, OutboxEntry.id).limit(limit)))
 
 
-def claim(session: Session, entry_id: int, *, now: datetime, lease: timedelta) -> OutboxEntry | None:
+def claim(session: DbSession, entry_id: int, *, now: datetime, lease: timedelta) -> OutboxEntry | None:
     """Take a pending, due row for ``lease`` and count the attempt; None when it is done, failed, not
     due yet or held by another runner. Commits, so other runners see the claim at once."""
     taken = session.execute(
@@ -89,14 +89,14 @@ def claim(session: Session, entry_id: int, *, now: datetime, lease: timedelta) -
     return session.get(OutboxEntry, entry_id, populate_existing=True)
 
 
-def mark_done(session: Session, entry_id: int, *, now: datetime) -> None:
+def mark_done(session: DbSession, entry_id: int, *, now: datetime) -> None:
     session.execute(update(OutboxEntry).where(OutboxEntry.id == entry_id)
                     .values(status=OutboxStatus.DONE, done_at=now, locked_until=None, last_error="")
                     .execution_options(synchronize_session=False))
     session.commit()
 
 
-def mark_failed_attempt(session: Session, entry_id: int, error: str, *, now: datetime) -> OutboxStatus:
+def mark_failed_attempt(session: DbSession, entry_id: int, error: str, *, now: datetime) -> OutboxStatus:
     """Record a failed attempt: due again after its delay, or ``failed`` after the last attempt."""
     attempts = session.scalar(select(OutboxEntry.attempts).where(OutboxEntry.id == entry_id)) or MAX_ATTEMPTS
     values: dict = {"locked_until": None, "last_error": error[:ERROR_CHARS]}
@@ -110,17 +110,17 @@ def mark_failed_attempt(session: Session, entry_id: int, error: str, *, now: dat
     return values.get("status", OutboxStatus.PENDING)
 
 
-def counts(session: Session) -> dict[OutboxStatus, int]:
+def counts(session: DbSession) -> dict[OutboxStatus, int]:
     rows = session.execute(select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all()
     found = dict(rows)
     return {status: found.get(status, 0) for status in OutboxStatus}
 
 
-def oldest_pending(session: Session) -> datetime | None:
+def oldest_pending(session: DbSession) -> datetime | None:
     return session.scalar(select(func.min(OutboxEntry.created_at)).where(OutboxEntry.status == OutboxStatus.PENDING))
 
 
-def retry_failed(session: Session, *, now: datetime) -> list[int]:
+def retry_failed(session: DbSession, *, now: datetime) -> list[int]:
     """Send every failed job round again, with a fresh count of attempts. Does not commit."""
     ids = list(session.scalars(select(OutboxEntry.id).where(OutboxEntry.status == OutboxStatus.FAILED)
                                .order_by(OutboxEntry.id)))
@@ -131,7 +131,7 @@ def retry_failed(session: Session, *, now: datetime) -> list[int]:
     return ids
 
 
-def purge_done(session: Session, *, before: datetime) -> int:
+def purge_done(session: DbSession, *, before: datetime) -> int:
     """Forget jobs done before ``before`` (pending and failed ones are kept). Does not commit."""
     return session.execute(delete(OutboxEntry).where(OutboxEntry.status == OutboxStatus.DONE,
                                                      OutboxEntry.done_at < before)

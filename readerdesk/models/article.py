@@ -8,12 +8,12 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime
 
 
-class Article(db.Model):
+class Article(Model):
     __tablename__ = "articles"
     __table_args__ = (
         UniqueConstraint("site_id", "url"),
@@ -52,7 +52,7 @@ class Article(db.Model):
         return f"<Article {self.id} {self.url}>"
 
 
-class ArticleRevision(db.Model):
+class ArticleRevision(Model):
     """One version of an article's text. Never updated: a change is a new revision."""
 
     __tablename__ = "article_revisions"

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.types import UTCDateTime, string_enum
 
@@ -23,7 +23,10 @@ class Kind(str, enum.Enum):
 
 
 class Status(str, enum.Enum):
-    """Moderation states; the allowed transitions live in services.moderation."""
+    """Moderation states; the allowed transitions live in services.desk.moderation.
+
+    The one place that says which states are open and what each is called on the desk.
+    """
 
     NEW = "new"
     IN_REVIEW = "in_review"
@@ -31,6 +34,38 @@ class Status(str, enum.Enum):
     PUBLISHED = "published"
     REJECTED = "rejected"
     SPAM = "spam"
+
+    @classmethod
+    def open(cls) -> frozenset[Status]:
+        """Still the desk's business: new, in review, or accepted but not yet published. Open reports
+        follow their passage into new revisions and can still be decided, merged or published."""
+        return _OPEN
+
+    @classmethod
+    def undecided(cls) -> frozenset[Status]:
+        """Open with no decision yet (new or in review): a new report on the passage joins these."""
+        return _UNDECIDED
+
+    @property
+    def is_open(self) -> bool:
+        return self in _OPEN
+
+    @property
+    def label(self) -> str:
+        """What the desk calls the state, in lower case ("in review"); capitalise it to start a line."""
+        return _LABELS[self]
+
+
+_OPEN = frozenset({Status.NEW, Status.IN_REVIEW, Status.ACCEPTED})
+_UNDECIDED = frozenset({Status.NEW, Status.IN_REVIEW})
+_LABELS = {
+    Status.NEW: "new",
+    Status.IN_REVIEW: "in review",
+    Status.ACCEPTED: "accepted",
+    Status.PUBLISHED: "published",
+    Status.REJECTED: "rejected",
+    Status.SPAM: "spam",
+}
 
 
 class AnchorState(str, enum.Enum):
@@ -49,7 +84,7 @@ class AnchorState(str, enum.Enum):
 FULLTEXT_INDEX = "ix_corrections_fulltext"
 
 
-class Correction(db.Model):
+class Correction(Model):
     __tablename__ = "corrections"
     __table_args__ = (
         # The desk queue: by state, newest/oldest first, keyset on (created_at, id).
@@ -88,7 +123,9 @@ class Correction(db.Model):
     end: Mapped[int | None] = mapped_column(default=None)
 
     # The latest anchor, in anchor_revision_id (denormalised from CorrectionAnchor for the queue).
-    anchor_state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE)
+    anchor_state: Mapped[AnchorState] = mapped_column(
+        string_enum(AnchorState, "anchor_state"), default=AnchorState.NONE
+    )
     anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
     anchor_start: Mapped[int | None] = mapped_column(default=None)
     anchor_end: Mapped[int | None] = mapped_column(default=None)
@@ -127,13 +164,13 @@ class Correction(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
+        return self.status.is_open
 
     def __repr__(self) -> str:
         return f"<Correction {self.public_id} {self.status.value}>"
 
 
-class CorrectionAnchor(db.Model):
+class CorrectionAnchor(Model):
     """Where a correction pointed in one revision: its history across article edits. Append-only."""
 
     __tablename__ = "correction_anchors"

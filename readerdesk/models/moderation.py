@@ -8,13 +8,13 @@ from sqlalchemy import ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.correction import Correction, Status
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
 
 
-class ModerationEvent(db.Model):
+class ModerationEvent(Model):
     """One decision: who, when, from which state, to which, why. Never updated or deleted."""
 
     __tablename__ = "moderation_events"
@@ -43,7 +43,7 @@ class ModerationEvent(db.Model):
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
 
 
-class InternalNote(db.Model):
+class InternalNote(Model):
     """A note between editors on a correction; never shown to readers."""
 
     __tablename__ = "internal_notes"

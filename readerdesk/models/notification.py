@@ -8,11 +8,11 @@ from sqlalchemy import Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime
 
 
-class NotificationSent(db.Model):
+class NotificationSent(Model):
     """``kind`` names the notification (reader-decision, editor-new, slack-new, digest); ``key`` the
     thing it was about (an event id, a correction and a recipient...).
 

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
 
@@ -53,7 +53,7 @@ class PaymentStatus(str, enum.Enum):
     FAILED = "failed"
 
 
-class Pledge(db.Model):
+class Pledge(Model):
     """What a reader asked for on the support page, stored before anything is sent to Stripe."""
 
     __tablename__ = "pledges"
@@ -84,7 +84,7 @@ class Pledge(db.Model):
     patron: Mapped[Patron | None] = relationship(back_populates="pledges")
 
 
-class Patron(db.Model):
+class Patron(Model):
     """A supporter of one site, one row per (site, email). Patrons have no password."""
 
     __tablename__ = "patrons"
@@ -99,7 +99,9 @@ class Patron(db.Model):
     name: Mapped[str] = mapped_column(String(200), default="")
     stripe_customer_id: Mapped[str | None] = mapped_column(String(255), index=True, default=None)
     stripe_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
-    status: Mapped[PatronStatus] = mapped_column(string_enum(PatronStatus, "patron_status"), default=PatronStatus.ACTIVE)
+    status: Mapped[PatronStatus] = mapped_column(
+        string_enum(PatronStatus, "patron_status"), default=PatronStatus.ACTIVE
+    )
     tier: Mapped[str | None] = mapped_column(String(40), default=None)
     amount: Mapped[int] = mapped_column(default=0)  # per interval, minor units
     currency: Mapped[str] = mapped_column(String(3))
@@ -132,7 +134,7 @@ class Patron(db.Model):
         return f"<Patron {self.email} {self.status.value} {self.amount}/{self.interval.value}>"
 
 
-class Payment(db.Model):
+class Payment(Model):
     """Money that arrived (or failed to): one row per invoice, or per one-time checkout."""
 
     __tablename__ = "payments"
@@ -160,7 +162,7 @@ class Payment(db.Model):
         return self.amount_refunded > 0
 
 
-class StripeEvent(db.Model):
+class StripeEvent(Model):
     """A Stripe event processed once: inserted first, in the transaction that applies it."""
 
     __tablename__ = "stripe_events"
@@ -173,7 +175,7 @@ class StripeEvent(db.Model):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class PortalLinkUse(db.Model):
+class PortalLinkUse(Model):
     """A magic link to the customer portal that has been opened: each link works once."""
 
     __tablename__ = "portal_link_uses"

@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.correction import Correction
 from readerdesk.models.site import Site
@@ -37,7 +37,7 @@ LABELS = {"uk": {NoteType.CORRECTION: "Виправлення", NoteType.CLARIFI
 PUBLIC_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION, NoteType.UPDATE)
 
 
-class CorrectionNote(db.Model):
+class CorrectionNote(Model):
     """A published note (or the record of a silent fix). Public unless ``note_type`` is silent."""
 
     __tablename__ = "correction_notes"
@@ -60,7 +60,9 @@ class CorrectionNote(db.Model):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     # When the editor applied a new wording to a hosted article: the wording and the revision it made.
     wording: Mapped[str | None] = mapped_column(Text, default=None)
-    revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None)
+    revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None
+    )
 
     site: Mapped[Site] = relationship()
     article: Mapped[Article] = relationship()

@@ -8,11 +8,11 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime
 
 
-class Site(db.Model):
+class Site(Model):
     __tablename__ = "sites"
 
     id: Mapped[int] = mapped_column(primary_key=True)

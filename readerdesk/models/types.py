@@ -1,12 +1,19 @@
-"""Column types shared by the models."""
+"""Column types shared by the models, and the one type every service gives its database session."""
 
 from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from typing import TypeAlias
 
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import DateTime, Enum
+from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
+
+# What a service's ``session`` parameter accepts: views and the CLI pass Flask-SQLAlchemy's
+# ``db.session`` (a scoped session), scripts and benchmarks a plain ``Session``.
+DbSession: TypeAlias = Session | scoped_session[FlaskSession]
 
 
 class UTCDateTime(TypeDecorator):

@@ -10,7 +10,7 @@ from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
@@ -19,7 +19,7 @@ class Role(str, enum.Enum):
     EDITOR = "editor"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,9 +1,10 @@
 """Article HTML → sanitized HTML → canonical plain text.
 
 Every offset readerdesk stores is a position in the *canonical text* of a revision, so this module
-is the one definition of that text. The widget (``static/readerdesk.js``, function ``canon``, exposed
-as ``readerdesk.canonicalText``) reproduces the same rules on the DOM of pages readerdesk renders
-itself (tests/browser and tests/test_widget_source.py compare them). Change both together.
+is the one definition of that text. The widget (``static/src/widget/text-rules.js``, function
+``canonicalText``, exposed as ``readerdesk.canonicalText``) reproduces the same rules on the DOM of
+pages readerdesk renders itself (tests/browser and tests/test_widget_source.py compare them). Change
+both together.
 
 Sanitizing (``sanitize_html``), with nh3:
   * only the tags in ``ALLOWED_TAGS`` survive; ``script``, ``style``, ``iframe``, ``noscript``,
@@ -19,8 +20,9 @@ Text (``canonical_text``), walking the sanitized DOM in document order:
      ``strong``, ``span``...) add no characters, so ``wo<b>rd</b>`` is ``word``.
      ``<br>`` counts as one space. Images and other void elements add nothing.
   3. In each block, soft hyphens (U+00AD), zero-width characters (U+200B, U+200C, U+200D,
-     U+2060, U+FEFF) and control characters (U+0000–U+0008, U+000E–U+001F, U+007F–U+009F) are removed, the result is put in Unicode NFC, every run of the whitespace
-     characters in ``WHITESPACE`` becomes one space (U+0020), and leading/trailing spaces are cut.
+     U+2060, U+FEFF) and control characters (U+0000–U+0008, U+000E–U+001F, U+007F–U+009F) are
+     removed, the result is put in Unicode NFC, every run of the whitespace characters in
+     ``WHITESPACE`` becomes one space (U+0020), and leading/trailing spaces are cut.
   4. Blocks are joined with a blank line (``"\\n\\n"``). The text never starts or ends with
      whitespace and never holds a newline inside a block.
 

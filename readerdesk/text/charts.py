@@ -42,15 +42,18 @@ def round_ticks(y_max: float, wanted: int) -> int:
 
 def _frame(title: str, y_max: float, ticks: int, plot_w: float, plot_h: float) -> list[str]:
     ticks = round_ticks(y_max, ticks)
-    parts = [f'<text x="{MARGIN_LEFT}" y="16" class="chart-title" font-size="13" font-weight="bold">{escape(title)}</text>']
+    parts = [f'<text x="{MARGIN_LEFT}" y="16" class="chart-title" font-size="13" font-weight="bold">'
+             f'{escape(title)}</text>']
     for i in range(ticks + 1):
         value = y_max * i / ticks
         y = MARGIN_TOP + plot_h - plot_h * i / ticks
         parts.append(f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{MARGIN_LEFT + plot_w:.1f}" y2="{y:.1f}" '
                      f'stroke="#ddd" stroke-width="1"/>')
-        parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">{_fmt(value)}</text>')
+        parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
+                     f'{_fmt(value)}</text>')
     # Axes.
-    parts.append(f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP}" x2="{MARGIN_LEFT}" y2="{MARGIN_TOP + plot_h:.1f}" stroke="#333"/>')
+    parts.append(f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP}" x2="{MARGIN_LEFT}" y2="{MARGIN_TOP + plot_h:.1f}" '
+                 f'stroke="#333"/>')
     parts.append(f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h:.1f}" x2="{MARGIN_LEFT + plot_w:.1f}" '
                  f'y2="{MARGIN_TOP + plot_h:.1f}" stroke="#333"/>')
     return parts

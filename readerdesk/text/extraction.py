@@ -44,8 +44,9 @@ def parse_datetime(value: str | None) -> datetime | None:
 def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
     for name in names:
         node = tree.css_first(f'meta[property="{name}"], meta[name="{name}"]')
-        if node is not None and node.attributes.get("content"):
-            return node.attributes["content"].strip()
+        content = node.attributes.get("content") if node is not None else None
+        if content:
+            return content.strip()
     return None
 
 
@@ -55,7 +56,7 @@ def strip_excluded(html: str, exclude: list[str]) -> str:
         return html
     tree = LexborHTMLParser(f"<!doctype html><html><body>{html}</body></html>")
     _decompose_all(tree.body, exclude)
-    return tree.body.inner_html if tree.body is not None else ""
+    return (tree.body.inner_html or "") if tree.body is not None else ""
 
 
 def _decompose_all(root, exclude: list[str]) -> None:

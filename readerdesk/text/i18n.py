@@ -1,6 +1,6 @@
 """What the public API says to readers, in their language.
 
-The widget's own strings live in ``static/readerdesk.js``; these are the server's sentences a reader
+The widget's own strings live in ``static/src/widget/strings.js``; these are the server's sentences a reader
 can see there (field errors, refusals, limits). English is the source: a sentence missing from a
 catalogue is said in English. Adding a language is adding one catalogue.
 """

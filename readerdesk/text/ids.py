@@ -1,4 +1,7 @@
-"""Database ids from untrusted text: URL parts, query strings, form fields.
+"""Database ids from untrusted text: URL parts, query strings, form fields, Stripe metadata.
+
+Every id that comes from outside goes through :func:`parse_id` (or :func:`parse_id_list` for a
+list an editor typed, and ``IdConverter`` for ``<int:...>`` in routes).
 
 Ids are 32-bit integers in the schema (SQLite stores 64-bit). Anything else, whether a Unicode
 digit like "²" (``str.isdigit`` says yes, ``int`` says no), a negative number or a number too
@@ -13,6 +16,8 @@ from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1
 _ID_RE = re.compile(r"[0-9]{1,10}")
+# Between the ids of a typed list: "12, 15", "#12 #15", "12; 15".
+_LIST_SEPARATOR_RE = re.compile(r"[\s,;#]+")
 
 
 def parse_id(raw) -> int | None:
@@ -26,6 +31,23 @@ def parse_id(raw) -> int | None:
         return None
     value = int(raw)
     return value if 0 < value <= MAX_ID else None
+
+
+def parse_id_list(raw) -> list[int] | None:
+    """The ids in a list a person typed ("12, 15", "#12 #15"), in order, without repeats; None when
+    any item is not an id, or when there is none."""
+    if not isinstance(raw, str):
+        return None
+    ids: list[int] = []
+    for item in _LIST_SEPARATOR_RE.split(raw):
+        if not item:
+            continue
+        value = parse_id(item)
+        if value is None:
+            return None
+        if value not in ids:
+            ids.append(value)
+    return ids or None
 
 
 def arg_id(args, name: str) -> int | None:

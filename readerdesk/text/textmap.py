@@ -94,7 +94,7 @@ class TextMap:
 
     def html(self) -> str:
         body = self.parser.body
-        return body.inner_html if body is not None else ""
+        return (body.inner_html or "") if body is not None else ""
 
     def _block_at(self, offset: int, *, as_end: bool) -> _Block:
         for block in self.blocks:

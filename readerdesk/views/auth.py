@@ -2,15 +2,26 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Length
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
-from readerdesk.forms import LoginForm
 from readerdesk.services.desk.users import authenticate
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=320)],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             render_kw={"autocomplete": "current-password"})
+    remember = BooleanField("Keep me signed in")
+    next = HiddenField()  # where to go after signing in (checked by safe_next)
 
 
 def _login_limit() -> str:

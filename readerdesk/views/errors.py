@@ -83,8 +83,9 @@ def register_error_handlers(app: Flask) -> None:
         if exc.code == 429:
             description = None  # Flask-Limiter's description is the limit itself ("3 per 1 minute")
         response = make_response(error_response(exc.code or 500, description))
-        if exc.code == 405 and getattr(exc, "valid_methods", None):  # RFC 9110: name the allowed methods
-            response.headers["Allow"] = ", ".join(sorted(exc.valid_methods))
+        allowed = getattr(exc, "valid_methods", None)  # set on MethodNotAllowed
+        if exc.code == 405 and allowed:  # RFC 9110: name the allowed methods
+            response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
 
     @app.errorhandler(DBAPIError)

@@ -27,12 +27,15 @@ def test_demo_is_idempotent_and_prints_a_working_admin_password(runner, db_sessi
     from readerdesk.clock import utcnow
     from readerdesk.services.desk.users import authenticate
 
+    def all_counts():
+        return tuple(count(db_session, model) for model in (Site, Article, ArticleRevision, User))
+
     first = runner.invoke(args=["readerdesk", "demo"])
     assert first.exit_code == 0, first.output
-    counts = (count(db_session, Site), count(db_session, Article), count(db_session, ArticleRevision), count(db_session, User))
+    counts = all_counts()
     second = runner.invoke(args=["readerdesk", "demo"])
     assert second.exit_code == 0
-    assert (count(db_session, Site), count(db_session, Article), count(db_session, ArticleRevision), count(db_session, User)) == counts
+    assert all_counts() == counts
     assert counts[1] >= 4 and counts[2] == counts[1] + 1  # one article has a second revision
     password = second.output.split("password: ")[1].split()[0]
     assert authenticate(db_session, "admin@example.com", password, now=utcnow()).is_admin
@@ -50,9 +53,10 @@ def test_demo_articles_are_realistic(runner, db_session):
 
 
 def test_create_user_with_password_option_and_errors(runner, db_session):
-    ok = runner.invoke(args=["readerdesk", "create-user", "New@Example.com", "--role", "admin", "--password", "a long enough password"])
+    password = ["--password", "a long enough password"]
+    ok = runner.invoke(args=["readerdesk", "create-user", "New@Example.com", "--role", "admin", *password])
     assert ok.exit_code == 0 and "Created admin new@example.com." in ok.output
-    duplicate = runner.invoke(args=["readerdesk", "create-user", "new@example.com", "--password", "a long enough password"])
+    duplicate = runner.invoke(args=["readerdesk", "create-user", "new@example.com", *password])
     assert duplicate.exit_code == 1 and "exists already" in duplicate.output
     short = runner.invoke(args=["readerdesk", "create-user", "b@example.com", "--password", "short"])
     assert short.exit_code == 1 and "at least" in short.output

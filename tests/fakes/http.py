@@ -58,7 +58,8 @@ class StaticSite(LocalServer):
     """Answers every request with one page (a second origin embedding the widget, a CMS). Started on
     creation; change ``html`` to change the page."""
 
-    def __init__(self, html: str = "<!doctype html><title>empty</title>", content_type: str = "text/html; charset=utf-8"):
+    def __init__(self, html: str = "<!doctype html><title>empty</title>",
+                 content_type: str = "text/html; charset=utf-8"):
         self.html, self.content_type = html, content_type
         super().__init__(lambda *request: (200, {"Content-Type": self.content_type}, self.html.encode("utf-8")))
         self.__enter__()

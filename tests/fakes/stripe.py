@@ -115,7 +115,8 @@ class FakeStripe:
             return 200, _list("/v1/customers", found)
         if r.method == "POST" and segments == ["customers"]:
             customer = {"id": new_id("cus"), "object": "customer", "email": r.params.get("email"),
-                        "name": r.params.get("name"), "metadata": r.params.get("metadata", {}), "created": int(time.time())}
+                        "name": r.params.get("name"), "metadata": r.params.get("metadata", {}),
+                        "created": int(time.time())}
             self.customers[customer["id"]] = customer
             return 200, customer
         if r.method == "POST" and segments == ["checkout", "sessions"]:
@@ -125,7 +126,8 @@ class FakeStripe:
             return (200, session) if session else _missing("checkout.session", segments[2])
         if r.method == "POST" and segments == ["billing_portal", "sessions"]:
             portal = {"id": new_id("bps"), "object": "billing_portal.session", "customer": r.params.get("customer"),
-                      "url": f"https://billing.stripe.com/p/session/{new_id('live')}", "return_url": r.params.get("return_url")}
+                      "url": f"https://billing.stripe.com/p/session/{new_id('live')}",
+                      "return_url": r.params.get("return_url")}
             self.portal_sessions.append(portal)
             return 200, portal
         if r.method == "GET" and segments == ["subscriptions"]:
@@ -152,7 +154,8 @@ class FakeStripe:
                       "payment": {"type": "payment_intent", "payment_intent": intent}}
                      for inv in self.invoices.values() if inv.get("_payment_intent") == intent]
             return 200, _list("/v1/invoice_payments", found)
-        return 404, {"error": {"type": "invalid_request_error", "message": f"Unrecognized request URL ({r.method}: {r.path})."}}
+        message = f"Unrecognized request URL ({r.method}: {r.path})."
+        return 404, {"error": {"type": "invalid_request_error", "message": message}}
 
     def _create_session(self, params: dict) -> dict:
         session_id = new_id("cs")
@@ -160,7 +163,8 @@ class FakeStripe:
         amount = int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1))
         session = {
             "id": session_id, "object": "checkout.session", "mode": params["mode"], "status": "open",
-            "payment_status": "unpaid", "customer": params.get("customer"), "client_reference_id": params.get("client_reference_id"),
+            "payment_status": "unpaid", "customer": params.get("customer"),
+            "client_reference_id": params.get("client_reference_id"),
             "amount_total": amount, "currency": item["price_data"]["currency"], "metadata": params.get("metadata", {}),
             "success_url": params.get("success_url"), "cancel_url": params.get("cancel_url"),
             "subscription": None, "payment_intent": None, "url": self.checkout_base + session_id,
@@ -298,7 +302,8 @@ def signature_header(payload: str, secret: str = WEBHOOK_SECRET, timestamp: int 
 def signed(event: dict, secret: str = WEBHOOK_SECRET, timestamp: int | None = None) -> tuple[str, dict]:
     """A webhook body and its headers."""
     payload = json.dumps(event)
-    return payload, {"Stripe-Signature": signature_header(payload, secret, timestamp), "Content-Type": "application/json"}
+    headers = {"Stripe-Signature": signature_header(payload, secret, timestamp), "Content-Type": "application/json"}
+    return payload, headers
 
 
 # --- over HTTP ------------------------------------------------------------------------------------

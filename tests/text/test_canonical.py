@@ -9,8 +9,8 @@ from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, sanitize_
 
 
 def test_blocks_are_separated_by_a_blank_line_and_inline_elements_add_no_spaces():
-    assert canonical_text("<h2>Title</h2><p>Wo<b>rd</b> and <a href='/x'>link</a>.</p><ul><li>one</li><li>two</li></ul>") == (
-        "Title\n\nWord and link.\n\none\n\ntwo")
+    html = "<h2>Title</h2><p>Wo<b>rd</b> and <a href='/x'>link</a>.</p><ul><li>one</li><li>two</li></ul>"
+    assert canonical_text(html) == "Title\n\nWord and link.\n\none\n\ntwo"
 
 
 def test_whitespace_collapses_and_br_is_a_space():

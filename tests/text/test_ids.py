@@ -1,6 +1,6 @@
 import pytest
 
-from readerdesk.text.ids import MAX_ID, parse_id
+from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -10,3 +10,11 @@ from readerdesk.text.ids import MAX_ID, parse_id
 ])
 def test_parse_id_accepts_only_ids_the_database_can_hold(raw, expected):
     assert parse_id(raw) == expected
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("12, 15", [12, 15]), ("#12 #15", [12, 15]), ("12;15,12", [12, 15]), (" 7 ", [7]),
+    ("12, x", None), ("12, ²", None), ("", None), (", #", None), (None, None), (str(MAX_ID + 1), None),
+])
+def test_parse_id_list_reads_what_an_editor_types(raw, expected):
+    assert parse_id_list(raw) == expected

@@ -62,7 +62,9 @@ def test_offsets_outside_the_text_are_refused():
 
 
 words = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "Zs"]), min_size=1, max_size=8)
-inline = st.sampled_from(["{}", "<em>{}</em>", "<a href='https://x.example'>{}</a>", "<b>{}</b>", "{}<br>", "<span>{}</span>"])
+inline = st.sampled_from(
+    ["{}", "<em>{}</em>", "<a href='https://x.example'>{}</a>", "<b>{}</b>", "{}<br>", "<span>{}</span>"]
+)
 
 
 @st.composite

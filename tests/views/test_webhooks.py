@@ -37,7 +37,8 @@ def test_valid_tampered_and_expired_signatures(client, db_session, fake_stripe):
 
 
 def test_a_large_event_is_not_refused_by_the_public_api_body_limit(app, client, db_session, fake_stripe):
-    big = make_event("customer.created", {"id": "cus_big", "description": "x" * (app.config["MAX_CONTENT_LENGTH"] + 1000)})
+    description = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1000)
+    big = make_event("customer.created", {"id": "cus_big", "description": description})
     payload, headers = signed(big)
     assert client.post("/stripe/webhook", data=payload, headers=headers).status_code == 200
 

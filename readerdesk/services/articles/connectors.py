@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 import requests
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Article
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles.fetching import FetchError, fetch_html, get
 from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
@@ -24,7 +24,7 @@ class RefetchError(RuntimeError):
     """The article could not be re-fetched; the message says why (one line)."""
 
 
-def refetch_article(session: Session, article: Article, *, http: requests.Session, now: datetime,
+def refetch_article(session: DbSession, article: Article, *, http: requests.Session, now: datetime,
                     timeout: float) -> None:
     """Fetch the article again through its site's connector and ingest it (flushes, never commits).
 

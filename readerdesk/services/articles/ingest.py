@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Article, ArticleRevision, Site
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.reanchoring import reanchor_open_corrections
 from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
 from readerdesk.text.extraction import ExtractionError, strip_excluded
@@ -35,8 +36,15 @@ class IngestResult:
     def changed(self) -> bool:
         return self.revision is not None
 
+    @property
+    def current_revision(self) -> ArticleRevision:
+        """The article's text now: the new revision, or the unchanged one it already had."""
+        current = self.article.current_revision
+        assert current is not None  # ingest_article refuses an empty body, so there is always one
+        return current
 
-def find_article(session: Session, site: Site, url: str) -> Article | None:
+
+def find_article(session: DbSession, site: Site, url: str) -> Article | None:
     try:
         url = normalise_url(url)
     except InvalidURL:
@@ -45,7 +53,7 @@ def find_article(session: Session, site: Site, url: str) -> Article | None:
 
 
 def add_revision(
-    session: Session, article: Article, html: str, *, now: datetime, source_modified_at: datetime | None = None
+    session: DbSession, article: Article, html: str, *, now: datetime, source_modified_at: datetime | None = None
 ) -> ArticleRevision | None:
     """Store ``html`` as the article's next revision, unless its canonical text is unchanged.
 
@@ -74,7 +82,7 @@ def add_revision(
 
 
 def ingest_article(
-    session: Session,
+    session: DbSession,
     site: Site,
     *,
     url: str,
@@ -84,7 +92,7 @@ def ingest_article(
     external_id: str | None = None,
     published_at: datetime | None = None,
     modified_at: datetime | None = None,
-    exclude: list[str] = (),
+    exclude: Sequence[str] = (),
     hosted: bool = False,
 ) -> IngestResult:
     """Create or update an article from its body HTML. Drops the site's excluded boxes (and
@@ -111,7 +119,7 @@ def ingest_article(
     if article is None:
         article = session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
     created = article is None
-    if created:
+    if article is None:
         article = Article(site=site, url=url, title=title, external_id=external_id, hosted=hosted,
                           published_at=published_at or modified_at or now, created_at=now)
         session.add(article)
@@ -132,7 +140,7 @@ def ingest_article(
     return IngestResult(article=article, revision=revision, created=created)
 
 
-def articles_of_site(session: Session, site: Site, *, limit: int = 50, before_id: int | None = None) -> list[Article]:
+def articles_of_site(session: DbSession, site: Site, *, limit: int = 50, before_id: int | None = None) -> list[Article]:
     query = select(Article).where(Article.site_id == site.id, Article.current_revision_id.is_not(None))
     if before_id is not None:
         query = query.where(Article.id < before_id)

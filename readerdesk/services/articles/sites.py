@@ -1,17 +1,19 @@
-"""Sites: create them, find them, authenticate their CMS by API token."""
+"""Sites: create them, find them (the one rule for "no site named" is :func:`find_site`),
+authenticate their CMS by API token, and know which page origins they allow."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Site
+from readerdesk.models.types import DbSession
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
@@ -23,7 +25,8 @@ class SiteError(ValueError):
 
 
 class SiteNotFound(LookupError):
-    pass
+    """No site by that name, or none to fall back on; the message says which (in the CLI's words:
+    views show their own)."""
 
 
 @dataclass(frozen=True)
@@ -52,13 +55,13 @@ def _check_selector(selector: str) -> str:
 
 
 def create_site(
-    session: Session,
+    session: DbSession,
     name: str,
     *,
     base_url: str,
     body_selector: str,
-    exclude_selectors: list[str] = (),
-    allowed_origins: list[str] = (),
+    exclude_selectors: Sequence[str] = (),
+    allowed_origins: Sequence[str] = (),
     title: str = "",
     language: str = "en",
     currency: str = "EUR",
@@ -92,27 +95,56 @@ def create_site(
     return CreatedSite(site=site, api_token=token)
 
 
-def get_site(session: Session, name: str) -> Site:
+def get_site(session: DbSession, name: str) -> Site:
+    """The site called ``name`` (case and surrounding spaces ignored), or SiteNotFound."""
     site = session.scalar(select(Site).where(Site.name == name.strip().lower()))
     if site is None:
         raise SiteNotFound(f"no site named {name!r}; `flask --app app sites list` shows them")
     return site
 
 
-def only_site(session: Session) -> Site:
-    """The site to use when a command names none: there must be exactly one."""
-    sites = session.scalars(select(Site).limit(2)).all()
-    if len(sites) != 1:
-        raise SiteNotFound("there is more than one site (or none): name one with --site" if sites
-                           else "there is no site yet: create one with `flask --app app sites add`")
-    return sites[0]
+def find_site(session: DbSession, name: str | None = None, *, guess: bool = True) -> Site:
+    """The site a request or a command means, named or not. Every lookup that may name no site
+    (the support pages, the CLI) goes through here, so there is one rule for the fallback:
+
+    1. A name is given: that site (:func:`get_site`). A name no site has is SiteNotFound, never
+       another site in its place.
+    2. No name, one site: that site.
+    3. No name, several sites: the first one created (lowest id), the newsroom's main site, so
+       links without a site (the "Support us" link in the page header) still lead somewhere. A
+       caller for whom a wrong guess is costly (the CLI writing articles into a site) passes
+       ``guess=False`` and gets SiteNotFound asking for a name instead.
+    4. No site at all: SiteNotFound.
+    """
+    if name:
+        return get_site(session, name)
+    first_two = session.scalars(select(Site).order_by(Site.id).limit(2)).all()
+    if not first_two:
+        raise SiteNotFound("there is no site yet: create one with `flask --app app sites add`")
+    if len(first_two) > 1 and not guess:
+        raise SiteNotFound("there is more than one site: name one with --site")
+    return first_two[0]
 
 
-def list_sites(session: Session) -> list[Site]:
+def list_sites(session: DbSession) -> list[Site]:
     return list(session.scalars(select(Site).order_by(Site.name)))
 
 
-def site_for_token(session: Session, site_name: str, token: str) -> Site | None:
+def site_for_origin(session: DbSession, origin: str) -> Site | None:
+    """The first site (by id) that lists ``origin`` among its allowed origins."""
+    try:
+        origin = normalise_origin(origin)
+    except InvalidURL:
+        return None
+    return next((s for s in session.scalars(select(Site).order_by(Site.id)) if origin in s.allowed_origins), None)
+
+
+def all_allowed_origins(session: DbSession) -> set[str]:
+    """Every origin some site allows (the CORS allow-list). Sites are few; their lists are small."""
+    return {o for origins in session.scalars(select(Site.allowed_origins)) for o in (origins or [])}
+
+
+def site_for_token(session: DbSession, site_name: str, token: str) -> Site | None:
     """The site whose API token this is, if it is ``site_name``'s; None otherwise."""
     if not token:
         return None
@@ -137,7 +169,8 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
                 connector_url: str | None) -> None:
     """Change the settings an admin edits on the desk. Validates everything before changing anything."""
     try:
-        origins = sorted({normalise_origin(site.base_url), *(normalise_origin(o) for o in allowed_origins if o.strip())})
+        others = {normalise_origin(o) for o in allowed_origins if o.strip()}
+        origins = sorted({normalise_origin(site.base_url), *others})
     except InvalidURL as exc:
         raise SiteError(str(exc)) from None
     excludes = [_check_selector(s) for s in exclude_selectors if s.strip()]

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import requests
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Article, Site
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles.fetching import FetchError, get
 from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.text.extraction import parse_datetime
@@ -46,14 +46,17 @@ def _gmt(value: str | None) -> datetime | None:
 
 def iter_posts(
     http: requests.Session, base_url: str, *, since: datetime | None, timeout: float, per_page: int = PER_PAGE,
-    on_total: Callable[[int], None] = lambda total: None,
+    on_total: Callable[[int], object] = lambda total: None,
 ) -> Iterator[dict]:
     """Every published post modified after ``since``, page by page (``X-WP-TotalPages``)."""
-    params = {"per_page": per_page, "page": 1, "orderby": "modified", "order": "asc", "status": "publish"}
+    page, total_pages = 1, None
+    params: dict[str, str | int] = {
+        "per_page": per_page, "page": page, "orderby": "modified", "order": "asc", "status": "publish",
+    }
     if since is not None:
         params["modified_after"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
-    total_pages = None
-    while total_pages is None or params["page"] <= total_pages:
+    while total_pages is None or page <= total_pages:
+        params["page"] = page
         response = get(http, posts_endpoint(base_url), params=params, timeout=timeout)
         try:
             posts = response.json()
@@ -71,10 +74,10 @@ def iter_posts(
             except ValueError:  # absent or not a number: estimate from the first page
                 on_total(len(posts) * total_pages)
         yield from posts
-        params["page"] += 1
+        page += 1
 
 
-def last_synced(session: Session, site: Site) -> datetime | None:
+def last_synced(session: DbSession, site: Site) -> datetime | None:
     return session.scalar(
         select(func.max(Article.modified_at)).where(Article.site_id == site.id, Article.external_id.is_not(None))
     )
@@ -84,7 +87,7 @@ def plain_title(rendered: str) -> str:
     return htmllib.unescape(_TAG_RE.sub("", rendered or "")).strip()
 
 
-def store_post(session: Session, site: Site, post: dict, *, now: datetime, report: SyncReport) -> None:
+def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, report: SyncReport) -> None:
     post_id = str(post.get("id", "?"))
     try:
         # A savepoint per post: one broken post is reported and skipped, the rest are stored.

@@ -20,9 +20,9 @@ from datetime import datetime
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.models import AnchorState, Article, Correction, Kind, Site, Status
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.corrections.reanchoring import anchor_in
 from readerdesk.services.effects import Job
@@ -131,7 +131,8 @@ def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool 
     if required and not value:
         errors.add(name, what or "Required.")
     elif len(value) > limit:
-        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).", limit=limit, length=len(value))
+        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).",
+                   limit=limit, length=len(value))
     return value
 
 
@@ -183,14 +184,16 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
     return raw, quote, position
 
 
-def parse_correction(data: dict) -> CorrectionInput:
-    """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
-    errors = _Errors(language=pick_language(data.get("language")))
+def _idempotency_key(data: dict, errors: _Errors) -> str:
     key = data.get("idempotency_key")
     if not isinstance(key, str) or not _KEY_RE.match(key):
         errors.add("idempotency_key", "Required: 8-100 letters, digits, - or _ (a random id made by the client).")
-        key = ""
+        return ""
+    return key
 
+
+def _article_and_page_url(data: dict, errors: _Errors) -> tuple[str, str]:
+    """The article's URL, and the page's (the article's when the page sent none)."""
     raw_article_url = data.get("article_url") or data.get("page_url")
     if not isinstance(raw_article_url, str) or not raw_article_url.strip():
         errors.add("article_url", "Required: the URL of the article.")
@@ -201,7 +204,10 @@ def parse_correction(data: dict) -> CorrectionInput:
         errors.add("page_url", "Must be text.")
         page_url_raw = None
     page_url = _url((page_url_raw or "").strip(), "page_url", errors) or article_url
+    return article_url, page_url
 
+
+def _kind(data: dict, errors: _Errors) -> Kind:
     kind_raw = data.get("kind", Kind.OTHER.value)
     try:
         kind = Kind(kind_raw) if isinstance(kind_raw, str) else None
@@ -209,33 +215,30 @@ def parse_correction(data: dict) -> CorrectionInput:
         kind = None
     if kind is None:
         errors.add("kind", "One of: " + ", ".join(k.value for k in Kind) + ".")
-        kind = Kind.OTHER
+        return Kind.OTHER
+    return kind
 
-    selectors, quote, position = _selectors(data.get("selectors"), errors)
-    exact = prefix = suffix = ""
-    if quote is not None:
-        exact_raw, prefix_raw, suffix_raw = quote.get("exact"), quote.get("prefix", ""), quote.get("suffix", "")
-        if not all(isinstance(v, str) for v in (exact_raw, prefix_raw, suffix_raw)):
-            errors.add("selectors", "TextQuoteSelector exact, prefix and suffix must be text.")
-        else:
-            exact = unicodedata.normalize("NFC", exact_raw)
-            prefix = unicodedata.normalize("NFC", prefix_raw)[-MAX_CONTEXT:]
-            suffix = unicodedata.normalize("NFC", suffix_raw)[:MAX_CONTEXT]
-            if not exact.strip():
-                errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
-            elif len(exact) > MAX_QUOTE:
-                errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
-    if kind == Kind.GENERAL and quote is not None:
-        errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
-    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
-        errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
-    suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
-    comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
-                    what="Please write your message.")
-    _links_ok("suggestion", suggestion, errors)
-    _links_ok("comment", comment, errors)
-    name = _text(data, "name", errors, limit=MAX_NAME)
+def _quote_text(quote: dict | None, errors: _Errors) -> tuple[str, str, str]:
+    """The quote selector's exact, prefix and suffix, in NFC; empty when there is no quote."""
+    if quote is None:
+        return "", "", ""
+    exact_raw, prefix_raw, suffix_raw = quote.get("exact"), quote.get("prefix", ""), quote.get("suffix", "")
+    if not (isinstance(exact_raw, str) and isinstance(prefix_raw, str) and isinstance(suffix_raw, str)):
+        errors.add("selectors", "TextQuoteSelector exact, prefix and suffix must be text.")
+        return "", "", ""
+    exact = unicodedata.normalize("NFC", exact_raw)
+    prefix = unicodedata.normalize("NFC", prefix_raw)[-MAX_CONTEXT:]
+    suffix = unicodedata.normalize("NFC", suffix_raw)[:MAX_CONTEXT]
+    if not exact.strip():
+        errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
+    elif len(exact) > MAX_QUOTE:
+        errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
+    return exact, prefix, suffix
+
+
+def _email_and_notify(data: dict, errors: _Errors) -> tuple[str, bool]:
+    """The reader's email address, and whether they asked to be told the outcome (which needs it)."""
     email = _text(data, "email", errors, limit=MAX_EMAIL)
     if email and "email" not in errors.fields:
         try:
@@ -248,10 +251,39 @@ def parse_correction(data: dict) -> CorrectionInput:
         notify = False
     elif notify and not email:
         errors.add("notify", "To be told the outcome, give your email address.")
+    return email, notify
+
+
+def _language(data: dict, errors: _Errors) -> str | None:
     language = data.get("language")
     if language is not None and (not isinstance(language, str) or not _LANGUAGE_RE.match(language)):
         errors.add("language", "A language code such as en or uk.")
-        language = None
+        return None
+    return language.lower() if language else None
+
+
+def parse_correction(data: dict) -> CorrectionInput:
+    """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
+    errors = _Errors(language=pick_language(data.get("language")))
+    key = _idempotency_key(data, errors)
+    article_url, page_url = _article_and_page_url(data, errors)
+    kind = _kind(data, errors)
+
+    selectors, quote, position = _selectors(data.get("selectors"), errors)
+    exact, prefix, suffix = _quote_text(quote, errors)
+    if kind == Kind.GENERAL and quote is not None:
+        errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
+    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
+        errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
+
+    suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
+    comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
+                    what="Please write your message.")
+    _links_ok("suggestion", suggestion, errors)
+    _links_ok("comment", comment, errors)
+    name = _text(data, "name", errors, limit=MAX_NAME)
+    email, notify = _email_and_notify(data, errors)
+    language = _language(data, errors)
 
     if errors.fields:
         raise InvalidCorrection(errors.fields, errors.language)
@@ -260,7 +292,7 @@ def parse_correction(data: dict) -> CorrectionInput:
         exact=exact, prefix=prefix, suffix=suffix,
         position=_int(position.get("start")) if position else None,
         suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
-        language=language.lower() if language else None,
+        language=language,
     )
 
 
@@ -278,7 +310,7 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
     return origin in own_origins or origin in site.allowed_origins
 
 
-def find_article(session: Session, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
+def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
     """The article at this (normalised) URL on a site that allows ``origin``.
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
@@ -296,20 +328,6 @@ def find_article(session: Session, article_url: str, origin: str | None, own_ori
     raise OriginNotAllowed(origin or "", articles[0].site)
 
 
-def site_for_origin(session: Session, origin: str) -> Site | None:
-    """The first site (by id) that lists ``origin`` among its allowed origins."""
-    try:
-        origin = normalise_origin(origin)
-    except InvalidURL:
-        return None
-    return next((s for s in session.scalars(select(Site).order_by(Site.id)) if origin in s.allowed_origins), None)
-
-
-def all_allowed_origins(session: Session) -> set[str]:
-    """Every origin some site allows (the CORS allow-list). Sites are few; their lists are small."""
-    return {o for origins in session.scalars(select(Site.allowed_origins)) for o in (origins or [])}
-
-
 # --- storing ---------------------------------------------------------------------------------
 
 
@@ -324,12 +342,12 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _by_key(session: Session, key: str) -> Correction | None:
+def _by_key(session: DbSession, key: str) -> Correction | None:
     return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
 def submit_correction(
-    session: Session, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
+    session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
     secret_key: str, now: datetime,
 ) -> Submission:
     """Validate and store a reader's report (flushes, never commits).
@@ -384,30 +402,31 @@ def new_report_jobs(correction: Correction) -> list[Job]:
     return jobs
 
 
-def get_by_public_id(session: Session, public_id: str) -> Correction | None:
+def get_by_public_id(session: DbSession, public_id: str) -> Correction | None:
     if not isinstance(public_id, str) or len(public_id) > 32:
         return None
     return session.scalar(select(Correction).where(Correction.public_id == public_id))
 
 
+# What the reader's status link says about each state (translated by text.i18n). Spam reads as a
+# rejection: the sender is not told their report was taken for spam.
 STATUS_SENTENCES = {
-    "new": "Received. An editor will look at it soon.",
-    "in_review": "An editor is looking at it.",
-    "accepted": "Accepted: the editors agree and will correct the article.",
-    "published": "Corrected: the article has been updated.",
-    "rejected": "Reviewed: the editors decided not to change the article.",
-    "spam": "Reviewed: the editors decided not to change the article.",
+    Status.NEW: "Received. An editor will look at it soon.",
+    Status.IN_REVIEW: "An editor is looking at it.",
+    Status.ACCEPTED: "Accepted: the editors agree and will correct the article.",
+    Status.PUBLISHED: "Corrected: the article has been updated.",
+    Status.REJECTED: "Reviewed: the editors decided not to change the article.",
 }
 
 
 def public_status(correction: Correction) -> dict:
     """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
-    status = "rejected" if correction.status.value == "spam" else correction.status.value
+    status = Status.REJECTED if correction.status is Status.SPAM else correction.status
     return {
         "id": correction.public_id,
-        "status": status,
+        "status": status.value,
         "language": pick_language(correction.language),
-        "status_text": say(STATUS_SENTENCES[correction.status.value], pick_language(correction.language)),
+        "status_text": say(STATUS_SENTENCES[status], pick_language(correction.language)),
         "kind": correction.kind.value,
         "quote": correction.exact,
         "article": {"url": correction.article.url, "title": correction.article.title},

@@ -20,13 +20,10 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, or_, select
 
 from readerdesk.models import Article, Correction, ModerationEvent, Status, User
-
-JOINABLE = (Status.NEW, Status.IN_REVIEW)
-MERGEABLE = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
+from readerdesk.models.types import DbSession
 
 
 class DuplicateError(ValueError):
@@ -37,26 +34,34 @@ def normalise_quote(text: str) -> str:
     return re.sub(r"\s+", " ", unicodedata.normalize("NFC", text or "")).strip().casefold()
 
 
+def _anchored_span(c: Correction) -> tuple[int, int, int] | None:
+    """(revision id, start, end) of the passage a report is anchored to; None when it has none."""
+    if c.anchor_revision_id is None or c.anchor_start is None or c.anchor_end is None:
+        return None
+    return c.anchor_revision_id, c.anchor_start, c.anchor_end
+
+
 def _is_anchored(c: Correction) -> bool:
-    return c.anchor_revision_id is not None and c.anchor_start is not None and c.anchor_end is not None
+    return _anchored_span(c) is not None
 
 
 def overlaps(a: Correction, b: Correction) -> bool:
     """Whether two reports are about the same passage (see the module docstring)."""
     if a.article_id != b.article_id:
         return False
-    if _is_anchored(a) and _is_anchored(b):
-        return (a.anchor_revision_id == b.anchor_revision_id
-                and a.anchor_start < b.anchor_end and b.anchor_start < a.anchor_end)
+    span_a, span_b = _anchored_span(a), _anchored_span(b)
+    if span_a is not None and span_b is not None:
+        (revision_a, start_a, end_a), (revision_b, start_b, end_b) = span_a, span_b
+        return revision_a == revision_b and start_a < end_b and start_b < end_a
     quote = normalise_quote(a.exact)
     return bool(quote) and quote == normalise_quote(b.exact)
 
 
-def members(session: Session, group_id: int) -> list[Correction]:
+def members(session: DbSession, group_id: int) -> list[Correction]:
     return list(session.scalars(select(Correction).where(Correction.group_id == group_id).order_by(Correction.id)))
 
 
-def _set_group(session: Session, reports: Iterable[Correction]) -> int:
+def _set_group(session: DbSession, reports: Iterable[Correction]) -> int:
     """Make ``reports`` one group led by the earliest; returns the group id."""
     reports = sorted(set(reports), key=lambda c: c.id)
     group_id = reports[0].id
@@ -68,7 +73,7 @@ def _set_group(session: Session, reports: Iterable[Correction]) -> int:
     return group_id
 
 
-def assign_group(session: Session, correction: Correction) -> int:
+def assign_group(session: DbSession, correction: Correction) -> int:
     """Put a newly stored correction in the group of the reports it duplicates (or its own).
 
     Call it after the correction is flushed (it needs an id). When the new report bridges two
@@ -79,12 +84,12 @@ def assign_group(session: Session, correction: Correction) -> int:
     sees it and the stored group sizes stay equal to the members. The lock is ``FOR NO KEY UPDATE``,
     which does not wait on the key-share locks the reports' own inserts hold on the article.
     """
-    if correction.id is None:
+    if inspect(correction).pending:  # added but not flushed yet, so without an id
         session.flush()
     session.execute(select(Article.id).where(Article.id == correction.article_id).with_for_update(key_share=True))
     candidates = select(Correction).where(
         Correction.article_id == correction.article_id, Correction.id != correction.id,
-        Correction.status.in_(JOINABLE),
+        Correction.status.in_(Status.undecided()),
     )
     if _is_anchored(correction):
         # Anchored duplicates overlap in the same revision; unanchored ones may share the quote.
@@ -99,14 +104,14 @@ def assign_group(session: Session, correction: Correction) -> int:
     matches = [c for c in session.scalars(candidates) if overlaps(correction, c)]
     group_ids = {c.group_id or c.id for c in matches}
     leads = session.scalars(select(Correction).where(Correction.id.in_(group_ids))).all() if group_ids else []
-    open_groups = {lead.id for lead in leads if lead.status in JOINABLE}
+    open_groups = {lead.id for lead in leads if lead.status in Status.undecided()}
     if not open_groups:
         return _set_group(session, [correction])
     reports = session.scalars(select(Correction).where(Correction.group_id.in_(open_groups))).all()
     return _set_group(session, [*reports, correction])
 
 
-def _log(session: Session, report: Correction, action: str, actor: User, now: datetime, reason: str) -> None:
+def _log(session: DbSession, report: Correction, action: str, actor: User, now: datetime, reason: str) -> None:
     session.add(ModerationEvent(
         correction_id=report.id, actor_id=actor.id, action=action, from_status=report.status,
         to_status=report.status, from_version=report.version, to_version=report.version, reason=reason,
@@ -114,7 +119,7 @@ def _log(session: Session, report: Correction, action: str, actor: User, now: da
     ))
 
 
-def merge(session: Session, corrections: Iterable[Correction], *, actor: User, now: datetime) -> int:
+def merge(session: DbSession, corrections: Iterable[Correction], *, actor: User, now: datetime) -> int:
     """Merge the groups of ``corrections`` into one (an editor says they are the same issue).
 
     Each report that moves to another group gets a "merge" event in its audit log.
@@ -127,10 +132,10 @@ def merge(session: Session, corrections: Iterable[Correction], *, actor: User, n
         raise DuplicateError("Only reports on the same article can be merged.")
     reports = session.scalars(select(Correction).where(
         or_(Correction.group_id.in_(group_ids), Correction.id.in_(group_ids)))).all()
-    closed = [r for r in reports if r.is_lead and r.status not in MERGEABLE]
+    closed = [r for r in reports if r.is_lead and not r.status.is_open]
     if closed:
         raise DuplicateError(
-            f"Report #{closed[0].id} is {closed[0].status.value.replace('_', ' ')}: reopen it before merging.")
+            f"Report #{closed[0].id} is {closed[0].status.label}: reopen it before merging.")
     old_groups = {r.id: r.group_id for r in reports}
     group_id = _set_group(session, reports)
     for report in reports:
@@ -140,7 +145,7 @@ def merge(session: Session, corrections: Iterable[Correction], *, actor: User, n
     return group_id
 
 
-def split(session: Session, correction: Correction, *, actor: User, now: datetime) -> int:
+def split(session: DbSession, correction: Correction, *, actor: User, now: datetime) -> int:
     """Take one report out of its group; it becomes a group of its own. Returns the rest's group id."""
     group = members(session, correction.group_id or correction.id)
     rest = [c for c in group if c.id != correction.id]

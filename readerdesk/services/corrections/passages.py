@@ -1,19 +1,17 @@
 """What an editor reads on a report: the passage in its context, where its anchor stands, and the
-reader's suggestion as a word diff. Plain data; templates escape every piece of it."""
+reader's suggestion as a word diff (text.diff). Plain data; templates escape every piece of it."""
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor
+from readerdesk.models.types import DbSession
+from readerdesk.text.diff import DiffPart, word_diff
 
 CONTEXT_CHARS = 300
-_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class AnchorStory:
     state: AnchorState
     headline: str
     detail: str
-    diff: list[tuple[str, str]] | None = None  # for "edited": the passage before → after
+    diff: list[DiffPart] | None = None  # for "edited": the passage before → after
 
 
 def passage_context(correction: Correction, chars: int = CONTEXT_CHARS) -> PassageContext | None:
@@ -52,22 +50,7 @@ def passage_context(correction: Correction, chars: int = CONTEXT_CHARS) -> Passa
                           revision_number=revision.number, clipped_before=lo > 0, clipped_after=hi < len(text))
 
 
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """``[(op, text)]`` with op "equal", "del" or "ins", comparing word tokens (spaces kept)."""
-    a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
-    out: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append(("equal", "".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(("del", "".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(("ins", "".join(b[j1:j2])))
-    return out
-
-
-def anchor_story(session: Session, correction: Correction) -> AnchorStory:
+def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
     """Where the report's passage stands now, in words an editor can act on."""
     state = correction.anchor_state
     revision = correction.anchor_revision

@@ -13,19 +13,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import object_session
 
 from readerdesk.anchoring import (
     InvalidSelector,
     RevisionDiff,
+    Selector,
     TextPositionSelector,
     TextQuoteSelector,
     anchor,
     selectors_from_json,
 )
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Status
+from readerdesk.models.types import DbSession
 
-OPEN_STATUSES = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
 # Anchor states that carry a span to follow into the next revision.
 FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
 
@@ -88,11 +89,11 @@ def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetim
     return state == AnchorState.ANCHORED
 
 
-def reanchor_open_corrections(session: Session, article: Article, previous: ArticleRevision,
+def reanchor_open_corrections(session: DbSession, article: Article, previous: ArticleRevision,
                               revision: ArticleRevision, now: datetime) -> int:
     """Follow every open correction of ``article`` into ``revision``. Returns how many were updated."""
     corrections = session.scalars(
-        select(Correction).where(Correction.article_id == article.id, Correction.status.in_(OPEN_STATUSES))
+        select(Correction).where(Correction.article_id == article.id, Correction.status.in_(Status.open()))
     ).all()
     diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
     updated = 0
@@ -109,10 +110,11 @@ def reanchor_open_corrections(session: Session, article: Article, previous: Arti
         diff = diffs.get(old.id)
         if diff is None:
             diff = diffs[old.id] = RevisionDiff(old.text, revision.text)
-        span = (correction.anchor_start, correction.anchor_end)
-        selectors = [TextQuoteSelector(correction.exact, correction.prefix, correction.suffix),
-                     TextPositionSelector(*span)]
-        result = diff.reanchor(span if old.text[span[0]:span[1]] else selectors)
+        start, end = correction.anchor_start, correction.anchor_end
+        assert start is not None and end is not None  # a followable report has a passage
+        selectors: list[Selector] = [TextQuoteSelector(correction.exact, correction.prefix, correction.suffix),
+                                     TextPositionSelector(start, end)]
+        result = diff.reanchor((start, end) if old.text[start:end] else selectors)
         if result.state in ("unchanged", "edited"):
             reported = reported_passage(correction)
             now_text = revision.text[result.start:result.end]

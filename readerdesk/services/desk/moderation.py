@@ -9,12 +9,13 @@ overwrite. Each decision appends a :class:`ModerationEvent`.
 from __future__ import annotations
 
 from datetime import datetime
+from types import EllipsisType
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, select, update
 
 from readerdesk.models import Correction, Status, User
 from readerdesk.models.moderation import InternalNote, ModerationEvent
+from readerdesk.models.types import DbSession
 
 S = Status
 # action -> {from state: to state}. Anything not listed is an illegal transition.
@@ -48,7 +49,7 @@ class StaleDecision(ModerationError):
         self.correction = correction
         self.seen_version = seen_version
         super().__init__(
-            f"This report changed since you opened it (it is now “{correction.status.value.replace('_', ' ')}”). "
+            f"This report changed since you opened it (it is now “{correction.status.label}”). "
             "Reload to see the latest state before deciding."
         )
 
@@ -57,13 +58,14 @@ def allowed_actions(status: Status) -> list[str]:
     return [action for action, moves in TRANSITIONS.items() if status in moves]
 
 
-def _apply(session: Session, correction: Correction, action: str, *, actor: User | None, now: datetime,
-           expected_version: int, reason: str = "", assignee: User | None | type = ...,
+def _apply(session: DbSession, correction: Correction, action: str, *, actor: User | None, now: datetime,
+           expected_version: int, reason: str = "", assignee: User | None | EllipsisType = ...,
            reader_message: str = "") -> ModerationEvent:
+    """Apply one transition. ``assignee`` is left alone unless given; None unassigns."""
     moves = TRANSITIONS.get(action)
     if moves is None or correction.status not in moves:
         raise IllegalTransition(
-            f"Cannot {action} a report that is “{correction.status.value.replace('_', ' ')}”."
+            f"Cannot {action} a report that is “{correction.status.label}”."
         )
     if expected_version != correction.version:
         raise StaleDecision(correction, expected_version)
@@ -80,6 +82,7 @@ def _apply(session: Session, correction: Correction, action: str, *, actor: User
         .values(**values)
         .execution_options(synchronize_session=False)
     )
+    assert isinstance(result, CursorResult)  # an UPDATE's result, the kind that counts rows
     if result.rowcount != 1:
         session.refresh(correction)
         raise StaleDecision(correction, expected_version)
@@ -132,13 +135,15 @@ def reopen(session, correction, *, actor, now, expected_version, reason="") -> M
 
 def mark_published(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
     """The state change behind publishing a note (the note itself is services.publishing's)."""
-    return _apply(session, correction, "publish", actor=actor, now=now, expected_version=expected_version, reason=reason)
+    return _apply(session, correction, "publish", actor=actor, now=now, expected_version=expected_version,
+                  reason=reason)
 
 
 DECISION_FUNCTIONS = {"accept": accept, "reject": reject, "spam": mark_spam, "reopen": reopen}
 
 
-def add_internal_note(session: Session, correction: Correction, body: str, *, author: User, now: datetime) -> InternalNote:
+def add_internal_note(session: DbSession, correction: Correction, body: str, *, author: User,
+                      now: datetime) -> InternalNote:
     body = (body or "").strip()
     if not body:
         raise ModerationError("A note cannot be empty.")
@@ -150,13 +155,13 @@ def add_internal_note(session: Session, correction: Correction, body: str, *, au
     return note
 
 
-def history(session: Session, correction: Correction) -> list[ModerationEvent]:
+def history(session: DbSession, correction: Correction) -> list[ModerationEvent]:
     return list(session.scalars(
         select(ModerationEvent).where(ModerationEvent.correction_id == correction.id).order_by(ModerationEvent.id)
     ))
 
 
-def internal_notes(session: Session, correction: Correction) -> list[InternalNote]:
+def internal_notes(session: DbSession, correction: Correction) -> list[InternalNote]:
     return list(session.scalars(
         select(InternalNote).where(InternalNote.correction_id == correction.id).order_by(InternalNote.id)
     ))

@@ -13,20 +13,18 @@ from __future__ import annotations
 import base64
 import time as time_module
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnClause, ColumnElement, Select, func, literal, literal_column, or_, select, true, tuple_
+from sqlalchemy.orm import joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
+from readerdesk.models.types import DbSession
 from readerdesk.text.ids import parse_id
 
-TABS: dict[str, Status | None] = {
-    "new": Status.NEW, "in_review": Status.IN_REVIEW, "accepted": Status.ACCEPTED,
-    "published": Status.PUBLISHED, "rejected": Status.REJECTED, "spam": Status.SPAM, "all": None,
-}
-TAB_LABELS = {"new": "New", "in_review": "In review", "accepted": "Accepted", "published": "Published",
-              "rejected": "Rejected", "spam": "Spam", "all": "All"}
+TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}
+TAB_LABELS = {tab: status.label.capitalize() if status else "All" for tab, status in TABS.items()}
 SORTS = {"priority": "Priority", "newest": "Newest first", "oldest": "Oldest first"}
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
@@ -68,17 +66,18 @@ def search_condition(dialect_name: str, q: str) -> ColumnElement[bool]:
     PostgreSQL uses the GIN index on ``to_tsvector('simple', exact || ' ' || comment)`` (same
     expression as the migration); SQLite falls back to a case-insensitive LIKE on both."""
     if dialect_name == "postgresql":
-        document = func.to_tsvector(_SIMPLE, Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment))
+        quote_and_comment = Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment)
+        document = func.to_tsvector(_SIMPLE, quote_and_comment)
         return document.op("@@")(func.plainto_tsquery(_SIMPLE, q))
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(Correction.exact.ilike(pattern, escape="\\"), Correction.comment.ilike(pattern, escape="\\"))
 
 
 # Literals, not bound parameters, so the expression is the index's expression and the planner uses it.
-_SIMPLE = literal_column("'simple'::regconfig")
+_SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
 
 
-def _conditions(session: Session, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
+def _conditions(session: DbSession, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
     # "= true", not "IS true": only the former can use the indexes that start with is_lead.
     conds: list[ColumnElement[bool]] = [Correction.is_lead == true()]
     if filters.article_id is not None:
@@ -117,21 +116,27 @@ def encode_cursor(row: Correction) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
+    broken = QueueError("This page link is broken; start again from the first page.")
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        size, micros, row_id = (int(part) for part in raw.split("."))
-        return size, datetime.fromtimestamp(micros / 1_000_000, UTC), row_id
+        size, micros, row = raw.split(".")
+        after = datetime.fromtimestamp(int(micros) / 1_000_000, UTC)
+        group_size = int(size)
     except (ValueError, UnicodeDecodeError, OverflowError, OSError):
-        raise QueueError("This page link is broken; start again from the first page.") from None
+        raise broken from None
+    row_id = parse_id(row)
+    if row_id is None:
+        raise broken
+    return group_size, after, row_id
 
 
 # --- pages -------------------------------------------------------------------------------------
 
-def _rows(session: Session, stmt: Select, limit: int) -> list[Correction]:
+def _rows(session: DbSession, stmt: Select, limit: int) -> list[Correction]:
     return list(session.scalars(stmt.options(joinedload(Correction.article)).limit(limit)))
 
 
-def _age_page(session: Session, conds, sort: str, cursor, limit: int) -> list[Correction]:
+def _age_page(session: DbSession, conds, sort: str, cursor, limit: int) -> list[Correction]:
     stmt = select(Correction).where(*conds)
     key = tuple_(Correction.created_at, Correction.id)
     if sort == "newest":
@@ -145,7 +150,7 @@ def _age_page(session: Session, conds, sort: str, cursor, limit: int) -> list[Co
     return _rows(session, stmt, limit)
 
 
-def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Correction]:
+def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[Correction]:
     """Bigger groups first, then oldest first: walk the group sizes downwards, each an index range.
 
     The next size down is found with ``walk`` (state and lead only: an index-only max), not with
@@ -157,7 +162,8 @@ def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Co
     def block(size: int, after: tuple[datetime, int] | None) -> list[Correction]:
         stmt = select(Correction).where(*conds, Correction.group_size == size)
         if after:
-            stmt = stmt.where(tuple_(Correction.created_at, Correction.id) > tuple_(*after))
+            keyset = tuple_(Correction.created_at, Correction.id)
+            stmt = stmt.where(keyset > tuple_(literal(after[0]), literal(after[1])))
         return _rows(session, stmt.order_by(Correction.created_at, Correction.id), limit - len(rows))
 
     if cursor:
@@ -176,7 +182,7 @@ def _priority_page(session: Session, conds, walk, cursor, limit: int) -> list[Co
     return rows
 
 
-def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: str | None = None,
+def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor: str | None = None,
                page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
     if filters.tab not in TABS:
         raise QueueError(f"There is no tab “{filters.tab}”.")
@@ -206,7 +212,7 @@ def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: 
 _count_cache: dict[tuple, tuple[float, dict]] = {}
 
 
-def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, seconds: float) -> dict:
+def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base, seconds: float) -> dict:
     """Tab counts; with filters set (they can make a count read many rows) kept for ``seconds``.
 
     Unfiltered counts are always fresh: each is an index-only scan stopped at the cap.
@@ -215,7 +221,7 @@ def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, s
                    ("site_id", "article_id", "kind", "anchor_state", "assignee", "date_from", "date_to", "q"))
     if not filtered or seconds <= 0:
         return tab_counts(session, base)
-    key = (str(session.get_bind().url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
+    key = (str(session.get_bind().engine.url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
            filters.assignee, actor.id if filters.assignee == "mine" else None, filters.date_from, filters.date_to,
            filters.q)
     now = time_module.monotonic()
@@ -229,58 +235,62 @@ def _cached_counts(session: Session, filters: QueueFilters, actor: User, base, s
     return counts
 
 
-def tab_counts(session: Session, base: list[ColumnElement[bool]], cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
+def tab_counts(session: DbSession, base: list[ColumnElement[bool]],
+               cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
     """Rows per tab under the same filters, counted up to ``cap`` (then shown as "cap+")."""
-    counts = {}
+    counts: dict[str, tuple[int, bool]] = {}
     for tab in TABS:
         limited = select(literal(1)).where(*base, *_status_conditions(tab)).limit(cap + 1).subquery()
-        n = session.scalar(select(func.count()).select_from(limited))
+        n = session.scalar(select(func.count()).select_from(limited)) or 0
         counts[tab] = (min(n, cap), n > cap)
     return counts
 
 
+def _int_arg(args, name: str) -> int | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    value = parse_id(raw)
+    if value is None:
+        raise QueueError(f"“{name}” must be a number.")
+    return value
+
+
+def _enum_arg(args, name: str, enum):
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        return enum(raw)
+    except ValueError:
+        raise QueueError(f"“{raw}” is not a valid {name.replace('_', ' ')}.") from None
+
+
+def _date_arg(args, name: str) -> date | None:
+    raw = (args.get(name) or "").strip()
+    if not raw:
+        return None
+    try:
+        day = datetime.strptime(raw, "%Y-%m-%d").date()
+    except ValueError:
+        raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
+    if not 1900 <= day.year <= 9000:  # and the day after it exists
+        raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
+    return day
+
+
 def parse_filters(args, *, default_tab: str = "new") -> QueueFilters:
     """Queue filters from query-string arguments; :class:`QueueError` on values that make no sense."""
-    def one_int(name: str) -> int | None:
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        value = parse_id(raw)
-        if value is None:
-            raise QueueError(f"“{name}” must be a number.")
-        return value
-
-    def one_enum(name: str, enum):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            return enum(raw)
-        except ValueError:
-            raise QueueError(f"“{raw}” is not a valid {name.replace('_', ' ')}.") from None
-
-    def one_date(name: str):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            return None
-        try:
-            day = datetime.strptime(raw, "%Y-%m-%d").date()
-        except ValueError:
-            raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
-        if not 1900 <= day.year <= 9000:  # and the day after it exists
-            raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
-        return day
-
     assignee = (args.get("assignee") or "").strip()
     if assignee not in ("", "mine", "unassigned") and parse_id(assignee) is None:
         raise QueueError("Assignee must be mine, unassigned or a staff member.")
-    date_from, date_to = one_date("date_from"), one_date("date_to")
+    date_from, date_to = _date_arg(args, "date_from"), _date_arg(args, "date_to")
     if date_from and date_to and date_to < date_from:
         raise QueueError("The end date is before the start date.")
     return QueueFilters(
         tab=(args.get("tab") or default_tab), sort=(args.get("sort") or "priority"),
-        site_id=one_int("site"), article_id=one_int("article"), kind=one_enum("kind", Kind),
-        anchor_state=one_enum("anchor_state", AnchorState), assignee=assignee,
+        site_id=_int_arg(args, "site"), article_id=_int_arg(args, "article"), kind=_enum_arg(args, "kind", Kind),
+        anchor_state=_enum_arg(args, "anchor_state", AnchorState), assignee=assignee,
         date_from=day_start(date_from) if date_from else None,
         date_to=day_start(date_to + timedelta(days=1)) if date_to else None,
         q=" ".join((args.get("q") or "").split()),

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
 from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
-from readerdesk.services.corrections.passages import (
-    AnchorStory,
-    PassageContext,
-    anchor_story,
-    passage_context,
-    word_diff,
-)
+from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.users import active_staff
+from readerdesk.text.diff import DiffPart, word_diff
 
 
 @dataclass
@@ -24,7 +18,7 @@ class ReportDetail:
     correction: Correction
     context: PassageContext | None
     story: AnchorStory
-    suggestion_diff: list[tuple[str, str]] | None
+    suggestion_diff: list[DiffPart] | None
     group: list[Correction]  # every member, this report included, oldest first
     notes: list[InternalNote]
     events: list[ModerationEvent]
@@ -33,7 +27,7 @@ class ReportDetail:
     can_assign: bool
 
 
-def report_detail(session: Session, correction: Correction) -> ReportDetail:
+def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
     context = passage_context(correction)
     passage = context.passage if context else correction.exact
     suggestion = correction.suggestion.strip()

@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, extract, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, SQLColumnExpression, extract, func, select
 
 from readerdesk.models import Article, Correction, Status
+from readerdesk.models.types import DbSession
 
-DECIDED = (Status.ACCEPTED, Status.PUBLISHED, Status.REJECTED, Status.SPAM)
+DECIDED = tuple(s for s in Status if s not in Status.undecided())
 ACCEPTED = (Status.ACCEPTED, Status.PUBLISHED)
 PERIODS = (30, 90)
 TOP_ARTICLES = 10
@@ -24,11 +25,12 @@ TOP_ARTICLES = 10
 
 @dataclass(frozen=True)
 class SqlDialect:
-    day: Callable[[ColumnElement], ColumnElement]  # a timestamp's UTC day
-    seconds_between: Callable[[ColumnElement, ColumnElement], ColumnElement]  # later − earlier, in seconds
+    day: Callable[[SQLColumnExpression[Any]], ColumnElement[Any]]  # a timestamp's UTC day
+    # later − earlier, in seconds
+    seconds_between: Callable[[SQLColumnExpression[Any], SQLColumnExpression[Any]], ColumnElement[Any]]
 
 
-def sql_dialect(session: Session) -> SqlDialect:
+def sql_dialect(session: DbSession) -> SqlDialect:
     """The one place that knows SQLite from PostgreSQL. Timestamps are stored as naive UTC."""
     if session.get_bind().dialect.name == "postgresql":
         return SqlDialect(day=lambda c: func.date(c), seconds_between=lambda a, b: extract("epoch", a - b))
@@ -77,7 +79,8 @@ class DeskStats:
         return self.accepted / self.decided if self.decided else None
 
 
-def _daily(session: Session, dialect: SqlDialect, column, since: datetime, today: date, days: int) -> list[tuple[date, int]]:
+def _daily(session: DbSession, dialect: SqlDialect, column, since: datetime, today: date,
+           days: int) -> list[tuple[date, int]]:
     day = dialect.day(column).label("day")
     rows = session.execute(select(day, func.count()).where(column >= since).group_by(day)).all()
     counts = {_as_date(d): n for d, n in rows if d is not None}
@@ -85,7 +88,7 @@ def _daily(session: Session, dialect: SqlDialect, column, since: datetime, today
     return [(first + timedelta(days=i), counts.get(first + timedelta(days=i), 0)) for i in range(days)]
 
 
-def median_time_to_first_decision(session: Session, since: datetime) -> timedelta | None:
+def median_time_to_first_decision(session: DbSession, since: datetime) -> timedelta | None:
     """Median of first_decision_at − created_at over reports received since ``since`` and decided."""
     seconds = sql_dialect(session).seconds_between(Correction.first_decision_at, Correction.created_at)
     where = (Correction.created_at >= since, Correction.first_decision_at.is_not(None))
@@ -99,13 +102,13 @@ def median_time_to_first_decision(session: Session, since: datetime) -> timedelt
     return timedelta(seconds=round(float(sum(middle)) / len(middle)))
 
 
-def desk_stats(session: Session, *, now: datetime, days: int = 30) -> DeskStats:
+def desk_stats(session: DbSession, *, now: datetime, days: int = 30) -> DeskStats:
     today = now.date()
     since = datetime.combine(today - timedelta(days=days - 1), datetime.min.time(), tzinfo=now.tzinfo)
     dialect = sql_dialect(session)
     by_status = dict(session.execute(
         select(Correction.status, func.count()).where(Correction.created_at >= since).group_by(Correction.status)
-    ).all())
+    ).tuples().all())
     reports = func.count(Correction.id).label("reports")
     top = (select(Correction.article_id, reports).where(Correction.created_at >= since)
            .group_by(Correction.article_id).order_by(reports.desc(), Correction.article_id).limit(TOP_ARTICLES)

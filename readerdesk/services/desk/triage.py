@@ -11,19 +11,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy.orm import Session
-
-from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.models import Correction, ModerationEvent, User
+from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
 
-OPEN = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
 GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
 BULK_ACTIONS = ("accept", "reject", "spam")
 
 
-def _run(session: Session, report: Correction, action: str, *, actor: User, now: datetime, version: int,
+def _run(session: DbSession, report: Correction, action: str, *, actor: User, now: datetime, version: int,
          reason: str, assignee: User | None, reader_message: str = "") -> ModerationEvent:
     if action == "reject":
         return moderation.reject(session, report, actor=actor, now=now, expected_version=version, reason=reason,
@@ -36,7 +34,7 @@ def _run(session: Session, report: Correction, action: str, *, actor: User, now:
                                                  reason=reason)
 
 
-def decide(session: Session, correction: Correction, action: str, *, actor: User, now: datetime,
+def decide(session: DbSession, correction: Correction, action: str, *, actor: User, now: datetime,
            expected_version: int, reason: str = "", assignee: User | None = None,
            reader_message: str = "") -> list[ModerationEvent]:
     """Apply ``action`` to ``correction`` and to the members of its group it is allowed for.
@@ -55,7 +53,7 @@ def decide(session: Session, correction: Correction, action: str, *, actor: User
     for other in members(session, correction.group_id or correction.id):
         if other.id == correction.id or other.status not in allowed_from:
             continue
-        if other.status != status_before if action == "reopen" else other.status not in OPEN:
+        if other.status != status_before if action == "reopen" else not other.status.is_open:
             continue
         try:
             events.append(_run(session, other, action, actor=actor, now=now, version=other.version,
@@ -72,7 +70,7 @@ class BulkResult:
     refused: list[tuple[int, str]] = field(default_factory=list)  # (report id, why)
 
 
-def bulk_decide(session: Session, items: list[tuple[int, int]], action: str, *, actor: User,
+def bulk_decide(session: DbSession, items: list[tuple[int, int]], action: str, *, actor: User,
                 now: datetime) -> BulkResult:
     """Decide many queue rows, each ``(id, version seen)``; stale or illegal ones are refused, not fatal."""
     if action not in BULK_ACTIONS:

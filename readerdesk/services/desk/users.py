@@ -8,9 +8,9 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Role, User
+from readerdesk.models.types import DbSession
 from readerdesk.text.emails import normalise_email
 
 MIN_PASSWORD_LENGTH = 10
@@ -27,9 +27,10 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def create_user(session: Session, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "") -> User:
+def create_user(session: DbSession, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "") -> User:
     try:
-        email = normalise_email(validate_email(email, check_deliverability=False, globally_deliverable=False).normalized)
+        validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
+        email = normalise_email(validated.normalized)
     except EmailNotValidError as exc:
         raise UserError(f"invalid email address: {exc}") from None
     if len(password) < MIN_PASSWORD_LENGTH:
@@ -46,7 +47,7 @@ def create_user(session: Session, email: str, password: str, role: Role | str = 
     return user
 
 
-def authenticate(session: Session, email: str, password: str, *, now: datetime) -> User | None:
+def authenticate(session: DbSession, email: str, password: str, *, now: datetime) -> User | None:
     """The active user with this email and password, or None. Same work whether or not the email exists."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     try:
@@ -67,20 +68,20 @@ def set_password(user: User, password: str) -> None:
     user.password_hash = hash_password(password)
 
 
-def list_users(session: Session) -> list[User]:
+def list_users(session: DbSession) -> list[User]:
     return list(session.scalars(select(User).order_by(User.active.desc(), User.email)))
 
 
-def active_staff(session: Session) -> list[User]:
+def active_staff(session: DbSession) -> list[User]:
     return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.email)))
 
 
-def _other_active_admins(session: Session, user: User) -> int:
+def _other_active_admins(session: DbSession, user: User) -> int:
     return len(session.scalars(select(User.id).where(
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)).all())
 
 
-def set_active(session: Session, user: User, active: bool, *, actor: User) -> None:
+def set_active(session: DbSession, user: User, active: bool, *, actor: User) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     if not active and user.id == actor.id:
         raise UserError("You cannot deactivate your own account.")
@@ -89,7 +90,7 @@ def set_active(session: Session, user: User, active: bool, *, actor: User) -> No
     user.active = active
 
 
-def set_role(session: Session, user: User, role: Role | str, *, actor: User) -> None:
+def set_role(session: DbSession, user: User, role: Role | str, *, actor: User) -> None:
     try:
         role = Role(role)
     except ValueError:

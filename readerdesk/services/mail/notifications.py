@@ -14,10 +14,10 @@ from urllib.parse import quote
 import requests
 from markupsafe import Markup
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
+from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 
 log = logging.getLogger("readerdesk.notifications")
@@ -175,7 +175,8 @@ def decision_email(correction: Correction, event: ModerationEvent, *, note_text:
             paragraphs += [s["reason_intro"], Quote(event.reader_message)]
         paragraphs.append(s["rejected_outro"])
     if correction.exact and event.action != "publish":
-        paragraphs += [s["your_report"], Quote(correction.exact + (f"\n→ {correction.suggestion}" if correction.suggestion else ""))]
+        suggestion = f"\n→ {correction.suggestion}" if correction.suggestion else ""
+        paragraphs += [s["your_report"], Quote(correction.exact + suggestion)]
     text, html = compose(paragraphs, s["footer"].format(site=site.title or site.name))
     return Email(to=correction.reader_email, subject=subject, text=text, html=html)
 
@@ -235,16 +236,16 @@ def post_to_slack(webhook_url: str, text: str, *, timeout: float) -> None:
 # --- the editors' digest ---------------------------------------------------------------------------
 
 
-def last_digest_at(session: Session) -> datetime | None:
+def last_digest_at(session: DbSession) -> datetime | None:
     return session.scalar(select(func.max(NotificationSent.sent_at)).where(NotificationSent.kind == DIGEST_RUN))
 
 
-def digest_period_start(session: Session, *, now: datetime) -> datetime:
+def digest_period_start(session: DbSession, *, now: datetime) -> datetime:
     """Where the next digest starts: the end of the last completed one, or a day ago."""
     return last_digest_at(session) or now - FIRST_DIGEST_WINDOW
 
 
-def corrections_between(session: Session, since: datetime, until: datetime) -> list[Correction]:
+def corrections_between(session: DbSession, since: datetime, until: datetime) -> list[Correction]:
     return list(session.scalars(
         select(Correction).where(Correction.created_at > since, Correction.created_at <= until,
                                  Correction.status != Status.SPAM)

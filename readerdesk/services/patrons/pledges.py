@@ -16,9 +16,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, Site, WallStatus
+from readerdesk.models.types import DbSession
 from readerdesk.text.emails import normalise_email
 
 # ISO 4217 currencies without minor units (Stripe's "zero-decimal" list, the common ones).
@@ -131,11 +131,11 @@ class PledgeRequest:
     display_name: str = ""
 
 
-def existing_pledge(session: Session, form_key: str) -> Pledge | None:
+def existing_pledge(session: DbSession, form_key: str) -> Pledge | None:
     return session.scalar(select(Pledge).where(Pledge.form_key == form_key))
 
 
-def create_pledge(session: Session, site: Site, request: PledgeRequest, settings: SupportSettings, *,
+def create_pledge(session: DbSession, site: Site, request: PledgeRequest, settings: SupportSettings, *,
                   now: datetime) -> Pledge:
     """Store what the reader asked for (the local record exists before Stripe hears of it).
 
@@ -157,7 +157,8 @@ def create_pledge(session: Session, site: Site, request: PledgeRequest, settings
             raise PledgeError("Choose monthly, yearly or one time.") from None
         tier_id = None
         if amount < settings.min_amount:
-            raise PledgeError(f"The smallest amount we can accept is {format_amount(settings.min_amount, site.currency)}.")
+            smallest = format_amount(settings.min_amount, site.currency)
+            raise PledgeError(f"The smallest amount we can accept is {smallest}.")
         if amount > settings.max_amount:
             raise PledgeError(f"For more than {format_amount(settings.max_amount, site.currency)}, please write to us.")
     total = gross_up_for_fee(amount, settings.fee_percent_bp, settings.fee_fixed) if request.cover_fee else amount
@@ -180,27 +181,27 @@ def create_pledge(session: Session, site: Site, request: PledgeRequest, settings
     return pledge
 
 
-def patron_by_email(session: Session, site: Site, email: str) -> Patron | None:
+def patron_by_email(session: DbSession, site: Site, email: str) -> Patron | None:
     return session.scalar(select(Patron).where(Patron.site_id == site.id, Patron.email == normalise_email(email)))
 
 
 # --- supporters wall -----------------------------------------------------------------------------
 
 
-def wall_entries(session: Session, site: Site, status: WallStatus = WallStatus.APPROVED) -> list[Patron]:
+def wall_entries(session: DbSession, site: Site, status: WallStatus = WallStatus.APPROVED) -> list[Patron]:
     """Patrons who asked to be listed, in the given wall state, longest supporters first."""
     return list(session.scalars(
         select(Patron).where(Patron.site_id == site.id, Patron.list_publicly.is_(True), Patron.wall_status == status)
         .order_by(Patron.supporter_since, Patron.id)))
 
 
-def pending_wall_entries(session: Session) -> list[Patron]:
+def pending_wall_entries(session: DbSession) -> list[Patron]:
     return list(session.scalars(
         select(Patron).where(Patron.list_publicly.is_(True), Patron.wall_status == WallStatus.PENDING)
         .order_by(Patron.created_at, Patron.id)))
 
 
-def moderate_wall_entry(session: Session, patron_id: int, status: WallStatus) -> Patron:
+def moderate_wall_entry(session: DbSession, patron_id: int, status: WallStatus) -> Patron:
     patron = session.get(Patron, patron_id)
     if patron is None or not patron.list_publicly:
         raise LookupError("This supporter did not ask to be listed.")
@@ -220,7 +221,7 @@ def make_portal_token(secret_key: str, patron: Patron) -> str:
     return _serializer(secret_key).dumps({"p": patron.id, "n": secrets.token_urlsafe(16)})
 
 
-def redeem_portal_token(session: Session, secret_key: str, token: str, *, max_age: int, now: datetime) -> Patron:
+def redeem_portal_token(session: DbSession, secret_key: str, token: str, *, max_age: int, now: datetime) -> Patron:
     """The patron a magic link is for; records its use. Raises PortalLinkInvalid."""
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age)

@@ -1,5 +1,5 @@
 """Revenue figures for the patrons desk: MRR, new and churned patrons, failed payments, the MRR chart
-(inline SVG, drawn here) and the CSV export.
+(drawn by text.charts) and the CSV export.
 
 MRR is the sum over active recurring patrons of their amount per month: monthly amounts as they are,
 yearly amounts ÷ 12 (floored per patron), in integer minor units. One-time gifts are not MRR.
@@ -12,10 +12,12 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
+from readerdesk.models.types import DbSession
+from readerdesk.text.charts import line_chart
 
 CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -40,12 +42,15 @@ def patrons_query(filters: PatronFilter):
     if filters.interval:
         query = query.where(Patron.interval == Interval(filters.interval))
     if filters.search.strip():
-        needle = "%" + filters.search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        query = query.where(or_(Patron.email.like(needle, escape="\\"), func.lower(Patron.name).like(needle, escape="\\")))
+        escaped = filters.search.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{escaped}%"
+        query = query.where(or_(Patron.email.like(needle, escape="\\"),
+                                func.lower(Patron.name).like(needle, escape="\\")))
     return query
 
 
-def list_patrons(session: Session, filters: PatronFilter, *, limit: int, before_id: int | None = None) -> list[Patron]:
+def list_patrons(session: DbSession, filters: PatronFilter, *, limit: int,
+                 before_id: int | None = None) -> list[Patron]:
     """Newest first, keyset-paginated on id."""
     query = patrons_query(filters)
     if before_id:
@@ -97,7 +102,7 @@ class RevenueSummary:
     months: list[MonthFigures]
 
 
-def revenue_summary(session: Session, *, now: datetime, site_id: int | None = None, months: int = 12,
+def revenue_summary(session: DbSession, *, now: datetime, site_id: int | None = None, months: int = 12,
                     currency: str | None = None) -> RevenueSummary:
     """Figures for the desk. A month's MRR is rebuilt from who was a recurring patron at its end
     (supporter since ≤ end, not canceled by then), at each patron's current amount."""
@@ -111,11 +116,13 @@ def revenue_summary(session: Session, *, now: datetime, site_id: int | None = No
     failed_query = select(Payment.failed_at).join(Patron).where(Payment.failed_at.is_not(None))
     if site_id:
         failed_query = failed_query.where(Patron.site_id == site_id)
-    failed_at = [t for t in session.scalars(failed_query)]
+    # The query excludes NULLs already; the filter tells the type checker so.
+    failed_at = [t for t in session.scalars(failed_query) if t is not None]
     figures = []
     for start, end in _months_back(now, months):
         cutoff = min(end, now)
-        alive = [p for p in recurring if p.supporter_since < cutoff and (p.canceled_at is None or p.canceled_at >= cutoff)]
+        alive = [p for p in recurring
+                 if p.supporter_since < cutoff and (p.canceled_at is None or p.canceled_at >= cutoff)]
         figures.append(MonthFigures(
             label=start.strftime("%Y-%m"),
             mrr=sum(p.monthly_amount for p in alive),
@@ -132,7 +139,7 @@ def revenue_summary(session: Session, *, now: datetime, site_id: int | None = No
     )
 
 
-def total_paid(session: Session, patron: Patron) -> int:
+def total_paid(session: DbSession, patron: Patron) -> int:
     return session.scalar(select(func.coalesce(func.sum(Payment.amount - Payment.amount_refunded), 0))
                           .where(Payment.patron_id == patron.id, Payment.status == PaymentStatus.PAID)) or 0
 
@@ -140,43 +147,10 @@ def total_paid(session: Session, patron: Patron) -> int:
 # --- the chart ----------------------------------------------------------------------------------
 
 
-def mrr_chart_svg(months: list[MonthFigures], *, width: int = 640, height: int = 200, exponent: int = 2) -> str:
-    """A line chart of MRR per month as an inline <svg> string (numbers and month labels only:
-    nothing in it comes from readers, so it is safe to embed)."""
-    pad_left, pad_right, pad_top, pad_bottom = 56, 12, 12, 28
-    plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
-    top = max([m.mrr for m in months] + [1])
-    n = max(len(months) - 1, 1)
-
-    def x(i: int) -> float:
-        return pad_left + plot_w * i / n
-
-    def y(value: int) -> float:
-        return pad_top + plot_h * (1 - value / top)
-
-    def major(value: int) -> str:
-        return f"{value / 10 ** exponent:,.0f}"
-
-    points = " ".join(f"{x(i):.1f},{y(m.mrr):.1f}" for i, m in enumerate(months))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="mrr-chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="mrr-chart-title">',
-        '<title id="mrr-chart-title">Monthly recurring revenue, last '
-        f'{len(months)} months: {", ".join(f"{m.label} {major(m.mrr)}" for m in months)}</title>',
-        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - pad_right}" y2="{pad_top + plot_h}" stroke="#999"/>',
-        f'<line x1="{pad_left}" y1="{pad_top}" x2="{pad_left}" y2="{pad_top + plot_h}" stroke="#999"/>',
-        f'<text x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end" font-size="11">{major(top)}</text>',
-        f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" font-size="11">0</text>',
-    ]
-    if months:
-        parts.append(f'<polyline fill="none" stroke="#0b5cad" stroke-width="2" points="{points}"/>')
-        for i, m in enumerate(months):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(m.mrr):.1f}" r="3" fill="#0b5cad">'
-                         f'<title>{m.label}: {major(m.mrr)}</title></circle>')
-            if i % 2 == (len(months) - 1) % 2:
-                parts.append(f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="11">{m.label}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def mrr_chart(months: list[MonthFigures], *, currency: str, exponent: int = 2) -> Markup:
+    """MRR per month as a line chart (text.charts), in major units of ``currency``."""
+    return line_chart([(m.label, m.mrr / 10**exponent) for m in months],
+                      title=f"Monthly recurring revenue, last {len(months)} months", unit=currency)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

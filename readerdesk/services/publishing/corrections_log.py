@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import joinedload
 
 from readerdesk.models import Article, CorrectionNote, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.models.types import DbSession
 from readerdesk.services.publishing.publish import public_notes
 from readerdesk.text.urls import InvalidURL, normalise_url
 
@@ -26,7 +27,7 @@ class LogPage:
     next_before: int | None  # the id to pass as ``before`` for the next (older) page
 
 
-def log_page(session: Session, *, site: Site | None = None, before: int | None = None, limit: int = 30) -> LogPage:
+def log_page(session: DbSession, *, site: Site | None = None, before: int | None = None, limit: int = 30) -> LogPage:
     """A page of public notes, newest first; keyset pagination on (published_at, id)."""
     query = (select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES))
              .options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site)))
@@ -35,8 +36,10 @@ def log_page(session: Session, *, site: Site | None = None, before: int | None =
     if before is not None:
         cursor = session.get(CorrectionNote, before)
         if cursor is not None:
-            query = query.where(or_(CorrectionNote.published_at < cursor.published_at,
-                                    and_(CorrectionNote.published_at == cursor.published_at, CorrectionNote.id < cursor.id)))
+            query = query.where(or_(
+                CorrectionNote.published_at < cursor.published_at,
+                and_(CorrectionNote.published_at == cursor.published_at, CorrectionNote.id < cursor.id),
+            ))
     notes = list(session.scalars(query.order_by(CorrectionNote.published_at.desc(), CorrectionNote.id.desc())
                                  .limit(limit + 1)))
     has_more = len(notes) > limit
@@ -44,7 +47,7 @@ def log_page(session: Session, *, site: Site | None = None, before: int | None =
     return LogPage(notes, notes[-1].id if has_more else None)
 
 
-def notes_for_url(session: Session, url: str) -> list[CorrectionNote]:
+def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:
     """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
     try:
         url = normalise_url(url)

@@ -8,22 +8,21 @@ when the editor chose to, writes the suggested wording into a new revision of th
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session
 
-from readerdesk.models import AnchorState, Article, Correction, CorrectionNote, NoteType, User
+from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionNote, NoteType, User
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.models.types import DbSession
 from readerdesk.services.articles import ingest as article_service
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
+from readerdesk.text.diff import DiffPart, word_diff
 from readerdesk.text.textmap import MappingError, replace_passage
 
 MAX_NOTE_LENGTH = 5000
@@ -41,12 +40,7 @@ class Passage:
     start: int
     end: int
     text: str
-
-
-@dataclass(frozen=True)
-class DiffPart:
-    op: str  # "equal", "insert" or "delete"
-    text: str
+    revision: ArticleRevision  # the article's current revision, which start and end index
 
 
 @dataclass(frozen=True)
@@ -80,32 +74,7 @@ def current_passage(correction: Correction) -> Passage:
         raise PublishError("The reported passage is not located in the current version of the article, "
                            "so its wording cannot be changed here. Publish a note without changing the text.")
     start, end = correction.anchor_start, correction.anchor_end
-    return Passage(start, end, revision.text[start:end])
-
-
-_TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
-
-
-def word_diff(old: str, new: str) -> list[DiffPart]:
-    """Word-level differences between two texts, with runs of the same kind merged."""
-    a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
-    parts: list[DiffPart] = []
-
-    def add(op: str, text: str) -> None:
-        if not text:
-            return
-        if parts and parts[-1].op == op:
-            parts[-1] = DiffPart(op, parts[-1].text + text)
-        else:
-            parts.append(DiffPart(op, text))
-
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            add("equal", "".join(a[i1:i2]))
-        else:
-            add("delete", "".join(a[i1:i2]))
-            add("insert", "".join(b[j1:j2]))
-    return parts
+    return Passage(start, end, revision.text[start:end], revision)
 
 
 def _paragraphs_around(text: str, lo: int, hi: int) -> str:
@@ -139,7 +108,7 @@ def preview_wording(correction: Correction, wording: str) -> WordingPreview:
     passage = current_passage(correction)
     if wording == passage.text:
         raise PublishError("The new wording is the same as the current text.")
-    revision = article.current_revision
+    revision = passage.revision
     try:
         html = replace_passage(revision.html, passage.start, passage.end, wording)
     except MappingError as exc:
@@ -166,7 +135,7 @@ def _check_note(note_type: NoteType | str, body: str) -> tuple[NoteType, str]:
     return note_type, body
 
 
-def publish(session: Session, correction: Correction, *, note_type: NoteType | str, body: str, actor: User,
+def publish(session: DbSession, correction: Correction, *, note_type: NoteType | str, body: str, actor: User,
             now: datetime, expected_version: int, apply_wording: str | None = None,
             expected_passage: str | None = None) -> Publication:
     """Publish ``correction``: state → published, the note stored, and optionally the wording applied.
@@ -213,7 +182,7 @@ def publish(session: Session, correction: Correction, *, note_type: NoteType | s
     return Publication(note=note, event=event, group_events=group_events)
 
 
-def public_notes(session: Session, article: Article) -> list[CorrectionNote]:
+def public_notes(session: DbSession, article: Article) -> list[CorrectionNote]:
     """The article's public notes, oldest first (as they read at the end of the article)."""
     return list(session.scalars(
         select(CorrectionNote)
@@ -222,7 +191,7 @@ def public_notes(session: Session, article: Article) -> list[CorrectionNote]:
     ))
 
 
-def note_for_correction(session: Session, correction: Correction) -> CorrectionNote | None:
+def note_for_correction(session: DbSession, correction: Correction) -> CorrectionNote | None:
     """The note published for this report, or for the duplicate group it belongs to."""
     published_for = [correction.id] + ([correction.group_id] if correction.group_id else [])
     return session.scalar(select(CorrectionNote).where(or_(*(CorrectionNote.correction_id == i for i in published_for)))

@@ -13,25 +13,26 @@ Cross-origin rules (the widget runs on publishers' pages):
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from flask import Blueprint, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import DBAPIError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
+from readerdesk.models import Site
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
-from readerdesk.services.articles.sites import site_for_token
+from readerdesk.services.articles.sites import all_allowed_origins, site_for_origin, site_for_token
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
     InvalidCorrection,
     OriginNotAllowed,
-    all_allowed_origins,
     find_article,
     get_by_public_id,
     is_honeypot_filled,
     new_public_id,
     new_report_jobs,
     public_status,
-    site_for_origin,
     submit_correction,
 )
 from readerdesk.text.extraction import parse_datetime
@@ -104,7 +105,7 @@ def push_article(site_name: str):
         return error_response(409 if isinstance(exc, ArticleConflict) else 400, str(exc))
     article = result.article
     return jsonify(
-        id=article.id, url=article.url, revision=article.current_revision.number,
+        id=article.id, url=article.url, revision=result.current_revision.number,
         changed=result.changed, created=result.created,
     ), (201 if result.created else 200)
 
@@ -116,10 +117,8 @@ def _own_origins() -> set[str]:
     """readerdesk's own origin(s): its pages call the API same-origin."""
     origins = set()
     for url in (request.host_url, current_app.config["PUBLIC_URL"]):
-        try:
+        with suppress(InvalidURL):
             origins.add(normalise_origin(url))
-        except InvalidURL:
-            pass
     return origins
 
 
@@ -178,8 +177,8 @@ def _refuse_origin(exc: OriginNotAllowed):
 
 @bp.errorhandler(429)
 def _too_many(exc):
-    return error_response(429, say("You have sent many reports in a short time. Please wait a few minutes and try again.",
-                                   reader_language()))
+    message = "You have sent many reports in a short time. Please wait a few minutes and try again."
+    return error_response(429, say(message, reader_language()))
 
 
 # --- readers' corrections --------------------------------------------------------------------
@@ -260,6 +259,7 @@ def widget_config():
     url = request.args.get("url", "")
     origin = _origin()
     article = None
+    site: Site | None
     try:
         article = find_article(db.session, url, origin, _own_origins())
         site = article.site

@@ -12,11 +12,17 @@ from readerdesk.services.corrections.capture import (
     MAX_NAME,
     MAX_QUOTE,
     MAX_SUGGESTION,
+    STATUS_SENTENCES,
 )
 
 
+def _json(schema: str) -> dict:
+    """A JSON body described by one of the document's own schemas."""
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}
+
+
 def _error(description: str) -> dict:
-    return {"description": description, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    return {"description": description, "content": _json("Error")}
 
 
 SELECTOR = {
@@ -51,7 +57,8 @@ CORRECTION_REQUEST = {
     "required": ["idempotency_key", "article_url"],
     "properties": {
         "idempotency_key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{8,100}$",
-                            "description": "Made by the client once per report; the same key again returns the same correction."},
+                            "description": "Made by the client once per report; "
+                                           "the same key again returns the same correction."},
         "article_url": {"type": "string", "format": "uri", "description": "The article's canonical URL."},
         "page_url": {"type": "string", "format": "uri"},
         "kind": {"type": "string", "enum": ["typo", "factual", "unclear", "other", "general"], "default": "other",
@@ -85,7 +92,7 @@ CORRECTION_STATUS = {
     "required": ["id", "status", "status_text", "kind", "quote", "article", "received_at"],
     "properties": {
         "id": {"type": "string"},
-        "status": {"type": "string", "enum": ["new", "in_review", "accepted", "published", "rejected"]},
+        "status": {"type": "string", "enum": [status.value for status in STATUS_SENTENCES]},
         "status_text": {"type": "string", "description": "In the language the reader wrote in."},
         "language": {"type": "string", "examples": ["en", "uk"]},
         "kind": {"type": "string"},
@@ -115,13 +122,12 @@ def openapi_document() -> dict:
                 "post": {
                     "operationId": "createCorrection",
                     "summary": "Report a correction or send a message about an article",
-                    "requestBody": {"required": True,
-                                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionRequest"}}}},
+                    "requestBody": {"required": True, "content": _json("CorrectionRequest")},
                     "responses": {
                         "201": {"description": "Stored.", "headers": {"Location": {"schema": {"type": "string"}}},
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionCreated"}}}},
+                                "content": _json("CorrectionCreated")},
                         "200": {"description": "This idempotency key was seen before: the same correction.",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionCreated"}}}},
+                                "content": _json("CorrectionCreated")},
                         "400": _error("Malformed JSON or field errors (`fields` maps each field to a sentence)."),
                         "403": _error("The page's origin is not allowed for the article's site."),
                         "404": _error("Unknown article."),
@@ -137,8 +143,7 @@ def openapi_document() -> dict:
                     "summary": "The status of a report (no personal data)",
                     "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                     "responses": {
-                        "200": {"description": "The status.",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CorrectionStatus"}}}},
+                        "200": {"description": "The status.", "content": _json("CorrectionStatus")},
                         "404": _error("No such report."),
                     },
                 }

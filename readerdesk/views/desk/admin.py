@@ -6,7 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from readerdesk.extensions import db
-from readerdesk.forms import (
+from readerdesk.models import Site, User
+from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
+from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role
+from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.access import admin_required
+from readerdesk.views.desk.forms import (
     ConfirmForm,
     SiteCreateForm,
     SiteEditForm,
@@ -15,11 +20,6 @@ from readerdesk.forms import (
     UserRoleForm,
     lines,
 )
-from readerdesk.models import Site, User
-from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
-from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role
-from readerdesk.unit_of_work import unit_of_work
-from readerdesk.views.access import admin_required
 
 bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
 
@@ -31,8 +31,12 @@ def _get(model, object_id: int):
 # --- staff -------------------------------------------------------------------------------------
 
 def _users_page(form: UserCreateForm | None = None, status: int = 200):
-    return render_template("desk/admin/users.html", users=list_users(db.session),
-                           form=form or UserCreateForm(formdata=None)), status
+    users = list_users(db.session)
+    return render_template(
+        "desk/admin/users.html", users=users, form=form or UserCreateForm(formdata=None),
+        role_forms={u.id: UserRoleForm(formdata=None, role=u.role.value) for u in users},
+        active_form=UserActiveForm(formdata=None),
+    ), status
 
 
 @bp.get("/users")
@@ -49,7 +53,8 @@ def create_user_view():
         return _users_page(form, 400)
     try:
         with unit_of_work(db.session):
-            user = create_user(db.session, form.email.data, form.password.data, form.role.data, name=form.name.data or "")
+            user = create_user(db.session, form.email.data, form.password.data, form.role.data,
+                               name=form.name.data or "")
     except UserError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
         return _users_page(form, 400)
@@ -93,7 +98,8 @@ def set_role_view(user_id: int):
 
 def _sites_page(form: SiteCreateForm | None = None, status: int = 200, new_token: tuple[Site, str] | None = None):
     return render_template("desk/admin/sites.html", sites=list_sites(db.session),
-                           form=form or SiteCreateForm(formdata=None), new_token=new_token), status
+                           form=form or SiteCreateForm(formdata=None), confirm_form=ConfirmForm(formdata=None),
+                           new_token=new_token), status
 
 
 @bp.get("/sites")

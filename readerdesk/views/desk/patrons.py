@@ -7,13 +7,13 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.forms import WallDecisionForm
 from readerdesk.models import Interval, Patron, PatronStatus, Site, WallStatus
+from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
 from readerdesk.services.patrons.pledges import format_amount, minor_exponent, moderate_wall_entry, pending_wall_entries
 from readerdesk.services.patrons.revenue import (
     PatronFilter,
     list_patrons,
-    mrr_chart_svg,
+    mrr_chart,
     patrons_csv,
     patrons_query,
     revenue_summary,
@@ -22,16 +22,25 @@ from readerdesk.services.patrons.revenue import (
 from readerdesk.text.ids import arg_id
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
+from readerdesk.views.desk.forms import WallDecisionForm
 
 bp = Blueprint("patrons_desk", __name__, url_prefix="/desk/patrons")
 PAGE_SIZE = 50
+
+
+def _named_site(name: str | None) -> Site | None:
+    """The site to filter by; an unknown name filters nothing, as an unknown status does."""
+    try:
+        return get_site(db.session, name) if name else None
+    except SiteNotFound:
+        return None
 
 
 def _filters() -> PatronFilter:
     args = request.args
     status = args.get("status") if args.get("status") in {s.value for s in PatronStatus} else None
     interval = args.get("interval") if args.get("interval") in {i.value for i in Interval} else None
-    site = db.session.scalar(select(Site).where(Site.name == args["site"])) if args.get("site") else None
+    site = _named_site(args.get("site"))
     return PatronFilter(site_id=site.id if site else None, status=status, tier=(args.get("tier") or "")[:40] or None,
                         interval=interval, search=(args.get("q") or "")[:200])
 
@@ -50,8 +59,8 @@ def index():
     next_args = {**request.args.to_dict(), "before": patrons[-1].id} if has_more else None
     return render_template(
         "desk/patrons/index.html", patrons=patrons, summary=summary, filters=filters, tiers=tiers,
-        sites=db.session.scalars(select(Site).order_by(Site.name)).all(), next_args=next_args,
-        chart=mrr_chart_svg(summary.months, exponent=minor_exponent(currency)),
+        sites=list_sites(db.session), next_args=next_args,
+        chart=mrr_chart(summary.months, currency=currency, exponent=minor_exponent(currency)),
         fmt=format_amount, currency=currency, pending_wall=len(pending_wall_entries(db.session)),
     )
 

@@ -4,47 +4,20 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange
-from wtforms.widgets import HiddenInput
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Correction, NoteType
+from readerdesk.models import Correction
 from readerdesk.services.desk.moderation import ModerationError, StaleDecision
 from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import PublishError
-from readerdesk.text.ids import MAX_ID
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
+from readerdesk.views.desk.forms import PublishForm
 from readerdesk.views.desk.reports import report_or_404
 
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
-
-NOTE_TYPE_CHOICES = [
-    (NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
-    (NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
-    (NoteType.UPDATE.value, "Update — something changed since publication"),
-    (NoteType.SILENT.value, "Silent fix — a typo; no public note"),
-]
-
-
-class PublishForm(FlaskForm):
-    """Shape only: services.publishing checks the rules (a body for public notes, a preview...)."""
-
-    note_type = SelectField("Public note", choices=NOTE_TYPE_CHOICES, default=NoteType.CORRECTION.value)
-    body = TextAreaField("Note readers will see", validators=[Length(max=publishing.MAX_NOTE_LENGTH)])
-    apply_wording = BooleanField("Change the article text")
-    wording = TextAreaField("New wording of the passage", validators=[Length(max=publishing.MAX_WORDING_LENGTH)])
-    # What the preview showed; publishing refuses if the text or the wording changed since.
-    expected_passage = HiddenField()
-    previewed_wording = HiddenField()
-    version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
-    preview = SubmitField("Preview")
-    confirm = SubmitField("Publish")
-
 
 def _render(correction: Correction, form: PublishForm, *, preview=None, error: str | None = None, status: int = 200):
     try:

@@ -2,28 +2,33 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.forms import AssignForm, BulkForm, DecisionForm, MergeForm, NoteForm, SplitForm
 from readerdesk.models import AnchorState, Correction, Kind, User
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
 from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
-from readerdesk.services.desk.report_detail import report_detail
+from readerdesk.services.desk.report_detail import ReportDetail, report_detail
 from readerdesk.services.desk.triage import bulk_decide, decide
 from readerdesk.services.desk.users import active_staff, list_users
 from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.text.ids import parse_id
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import safe_next, staff_required
+from readerdesk.views.desk.forms import (
+    AssignForm,
+    BulkForm,
+    DecisionForm,
+    MergeForm,
+    NoteForm,
+    SplitForm,
+)
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -43,6 +48,7 @@ def index():
         return error_response(400, str(exc))
     return render_template(
         "desk/reports/index.html", page=page, tabs=TAB_LABELS, sorts=SORTS, sites=list_sites(db.session),
+        bulk_form=BulkForm(formdata=None, next=request.full_path),
         staff=active_staff(db.session), kinds=list(Kind), anchor_states=list(AnchorState), args=request.args,
         staff_names={u.id: u.display_name for u in list_users(db.session)},
     )
@@ -52,10 +58,21 @@ def report_or_404(correction_id: int) -> Correction:
     return db.get_or_404(Correction, correction_id, description="There is no such report.")
 
 
-def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None):
+def _blank_forms(d: ReportDetail) -> dict:
+    """The report page's forms, empty, carrying the version shown."""
+    c = d.correction
+    assign = AssignForm(formdata=None, version=c.version, assignee=c.assignee_id)
+    assign.assignee.choices = [("", "Nobody"), *((str(u.id), u.display_name) for u in d.staff)]
+    return {"decision": DecisionForm(formdata=None, version=c.version), "assign": assign,
+            "merge": MergeForm(formdata=None), "split": SplitForm(formdata=None), "note": NoteForm(formdata=None)}
+
+
+def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None, **forms):
+    """The report's page; ``forms`` replaces blank forms with posted ones, to show their errors."""
+    d = report_detail(db.session, correction)
     # The publishing page is another blueprint's; link to it only when it is installed.
     can_publish = "desk_publish.publish" in current_app.view_functions
-    return render_template("desk/reports/detail.html", d=report_detail(db.session, correction), error=error,
+    return render_template("desk/reports/detail.html", d=d, error=error, forms={**_blank_forms(d), **forms},
                            can_publish=can_publish), status
 
 
@@ -98,11 +115,10 @@ def decide_view(correction_id: int):
 def assign_view(correction_id: int):
     correction = report_or_404(correction_id)
     form = AssignForm()
-    raw = (form.assignee.data or "").strip()
-    if not form.validate() or (raw and parse_id(raw) is None):
+    if not form.validate():
         return _detail_page(correction, status=400, error="Choose a staff member.")
-    assignee = db.session.get(User, parse_id(raw)) if raw else None
-    if raw and assignee is None:
+    assignee = db.session.get(User, form.assignee.data) if form.assignee.data is not None else None
+    if form.assignee.data is not None and assignee is None:
         return _detail_page(correction, status=400, error="There is no such staff member.")
     try:
         with unit_of_work(db.session):
@@ -120,7 +136,8 @@ def add_note(correction_id: int):
     correction = report_or_404(correction_id)
     form = NoteForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error=" ".join(form.body.errors) or "The note is invalid.")
+        return _detail_page(correction, status=400, error=" ".join(form.body.errors) or "The note is invalid.",
+                            note=form)
     try:
         with unit_of_work(db.session):
             moderation.add_internal_note(db.session, correction, form.body.data, author=current_user, now=utcnow())
@@ -136,16 +153,13 @@ def merge_view(correction_id: int):
     correction = report_or_404(correction_id)
     form = MergeForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.")
-    numbers = re.split(r"[\s,;#]+", form.others.data.strip())
-    ids = {parse_id(n) for n in numbers if n}
-    if None in ids:
-        return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.")
-    ids -= {correction.id}
+        return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.",
+                            merge=form)
+    ids = set(form.others.data or []) - {correction.id}
     others = db.session.scalars(select(Correction).where(Correction.id.in_(ids))).all()
     missing = ids - {c.id for c in others}
     if missing:
-        return _detail_page(correction, status=400, error=f"There is no report #{min(missing)}.")
+        return _detail_page(correction, status=400, error=f"There is no report #{min(missing)}.", merge=form)
     try:
         with unit_of_work(db.session):
             merge(db.session, [correction, *others], actor=current_user, now=utcnow())

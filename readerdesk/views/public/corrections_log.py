@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
+from readerdesk.models import Site
+from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.publishing.corrections_log import atom_feed, log_page
 from readerdesk.text.ids import arg_id
+from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("corrections_log", __name__)
 PAGE_SIZE = 30
 FEED_SIZE = 50
 
 
-def _site_filter():
-    name = request.args.get("site") or None
-    if name is None:
-        return None
-    try:
-        return get_site(db.session, name)
-    except SiteNotFound:
-        abort(404, description="There is no such site.")
+def _site_filter() -> Site | None:
+    """``?site=NAME`` narrows the log to one site; without it the log shows every site."""
+    name = request.args.get("site")
+    return site_or_404(name) if name else None
 
 
 @bp.get("/corrections")

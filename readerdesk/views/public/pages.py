@@ -6,11 +6,12 @@ from sqlalchemy import select
 from readerdesk.extensions import db
 from readerdesk.models import Article, Site
 from readerdesk.services.articles.ingest import articles_of_site
-from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
+from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
 from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
 from readerdesk.text.i18n import say_html
 from readerdesk.text.ids import arg_id
+from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("pages", __name__)
 PAGE_SIZE = 30
@@ -21,16 +22,9 @@ def home():
     return render_template("public/pages/home.html", sites=list_sites(db.session))
 
 
-def _site_or_404(site_name: str) -> Site:
-    try:
-        return get_site(db.session, site_name)
-    except SiteNotFound:
-        abort(404, description="There is no such site.")
-
-
 @bp.get("/sites/<site_name>/")
 def site_index(site_name: str):
-    site = _site_or_404(site_name)
+    site = site_or_404(site_name)
     before = arg_id(request.args, "before")
     articles = articles_of_site(db.session, site, limit=PAGE_SIZE + 1, before_id=before)
     has_more = len(articles) > PAGE_SIZE
@@ -42,15 +36,17 @@ def site_index(site_name: str):
 @bp.get("/sites/<site_name>/news/<slug>")
 def hosted_article(site_name: str, slug: str):
     """An article readerdesk publishes itself, at the path of its canonical URL."""
-    site = _site_or_404(site_name)
+    site = site_or_404(site_name)
     url = site.base_url.rstrip("/") + request.path
-    return _render_article(site, db.session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url)))
+    found = db.session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
+    return _render_article(site, found)
 
 
 @bp.get("/sites/<site_name>/articles/<int:article_id>")
 def article(site_name: str, article_id: int):
-    site = _site_or_404(site_name)
-    return _render_article(site, db.session.scalar(select(Article).where(Article.id == article_id, Article.site_id == site.id)))
+    site = site_or_404(site_name)
+    found = db.session.scalar(select(Article).where(Article.id == article_id, Article.site_id == site.id))
+    return _render_article(site, found)
 
 
 def _render_article(site: Site, article: Article | None):

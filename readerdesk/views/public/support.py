@@ -6,13 +6,10 @@ import secrets
 
 import stripe
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
-from readerdesk.forms import ManageSupportForm, SupportForm
 from readerdesk.models import Site
-from readerdesk.services.articles.sites import SiteNotFound, get_site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
     PledgeError,
@@ -35,23 +32,16 @@ from readerdesk.services.patrons.stripe.checkout import (
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.public.forms import ManageSupportForm, SupportForm
+from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("support", __name__)
 CHECKOUT_SESSION_PLACEHOLDER = "{CHECKOUT_SESSION_ID}"  # Stripe fills it in on the way back
 
 
 def _site(site_name: str | None = None) -> Site:
-    """The named site (path or ``?site=``), else the first one."""
-    name = site_name or request.args.get("site") or request.form.get("site")
-    if name:
-        try:
-            return get_site(db.session, name)
-        except SiteNotFound:
-            abort(404, description="There is no such site.")
-    site = db.session.scalar(select(Site).order_by(Site.id).limit(1))
-    if site is None:
-        abort(404, description="There is no site to support yet.")
-    return site
+    """The site named in the path or by ``?site=``; without a name, the default one (find_site)."""
+    return site_or_404(site_name or request.args.get("site") or request.form.get("site"))
 
 
 def _settings() -> SupportSettings:
@@ -90,7 +80,8 @@ def support(site_name: str | None = None):
     if request.method == "GET":
         return _render_page(site, form, settings)
     if not payments_enabled(current_app.config):
-        return _render_page(site, form, settings, 503, "Payments are not set up yet, so we cannot take your support online.")
+        return _render_page(site, form, settings, 503,
+                            "Payments are not set up yet, so we cannot take your support online.")
     if not form.validate_on_submit():
         return _render_page(site, form, settings, 400)
     pledge_request = PledgeRequest(

@@ -1,6 +1,15 @@
 import pytest
 
-from readerdesk.services.articles.sites import SiteError, create_site, hash_token, site_for_token
+from readerdesk.services.articles.sites import (
+    SiteError,
+    SiteNotFound,
+    create_site,
+    find_site,
+    hash_token,
+    site_for_origin,
+    site_for_token,
+)
+from tests.factories import make_site
 
 
 def test_create_site_stores_only_the_tokens_hash(db_session):
@@ -40,3 +49,37 @@ def test_site_names_are_unique(db_session):
     create_site(db_session, "dup", base_url="https://a.example", body_selector="article")
     with pytest.raises(SiteError, match="exists already"):
         create_site(db_session, "DUP", base_url="https://b.example", body_selector="article")
+
+
+def test_a_named_site_is_that_site_or_none_other(db_session):
+    make_site(db_session, "first")
+    second = make_site(db_session, "second")
+    assert find_site(db_session, " Second ") == second
+    with pytest.raises(SiteNotFound, match="no site named 'third'"):
+        find_site(db_session, "third")
+
+
+def test_without_a_name_the_only_site_then_the_first_created(db_session):
+    with pytest.raises(SiteNotFound, match="no site yet"):
+        find_site(db_session)
+    only = make_site(db_session, "zeta")
+    assert find_site(db_session) == find_site(db_session, guess=False) == only
+    make_site(db_session, "alpha")  # first by name, created second
+    assert find_site(db_session) == only
+    assert find_site(db_session, "") == only
+
+
+def test_a_caller_that_must_not_guess_is_asked_for_a_name(db_session):
+    make_site(db_session, "one")
+    make_site(db_session, "two")
+    with pytest.raises(SiteNotFound, match="name one with --site"):
+        find_site(db_session, guess=False)
+    assert find_site(db_session, "two", guess=False).name == "two"
+
+
+def test_a_page_origin_belongs_to_the_first_site_that_allows_it(db_session):
+    a = make_site(db_session, "a", base_url="https://a.example", allowed_origins=["https://shared.example"])
+    make_site(db_session, "b", base_url="https://b.example", allowed_origins=["https://shared.example"])
+    assert site_for_origin(db_session, "https://SHARED.example/") == a
+    assert site_for_origin(db_session, "https://b.example").name == "b"
+    assert site_for_origin(db_session, "null") is None

@@ -47,7 +47,8 @@ def test_the_quote_is_resolved_by_its_context_among_repeats(db_session):
     article = make_article(db_session, html=REPEATS)
     text = article.current_revision.text
     second = text.index("committee", text.index("committee") + 1)
-    correction = submit(db_session, report(article, "committee", prefix="Then the ", suffix=" voted on the plan")).correction
+    sent = report(article, "committee", prefix="Then the ", suffix=" voted on the plan")
+    correction = submit(db_session, sent).correction
     assert (correction.start, correction.end) == (second, second + len("committee"))
     assert correction.anchor_state == AnchorState.ANCHORED
     assert correction.revision_id == article.current_revision_id

@@ -1,24 +1,20 @@
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, CorrectionAnchor
 from readerdesk.services.articles.ingest import add_revision
-from readerdesk.services.corrections.passages import anchor_story, passage_context, word_diff
+from readerdesk.services.corrections.passages import anchor_story, passage_context
+from readerdesk.text.diff import DiffPart
 from tests.factories import make_article, make_correction, paragraphs
 
 
 def test_context_surrounds_the_passage_and_is_clipped_at_word_boundaries(db_session):
-    article = make_article(db_session, html=paragraphs("word " * 200 + "the council voted twelve to five " + "tail " * 200))
+    text = "word " * 200 + "the council voted twelve to five " + "tail " * 200
+    article = make_article(db_session, html=paragraphs(text))
     c = make_correction(db_session, article, exact="voted twelve")
     ctx = passage_context(c, chars=40)
     assert ctx.passage == "voted twelve"
     assert ctx.before.endswith("the council ") and ctx.after.startswith(" to five")
     assert ctx.clipped_before and ctx.clipped_after
     assert not ctx.before.startswith(("ord", "rd", "d ")) and len(ctx.before) <= 80
-
-
-def test_word_diff_marks_replaced_words_only():
-    assert word_diff("voted twelve to five", "voted eleven to five") == [
-        ("equal", "voted "), ("del", "twelve"), ("ins", "eleven"), ("equal", " to five")]
-    assert word_diff("", "new words") == [("ins", "new words")]
 
 
 def test_edited_anchor_tells_possibly_fixed_with_before_and_after(db_session):
@@ -31,7 +27,7 @@ def test_edited_anchor_tells_possibly_fixed_with_before_and_after(db_session):
     db_session.flush()
     story = anchor_story(db_session, c)
     assert "possibly already fixed" in story.headline
-    assert story.diff == [("del", "twelve"), ("ins", "eleven")]
+    assert story.diff == [DiffPart("delete", "twelve"), DiffPart("insert", "eleven")]
 
 
 def test_each_anchor_state_has_plain_wording(db_session):

@@ -27,15 +27,16 @@ def test_a_report_on_revision_1_is_placed_correctly_on_revision_3_with_its_histo
         now=utcnow())
 
     assert correction.anchor_revision_id == r3.id
-    assert r3.text[correction.anchor_start:correction.anchor_end] == "replace eleven of the bridge's cross-girders"
+    twelve, eleven = "replace twelve of the bridge's cross-girders", "replace eleven of the bridge's cross-girders"
+    assert r3.text[correction.anchor_start:correction.anchor_end] == eleven
     # And it is the passage in the paragraph that was P2, not the quote in the last paragraph.
     assert correction.anchor_start < r3.text.index("An earlier version")
     assert correction.anchor_state == AnchorState.EDITED
     history = [(a.revision_id, a.state, a.before, a.after) for a in correction.anchors]
     assert history == [
         (r1.id, AnchorState.ANCHORED, None, None),
-        (r2.id, AnchorState.EDITED, "replace twelve of the bridge's cross-girders", "replace eleven of the bridge's cross-girders"),
-        (r3.id, AnchorState.EDITED, "replace twelve of the bridge's cross-girders", "replace eleven of the bridge's cross-girders"),
+        (r2.id, AnchorState.EDITED, twelve, eleven),
+        (r3.id, AnchorState.EDITED, twelve, eleven),
     ]
 
 

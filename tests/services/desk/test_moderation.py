@@ -13,7 +13,8 @@ def test_accept_moves_a_new_report_to_accepted_and_logs_who_why_and_when(db_sess
     editor = make_user(db_session)
     correction = make_correction(db_session)
     now = utcnow()
-    event = moderation.accept(db_session, correction, actor=editor, now=now, expected_version=1, reason="Checked the minutes")
+    event = moderation.accept(db_session, correction, actor=editor, now=now, expected_version=1,
+                              reason="Checked the minutes")
     assert correction.status == Status.ACCEPTED
     assert correction.version == 2
     assert correction.first_decision_at == now

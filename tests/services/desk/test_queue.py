@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 import pytest
@@ -5,10 +6,15 @@ import pytest
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Kind, Status
 from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.desk.queue import QueueError, QueueFilters, parse_filters, queue_page
+from readerdesk.services.desk.queue import TAB_LABELS, QueueError, QueueFilters, parse_filters, queue_page
 from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
 
 T0 = utcnow().replace(microsecond=0) - timedelta(days=10)
+
+
+def encode(raw: str) -> str:
+    """A page link's cursor with ``raw`` inside (group size, microseconds, report id)."""
+    return base64.urlsafe_b64encode(raw.encode()).decode()
 
 
 def ids(page):
@@ -113,6 +119,12 @@ def test_bad_filters_are_explained(db_session, editor, args, message):
         queue_page(db_session, parse_filters(args), actor=editor)
 
 
-def test_a_broken_cursor_is_explained(db_session, editor):
+@pytest.mark.parametrize("cursor", ["garbage!", encode("1.1000.-5"), encode("1.1000.99999999999"), encode("1.1000.²")])
+def test_a_broken_cursor_is_explained(db_session, editor, cursor):
     with pytest.raises(QueueError, match="page link is broken"):
-        queue_page(db_session, QueueFilters(), actor=editor, cursor="garbage!")
+        queue_page(db_session, QueueFilters(), actor=editor, cursor=cursor)
+
+
+def test_the_tabs_are_the_states_with_their_labels_and_all():
+    assert TAB_LABELS == {"new": "New", "in_review": "In review", "accepted": "Accepted", "published": "Published",
+                          "rejected": "Rejected", "spam": "Spam", "all": "All"}

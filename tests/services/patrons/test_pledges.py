@@ -96,7 +96,8 @@ def test_the_same_form_twice_is_one_pledge(app, db_session):
 
 def test_custom_amounts_respect_the_floor(app, db_session):
     site = make_site(db_session)
-    gift = create_pledge(db_session, site, request(custom_amount="12.50", custom_interval="once"), settings(app), now=utcnow())
+    gift = create_pledge(db_session, site, request(custom_amount="12.50", custom_interval="once"), settings(app),
+                         now=utcnow())
     assert (gift.amount, gift.interval, gift.tier) == (1250, Interval.ONCE, None)
     with pytest.raises(PledgeError, match="smallest amount"):
         create_pledge(db_session, site, request(form_key="k" * 20, custom_amount="0.50"), settings(app), now=utcnow())

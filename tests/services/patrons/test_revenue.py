@@ -2,7 +2,7 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree
 
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
-from readerdesk.services.patrons.revenue import csv_safe, mrr_chart_svg, revenue_summary
+from readerdesk.services.patrons.revenue import MonthFigures, csv_safe, mrr_chart, revenue_summary
 from tests.factories import make_site
 
 NOW = datetime(2026, 6, 15, 12, tzinfo=UTC)
@@ -17,7 +17,8 @@ def test_mrr_new_churned_and_failed_per_month(app, db_session):
 
     def patron(email, amount, interval, since, canceled=None, status=PatronStatus.ACTIVE):
         p = Patron(site_id=site.id, email=email, currency="EUR", amount=amount, interval=interval,
-                   supporter_since=since, canceled_at=canceled, status=status if not canceled else PatronStatus.CANCELED)
+                   supporter_since=since, canceled_at=canceled,
+                   status=status if not canceled else PatronStatus.CANCELED)
         db_session.add(p)
         db_session.flush()
         return p
@@ -27,7 +28,8 @@ def test_mrr_new_churned_and_failed_per_month(app, db_session):
     patron("cat@example.com", 1000, Interval.MONTH, d(4), canceled=d(5))
     patron("dan@example.com", 5000, Interval.ONCE, d(5))  # gifts are not MRR
     patron("eve@example.com", 700, Interval.YEAR, d(6), status=PatronStatus.PAST_DUE)  # 58 a month, past due
-    db_session.add(Payment(patron_id=ann.id, amount=300, currency="EUR", status=PaymentStatus.FAILED, failed_at=d(5, 2)))
+    db_session.add(Payment(patron_id=ann.id, amount=300, currency="EUR", status=PaymentStatus.FAILED,
+                           failed_at=d(5, 2)))
     db_session.flush()
     summary = revenue_summary(db_session, now=NOW, months=4)
     # Past due still counts in MRR (Stripe retries the card); it is shown apart as well.
@@ -40,15 +42,15 @@ def test_mrr_new_churned_and_failed_per_month(app, db_session):
     ]
 
 
-def test_the_chart_is_well_formed_svg_with_one_point_per_month(app, db_session):
-    from readerdesk.services.patrons.revenue import MonthFigures
-
+def test_the_chart_is_well_formed_svg_with_one_point_per_month_in_major_units():
     months = [MonthFigures(f"2026-0{i}", mrr=i * 1000, new=0, churned=0, failed_payments=0) for i in range(1, 7)]
-    svg = ElementTree.fromstring(mrr_chart_svg(months))
+    svg = ElementTree.fromstring(str(mrr_chart(months, currency="EUR", exponent=2)))
     ns = "{http://www.w3.org/2000/svg}"
-    assert len(svg.findall(f"{ns}circle")) == 6
-    assert "2026-06 60" in svg.find(f"{ns}title").text
-    ElementTree.fromstring(mrr_chart_svg([]))
+    points = [circle.find(f"{ns}title").text for circle in svg.findall(f"{ns}circle")]
+    assert points == [f"2026-0{i}: {i * 10} EUR" for i in range(1, 7)]
+    assert "Monthly recurring revenue" in svg.find(f"{ns}title").text
+    assert "2026-01: 1000 JPY" in str(mrr_chart(months[:1], currency="JPY", exponent=0))  # no minor unit
+    ElementTree.fromstring(str(mrr_chart([], currency="EUR")))
 
 
 def test_csv_cells_that_would_be_formulas_are_quoted():

@@ -52,7 +52,7 @@ def test_the_atom_feed_is_valid_atom_with_escaped_text(db_session):
     assert feed.find(f"{A}link[@rel='self']").get("href") == "https://desk.example/corrections.atom"
     entries = feed.findall(f"{A}entry")
     assert len(entries) == 2
-    for entry, note in zip(entries, reversed(notes)):
+    for entry, note in zip(entries, reversed(notes), strict=True):
         assert entry.find(f"{A}id").text == f"tag:desk.example,{note.published_at:%Y-%m-%d}:correction-note/{note.id}"
         assert entry.find(f"{A}title").text == f"Correction: {note.article.title}"
         assert entry.find(f"{A}updated").text == note.published_at.isoformat()

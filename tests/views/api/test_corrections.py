@@ -283,7 +283,9 @@ def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_sessi
     article = _site_with_connector(db_session, cms, "html")
     cms.html = ("<html><head><title>Story</title></head><body><div class='article-body'>"
                 "<p>New wording of the story.</p><p>Unchanged paragraph.</p></div></body></html>")
-    data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "New wording", "prefix": "", "suffix": " of"}])
+    data = body(article, selectors=[
+        {"type": "TextQuoteSelector", "exact": "New wording", "prefix": "", "suffix": " of"},
+    ])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201 and response.get_json()["anchored"] is False
     assert cms.paths == []  # fetched after the response, never inside the request

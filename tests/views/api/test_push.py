@@ -65,7 +65,8 @@ def test_bad_fields_get_field_level_errors(client, db_session, token, body, stat
 def test_not_json_and_empty_bodies_are_4xx(client, db_session, token):
     headers = {"Authorization": f"Bearer {token}"}
     assert client.put("/api/v1/sites/news/articles", data="url=x", headers=headers).status_code == 415
-    broken = client.put("/api/v1/sites/news/articles", data="{broken", headers={**headers, "Content-Type": "application/json"})
+    broken = client.put("/api/v1/sites/news/articles", data="{broken",
+                        headers={**headers, "Content-Type": "application/json"})
     assert broken.status_code == 400
     empty = push(client, token, {**BODY, "html": "<div class='ad'>only an ad</div>"})
     assert empty.status_code == 400 and "empty" in empty.get_json()["error"]

@@ -43,7 +43,7 @@ def test_every_desk_view_declares_who_may_use_it(app):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(app, client, ids):
-    for rule, method, url in requests_for(app, ids):
+    for _rule, method, url in requests_for(app, ids):
         response = client.open(url, method=method)
         assert response.status_code == 302, (method, url)
         assert response.headers["Location"].startswith("/auth/login"), (method, url)

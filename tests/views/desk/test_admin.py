@@ -31,7 +31,8 @@ def test_admin_creates_an_editor_who_can_then_sign_in(as_admin, app):
 
 
 def test_user_creation_errors_are_shown_on_the_form(as_admin):
-    response = as_admin.post("/desk/admin/users", data={"email": "x@example.com", "password": "short", "role": "editor"})
+    response = as_admin.post("/desk/admin/users",
+                             data={"email": "x@example.com", "password": "short", "role": "editor"})
     assert response.status_code == 400 and "at least 10 characters" in response.get_data(as_text=True)
 
 

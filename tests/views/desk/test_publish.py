@@ -52,7 +52,8 @@ def test_preview_shows_the_word_diff_then_publishing_changes_the_article_and_ema
     assert "<del>twelve</del><ins>eleven</ins>" in preview.text
     assert "The council voted eleven to five on Tuesday." in preview.text
     assert 'name="confirm"' in preview.text
-    hidden = dict(re.findall(r'name="(expected_passage|previewed_wording)" type="hidden" value="([^"]*)"', preview.text))
+    hidden = dict(re.findall(r'name="(expected_passage|previewed_wording)" type="hidden" value="([^"]*)"',
+                             preview.text))
     assert hidden == {"expected_passage": "voted twelve to five", "previewed_wording": "voted eleven to five"}
 
     done = client.post(url(correction), data={**form, **hidden, "confirm": "Publish"}, follow_redirects=True)

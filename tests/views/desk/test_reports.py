@@ -81,7 +81,8 @@ def test_deciding_redirects_logs_and_applies_to_the_group(signed_in, db_session,
 def test_a_stale_decision_gets_409_and_says_so(signed_in, db_session):
     c = make_correction(db_session)
     db_session.commit()
-    assert signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"}).status_code == 303
+    claimed = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"})
+    assert claimed.status_code == 303
     response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "reject", "version": "1"})
     assert response.status_code == 409
     assert "changed since you opened it" in response.get_data(as_text=True)
@@ -94,7 +95,8 @@ def test_an_illegal_decision_gets_409_and_a_bad_form_400(signed_in, db_session):
     db_session.commit()
     response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "reject", "version": "1"})
     assert response.status_code == 409 and "Cannot reject" in response.get_data(as_text=True)
-    assert signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "explode", "version": "1"}).status_code == 400
+    unknown = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "explode", "version": "1"})
+    assert unknown.status_code == 400
     assert signed_in.post("/desk/corrections/999/decide", data={"action": "accept", "version": "1"}).status_code == 404
 
 
@@ -106,7 +108,8 @@ def test_assign_notes_merge_and_split(signed_in, db_session, editor):
     db_session.commit()
     assert signed_in.post(f"/desk/corrections/{a.id}/assign",
                           data={"assignee": str(colleague.id), "version": "1"}).status_code == 303
-    assert signed_in.post(f"/desk/corrections/{a.id}/notes", data={"body": "Call the clerk <b>first</b>"}).status_code == 303
+    noted = signed_in.post(f"/desk/corrections/{a.id}/notes", data={"body": "Call the clerk <b>first</b>"})
+    assert noted.status_code == 303
     assert signed_in.post(f"/desk/corrections/{a.id}/notes", data={"body": "   "}).status_code == 400
     assert signed_in.post(f"/desk/corrections/{a.id}/merge", data={"others": f"#{b.id}"}).status_code == 303
     db_session.expire_all()
@@ -198,3 +201,16 @@ def test_assigning_to_a_non_ascii_digit_is_refused(signed_in, db_session):
     db_session.commit()
     response = signed_in.post(f"/desk/corrections/{correction.id}/assign", data={"assignee": "²", "version": "1"})
     assert response.status_code == 400
+
+
+def test_a_refused_form_keeps_what_the_editor_typed_with_the_reason_beside_it(signed_in, db_session):
+    c = make_correction(db_session)
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{c.id}/merge", data={"others": "12, twelve"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert re.search(r'<input aria-describedby="merge-others-errors" aria-invalid="true" id="merge-others" '
+                     r'name="others"[^>]*value="12, twelve">', html)
+    assert '<span class="field-error">Give report numbers, e.g. 12, 15.</span>' in html
+    note = signed_in.post(f"/desk/corrections/{c.id}/notes", data={"body": " "}).get_data(as_text=True)
+    assert 'id="note-body-errors"><span class="field-error">Write something first.</span>' in note

@@ -7,20 +7,24 @@ webhook can tell this newsroom's payments from anything else on the same Stripe 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 import stripe
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus
+from readerdesk.models.types import DbSession
 from readerdesk.services.patrons.pledges import normalise_email, patron_by_email
 from readerdesk.text.ids import parse_id
+
+if TYPE_CHECKING:
+    from stripe.params.checkout import SessionCreateParams
 
 METADATA_MARKER = "readerdesk"  # metadata key present on every Stripe object readerdesk creates
 MARKER_VALUE = "1"
 
 
-def pledge_from_metadata(session: Session, metadata: dict | None) -> Pledge | None:
+def pledge_from_metadata(session: DbSession, metadata: dict | None) -> Pledge | None:
     """The pledge named by readerdesk's metadata, if the metadata is ours and the site matches.
     Anything else in ``pledge_id`` (a Unicode digit, a huge number) names no pledge."""
     metadata = metadata or {}
@@ -61,7 +65,7 @@ def reader_message(exc: stripe.StripeError) -> str:
     return "Our payment provider could not start the payment. Nothing was charged; please try again later."
 
 
-def find_or_create_customer(session: Session, client: stripe.StripeClient, pledge: Pledge) -> str:
+def find_or_create_customer(session: DbSession, client: stripe.StripeClient, pledge: Pledge) -> str:
     """The Stripe customer id for the pledge's email (case-insensitive): a known patron's, one Stripe
     already has, or a new one (created with an idempotency key tied to the pledge)."""
     email = normalise_email(pledge.email)
@@ -74,7 +78,8 @@ def find_or_create_customer(session: Session, client: stripe.StripeClient, pledg
         if (customer.get("email") or "").lower() == email and not customer.get("deleted"):
             return customer["id"]
     customer = client.v1.customers.create(
-        {"email": email, **({"name": pledge.name} if pledge.name else {}), "metadata": {METADATA_MARKER: MARKER_VALUE, "site": pledge.site.name}},
+        {"email": email, **({"name": pledge.name} if pledge.name else {}),
+         "metadata": {METADATA_MARKER: MARKER_VALUE, "site": pledge.site.name}},
         {"idempotency_key": f"pledge-{pledge.id}-customer-v1"},
     )
     return customer["id"]
@@ -108,7 +113,7 @@ def checkout_params(pledge: Pledge, customer_id: str, *, success_url: str, cance
     return params
 
 
-def start_checkout(session: Session, client: stripe.StripeClient, pledge: Pledge, *, success_url: str,
+def start_checkout(session: DbSession, client: stripe.StripeClient, pledge: Pledge, *, success_url: str,
                    cancel_url: str, product_name: str) -> str:
     """The Checkout URL for a pledge: its open session's, or a new session's. Raises CheckoutFailed.
 
@@ -123,9 +128,10 @@ def start_checkout(session: Session, client: stripe.StripeClient, pledge: Pledge
         raise CheckoutFailed(pledge.error or "This payment could not be started. Please fill in the form again.")
     try:
         customer_id = find_or_create_customer(session, client, pledge)
+        params = checkout_params(pledge, customer_id, success_url=success_url, cancel_url=cancel_url,
+                                 product_name=product_name)
         checkout = client.v1.checkout.sessions.create(
-            checkout_params(pledge, customer_id, success_url=success_url, cancel_url=cancel_url,
-                            product_name=product_name),
+            cast("SessionCreateParams", params),  # the Checkout Session parameters, built as a plain dict
             {"idempotency_key": checkout_idempotency_key(pledge)},
         )
     except stripe.StripeError as exc:
@@ -141,13 +147,13 @@ def start_checkout(session: Session, client: stripe.StripeClient, pledge: Pledge
 @dataclass(frozen=True)
 class CheckoutOutcome:
     state: str  # "paid" | "processing" | "not_completed"
-    pledge: Pledge | None
+    pledge: Pledge
     amount_total: int | None
-    currency: str | None
+    currency: str
     recurring: bool
 
 
-def checkout_outcome(session: Session, client: stripe.StripeClient, session_id: str) -> CheckoutOutcome:
+def checkout_outcome(session: DbSession, client: stripe.StripeClient, session_id: str) -> CheckoutOutcome:
     """What really happened to a Checkout Session (the success page shows this, not the redirect)."""
     checkout = client.v1.checkout.sessions.retrieve(session_id)
     metadata = checkout.get("metadata") or {}
@@ -167,5 +173,6 @@ def checkout_outcome(session: Session, client: stripe.StripeClient, session_id: 
 
 def create_portal_session(client: stripe.StripeClient, patron: Patron, *, return_url: str) -> str:
     """A Stripe Customer Portal URL where the patron changes or cancels their support."""
+    assert patron.stripe_customer_id  # redeem_portal_token lets through only patrons Stripe knows
     portal = client.v1.billing_portal.sessions.create({"customer": patron.stripe_customer_id, "return_url": return_url})
     return portal["url"]

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import stripe
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import Patron, PatronStatus
+from readerdesk.models.types import DbSession
 from readerdesk.services.patrons.stripe.webhooks import HANDLED_EVENTS, apply_subscription, is_recorded, plain
 
 
@@ -34,7 +34,7 @@ def events_since(client: stripe.StripeClient, since: datetime) -> Iterator[dict]
     return iter(sorted(events, key=lambda e: (e.get("created", 0), e.get("id", ""))))
 
 
-def unrecorded(session: Session, events) -> list[dict]:
+def unrecorded(session: DbSession, events) -> list[dict]:
     return [e for e in events if not is_recorded(session, e["id"])]
 
 
@@ -42,7 +42,7 @@ def _snapshot(patron: Patron) -> tuple:
     return (patron.status, patron.amount, patron.interval, patron.currency)
 
 
-def repair_subscription(session: Session, subscription: dict, *, now: datetime) -> str | None:
+def repair_subscription(session: DbSession, subscription: dict, *, now: datetime) -> str | None:
     """Apply a freshly fetched subscription (the newest state there is). A line describing the
     repair, or None when the patron already matched (or is not ours)."""
     subscription = plain(subscription)
@@ -60,9 +60,12 @@ def active_subscriptions(client: stripe.StripeClient) -> Iterator[dict]:
     return (plain(s) for s in client.v1.subscriptions.list({"status": "active", "limit": 100}).auto_paging_iter())
 
 
-def patrons_to_recheck(session: Session, active_ids: set[str]) -> list[Patron]:
+def patrons_to_recheck(session: DbSession, active_ids: set[str]) -> list[Patron]:
     """Local patrons who look current but whose subscription Stripe did not list as active."""
-    return list(session.scalars(select(Patron).where(
+    conditions = [
         Patron.stripe_subscription_id.is_not(None),
         Patron.status.in_([PatronStatus.ACTIVE, PatronStatus.PAST_DUE]),
-    ).where(Patron.stripe_subscription_id.not_in(active_ids) if active_ids else True)))
+    ]
+    if active_ids:
+        conditions.append(Patron.stripe_subscription_id.not_in(active_ids))
+    return list(session.scalars(select(Patron).where(*conditions)))

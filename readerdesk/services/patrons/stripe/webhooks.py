@@ -23,7 +23,6 @@ from datetime import UTC, datetime
 
 import stripe
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from readerdesk.models import (
     Interval,
@@ -36,6 +35,7 @@ from readerdesk.models import (
     StripeEvent,
     WallStatus,
 )
+from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.stripe.checkout import pledge_from_metadata
 
@@ -111,11 +111,11 @@ def _ts(value) -> datetime | None:
     return datetime.fromtimestamp(int(value), UTC) if isinstance(value, (int, float)) and value else None
 
 
-def is_recorded(session: Session, event_id: str) -> bool:
+def is_recorded(session: DbSession, event_id: str) -> bool:
     return session.scalar(select(StripeEvent.id).where(StripeEvent.event_id == event_id)) is not None
 
 
-def process_event(session: Session, event: dict, *, now: datetime,
+def process_event(session: DbSession, event: dict, *, now: datetime,
                   client: stripe.StripeClient | None = None) -> EventResult:
     """Record the event, then apply it. Raises EventAlreadyProcessed for a known event id (the
     unique constraint decides under concurrency: the flush raises IntegrityError, which the caller
@@ -139,7 +139,7 @@ def process_event(session: Session, event: dict, *, now: datetime,
 # --- finding our objects ------------------------------------------------------------------------
 
 
-def _patron_for_pledge(session: Session, pledge: Pledge, customer_id: str | None, at: datetime) -> Patron:
+def _patron_for_pledge(session: DbSession, pledge: Pledge, customer_id: str | None, at: datetime) -> Patron:
     """The pledge's patron, created when this is the first we hear of them."""
     patron = pledge.patron or session.scalar(
         select(Patron).where(Patron.site_id == pledge.site_id, Patron.email == pledge.email))
@@ -191,7 +191,7 @@ def _failed_job(patron: Patron, amount: int, currency: str) -> Job:
 # --- checkout sessions --------------------------------------------------------------------------
 
 
-def handle_checkout_session(session: Session, obj: dict, at: datetime, event_type: str,
+def handle_checkout_session(session: DbSession, obj: dict, at: datetime, event_type: str,
                             client: stripe.StripeClient | None = None) -> EventResult:
     pledge = pledge_from_metadata(session, obj.get("metadata"))
     if pledge is None:
@@ -249,7 +249,7 @@ def _subscription_price(obj: dict) -> tuple[int | None, Interval | None]:
     return amount, (Interval(interval) if interval in ("month", "year") else None)
 
 
-def patron_for_subscription(session: Session, subscription_id: str | None, metadata: dict | None,
+def patron_for_subscription(session: DbSession, subscription_id: str | None, metadata: dict | None,
                             customer_id: str | None, at: datetime) -> Patron | None:
     patron = None
     if subscription_id:
@@ -264,14 +264,15 @@ def patron_for_subscription(session: Session, subscription_id: str | None, metad
     return patron
 
 
-def apply_subscription(session: Session, obj: dict, at: datetime) -> Patron | None:
+def apply_subscription(session: DbSession, obj: dict, at: datetime) -> Patron | None:
     """Bring a patron in line with a subscription object (from an event, or re-fetched)."""
     patron = patron_for_subscription(session, obj.get("id"), obj.get("metadata"), obj.get("customer"), at)
     if patron is None:
         return None
-    status = SUBSCRIPTION_STATUS.get(obj.get("status"), PatronStatus.PAST_DUE)
+    status = SUBSCRIPTION_STATUS.get(obj.get("status", ""), PatronStatus.PAST_DUE)
     amount, interval = _subscription_price(obj)
-    currency = (((obj.get("items") or {}).get("data") or [{}])[0].get("price") or {}).get("currency") or obj.get("currency")
+    items = (obj.get("items") or {}).get("data") or [{}]
+    currency = (items[0].get("price") or {}).get("currency") or obj.get("currency")
     applied = _apply_state(patron, at, status, amount=amount, interval=interval,
                            currency=currency.upper() if currency else None)
     if applied and status is PatronStatus.CANCELED:
@@ -279,7 +280,7 @@ def apply_subscription(session: Session, obj: dict, at: datetime) -> Patron | No
     return patron
 
 
-def handle_subscription(session: Session, obj: dict, at: datetime, event_type: str,
+def handle_subscription(session: DbSession, obj: dict, at: datetime, event_type: str,
                         client: stripe.StripeClient | None = None) -> EventResult:
     if event_type.endswith("deleted"):
         obj = {**obj, "status": "canceled"}
@@ -311,7 +312,7 @@ def _invoice_payment_ids(obj: dict) -> tuple[str | None, str | None]:
     return obj.get("payment_intent"), obj.get("charge")
 
 
-def _invoice_payment(session: Session, obj: dict, patron: Patron, at: datetime, amount: int) -> Payment:
+def _invoice_payment(session: DbSession, obj: dict, patron: Patron, at: datetime, amount: int) -> Payment:
     payment = session.scalar(select(Payment).where(Payment.stripe_invoice_id == obj["id"]))
     if payment is None:
         payment = Payment(patron=patron, stripe_invoice_id=obj["id"], amount=amount,
@@ -324,7 +325,7 @@ def _invoice_payment(session: Session, obj: dict, patron: Patron, at: datetime, 
     return payment
 
 
-def handle_invoice(session: Session, obj: dict, at: datetime, event_type: str,
+def handle_invoice(session: DbSession, obj: dict, at: datetime, event_type: str,
                    client: stripe.StripeClient | None = None) -> EventResult:
     subscription_id, metadata = _invoice_subscription(obj)
     if not obj.get("id") or not subscription_id:
@@ -360,7 +361,7 @@ def handle_invoice(session: Session, obj: dict, at: datetime, event_type: str,
 # --- refunds ------------------------------------------------------------------------------------
 
 
-def handle_charge_refunded(session: Session, obj: dict, at: datetime, event_type: str,
+def handle_charge_refunded(session: DbSession, obj: dict, at: datetime, event_type: str,
                            client: stripe.StripeClient | None = None) -> EventResult:
     payment = None
     if obj.get("id"):
@@ -378,7 +379,7 @@ def handle_charge_refunded(session: Session, obj: dict, at: datetime, event_type
     return EventResult(f"refund recorded: payment {payment.id} refunded {payment.amount_refunded}")
 
 
-def _payment_of_invoice_intent(session: Session, client: stripe.StripeClient, intent: str) -> Payment | None:
+def _payment_of_invoice_intent(session: DbSession, client: stripe.StripeClient, intent: str) -> Payment | None:
     """The invoice payment a payment intent paid: invoices no longer name their charge (API 2025-03-31+),
     so a refund of a subscription payment is traced through Stripe's invoice payments."""
     listing = client.v1.invoice_payments.list({"payment": {"type": "payment_intent", "payment_intent": intent},
@@ -398,7 +399,7 @@ def _payment_of_invoice_intent(session: Session, client: stripe.StripeClient, in
     return None
 
 
-def _intent_is_ours(session: Session, client: stripe.StripeClient, intent: str) -> bool:
+def _intent_is_ours(session: DbSession, client: stripe.StripeClient, intent: str) -> bool:
     """A one-time gift's payment intent carries the pledge metadata (payment_intent_data.metadata)."""
     try:
         payment_intent = client.v1.payment_intents.retrieve(intent)

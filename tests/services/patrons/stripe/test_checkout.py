@@ -21,7 +21,8 @@ SUCCESS = "http://desk.test/support/success?session_id={CHECKOUT_SESSION_ID}"
 def pledge_for(app, site, **kwargs):
     kwargs.setdefault("form_key", "k" * 24)
     kwargs.setdefault("email", "Reader@Example.com")
-    pledge = create_pledge(db.session, site, PledgeRequest(**kwargs), SupportSettings.from_config(app.config), now=utcnow())
+    settings = SupportSettings.from_config(app.config)
+    pledge = create_pledge(db.session, site, PledgeRequest(**kwargs), settings, now=utcnow())
     db.session.commit()
     return pledge
 
@@ -69,7 +70,8 @@ def test_a_yearly_tier_recurs_yearly_and_a_gift_is_a_payment(app, fake_stripe):
     yearly, gift = (r.params for r in fake_stripe.sent("POST", "/v1/checkout/sessions"))
     assert yearly["line_items"][0]["price_data"]["recurring"] == {"interval": "year"}
     assert gift["mode"] == "payment" and "recurring" not in gift["line_items"][0]["price_data"]
-    assert gift["line_items"][0]["price_data"]["unit_amount"] == "2564"  # ceil(2525 × 10000 / 9850): 25.00 grossed up for 1.5 % + 0.25
+    # ceil(2525 × 10000 / 9850): 25.00 grossed up for 1.5 % + 0.25
+    assert gift["line_items"][0]["price_data"]["unit_amount"] == "2564"
     assert gift["payment_intent_data"]["metadata"]["readerdesk"] == "1"
 
 

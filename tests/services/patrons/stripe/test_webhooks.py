@@ -59,7 +59,8 @@ def test_a_subscription_checkout_then_its_invoice_make_an_active_patron_with_one
         process_event(db.session, invoice, now=utcnow())
     db.session.rollback()
     patron = db.session.scalar(select(Patron))
-    assert (patron.email, patron.status, patron.amount, patron.tier) == ("ann@example.com", PatronStatus.ACTIVE, 330, "coffee")
+    assert (patron.email, patron.status, patron.amount, patron.tier) == (
+        "ann@example.com", PatronStatus.ACTIVE, 330, "coffee")
     assert patron.stripe_subscription_id == sub["id"] and patron.stripe_customer_id == session["customer"]
     assert [(p.amount, p.status) for p in patron.payments] == [(330, PaymentStatus.PAID)]
     assert pledge.status is PledgeStatus.COMPLETED
@@ -105,7 +106,8 @@ def test_a_refund_is_recorded_on_the_payment_and_only_grows(app, fake_stripe):
     _, session, _ = checkout(app, fake_stripe, site, "cat@example.com", custom_amount="20", custom_interval="once")
     apply(app, make_event("checkout.session.completed", session, created=T0))
     pi = session["payment_intent"]
-    apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=2000), created=T0 + 9))
+    apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=2000),
+                          created=T0 + 9))
     apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=500), created=T0 + 5))
     payment = db.session.scalar(select(Payment))
     assert (payment.amount, payment.amount_refunded, payment.refunded) == (2000, 2000, True)

@@ -1,0 +1,58 @@
+// Builds the embeddable scripts from their readable source:
+//   static/src/widget/main.js  -> static/readerdesk.js          (the correction widget)
+//   static/src/support/main.js -> static/readerdesk-support.js  (the support box)
+//
+//   node build-widget.mjs [--outdir DIR]      (`make widget` runs it with the default, static/)
+//
+// The outputs are committed, because the Flask app serves them as they are;
+// tests/test_widget_source.py builds into a temporary folder and checks they equal this build.
+
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+import * as esbuild from "esbuild";
+
+// Current browsers: the releases of the last two years or so. Every one of them has what the
+// widget needs at run time (<dialog>, Shadow DOM, \p{M} in regular expressions), and the source's
+// syntax ships to them as written.
+const TARGET = ["chrome130", "edge130", "firefox132", "safari18"];
+
+// No file-level "use strict" (esbuild cannot put it inside the IIFE): a CMS that concatenates
+// scripts would make the ones after ours strict. eslint's checks stand in for strict mode's.
+const BANNER = "/* readerdesk: built by esbuild from static/src (make widget). Edit the source, not this file. */";
+
+// `import CSS from "./dialog.css"` gives the stylesheet, minified, as a string: the widget puts it
+// in a <style> inside its Shadow DOM, so the page needs no second request.
+const cssAsMinifiedText = {
+  name: "css-as-minified-text",
+  setup(build) {
+    build.onLoad({ filter: /\.css$/ }, async (args) => {
+      const source = await readFile(args.path, "utf8");
+      const { code } = await esbuild.transform(source, { loader: "css", minify: true, target: TARGET });
+      return { contents: code.trimEnd(), loader: "text" };
+    });
+  },
+};
+
+const { values } = parseArgs({ options: { outdir: { type: "string", default: "static" } } });
+const root = dirname(fileURLToPath(import.meta.url));
+
+await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: [
+    { in: "static/src/widget/main.js", out: "readerdesk" },
+    { in: "static/src/support/main.js", out: "readerdesk-support" },
+  ],
+  outdir: resolve(values.outdir),
+  bundle: true,
+  format: "iife",
+  minify: true,
+  target: TARGET,
+  charset: "utf8", // the Ukrainian strings as UTF-8 (Flask serves .js as UTF-8), not \u escapes
+  legalComments: "none",
+  banner: { js: BANNER },
+  plugins: [cssAsMinifiedText],
+  logLevel: "warning",
+});

@@ -1,0 +1,202 @@
+"""The desk's forms (triage, publishing, the patrons wall, staff and sites): shape only (required,
+lengths, choices); the domain rules live in services.
+
+Templates draw them with templates/macros/forms.html, so each label, limit and choice is written
+here once. Decision forms carry the version the editor saw: services refuse a stale one.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    Field,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from readerdesk.models import NoteType
+from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
+from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
+
+
+def optional_id(raw) -> int | None:
+    """A SelectField's ``coerce`` for "an id, or nobody": "" is None; anything but an id is a
+    ValueError, which WTForms turns into a field error."""
+    if raw is None or raw == "":
+        return None
+    value = parse_id(raw)
+    if value is None:
+        raise ValueError("Not a valid choice.")
+    return value
+
+
+class IdField(Field):
+    """One record's id, through text.ids.parse_id: "²", "-3" or a number too large is an error."""
+
+    widget = HiddenInput()
+
+    def process_formdata(self, valuelist: list) -> None:
+        if valuelist:
+            self.data = parse_id(valuelist[0])
+            if self.data is None:
+                raise ValueError("Not a valid id.")
+
+    def _value(self) -> str:
+        return "" if self.data is None else str(self.data)
+
+
+class IdListField(StringField):
+    """Ids an editor types ("12, 15", "#12 #15"), through text.ids.parse_id_list; ``data`` is the list."""
+
+    MAX_LENGTH = 500
+
+    def process_formdata(self, valuelist: list) -> None:
+        self.raw = valuelist[0] if valuelist else ""
+        self.data = parse_id_list(self.raw) if len(self.raw) <= self.MAX_LENGTH else None
+        if self.raw.strip() and self.data is None:
+            raise ValueError("Give report numbers, e.g. 12, 15.")
+
+    def _value(self) -> str:
+        return getattr(self, "raw", None) or ", ".join(str(i) for i in self.data or ())
+
+
+def version_field() -> IntegerField:
+    """The version of the report the editor saw, sent back with the decision."""
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=1, max=MAX_ID)])
+
+
+# --- triage --------------------------------------------------------------------------------------
+
+# In the order the buttons appear; a report's page shows the ones its state allows.
+DECISIONS = [("claim", "Claim"), ("accept", "Accept"), ("reject", "Reject"), ("spam", "Spam"),
+             ("reopen", "Reopen (undo)")]
+BULK_DECISIONS = [("accept", "Accept"), ("reject", "Reject"), ("spam", "Spam")]
+
+
+class DecisionForm(FlaskForm):
+    action = SelectField(choices=DECISIONS)  # drawn as one submit button per action
+    version = version_field()
+    reason = TextAreaField("Why (optional, kept in the log)", validators=[Optional(), Length(max=2000)],
+                           render_kw={"rows": 2})
+    reader_message = TextAreaField("Message to the reader with a rejection (optional, emailed to them)",
+                                   validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    next = HiddenField()
+
+
+class AssignForm(FlaskForm):
+    # Choices are the active staff, set by the view; "" is nobody. Any user id is accepted here:
+    # the view checks that the user exists.
+    assignee = SelectField("Assigned to", choices=[("", "Nobody")], coerce=optional_id, validate_choice=False)
+    version = version_field()
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField("Add a note (staff only)", id="note-body",
+                         validators=[DataRequired(message="Write something first."), Length(max=10_000)],
+                         render_kw={"rows": 3})
+
+
+class MergeForm(FlaskForm):
+    others = IdListField("Same issue as report #", id="merge-others",
+                         validators=[DataRequired(message="Give report numbers, e.g. 12, 15.")],
+                         render_kw={"size": 12, "placeholder": "e.g. 12, 15"})
+
+
+class SplitForm(FlaskForm):
+    member = IdField(validators=[InputRequired()])  # the report to take out of the group
+
+
+class BulkForm(FlaskForm):
+    action = SelectField(choices=BULK_DECISIONS)  # drawn as buttons; the rows' checkboxes are the items
+    next = HiddenField()
+
+
+# --- publishing ----------------------------------------------------------------------------------
+
+NOTE_TYPE_CHOICES = [
+    (NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
+    (NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
+    (NoteType.UPDATE.value, "Update — something changed since publication"),
+    (NoteType.SILENT.value, "Silent fix — a typo; no public note"),
+]
+
+
+class PublishForm(FlaskForm):
+    """Shape only: services.publishing checks the rules (a body for public notes, a preview...)."""
+
+    note_type = SelectField("Public note", choices=NOTE_TYPE_CHOICES, default=NoteType.CORRECTION.value)
+    body = TextAreaField("Note readers will see", validators=[Length(max=MAX_NOTE_LENGTH)],
+                         render_kw={"rows": 4, "cols": 70})
+    apply_wording = BooleanField("Change the article text")
+    wording = TextAreaField("New wording of the passage", validators=[Length(max=MAX_WORDING_LENGTH)],
+                            render_kw={"rows": 3, "cols": 70})
+    # What the preview showed; publishing refuses if the text or the wording changed since.
+    expected_passage = HiddenField()
+    previewed_wording = HiddenField()
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    preview = SubmitField("Preview", render_kw={"class": "button secondary"})
+    confirm = SubmitField("Publish", render_kw={"class": "button"})
+
+
+# --- the supporters wall -------------------------------------------------------------------------
+
+class WallDecisionForm(FlaskForm):
+    decision = SelectField(choices=[("approved", "Approve"), ("rejected", "Reject"), ("pending", "Back to pending")])
+
+
+# --- administration ------------------------------------------------------------------------------
+
+ROLES = [("editor", "Editor"), ("admin", "Admin")]
+
+
+class UserCreateForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+                             description="At least 10 characters. Give it to them in person or by a channel you trust.")
+    role = SelectField("Role", choices=ROLES)
+
+
+class UserRoleForm(FlaskForm):
+    role = SelectField("Role", choices=ROLES)
+
+
+class UserActiveForm(FlaskForm):
+    active = SelectField(choices=[("0", "Deactivate"), ("1", "Reactivate")])  # drawn as the one button that applies
+
+
+class SiteCreateForm(FlaskForm):
+    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    title = StringField("Title", validators=[Optional(), Length(max=200)])
+    base_url = StringField("Base URL", validators=[DataRequired(), Length(max=500)])
+    body_selector = StringField("Body selector", validators=[DataRequired(), Length(max=500)])
+    exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
+    allowed_origins = TextAreaField("Other allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
+    language = StringField("Language", default="en", validators=[DataRequired(), Length(max=10)])
+    currency = StringField("Currency", default="EUR", validators=[DataRequired(), Length(max=3)])
+
+
+class SiteEditForm(FlaskForm):
+    allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
+    exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
+    connector = SelectField("Connector", choices=[("", "None"), ("html", "Fetch the article page (html)"),
+                                                  ("wordpress", "WordPress REST API")])
+    connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs the CSRF token (e.g. rotate a token)."""
+
+
+def lines(text: str | None) -> list[str]:
+    """The non-blank lines of a textarea, trimmed."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]

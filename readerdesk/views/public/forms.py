@@ -1,0 +1,33 @@
+"""The support page's forms: shape only. The amount floor, the currency and the fee live in
+services.patrons."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+FREQUENCIES = [("month", "Monthly"), ("year", "Yearly"), ("once", "One time")]
+
+
+class SupportForm(FlaskForm):
+    """Which tier (or "custom"), the amount as typed, who pays."""
+
+    choice = RadioField("Your support", choices=[],  # the tiers, set by the view from the settings
+                        validators=[DataRequired(message="Choose a tier or your own amount.")])
+    custom_amount = StringField("Amount", validators=[Length(max=20)])
+    frequency = RadioField("How often", choices=FREQUENCIES, default="month")
+    email = EmailField("Email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
+    name = StringField("Name (optional)", validators=[Optional(), Length(max=200)])
+    cover_fee = BooleanField("Add the card fee so the newsroom receives my full amount")
+    list_publicly = BooleanField("List me on the supporters wall")
+    display_name = StringField("Name to show on the wall", validators=[Optional(), Length(max=120)])
+    form_key = HiddenField(validators=[DataRequired(), Length(min=16, max=64)])
+
+    def validate_custom_amount(self, field):
+        if self.choice.data == "custom" and not (field.data or "").strip():
+            raise ValidationError("Enter the amount you want to give.")
+
+
+class ManageSupportForm(FlaskForm):
+    email = EmailField("Your email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])

@@ -1,0 +1,29 @@
+// What the widget knows about the page it is embedded in: its own script tag, the article, and the
+// site's settings once GET /api/v1/widget-config has answered.
+
+// Read while the script runs: document.currentScript is null afterwards. The selector is for
+// browsers that lack currentScript.
+export const widgetScript = document.currentScript || document.querySelector('script[src*="readerdesk.js"]');
+
+export const articleUrl =
+  widgetScript.dataset.articleUrl ||
+  document.querySelector("link[rel=canonical]")?.href ||
+  location.href.split("#")[0];
+
+export const site = {
+  // The article body: data-container on the script tag, else the site's body selector.
+  containerSelector: widgetScript.dataset.container,
+  excludeSelectors: [],
+  language: undefined,
+  // The server's sentence when it will not take reports from this page (an origin it does not
+  // allow, for example). It is shown when the reader presses Send.
+  refusal: "",
+};
+
+export function articleBody() {
+  try {
+    return document.querySelector(site.containerSelector || "article");
+  } catch {
+    return null; // a selector the browser cannot parse
+  }
+}
