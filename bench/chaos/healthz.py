@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import statistics
 import sys
 import threading
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -37,6 +39,8 @@ WORKER_CLASSES = {
     "sync (-w 2)": ["-w", "2", "--timeout", "30"],
     "gthread (-w 2 --threads 4)": GUNICORN_ARGS,
 }
+README = Path(__file__).with_name("README.md")
+BEGIN, END = "<!-- healthz:begin -->", "<!-- healthz:end -->"
 PROBE_EVERY, PROBE_TIMEOUT, READERS = 0.1, 2.0, 6
 LOCK_FOR, LOCK_EVERY = 2.0, 3.0
 
@@ -97,6 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--readme", action="store_true", help="record the table in bench/chaos/README.md")
     args = parser.parse_args()
     keys = itertools.count()
     results: dict[tuple[str, str], list[dict]] = {}
@@ -115,16 +120,23 @@ def main() -> int:
                     results.setdefault((condition, name), []).append(
                         measure(stack, urls, args.seconds, keys, app, locked))
     load = " ".join(Path("/proc/loadavg").read_text().split()[:3])
-    print(f"{args.rounds} round(s) of {args.seconds:.0f} s per row, medians of the rounds; load average {load}")
-    print("| condition | workers | /healthz median ms | p99 ms | worst ms | probes timed out (2 s) | reports/s "
-          "| report median ms |")
-    print("|---|---|---|---|---|---|---|---|")
+    lines = [f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, load average {load} when it "
+             f"ended; {args.rounds} round(s) of {args.seconds:.0f} s per row, medians of the rounds.", "",
+             "| condition | workers | /healthz median ms | p99 ms | worst ms | probes timed out (2 s) | reports/s "
+             "| report median ms |", "|---|---|---|---|---|---|---|---|"]
     for (condition, name), runs in results.items():
         def med(key, runs=runs):
             return statistics.median(r[key] for r in runs)
-        print(f"| {condition} | {name} | {med('p50_ms'):.0f} | {med('p99_ms'):.0f} | {med('max_ms'):.0f} | "
-              f"{sum(r['timeouts'] for r in runs)} of {sum(r['probes'] for r in runs)} | {med('reports_per_s'):.1f} | "
-              f"{med('report_p50_ms'):.0f} |")
+        lines.append(f"| {condition} | {name} | {med('p50_ms'):.0f} | {med('p99_ms'):.0f} | {med('max_ms'):.0f} | "
+                     f"{sum(r['timeouts'] for r in runs)} of {sum(r['probes'] for r in runs)} | "
+                     f"{med('reports_per_s'):.1f} | {med('report_p50_ms'):.0f} |")
+    lines += ["", f"Command: `.venv/bin/python bench/chaos/healthz.py {' '.join(sys.argv[1:])}`"]
+    print("\n".join(lines))
+    if args.readme:
+        text = README.read_text(encoding="utf-8")
+        head, _, rest = text.partition(BEGIN)
+        _, _, tail = rest.partition(END)
+        README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
     return 0
 
 

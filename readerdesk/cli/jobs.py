@@ -54,7 +54,7 @@ def jobs_run():
     """Run the jobs that are due, in this process (without Redis, e.g. from cron)."""
     ran = 0
     while True:
-        batch = run_due(current_app._get_current_object())
+        batch = run_due(current_app._get_current_object())  # type: ignore[attr-defined]
         if not batch:
             break
         ran += batch

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.outbox import rows_changed
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
@@ -69,12 +70,12 @@ def send_once(session: DbSession, kind: str, key: str, send: Callable[[], object
     elif row.attempted_at > now - stale_after:
         raise SendInProgress(f"{kind} {key} was attempted at {row.attempted_at:%H:%M:%S}; not confirmed yet")
     else:  # an attempt whose runner died: take it over, unless another runner just did
-        taken = session.execute(
+        taken = rows_changed(session.execute(
             update(NotificationSent)
             .where(NotificationSent.id == row.id, NotificationSent.sent_at.is_(None),
                    NotificationSent.attempts == row.attempts)
             .values(attempts=row.attempts + 1, attempted_at=now)
-            .execution_options(synchronize_session=False)).rowcount
+            .execution_options(synchronize_session=False)))
         session.commit()
         if taken != 1:
             return False

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import CursorResult, Result, delete, func, or_, select, update
 
 from readerdesk.models import OutboxEntry, OutboxStatus
 from readerdesk.models.types import DbSession
@@ -46,6 +46,12 @@ def running_entry(entry_id: int) -> Iterator[None]:
         yield
     finally:
         _current_entry.reset(token)
+
+
+def rows_changed(result: Result) -> int:
+    """How many rows an UPDATE or DELETE changed."""
+    assert isinstance(result, CursorResult)  # the kind of result that counts rows
+    return result.rowcount
 
 
 def add_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> list[OutboxEntry]:
@@ -76,13 +82,12 @@ def due_ids(session: DbSession, *, now: datetime, due_by: datetime | None = None
 def claim(session: DbSession, entry_id: int, *, now: datetime, lease: timedelta) -> OutboxEntry | None:
     """Take a pending, due row for ``lease`` and count the attempt; None when it is done, failed, not
     due yet or held by another runner. Commits, so other runners see the claim at once."""
-    taken = session.execute(
+    taken = rows_changed(session.execute(
         update(OutboxEntry)
         .where(OutboxEntry.id == entry_id, OutboxEntry.status == OutboxStatus.PENDING,
                OutboxEntry.next_attempt_at <= now, _free(now))
         .values(locked_until=now + lease, attempts=OutboxEntry.attempts + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
+        .execution_options(synchronize_session=False)))
     session.commit()
     if taken != 1:
         return None
@@ -111,8 +116,9 @@ def mark_failed_attempt(session: DbSession, entry_id: int, error: str, *, now: d
 
 
 def counts(session: DbSession) -> dict[OutboxStatus, int]:
-    rows = session.execute(select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status)).all()
-    found = dict(rows)
+    found: dict[OutboxStatus, int] = {
+        status: count for status, count in session.execute(
+            select(OutboxEntry.status, func.count()).group_by(OutboxEntry.status))}
     return {status: found.get(status, 0) for status in OutboxStatus}
 
 
@@ -133,6 +139,6 @@ def retry_failed(session: DbSession, *, now: datetime) -> list[int]:
 
 def purge_done(session: DbSession, *, before: datetime) -> int:
     """Forget jobs done before ``before`` (pending and failed ones are kept). Does not commit."""
-    return session.execute(delete(OutboxEntry).where(OutboxEntry.status == OutboxStatus.DONE,
-                                                     OutboxEntry.done_at < before)
-                           .execution_options(synchronize_session=False)).rowcount
+    return rows_changed(session.execute(delete(OutboxEntry).where(OutboxEntry.status == OutboxStatus.DONE,
+                                                                  OutboxEntry.done_at < before)
+                                        .execution_options(synchronize_session=False)))

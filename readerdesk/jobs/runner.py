@@ -22,7 +22,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -242,10 +242,12 @@ class BackgroundRunner:
             self.wake_up.clear()
             if not self.stopping.is_set():
                 _run_guarded(self.app, lambda: run_due(self.app, should_stop=self.stopping))
+                _purge_now_and_then(self.app)
 
 
-def _run_guarded(app: Flask, work) -> None:
-    """One round of background work: a database outage is logged once, a bug with its traceback."""
+def _run_guarded(app: Flask, work: Callable[[], object]) -> None:
+    """Background work, in an app context: ``work()`` again while it returns something true (it found
+    more to do). A database outage is logged once; a bug with its traceback."""
     with app.app_context():
         try:
             while work():
@@ -318,12 +320,24 @@ def sweep(app: Flask, should_stop: threading.Event | None = None) -> SweepResult
     return result
 
 
-def _purge(app: Flask) -> None:
+_last_purge = 0.0
+
+
+def _purge_now_and_then(app: Flask) -> None:
+    """Forget jobs done more than JOBS_KEEP_DONE_DAYS ago, once an hour per process."""
+    global _last_purge
+    if time.monotonic() - _last_purge < PURGE_EVERY_SECONDS:
+        return
+    _last_purge = time.monotonic()
     days = app.config["JOBS_KEEP_DONE_DAYS"]
-    removed = purge_done(db.session, before=utcnow() - timedelta(days=days))
-    db.session.commit()
-    if removed:
-        log.info("removed %d outbox rows done more than %d days ago", removed, days)
+
+    def purge() -> None:
+        removed = purge_done(db.session, before=utcnow() - timedelta(days=days))
+        db.session.commit()
+        if removed:
+            log.info("removed %d outbox rows done more than %d days ago", removed, days)
+
+    _run_guarded(app, purge)
 
 
 class OutboxWorker(SimpleWorker):
@@ -373,9 +387,6 @@ def run_worker(app: Flask, burst: bool = False) -> None:
 
 
 def _sweep_loop(app: Flask, stopping: threading.Event) -> None:
-    last_purge = 0.0
     while not stopping.wait(app.config["JOBS_POLL_SECONDS"]):
         _run_guarded(app, lambda: bool(sweep(app, stopping).ran) and not stopping.is_set())
-        if time.monotonic() - last_purge > PURGE_EVERY_SECONDS:
-            last_purge = time.monotonic()
-            _run_guarded(app, lambda: _purge(app))
+        _purge_now_and_then(app)

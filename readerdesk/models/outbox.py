@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
@@ -20,7 +20,7 @@ class OutboxStatus(str, enum.Enum):
     FAILED = "failed"  # gave up after the last attempt; ``flask jobs retry`` sends it round again
 
 
-class OutboxEntry(db.Model):
+class OutboxEntry(Model):
     """One job: its name in ``jobs.registry.JOBS`` and its plain arguments.
 
     A runner (the RQ worker, or a thread of the web process without Redis) takes an entry by setting
