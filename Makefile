@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint chaos install install-dev upgrade demo bench clean
+.PHONY: run test quick lint chaos install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ lint: $(VENV)/.installed-dev lint-js
 test: lint
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# The suite without the fuzz, property and end-to-end tests (marked slow), and without lint.
+quick: $(VENV)/.installed-dev node_modules/.installed
+	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
 # Breaks its own PostgreSQL, Redis and worker under load (bench/chaos/README.md); under 5 minutes.
 chaos: $(VENV)/.installed-dev
 	$(PY) bench/chaos/run.py $(CHAOS_ARGS)
@@ -61,3 +65,8 @@ widget: node_modules/.installed
 
 lint-js: node_modules/.installed
 	npm run --silent lint
+
+# The pins behind their newest release. Asks the package index (network); a report that never fails.
+.PHONY: outdated
+outdated:
+	-$(PYTHON) tools/outdated.py

@@ -179,6 +179,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not (debug or testing) and not _bool(env.get("INSECURE_COOKIES")),
         "WTF_CSRF_TIME_LIMIT": None,
+        # Argon2id cost as {"time_cost", "memory_cost", "parallelism"}; None is the library's defaults.
+        # Not read from the environment: the tests set a cheap one.
+        "PASSWORD_HASHER": None,
         # The desk: how long tab counts of a filtered queue are reused (0: count on every load).
         "DESK_COUNT_CACHE_SECONDS": _int(env, "DESK_COUNT_CACHE_SECONDS", 30),
     }

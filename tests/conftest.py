@@ -1,19 +1,33 @@
-"""Shared fixtures: an app on a fresh database per test, a client, the session, and factories.
+"""Shared fixtures: an app, a client, the session, a CLI runner, and an SMTP server.
 
-The suite runs on SQLite (a new file per test) by default, and on PostgreSQL when
-``TEST_DATABASE_URL`` is set (tables created once, emptied before each test).
+The schema is made once per run, in a SQLite file or in ``TEST_DATABASE_URL``'s PostgreSQL database.
+Each test then runs inside one transaction on one connection, and its commits only release SAVEPOINTs
+in it; rolling that transaction back afterwards leaves the database empty for the next test. This is
+SQLAlchemy's "joining a session into an external transaction" recipe, as hypothesis/h uses it.
+
+A test whose commits another connection must see (a server in a thread, concurrent deliveries,
+migrations) is marked ``real_commits``: on SQLite it gets a database file of its own, and on
+PostgreSQL the run's database, emptied after it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import text
+from flask import Flask
+from flask.globals import app_ctx
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import create_engine, event, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import scoped_session, sessionmaker
 
 from readerdesk import create_app
 from readerdesk.config import normalise_database_url
 from readerdesk.extensions import db, limiter
+from tests.factories import CHEAP_PASSWORDS
 from tests.local_servers import free_port
 
 # Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``).
@@ -25,8 +39,11 @@ TEST_SECRET_KEY = "test-secret-key-not-for-production"
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "app_config(**settings): extra Flask settings for the `app` fixture")
+    config.addinivalue_line("markers", "real_commits: the test's commits are real (threads, a live server, "
+                                       "migrations); its database is emptied after it instead of rolled back")
     config.addinivalue_line("markers", "postgres: needs TEST_DATABASE_URL pointing at PostgreSQL")
     config.addinivalue_line("markers", "browser: drives Chromium with Playwright")
+    config.addinivalue_line("markers", "slow: fuzz, property and end-to-end tests; `make quick` skips them")
 
 
 def is_postgres() -> bool:
@@ -43,7 +60,7 @@ def app_settings(tmp_path, **overrides) -> dict:
     settings = {
         "TESTING": True,
         "SECRET_KEY": TEST_SECRET_KEY,
-        "SQLALCHEMY_DATABASE_URI": database_url(tmp_path),
+        "SQLALCHEMY_DATABASE_URI": overrides.get("SQLALCHEMY_DATABASE_URI") or database_url(tmp_path),
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
@@ -56,31 +73,110 @@ def app_settings(tmp_path, **overrides) -> dict:
         # Jobs wait in the outbox until a test runs them (tests.helpers.run_jobs), not in a thread.
         "JOBS_BACKGROUND_THREAD": False,
         "SERVER_NAME": None,
+        "PASSWORD_HASHER": dataclasses.asdict(CHEAP_PASSWORDS),
+        # One database serves the whole run: queue counts cached in one test would show in the next.
+        "DESK_COUNT_CACHE_SECONDS": 0,
     }
     settings.update(overrides)
     return settings
 
 
-def reset_database() -> None:
-    """Empty every table (PostgreSQL) after making sure they exist."""
-    db.create_all()
-    if is_postgres():
-        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        db.session.commit()
+def drop_postgres_schema(connection: Connection) -> None:
+    """Every table, index and type in the public schema goes, whatever made them."""
+    connection.execute(text("DROP SCHEMA public CASCADE"))
+    connection.execute(text("CREATE SCHEMA public"))
+
+
+def empty_postgres_tables(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+def begin_sqlite_transactions_explicitly(engine: Engine) -> None:
+    """The sqlite3 module begins a transaction only before a write, so a SAVEPOINT outside one would
+    become the transaction, and releasing it would commit. Let SQLAlchemy say when to BEGIN instead
+    (the recipe in SQLAlchemy's notes on the pysqlite driver)."""
+
+    @event.listens_for(engine, "connect")
+    def _no_implicit_begin(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(engine, "begin")
+    def _begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory) -> Engine:
+    """The run's database, with the schema made once."""
+    engine = create_engine(database_url(tmp_path_factory.mktemp("database")))
+    if engine.dialect.name == "sqlite":
+        begin_sqlite_transactions_explicitly(engine)
+    else:
+        with engine.begin() as connection:  # whatever an earlier, interrupted run left behind
+            drop_postgres_schema(connection)
+    db.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+class ConnectionSession(FlaskSession):
+    """Flask-SQLAlchemy's session on a given connection: its own ``get_bind`` would pick the app's engine."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+@contextmanager
+def rolled_back(engine: Engine):
+    """``db.session`` on one connection, in a transaction rolled back at the end. The code's commits
+    and rollbacks act on SAVEPOINTs inside it."""
+    connection = engine.connect()
+    transaction = connection.begin()
+    app_session = db.session
+    db.session = scoped_session(
+        sessionmaker(class_=ConnectionSession, db=db, bind=connection, join_transaction_mode="create_savepoint"),
+        scopefunc=lambda: id(app_ctx._get_current_object()),  # one session per app context, as Flask-SQLAlchemy
+    )
+    try:
+        yield
+    finally:
+        db.session.remove()
+        db.session = app_session
+        transaction.rollback()
+        connection.close()
+
+
+@contextmanager
+def committed_database(app: Flask):
+    """The app's own database with the schema, for commits other connections see: a new SQLite file,
+    or on PostgreSQL the run's database (take the ``database`` fixture first), emptied at the end."""
+    with app.app_context():
+        db.create_all()
+    try:
+        yield
+    finally:
+        with app.app_context():
+            if is_postgres():
+                empty_postgres_tables(db.engine)
+            db.engine.dispose()
 
 
 @pytest.fixture
-def app(request, tmp_path):
+def app(request, database):
     overrides = {}
     for marker in reversed(list(request.node.iter_markers("app_config"))):
         overrides.update(marker.kwargs)
-    app = create_app(app_settings(tmp_path, **overrides))
-    with app.app_context():
-        reset_database()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+    if request.node.get_closest_marker("real_commits"):
+        app = create_app(app_settings(request.getfixturevalue("tmp_path"), **overrides))
+        with committed_database(app), app.app_context():
+            yield app
+    else:
+        overrides.setdefault("SQLALCHEMY_DATABASE_URI", database.url.render_as_string(hide_password=False))
+        app = create_app(app_settings(None, **overrides))
+        with app.app_context(), rolled_back(database):
+            yield app
 
 
 @pytest.fixture

@@ -9,10 +9,12 @@ from readerdesk.clock import utcnow
 from readerdesk.models import Article, Role, Site, User
 from readerdesk.services.articles.ingest import ingest_article
 from readerdesk.services.articles.sites import create_site
-from readerdesk.services.desk.users import create_user
+from readerdesk.services.desk.users import PasswordSettings, create_user
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
+# Argon2id at its cheapest: every sign-in in the suite hashes, and production's cost is for attackers.
+CHEAP_PASSWORDS = PasswordSettings(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def paragraphs(*texts: str) -> str:
@@ -39,7 +41,8 @@ def make_article(session, site: Site | None = None, *, html: str | None = None, 
 
 
 def make_user(session, email: str | None = None, role: Role | str = Role.EDITOR, password: str = PASSWORD) -> User:
-    return create_user(session, email or f"editor{next(_counter)}@example.com", password, role)
+    return create_user(session, email or f"editor{next(_counter)}@example.com", password, role,
+                       password_settings=CHEAP_PASSWORDS)
 
 
 def make_correction(session, article: Article | None = None, *, exact: str | None = None, status=None,

@@ -4,11 +4,12 @@ from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.models import Correction, Role, User
 from readerdesk.services.desk.users import authenticate
+from tests.factories import CHEAP_PASSWORDS
 
 
 def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads_twice(db_session):
-    first = load_demo(db_session, now=utcnow())
-    second = load_demo(db_session, now=utcnow())
+    first = load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
+    second = load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     reports = db_session.scalars(select(Correction).order_by(Correction.id)).all()
     assert len(reports) == 8
     for c in reports:
@@ -20,7 +21,9 @@ def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads
     assert committee.anchor_start > committee.anchor_revision.text.find(committee.exact)  # the second occurrence
     editor = db_session.scalar(select(User).where(User.email == "editor@example.com"))
     assert editor.role == Role.EDITOR and first.editor_password != second.editor_password
-    assert authenticate(db_session, "editor@example.com", second.editor_password, now=utcnow()) == editor
+    signed_in = authenticate(db_session, "editor@example.com", second.editor_password, now=utcnow(),
+                             password_settings=CHEAP_PASSWORDS)
+    assert signed_in == editor
 
 
 def test_the_demo_fills_the_patrons_desk_once(db_session):
@@ -28,8 +31,8 @@ def test_the_demo_fills_the_patrons_desk_once(db_session):
     from readerdesk.models import Patron, Payment
     from readerdesk.services.patrons.revenue import revenue_summary
 
-    load_demo(db_session, now=utcnow())
-    load_demo(db_session, now=utcnow())
+    load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
+    load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     assert db_session.scalar(select(func.count(Patron.id))) == DEMO_PATRONS
     assert db_session.scalar(select(func.count(Payment.id))) > DEMO_PATRONS
     summary = revenue_summary(db_session, now=utcnow())

@@ -7,11 +7,16 @@ import re
 import xml.etree.ElementTree as ET
 from urllib.parse import unquote
 
+import pytest
+
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.models import Correction, Status
 from tests.conftest import mail_settings
+from tests.factories import CHEAP_PASSWORDS
 from tests.helpers import run_jobs
+
+pytestmark = pytest.mark.slow
 
 LIBRARY = "http://127.0.0.1:5000/sites/demo/news/library"
 NOTE = "An earlier version of this article gave the grant as €640,000. It is €604,000."
@@ -31,7 +36,7 @@ def by_public_id(db_session, public_id) -> Correction:
 
 def test_report_triage_merge_publish_and_tell_the_readers(app, client, db_session, smtp_server):
     app.config.update(mail_settings(smtp_server), EDITOR_NOTIFICATIONS="off")
-    demo = load_demo(db_session, now=utcnow())
+    demo = load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     db_session.commit()
 
     # Three readers. Two flag overlapping text (grouped on arrival), one a nearby name (merged by hand).

@@ -8,6 +8,9 @@ from sqlalchemy import inspect, text
 
 from readerdesk.extensions import db
 from readerdesk.models import FULLTEXT_INDEX, include_in_autogenerate
+from tests.conftest import drop_postgres_schema
+
+pytestmark = pytest.mark.real_commits  # Alembic runs on its own connections
 
 
 def drop_everything():
@@ -15,8 +18,7 @@ def drop_everything():
     if db.engine.dialect.name == "postgresql":
         # Whatever an earlier, failed run left behind goes too.
         with db.engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+            drop_postgres_schema(connection)
         return
     db.drop_all()
     with db.engine.begin() as connection:

@@ -11,6 +11,7 @@ from readerdesk.unit_of_work import unit_of_work
 from tests.factories import make_site
 
 
+@pytest.mark.real_commits  # another connection reads the change and its job
 def test_the_job_is_committed_with_the_change_and_handed_out_after_it(app):
     dispatched = []
 

@@ -100,7 +100,8 @@ class RevisionDiff:
                 if position is not None and position.end <= len(self.old_text):
                     return Span(position.start, position.end), None
                 return None, _removed()
-            if position is not None and self.old_text[position.start:position.end] == quote.exact:
+            if (position is not None and position.end <= len(self.old_text)
+                    and self.old_text[position.start:position.end] == quote.exact):
                 return Span(position.start, position.end), None
             # Selectors written for another revision: find them in old_text first.
             found = anchor(selectors, self.old_text)

@@ -14,7 +14,7 @@ from readerdesk.demo import load_demo
 from readerdesk.demo.bench import BenchSeedError, seed_bench
 from readerdesk.extensions import db
 from readerdesk.jobs.mail import send_digest
-from readerdesk.services.desk.users import UserError, create_user
+from readerdesk.services.desk.users import PasswordSettings, UserError, create_user
 from readerdesk.services.mail.smtp import MailNotConfigured, SmtpSettings
 
 readerdesk_cli = AppGroup("readerdesk", help="Demo data and staff accounts.")
@@ -23,7 +23,7 @@ readerdesk_cli = AppGroup("readerdesk", help="Demo data and staff accounts.")
 @readerdesk_cli.command("demo")
 def demo_command():
     """Load the demo site, articles and admin (idempotent)."""
-    result = load_demo(db.session, now=utcnow())
+    result = load_demo(db.session, now=utcnow(), password_settings=PasswordSettings.from_config(current_app.config))
     db.session.commit()
     for line in result.lines:
         click.echo(line)
@@ -37,7 +37,8 @@ def demo_command():
 def create_user_command(email, role, name, password):
     """Create a staff account."""
     try:
-        user = create_user(db.session, email, password, role, name=name)
+        user = create_user(db.session, email, password, role, name=name,
+                           password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         fail(str(exc))
     db.session.commit()
@@ -71,6 +72,7 @@ def seed_bench_command(corrections, articles, seed):
     allow_long_statements()  # COPY of a million rows takes longer than a request may
     try:
         result = seed_bench(db.session, corrections=corrections, articles=articles, now=utcnow(), seed=seed,
+                            password_settings=PasswordSettings.from_config(current_app.config),
                             progress=lambda n: click.echo(f"  {n:,} reports…", err=True))
     except BenchSeedError as exc:
         fail(str(exc))

@@ -17,7 +17,7 @@ from readerdesk.models import Article, Role, Site, User
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.ingest import add_revision, ingest_article
 from readerdesk.services.articles.sites import SiteNotFound, create_site, get_site
-from readerdesk.services.desk.users import create_user, normalise_email, set_password
+from readerdesk.services.desk.users import PasswordSettings, create_user, normalise_email, set_password
 from readerdesk.text.extraction import parse_datetime
 
 ARTICLES_DIR = Path(__file__).parent / "articles"
@@ -79,18 +79,19 @@ def _demo_article(session: DbSession, site: Site, slug: str, now: datetime, resu
     return article
 
 
-def _demo_user(session: DbSession, email: str, role: Role, name: str) -> str:
+def _demo_user(session: DbSession, email: str, role: Role, name: str, password_settings: PasswordSettings) -> str:
     """Create the account, or give it a new password; returns the password."""
     password = secrets.token_urlsafe(12)
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
     if user is None:
-        create_user(session, email, password, role, name=name)
+        create_user(session, email, password, role, name=name, password_settings=password_settings)
     else:
-        set_password(user, password)
+        set_password(user, password, password_settings=password_settings)
     return password
 
 
-def load_demo(session: DbSession, *, now: datetime, base_url: str = DEMO_BASE_URL) -> DemoResult:
+def load_demo(session: DbSession, *, now: datetime, password_settings: PasswordSettings,
+              base_url: str = DEMO_BASE_URL) -> DemoResult:
     result = DemoResult()
     articles = {}
     for name, (title, language, slugs) in DEMO_SITES.items():
@@ -103,9 +104,9 @@ def load_demo(session: DbSession, *, now: datetime, base_url: str = DEMO_BASE_UR
     if add_demo_patrons(session, articles["bridge"].site, now=now):
         result.lines.append("Sample patrons and payments are on the patrons desk (/desk/patrons).")
 
-    password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin")
+    password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin", password_settings)
     result.admin_password = password
-    result.editor_password = _demo_user(session, DEMO_EDITOR_EMAIL, Role.EDITOR, "Demo editor")
+    result.editor_password = _demo_user(session, DEMO_EDITOR_EMAIL, Role.EDITOR, "Demo editor", password_settings)
     result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads)")
     result.lines.append(f"Demo editor: {DEMO_EDITOR_EMAIL}  password: {result.editor_password}")
     result.lines.append(f"Open {base_url}/sites/demo/ for the articles and {base_url}/desk/ for the desk.")

@@ -20,7 +20,7 @@ from sqlalchemy import func, insert, select, text
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, Kind, Role, Site, Status
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.sites import create_site
-from readerdesk.services.desk.users import create_user
+from readerdesk.services.desk.users import PasswordSettings, create_user
 
 BENCH_SITE = "bench"
 SYLLABLES = ["ka", "lo", "mi", "ne", "ru", "ta", "vo", "ze", "bri", "dan", "fel", "gor", "hal", "jin", "kor", "lum"]
@@ -63,7 +63,8 @@ def _article_text(rng: random.Random, vocab: list[str], n: int) -> str:
     return "\n\n".join(paragraphs)
 
 
-def seed_bench(session: DbSession, *, corrections: int, articles: int, now: datetime, seed: int = 20261128,
+def seed_bench(session: DbSession, *, corrections: int, articles: int, now: datetime,
+               password_settings: PasswordSettings, seed: int = 20261128,
                progress: Callable[[int], None] = lambda n: None) -> SeedResult:
     if session.scalar(select(Site.id).where(Site.name == BENCH_SITE)) is not None:
         raise BenchSeedError("the bench data is there already; seed an empty database (drop and `db upgrade`)")
@@ -73,7 +74,8 @@ def seed_bench(session: DbSession, *, corrections: int, articles: int, now: date
     vocab = _vocabulary(rng)
     site = create_site(session, BENCH_SITE, base_url="https://bench.example", body_selector="article").site
     staff = [create_user(session, f"bench-{i}@example.com", f"bench-password-{seed}-{i}",
-                         Role.ADMIN if i == 0 else Role.EDITOR) for i in range(5)]
+                         Role.ADMIN if i == 0 else Role.EDITOR, password_settings=password_settings)
+             for i in range(5)]
     session.flush()
 
     # Articles and their revision, in bulk.
@@ -164,8 +166,7 @@ def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[
         return groups
     table = Correction.metadata.tables[Correction.__tablename__]
     chunk: list[dict] = []
-    n = 0
-    for row in rows:
+    for n, row in enumerate(rows, start=1):
         record = dict(zip(COLUMNS, row, strict=True))
         record["selectors"] = json.loads(record["selectors"])
         for key in ("created_at", "updated_at", "first_decision_at"):
@@ -173,7 +174,6 @@ def _bulk_insert(session: DbSession, rows: Iterator[tuple], progress: Callable[[
                 record[key] = record[key].replace(tzinfo=UTC)
         chunk.append(record)
         groups += record["is_lead"]
-        n += 1
         if len(chunk) == batch:
             connection.execute(insert(table), chunk)
             chunk = []

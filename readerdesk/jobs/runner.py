@@ -32,10 +32,9 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
 from rq import Queue, SimpleWorker
-from rq.exceptions import NoSuchJobError
+from rq.exceptions import NoSuchJobError, StopRequested
 from rq.job import Job as RQJob
 from rq.job import JobStatus
-from rq.worker import StopRequested
 from sqlalchemy.exc import SQLAlchemyError
 
 from readerdesk.clock import utcnow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
@@ -14,7 +14,7 @@ from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-class Kind(str, enum.Enum):
+class Kind(enum.StrEnum):
     TYPO = "typo"
     FACTUAL = "factual"
     UNCLEAR = "unclear"
@@ -22,7 +22,7 @@ class Kind(str, enum.Enum):
     GENERAL = "general"  # the "write to us" form, without a passage
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Moderation states; the allowed transitions live in services.desk.moderation.
 
     The one place that says which states are open and what each is called on the desk.
@@ -68,7 +68,7 @@ _LABELS = {
 }
 
 
-class AnchorState(str, enum.Enum):
+class AnchorState(enum.StrEnum):
     ANCHORED = "anchored"  # found in the revision the reader saw
     UNANCHORED = "unanchored"  # the reader's text is not in any revision readerdesk has (yet)
     UNCHANGED = "unchanged"  # followed to a later revision, same text
@@ -129,7 +129,8 @@ class Correction(Model):
     anchor_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
     anchor_start: Mapped[int | None] = mapped_column(default=None)
     anchor_end: Mapped[int | None] = mapped_column(default=None)
-    anchor_confidence: Mapped[float | None] = mapped_column(default=None)
+    # Float, as the migrations made it: SQLAlchemy 2.1 maps a bare ``float`` to Double.
+    anchor_confidence: Mapped[float | None] = mapped_column(Float, default=None)
 
     # The reader's words. Plain text, escaped on output.
     suggestion: Mapped[str] = mapped_column(Text, default="")
@@ -182,7 +183,7 @@ class CorrectionAnchor(Model):
     state: Mapped[AnchorState] = mapped_column(string_enum(AnchorState, "anchor_state"))
     start: Mapped[int | None] = mapped_column(default=None)
     end: Mapped[int | None] = mapped_column(default=None)
-    confidence: Mapped[float | None] = mapped_column(default=None)
+    confidence: Mapped[float | None] = mapped_column(Float, default=None)
     # For "edited": the passage's text before and after the revision.
     before: Mapped[str | None] = mapped_column(Text, default=None)
     after: Mapped[str | None] = mapped_column(Text, default=None)

@@ -14,7 +14,7 @@ from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-class OutboxStatus(str, enum.Enum):
+class OutboxStatus(enum.StrEnum):
     PENDING = "pending"  # not done yet: due at ``next_attempt_at``
     DONE = "done"
     FAILED = "failed"  # gave up after the last attempt; ``flask jobs retry`` sends it round again

@@ -19,7 +19,7 @@ from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-class Interval(str, enum.Enum):
+class Interval(enum.StrEnum):
     MONTH = "month"
     YEAR = "year"
     ONCE = "once"  # a one-time gift
@@ -29,26 +29,26 @@ class Interval(str, enum.Enum):
         return self is not Interval.ONCE
 
 
-class PatronStatus(str, enum.Enum):
+class PatronStatus(enum.StrEnum):
     ACTIVE = "active"
     PAST_DUE = "past_due"
     CANCELED = "canceled"
 
 
-class PledgeStatus(str, enum.Enum):
+class PledgeStatus(enum.StrEnum):
     NEW = "new"  # stored, no Checkout Session yet
     OPEN = "open"  # a Checkout Session exists; the reader is paying
     COMPLETED = "completed"  # Stripe says the checkout finished (paid or processing)
     FAILED = "failed"  # checkout could not start, or an async payment failed
 
 
-class WallStatus(str, enum.Enum):
+class WallStatus(enum.StrEnum):
     PENDING = "pending"
     APPROVED = "approved"
     REJECTED = "rejected"
 
 
-class PaymentStatus(str, enum.Enum):
+class PaymentStatus(enum.StrEnum):
     PAID = "paid"
     FAILED = "failed"
 

@@ -17,7 +17,7 @@ from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
 
 
-class NoteType(str, enum.Enum):
+class NoteType(enum.StrEnum):
     CORRECTION = "correction"
     CLARIFICATION = "clarification"
     UPDATE = "update"

@@ -14,7 +14,7 @@ from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     ADMIN = "admin"
     EDITOR = "editor"
 

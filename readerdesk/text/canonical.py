@@ -151,7 +151,7 @@ def iter_blocks(body: LexborNode | None) -> Iterator[list[Piece]]:
             pending = []
             stack.append((node, True))
         children = []
-        child = node.child
+        child = node.first_child
         while child is not None:
             children.append(child)
             child = child.next

@@ -128,7 +128,7 @@ def _remove(node) -> None:
     parent = node.parent
     node.decompose()
     while parent is not None and parent.tag not in BLOCK_TAGS and parent.tag not in ("body", "html"):
-        if parent.child is not None:
+        if parent.first_child is not None:
             break
         grand = parent.parent
         parent.decompose()

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
-from readerdesk.services.desk.users import authenticate
+from readerdesk.services.desk.users import PasswordSettings, authenticate
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import safe_next
 
@@ -38,7 +38,8 @@ def login():
         return redirect(safe_next(form.next.data, url_for("desk.index")))
     if form.validate_on_submit():
         with unit_of_work(db.session):  # records the sign-in (or the failed attempt)
-            user = authenticate(db.session, form.email.data, form.password.data, now=utcnow())
+            user = authenticate(db.session, form.email.data, form.password.data, now=utcnow(),
+                                password_settings=PasswordSettings.from_config(current_app.config))
         if user is not None:
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data, url_for("desk.index")))

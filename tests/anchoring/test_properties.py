@@ -1,3 +1,4 @@
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -11,6 +12,7 @@ from readerdesk.anchoring import (
 
 ALPHABET = st.sampled_from(list("abcdefghij klmnop,.\n") + ["é", "і", "ж", "東", "京", "😀", "“"])
 WORDS = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz")), min_size=1, max_size=8)
+pytestmark = pytest.mark.slow
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -2,7 +2,15 @@ import random
 
 import pytest
 
-from readerdesk.anchoring import RevisionDiff, Span, describe, diff_revisions, reanchor
+from readerdesk.anchoring import (
+    RevisionDiff,
+    Span,
+    TextPositionSelector,
+    TextQuoteSelector,
+    describe,
+    diff_revisions,
+    reanchor,
+)
 
 P1 = "The storm brought down trees across the county on Saturday night, officials said."
 P2 = ("Emergency services said 12 people were injured, three of them seriously, and that "
@@ -87,6 +95,13 @@ def test_selectors_for_another_revision_are_anchored_in_old_first():
     new = shifted.replace("seriously", "critically")
     r = reanchor(sels, shifted, new)
     assert r.state == "edited" and r.after == "three of them critically"
+
+
+def test_a_position_running_past_the_end_of_the_text_is_only_a_hint():
+    # Found by test_properties: the quote equals the slice old[19:39], which Python cuts short.
+    old = "The council met on Monday."
+    r = reanchor([TextQuoteSelector("Monday."), TextPositionSelector(19, 39)], old, old + " It voted.")
+    assert (r.state, r.start, r.end) == ("unchanged", 19, 26)
 
 
 def test_bad_span_raises():

@@ -15,7 +15,8 @@ from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.extensions import db
 from readerdesk.models import Correction
-from tests.conftest import app_settings, reset_database
+from tests.conftest import app_settings, committed_database
+from tests.factories import CHEAP_PASSWORDS
 from tests.fakes.http import StaticSite
 
 CHROMIUM = "/usr/bin/chromium"
@@ -49,21 +50,18 @@ def _serve(app):
 
 
 @pytest.fixture(scope="module")
-def live(tmp_path_factory):
+def live(tmp_path_factory, database):
     """readerdesk on 127.0.0.1:<port> with the demo loaded for that address."""
     app = create_app(app_settings(tmp_path_factory.mktemp("live")))
-    server = _serve(app)
-    url = f"http://127.0.0.1:{server.server_port}"
-    app.config["PUBLIC_URL"] = url
-    with app.app_context():
-        reset_database()
-        load_demo(db.session, now=utcnow(), base_url=url)
-        db.session.commit()
-        db.session.remove()
-    yield LiveServer(app, url)
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with committed_database(app):
+        server = _serve(app)
+        url = f"http://127.0.0.1:{server.server_port}"
+        app.config["PUBLIC_URL"] = url
+        with app.app_context():
+            load_demo(db.session, now=utcnow(), password_settings=CHEAP_PASSWORDS, base_url=url)
+            db.session.commit()
+        yield LiveServer(app, url)
+        server.shutdown()
 
 
 @pytest.fixture(autouse=True)
@@ -117,8 +115,11 @@ def second_origin():
 
 
 @pytest.fixture
-def live_server(app):
-    """The test's own ``app`` (fresh database) served on 127.0.0.1:<port>; yields its base URL."""
+def live_server(request, app):
+    """The test's own ``app`` served on 127.0.0.1:<port>; yields its base URL."""
+    if request.node.get_closest_marker("real_commits") is None:
+        pytest.fail("live_server serves the app from another thread, which sees only committed data: "
+                    "mark the test real_commits")
     server = _serve(app)
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()

@@ -7,7 +7,7 @@ from readerdesk.clock import utcnow
 from readerdesk.models import Correction, Status
 from tests.factories import PASSWORD, make_article, make_correction, make_user, paragraphs
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
 
 
 def selected_id(page) -> str:

@@ -10,7 +10,7 @@ from werkzeug.serving import make_server
 from tests.factories import make_site
 from tests.fakes.stripe import WEBHOOK_SECRET, FakeStripeServer
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]

@@ -15,7 +15,7 @@ from readerdesk.models import AnchorState, Article, Kind, Site
 from readerdesk.services.articles.ingest import ingest_article
 from tests.factories import paragraphs
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 BRIDGE = "/sites/demo/news/bridge"
 DUPLICATE = "the twelve-member budget committee"

@@ -10,7 +10,7 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Article, CorrectionNote, NoteType
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 BRIDGE = "/sites/demo/news/bridge"
 NOTE = "An earlier version said twelve cross-girders would be replaced; the plan replaces eleven."
 

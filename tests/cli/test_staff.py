@@ -5,6 +5,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from readerdesk.models import Article, ArticleRevision, Site, User
+from tests.factories import CHEAP_PASSWORDS
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 NEWS_PAGE = FIXTURES / "news_page.html"
@@ -38,7 +39,9 @@ def test_demo_is_idempotent_and_prints_a_working_admin_password(runner, db_sessi
     assert all_counts() == counts
     assert counts[1] >= 4 and counts[2] == counts[1] + 1  # one article has a second revision
     password = second.output.split("password: ")[1].split()[0]
-    assert authenticate(db_session, "admin@example.com", password, now=utcnow()).is_admin
+    # The CLI hashed with the app's PASSWORD_HASHER, which the tests set to CHEAP_PASSWORDS.
+    admin = authenticate(db_session, "admin@example.com", password, now=utcnow(), password_settings=CHEAP_PASSWORDS)
+    assert admin.is_admin
 
 
 def test_demo_articles_are_realistic(runner, db_session):

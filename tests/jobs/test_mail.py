@@ -118,6 +118,7 @@ def test_a_failed_send_is_not_recorded_so_the_retry_sends_it(app, db_session, sm
     assert len(smtp_server.messages) == 1
 
 
+@pytest.mark.real_commits  # another connection looks during the send
 def test_the_attempt_is_recorded_before_the_send_and_confirmed_after_it(app, db_session):
     seen = []
 

@@ -90,6 +90,7 @@ def test_a_failing_job_is_recorded_and_left_for_later_not_retried_at_once(app, d
     assert db_session.scalar(select(func.count(NotificationSent.id))) == 0
 
 
+@pytest.mark.real_commits  # the runner's thread has its own connection
 @pytest.mark.app_config(JOBS_BACKGROUND_THREAD=True, JOBS_POLL_SECONDS=0.2, EDITOR_NOTIFICATIONS="each")
 def test_without_redis_a_thread_sends_the_email_after_the_response(app, client, db_session):
     slow = SlowSmtp().start()

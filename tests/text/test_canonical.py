@@ -2,6 +2,7 @@
 
 import html
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ html_fragments = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
 @given(st.one_of(st.text(), html_fragments))
 def test_canonical_text_never_raises_and_is_idempotent(document):

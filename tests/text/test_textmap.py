@@ -73,6 +73,7 @@ def documents(draw):
     return sanitize_html("".join("<p>" + "".join(t.format(w) for t, w in block) + "</p>" for block in blocks))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 @given(documents(), st.data(), st.text(alphabet="abc xyz", max_size=10))
 def test_replacing_any_passage_gives_the_text_with_the_passage_replaced(html, data, wording):

@@ -114,6 +114,7 @@ def test_replaying_signed_events_duplicated_and_out_of_order_matches_one_ordered
 
 
 @pytest.mark.postgres
+@pytest.mark.real_commits  # six threads, six connections
 @pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
 def test_the_same_event_delivered_concurrently_is_applied_once(app, db_session, fake_stripe):
     site = make_site(db_session)

@@ -108,7 +108,7 @@ def desk_stats(session: DbSession, *, now: datetime, days: int = 30) -> DeskStat
     dialect = sql_dialect(session)
     by_status = dict(session.execute(
         select(Correction.status, func.count()).where(Correction.created_at >= since).group_by(Correction.status)
-    ).tuples().all())
+    ).all())
     reports = func.count(Correction.id).label("reports")
     top = (select(Correction.article_id, reports).where(Correction.created_at >= since)
            .group_by(Correction.article_id).order_by(reports.desc(), Correction.article_id).limit(TOP_ARTICLES)

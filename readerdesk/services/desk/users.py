@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
+import argon2
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
@@ -14,20 +17,44 @@ from readerdesk.models.types import DbSession
 from readerdesk.text.emails import normalise_email
 
 MIN_PASSWORD_LENGTH = 10
-_hasher = PasswordHasher()  # argon2id, library defaults (RFC 9106 low-memory profile)
-# Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("readerdesk-timing-equaliser")
 
 
 class UserError(ValueError):
     pass
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+@dataclass(frozen=True)
+class PasswordSettings:
+    """Argon2id's cost. The defaults are the library's (RFC 9106 low-memory profile), which production
+    uses; the tests set ``PASSWORD_HASHER`` to a cheap one, since every sign-in hashes."""
+
+    time_cost: int = argon2.DEFAULT_TIME_COST
+    memory_cost: int = argon2.DEFAULT_MEMORY_COST  # KiB
+    parallelism: int = argon2.DEFAULT_PARALLELISM
+
+    @classmethod
+    def from_config(cls, config) -> PasswordSettings:
+        return cls(**(config.get("PASSWORD_HASHER") or {}))
 
 
-def create_user(session: DbSession, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "") -> User:
+@lru_cache
+def _hasher(settings: PasswordSettings) -> PasswordHasher:
+    return PasswordHasher(time_cost=settings.time_cost, memory_cost=settings.memory_cost,
+                          parallelism=settings.parallelism)
+
+
+@lru_cache
+def _dummy_hash(settings: PasswordSettings) -> str:
+    """Verified against when the email is unknown, so a wrong email takes as long as a wrong password."""
+    return _hasher(settings).hash("readerdesk-timing-equaliser")
+
+
+def hash_password(password: str, settings: PasswordSettings) -> str:
+    return _hasher(settings).hash(password)
+
+
+def create_user(session: DbSession, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "", *,
+                password_settings: PasswordSettings) -> User:
     try:
         validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
         email = normalise_email(validated.normalized)
@@ -41,31 +68,34 @@ def create_user(session: DbSession, email: str, password: str, role: Role | str 
         raise UserError("role must be admin or editor") from None
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise UserError(f"a user with the email {email} exists already")
-    user = User(email=email, password_hash=hash_password(password), role=role, name=name)
+    user = User(email=email, password_hash=hash_password(password, password_settings), role=role, name=name)
     session.add(user)
     session.flush()
     return user
 
 
-def authenticate(session: DbSession, email: str, password: str, *, now: datetime) -> User | None:
-    """The active user with this email and password, or None. Same work whether or not the email exists."""
+def authenticate(session: DbSession, email: str, password: str, *, now: datetime,
+                 password_settings: PasswordSettings) -> User | None:
+    """The active user with this email and password, or None. Same work whether or not the email exists.
+    A hash made at another cost is replaced by one at ``password_settings``' cost."""
     user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    hasher = _hasher(password_settings)
     try:
-        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+        hasher.verify(user.password_hash if user else _dummy_hash(password_settings), password)
     except (VerificationError, InvalidHashError):
         return None
     if user is None or not user.active:
         return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password, password_settings)
     user.last_login_at = now
     return user
 
 
-def set_password(user: User, password: str) -> None:
+def set_password(user: User, password: str, *, password_settings: PasswordSettings) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
-    user.password_hash = hash_password(password)
+    user.password_hash = hash_password(password, password_settings)
 
 
 def list_users(session: DbSession) -> list[User]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
 from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
-from readerdesk.services.desk.users import UserError, create_user, list_users, set_active, set_role
+from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import (
@@ -54,7 +54,8 @@ def create_user_view():
     try:
         with unit_of_work(db.session):
             user = create_user(db.session, form.email.data, form.password.data, form.role.data,
-                               name=form.name.data or "")
+                               name=form.name.data or "",
+                               password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
         return _users_page(form, 400)

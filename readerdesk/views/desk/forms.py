@@ -15,6 +15,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -77,9 +78,9 @@ def version_field() -> IntegerField:
 # --- triage --------------------------------------------------------------------------------------
 
 # In the order the buttons appear; a report's page shows the ones its state allows.
-DECISIONS = [("claim", "Claim"), ("accept", "Accept"), ("reject", "Reject"), ("spam", "Spam"),
-             ("reopen", "Reopen (undo)")]
-BULK_DECISIONS = [("accept", "Accept"), ("reject", "Reject"), ("spam", "Spam")]
+DECISIONS = [SelectChoice("claim", "Claim"), SelectChoice("accept", "Accept"), SelectChoice("reject", "Reject"),
+             SelectChoice("spam", "Spam"), SelectChoice("reopen", "Reopen (undo)")]
+BULK_DECISIONS = [SelectChoice("accept", "Accept"), SelectChoice("reject", "Reject"), SelectChoice("spam", "Spam")]
 
 
 class DecisionForm(FlaskForm):
@@ -92,10 +93,13 @@ class DecisionForm(FlaskForm):
     next = HiddenField()
 
 
+NOBODY = SelectChoice("", "Nobody")
+
+
 class AssignForm(FlaskForm):
     # Choices are the active staff, set by the view; "" is nobody. Any user id is accepted here:
     # the view checks that the user exists.
-    assignee = SelectField("Assigned to", choices=[("", "Nobody")], coerce=optional_id, validate_choice=False)
+    assignee = SelectField("Assigned to", choices=[NOBODY], coerce=optional_id, validate_choice=False)
     version = version_field()
 
 
@@ -123,10 +127,10 @@ class BulkForm(FlaskForm):
 # --- publishing ----------------------------------------------------------------------------------
 
 NOTE_TYPE_CHOICES = [
-    (NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
-    (NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
-    (NoteType.UPDATE.value, "Update — something changed since publication"),
-    (NoteType.SILENT.value, "Silent fix — a typo; no public note"),
+    SelectChoice(NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
+    SelectChoice(NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
+    SelectChoice(NoteType.UPDATE.value, "Update — something changed since publication"),
+    SelectChoice(NoteType.SILENT.value, "Silent fix — a typo; no public note"),
 ]
 
 
@@ -150,12 +154,13 @@ class PublishForm(FlaskForm):
 # --- the supporters wall -------------------------------------------------------------------------
 
 class WallDecisionForm(FlaskForm):
-    decision = SelectField(choices=[("approved", "Approve"), ("rejected", "Reject"), ("pending", "Back to pending")])
+    decision = SelectField(choices=[SelectChoice("approved", "Approve"), SelectChoice("rejected", "Reject"),
+                                    SelectChoice("pending", "Back to pending")])
 
 
 # --- administration ------------------------------------------------------------------------------
 
-ROLES = [("editor", "Editor"), ("admin", "Admin")]
+ROLES = [SelectChoice("editor", "Editor"), SelectChoice("admin", "Admin")]
 
 
 class UserCreateForm(FlaskForm):
@@ -171,7 +176,8 @@ class UserRoleForm(FlaskForm):
 
 
 class UserActiveForm(FlaskForm):
-    active = SelectField(choices=[("0", "Deactivate"), ("1", "Reactivate")])  # drawn as the one button that applies
+    # Drawn as the one button that applies.
+    active = SelectField(choices=[SelectChoice("0", "Deactivate"), SelectChoice("1", "Reactivate")])
 
 
 class SiteCreateForm(FlaskForm):
@@ -188,8 +194,9 @@ class SiteCreateForm(FlaskForm):
 class SiteEditForm(FlaskForm):
     allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
     exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
-    connector = SelectField("Connector", choices=[("", "None"), ("html", "Fetch the article page (html)"),
-                                                  ("wordpress", "WordPress REST API")])
+    connector = SelectField("Connector", choices=[SelectChoice("", "None"),
+                                                  SelectChoice("html", "Fetch the article page (html)"),
+                                                  SelectChoice("wordpress", "WordPress REST API")])
     connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -22,6 +23,7 @@ from readerdesk.text.ids import parse_id
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import safe_next, staff_required
 from readerdesk.views.desk.forms import (
+    NOBODY,
     AssignForm,
     BulkForm,
     DecisionForm,
@@ -62,7 +64,7 @@ def _blank_forms(d: ReportDetail) -> dict:
     """The report page's forms, empty, carrying the version shown."""
     c = d.correction
     assign = AssignForm(formdata=None, version=c.version, assignee=c.assignee_id)
-    assign.assignee.choices = [("", "Nobody"), *((str(u.id), u.display_name) for u in d.staff)]
+    assign.assignee.choices = [NOBODY, *(SelectChoice(str(u.id), u.display_name) for u in d.staff)]
     return {"decision": DecisionForm(formdata=None, version=c.version), "assign": assign,
             "merge": MergeForm(formdata=None), "split": SplitForm(formdata=None), "note": NoteForm(formdata=None)}
 

@@ -4,10 +4,10 @@ services.patrons."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-FREQUENCIES = [("month", "Monthly"), ("year", "Yearly"), ("once", "One time")]
+FREQUENCIES = [SelectChoice("month", "Monthly"), SelectChoice("year", "Yearly"), SelectChoice("once", "One time")]
 
 
 class SupportForm(FlaskForm):

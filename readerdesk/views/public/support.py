@@ -6,6 +6,7 @@ import secrets
 
 import stripe
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
@@ -50,11 +51,12 @@ def _settings() -> SupportSettings:
 
 def _support_form(settings: SupportSettings) -> SupportForm:
     form = SupportForm()
-    form.choice.choices = [(t.id, t.name) for t in settings.tiers] + [("custom", "Another amount")]
+    tiers = [SelectChoice(t.id, t.name) for t in settings.tiers]
+    form.choice.choices = [*tiers, SelectChoice("custom", "Another amount")]
     if request.method == "GET":
         form.form_key.data = secrets.token_urlsafe(24)
         wanted = request.args.get("tier")
-        form.choice.data = wanted if wanted in {c[0] for c in form.choice.choices} else settings.tiers[0].id
+        form.choice.data = wanted if wanted in {c.value for c in form.choice.choices} else settings.tiers[0].id
         if request.args.get("amount"):
             form.choice.data, form.custom_amount.data = "custom", request.args["amount"][:20]
         if request.args.get("frequency") in ("month", "year", "once"):

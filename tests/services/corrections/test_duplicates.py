@@ -94,6 +94,7 @@ def test_merge_refuses_other_articles_decided_groups_and_a_single_group(db_sessi
 
 
 @pytest.mark.postgres
+@pytest.mark.real_commits  # each reader's transaction on its own connection
 @pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
 def test_reports_sent_at_the_same_moment_on_one_passage_make_one_group_counting_them_all(app, db_session):
     article = make_article(db_session, html=TEXT)

@@ -1,8 +1,9 @@
 import pytest
 
 from readerdesk.clock import utcnow
-from readerdesk.services.desk.users import UserError, authenticate, create_user
-from tests.factories import PASSWORD, make_user
+from readerdesk.config import load_config
+from readerdesk.services.desk.users import PasswordSettings, UserError, authenticate, create_user
+from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_user
 
 
 def test_passwords_are_stored_as_argon2id_hashes(db_session):
@@ -12,13 +13,24 @@ def test_passwords_are_stored_as_argon2id_hashes(db_session):
     assert PASSWORD not in user.password_hash
 
 
+def sign_in(session, email, password):
+    return authenticate(session, email, password, now=utcnow(), password_settings=CHEAP_PASSWORDS)
+
+
 def test_authenticate_is_case_insensitive_on_email_and_refuses_wrong_or_inactive(db_session):
     user = make_user(db_session, "ed@example.com")
-    assert authenticate(db_session, "ED@example.COM", PASSWORD, now=utcnow()) is user
-    assert authenticate(db_session, "ed@example.com", "wrong password", now=utcnow()) is None
-    assert authenticate(db_session, "nobody@example.com", PASSWORD, now=utcnow()) is None
+    assert sign_in(db_session, "ED@example.COM", PASSWORD) is user
+    assert sign_in(db_session, "ed@example.com", "wrong password") is None
+    assert sign_in(db_session, "nobody@example.com", PASSWORD) is None
     user.active = False
-    assert authenticate(db_session, "ed@example.com", PASSWORD, now=utcnow()) is None
+    assert sign_in(db_session, "ed@example.com", PASSWORD) is None
+
+
+def test_production_hashes_at_argon2s_default_cost_and_upgrades_cheaper_hashes_at_sign_in(db_session, tmp_path):
+    production = PasswordSettings.from_config(load_config(str(tmp_path), environ={}))
+    user = make_user(db_session, "ed@example.com")  # hashed at the tests' cheap cost
+    assert authenticate(db_session, "ed@example.com", PASSWORD, now=utcnow(), password_settings=production) is user
+    assert user.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")  # RFC 9106's low-memory profile
 
 
 @pytest.mark.parametrize("email, password, role, message", [
@@ -28,7 +40,7 @@ def test_authenticate_is_case_insensitive_on_email_and_refuses_wrong_or_inactive
 ])
 def test_create_user_refuses_bad_input(db_session, email, password, role, message):
     with pytest.raises(UserError, match=message):
-        create_user(db_session, email, password, role)
+        create_user(db_session, email, password, role, password_settings=CHEAP_PASSWORDS)
 
 
 def test_emails_are_unique_ignoring_case(db_session):

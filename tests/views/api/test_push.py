@@ -25,7 +25,8 @@ def push(client, token, body, site="news"):
 def test_push_creates_then_updates_only_when_the_text_changes(client, db_session, token):
     created = push(client, token, BODY)
     assert created.status_code == 201
-    assert created.get_json() == {"id": 1, "url": "https://news.example/2026/11/story", "revision": 1,
+    article = db_session.scalars(select(Article)).one()
+    assert created.get_json() == {"id": article.id, "url": "https://news.example/2026/11/story", "revision": 1,
                                   "changed": True, "created": True}
     same = push(client, token, BODY)
     assert same.status_code == 200 and same.get_json()["changed"] is False

@@ -5,7 +5,7 @@ import re
 
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
-from tests.factories import make_article, make_site
+from tests.factories import CHEAP_PASSWORDS, make_article, make_site
 
 
 def test_home_lists_sites(client, db_session):
@@ -16,7 +16,7 @@ def test_home_lists_sites(client, db_session):
 
 
 def test_demo_article_page_shows_title_dates_body_and_json_ld(client, db_session):
-    load_demo(db_session, now=utcnow())
+    load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     db_session.commit()
     response = client.get("/sites/demo/news/bridge")
     assert response.status_code == 200
@@ -29,7 +29,7 @@ def test_demo_article_page_shows_title_dates_body_and_json_ld(client, db_session
 
 
 def test_ukrainian_site_pages_carry_their_language(client, db_session):
-    load_demo(db_session, now=utcnow())
+    load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     db_session.commit()
     page = client.get("/sites/demo-uk/news/hromada").get_data(as_text=True)
     assert '<html lang="uk">' in page
