@@ -366,22 +366,23 @@ def run_worker(app: Flask, burst: bool = False) -> None:
             sweep(app)
             worker.work(burst=True, with_scheduler=False)
             return
-        for signum in (signal.SIGTERM, signal.SIGINT):  # until RQ installs its own in work()
-            signal.signal(signum, lambda *_: stopping.set())
         sweeper = threading.Thread(target=_sweep_loop, args=(app, stopping), name="readerdesk-sweep", daemon=True)
-        sweeper.start()
         try:
+            for signum in (signal.SIGTERM, signal.SIGINT):  # RQ's own handler, also before work() installs it
+                signal.signal(signum, worker.request_stop)
+            sweeper.start()
             while not stopping.is_set():
                 try:
                     worker.work(burst=False, with_scheduler=False)  # returns on a stop, or when Redis fails
                 except (RedisError, OSError) as exc:
                     redis_outage.failed(exc)
                 stopping.wait(app.config["JOBS_POLL_SECONDS"])
-        except StopRequested:  # a signal between two work() calls
+        except StopRequested:  # a signal outside work()
             pass
         finally:
             stopping.set()
-            sweeper.join(timeout=app.config["JOBS_LEASE_SECONDS"])
+            if sweeper.is_alive():
+                sweeper.join(timeout=app.config["JOBS_LEASE_SECONDS"])
             log.info("worker stopped")
 
 
