@@ -2,7 +2,8 @@
 
 Reports keep their text and record that their reader was erased; payments keep amounts and dates for
 accounting, with the patron anonymised; the address is also replaced wherever a reader or an editor
-typed it into free text (services.privacy.inventory.FREE_TEXT). Deleting the Stripe customer is
+typed it into free text, and the person's names in the texts of their own reports
+(services.privacy.inventory.FREE_TEXT). Deleting the Stripe customer is
 services.privacy.stripe_customers, done by the caller before this.
 
 A reader can also remove their own address from one report, with the link in their emails and on their
@@ -15,7 +16,7 @@ import re
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from readerdesk.extensions import Model
 from readerdesk.models import (
@@ -37,6 +38,7 @@ from readerdesk.services.privacy.retention import empty_pledges, remove_contact
 from readerdesk.services.privacy.stripe_customers import StripeDeletion
 
 ERASED_DOMAIN = "erased.invalid"  # .invalid never resolves: nothing can be sent there
+MIN_NAME_TO_REDACT = 3  # shorter "names" ("Al", "J.") would match inside ordinary words
 
 
 class ErasureBlocked(Exception):
@@ -74,6 +76,7 @@ def erase_records(session: DbSession, records: PersonalRecords, *, now: datetime
     A patron whose subscription still charges them stops the erasure (ErasureBlocked) unless
     ``canceled_at_stripe`` names that subscription: an anonymous patron who keeps paying would get
     receipts nobody can read and no way to cancel."""
+    names = _known_names(records)  # before they are emptied
     still_charging = [p for p in live_subscriptions(records) if p.stripe_subscription_id not in canceled_at_stripe]
     if still_charging:
         raise ErasureBlocked(
@@ -92,7 +95,7 @@ def erase_records(session: DbSession, records: PersonalRecords, *, now: datetime
     session.execute(delete(PortalLinkUse).where(PortalLinkUse.id.in_([u.id for u in records.portal_link_uses])))
     counts = records.counts()
     counts.pop("payments")  # kept for accounting, unchanged
-    counts["texts"] = redact_address(session, records.address)
+    counts["texts"] = redact(session, records, names)
     session.flush()
     session.expire_all()  # the bulk updates above changed rows the session may hold
     return counts
@@ -119,23 +122,46 @@ def _anonymise_patron(patron: Patron, *, now: datetime, canceled: bool) -> None:
         patron.status, patron.canceled_at, patron.state_as_of = PatronStatus.CANCELED, now, now
 
 
-def _like_pattern(address: str) -> str:
-    escaped = address.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _known_names(records: PersonalRecords) -> set[str]:
+    names = {c.reader_name for c in records.corrections}
+    names |= {name for p in records.patrons for name in (p.name, p.display_name)}
+    names |= {name for p in records.pledges for name in (p.name, p.display_name)}
+    return {name.strip() for name in names if len(name.strip()) >= MIN_NAME_TO_REDACT}
 
 
-def redact_address(session: DbSession, address: str) -> int:
-    """Replace ``address`` (any case) with [erased] in the free-text columns; rows changed."""
-    pattern = re.compile(re.escape(address), re.IGNORECASE)
-    changed = 0
+def _contains(column, text: str):
+    """``column`` holds ``text`` in any case: as typed, or lower-cased on both sides (SQLite lower-cases
+    ASCII only, so a name in Cyrillic is also looked for as typed)."""
+    def like(value: str) -> str:
+        return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return or_(column.like(like(text), escape="\\"), func.lower(column).like(like(text.lower()), escape="\\"))
+
+
+def _redact(session: DbSession, needles: list[str], *, in_reports: list[int] | None, changed: set) -> None:
+    """Replace each needle (any case) with [erased] in the free-text columns: everywhere, or only in the
+    texts of the reports ``in_reports`` (and the notes and decisions on them)."""
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
     for table_name, column_name in FREE_TEXT:
         table = Model.metadata.tables[table_name]
-        column, key = table.c[column_name], table.c.id
-        rows = session.execute(select(key, column).where(func.lower(column).like(_like_pattern(address), escape="\\")))
-        for row_id, text in rows.all():
-            session.execute(update(table).where(key == row_id).values({column_name: pattern.sub(ERASED_TEXT, text)}))
-            changed += 1
-    return changed
+        column = table.c[column_name]
+        statement = select(table.c.id, column).where(or_(*(_contains(column, n) for n in needles)))
+        if in_reports is not None:
+            report = table.c.id if table_name == "corrections" else table.c.correction_id
+            statement = statement.where(report.in_(in_reports))
+        for row_id, text in session.execute(statement).all():
+            redacted = pattern.sub(ERASED_TEXT, text)
+            session.execute(update(table).where(table.c.id == row_id).values({column_name: redacted}))
+            changed.add((table_name, row_id))
+
+
+def redact(session: DbSession, records: PersonalRecords, names: set[str]) -> int:
+    """The address, wherever someone typed it into free text; the person's names, in the texts of their
+    own reports (a name alone is too common to hunt for everywhere). Rows changed."""
+    changed: set = set()
+    _redact(session, [records.address], in_reports=None, changed=changed)
+    if names:
+        _redact(session, list(names), in_reports=[c.id for c in records.corrections], changed=changed)
+    return len(changed)
 
 
 def remove_reader_contact(session: DbSession, correction: Correction, *, actor: Actor, now: datetime) -> int:

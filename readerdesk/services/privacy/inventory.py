@@ -43,13 +43,13 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
                   "they suggest (with the passage they quoted, which is the article's text)",
                   "The newsroom's editorial record of corrections",
                   "Kept: nothing in it identifies the reader once the name and email are gone",
-                  "kept; their email address, wherever it appears in the text, becomes [erased]"),
+                  "kept; their email address, and their name, wherever it appears in the text becomes [erased]"),
     PersonalField("moderation_events", ("reader_message",), "What an editor wrote back to a reader",
                   "Sent with the decision email; part of the decision log", "Kept with the decision log",
-                  "kept; their email address in it becomes [erased]"),
+                  "kept; their email address and name in it become [erased]"),
     PersonalField("internal_notes", ("body",), "Editors' notes on a report (never shown to readers)",
                   "Coordination between editors", "Kept with the report",
-                  "kept; their email address in it becomes [erased]"),
+                  "kept; their email address and name in it become [erased]"),
     PersonalField("notifications_sent", ("recipient",), "The address each email went to",
                   "Sending each email exactly once", "{reader_days} days after it was sent", "emptied"),
     PersonalField("patrons", ("email", "name"), "A patron's email address and name",
@@ -91,8 +91,9 @@ NO_READER_DATA: dict[str, str] = {
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
 }
 
-# Free text where a reader's email address may turn up, typed by the reader or an editor: an erasure
-# replaces the address there, in every row, with ERASED_TEXT.
+# Free text where a reader's email address or name may turn up, typed by the reader or an editor: an
+# erasure replaces the address there, in every row, and their names in the rows about their own reports,
+# with ERASED_TEXT.
 FREE_TEXT: tuple[tuple[str, str], ...] = (
     ("corrections", "comment"),
     ("corrections", "suggestion"),

@@ -75,6 +75,7 @@ def _same_address(column, address: str):
 
 
 def find_records(session: DbSession, address: str) -> PersonalRecords:
+    address = normalise_email(address)
     corrections = list(session.scalars(select(Correction).where(_same_address(Correction.reader_email, address))
                                        .order_by(Correction.id)))
     patrons = list(session.scalars(select(Patron).where(_same_address(Patron.email, address)).order_by(Patron.id)))

@@ -195,8 +195,12 @@ def test_widget_config(client, article):
     response = client.get("/api/v1/widget-config", query_string={"url": article.url},
                           headers={"Origin": "https://m.news.example"})
     assert response.status_code == 200
-    assert response.get_json() == {"site": article.site.name, "body_selector": ".article-body",
-                                   "exclude_selectors": [], "language": "en", "article_known": True}
+    config = response.get_json()
+    privacy = config.pop("privacy")
+    assert config == {"site": article.site.name, "body_selector": ".article-body",
+                      "exclude_selectors": [], "language": "en", "article_known": True}
+    assert "delete them 180 days after we close your report" in privacy["notice"]
+    assert privacy["policy_url"] == f"http://localhost/privacy?site={article.site.name}"
     assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
     refused = client.get("/api/v1/widget-config", query_string={"url": article.url},
                          headers={"Origin": "https://evil.example"})
