@@ -23,8 +23,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Site
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.services.corrections.reanchoring import anchor_new_report
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
@@ -87,6 +88,9 @@ class CorrectionInput:
     prefix: str
     suffix: str
     position: int | None  # the client's start, in code points: a hint only
+    part: str  # the reportable part the selectors measure (models.site.PART_NAMES)
+    clipped: bool  # the reader's selection went on past that part
+    selected_text: str  # a general message's context: text selected outside any reportable part
     suggestion: str
     comment: str
     reader_name: str
@@ -230,6 +234,18 @@ def parse_correction(data: dict) -> CorrectionInput:
     if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
         errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
+    part = data.get("part", BODY)
+    if part is None:
+        part = BODY
+    if part not in PART_NAMES:
+        errors.add("part", "One of: " + ", ".join(PART_NAMES) + ".")
+        part = BODY
+    clipped = data.get("clipped", False)
+    if not isinstance(clipped, bool):
+        errors.add("clipped", "Must be true or false.")
+        clipped = False
+    selected_text = _text(data, "selected_text", errors, limit=MAX_QUOTE)
+
     suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
     comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
                     what="Please write your message.")
@@ -259,6 +275,7 @@ def parse_correction(data: dict) -> CorrectionInput:
         idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
         exact=exact, prefix=prefix, suffix=suffix,
         position=_int(position.get("start")) if position else None,
+        part=part, clipped=clipped and quote is not None, selected_text=selected_text if quote is None else "",
         suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
         language=language.lower() if language else None,
     )
@@ -336,7 +353,8 @@ def submit_correction(
 
     The same idempotency key again returns the first correction (``created`` False), also when two
     requests race: the unique constraint decides and the loser reads the winner's row. A quote that
-    is not in the current revision is stored anyway, as unanchored (see ``needs_refetch``)."""
+    is not in the current revision is stored anyway: anchored in an earlier revision that has it word
+    for word (the reader's copy of the page was older), else unanchored (see ``needs_refetch``)."""
     report = parse_correction(data)
     article = find_article(session, report.article_url, origin, own_origins)
     existing = _by_key(session, report.idempotency_key)
@@ -346,17 +364,14 @@ def submit_correction(
     correction = Correction(
         public_id=new_public_id(), idempotency_key=report.idempotency_key, article=article, kind=report.kind,
         selectors=report.selectors, exact=report.exact, prefix=report.prefix, suffix=report.suffix,
+        part=report.part, selection_clipped=report.clipped, selected_text=report.selected_text,
         page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
         reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
         language=report.language or article.site.language, ip_hash=hash_ip(ip, secret_key),
         anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
     )
-    revision = article.current_revision
     if report.exact:
-        if revision is not None:
-            anchor_in(correction, revision, now=now)
-        else:
-            correction.anchor_state = AnchorState.UNANCHORED
+        anchor_new_report(session, correction, article, now=now)
     try:
         with session.begin_nested():
             session.add(correction)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.models.site import PART_LABELS
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.corrections.passages import (
     AnchorStory,
@@ -31,6 +32,7 @@ class ReportDetail:
     actions: list[str]
     staff: list[User]
     can_assign: bool
+    part_label: str  # where on the page the passage is: "the headline", "a photo caption"...
 
 
 def report_detail(session: Session, correction: Correction) -> ReportDetail:
@@ -48,4 +50,5 @@ def report_detail(session: Session, correction: Correction) -> ReportDetail:
         actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],
         staff=active_staff(session),
         can_assign="assign" in moderation.allowed_actions(correction.status),
+        part_label=PART_LABELS.get(correction.part, correction.part),
     )
