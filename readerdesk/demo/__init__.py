@@ -30,6 +30,10 @@ DEMO_SITES = {
     "demo-uk": ("Вісник громади", "uk", ["hromada"]),
 }
 BODY_SELECTOR = ".article-body"
+# Readers may also report on the headline, the standfirst and photo captions of the demo's pages
+# (templates/public/pages/article.html).
+PART_SELECTORS = {"headline": "article > header > h1", "standfirst": "article > header > .standfirst",
+                  "caption": "figcaption"}
 
 
 @dataclass
@@ -52,7 +56,7 @@ def _demo_site(session: Session, name: str, title: str, language: str, base_url:
     if site is None:
         site = create_site(
             session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
-            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")],
+            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")], parts=PART_SELECTORS,
         ).site
         result.lines.append(f"Created site {name} ({title}).")
     return site
@@ -68,6 +72,7 @@ def _demo_article(session: Session, site: Site, slug: str, now: datetime, result
         session, site, url=url, title=meta["title"], html=(ARTICLES_DIR / f"{slug}.html").read_text(encoding="utf-8"),
         external_id=f"demo:{slug}", published_at=parse_datetime(meta["published"]),
         modified_at=parse_datetime(meta.get("modified") or meta["published"]), now=now, hosted=True,
+        parts={"standfirst": meta["standfirst"]} if meta.get("standfirst") else None,
     )
     article = ingested.article
     second = ARTICLES_DIR / f"{slug}.v2.html"
