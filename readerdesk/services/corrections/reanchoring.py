@@ -237,3 +237,4 @@ def follow_note_passages(session: Session, article: Article, previous: ArticleRe
             result.state == "edited" and Indel.normalized_similarity(result.before, result.after) >= MIN_NOTE_PASSAGE_SIM)
         note.passage_revision = revision if kept else None
         note.passage_start, note.passage_end = (result.start, result.end) if kept else (None, None)
+    session.flush()

@@ -196,7 +196,7 @@ def test_widget_config(client, article):
                           headers={"Origin": "https://m.news.example"})
     assert response.status_code == 200
     assert response.get_json() == {"site": article.site.name, "body_selector": ".article-body",
-                                   "exclude_selectors": [], "language": "en", "article_known": True}
+                                   "exclude_selectors": [], "parts": {}, "language": "en", "article_known": True}
     assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
     refused = client.get("/api/v1/widget-config", query_string={"url": article.url},
                          headers={"Origin": "https://evil.example"})
