@@ -16,7 +16,7 @@ from rapidfuzz.distance import Indel
 
 from .describe import describe
 from .diff import OffsetMap, diff_ops
-from .match import Anchor, anchor
+from .match import Anchor, anchor, separated
 from .selectors import Selector, TextPositionSelector, split_selectors
 
 # --- Thresholds, chosen on bench/anchoring (see its README). ---
@@ -171,7 +171,7 @@ class RevisionDiff:
                 return Reanchored(ns, ne, "unchanged", 1.0)
             if survival == 1.0 and len(before) >= MIN_SELF_EVIDENT_LEN:
                 return Reanchored(ns, ne, "moved", 0.9)
-        elif after.strip():
+        elif after.strip() and self._same_boundaries(s, e, ns, ne):
             inside = self._intact_inside(s, e, ns, ne, before) if in_place else None
             if inside is not None:
                 return Reanchored(inside, inside + len(before), "unchanged", 1.0)
@@ -183,6 +183,18 @@ class RevisionDiff:
             if survival >= MIN_SPAN_SURVIVAL and sim >= MIN_SPAN_SURVIVAL:
                 return Reanchored(ns, ne, "edited", round(0.5 * sim + 0.4 * survival, 4), before, after)
         return self._search(s, e, before)
+
+    def _same_boundaries(self, s: int, e: int, ns: int, ne: int) -> bool:
+        """A passage that began (ended) clear of a word or a CJK run must map to a span that does too.
+
+        When a deleted sentence is followed by one ending with the same words ("他说工程将在三月开始。"
+        before "市长补充说工程将在三月开始。"), the diff maps the deleted passage onto the tail of its
+        neighbour, starting in the middle of it: that is not the passage edited, it is the passage gone.
+        """
+        old, new = self.old_text, self.new_text
+        if separated(old, s) and not separated(new, ns):
+            return False
+        return not (separated(old, e) and not separated(new, ne))
 
     def _intact_inside(self, s: int, e: int, ns: int, ne: int, before: str) -> int | None:
         """Start of the old text, intact, inside the mapped span [ns, ne) that grew around it.
@@ -201,9 +213,9 @@ class RevisionDiff:
             return None
         i = found[0]
         j = i + len(before)
-        if i > ns and not (_separated(new, i) and _separated(old, s)):
+        if i > ns and not (separated(new, i) and separated(old, s)):
             return None
-        if j < ne and not (_separated(new, j) and _separated(old, e)):
+        if j < ne and not (separated(new, j) and separated(old, e)):
             return None
         return i
 
@@ -240,15 +252,6 @@ def _occurrences(text: str, needle: str, lo: int, hi: int) -> list[int]:
         out.append(i)
         i = text.find(needle, i + 1, hi)
     return out
-
-
-def _separated(text: str, i: int) -> bool:
-    """True if position i does not split a run of letters or digits (a text edge, a space or a
-    mark on at least one side). CJK characters are words of their own only next to punctuation:
-    "他说" inside "他们说" is not set off."""
-    if i <= 0 or i >= len(text):
-        return True
-    return not (text[i - 1].isalnum() and text[i].isalnum())
 
 
 def _subtract(ranges: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:

@@ -157,8 +157,8 @@ class Correction(db.Model):
     def reported_on_older_revision(self) -> bool:
         """The reader's quote was found word for word only in a revision older than the current one
         at the time of the report."""
-        return (self.revision_id is not None and self.captured_revision_id is not None
-                and self.revision_id != self.captured_revision_id)
+        return (self.revision is not None and self.captured_revision is not None
+                and self.revision.number < self.captured_revision.number)
 
     @property
     def is_open(self) -> bool:

@@ -386,8 +386,11 @@ def submit_correction(
 
 
 def needs_refetch(correction: Correction) -> bool:
-    """The reader saw text readerdesk does not have, and the site says where to fetch the article."""
-    return correction.anchor_state == AnchorState.UNANCHORED and bool(correction.article.site.connector)
+    """The reader saw text readerdesk does not have (their quote is in no revision word for word:
+    unanchored, or matched only approximately), and the site says where to fetch the article."""
+    saw_other_text = correction.anchor_state == AnchorState.UNANCHORED or (
+        correction.anchor_state == AnchorState.ANCHORED and correction.quote_verbatim is False)
+    return saw_other_text and bool(correction.article.site.connector)
 
 
 def new_report_jobs(correction: Correction) -> list[Job]:
