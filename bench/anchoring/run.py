@@ -4,7 +4,8 @@ Run from the repository root:  .venv/bin/python bench/anchoring/run.py
 Exits non-zero (naming the missed target) if a target is missed:
   * 0 wrong anchors in every scenario (readerdesk);
   * >= 99% correct overall excluding heavy rewrites (readerdesk);
-  * 1,000 corrections on a 50,000-char article across one revision < 1 s.
+  * 1,000 corrections on a 50,000-char article across one revision < 1 s of CPU.
+The goal of 0.1 ms of CPU per anchor (issue 16) is reported, not enforced.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def scaling(repeats: int) -> tuple[str, dict]:
                 cpu.append(time.process_time() - c0)
             med = statistics.median(times)
             results[(size, n)] = med
+            results[(size, n, "cpu")] = statistics.median(cpu)
             row.append(f"{med * 1000:.1f} ms")
         # CPU time (this process only) is what the machine's load cannot inflate much.
         row.append(f"{statistics.median(cpu) * 1000:.1f} ms")
@@ -175,8 +177,14 @@ def main() -> int:
     ok = sum(stats[sc]["correct"] for sc in make_cases.ALL_SCENARIOS if sc != "heavy_rewrite")
     if ok < 0.99 * n:
         failures.append(f"only {100 * ok / n:.2f}% correct excluding heavy rewrites (target 99%)")
-    if scale[(50_000, 1000)] >= 1.0:
-        failures.append(f"1,000 corrections on 50k chars took {scale[(50_000, 1000)]:.2f} s (target < 1 s)")
+    # CPU time, not wall time: on a shared machine the wall clock measures the neighbours.
+    if scale[(50_000, 1000, "cpu")] >= 1.0:
+        failures.append(f"1,000 corrections on 50k chars took {scale[(50_000, 1000, 'cpu')]:.2f} s of CPU "
+                        "(target < 1 s)")
+    for size in (5_000, 50_000):
+        per_anchor = scale[(size, 1000, "cpu")]
+        if per_anchor > 0.1:  # the goal of issue 16: 0.1 ms of CPU per anchor (reported, not enforced)
+            print(f"goal not met: {per_anchor:.3f} ms of CPU per anchor at {size:,} chars (goal 0.1 ms)")
     if info["not_correct"]:
         print("\nreaderdesk cases not correct:")
         for item in info["not_correct"]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -176,16 +177,14 @@ def _distinct(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)
-def _text_codes(text: str) -> tuple[dict[str, int], bytes] | None:
-    """The text as bytes, one code per distinct character, or None when it has too many distinct
-    characters (CJK). Cached: re-anchoring searches the same new text for many spans (a str caches
-    its hash, so the lookup is cheap), and re-encoding 50,000 characters per search was most of the
-    search's time."""
-    chars = sorted(_distinct(text))
-    if len(chars) > 255:
-        return None
-    codes = {ch: i for i, ch in enumerate(chars)}
-    return codes, text.translate({ord(ch): i for ch, i in codes.items()}).encode("latin-1")
+def _text_codes(text: str) -> tuple[dict[str, int], bytes]:
+    """The text as bytes: its 255 most frequent characters get a code each (1-255), any others (the
+    tail of a CJK text) share code 0. Cached: re-anchoring searches the same new text for many
+    spans (a str caches its hash, so the lookup is cheap), and re-encoding 50,000 characters for
+    every search was most of the search's time."""
+    common = [ch for ch, _ in sorted(Counter(text).items(), key=lambda item: (-item[1], item[0]))[:255]]
+    codes = {ch: i + 1 for i, ch in enumerate(common)}
+    return codes, text.translate({ord(ch): codes.get(ch, 0) for ch in _distinct(text)}).encode("latin-1")
 
 
 def _encode(query: str, text: str):
@@ -193,22 +192,24 @@ def _encode(query: str, text: str):
 
     Only equality matters, so every text character absent from the query becomes one shared
     "other" symbol, which is also the one used to blank out text (see ``_Excluded.mask``).
-    Returns (query, text, other), all str, or all bytes when the text's own encoding is cached
-    (then a per-query ``bytes.translate`` does the work). None if the query alone is too varied.
+    Returns (query, text, other), all bytes when no query character is among the text's rare ones
+    (then a per-query ``bytes.translate`` of the cached encoding does the work), else all str. None if the query
+    alone is too varied.
     """
     alphabet = {ch: i + 1 for i, ch in enumerate(dict.fromkeys(query))}
     if len(alphabet) > 250:
         return None
     other = len(alphabet) + 1
-    cached = _text_codes(text)
-    if cached is not None:
-        codes, enc_text = cached
+    codes, enc_text = _text_codes(text)
+    distinct = _distinct(text)
+    if not any(ch in distinct and ch not in codes for ch in alphabet):
+        # No query character is among the text's rare ones (code 0), so code 0 equals none of them.
         table = bytearray([other]) * 256
         for ch, code in codes.items():
             table[code] = alphabet.get(ch, other)
         return bytes(alphabet[ch] for ch in query), enc_text.translate(table), bytes([other])
-    # Too many distinct characters for one byte each (CJK): translate the whole text per query, with
-    # its set of characters cached and int values (several times faster than one-character strings).
+    # A query character among the text's rare ones (CJK): translate the whole text for this query,
+    # with its set of characters cached and int values (several times faster than one-character strings).
     table = {ord(ch): alphabet.get(ch, other) for ch in _distinct(text)}
     return query.translate({ord(ch): code for ch, code in alphabet.items()}), text.translate(table), chr(other)
 
