@@ -360,8 +360,10 @@ def copy_elsewhere_edited(rng, text, lang):
     new, new_span = apply_edits(text, span, [(b0, b1, rng.choice([p for p in pool if p != text[b0:b1]])),
                                              (a0, a1, rng.choice([p for p in pool if p != text[a0:a1]]))])
     new, new_span = change_token(rng, new, new_span, lang)
-    doubled = [a == b for a, b in zip(new[new_span[0]:new_span[1]], new[new_span[0] + 1:new_span[1]])]
-    if lang == "zh" and sum(doubled) > sum(a == b for a, b in zip(text[span[0]:span[1]], text[span[0] + 1:span[1]])):
+    def doubled(s: str) -> int:
+        return sum(a == b for a, b in zip(s, s[1:], strict=False))
+
+    if lang == "zh" and doubled(new[new_span[0]:new_span[1]]) > doubled(text[span[0]:span[1]]):
         # "十二" -> "二二": which 二 is the new one has no answer, so the truth span would be arbitrary.
         raise Skip("the edit doubles a character, making the truth span arbitrary")
     (p0, _), = other_paras(rng, new, new_span, 1)

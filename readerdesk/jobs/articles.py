@@ -35,8 +35,9 @@ def refetch_and_anchor(correction_id: int) -> None:
                         http=new_http_session(current_app.config["HTTP_USER_AGENT"]))
         revision = correction.article.current_revision
         unanchored = correction.anchor_state == AnchorState.UNANCHORED
-        newer_has_quote = (correction.quote_verbatim is False and correction.revision_id != getattr(revision, "id", None)
-                           and revision is not None and correction.exact in revision.part_text(correction.part))
+        newer_has_quote = (revision is not None and correction.quote_verbatim is False
+                           and correction.revision_id != revision.id
+                           and correction.exact in revision.part_text(correction.part))
         if revision is not None and ((unanchored and revision.id != correction.anchor_revision_id) or newer_has_quote):
             # The reader saw this newer text: anchor the report where their quote now is.
             anchor_in(correction, revision, now=now)

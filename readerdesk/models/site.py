@@ -11,7 +11,6 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models.types import UTCDateTime
 
-
 #: The parts of an article page a reader may report on besides the body, each found on the page by a
 #: CSS selector the site names (``Site.parts``). Each is its own canonical text in a revision.
 BODY = "body"

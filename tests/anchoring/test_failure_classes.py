@@ -19,8 +19,8 @@ TEXTS = [
     ("ru", "Совет собрался во вторник вечером, чтобы обсудить мост.", "Он сказал, что ремонт начнётся в марте.",
      "Жители спросили, останется ли открытым тротуар.", "Он встретился с инженерами.",
      "Мэр добавил, что работы начнутся в марте."),
-    ("zh", "市议会周二晚上开会讨论大桥问题。", "他说维修工程将在三月开始。", "居民询问人行道是否会继续开放。", "他们先见了工程师。",
-     "市长补充说工程将在三月开始。"),
+    ("zh", "市议会周二晚上开会讨论大桥问题。", "他说维修工程将在三月开始。", "居民询问人行道是否会继续开放。",
+     "他们先见了工程师。", "市长补充说工程将在三月开始。"),
 ]
 
 
@@ -29,7 +29,8 @@ def sep(lang):
 
 
 @pytest.mark.parametrize("lang, before, passage, after, starts_alike, ends_alike", TEXTS)
-def test_an_insertion_right_before_the_passage_leaves_it_unchanged(lang, before, passage, after, starts_alike, ends_alike):
+def test_an_insertion_right_before_the_passage_leaves_it_unchanged(lang, before, passage, after, starts_alike,
+                                                                   ends_alike):
     old = f"{before}\n\nThe first sentence. {passage} The last sentence.\n\n{after}".replace(
         "The first sentence. ", "" if lang == "zh" else "The first sentence. ")
     new = old.replace(passage, starts_alike + sep(lang) + passage)
@@ -40,7 +41,8 @@ def test_an_insertion_right_before_the_passage_leaves_it_unchanged(lang, before,
 
 
 @pytest.mark.parametrize("lang, before, passage, after, starts_alike, ends_alike", TEXTS)
-def test_an_insertion_right_after_the_passage_leaves_it_unchanged(lang, before, passage, after, starts_alike, ends_alike):
+def test_an_insertion_right_after_the_passage_leaves_it_unchanged(lang, before, passage, after, starts_alike,
+                                                                  ends_alike):
     old = f"{before}\n\n{passage}\n\n{after}"
     new = old.replace(passage, passage + sep(lang) + ends_alike)
     s = old.index(passage)
@@ -86,7 +88,8 @@ def test_states_agree_with_spans_on_random_edits():
     """unchanged and moved: the new span holds the old text (unchanged with confidence 1); edited:
     it holds other text, given as ``after``; removed and ambiguous: no span."""
     rng = random.Random(16)
-    words = "the council bridge said March repair would start residents asked footpath open".split()
+    words = ["the", "council", "bridge", "said", "March", "repair", "would", "start", "residents", "asked",
+             "footpath", "open"]
     for _ in range(300):
         paragraphs = [" ".join(rng.choice(words) for _ in range(rng.randint(6, 14))) + "." for _ in range(5)]
         old = "\n\n".join(paragraphs)

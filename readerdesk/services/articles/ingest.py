@@ -12,7 +12,7 @@ from readerdesk.models import Article, ArticleRevision, Site
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.corrections.reanchoring import follow_note_passages, reanchor_open_corrections
 from readerdesk.text.canonical import canonical_text, content_hash, normalise_block, sanitize_html
-from readerdesk.text.extraction import ExtractionError, strip_excluded, html_by_selector
+from readerdesk.text.extraction import ExtractionError, html_by_selector, strip_excluded
 from readerdesk.text.urls import InvalidURL, normalise_url
 
 MAX_TITLE_LENGTH = 500

@@ -187,6 +187,19 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
     return raw, quote, position
 
 
+def _part(data: dict, errors: _Errors) -> tuple[str, bool]:
+    """The reportable part the selectors measure, and whether the selection went on past it."""
+    part = data.get("part") or BODY
+    if part not in PART_NAMES:
+        errors.add("part", "One of: " + ", ".join(PART_NAMES) + ".")
+        part = BODY
+    clipped = data.get("clipped", False)
+    if not isinstance(clipped, bool):
+        errors.add("clipped", "Must be true or false.")
+        clipped = False
+    return part, clipped
+
+
 def parse_correction(data: dict) -> CorrectionInput:
     """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
     errors = _Errors(language=pick_language(data.get("language")))
@@ -234,16 +247,7 @@ def parse_correction(data: dict) -> CorrectionInput:
     if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
         errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
-    part = data.get("part", BODY)
-    if part is None:
-        part = BODY
-    if part not in PART_NAMES:
-        errors.add("part", "One of: " + ", ".join(PART_NAMES) + ".")
-        part = BODY
-    clipped = data.get("clipped", False)
-    if not isinstance(clipped, bool):
-        errors.add("clipped", "Must be true or false.")
-        clipped = False
+    part, clipped = _part(data, errors)
     selected_text = _text(data, "selected_text", errors, limit=MAX_QUOTE)
 
     suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)

@@ -233,8 +233,9 @@ def follow_note_passages(session: Session, article: Article, previous: ArticleRe
         if note.part not in diffs:
             diffs[note.part] = _diff(previous, revision, note.part)
         result = diffs[note.part].reanchor((note.passage_start, note.passage_end))
-        kept = result.state in ("unchanged", "moved") or (
-            result.state == "edited" and Indel.normalized_similarity(result.before, result.after) >= MIN_NOTE_PASSAGE_SIM)
+        recognisable = result.state == "edited" and (
+            Indel.normalized_similarity(result.before, result.after) >= MIN_NOTE_PASSAGE_SIM)
+        kept = result.state in ("unchanged", "moved") or recognisable
         note.passage_revision = revision if kept else None
         note.passage_start, note.passage_end = (result.start, result.end) if kept else (None, None)
     session.flush()

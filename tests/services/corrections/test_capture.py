@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind
+from readerdesk.services.articles.ingest import add_revision
 from readerdesk.services.corrections import capture as service
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
@@ -17,7 +18,6 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
-from readerdesk.services.articles.ingest import add_revision
 from tests.factories import make_article, make_site, paragraphs
 
 SECRET = "test-secret"
@@ -279,13 +279,15 @@ def test_an_approximate_match_found_nowhere_word_for_word_is_not_verbatim(db_ses
 def test_a_report_on_the_headline_is_anchored_in_the_headline_text(db_session):
     site = make_site(db_session, parts={"headline": "h1", "caption": "figcaption"})
     article = make_article(db_session, site, title="Council votes to repair the bridge",
-                           html=DATED + "<figure><figcaption>The bridge in March, seen from the east bank.</figcaption></figure>")
+                           html=DATED + "<figure><figcaption>The bridge in March, seen from the east bank."
+                                        "</figcaption></figure>")
     revision = article.current_revision
     assert revision.parts == {"headline": "Council votes to repair the bridge",
                               "caption": "The bridge in March, seen from the east bank."}
     headline = submit(db_session, report(article, "repair", part="headline", key="k-headline-1")).correction
     assert (headline.part, headline.start, headline.end) == ("headline", 17, 23)
-    caption = submit(db_session, report(article, "east bank", part="caption", clipped=True, key="k-caption-1")).correction
+    caption = submit(db_session, report(article, "east bank", part="caption", clipped=True,
+                                        key="k-caption-1")).correction
     assert caption.part == "caption" and caption.selection_clipped
     assert revision.parts["caption"][caption.start:caption.end] == "east bank"
 
