@@ -182,9 +182,13 @@ def _text_codes(text: str) -> tuple[dict[str, int], bytes]:
     tail of a CJK text) share code 0. Cached: re-anchoring searches the same new text for many
     spans (a str caches its hash, so the lookup is cheap), and re-encoding 50,000 characters for
     every search was most of the search's time."""
-    common = [ch for ch, _ in sorted(Counter(text).items(), key=lambda item: (-item[1], item[0]))[:255]]
+    distinct = _distinct(text)
+    if len(distinct) <= 255:
+        common = sorted(distinct)
+    else:  # counting is only needed to choose which characters get a code
+        common = [ch for ch, _ in sorted(Counter(text).items(), key=lambda item: (-item[1], item[0]))[:255]]
     codes = {ch: i + 1 for i, ch in enumerate(common)}
-    return codes, text.translate({ord(ch): codes.get(ch, 0) for ch in _distinct(text)}).encode("latin-1")
+    return codes, text.translate({ord(ch): codes.get(ch, 0) for ch in distinct}).encode("latin-1")
 
 
 def _encode(query: str, text: str):
