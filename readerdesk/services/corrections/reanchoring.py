@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, object_session
 
 from readerdesk.anchoring import (
     NOT_FOUND,
+    Anchor,
     InvalidSelector,
     RevisionDiff,
     TextPositionSelector,
@@ -81,15 +82,17 @@ ENGINE_STATES = {"anchored": AnchorState.ANCHORED, "ambiguous": AnchorState.AMBI
                  "not_found": AnchorState.UNANCHORED}
 
 
-def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
+def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime, found: Anchor | None = None) -> bool:
     """Resolve the reader's selectors in ``revision`` (in the report's part) with the anchoring
     engine, and record the attempt in the correction's history. True when anchored.
 
     Found: the correction is anchored in that revision (start/end set), and ``quote_verbatim`` says
     whether the reader's quote is there word for word. Otherwise it is "ambiguous" (several passages
-    fit equally well) or "unanchored" (the text is not there, e.g. the reader saw a newer version)."""
+    fit equally well) or "unanchored" (the text is not there, e.g. the reader saw a newer version).
+    ``found`` is the engine's answer when the caller has it already."""
     text = revision.part_text(correction.part)
-    found = anchor(_quote_selectors(correction), text) if text else NOT_FOUND
+    if found is None:
+        found = anchor(_quote_selectors(correction), text) if text else NOT_FOUND
     state = ENGINE_STATES[found.state]
     if state == AnchorState.ANCHORED:
         correction.revision = revision
@@ -118,11 +121,11 @@ def anchor_new_report(session: Session, correction: Correction, article: Article
     text = current.part_text(correction.part)
     found = anchor(selectors, text) if text else NOT_FOUND
     if found.state == "anchored" and text[found.start:found.end] == correction.exact:
-        anchor_in(correction, current, now=now)
+        anchor_in(correction, current, now=now, found=found)
         return
     older = _verbatim_in_earlier_revision(session, correction, current, selectors)
     if older is None:
-        anchor_in(correction, current, now=now)
+        anchor_in(correction, current, now=now, found=found)
         correction.quote_verbatim = False
         return
     revision, start, end = older
