@@ -101,10 +101,12 @@ function addMarker(marks, note) {
 
   link.onclick = (event) => {
     event.preventDefault();
+    popover.togglePopover();
+    if (!popover.matches(":popover-open")) return;
+    // Below the marker, kept inside the window (measured once it is shown).
     const box = link.getBoundingClientRect();
     popover.style.top = `${box.bottom + 4}px`;
-    popover.style.left = `${Math.max(8, Math.min(box.left, innerWidth - 320))}px`;
-    popover.togglePopover();
+    popover.style.left = `${Math.max(8, Math.min(box.left, innerWidth - popover.offsetWidth - 8))}px`;
   };
   popover.addEventListener("toggle", (event) => {
     const open = event.newState === "open";
