@@ -1,8 +1,9 @@
-"""Revenue figures for the patrons desk: MRR, new and churned patrons, failed payments, the MRR chart
-(inline SVG, drawn here) and the CSV export.
+"""Revenue figures for the patrons desk: MRR, new and churned patrons, failed payments and money
+received, per currency; the MRR chart and the CSV export.
 
 MRR is the sum over active recurring patrons of their amount per month: monthly amounts as they are,
-yearly amounts ÷ 12 (floored per patron), in integer minor units. One-time gifts are not MRR.
+yearly amounts ÷ 12 (floored per patron), in integer minor units. One-time gifts are not MRR. Amounts
+in different currencies are never added: every figure belongs to one currency.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from markupsafe import Markup
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
-from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
+from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Subscription
 from readerdesk.models.types import DbSession
+from readerdesk.text.charts import line_chart
+from readerdesk.text.money import major_units, minor_exponent
 
 CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -58,12 +63,18 @@ def list_patrons(session: DbSession, filters: PatronFilter, *, limit: int,
 
 # Past-due subscriptions still count, as in Stripe's own MRR: the subscription is alive while Stripe
 # retries the card; it leaves MRR when it is canceled. The desk shows how many are past due beside it.
+# Pending ones (a delayed payment not arrived yet) do not count until their money does.
 MRR_STATUSES = (PatronStatus.ACTIVE, PatronStatus.PAST_DUE)
 
 
-def mrr(patrons) -> int:
-    """Monthly recurring revenue in minor units: monthly amounts, yearly ones ÷ 12 (floored per patron)."""
-    return sum(p.monthly_amount for p in patrons if p.status in MRR_STATUSES)
+def mrr_by_currency(patrons) -> dict[str, int]:
+    """Monthly recurring revenue per currency, in minor units: monthly amounts, yearly ones ÷ 12
+    (floored per patron). Amounts in different currencies are never added together."""
+    totals: dict[str, int] = {}
+    for patron in patrons:
+        if patron.status in MRR_STATUSES and patron.interval.recurring:
+            totals[patron.currency] = totals.get(patron.currency, 0) + patron.monthly_amount
+    return totals
 
 
 def _month_start(year: int, month: int) -> datetime:
@@ -86,104 +97,96 @@ def _months_back(now: datetime, count: int) -> list[tuple[datetime, datetime]]:
 class MonthFigures:
     label: str  # "2026-11"
     mrr: int  # at the end of the month (or now, for this month)
-    new: int
-    churned: int
+    new: int  # patrons whose subscription started this month
+    churned: int  # subscriptions that ended this month
     failed_payments: int
+    received: int = 0  # paid this month, less refunds and lost disputes
 
 
 @dataclass(frozen=True)
 class RevenueSummary:
-    currency: str | None  # None when patrons pay in several currencies (figures are then per currency)
+    """The figures of one currency: amounts in different currencies are never summed."""
+
+    currency: str
     mrr: int
     active: int
     past_due: int
     months: list[MonthFigures]
+    pending: int = 0
 
 
-def revenue_summary(session: DbSession, *, now: datetime, site_id: int | None = None, months: int = 12,
-                    currency: str | None = None) -> RevenueSummary:
-    """Figures for the desk. A month's MRR is rebuilt from who was a recurring patron at its end
-    (supporter since ≤ end, not canceled by then), at each patron's current amount."""
-    query = select(Patron).where(Patron.interval != Interval.ONCE)
+def _subscription_currency(subscription: Subscription) -> str | None:
+    return subscription.amounts[-1].currency if subscription.amounts else None
+
+
+def _month_mrr(subscriptions: list[Subscription], cutoff: datetime) -> int:
+    """MRR at ``cutoff`` from the amounts in force then (a later plan change does not rewrite it)."""
+    total = 0
+    for subscription in subscriptions:
+        if subscription.started_at < cutoff and (subscription.ended_at is None or subscription.ended_at >= cutoff):
+            amount = subscription.amount_at(cutoff)
+            total += amount.monthly_amount if amount is not None else 0
+    return total
+
+
+def revenue_summaries(session: DbSession, *, now: datetime, site_id: int | None = None,
+                      months: int = 12) -> list[RevenueSummary]:
+    """The desk's figures, one summary per currency (most MRR first). This month's MRR is the patrons'
+    current state; earlier months are rebuilt from each subscription's amount history."""
+    patrons_query = select(Patron).where(Patron.interval != Interval.ONCE)
+    subscriptions_query = (select(Subscription).join(Patron).where(Subscription.awaiting_payment.is_(False))
+                           .options(selectinload(Subscription.amounts)))
+    payments_query = select(Payment).join(Patron)
     if site_id:
-        query = query.where(Patron.site_id == site_id)
-    if currency:
-        query = query.where(Patron.currency == currency)
-    recurring = list(session.scalars(query))
-    currencies = {p.currency for p in recurring}
-    failed_query = select(Payment.failed_at).join(Patron).where(Payment.failed_at.is_not(None))
-    if site_id:
-        failed_query = failed_query.where(Patron.site_id == site_id)
-    # The query excludes NULLs already; the filter tells the type checker so.
-    failed_at = [t for t in session.scalars(failed_query) if t is not None]
-    figures = []
-    for start, end in _months_back(now, months):
-        cutoff = min(end, now)
-        alive = [p for p in recurring
-                 if p.supporter_since < cutoff and (p.canceled_at is None or p.canceled_at >= cutoff)]
-        figures.append(MonthFigures(
-            label=start.strftime("%Y-%m"),
-            mrr=sum(p.monthly_amount for p in alive),
-            new=sum(1 for p in recurring if start <= p.supporter_since < end),
-            churned=sum(1 for p in recurring if p.canceled_at and start <= p.canceled_at < end),
-            failed_payments=sum(1 for t in failed_at if start <= t < end),
+        patrons_query = patrons_query.where(Patron.site_id == site_id)
+        subscriptions_query = subscriptions_query.where(Patron.site_id == site_id)
+        payments_query = payments_query.where(Patron.site_id == site_id)
+    window = _months_back(now, months)
+    payments_query = payments_query.where(or_(Payment.paid_at >= window[0][0], Payment.failed_at >= window[0][0]))
+    recurring = list(session.scalars(patrons_query))
+    subscriptions = list(session.scalars(subscriptions_query))
+    payments = list(session.scalars(payments_query))
+    headline = mrr_by_currency(recurring)
+    currencies = ({p.currency for p in recurring} | {c for c in map(_subscription_currency, subscriptions) if c}
+                  | {p.currency for p in payments})
+    summaries = []
+    for currency in currencies:
+        subs = [s for s in subscriptions if _subscription_currency(s) == currency]
+        cash = [p for p in payments if p.currency == currency]
+        figures = []
+        for start, end in window:
+            figures.append(MonthFigures(
+                label=start.strftime("%Y-%m"),
+                mrr=headline.get(currency, 0) if end > now else _month_mrr(subs, end),
+                new=len({s.patron_id for s in subs if start <= s.started_at < end}),
+                churned=sum(1 for s in subs if s.ended_at and start <= s.ended_at < end),
+                failed_payments=sum(1 for p in cash if p.failed_at and start <= p.failed_at < end),
+                received=sum(p.net for p in cash if p.paid_at and start <= p.paid_at < end),
+            ))
+        in_currency = [p for p in recurring if p.currency == currency]
+        summaries.append(RevenueSummary(
+            currency=currency, mrr=headline.get(currency, 0), months=figures,
+            active=sum(1 for p in in_currency if p.status is PatronStatus.ACTIVE),
+            past_due=sum(1 for p in in_currency if p.status is PatronStatus.PAST_DUE),
+            pending=sum(1 for p in in_currency if p.status is PatronStatus.PENDING),
         ))
-    return RevenueSummary(
-        currency=next(iter(currencies)) if len(currencies) == 1 else currency,
-        mrr=mrr(recurring),
-        active=sum(1 for p in recurring if p.status is PatronStatus.ACTIVE),
-        past_due=sum(1 for p in recurring if p.status is PatronStatus.PAST_DUE),
-        months=figures,
-    )
+    return sorted(summaries, key=lambda summary: (-summary.mrr, summary.currency))
 
 
-def total_paid(session: DbSession, patron: Patron) -> int:
-    return session.scalar(select(func.coalesce(func.sum(Payment.amount - Payment.amount_refunded), 0))
-                          .where(Payment.patron_id == patron.id, Payment.status == PaymentStatus.PAID)) or 0
+def total_paid(session: DbSession, patron: Patron) -> dict[str, int]:
+    """What a patron gave, per currency, less refunds and lost disputes."""
+    totals: dict[str, int] = {}
+    for payment in session.scalars(select(Payment).where(Payment.patron_id == patron.id,
+                                                         Payment.status == PaymentStatus.PAID)):
+        totals[payment.currency] = totals.get(payment.currency, 0) + payment.net
+    return totals
 
 
-# --- the chart ----------------------------------------------------------------------------------
-
-
-def mrr_chart_svg(months: list[MonthFigures], *, width: int = 640, height: int = 200, exponent: int = 2) -> str:
-    """A line chart of MRR per month as an inline <svg> string (numbers and month labels only:
-    nothing in it comes from readers, so it is safe to embed)."""
-    pad_left, pad_right, pad_top, pad_bottom = 56, 12, 12, 28
-    plot_w, plot_h = width - pad_left - pad_right, height - pad_top - pad_bottom
-    top = max([m.mrr for m in months] + [1])
-    n = max(len(months) - 1, 1)
-
-    def x(i: int) -> float:
-        return pad_left + plot_w * i / n
-
-    def y(value: int) -> float:
-        return pad_top + plot_h * (1 - value / top)
-
-    def major(value: int) -> str:
-        return f"{value / 10 ** exponent:,.0f}"
-
-    points = " ".join(f"{x(i):.1f},{y(m.mrr):.1f}" for i, m in enumerate(months))
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="mrr-chart" viewBox="0 0 {width} {height}" '
-        f'width="100%" role="img" aria-labelledby="mrr-chart-title">',
-        '<title id="mrr-chart-title">Monthly recurring revenue, last '
-        f'{len(months)} months: {", ".join(f"{m.label} {major(m.mrr)}" for m in months)}</title>',
-        f'<line x1="{pad_left}" y1="{pad_top + plot_h}" x2="{width - pad_right}" y2="{pad_top + plot_h}" '
-        'stroke="#999"/>',
-        f'<line x1="{pad_left}" y1="{pad_top}" x2="{pad_left}" y2="{pad_top + plot_h}" stroke="#999"/>',
-        f'<text x="{pad_left - 6}" y="{pad_top + 4}" text-anchor="end" font-size="11">{major(top)}</text>',
-        f'<text x="{pad_left - 6}" y="{pad_top + plot_h}" text-anchor="end" font-size="11">0</text>',
-    ]
-    if months:
-        parts.append(f'<polyline fill="none" stroke="#0b5cad" stroke-width="2" points="{points}"/>')
-        for i, m in enumerate(months):
-            parts.append(f'<circle cx="{x(i):.1f}" cy="{y(m.mrr):.1f}" r="3" fill="#0b5cad">'
-                         f'<title>{m.label}: {major(m.mrr)}</title></circle>')
-            if i % 2 == (len(months) - 1) % 2:
-                parts.append(f'<text x="{x(i):.1f}" y="{height - 8}" text-anchor="middle" font-size="11">'
-                             f'{m.label}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def mrr_chart(summary: RevenueSummary) -> Markup:
+    """The MRR line of one currency, in its major units."""
+    exponent = minor_exponent(summary.currency)
+    return line_chart([(m.label, m.mrr / 10 ** exponent) for m in summary.months],
+                      title="Monthly recurring revenue", unit=summary.currency)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -198,7 +201,7 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(CSV_INJECTION_PREFIXES) else text
 
 
-CSV_COLUMNS = ("id", "email", "name", "status", "tier", "amount_minor", "currency", "interval",
+CSV_COLUMNS = ("id", "site", "email", "name", "status", "tier", "amount_minor", "amount", "currency", "interval",
                "supporter_since", "canceled_at", "stripe_customer_id", "stripe_subscription_id", "listed_as")
 
 
@@ -208,7 +211,8 @@ def patrons_csv(patrons) -> str:
     writer.writerow(CSV_COLUMNS)
     for p in patrons:
         writer.writerow([csv_safe(v) for v in (
-            p.id, p.email, p.name, p.status.value, p.tier or "custom", p.amount, p.currency, p.interval.value,
+            p.id, p.site.name, p.email, p.name, p.status.value, p.tier or "custom", p.amount,
+            major_units(p.amount, p.currency), p.currency, p.interval.value,
             p.supporter_since.isoformat(), p.canceled_at.isoformat() if p.canceled_at else "",
             p.stripe_customer_id or "", p.stripe_subscription_id or "",
             p.display_name if p.list_publicly else "")])
