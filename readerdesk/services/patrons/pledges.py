@@ -156,7 +156,8 @@ def _pledged_amount(request: PledgeRequest, settings: SupportSettings) -> tuple[
     except ValueError:
         raise PledgeError("Choose monthly, yearly or one time.") from None
     if amount < settings.min_amount:
-        raise PledgeError(f"The smallest amount we can accept is {format_amount(settings.min_amount, settings.currency)}.")
+        smallest = format_amount(settings.min_amount, settings.currency)
+        raise PledgeError(f"The smallest amount we can accept is {smallest}.")
     if amount > settings.max_amount:
         raise PledgeError(f"For more than {format_amount(settings.max_amount, settings.currency)}, please write to us.")
     return amount, interval, None

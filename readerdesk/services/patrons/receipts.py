@@ -95,7 +95,8 @@ def summary_lines(summary: YearSummary) -> list[str]:
     patron = summary.patron
     lines = [f"Contributions of {patron.name or patron.email} in {summary.year}", ""]
     for total in summary.totals:
-        line = f"{format_amount(total.net, total.currency)} ({total.payments} payment{'s' if total.payments != 1 else ''}"
+        plural = "s" if total.payments != 1 else ""
+        line = f"{format_amount(total.net, total.currency)} ({total.payments} payment{plural}"
         if total.returned:
             line += f"; {format_amount(total.gross, total.currency)} paid, "
             line += f"{format_amount(total.returned, total.currency)} refunded"

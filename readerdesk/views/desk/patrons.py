@@ -19,8 +19,8 @@ from readerdesk.services.patrons.revenue import (
     revenue_summaries,
     total_paid,
 )
-from readerdesk.text.money import format_amount
 from readerdesk.text.ids import arg_id
+from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 
