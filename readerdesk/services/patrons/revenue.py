@@ -131,7 +131,7 @@ def _month_mrr(subscriptions: list[Subscription], cutoff: datetime) -> int:
 
 def revenue_summaries(session: DbSession, *, now: datetime, site_id: int | None = None,
                       months: int = 12) -> list[RevenueSummary]:
-    """The desk's figures, one summary per currency (most MRR first). This month's MRR is the patrons'
+    """The desk's figures, one summary per currency (the one with most patrons first). This month's MRR is the patrons'
     current state; earlier months are rebuilt from each subscription's amount history."""
     patrons_query = select(Patron).where(Patron.interval != Interval.ONCE)
     subscriptions_query = (select(Subscription).join(Patron).where(Subscription.awaiting_payment.is_(False))
@@ -170,7 +170,8 @@ def revenue_summaries(session: DbSession, *, now: datetime, site_id: int | None 
             past_due=sum(1 for p in in_currency if p.status is PatronStatus.PAST_DUE),
             pending=sum(1 for p in in_currency if p.status is PatronStatus.PENDING),
         ))
-    return sorted(summaries, key=lambda summary: (-summary.mrr, summary.currency))
+    # Most patrons first: amounts in different currencies cannot be compared.
+    return sorted(summaries, key=lambda summary: (-(summary.active + summary.past_due), summary.currency))
 
 
 def total_paid(session: DbSession, patron: Patron) -> dict[str, int]:

@@ -222,8 +222,7 @@ def _subscription_checkout(session: DbSession, obj: dict, at: datetime, pledge: 
         apply_state(patron, at, PatronStatus.PAST_DUE)
         return EventResult("checkout payment failed", [failed_job(patron, pledge.total, pledge.currency)])
     status = PatronStatus.ACTIVE if pledge.status is PledgeStatus.COMPLETED else PatronStatus.PENDING
-    apply_state(patron, at, status, amount=pledge.total, interval=pledge.interval, currency=pledge.currency)
-    if patron.state_as_of == at:
+    if apply_state(patron, at, status, amount=pledge.total, interval=pledge.interval, currency=pledge.currency):
         patron.tier = pledge.tier
     return EventResult(f"subscription checkout {pledge.status.value}: patron {patron.id} is {patron.status.value}")
 
@@ -282,11 +281,12 @@ def apply_subscription(session: DbSession, obj: dict, at: datetime) -> Patron | 
         record_amount(session, subscription, at, amount, currency, interval)
     if subscription.ended_at is not None:
         return patron  # final: nothing revives an ended subscription
+    followed = follow(session, patron, subscription)
     if status is PatronStatus.CANCELED:
         end_subscription(session, subscription,
                          stripe_time(obj.get("ended_at")) or stripe_time(obj.get("canceled_at")) or at)
         return patron
-    if not follow(session, patron, subscription):
+    if not followed:
         return patron
     if status is PatronStatus.ACTIVE and subscription.awaiting_payment:
         status = PatronStatus.PENDING
