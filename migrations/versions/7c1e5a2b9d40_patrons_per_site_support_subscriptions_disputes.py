@@ -60,6 +60,7 @@ def upgrade():
         sa.Column('currency', sa.String(length=3), nullable=False),
         sa.Column('interval', sa.Enum('month', 'year', 'once', name='interval', native_enum=False, length=20),
                   nullable=False),
+        sa.Column('tier', sa.String(length=40), nullable=True),
         sa.ForeignKeyConstraint(['subscription_id'], ['patron_subscriptions.id']),
         sa.PrimaryKeyConstraint('id'),
         sa.UniqueConstraint('subscription_id', 'effective_at'),
@@ -92,8 +93,8 @@ def upgrade():
         "SELECT id, stripe_subscription_id, supporter_since, canceled_at, false FROM patrons "
         "WHERE interval != 'once'")
     op.execute(
-        "INSERT INTO subscription_amounts (subscription_id, effective_at, amount, currency, interval) "
-        "SELECT s.id, s.started_at, p.amount, p.currency, p.interval FROM patron_subscriptions s "
+        "INSERT INTO subscription_amounts (subscription_id, effective_at, amount, currency, interval, tier) "
+        "SELECT s.id, s.started_at, p.amount, p.currency, p.interval, p.tier FROM patron_subscriptions s "
         "JOIN patrons p ON p.id = s.patron_id")
 
 

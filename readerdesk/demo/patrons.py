@@ -59,7 +59,7 @@ def add_demo_patrons(session: DbSession, site: Site, *, now: datetime, seed: int
         if interval.recurring:
             subscription = Subscription(patron=patron, started_at=since, ended_at=canceled_at)
             session.add(subscription)
-            session.add(SubscriptionAmount(subscription=subscription, effective_at=since, amount=amount,
+            session.add(SubscriptionAmount(subscription=subscription, effective_at=since, amount=amount, tier=tier,
                                            currency=site.currency, interval=interval))
         step = timedelta(days=30 if interval is Interval.MONTH else 365)
         paid_at, end = since, canceled_at or now

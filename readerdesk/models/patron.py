@@ -205,8 +205,13 @@ class Subscription(Model):
 
     def amount_at(self, moment: datetime) -> SubscriptionAmount | None:
         """The amount in force at ``moment``: the newest change at or before it (else the first one)."""
-        in_force = [a for a in self.amounts if a.effective_at <= moment]
-        return in_force[-1] if in_force else (self.amounts[0] if self.amounts else None)
+        history = sorted(self.amounts, key=lambda a: a.effective_at)
+        in_force = [a for a in history if a.effective_at <= moment]
+        return in_force[-1] if in_force else (history[0] if history else None)
+
+    @property
+    def latest_amount(self) -> SubscriptionAmount | None:
+        return max(self.amounts, key=lambda a: a.effective_at) if self.amounts else None
 
 
 class SubscriptionAmount(Model):
@@ -222,6 +227,7 @@ class SubscriptionAmount(Model):
     amount: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
     interval: Mapped[Interval] = mapped_column(string_enum(Interval, "interval"))
+    tier: Mapped[str | None] = mapped_column(String(40), default=None)  # from the Price; None: a custom amount
 
     subscription: Mapped[Subscription] = relationship(back_populates="amounts")
 

@@ -138,15 +138,12 @@ def patron_for_subscription(session: DbSession, subscription_id: str, metadata: 
     return patron, subscription_row(session, patron, subscription_id, at)
 
 
-def apply_state(patron: Patron, at: datetime, status: PatronStatus, **fields) -> bool:
-    """Set status (and amount, interval...) if ``at`` is not older than the state already applied."""
+def apply_state(patron: Patron, at: datetime, status: PatronStatus) -> bool:
+    """Set the status if ``at`` is not older than the state already applied."""
     if patron.state_as_of is not None and at < patron.state_as_of:
         return False
     patron.status = status
     patron.state_as_of = at
-    for name, value in fields.items():
-        if value is not None:
-            setattr(patron, name, value)
     if status is not PatronStatus.CANCELED:
         patron.canceled_at = None
     return True
@@ -169,12 +166,27 @@ def end_subscription(session: DbSession, subscription: Subscription, ended_at: d
 
 
 def record_amount(session: DbSession, subscription: Subscription, at: datetime, amount: int, currency: str,
-                  interval: Interval) -> None:
-    """Add to the subscription's amount history (one entry per Stripe timestamp)."""
-    if any(entry.effective_at == at for entry in subscription.amounts):
-        return
-    session.add(SubscriptionAmount(subscription=subscription, effective_at=at, amount=amount,
-                                   currency=currency.upper(), interval=interval))
+                  interval: Interval, tier: str | None) -> None:
+    """Add to the subscription's amount history: one entry per Stripe timestamp (a second word about
+    the same moment, such as a reconcile repair, replaces it)."""
+    entry = next((e for e in subscription.amounts if e.effective_at == at), None)
+    if entry is None:
+        entry = SubscriptionAmount(subscription=subscription, effective_at=at)
+        session.add(entry)
+    entry.amount, entry.currency, entry.interval, entry.tier = amount, currency.upper(), interval, tier
+    session.flush()
+
+
+def show_amount(patron: Patron, subscription: Subscription, pledge: Pledge | None = None) -> None:
+    """The patron shows the newest amount of the subscription they follow (by Stripe's timestamps, so
+    the order events arrive in does not matter); before any is known, the pledge's."""
+    latest = subscription.latest_amount
+    if latest is not None:
+        patron.amount, patron.interval, patron.currency, patron.tier = (
+            latest.amount, latest.interval, latest.currency, latest.tier)
+    elif pledge is not None:
+        patron.amount, patron.interval, patron.currency, patron.tier = (
+            pledge.total, pledge.interval, pledge.currency, pledge.tier)
 
 
 # --- checkout sessions --------------------------------------------------------------------------
@@ -212,18 +224,21 @@ def _subscription_checkout(session: DbSession, obj: dict, at: datetime, pledge: 
     if not obj.get("subscription"):
         return EventResult("subscription checkout recorded (no subscription yet)")
     subscription = subscription_row(session, patron, obj["subscription"], at)
-    record_amount(session, subscription, at, pledge.total, pledge.currency, pledge.interval)
+    record_amount(session, subscription, at, pledge.total, pledge.currency, pledge.interval, pledge.tier)
     if subscription.ended_at is not None:
         return EventResult("ignored: the subscription has ended")
     subscription.awaiting_payment = pledge.status is PledgeStatus.PROCESSING
     if not follow(session, patron, subscription):
         return EventResult("subscription checkout recorded (the patron follows a newer subscription)")
+    show_amount(patron, subscription)
     if pledge.status is PledgeStatus.FAILED:
         apply_state(patron, at, PatronStatus.PAST_DUE)
         return EventResult("checkout payment failed", [failed_job(patron, pledge.total, pledge.currency)])
     status = PatronStatus.ACTIVE if pledge.status is PledgeStatus.COMPLETED else PatronStatus.PENDING
-    if apply_state(patron, at, status, amount=pledge.total, interval=pledge.interval, currency=pledge.currency):
-        patron.tier = pledge.tier
+    apply_state(patron, at, status)
+    if subscription.awaiting_payment and patron.status is PatronStatus.ACTIVE:
+        # "active" came from an update that arrived first; the money has not: pending until it does.
+        patron.status = PatronStatus.PENDING
     return EventResult(f"subscription checkout {pledge.status.value}: patron {patron.id} is {patron.status.value}")
 
 
@@ -278,7 +293,8 @@ def apply_subscription(session: DbSession, obj: dict, at: datetime) -> Patron | 
     status = SUBSCRIPTION_STATUS.get(obj.get("status", ""), PatronStatus.PAST_DUE)
     amount, interval, currency, price = subscription_price(obj)
     if amount is not None and interval is not None and currency:
-        record_amount(session, subscription, at, amount, currency, interval)
+        # The tier label follows the Price (a plan change in the portal too); an inline price is custom.
+        record_amount(session, subscription, at, amount, currency, interval, tier_of_price(price))
     if subscription.ended_at is not None:
         return patron  # final: nothing revives an ended subscription
     followed = follow(session, patron, subscription)
@@ -288,11 +304,10 @@ def apply_subscription(session: DbSession, obj: dict, at: datetime) -> Patron | 
         return patron
     if not followed:
         return patron
+    show_amount(patron, subscription, pledge_from_metadata(session, obj.get("metadata")))
     if status is PatronStatus.ACTIVE and subscription.awaiting_payment:
         status = PatronStatus.PENDING
-    if apply_state(patron, at, status, amount=amount, interval=interval,
-                   currency=currency.upper() if currency else None) and price is not None:
-        patron.tier = tier_of_price(price)  # the label follows the Price (a portal plan change too)
+    apply_state(patron, at, status)
     return patron
 
 
@@ -377,6 +392,7 @@ def _invoice_paid(session: DbSession, obj: dict, at: datetime, patron: Patron, s
         return result
     subscription.awaiting_payment = False  # the money arrived
     if follow(session, patron, subscription):
+        show_amount(patron, subscription, pledge_from_metadata(session, invoice_subscription(obj)[1]))
         apply_state(patron, at, PatronStatus.ACTIVE)
     return result
 
