@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 from sqlalchemy import select
 
@@ -20,6 +22,21 @@ from readerdesk.models.types import DbSession
 from readerdesk.text.money import format_amount
 
 YEAR_END = "patron-year-end"  # notifications_sent kind: one summary per (year, patron)
+# PDF's built-in fonts cover Latin only: names and addresses in Cyrillic need a Unicode font. DejaVu
+# (Debian's fonts-dejavu-core) is used where installed, else Helvetica.
+UNICODE_FONTS = {"DejaVuSans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                 "DejaVuSans-Bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"}
+
+
+def _fonts() -> tuple[str, str]:
+    """(regular, bold) font names for the PDF."""
+    try:
+        for name, path in UNICODE_FONTS.items():
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont(name, path))
+    except Exception:  # the font files are not installed
+        return "Helvetica", "Helvetica-Bold"
+    return "DejaVuSans", "DejaVuSans-Bold"
 
 
 @dataclass(frozen=True)
@@ -116,15 +133,16 @@ def year_end_pdf(summary: YearSummary) -> bytes:
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=True)
     pdf.setTitle(f"{site.title or site.name}: contributions in {summary.year}")
-    width, height = A4
+    height = A4[1]
     y = height - 25 * mm
+    regular, bold = _fonts()
 
     def write(text: str, size: int = 11, gap: float = 6) -> None:
         nonlocal y
         if y < 25 * mm:
             pdf.showPage()
             y = height - 25 * mm
-        pdf.setFont("Helvetica-Bold" if size > 11 else "Helvetica", size)
+        pdf.setFont(bold if size > 11 else regular, size)
         pdf.drawString(20 * mm, y, text)
         y -= gap * mm
 

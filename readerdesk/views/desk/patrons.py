@@ -55,6 +55,8 @@ def index():
         "desk/patrons/index.html", patrons=patrons, summaries=summaries, summary=summary, filters=filters,
         tiers=tiers, sites=db.session.scalars(select(Site).order_by(Site.name)).all(), next_args=next_args,
         chart=mrr_chart(summary) if summary else None, fmt=format_amount,
+        # The currency switch keeps the filters but starts the list again from the newest patron.
+        switch_args={k: v for k, v in request.args.items() if k not in ("before", "currency")},
         pending_wall=len(pending_wall_entries(db.session)),
     )
 

@@ -1,10 +1,13 @@
 import io
+import os
 from datetime import UTC, datetime
 
+import pytest
 from pypdf import PdfReader
 
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
 from readerdesk.services.patrons.receipts import (
+    UNICODE_FONTS,
     patrons_to_summarise,
     summary_lines,
     year_end_pdf,
@@ -65,3 +68,15 @@ def test_the_year_end_pdf_carries_the_newsrooms_legal_details(app, db_session):
     for expected in ("Harbour Post Inc.", "12 Quay Road", "EIN 12-3456789", "Contributions of Ann Lee in 2026",
                      "8.00 EUR (1 payment)", "2026-01-10", "No goods or services were provided"):
         assert expected in text
+
+
+@pytest.mark.skipif(not os.path.exists(UNICODE_FONTS["DejaVuSans"]), reason="needs fonts-dejavu-core")
+def test_the_pdf_writes_cyrillic_names(app, db_session):
+    site = make_site(db_session, currency="UAH")
+    site.legal_name = "ГО «Київський щоденник»"
+    olena = giver(db_session, site)
+    olena.name = "Олена Коваль"
+    pay(db_session, olena, 50000, "UAH", at(2))
+    db_session.flush()
+    text = text_of(year_end_pdf(year_summary(db_session, olena, 2026)))
+    assert "ГО «Київський щоденник»" in text and "Contributions of Олена Коваль in 2026" in text
