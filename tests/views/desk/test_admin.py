@@ -119,7 +119,7 @@ SUPPORT_FIELDS = ("currency", "support_tiers", "min_amount", "max_amount", "fee_
 def support_form(client, site) -> dict:
     """The support fields as the edit page shows them (inputs and text areas)."""
     html = client.get(f"/desk/admin/sites/{site.id}").get_data(as_text=True)
-    values = {}
+    values = {"connector": ""}
     for name in SUPPORT_FIELDS:
         found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
             rf'name="{name}"[^>]*>\s*([^<]*)</textarea>', html)
