@@ -19,7 +19,7 @@ from readerdesk.services.effects import Job
 from readerdesk.services.patrons.stripe.checkout import pledge_from_metadata
 from readerdesk.services.patrons.stripe.client import plain
 from readerdesk.services.patrons.stripe.events import EventResult, RetryLater, stripe_time
-from readerdesk.services.patrons.stripe.subscriptions import invoice_subscription
+from readerdesk.services.patrons.stripe.invoices import invoice_subscription
 
 DISPUTE_STATUS = {"won": DisputeStatus.WON, "warning_closed": DisputeStatus.WON, "lost": DisputeStatus.LOST}
 

@@ -28,11 +28,8 @@ from readerdesk.models import StripeEvent
 from readerdesk.models.types import DbSession
 from readerdesk.services.patrons.stripe.charges import handle_charge_refunded, handle_dispute
 from readerdesk.services.patrons.stripe.events import EventResult, RetryLater, stripe_time
-from readerdesk.services.patrons.stripe.subscriptions import (
-    handle_checkout_session,
-    handle_invoice,
-    handle_subscription,
-)
+from readerdesk.services.patrons.stripe.invoices import handle_invoice
+from readerdesk.services.patrons.stripe.subscriptions import handle_checkout_session, handle_subscription
 
 __all__ = ["EventAlreadyProcessed", "EventResult", "InvalidWebhook", "RetryLater", "process_event", "verify_event"]
 
