@@ -18,9 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -335,13 +333,38 @@ def _by_key(session: Session, key: str) -> Correction | None:
     return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
+def _insert_unless_key_exists_statement():
+    """``INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` the stored report, as text:
+    the same SQL on PostgreSQL and SQLite, and (unlike SQLAlchemy's dialect inserts, which are never
+    cached) compiled once per process. Every column is a typed parameter (``_with_defaults``)."""
+    columns = [c for c in Correction.__table__.columns if not c.primary_key]
+    sql = (f"INSERT INTO {Correction.__tablename__} ({', '.join(f'{chr(34)}{c.name}{chr(34)}' for c in columns)}) "
+           f"VALUES ({', '.join(f':{c.key}' for c in columns)}) "
+           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING *")
+    statement = text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
+    return select(Correction).from_statement(statement.columns(*Correction.__table__.columns)), columns
+
+
+_INSERT_UNLESS_KEY_EXISTS, _INSERT_COLUMNS = _insert_unless_key_exists_statement()
+
+
+def _with_defaults(values: dict) -> dict:
+    """Every column's value: the ones given, else the column's default (what the ORM would insert)."""
+    row = {}
+    for column in _INSERT_COLUMNS:
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.default is None:
+            row[column.key] = None
+        else:
+            row[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
+    return row
+
+
 def _insert_unless_key_exists(session: Session, values: dict) -> Correction | None:
     """INSERT the report unless its idempotency key is stored already (then None): one statement,
     and safe when two requests with one key race (the unique index decides, nothing fails)."""
-    insert = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = (insert(Correction).values(**values)
-                 .on_conflict_do_nothing(index_elements=[Correction.idempotency_key]).returning(Correction))
-    return session.scalar(statement)
+    return session.scalars(_INSERT_UNLESS_KEY_EXISTS, _with_defaults(values)).first()
 
 
 def submit_correction(
