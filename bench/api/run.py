@@ -67,8 +67,8 @@ def in_schema(url: str, schema: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
 
 
-def prepare_database(url: str, schema: str) -> str:
-    """An empty schema with one site and one article; returns the article's canonical text."""
+def prepare_database(url: str, schema: str, articles: int = 1) -> str:
+    """An empty schema with one site and ``articles`` copies of the article; returns its canonical text."""
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
         connection.execute(f'CREATE SCHEMA "{schema}"')
@@ -79,7 +79,9 @@ def prepare_database(url: str, schema: str) -> str:
         site = create_site(db.session, "bench", base_url=ORIGIN, body_selector="article",
                            allowed_origins=[ORIGIN]).site
         html = "".join(f"<p>{p}</p>" for p in article_text().split("\n\n"))
-        article = ingest_article(db.session, site, url=ARTICLE_URL, title="Budget", html=html, now=utcnow()).article
+        for n in range(articles):
+            article = ingest_article(db.session, site, url=article_url(n), title="Budget", html=html,
+                                     now=utcnow()).article
         db.session.commit()
         text = article.current_revision.text
         db.session.remove()
@@ -87,8 +89,13 @@ def prepare_database(url: str, schema: str) -> str:
     return text
 
 
-def report_bodies(text: str):
-    """Endless valid reports: readers' selections around a few numbers in the article."""
+def article_url(n: int) -> str:
+    return ARTICLE_URL if n == 0 else f"{ARTICLE_URL}-{n}"
+
+
+def report_bodies(text: str, articles: int = 1):
+    """Endless valid reports: readers' selections around a few numbers in the article (or, with
+    ``articles``, in each of its copies in turn)."""
     spans = []
     for match in re.finditer(r"\$?\d[\d.,]*( million)?", text):
         spans.append((match.start(), match.end()))
@@ -97,7 +104,7 @@ def report_bodies(text: str):
     for n in itertools.count():
         start, end = spans[n % len(spans)]
         yield json.dumps({
-            "idempotency_key": uuid.uuid4().hex, "article_url": ARTICLE_URL, "kind": "factual",
+            "idempotency_key": uuid.uuid4().hex, "article_url": article_url(n % articles), "kind": "factual",
             "selectors": [{"type": "TextQuoteSelector", "exact": text[start:end],
                            "prefix": text[max(0, start - 32):start], "suffix": text[end:end + 32]},
                           {"type": "TextPositionSelector", "start": start, "end": end}],
@@ -196,6 +203,9 @@ def load() -> float:
 
 
 async def phases(port: int, bodies, seconds: float, rounds: int) -> tuple[list[dict], dict]:
+    # Warm up every worker (imports, connection pools) before anything is timed.
+    await closed_loop(port, "GET", "/healthz", None, 8, 2)
+    await closed_loop(port, "POST", "/api/v1/corrections", bodies, 8, 2)
     results = []
     for round_ in range(1, rounds + 1):
         for concurrency in (10, 50):
@@ -262,16 +272,18 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--articles", type=int, default=1,
+                        help="Spread the reports over this many articles (1: a viral article, the default).")
     parser.add_argument("--tiny", action="store_true", help="One short round; print only.")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
     if args.tiny:
         args.seconds, args.rounds, args.no_readme = 1, 1, True
-    text = prepare_database(args.database_url, args.schema)
+    text = prepare_database(args.database_url, args.schema, args.articles)
     port = free_port()
     server = start_gunicorn(port, in_schema(args.database_url, args.schema), args.redis_url, args.workers)
     try:
-        results, steady = asyncio.run(phases(port, report_bodies(text), args.seconds, args.rounds))
+        results, steady = asyncio.run(phases(port, report_bodies(text, args.articles), args.seconds, args.rounds))
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

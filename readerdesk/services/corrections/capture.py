@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -406,9 +406,9 @@ def submit_correction(
         return Submission(_by_key(session, report.idempotency_key), created=False)
     set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
     if located is not None:
-        session.add(CorrectionAnchor(correction_id=correction.id, revision_id=revision.id, state=located.state,
-                                     start=located.start, end=located.end, confidence=located.confidence,
-                                     created_at=now))
+        session.execute(insert(CorrectionAnchor.__table__).values(
+            correction_id=correction.id, revision_id=revision.id, state=located.state, start=located.start,
+            end=located.end, confidence=located.confidence, created_at=now))
     record_arrival(session, correction, choice)
     return Submission(correction, created=True)
 

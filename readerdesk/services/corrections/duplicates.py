@@ -43,6 +43,8 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, literal, select, true, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from readerdesk.models import Article, Correction, ModerationEvent, Status, User
 
@@ -151,16 +153,27 @@ def record_arrival(session: Session, correction: Correction, choice: GroupChoice
     """After the new report is stored with ``membership(choice)``: one UPDATE, of the lead of the
     group it joined (its size, and the passage narrowed when the lead held it), or of the report
     itself when it starts a group (its group is its own id, known only now)."""
+    table = Correction.__table__
     if choice is None:
-        correction.group_id = correction.id
+        session.execute(update(table).where(table.c.id == correction.id).values(group_id=correction.id))
+        set_committed_value(correction, "group_id", correction.id)
         return
-    values: dict = {"group_size": Correction.group_size + 1}
+    values: dict = {"group_size": table.c.group_size + 1}
     if choice.passage is not None and choice.holder_id == choice.group_id:
         values.update(passage_start=choice.passage[0], passage_end=choice.passage[1])
-    session.execute(update(Correction).where(Correction.id == choice.group_id).values(**values))
+    session.execute(update(table).where(table.c.id == choice.group_id).values(**values))
     if choice.passage is not None and choice.holder_id != choice.group_id:  # a merged-in group's passage
-        session.execute(update(Correction).where(Correction.id == choice.holder_id)
+        session.execute(update(table).where(table.c.id == choice.holder_id)
                         .values(passage_start=choice.passage[0], passage_end=choice.passage[1]))
+    _expire_if_loaded(session, choice.group_id, choice.holder_id)
+
+
+def _expire_if_loaded(session: Session, *ids: int) -> None:
+    """Statements on the table bypass the session: a lead already loaded is read again on next use."""
+    for correction_id in ids:
+        loaded = session.identity_map.get(identity_key(Correction, correction_id))
+        if loaded is not None:
+            session.expire(loaded)
 
 
 def assign_group(session: Session, correction: Correction) -> int:
