@@ -16,7 +16,7 @@ import time as time_module
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, Select, func, literal_column, or_, select, true, tuple_, union_all
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select, true, tuple_, union_all
 from sqlalchemy.orm import Session, joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
@@ -189,7 +189,11 @@ def queue_page(session: Session, filters: QueueFilters, *, actor: User, cursor: 
     position = decode_cursor(cursor) if cursor else None
     base = _conditions(session, filters, actor)
     conds = [*base, *_status_conditions(filters.tab)]
-    if filters.sort == "priority":
+    if len(base) > 1 and not session.scalar(select(exists().where(*conds))):
+        # Filters nothing matches: an index answers that at once, where walking the sort order
+        # would read every row of the tab to find none.
+        rows = []
+    elif filters.sort == "priority":
         walk = [Correction.is_lead == true(), *_status_conditions(filters.tab)]
         rows = _priority_page(session, conds, walk, position, page_size + 1)
     else:
