@@ -48,36 +48,23 @@ def fraction_rule(of_shorter: float, of_longer: float) -> Rule:
     return rule
 
 
-def group_by_lead(reports: list[Report], rule: Rule) -> list[int]:
-    """Each report's group (an index), joining the best-matching group's passage, never two."""
-    leads: list[Span] = []
-    assignment = []
-    for r in reports:
-        span = (r.start, r.end)
-        scored = [(score, -g) for g, passage in enumerate(leads) if (score := rule(passage, span)) is not None]
-        if scored:
-            assignment.append(-max(scored)[1])
-        else:
-            leads.append(span)
-            assignment.append(len(leads) - 1)
-    return assignment
-
-
-def group_by_narrowing_passage(reports: list[Report], rule: Rule) -> list[int]:
-    """Like ``group_by_lead``, but a group's passage narrows to what it shares with each report that
-    joins it (readerdesk's ``find_group`` / ``record_arrival``)."""
+def group_by_passage(reports: list[Report], rule: Rule, *, narrow: bool) -> list[int]:
+    """Each report's group (an index): it joins the group whose passage it matches best, never two.
+    A group's passage is its first report's span; with ``narrow``, it shrinks to what it shares with
+    each report that joins (readerdesk's ``find_group`` / ``record_arrival``)."""
     passages: list[Span] = []
     assignment = []
     for r in reports:
         span = (r.start, r.end)
         scored = [(score, -g) for g, passage in enumerate(passages) if (score := rule(passage, span)) is not None]
-        if scored:
-            g = -max(scored)[1]
-            passages[g] = (max(passages[g][0], span[0]), min(passages[g][1], span[1]))
-            assignment.append(g)
-        else:
+        if not scored:
             passages.append(span)
             assignment.append(len(passages) - 1)
+            continue
+        g = -max(scored)[1]
+        if narrow:
+            passages[g] = (max(passages[g][0], span[0]), min(passages[g][1], span[1]))
+        assignment.append(g)
     return assignment
 
 
@@ -112,10 +99,10 @@ def group_by_nearest_member(reports: list[Report], rule: Rule) -> list[int]:
 
 def rules() -> list[tuple[str, Callable[[list[Report]], list[int]]]]:
     def lead(rule: Rule) -> Callable[[list[Report]], list[int]]:
-        return lambda reports: group_by_lead(reports, rule)
+        return lambda reports: group_by_passage(reports, rule, narrow=False)
 
     def narrowing(rule: Rule) -> Callable[[list[Report]], list[int]]:
-        return lambda reports: group_by_narrowing_passage(reports, rule)
+        return lambda reports: group_by_passage(reports, rule, narrow=True)
 
     return [
         ("before: any overlap with any member, transitive", group_transitively),

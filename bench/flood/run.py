@@ -318,6 +318,22 @@ def print_tables(labels: list[str]) -> None:
             print(f"| ~{group:,} | " + " | ".join(cells) + " |")
 
 
+def print_sets(before: str, after: str) -> None:
+    """The realistic report sets through the app: groups before and after, per database."""
+    runs = {label: json.loads((RESULTS / f"{label}.json").read_text()) for label in (before, after)}
+    for dialect in ("sqlite", "postgresql"):
+        sets = {label: next((r["sets"] for r in data["runs"] if r["dialect"] == dialect and r["sets"]), None)
+                for label, data in runs.items()}
+        if not all(sets.values()):
+            continue
+        print(f"\n{dialect}: the report sets POSTed one by one (groups formed; the largest group's share; B³ F1)\n")
+        print(f"| report set | reports | errors | {before} | {after} |")
+        print("|---|---:|---:|---|---|")
+        for b, a in zip(sets[before], sets[after], strict=True):
+            print(f"| {a['set']} | {a['reports']} | {a['errors']} | {b['groups']} ({b['largest']:.0%}), F1 {b['f1']:.2f} "
+                  f"| {a['groups']} ({a['largest']:.0%}), F1 {a['f1']:.2f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", action="append", default=[])
@@ -328,13 +344,18 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=10)
     parser.add_argument("--label", help="Save the results as results/<label>.json.")
     parser.add_argument("--table", nargs="+", metavar="LABEL", help="Print the README tables from saved results.")
+    parser.add_argument("--sets-table", nargs=2, metavar=("BEFORE", "AFTER"),
+                        help="Print the README's report-set table from two saved results.")
     parser.add_argument("--tiny", action="store_true", help="A few reports of everything: to check the script works.")
     args = parser.parse_args()
     set_limit = None
     if args.tiny:
         args.sizes, args.repeats, args.sets, set_limit = "3", 1, True, 6
-    if args.table:
-        print_tables(args.table)
+    if args.table or args.sets_table:
+        if args.table:
+            print_tables(args.table)
+        if args.sets_table:
+            print_sets(*args.sets_table)
         return
     if not args.database_url:
         parser.error("give --database-url (repeatable) or --table")
