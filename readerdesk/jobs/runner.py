@@ -216,6 +216,7 @@ class BackgroundRunner:
         self.wake_up = threading.Event()
         self.stopping = threading.Event()
         self._pid: int | None = None
+        self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
     def ensure_running(self) -> None:
@@ -224,16 +225,19 @@ class BackgroundRunner:
         with self._lock:
             if self._pid != os.getpid():
                 self._pid = os.getpid()
-                threading.Thread(target=self._loop, name="readerdesk-jobs", daemon=True).start()
+                self._thread = threading.Thread(target=self._loop, name="readerdesk-jobs", daemon=True)
+                self._thread.start()
 
     def wake(self) -> None:
         self.ensure_running()
         self.wake_up.set()
 
-    def stop(self) -> None:
-        """Stop after the job in hand (the app is going away: tests, an embedding server)."""
+    def stop(self, timeout: float = 30) -> None:
+        """Stop after the job in hand, and wait for that (the app is going away: tests, an embedding server)."""
         self.stopping.set()
         self.wake_up.set()
+        if self._thread is not None and self._pid == os.getpid():
+            self._thread.join(timeout)
 
     def _loop(self) -> None:
         while not self.stopping.is_set():
@@ -241,6 +245,7 @@ class BackgroundRunner:
             self.wake_up.clear()
             if not self.stopping.is_set():
                 _run_guarded(self.app, lambda: run_due(self.app, should_stop=self.stopping))
+            if not self.stopping.is_set():
                 _purge_now_and_then(self.app)
 
 
