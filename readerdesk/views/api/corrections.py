@@ -188,16 +188,19 @@ def _corrections_limit() -> str:
     return current_app.config["RATELIMIT_CORRECTIONS"]
 
 
+IP_HASH_KEY = "readerdesk.ip_hash"
+
+
 def sender_ip_hash() -> str:
     """The sender's address hashed with today's key: what the report stores and the rate limit counts
     on, so neither the database nor the limiter's storage ever holds a reader's IP. The day's first
     report makes the key, committed at once: a report refused later in the request must not take it
     away, or the next request would hash the same address differently."""
-    if "ip_hash" not in g:
+    if IP_HASH_KEY not in request.environ:  # once a request: the limit and the report share it
         with unit_of_work(db.session):
-            g.ip_hash = hash_ip(db.session, request.remote_addr, secret_key=current_app.config["SECRET_KEY"],
-                                now=utcnow())
-    return g.ip_hash
+            request.environ[IP_HASH_KEY] = hash_ip(db.session, request.remote_addr,
+                                                   secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+    return request.environ[IP_HASH_KEY]
 
 
 def _status_url(public_id: str) -> str:
