@@ -145,7 +145,7 @@ class Correction(Model):
     # When the reader's name, email and page URL were removed, and why: "retention" (the daily
     # purge), "erasure" (an admin, on request) or "reader" (their own link). None while they are kept.
     contact_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
-    contact_removed_by: Mapped[str] = mapped_column(String(20), default="")
+    contact_removed_by: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     # Moderation.
     status: Mapped[Status] = mapped_column(string_enum(Status, "correction_status"), default=Status.NEW)

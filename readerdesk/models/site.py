@@ -36,7 +36,7 @@ class Site(Model):
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     language: Mapped[str] = mapped_column(String(10), default="en")
     # The newsroom's privacy policy: the notices where readers give their data link to it.
-    privacy_url: Mapped[str] = mapped_column(String(500), default="")
+    privacy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

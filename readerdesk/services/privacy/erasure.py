@@ -132,9 +132,7 @@ def _known_names(records: PersonalRecords) -> set[str]:
 def _contains(column, text: str):
     """``column`` holds ``text`` in any case: as typed, or lower-cased on both sides (SQLite lower-cases
     ASCII only, so a name in Cyrillic is also looked for as typed)."""
-    def like(value: str) -> str:
-        return "%" + value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    return or_(column.like(like(text), escape="\\"), func.lower(column).like(like(text.lower()), escape="\\"))
+    return or_(column.contains(text, autoescape=True), func.lower(column).contains(text.lower(), autoescape=True))
 
 
 def _redact(session: DbSession, needles: list[str], *, in_reports: list[int] | None, changed: set) -> None:

@@ -143,3 +143,14 @@ def test_names_go_from_the_texts_of_their_own_reports_in_any_alphabet(app, db_se
     assert db_session.get(Correction, hers.id).comment == "Пише [erased], вчителька."
     assert db_session.get(Correction, other.id).comment == "Олена Коваль is a famous name."  # someone else's text
     assert db_session.scalar(select(InternalNote.body)) == "Called [erased] back."
+
+
+def test_an_address_is_matched_as_written_never_as_a_pattern(app, db_session):
+    make_correction(db_session, reader_email="a_b@example.com", comment="mine is a_b@example.com")
+    other = make_correction(db_session, reader_email="axb@example.com", comment="mine is axb@example.com",
+                            exact="Second paragraph")
+    db_session.commit()
+    erase(db_session, find_records(db_session, "a_b@example.com"), actor=ADMIN, now=utcnow())
+    db_session.commit()
+    assert db_session.get(Correction, other.id).comment == "mine is axb@example.com"
+    assert places_holding("a_b@example.com") == []

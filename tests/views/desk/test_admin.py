@@ -9,19 +9,6 @@ from tests.factories import PASSWORD, make_site, make_user
 from tests.helpers import sign_in
 
 
-@pytest.fixture
-def admin(db_session):
-    user = make_user(db_session, "boss@example.com", Role.ADMIN)
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    sign_in(client, admin)
-    return client
-
-
 def test_admin_creates_an_editor_who_can_then_sign_in(as_admin, app):
     response = as_admin.post("/desk/admin/users", data={"email": "New@Example.com", "name": "New", "password": PASSWORD,
                                                         "role": "editor"})

@@ -5,26 +5,12 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from sqlalchemy import select
 
-from readerdesk.models import AuditEntry, Correction, Patron, Role
+from readerdesk.models import AuditEntry, Correction, Patron
 from tests.factories import make_correction, make_user
 from tests.helpers import sign_in
 from tests.privacy_scenarios import ADA, ADA_NAME, fill
-
-
-@pytest.fixture
-def admin(db_session):
-    user = make_user(db_session, "boss@example.com", Role.ADMIN)
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    sign_in(client, admin)
-    return client
 
 
 def test_editors_cannot_reach_privacy_requests(client, db_session):
