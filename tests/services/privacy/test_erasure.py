@@ -40,7 +40,7 @@ def places_holding(needle: str) -> list[str]:
                 continue
             text = cast(column, Text) if isinstance(column.type, JSON) else column
             hits = db.session.scalar(select(func.count()).select_from(table)
-                                     .where(func.lower(text).contains(needle.lower())))
+                                     .where(func.lower(text).contains(needle.lower(), autoescape=True)))
             if hits:
                 found.append(f"{table.name}.{column.name}")
     return found
