@@ -135,5 +135,7 @@ def erase_command(email, with_stripe, yes):
     for deletion in deletions:
         click.echo(deletion.describe())
     click.echo(f"Erased: {describe_counts(changed) or 'nothing'}.")
+    if records.payments:
+        click.echo(f"Kept for accounting, anonymised: {describe_counts({'payments': len(records.payments)})}.")
     if is_staff_address(db.session, address):
         click.echo("This address is also a staff account: remove or rename it at /desk/admin/users.")

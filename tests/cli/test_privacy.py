@@ -86,6 +86,7 @@ def test_erase_with_stripe_cancels_deletes_and_says_so(app, runner, client, fake
     assert f"Deleted Stripe customer {customer} after cancelling 1 active subscription(s)." in result.output
     assert "Erased: 2 reports, 1 email sent, 1 patron record, 3 pledges, 1 used portal link" in result.output
     assert "1 Stripe customer deleted" in result.output
+    assert "Kept for accounting, anonymised: 2 payments." in result.output
     assert fake_stripe.subscriptions[scene.subscription["id"]]["status"] == "canceled"
     db_session.expire_all()
     assert all(c.reader_email == "" for c in db_session.scalars(select(Correction)))
