@@ -52,11 +52,16 @@ def _address(form) -> str | None:
         return None
 
 
+def _request() -> tuple[PrivacyRequestForm, str | None]:
+    """The request form as posted, and its address (None when the form says what is wrong)."""
+    form = PrivacyRequestForm()
+    return form, _address(form) if form.validate() else None
+
+
 @bp.post("/export")
 @admin_required
 def export_view():
-    form = PrivacyRequestForm()
-    address = _address(form) if form.validate() else None
+    form, address = _request()
     if address is None:
         return _index(form, 400)
     now = utcnow()
@@ -82,8 +87,7 @@ def _review(form: PrivacyEraseForm, address: str, status: int = 200, error: str 
 @admin_required
 def review_erasure():
     """What an erasure of the address would change, and the confirmation form."""
-    form = PrivacyRequestForm()
-    address = _address(form) if form.validate() else None
+    form, address = _request()
     if address is None:
         return _index(form, 400)
     return _review(PrivacyEraseForm(formdata=None, email=address), address)
