@@ -20,6 +20,7 @@ from readerdesk.models import AnchorState, Article, ArticleRevision, Correction,
 from readerdesk.anchoring import describe, selectors_to_json
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.models.site import BODY, PART_LABELS
 from readerdesk.services.articles import ingest as article_service
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
@@ -80,6 +81,9 @@ def current_passage(correction: Correction) -> Passage:
             or correction.anchor_start is None or correction.anchor_end is None):
         raise PublishError("The reported passage is not located in the current version of the article, "
                            "so its wording cannot be changed here. Publish a note without changing the text.")
+    if correction.part != BODY:
+        raise PublishError(f"The passage is in {PART_LABELS.get(correction.part, correction.part)}, not the body: "
+                           "change it where the article is edited, and publish a note without changing the text.")
     start, end = correction.anchor_start, correction.anchor_end
     return Passage(start, end, revision.text[start:end])
 

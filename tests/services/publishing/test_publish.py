@@ -167,3 +167,15 @@ def test_a_notes_passage_follows_small_edits_and_is_dropped_when_rewritten_beyon
     add_revision(db_session, article, "<p>Updated.</p><p>The council backed the plan on Tuesday by a wide margin.</p>"
                  "<p>The bridge reopens in May.</p>", now=utcnow())
     assert note.passage_revision_id is None and publishing.note_as_json(note)["passage"] is None
+
+
+def test_a_wording_is_applied_to_the_body_only_and_a_headline_note_marks_the_headline(db_session):
+    editor, article, correction = setup(db_session)
+    correction.part = "headline"
+    correction.anchor_start, correction.anchor_end = 8, 16  # "approves" in "Council approves the bridge"
+    with pytest.raises(PublishError, match="in the headline, not the body"):
+        publishing.preview_wording(correction, "rejects")
+    note = publishing.publish(db_session, correction, note_type="correction", body="The council did not approve it.",
+                              actor=editor, now=utcnow(), expected_version=1).note
+    passage = publishing.note_as_json(note)["passage"]
+    assert passage["part"] == "headline" and passage["selectors"][0]["exact"] == "approves"
