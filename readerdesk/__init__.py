@@ -10,10 +10,11 @@ from flask import Flask
 from readerdesk import models
 from readerdesk.cli import register_commands
 from readerdesk.config import check_production_config, development_secret_key, load_config
-from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+from readerdesk.extensions import csrf, db, init_redis, limiter, login_manager, migrate
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
+from readerdesk.views.assets import register_assets
 from readerdesk.views.errors import register_error_handlers
 from readerdesk.views.guards import register_request_guards
 
@@ -24,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(os.path.dirname(__file__), os.pardir, "templates"),
-        static_folder=os.path.join(os.path.dirname(__file__), os.pardir, "static"),
+        static_folder=None,  # served by views.assets: versioned URLs, caching, gzip
     )
     app.config.update(load_config(app.instance_path))
     if config:
@@ -41,10 +42,12 @@ def create_app(config: dict | None = None) -> Flask:
                      include_object=models.include_in_autogenerate)
     csrf.init_app(app)
     limiter.init_app(app)
+    init_redis(app)
     login_manager.init_app(app)
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_blueprints(app)
+    register_assets(app)
 
     register_commands(app)
 

@@ -113,6 +113,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "TESTING": testing,
         # Public API limits.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
+        # Articles from the CMS (push) and WordPress (sync): a long article in a non-Latin script,
+        # JSON-escaped, is far over the readers' limit above.
+        "MAX_ARTICLE_BYTES": _int(env, "MAX_ARTICLE_BYTES", 2 * 1024 * 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_CORRECTIONS": env.get("RATELIMIT_CORRECTIONS", "10 per minute;100 per day"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),

@@ -30,6 +30,7 @@ def refetch_and_anchor(correction_id: int) -> None:
     now = utcnow()
     try:
         refetch_article(db.session, correction.article, now=now, timeout=current_app.config["HTTP_TIMEOUT"],
+                        max_article_bytes=current_app.config["MAX_ARTICLE_BYTES"],
                         http=new_http_session(current_app.config["HTTP_USER_AGENT"]))
         revision = correction.article.current_revision
         if revision is not None and revision.id != correction.anchor_revision_id:

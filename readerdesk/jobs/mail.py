@@ -90,14 +90,17 @@ def after_decision(correction_id: int, event_id: int) -> None:
 
 def new_correction(correction_id: int) -> None:
     """Tell editors about a new correction (an email each, unless digest/off; Slack if set)."""
+    config = current_app.config
+    each = config.get("EDITOR_NOTIFICATIONS", "each") == "each"
+    if not each and not config.get("SLACK_WEBHOOK_URL"):
+        return  # nobody to tell now (a digest reads the reports when it runs)
     session = db.session
     correction = session.get(Correction, correction_id)
     if correction is None or correction.status == Status.SPAM:
         return
-    config = current_app.config
     public_url = config["PUBLIC_URL"]
     now = utcnow()
-    if config.get("EDITOR_NOTIFICATIONS", "each") == "each":
+    if each:
         settings = _mail_settings()
         for user in active_staff(session):
             message = new_correction_email(correction, user.email, public_url=public_url)

@@ -16,9 +16,9 @@ import time
 from collections.abc import Callable
 
 from flask import Flask, current_app
-from redis import Redis
 from rq import Queue, Retry, SimpleWorker
 
+from readerdesk.extensions import redis_client
 from readerdesk.jobs.registry import JOBS
 from readerdesk.services.effects import Job
 
@@ -29,7 +29,8 @@ INLINE_RETRY_DELAYS = (0.0, 0.2, 0.5)
 
 
 def _queue(app: Flask) -> Queue:
-    return Queue(QUEUE_NAME, connection=Redis.from_url(app.config["REDIS_URL"]))
+    """The RQ queue on the process's pooled Redis client (no new connection per job)."""
+    return Queue(QUEUE_NAME, connection=redis_client(app))
 
 
 def enqueue(job: Job) -> None:

@@ -11,7 +11,8 @@ class FetchError(RuntimeError):
     """The resource could not be fetched; the message is one line."""
 
 
-def get(http: requests.Session, url: str, *, timeout: float, params: dict | None = None) -> requests.Response:
+def get(http: requests.Session, url: str, *, timeout: float, params: dict | None = None,
+        max_bytes: int = MAX_PAGE_BYTES) -> requests.Response:
     try:
         response = http.get(url, params=params, timeout=timeout)
     except requests.exceptions.InvalidURL:
@@ -24,8 +25,8 @@ def get(http: requests.Session, url: str, *, timeout: float, params: dict | None
         raise FetchError(f"cannot fetch {url}: {exc.__class__.__name__}") from None
     if response.status_code >= 400:
         raise FetchError(f"{url} answered HTTP {response.status_code}")
-    if len(response.content) > MAX_PAGE_BYTES:
-        raise FetchError(f"{url} is larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB")
+    if len(response.content) > max_bytes:
+        raise FetchError(f"{url} is larger than {max_bytes:,} bytes")
     return response
 
 

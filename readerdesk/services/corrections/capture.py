@@ -3,7 +3,7 @@
 The widget (``static/readerdesk.js``) sends W3C Web Annotation selectors measured in the canonical
 text of the article body (see ``readerdesk.text.canonical``). The server never trusts the offsets: it
 looks for the quote in the article's current revision with the anchoring engine
-(``services.reanchoring.anchor_in``), using the prefix, suffix and position only as hints, and
+(``services.corrections.reanchoring.locate``), using the prefix, suffix and position only as hints, and
 stores the span it found next to the selectors as sent.
 """
 
@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Site, Status
-from readerdesk.models.types import DbSession
-from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Kind, Site, Status
+from readerdesk.models.types import DbSession, table_of
+from readerdesk.services.corrections.duplicates import Arrival, find_group, lock_article, membership, record_arrival
+from readerdesk.services.corrections.reanchoring import Located, locate
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
@@ -310,8 +311,10 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
     return origin in own_origins or origin in site.allowed_origins
 
 
-def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
-    """The article at this (normalised) URL on a site that allows ``origin``.
+def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str], *,
+                 with_revision: bool = False) -> Article:
+    """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site
+    (and its current revision, text included, when ``with_revision``) in one query.
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
     allows the origin."""
@@ -319,7 +322,10 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
         url = normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    articles = list(session.scalars(select(Article).where(Article.url == url).order_by(Article.id)))
+    query = select(Article).where(Article.url == url).order_by(Article.id).options(joinedload(Article.site))
+    if with_revision:
+        query = query.options(joinedload(Article.current_revision))
+    articles = list(session.scalars(query))
     if not articles:
         raise ArticleNotFound(article_url)
     for article in articles:
@@ -346,46 +352,103 @@ def _by_key(session: DbSession, key: str) -> Correction | None:
     return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
+def _insert_unless_key_exists_statement():
+    """``INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` the stored report, as text:
+    the same SQL on PostgreSQL and SQLite, and (unlike SQLAlchemy's dialect inserts, which are never
+    cached) compiled once per process. Every column is a typed parameter (``_with_defaults``)."""
+    columns = [c for c in table_of(Correction).columns if not c.primary_key]
+    sql = (f"INSERT INTO {Correction.__tablename__} ({', '.join(f'{chr(34)}{c.name}{chr(34)}' for c in columns)}) "
+           f"VALUES ({', '.join(f':{c.key}' for c in columns)}) "
+           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING *")
+    statement = text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
+    return select(Correction).from_statement(statement.columns(*table_of(Correction).columns)), columns
+
+
+_INSERT_UNLESS_KEY_EXISTS, _INSERT_COLUMNS = _insert_unless_key_exists_statement()
+
+
+def _with_defaults(values: dict) -> dict:
+    """Every column's value: the ones given, else the column's default (what the ORM would insert)."""
+    row = {}
+    for column in _INSERT_COLUMNS:
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.default is None:
+            row[column.key] = None
+        else:
+            row[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
+    return row
+
+
+def _insert_unless_key_exists(session: DbSession, values: dict) -> Correction | None:
+    """INSERT the report unless its idempotency key is stored already (then None): one statement,
+    and safe when two requests with one key race (the unique index decides, nothing fails)."""
+    return session.scalars(_INSERT_UNLESS_KEY_EXISTS, _with_defaults(values)).first()
+
+
 def submit_correction(
     session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
     secret_key: str, now: datetime,
 ) -> Submission:
-    """Validate and store a reader's report (flushes, never commits).
+    """Validate and store a reader's report (never commits).
 
     The same idempotency key again returns the first correction (``created`` False), also when two
-    requests race: the unique constraint decides and the loser reads the winner's row. A quote that
-    is not in the current revision is stored anyway, as unanchored (see ``needs_refetch``)."""
-    report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins)
-    existing = _by_key(session, report.idempotency_key)
-    if existing is not None:
-        return Submission(existing, created=False)
+    requests race. A quote that is not in the current revision is stored anyway, as unanchored (see
+    ``needs_refetch``). The report joins the duplicate group of the passage it matches
+    (``services.corrections.duplicates``).
 
-    correction = Correction(
-        public_id=new_public_id(), idempotency_key=report.idempotency_key, article=article, kind=report.kind,
-        selectors=report.selectors, exact=report.exact, prefix=report.prefix, suffix=report.suffix,
-        page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
-        reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
-        language=report.language or article.site.language, ip_hash=hash_ip(ip, secret_key),
-        anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
-    )
+    Six SQL statements whatever the article or the group holds: the article with its site and
+    revision; the lock on the article's groups; the passages held on it; the report; its anchor
+    history row; the UPDATE of its group's lead (or of itself, when it starts a group)."""
+    report = parse_correction(data)
+    article = find_article(session, report.article_url, origin, own_origins, with_revision=True)
     revision = article.current_revision
-    if report.exact:
-        if revision is not None:
-            anchor_in(correction, revision, now=now)
-        else:
-            correction.anchor_state = AnchorState.UNANCHORED
-    try:
-        with session.begin_nested():
-            session.add(correction)
-            session.flush()
-            assign_group(session, correction)  # with earlier reports on the same passage, if any
-    except IntegrityError:
+    located = _locate(report, revision)
+    current_id = lock_article(session, article.id)
+    if current_id != (revision.id if revision is not None else None):  # a new revision arrived meanwhile
+        revision = session.get(ArticleRevision, current_id) if current_id is not None else None
+        located = _locate(report, revision)
+    anchored = located if located is not None and located.state == AnchorState.ANCHORED else None
+    choice = find_group(session, Arrival(article.id, anchored.revision_id if anchored else None,
+                                         anchored.start if anchored else None, anchored.end if anchored else None,
+                                         report.exact))
+    correction = _insert_unless_key_exists(session, {
+        "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "article_id": article.id,
+        "kind": report.kind, "selectors": report.selectors, "exact": report.exact, "prefix": report.prefix,
+        "suffix": report.suffix, "page_url": report.page_url, "suggestion": report.suggestion,
+        "comment": report.comment, "reader_name": report.reader_name, "reader_email": report.reader_email,
+        "notify_reader": report.notify_reader, "language": report.language or article.site.language,
+        "ip_hash": hash_ip(ip, secret_key), "created_at": now, "updated_at": now,
+        **_anchor_columns(report, located), **membership(choice),
+    })
+    if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
         existing = _by_key(session, report.idempotency_key)
-        if existing is None:
-            raise
+        assert existing is not None  # the conflict was with a committed row, which this statement sees
         return Submission(existing, created=False)
+    set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
+    if located is not None:
+        session.execute(insert(table_of(CorrectionAnchor)).values(
+            correction_id=correction.id, revision_id=located.revision_id, state=located.state, start=located.start,
+            end=located.end, confidence=located.confidence, created_at=now))
+    record_arrival(session, correction, choice)
     return Submission(correction, created=True)
+
+
+def _locate(report: CorrectionInput, revision: ArticleRevision | None) -> Located | None:
+    """Where the report's quote is in ``revision``; None for a general message or an article with no text."""
+    if not report.exact or revision is None:
+        return None
+    return locate(report.selectors, report.exact, report.prefix, report.suffix, revision)
+
+
+def _anchor_columns(report: CorrectionInput, located: Located | None) -> dict:
+    if located is None:
+        return {"anchor_state": AnchorState.UNANCHORED if report.exact else AnchorState.NONE}
+    columns = {"anchor_state": located.state, "anchor_revision_id": located.revision_id,
+               "anchor_start": located.start, "anchor_end": located.end, "anchor_confidence": located.confidence}
+    if located.state == AnchorState.ANCHORED:
+        columns.update(revision_id=located.revision_id, start=located.start, end=located.end)
+    return columns
 
 
 def needs_refetch(correction: Correction) -> bool:

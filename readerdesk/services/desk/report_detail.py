@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from readerdesk.models import Correction, InternalNote, ModerationEvent, User
 from readerdesk.models.types import DbSession
-from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.corrections.duplicates import GroupCounts, MemberPage, group_counts, member_page
 from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.users import active_staff
@@ -19,7 +19,8 @@ class ReportDetail:
     context: PassageContext | None
     story: AnchorStory
     suggestion_diff: list[DiffPart] | None
-    group: list[Correction]  # every member, this report included, oldest first
+    group: MemberPage  # a page of the members, this report's group, oldest first
+    group_counts: GroupCounts  # the whole group: its size, by state, and readers waiting for an answer
     notes: list[InternalNote]
     events: list[ModerationEvent]
     actions: list[str]
@@ -27,7 +28,10 @@ class ReportDetail:
     can_assign: bool
 
 
-def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
+def report_detail(session: DbSession, correction: Correction, *, members_after: int | None = None) -> ReportDetail:
+    """The page's data; its size does not grow with the group: members come a page at a time
+    (``members_after``: the id the previous page ended on), with the group's counts."""
+    group_id = correction.group_id or correction.id
     context = passage_context(correction)
     passage = context.passage if context else correction.exact
     suggestion = correction.suggestion.strip()
@@ -36,7 +40,8 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         context=context,
         story=anchor_story(session, correction),
         suggestion_diff=word_diff(passage, suggestion) if suggestion and passage else None,
-        group=members(session, correction.group_id or correction.id) or [correction],
+        group=member_page(session, group_id, after=members_after),
+        group_counts=group_counts(session, group_id),
         notes=moderation.internal_notes(session, correction),
         events=moderation.history(session, correction),
         actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],

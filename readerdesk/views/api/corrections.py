@@ -152,7 +152,7 @@ def _preflight():
 def _cors_headers(response):
     origin = _origin()
     if origin and "Access-Control-Allow-Origin" not in response.headers and (
-        g.get("readable_refusal") or _cors_allowed(origin)
+        g.get("readable_refusal") or g.get("origin_allowed") or _cors_allowed(origin)
     ):
         response.headers["Access-Control-Allow-Origin"] = origin
     response.vary.add("Origin")
@@ -170,6 +170,15 @@ def reader_language(*, read_body: bool = True) -> str:
 def _refuse_origin(exc: OriginNotAllowed):
     g.readable_refusal = True
     return error_response(403, exc.message(reader_language()), code="origin_not_allowed")
+
+
+@bp.errorhandler(413)
+def _too_large(exc):
+    if request.endpoint == "api.push_article":
+        limit = current_app.config["MAX_ARTICLE_BYTES"]
+        return error_response(413, f"The article is larger than MAX_ARTICLE_BYTES ({limit:,} bytes). Send a "
+                                   "shorter body, or ask the admin to raise MAX_ARTICLE_BYTES.")
+    return error_response(413)
 
 
 @bp.errorhandler(429)
@@ -210,6 +219,7 @@ def create_correction():
                 secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
             )
             correction = submission.correction
+            g.origin_allowed = True  # the article's site allows it: no need to ask every site again
             # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
             body = {"id": correction.public_id, "status": public_status(correction)["status"],
                     "status_url": _status_url(correction.public_id),
