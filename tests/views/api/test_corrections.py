@@ -172,6 +172,30 @@ def test_reports_share_one_pooled_redis_connection_for_the_limit_and_the_queue(a
             job.delete()
 
 
+REDIS_PREFIX = f"test-{uuid.uuid4().hex}"
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute",
+                        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "memory://"),
+                        RATELIMIT_KEY_PREFIX=REDIS_PREFIX)
+def test_the_rate_limit_counts_on_the_ip_hash_so_redis_never_holds_an_ip(client, db_session, article):
+    from redis import Redis
+
+    address = {"REMOTE_ADDR": "198.51.100.23"}
+    codes = [client.post("/api/v1/corrections", json=body(article, idempotency_key=f"hashed-limit-{i}"),
+                         environ_base=address).status_code for i in range(3)]
+    assert codes == [201, 201, 429]
+    other = client.post("/api/v1/corrections", json=body(article, idempotency_key="hashed-limit-x"),
+                        environ_base={"REMOTE_ADDR": "198.51.100.24"})
+    assert other.status_code == 201  # another address has its own count
+    # Every key in the test database (the limiter keeps the prefix of the first app it was set up with).
+    keys = [k.decode() for k in Redis.from_url(os.environ["TEST_REDIS_URL"]).keys("*")]
+    assert keys and not any("198.51.100" in k for k in keys)
+    stored = db_session.scalars(select(Correction.ip_hash).order_by(Correction.id)).all()
+    assert stored[0] == stored[1] != stored[2] and any(stored[0] in k for k in keys)
+
+
 def _three_reports_one_refused(client, article):
     codes = [client.post("/api/v1/corrections", json=body(article, idempotency_key=f"rate-limit-{i}")).status_code
              for i in range(3)]
@@ -223,8 +247,12 @@ def test_widget_config(client, article):
     response = client.get("/api/v1/widget-config", query_string={"url": article.url},
                           headers={"Origin": "https://m.news.example"})
     assert response.status_code == 200
-    assert response.get_json() == {"site": article.site.name, "body_selector": ".article-body",
-                                   "exclude_selectors": [], "language": "en", "article_known": True}
+    config = response.get_json()
+    privacy = config.pop("privacy")
+    assert config == {"site": article.site.name, "body_selector": ".article-body",
+                      "exclude_selectors": [], "language": "en", "article_known": True}
+    assert "delete them 180 days after we close your report" in privacy["notice"]
+    assert privacy["policy_url"] == f"http://localhost/privacy?site={article.site.name}"
     assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
     refused = client.get("/api/v1/widget-config", query_string={"url": article.url},
                          headers={"Origin": "https://evil.example"})
@@ -330,6 +358,11 @@ def test_an_accepted_report_costs_six_statements_however_big_its_group(client, d
     # The jobs are recorded here, not run: with REDIS_URL set they go to RQ and cost the request no SQL.
     jobs = []
     monkeypatch.setattr(runner, "run_inline", lambda func, *args: jobs.append((func.__name__, args)))
+    # The process's first report of the day also makes (or reads) the day's IP key, and keeps it
+    # (services.privacy.ip_hashing): a general message, which joins no group, takes that cost here.
+    first = client.post("/api/v1/corrections", json={"idempotency_key": "flood-key-first", "kind": "general",
+                                                     "article_url": article.url, "comment": "Thank you."})
+    assert first.status_code == 201
     sizes = []
     for n in range(4):
         data = body(article, idempotency_key=f"flood-key-{n:04d}")
@@ -341,9 +374,9 @@ def test_an_accepted_report_costs_six_statements_however_big_its_group(client, d
         sizes.append(len(statements))
     # The first starts a group, the others join it: the same six statements each time.
     assert sizes == [6, 6, 6, 6], statements
-    assert [name for name, _ in jobs] == ["new_correction"] * 4
-    lead = db_session.scalar(select(Correction).order_by(Correction.id).limit(1))
-    assert lead.group_size == 4
+    assert [name for name, _ in jobs] == ["new_correction"] * 5
+    lead = db_session.scalar(select(Correction).where(Correction.idempotency_key == "flood-key-0000"))
+    assert lead.is_lead and lead.group_size == 4
     # The same key again reads the stored report back.
     data = body(article, idempotency_key="flood-key-0000")
     db.session.remove()
