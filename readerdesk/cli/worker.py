@@ -10,9 +10,11 @@ from readerdesk.jobs.runner import run_worker
 
 
 @click.command("worker")
-@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@click.option("--burst", is_flag=True, help="Hand out and run what is due now, then stop.")
 def worker_command(burst):
-    """Run background jobs from the Redis queue (needs REDIS_URL)."""
+    """Run background jobs from the Redis queue, and hand out again those Redis lost (needs REDIS_URL).
+
+    SIGTERM or Ctrl+C finishes the job in hand and stops; a second one stops at once."""
     if not current_app.config.get("REDIS_URL"):
-        fail("REDIS_URL is not set: without Redis, jobs run inline and no worker is needed")
+        fail("REDIS_URL is not set: without Redis, the web processes run jobs themselves and no worker is needed")
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

@@ -143,7 +143,7 @@ class Email:
     to: str
     subject: str
     text: str
-    html: str
+    html: str | None = None
 
 
 def decision_email(correction: Correction, event: ModerationEvent, *, note_text: str = "",
