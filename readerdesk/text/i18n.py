@@ -33,6 +33,7 @@ UK = {
     "You have sent many reports in a short time. Please wait a few minutes and try again.":
         "Ви надіслали багато повідомлень за короткий час. Зачекайте кілька хвилин і спробуйте знову.",
     "What you sent is too large.": "Надіслане завелике.",
+    "The service is temporarily unavailable.": "Сервіс тимчасово недоступний.",
     "Send JSON with Content-Type: application/json.": "Надсилайте JSON із Content-Type: application/json.",
     "The body is not a JSON object.": "Тіло запиту не є об’єктом JSON.",
     # The reader's status page.

@@ -88,6 +88,9 @@ NO_READER_DATA: dict[str, str] = {
     "stripe_events": "which Stripe events were processed, and what each did (no addresses)",
     "ip_hash_keys": "the daily random keys IP addresses are hashed with",
     "audit_log": "privacy actions: what, when, by whom and how many rows, never whose data",
+    "outbox": "jobs waiting to run or done: the ids of what each concerns (a “manage my support” email's "
+              "job also holds its single-use link, which expires after PORTAL_LINK_MAX_AGE); errors are kept "
+              "with email addresses hidden; done jobs go after JOBS_KEEP_DONE_DAYS days",
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
 }
 
