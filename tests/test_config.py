@@ -30,8 +30,9 @@ def test_the_refusal_is_one_line_on_the_command_line(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "sites", "list"], cwd=root,
                             env=env(DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3", PYTHONPATH=root),
                             capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "SECRET_KEY is missing or insecure: set SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("readerdesk: SECRET_KEY is missing or insecure: set SECRET_KEY")
 
 
 def test_settings_come_from_the_environment(tmp_path):
