@@ -9,8 +9,15 @@ from flask import Flask
 
 from readerdesk import models
 from readerdesk.cli import register_commands
-from readerdesk.config import check_production_config, development_secret_key, load_config
-from readerdesk.extensions import csrf, db, init_redis, limiter, login_manager, migrate
+from readerdesk.config import (
+    check_production_config,
+    development_secret_key,
+    engine_options,
+    load_config,
+    ratelimit_storage_options,
+)
+from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+from readerdesk.jobs import runner as job_runner
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
@@ -31,6 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production_config(app.config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
+    # Always names the pool (None: the limiter's own): Flask-Limiter's one Limiter object keeps the
+    # options of every app it was set up with, and a pool left over from another app must not stay.
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+        **ratelimit_storage_options(app.config), "connection_pool": job_runner.limiter_connection_pool(app.config)})
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     app.session_interface = NoApiCookieSessionInterface()
@@ -42,7 +54,6 @@ def create_app(config: dict | None = None) -> Flask:
                      include_object=models.include_in_autogenerate)
     csrf.init_app(app)
     limiter.init_app(app)
-    init_redis(app)
     login_manager.init_app(app)
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
@@ -50,6 +61,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_assets(app)
 
     register_commands(app)
+    job_runner.init_app(app)
 
     register_error_handlers(app)
     register_request_guards(app)

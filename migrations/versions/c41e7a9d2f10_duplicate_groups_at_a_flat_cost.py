@@ -1,7 +1,7 @@
 """duplicate groups at a flat cost: held passages, the lead's size only, member paging and count indexes
 
 Revision ID: c41e7a9d2f10
-Revises: c5e1f0a7b915
+Revises: b7c41e9d2f60
 Create Date: 2026-12-01 10:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c41e7a9d2f10'
-down_revision = 'c5e1f0a7b915'
+down_revision = 'b7c41e9d2f60'
 branch_labels = None
 depends_on = None
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Kind, Site, Status
 from readerdesk.models.types import DbSession, table_of
-from readerdesk.services.corrections.duplicates import Arrival, find_group, lock_article, membership, record_arrival
+from readerdesk.services.corrections.duplicates import Arrival, find_group, membership, record_arrival
 from readerdesk.services.corrections.reanchoring import Located, locate
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
@@ -310,9 +310,10 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
 
 
 def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str], *,
-                 with_revision: bool = False) -> Article:
+                 with_revision: bool = False, lock: bool = False) -> Article:
     """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site
-    (and its current revision, text included, when ``with_revision``) in one query.
+    (and its current revision, text included, when ``with_revision``) in one query. ``lock``: the
+    same query takes the article's row lock for its duplicate groups (``duplicates.lock_article``).
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
     allows the origin."""
@@ -323,6 +324,8 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
     query = select(Article).where(Article.url == url).order_by(Article.id).options(joinedload(Article.site))
     if with_revision:
         query = query.options(joinedload(Article.current_revision))
+    if lock:
+        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
     articles = list(session.scalars(query))
     if not articles:
         raise ArticleNotFound(article_url)
@@ -388,17 +391,17 @@ def submit_correction(
     ``needs_refetch``). The report joins the duplicate group of the passage it matches
     (``services.corrections.duplicates``).
 
-    Six SQL statements whatever the article or the group holds: the article with its site and
-    revision; the lock on the article's groups; the passages held on it; the report; its anchor
-    history row; the UPDATE of its group's lead (or of itself, when it starts a group)."""
+    Five SQL statements whatever the article or the group holds (the unit of work adds the editors'
+    job to the outbox, a sixth): the article with its site and revision, taking the lock on the
+    article's groups; the passages held on it; the report; its anchor history row; the UPDATE of its
+    group's lead (or of itself, when it starts a group)."""
     report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins, with_revision=True)
+    article = find_article(session, report.article_url, origin, own_origins, with_revision=True, lock=True)
     revision = article.current_revision
-    located = _locate(report, revision)
-    current_id = lock_article(session, article.id)
-    if current_id != (revision.id if revision is not None else None):  # a new revision arrived meanwhile
+    if revision is None or revision.id != article.current_revision_id:  # a revision stored as we waited
+        current_id = article.current_revision_id
         revision = session.get(ArticleRevision, current_id) if current_id is not None else None
-        located = _locate(report, revision)
+    located = _locate(report, revision)
     anchored = located if located is not None and located.state == AnchorState.ANCHORED else None
     choice = find_group(session, Arrival(article.id, anchored.revision_id if anchored else None,
                                          anchored.start if anchored else None, anchored.end if anchored else None,

@@ -100,8 +100,12 @@ class GroupChoice:
 
 def lock_article(session: DbSession, article_id: int) -> int | None:
     """Serialise changes to the article's duplicate groups until the transaction ends (a row lock on
-    PostgreSQL). Returns the article's current revision id, read under the lock."""
-    return session.scalar(select(Article.current_revision_id).where(Article.id == article_id).with_for_update())
+    PostgreSQL). Returns the article's current revision id, read under the lock.
+
+    The lock is ``FOR NO KEY UPDATE``: it excludes the other callers, but not the key-share locks that
+    inserts referencing the article (its reports) take, which a plain ``FOR UPDATE`` would wait on."""
+    return session.scalar(select(Article.current_revision_id).where(Article.id == article_id)
+                          .with_for_update(key_share=True))
 
 
 def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = None) -> GroupChoice | None:

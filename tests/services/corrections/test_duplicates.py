@@ -1,9 +1,13 @@
+import threading
+
 import pytest
 from sqlalchemy import func, select
 
 from readerdesk.clock import utcnow
+from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction, ModerationEvent, Status
 from readerdesk.services.corrections import duplicates
+from readerdesk.services.corrections.capture import submit_correction
 from readerdesk.services.corrections.duplicates import (
     DuplicateError,
     assign_group,
@@ -13,6 +17,7 @@ from readerdesk.services.corrections.duplicates import (
     passage_overlap,
     split,
 )
+from tests.conftest import is_postgres
 from tests.factories import make_article, make_correction, make_user, paragraphs
 
 # Two sentences in one paragraph, and a third paragraph.
@@ -189,3 +194,35 @@ def test_members_come_in_pages_with_the_group_counts(db_session):
     assert (counts.total, counts.want_reply) == (7, 4)
     assert counts.by_status == {Status.NEW: 6, Status.IN_REVIEW: 1}
     assert db_session.scalar(select(func.sum(Correction.group_size))) == 7  # counted once, on the lead
+
+
+@pytest.mark.postgres
+@pytest.mark.real_commits  # each reader's transaction on its own connection
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_reports_sent_at_the_same_moment_on_one_passage_make_one_group_counting_them_all(app, db_session):
+    article = make_article(db_session, html=TEXT)
+    db_session.commit()
+    article_url, readers = article.url, 12
+    barrier = threading.Barrier(readers)
+
+    def send(n):
+        with app.app_context():
+            barrier.wait()
+            submit_correction(db.session, {
+                "idempotency_key": f"same-moment-{n:04d}", "article_url": article_url, "kind": "factual",
+                "selectors": [{"type": "TextQuoteSelector", "exact": "twelve to five"}]},
+                origin=None, own_origins=set(), ip_hash="", now=utcnow())
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db_session.expire_all()
+    reports = db_session.scalars(select(Correction).where(Correction.article_id == article.id)).all()
+    assert len(reports) == readers
+    assert {r.group_id for r in reports} == {min(r.id for r in reports)}
+    [lead] = [r for r in reports if r.is_lead]
+    assert lead.group_size == readers  # the count lives on the lead; the other members carry 0

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
+import psycopg
 import pytest
 from rq import Queue
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from readerdesk.extensions import db, limiter, redis_client
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db, limiter
 from readerdesk.jobs import runner
-from readerdesk.models import AnchorState, Correction
-from tests.conftest import is_postgres
+from readerdesk.models import AnchorState, Correction, OutboxEntry, OutboxStatus
+from tests.conftest import UNREACHABLE_REDIS_URL, is_postgres
 from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs
 from tests.fakes.http import StaticSite
-from tests.helpers import recorded_statements
+from tests.helpers import recorded_statements, run_jobs
 
 ORIGIN = "https://news.example"
 
@@ -139,6 +144,45 @@ def test_honeypot_answers_like_success_and_stores_nothing(client, db_session, ar
     assert count(db_session) == 0
 
 
+def test_a_connection_lost_at_commit_is_tried_once_more_and_the_report_is_stored_once(
+        client, db_session, article, monkeypatch):
+    """The database restarted as the report committed: it did land, but the answer was lost. The view
+    tries once more with the same idempotency key, finds the report and answers with it."""
+    real_commit = Session.commit
+    dropped = []
+
+    def commit_then_lose_the_connection(session):
+        real_commit(session)
+        # The commit that stored the report (an earlier one may have made the day's IP hash key).
+        if not dropped and session.scalar(select(func.count(Correction.id))):
+            dropped.append(True)
+            raise OperationalError("COMMIT", {}, psycopg.OperationalError("server closed the connection unexpectedly"),
+                                   connection_invalidated=True)
+
+    monkeypatch.setattr(Session, "commit", commit_then_lose_the_connection)
+    response = client.post("/api/v1/corrections", json=body(article))
+    monkeypatch.undo()
+    assert dropped and response.status_code == 200
+    [stored] = db_session.scalars(select(Correction)).all()
+    assert response.get_json()["id"] == stored.public_id
+
+
+def test_a_statement_timeout_is_a_503_with_retry_after_not_retried(client, db_session, article, monkeypatch):
+    attempts = []
+
+    def cancelled(session):
+        attempts.append(True)
+        timeout = psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
+        raise OperationalError("INSERT", {}, timeout)
+
+    monkeypatch.setattr(Session, "commit", cancelled)
+    response = client.post("/api/v1/corrections", json=body(article), headers={"Accept-Language": "uk"})
+    monkeypatch.undo()
+    assert len(attempts) == 1
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.get_json()["error"] == "Сервіс тимчасово недоступний."
+
+
 @pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute")
 def test_rate_limit(client, article):
     _three_reports_one_refused(client, article)
@@ -155,20 +199,24 @@ def test_rate_limit_in_redis(client, article):
 @pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
 @pytest.mark.app_config(REDIS_URL=os.environ.get("TEST_REDIS_URL"), RATELIMIT_ENABLED=True,
                         RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "memory://"),
-                        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}", RATELIMIT_CORRECTIONS="100 per minute")
+                        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}", RATELIMIT_CORRECTIONS="100 per minute",
+                        MAIL_SERVER="127.0.0.1")  # so that the editors' job is queued (no worker runs it here)
 def test_reports_share_one_pooled_redis_connection_for_the_limit_and_the_queue(app, client, db_session, article):
+    connection = runner.redis_client(app.config["REDIS_URL"], timeout=app.config["REDIS_TIMEOUT"])
+    assert limiter.storage.get_connection().connection_pool is connection.connection_pool
+    created_before = connection.connection_pool._created_connections  # no public counter in redis-py
     bodies = [body(article, idempotency_key=f"pooled-{uuid.uuid4().hex}") for _ in range(5)]
     ids = [client.post("/api/v1/corrections", json=data).get_json()["id"] for data in bodies]
-    connection = redis_client(app)
-    assert connection.connection_pool is limiter.storage.get_connection().connection_pool
-    # Sequential requests: the limiter's checks and five enqueues went over one pooled connection.
-    assert connection.connection_pool._created_connections == 1  # no public counter in redis-py
-    queue = Queue(runner.QUEUE_NAME, connection=connection)
+    # Sequential requests: the limiter's checks and the five hand-overs to RQ took one pooled connection.
+    assert connection.connection_pool._created_connections <= max(created_before, 1)
     corrections = db_session.scalars(select(Correction).where(Correction.public_id.in_(ids))).all()
-    queued = {job.args for job in queue.jobs if job.func_name.endswith("new_correction")}
-    assert {(c.id,) for c in corrections} <= queued
+    entries = db_session.scalars(select(OutboxEntry).where(OutboxEntry.job == "new_correction")).all()
+    assert sorted(e.args[0] for e in entries) == sorted(c.id for c in corrections)
+    queue = Queue(runner.QUEUE_NAME, connection=connection)
+    rq_ids = {f"{runner.RQ_JOB_PREFIX}{e.id}" for e in entries}
+    assert rq_ids <= set(queue.job_ids)
     for job in queue.jobs:
-        if job.args in {(c.id,) for c in corrections}:
+        if job.id in rq_ids:
             job.delete()
 
 
@@ -194,6 +242,16 @@ def test_the_rate_limit_counts_on_the_ip_hash_so_redis_never_holds_an_ip(client,
     assert keys and not any("198.51.100" in k for k in keys)
     stored = db_session.scalars(select(Correction.ip_hash).order_by(Correction.id)).all()
     assert stored[0] == stored[1] != stored[2] and any(stored[0] in k for k in keys)
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute",
+                        RATELIMIT_STORAGE_URI=UNREACHABLE_REDIS_URL)
+def test_with_redis_down_reports_are_limited_in_memory_and_the_outage_is_logged_once(
+        client, article, limiter_fresh, caplog):
+    with caplog.at_level(logging.INFO, logger="flask-limiter"):
+        _three_reports_one_refused(client, article)
+    assert [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()] == [
+        "Rate limit storage unreachable - falling back to in-memory storage"]
 
 
 def _three_reports_one_refused(client, article):
@@ -289,6 +347,8 @@ def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_sessi
     ])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201 and response.get_json()["anchored"] is False
+    assert cms.paths == []  # fetched after the response, never inside the request
+    assert run_jobs() == 1
     assert cms.paths == ["/2026/story"]
 
     db_session.expire_all()
@@ -307,6 +367,7 @@ def test_refetch_from_wordpress(client, db_session, cms):
                            "modified_gmt": "2026-11-21T09:00:00"})
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "Fresh wording"}])
     assert client.post("/api/v1/corrections", json=data).status_code == 201
+    run_jobs()
     assert cms.paths == ["/wp-json/wp/v2/posts/42"]
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
@@ -318,9 +379,15 @@ def test_report_is_kept_when_the_connector_is_unreachable(client, db_session, cm
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "words nobody has seen"}])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201
+    assert run_jobs() == 1
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
     assert correction.anchor_state == AnchorState.UNANCHORED and correction.exact == "words nobody has seen"
+    # The re-fetch is tried again later, not now.
+    [job] = db_session.scalars(select(OutboxEntry)).all()
+    assert (job.job, job.status, job.attempts) == ("refetch_and_anchor", OutboxStatus.PENDING, 1)
+    assert job.next_attempt_at > utcnow() and job.last_error.startswith("RefetchError")
+    assert run_jobs() == 0
 
 
 def test_reader_text_is_escaped_at_the_desk(client, db_session, article):
@@ -354,10 +421,8 @@ def test_a_ukrainian_reader_gets_the_errors_in_ukrainian(client, db_session):
     assert too_big.status_code == 413 and too_big.get_json()["error"] == "Надіслане завелике."
 
 
-def test_an_accepted_report_costs_six_statements_however_big_its_group(client, db_session, article, monkeypatch):
-    # The jobs are recorded here, not run: with REDIS_URL set they go to RQ and cost the request no SQL.
-    jobs = []
-    monkeypatch.setattr(runner, "run_inline", lambda func, *args: jobs.append((func.__name__, args)))
+@pytest.mark.app_config(MAIL_SERVER="127.0.0.1")  # the editors are told: each report writes their job
+def test_an_accepted_report_costs_six_statements_however_big_its_group(client, db_session, article):
     # The process's first report of the day also makes (or reads) the day's IP key, and keeps it
     # (services.privacy.ip_hashing): a general message, which joins no group, takes that cost here.
     first = client.post("/api/v1/corrections", json={"idempotency_key": "flood-key-first", "kind": "general",
@@ -372,9 +437,12 @@ def test_an_accepted_report_costs_six_statements_however_big_its_group(client, d
         assert response.status_code == 201
         assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
         sizes.append(len(statements))
-    # The first starts a group, the others join it: the same six statements each time.
+    # The first starts a group, the others join it: the same six statements each time, the editors'
+    # job in the outbox included (it runs after the response, off the request).
     assert sizes == [6, 6, 6, 6], statements
-    assert [name for name, _ in jobs] == ["new_correction"] * 5
+    assert any(sql.lstrip().upper().startswith("INSERT INTO OUTBOX") for sql in statements)
+    jobs = db_session.scalars(select(OutboxEntry).where(OutboxEntry.status == OutboxStatus.PENDING)).all()
+    assert [job.job for job in jobs] == ["new_correction"] * 5
     lead = db_session.scalar(select(Correction).where(Correction.idempotency_key == "flood-key-0000"))
     assert lead.is_lead and lead.group_size == 4
     # The same key again reads the stored report back.
