@@ -121,7 +121,9 @@ def free_port() -> int:
 def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": "api-bench-secret-key-0123456789", "RATELIMIT_CORRECTIONS": "1000000 per minute",
-           "EDITOR_NOTIFICATIONS": "each", "PUBLIC_URL": f"http://127.0.0.1:{port}", "FLASK_DEBUG": "0"}
+           "EDITOR_NOTIFICATIONS": "each", "PUBLIC_URL": f"http://127.0.0.1:{port}", "FLASK_DEBUG": "0",
+           # The editors are told of each report: its job goes to the outbox and RQ (no worker runs it).
+           "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "9"}
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{port}",
          "--access-logfile", "-", "--log-level", "warning", "app:app"],

@@ -9,9 +9,9 @@ For each database and each size n, the database is emptied and n reports are bul
 article, either all on the same passage (one duplicate group of n) or spread over the article's
 errors (the "whole article" report set of report_sets.py, one group per error). Then, after one
 untimed report, new reports are POSTed one at a time through the Flask test client (view,
-validation, anchoring, grouping, commit, and the editor notification enqueued on RQ when
---redis-url is given), and for each the
-wall time, the SQL statements and the rows UPDATEd are recorded. Then the desk's page of the
+validation, anchoring, grouping, commit, and the editors' notification written to the job outbox
+and, with --redis-url, handed to RQ), and for each the wall time, the SQL statements and the rows
+UPDATEd are recorded. Then the desk's page of the
 group's lead is fetched (time and bytes). Last, every realistic report set is POSTed report by
 report into an empty database and the groups formed are counted.
 
@@ -58,14 +58,18 @@ PASSWORD = "flood-bench-password"
 
 
 def make_app(url: str, redis_url: str | None):
+    """The app as production runs it for a report: the editors are told of each one, so each report
+    writes their job to the outbox and (with Redis) hands it to RQ. Nothing runs the jobs here: no
+    worker, and no background thread (the mail server named is never reached)."""
     settings = {"TESTING": True, "SECRET_KEY": "flood-bench-secret-key-0123456789",
                 "SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_CORRECTIONS": "1000000 per minute", "EDITOR_NOTIFICATIONS": "each",
-                "MAIL_SERVER": None, "SLACK_WEBHOOK_URL": None, "PUBLIC_URL": "https://desk.flood.example"}
+                "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 9, "SLACK_WEBHOOK_URL": None,
+                "JOBS_BACKGROUND_THREAD": False, "PUBLIC_URL": "https://desk.flood.example"}
     if redis_url:
         settings.update(REDIS_URL=redis_url, RATELIMIT_STORAGE_URI=redis_url)
     else:
-        settings.update(REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://", EDITOR_NOTIFICATIONS="off")
+        settings.update(REDIS_URL=None, RATELIMIT_STORAGE_URI="memory://")
     return create_app(settings)
 
 
