@@ -1,6 +1,6 @@
 """The reader's API under load: POST /api/v1/corrections against GET /healthz, on one machine.
 
-    /work/main/.venv/bin/python bench/api/run.py \\
+    .venv/bin/python bench/api/run.py \\
         --database-url postgresql://postgres@127.0.0.1:5432/issue10_db \\
         --redis-url redis://127.0.0.1:6379/10 [--seconds 10] [--rounds 2] [--workers 4]
 

@@ -1,6 +1,6 @@
 """A viral article: what one more report costs when many readers already reported the same passage.
 
-    /work/main/.venv/bin/python bench/flood/run.py --label after \\
+    .venv/bin/python bench/flood/run.py --label after \\
         --database-url sqlite:////tmp/flood.sqlite3 \\
         --database-url postgresql://postgres@127.0.0.1:5432/issue10_db \\
         --redis-url redis://127.0.0.1:6379/10 --sizes 10,100,1000,10000 --repeats 7
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import platform
 import random
@@ -305,7 +306,8 @@ def _detail_cell(d: dict | None) -> str:
 
 
 def _by_point(runs: dict, dialect: str) -> tuple[dict, dict]:
-    """{(scenario, n): {label: point}} and {group size (to 10): {label: detail}} for one database."""
+    """{(scenario, n): {label: point}} and {group size (its power of ten): {label: detail}} for one
+    database."""
     points: dict = {}
     details: dict = {}
     for label, data in runs.items():
@@ -315,7 +317,7 @@ def _by_point(runs: dict, dialect: str) -> tuple[dict, dict]:
             for p in r["points"]:
                 points.setdefault((p["scenario"], p["n"]), {})[label] = p
             for d in r["detail"]:
-                details.setdefault(d["group"] // 10 * 10, {})[label] = d
+                details.setdefault(10 ** round(math.log10(d["group"])), {})[label] = d  # ~n of the point
     return points, details
 
 
