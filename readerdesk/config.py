@@ -15,6 +15,7 @@ from pathlib import Path
 from dotenv import load_dotenv
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from sqlalchemy.engine import make_url
 
 # Values that must never reach production as the secret key.
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
@@ -204,13 +205,18 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
 
 def engine_options(config: dict) -> dict:
     """SQLAlchemy engine options: pre-ping (a connection the server dropped is replaced before use,
-    e.g. after a PostgreSQL restart) and, on PostgreSQL, the connect and statement timeouts."""
+    e.g. after a PostgreSQL restart) and, on PostgreSQL, the connect and statement timeouts. Server
+    options the URL gives (``?options=-csearch_path%3Dother``) are kept: connect arguments replace
+    the URL's, so the timeout is added to them."""
     options: dict = {"pool_pre_ping": True}
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql"):
         connect_args: dict = {"connect_timeout": config.get("DATABASE_CONNECT_TIMEOUT", 3)}
         timeout_ms = int(config.get("DATABASE_STATEMENT_TIMEOUT", 5) * 1000)
         if timeout_ms > 0:
-            connect_args["options"] = f"-c statement_timeout={timeout_ms}"
+            from_url = make_url(url).query.get("options") or ""
+            from_url = from_url if isinstance(from_url, str) else " ".join(from_url)
+            connect_args["options"] = f"{from_url} -c statement_timeout={timeout_ms}".strip()
         options["connect_args"] = connect_args
     return options
 
