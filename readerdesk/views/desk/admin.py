@@ -7,7 +7,14 @@ from flask_login import current_user
 
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
-from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
+from readerdesk.services.articles.sites import (
+    SiteError,
+    create_site,
+    list_sites,
+    parse_parts,
+    rotate_token,
+    update_site,
+)
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
@@ -152,6 +159,7 @@ def edit_site(site_id: int):
     if not form.is_submitted():
         form.allowed_origins.data = "\n".join(site.allowed_origins)
         form.exclude_selectors.data = "\n".join(site.exclude_selectors)
+        form.parts.data = "\n".join(f"{name}={selector}" for name, selector in (site.parts or {}).items())
         form.connector.data = site.connector or ""
         form.connector_url.data = site.connector_url or ""
         return _edit_page(site, form)
@@ -161,7 +169,7 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data)
+                        connector_url=form.connector_url.data, parts=parse_parts(lines(form.parts.data)))
     except SiteError as exc:
         form.connector.errors = [*form.connector.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
