@@ -214,8 +214,8 @@ def _encode(query: str, text: str):
         return bytes(alphabet[ch] for ch in query), enc_text.translate(table), bytes([other])
     # A query character among the text's rare ones (CJK): translate the whole text for this query,
     # with its set of characters cached and int values (several times faster than one-character strings).
-    table = {ord(ch): alphabet.get(ch, other) for ch in _distinct(text)}
-    return query.translate({ord(ch): code for ch, code in alphabet.items()}), text.translate(table), chr(other)
+    char_table = {ord(ch): alphabet.get(ch, other) for ch in _distinct(text)}
+    return query.translate({ord(ch): code for ch, code in alphabet.items()}), text.translate(char_table), chr(other)
 
 
 _CIGAR_RUN = re.compile(r"(\d+)([=XID])")

@@ -13,9 +13,8 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Article, CorrectionNote, NoteType, Role, Site
 from readerdesk.services.articles.ingest import add_revision, ingest_article
-from readerdesk.services.desk.users import create_user
 from tests.browser.test_widget import SELECT_JS, dialog, send
-from tests.factories import PASSWORD, paragraphs
+from tests.factories import PASSWORD, make_user, paragraphs
 
 pytestmark = pytest.mark.browser
 
@@ -50,7 +49,7 @@ def select_in(page, container: str, start: str, end: str | None = None) -> str:
 def sign_in(page, live) -> None:
     email = f"ed-{secrets.token_hex(4)}@example.com"
     with live.app.app_context():
-        create_user(db.session, email, PASSWORD, Role.EDITOR)
+        make_user(db.session, email, Role.EDITOR)
         db.session.commit()
     page.goto(f"{live.url}/desk/")
     page.fill("#email", email)

@@ -122,6 +122,7 @@ def _older_version_story(session: DbSession, correction: Correction, passage: st
                          fixed: bool) -> AnchorStory:
     """The reader quoted a revision older than the current one (an open tab, a cache, an aggregator)."""
     state = correction.anchor_state
+    assert correction.revision is not None  # reported_on_older_revision
     older = f"Reported on an older version of the article (revision {correction.revision.number})"
     now = correction.anchor_revision.number if correction.anchor_revision else None
     if passage is None:

@@ -157,7 +157,8 @@ def _verbatim_in_earlier_revision(session: DbSession, correction: Correction, cu
         if correction.exact not in text:  # cheap: most revisions are ruled out here
             continue
         found = anchor(selectors, text)
-        if found.state == "anchored" and text[found.start:found.end] == correction.exact:
+        if (found.state == "anchored" and found.start is not None and found.end is not None
+                and text[found.start:found.end] == correction.exact):
             return revision, found.start, found.end
     return None
 
@@ -235,11 +236,13 @@ def follow_note_passages(session: DbSession, article: Article, previous: Article
         CorrectionNote.article_id == article.id, CorrectionNote.passage_revision_id == previous.id)).all()
     diffs: dict[str, RevisionDiff] = {}
     for note in notes:
+        if note.passage_start is None or note.passage_end is None:
+            continue  # not written by publish(): a passage has both ends or neither
         if note.part not in diffs:
             diffs[note.part] = _diff(previous, revision, note.part)
         result = diffs[note.part].reanchor((note.passage_start, note.passage_end))
         recognisable = result.state == "edited" and (
-            Indel.normalized_similarity(result.before, result.after) >= MIN_NOTE_PASSAGE_SIM)
+            Indel.normalized_similarity(result.before or "", result.after or "") >= MIN_NOTE_PASSAGE_SIM)
         kept = result.state in ("unchanged", "moved") or recognisable
         note.passage_revision = revision if kept else None
         note.passage_start, note.passage_end = (result.start, result.end) if kept else (None, None)

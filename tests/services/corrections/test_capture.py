@@ -18,6 +18,8 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
+from readerdesk.services.corrections.passages import anchor_story
+from readerdesk.text.diff import DiffPart
 from tests.factories import make_article, make_site, paragraphs
 
 SECRET = "test-secret"
@@ -257,12 +259,10 @@ def test_a_report_from_an_older_copy_of_the_page_is_anchored_there_and_followed_
     assert history == [(r1.id, AnchorState.ANCHORED), (r2.id, AnchorState.EDITED)]
     assert r2.text[correction.anchor_start:correction.anchor_end] == sentence.replace("12", "13")
 
-    from readerdesk.services.corrections.passages import anchor_story
-
     story = anchor_story(db_session, correction)
     assert story.headline == "Reported on an older version of the article (revision 1) — possibly already fixed"
     assert "The passage now reads (revision 2): “Works will begin on 13 March 2027" in story.detail
-    assert ("del", "12") in story.diff and ("ins", "13") in story.diff
+    assert DiffPart("delete", "12") in story.diff and DiffPart("insert", "13") in story.diff
     assert "exactly as the reader saw it" not in story.detail
 
 
