@@ -73,3 +73,11 @@ def test_debug_runs_without_a_secret_key_get_a_persistent_one(tmp_path, monkeypa
     assert len(first.config["SECRET_KEY"]) == 64
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert first.test_client().get("/auth/login").status_code == 200
+
+
+def test_retention_defaults_and_a_retention_of_no_days_is_refused(tmp_path):
+    config = load_config(str(tmp_path), env())
+    assert (config["RETENTION_READER_DAYS"], config["RETENTION_IP_DAYS"]) == (180, 30)
+    assert load_config(str(tmp_path), env(RETENTION_IP_DAYS="7"))["RETENTION_IP_DAYS"] == 7
+    with pytest.raises(ConfigError, match="RETENTION_READER_DAYS must be at least 1"):
+        load_config(str(tmp_path), env(RETENTION_READER_DAYS="0"))

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from readerdesk.models import Site
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
-from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
+from readerdesk.text.urls import InvalidURL, absolute_link, normalise_origin, normalise_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 TOKEN_PREFIX = "rdk_"
@@ -23,6 +23,14 @@ TOKEN_PREFIX = "rdk_"
 
 class SiteError(ValueError):
     """Bad site settings; the message says which."""
+
+
+class PrivacyUrlInvalid(SiteError):
+    """The privacy policy URL is not an absolute http(s) URL."""
+
+
+class PartsInvalid(SiteError):
+    """A reportable part is not NAME=CSS with a known name and a valid selector."""
 
 
 class SiteNotFound(LookupError):
@@ -67,6 +75,7 @@ def create_site(
     language: str = "en",
     currency: str = "EUR",
     parts: dict[str, str] | None = None,
+    privacy_url: str = "",
 ) -> CreatedSite:
     name = name.strip().lower()
     if not NAME_RE.match(name):
@@ -92,6 +101,7 @@ def create_site(
         api_token_hash=hash_token(token),
         language=language,
         currency=currency.upper(),
+        privacy_url=_privacy_url(privacy_url),
     )
     session.add(site)
     session.flush()
@@ -103,8 +113,11 @@ def check_parts(parts: dict[str, str]) -> dict[str, str]:
     out = {}
     for name, selector in parts.items():
         if name not in PART_NAMES or name == BODY:
-            raise SiteError(f"unknown part {name!r}: the parts are " + ", ".join(PART_NAMES[1:]))
-        out[name] = _check_selector(selector)
+            raise PartsInvalid(f"unknown part {name!r}: the parts are " + ", ".join(PART_NAMES[1:]))
+        try:
+            out[name] = _check_selector(selector)
+        except SiteError as exc:
+            raise PartsInvalid(f"{name}: {exc}") from None
     return out
 
 
@@ -116,9 +129,19 @@ def parse_parts(lines: list[str]) -> dict[str, str]:
             continue
         name, sep, selector = line.partition("=")
         if not sep:
-            raise SiteError(f"a part is NAME=CSS, e.g. headline=h1 (got {line.strip()!r})")
+            raise PartsInvalid(f"a part is NAME=CSS, e.g. headline=h1 (got {line.strip()!r})")
         parts[name.strip()] = selector.strip()
     return check_parts(parts)
+
+
+def _privacy_url(url: str | None) -> str:
+    """The site's privacy policy, linked from the notices where readers give their data ("" for none)."""
+    if not (url or "").strip():
+        return ""
+    try:
+        return absolute_link(url or "")
+    except InvalidURL:
+        raise PrivacyUrlInvalid(f"the privacy policy URL must be an absolute http(s) URL, got {url!r}") from None
 
 
 def get_site(session: DbSession, name: str) -> Site:
@@ -192,7 +215,7 @@ CONNECTORS = (None, "html", "wordpress")
 
 
 def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: list[str], connector: str | None,
-                connector_url: str | None, parts: dict[str, str] | None = None) -> None:
+                connector_url: str | None, privacy_url: str | None, parts: dict[str, str] | None = None) -> None:
     """Change the settings an admin edits on the desk. Validates everything before changing anything."""
     try:
         others = {normalise_origin(o) for o in allowed_origins if o.strip()}
@@ -214,6 +237,8 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
     elif url:
         raise SiteError("only the wordpress connector takes a URL")
     checked_parts = check_parts(parts) if parts is not None else site.parts
+    policy = _privacy_url(privacy_url)
     site.allowed_origins, site.exclude_selectors = origins, excludes
     site.connector, site.connector_url = connector, url
     site.parts = checked_parts
+    site.privacy_url = policy

@@ -8,6 +8,8 @@ from flask_login import current_user
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
 from readerdesk.services.articles.sites import (
+    PartsInvalid,
+    PrivacyUrlInvalid,
     SiteError,
     create_site,
     list_sites,
@@ -162,6 +164,7 @@ def edit_site(site_id: int):
         form.parts.data = "\n".join(f"{name}={selector}" for name, selector in (site.parts or {}).items())
         form.connector.data = site.connector or ""
         form.connector_url.data = site.connector_url or ""
+        form.privacy_url.data = site.privacy_url
         return _edit_page(site, form)
     if not form.validate():
         return _edit_page(site, form, 400)
@@ -169,9 +172,12 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data, parts=parse_parts(lines(form.parts.data)))
+                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data,
+                        parts=parse_parts(lines(form.parts.data)))
     except SiteError as exc:
-        form.connector.errors = [*form.connector.errors, str(exc)]
+        wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
+                 else form.parts if isinstance(exc, PartsInvalid) else form.connector)
+        wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)

@@ -51,6 +51,7 @@ function applyWidgetConfig(response) {
       site.excludeSelectors = config.exclude_selectors || [];
       site.parts = config.parts || {};
       site.language = config.language;
+      site.privacy = config.privacy;
     } else if (response.status < 500) {
       site.refusal = config.error || "";
     }
