@@ -106,14 +106,15 @@ def scenario_table(cases: list[dict], rd: dict[str, dict]) -> tuple[str, dict]:
     return "\n".join(lines), {"stats": stats, "not_correct": wrong_ids}
 
 
-def scaling(repeats: int) -> tuple[str, dict]:
+SCALING_SIZES = (5_000, 20_000, 50_000, 200_000)
+
+
+def scaling_cases():
+    """(size, old, new, 1,000 spans of old) for each of SCALING_SIZES, always the same."""
     texts = make_cases.load_texts()
     rng = random.Random(7)
     body = "\n\n".join(make_cases.vary(t, k) for k in range(1, 80) for t in texts.values())
-    lines = ["| article chars | N=10 | N=100 | N=1000 | N=1000, CPU | CPU per anchor |",
-             "|---:|---:|---:|---:|---:|---:|"]
-    results = {}
-    for size in (5_000, 20_000, 50_000, 200_000):
+    for size in SCALING_SIZES:
         old = body[:size]
         old = old[:old.rfind("\n") + 1].rstrip() if "\n" in old else old
         # One revision: a number fixed, a sentence deleted, a paragraph moved,
@@ -128,6 +129,14 @@ def scaling(repeats: int) -> tuple[str, dict]:
         while len(spans) < 1000:
             a = rng.randrange(0, len(old) - 1)
             spans.append((a, min(len(old), a + rng.randint(5, 200))))
+        yield size, old, new, spans
+
+
+def scaling(repeats: int) -> tuple[str, dict]:
+    lines = ["| article chars | N=10 | N=100 | N=1000 | N=1000, CPU | CPU per anchor |",
+             "|---:|---:|---:|---:|---:|---:|"]
+    results = {}
+    for size, old, new, spans in scaling_cases():
         row = [f"{len(old):,}"]
         for n in (10, 100, 1000):
             times, cpu = [], []

@@ -286,13 +286,14 @@ def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     best_key = None
     exact = exact.translate(_FOLD)
     folded = _folded(text)  # the same length as text: every fold is one character for one
+    cutoff = None  # the best distance so far: a worse one need not be computed exactly
     for s in range(max(0, start - REFINE_SLACK), min(len(text), start + REFINE_SLACK) + 1):
         for e in range(max(s + 1, end - REFINE_SLACK), min(len(text), end + REFINE_SLACK) + 1):
-            key = (Levenshtein.distance(exact, folded[s:e]),
+            key = (Levenshtein.distance(exact, folded[s:e], score_cutoff=cutoff),
                    abs((e - s) - len(exact)),
                    abs(s - start) + abs(e - end))
             if best_key is None or key < best_key:
-                best, best_key = (s, e), key
+                best, best_key, cutoff = (s, e), key, key[0]
     return best
 
 
@@ -329,6 +330,44 @@ class _Excluded:
         return enc_text[:0].join(parts)
 
 
+class _Shortened:
+    """An encoded text with its long runs of the "other" symbol cut short, and positions mapped both
+    ways. "Other" is the symbol of every text character absent from the query, and of masked text:
+    it never matches, so each one inside an alignment costs an edit. An alignment within
+    ``max_dist`` edits therefore reaches at most ``max_dist`` symbols into such a run, and never
+    across one longer than that: keeping ``keep`` > ``max_dist`` symbols at each end of a run and
+    dropping its middle leaves exactly the same alignments, with the same costs, in a text that can
+    be several times shorter (edlib's time grows with the text's length)."""
+
+    def __init__(self, enc_text, other, keep: int):
+        long_run = other * (2 * keep + 1)
+        rest_of_run = re.compile(re.escape(other) + (b"*" if isinstance(other, bytes) else "*"))
+        parts, last = [], 0
+        self.short_starts, self.text_starts = [0], [0]  # where each piece starts, in both texts
+        length = 0
+        a = enc_text.find(long_run)
+        while a != -1:
+            b = rest_of_run.match(enc_text, a + len(long_run)).end()  # type: ignore[union-attr]
+            parts.append(enc_text[last:a + keep])
+            length += a + keep - last
+            last = b - keep
+            self.short_starts.append(length)
+            self.text_starts.append(last)
+            a = enc_text.find(long_run, b)
+        parts.append(enc_text[last:])
+        self.text = enc_text[:0].join(parts)
+
+    def to_text(self, span: tuple[int, int]) -> tuple[int, int]:
+        i = bisect_right(self.short_starts, span[0]) - 1
+        shift = self.text_starts[i] - self.short_starts[i]
+        return span[0] + shift, span[1] + shift
+
+    def to_short(self, span: tuple[int, int]) -> tuple[int, int]:
+        i = bisect_right(self.text_starts, span[0]) - 1
+        shift = self.text_starts[i] - self.short_starts[i]
+        return span[0] - shift, span[1] - shift
+
+
 def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
                       exact_spans: list[tuple[int, int]]) -> list[_Candidate]:
     if len(q.exact) < MIN_FUZZY_QUOTE_LEN or not text:
@@ -350,14 +389,18 @@ def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
         # The quote part may differ by at most (1 - MIN_FUZZY_QUOTE_SIM);
         # the context may have changed completely.
         max_dist = int(len(exact) * (1 - MIN_FUZZY_QUOTE_SIM) * 2) + len(pre) + len(suf)
+        # Kept beyond max_dist: _refine may move an end REFINE_SLACK further, and that span is
+        # masked out again in the shortened text.
+        short = _Shortened(enc_text, other, keep=max_dist + REFINE_SLACK + 1)
+        enc_text = short.text
         # Best match, then the runner-up with the best one masked out.
         for _ in range(2):
             span = _align(enc_query, enc_text, max_dist, (len(pre), len(pre) + len(exact)))
             if span is None or span[1] <= span[0]:
                 break
-            span = _refine(q.exact, text, *span)
+            span = _refine(q.exact, text, *short.to_text(span))
             out.append(_make(q, prefix, suffix, text, span[0], span[1], hint))
-            a, b = span
+            a, b = short.to_short(span)
             enc_text = enc_text[:a] + other * (b - a) + enc_text[b:]
     return out
 
