@@ -192,8 +192,10 @@ def main() -> int:
                         "(target < 1 s)")
     for size in (5_000, 50_000):
         per_anchor = scale[(size, 1000, "cpu")]
-        if per_anchor > 0.1:  # the goal of issue 16: 0.1 ms of CPU per anchor (reported, not enforced)
-            print(f"goal not met: {per_anchor:.3f} ms of CPU per anchor at {size:,} chars (goal 0.1 ms)")
+        # The goal of issue 16: 0.1 ms of CPU per anchor. Reported, not enforced: CPU time too grows
+        # with the machine's load (caches, clock), and this machine is shared.
+        verdict = "goal met" if per_anchor <= 0.1 else "goal not met"
+        print(f"{verdict}: {per_anchor:.3f} ms of CPU per anchor at {size:,} chars (goal 0.1 ms)")
     if info["not_correct"]:
         print("\nreaderdesk cases not correct:")
         for item in info["not_correct"]:
