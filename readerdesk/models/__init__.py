@@ -5,6 +5,8 @@ from readerdesk.models.correction import FULLTEXT_INDEX, AnchorState, Correction
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.patron import (
+    Dispute,
+    DisputeStatus,
     Interval,
     Patron,
     PatronStatus,
@@ -14,6 +16,8 @@ from readerdesk.models.patron import (
     PledgeStatus,
     PortalLinkUse,
     StripeEvent,
+    Subscription,
+    SubscriptionAmount,
     WallStatus,
 )
 from readerdesk.models.publication import CorrectionNote, NoteType
@@ -34,6 +38,8 @@ __all__ = [
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
+    "Dispute",
+    "DisputeStatus",
     "InternalNote",
     "Interval",
     "Kind",
@@ -52,6 +58,8 @@ __all__ = [
     "Site",
     "Status",
     "StripeEvent",
+    "Subscription",
+    "SubscriptionAmount",
     "User",
     "WallStatus",
 ]

@@ -65,7 +65,10 @@ def create_site(
     title: str = "",
     language: str = "en",
     currency: str = "EUR",
+    support_tiers: Sequence[dict] = (),
 ) -> CreatedSite:
+    """A new site. ``support_tiers`` (``SUPPORT_TIERS``, for the CLI and the desk) become the site's own
+    tiers, which an admin then edits at the desk."""
     name = name.strip().lower()
     if not NAME_RE.match(name):
         raise SiteError("a site name is 1-80 lower-case letters, digits and dashes, e.g. kyiv-daily")
@@ -89,6 +92,7 @@ def create_site(
         api_token_hash=hash_token(token),
         language=language,
         currency=currency.upper(),
+        support_tiers=[dict(t) for t in support_tiers],
     )
     session.add(site)
     session.flush()

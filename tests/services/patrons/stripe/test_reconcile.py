@@ -42,3 +42,30 @@ def test_reconcile_processes_missed_events_and_repairs_drift(app, runner, fake_s
     db.session.expire_all()
     assert db.session.scalar(select(Patron)).status is PatronStatus.CANCELED
     assert db.session.scalar(select(db.func.count(StripeEvent.id))) == 2
+
+
+def test_a_repair_is_stamped_with_stripes_time_so_a_genuine_event_just_before_it_still_applies(app, runner,
+                                                                                              fake_stripe):
+    import time
+
+    from readerdesk.clock import utcnow
+    from readerdesk.services.patrons.stripe.client import stripe_client_for
+    from readerdesk.services.patrons.stripe.webhooks import process_event
+    from tests.patron_scenarios import T0
+
+    site = make_site(db.session)
+    _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
+    for obj in (sub, sub["items"]["data"][0]):  # the subscription as Stripe made it, at T0
+        obj.update({k: T0 for k in ("created", "start_date", "current_period_start") if k in obj})
+    for event in (make_event("checkout.session.completed", session, created=T0),
+                  make_event("invoice.paid", make_invoice(sub), created=T0 + 1)):
+        process_event(db.session, event, now=utcnow(), client=stripe_client_for(app))
+        db.session.commit()
+    sub["items"]["data"][0]["price"] = {**sub["items"]["data"][0]["price"], "unit_amount": 800}  # a lost update
+    assert "1 patrons repaired" in runner.invoke(args=["stripe", "reconcile"]).output
+    # Stripe created this a second before the repair ran; its delivery comes after.
+    late = make_event("customer.subscription.updated", {**sub, "status": "past_due"}, created=int(time.time()) - 1)
+    outcome = process_event(db.session, late, now=utcnow(), client=stripe_client_for(app)).outcome
+    db.session.commit()
+    patron = db.session.scalar(select(Patron))
+    assert patron.status is PatronStatus.PAST_DUE and patron.amount == 800, outcome

@@ -177,7 +177,9 @@ def test_a_processing_error_leaves_nothing_behind(app, fake_stripe, monkeypatch)
 def replay(app, events):
     """Deliver like Stripe: an event answered "retry later" comes again after the others."""
     queue = list(events)
-    while queue:
+    for _ in range(len(events) * 3):
+        if not queue:
+            return
         event = queue.pop(0)
         try:
             process_event(db.session, event, now=utcnow(), client=stripe_client_for(app))
@@ -187,6 +189,7 @@ def replay(app, events):
         except RetryLater:
             db.session.rollback()
             queue.append(event)
+    assert not queue, f"never applied: {[e['type'] for e in queue]}"
 
 
 def test_histories_end_as_expected(app, fake_stripe):
@@ -196,7 +199,7 @@ def test_histories_end_as_expected(app, fake_stripe):
     assert [(p[0], p[1], p[2], p[3]) for p in result["patrons"]] == [
         ("ann@example.com", "active", 300, "month"), ("ben@example.com", "canceled", 3000, "year"),
         ("cat@example.com", "active", 2000, "once")]
-    assert result["mrr"] == 300
+    assert result["mrr"] == {"EUR": 300}
     assert ("ann@example.com", "in_ann_3", 300, "paid", 0) in result["payments"]
     assert ("cat@example.com", "gift", 2000, "paid", 2000) in result["payments"]
     assert len(result["payments"]) == 5
@@ -209,7 +212,9 @@ def test_duplicated_shuffled_delivery_ends_like_ordered_delivery(app, fake_strip
     replay(app, events)
     expected = outcome()
     # Same history again from scratch, on the same pledges: clear what the events built.
-    for model in (StripeEvent, Payment):
+    from readerdesk.models import Dispute, Subscription, SubscriptionAmount
+
+    for model in (StripeEvent, Dispute, Payment, SubscriptionAmount, Subscription):
         db.session.execute(model.__table__.delete())
     from readerdesk.models import Pledge
 
