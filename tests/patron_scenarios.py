@@ -4,6 +4,7 @@ Stripe would send as those patrons pay, fail, cancel and get refunds."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -14,10 +15,23 @@ from readerdesk.services.patrons.pledges import PledgeRequest, SupportSettings, 
 from readerdesk.services.patrons.revenue import mrr_by_currency
 from readerdesk.services.patrons.stripe.checkout import start_checkout
 from readerdesk.services.patrons.stripe.client import stripe_client_for
+from readerdesk.services.patrons.stripe.webhooks import EventResult, process_event
 from tests.fakes.stripe import make_charge, make_event, make_invoice
 
 T0 = 1_780_000_000  # a fixed Stripe timestamp (2026-05-28); events are spaced from it
 DAY = 86400
+
+
+def apply_event(app, event: dict) -> EventResult:
+    """Process one event as the webhook view would and commit: what it did, and the jobs it left."""
+    result = process_event(db.session, event, now=utcnow(), client=stripe_client_for(app))
+    db.session.commit()
+    return result
+
+
+def at(ts: int) -> datetime:
+    """A Stripe timestamp as the aware datetime readerdesk stores."""
+    return datetime.fromtimestamp(ts, UTC)
 
 
 def checkout(app, fake, site, email: str, **request) -> tuple:

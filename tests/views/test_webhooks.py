@@ -1,4 +1,5 @@
 import json
+import random
 import threading
 import time
 from datetime import UTC, datetime
@@ -7,11 +8,25 @@ import pytest
 from sqlalchemy import select
 
 from readerdesk.extensions import db
-from readerdesk.models import Patron, PatronStatus, Payment, StripeEvent
+from readerdesk.models import (
+    Dispute,
+    Patron,
+    PatronStatus,
+    Payment,
+    Pledge,
+    StripeEvent,
+    Subscription,
+    SubscriptionAmount,
+)
+from readerdesk.services.patrons.pledges import SupportSettings
+from readerdesk.services.patrons.revenue import mrr_by_currency, total_paid
+from readerdesk.services.patrons.stripe import webhooks as stripe_webhooks
+from readerdesk.services.patrons.stripe.checkout import tier_price
+from readerdesk.services.patrons.stripe.client import stripe_client_for
 from tests.conftest import is_postgres, mail_settings
 from tests.factories import make_site
-from tests.fakes.stripe import make_event, make_invoice, signature_header, signed
-from tests.patron_scenarios import T0, checkout, outcome, patron_histories
+from tests.fakes.stripe import make_charge, make_dispute, make_event, make_invoice, signature_header, signed
+from tests.patron_scenarios import DAY, T0, Story, checkout, outcome, patron_histories
 
 
 def post(client, event, **sign):
@@ -58,8 +73,6 @@ def test_a_duplicate_delivery_gives_one_payment_and_one_receipt(app, client, db_
 
 
 def test_a_processing_error_is_a_500_and_the_retry_succeeds(app, client, db_session, fake_stripe, monkeypatch):
-    from readerdesk.services.patrons.stripe import webhooks as stripe_webhooks
-
     site = make_site(db_session)
     _, session, _ = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
     event = make_event("checkout.session.completed", session, created=T0)
@@ -87,18 +100,13 @@ def test_replaying_signed_events_duplicated_and_out_of_order_matches_one_ordered
                                                                                         fake_stripe):
     """Done when: the same Stripe history, delivered twice-over and shuffled, leaves the same patrons,
     payments and MRR as delivering it once, in order."""
-    import random
-
     site = make_site(db_session)
     events = patron_histories(app, fake_stripe, site)
     for event in events:
         assert post(client, event).status_code == 200
     expected = outcome()
-    from readerdesk.models import Dispute, Pledge, Subscription, SubscriptionAmount
-
     for model in (StripeEvent, Dispute, Payment, SubscriptionAmount, Subscription):
         db_session.execute(model.__table__.delete())
-
     db_session.execute(Pledge.__table__.update().values(patron_id=None))
     db_session.execute(Patron.__table__.delete())
     db_session.commit()
@@ -152,8 +160,6 @@ ORDERS = ["ordered", "shuffled-1", "shuffled-2"]
 def deliver(client, events, order: str) -> None:
     """Post every event signed, like Stripe: in order, or shuffled with some twice over; an event
     answered 5xx ("not yet") comes again after the others."""
-    import random
-
     deliveries = list(events)
     if order != "ordered":
         rng = random.Random(int(order.rsplit("-", 1)[1]))
@@ -175,8 +181,6 @@ def patron_of(db_session, site, email="ann@example.com") -> Patron:
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_a_canceled_subscription_stays_canceled_whatever_comes_after(app, client, db_session, fake_stripe, order):
-    from tests.patron_scenarios import DAY, Story
-
     site = make_site(db_session)
     _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
     story = Story()
@@ -197,8 +201,6 @@ def test_a_canceled_subscription_stays_canceled_whatever_comes_after(app, client
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_only_a_new_subscription_makes_a_canceled_patron_a_patron_again(app, client, db_session, fake_stripe, order):
-    from tests.patron_scenarios import DAY, Story
-
     site = make_site(db_session)
     _, first, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
     _, second, new_sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="reader")
@@ -218,12 +220,6 @@ def test_only_a_new_subscription_makes_a_canceled_patron_a_patron_again(app, cli
 @pytest.mark.parametrize("order", ORDERS)
 def test_a_plan_change_in_the_portal_moves_the_tier_label_and_keeps_the_history(app, client, db_session, fake_stripe,
                                                                               order):
-    from readerdesk.models import Subscription
-    from readerdesk.services.patrons.pledges import SupportSettings
-    from readerdesk.services.patrons.stripe.checkout import tier_price
-    from readerdesk.services.patrons.stripe.client import stripe_client_for
-    from tests.patron_scenarios import DAY, Story
-
     site = make_site(db_session)
     _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
     reader = SupportSettings.for_site(site).tier("reader")
@@ -243,8 +239,6 @@ def test_a_plan_change_in_the_portal_moves_the_tier_label_and_keeps_the_history(
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_a_late_failure_of_a_paid_invoice_changes_nothing(app, client, db_session, fake_stripe, smtp_server, order):
-    from tests.patron_scenarios import DAY, Story
-
     app.config.update(mail_settings(smtp_server))
     site = make_site(db_session)
     _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
@@ -263,8 +257,6 @@ def test_a_late_failure_of_a_paid_invoice_changes_nothing(app, client, db_sessio
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_a_delayed_payment_keeps_the_patron_pending_until_it_succeeds(app, client, db_session, fake_stripe, order):
-    from tests.patron_scenarios import DAY, Story
-
     site = make_site(db_session)
     pledge, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee", paid=False)
     story = Story()
@@ -298,11 +290,6 @@ def test_a_failed_delayed_payment_tells_the_supporter(app, client, db_session, f
 
 @pytest.mark.parametrize("order", ORDERS)
 def test_a_lost_dispute_counts_like_a_refund(app, client, db_session, fake_stripe, order):
-    from readerdesk.models import Dispute
-    from readerdesk.services.patrons.revenue import total_paid
-    from tests.fakes.stripe import make_charge, make_dispute
-    from tests.patron_scenarios import DAY, Story
-
     site = make_site(db_session)
     _, session, _ = checkout(app, fake_stripe, site, "cat@example.com", custom_amount="20", custom_interval="once")
     charge = make_charge(payment_intent=session["payment_intent"], amount=2000, refunded=0)
@@ -323,6 +310,4 @@ def test_a_lost_dispute_counts_like_a_refund(app, client, db_session, fake_strip
 
 
 def mrr_of(db_session) -> dict:
-    from readerdesk.services.patrons.revenue import mrr_by_currency
-
     return mrr_by_currency(db_session.scalars(select(Patron)).all())

@@ -1,6 +1,6 @@
 """Pledges and patrons: amounts, tiers, the card-fee gross-up, the supporters wall, portal magic links.
 
-No Stripe calls here (see stripe_checkout and stripe_webhooks); these functions only read and write
+No Stripe calls here (see stripe/checkout and stripe/webhooks); these functions only read and write
 the database and never commit.
 """
 

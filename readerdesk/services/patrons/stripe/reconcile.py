@@ -8,7 +8,6 @@ genuine event created before the repair ran still applies when it arrives.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import datetime
 
 import stripe
@@ -20,14 +19,6 @@ from readerdesk.services.patrons.stripe.client import plain, plain_pages
 from readerdesk.services.patrons.stripe.events import stripe_time
 from readerdesk.services.patrons.stripe.subscriptions import apply_subscription
 from readerdesk.services.patrons.stripe.webhooks import HANDLED_EVENTS, is_recorded
-
-
-@dataclass
-class ReconcileReport:
-    events_seen: int = 0
-    events_processed: int = 0
-    subscriptions_checked: int = 0
-    patrons_repaired: list[str] = field(default_factory=list)
 
 
 def events_since(client: stripe.StripeClient, since: datetime) -> Iterator[dict]:

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -84,8 +86,6 @@ def test_one_product_per_site_and_one_price_per_tier_found_by_lookup_key(app, fa
 
 
 def test_an_expired_checkout_session_is_replaced_by_a_new_one(app, fake_stripe):
-    from datetime import timedelta
-
     site = make_site(db.session)
     pledge = pledge_for(app, site, tier_id="coffee")
     first = begin(app, pledge)
