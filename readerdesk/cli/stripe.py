@@ -14,7 +14,7 @@ from readerdesk.cli.common import fail, parse_since, site_or_fail
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.jobs.patrons import send_year_end_summary
-from readerdesk.services.patrons.receipts import patrons_to_summarise
+from readerdesk.services.patrons.receipts import SUMMARY_YEARS, patrons_to_summarise
 from readerdesk.services.patrons.stripe.client import StripeNotConfigured, stripe_client_for
 from readerdesk.services.patrons.stripe.reconcile import (
     active_subscriptions,
@@ -76,7 +76,8 @@ def stripe_reconcile(since):
 
 
 @stripe_cli.command("year-end")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="The calendar year (UTC) to summarise.")
+@click.option("--year", type=click.IntRange(SUMMARY_YEARS.start, SUMMARY_YEARS.stop - 1), required=True,
+              help="The calendar year (UTC) to summarise.")
 @click.option("--site", "site_name", help="Only this site's patrons (default: every site).")
 def stripe_year_end(year, site_name):
     """Email each patron a summary of the year's contributions, per currency, net of refunds, with the

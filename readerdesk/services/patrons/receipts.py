@@ -22,6 +22,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.text.money import format_amount
 
 YEAR_END = "patron-year-end"  # notifications_sent kind: one summary per (year, patron)
+SUMMARY_YEARS = range(2000, 2101)  # the calendar years a summary can be asked for (CLI and download)
 # PDF's built-in fonts cover Latin only: names and addresses in Cyrillic need a Unicode font. DejaVu
 # (Debian's fonts-dejavu-core) is used where installed, else Helvetica.
 UNICODE_FONTS = {"DejaVuSans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",

@@ -25,7 +25,7 @@ from readerdesk.services.patrons.pledges import (
     redeem_portal_token,
     wall_entries,
 )
-from readerdesk.services.patrons.receipts import year_end_pdf, year_summary, years_with_payments
+from readerdesk.services.patrons.receipts import SUMMARY_YEARS, year_end_pdf, year_summary, years_with_payments
 from readerdesk.services.patrons.stripe.checkout import (
     CheckoutFailed,
     checkout_outcome,
@@ -207,6 +207,8 @@ def year_summary_pdf(token: str, year: int):
     patron = _peek(token)
     if patron is None:
         abort(403, description="This link has expired. Ask for a new one on the manage page.")
+    if year not in SUMMARY_YEARS:
+        abort(404, description=f"We have no contributions from you in {year}.")
     summary = year_summary(db.session, patron, year)
     if not summary.payments:
         abort(404, description=f"We have no contributions from you in {year}.")

@@ -1,11 +1,14 @@
+import io
 import re
+from datetime import UTC, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, WallStatus
+from readerdesk.models import Interval, Patron, Payment, PaymentStatus, Pledge, PledgeStatus, PortalLinkUse, WallStatus
 from tests.conftest import mail_settings
 from tests.factories import make_site
 from tests.fakes.stripe import CARD_DECLINED
@@ -171,13 +174,6 @@ def test_the_wall_shows_approved_supporters_only(client, db_session):
 
 def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(app, client, db_session, fake_stripe,
                                                                                smtp_server):
-    import io
-    from datetime import UTC, datetime
-
-    from pypdf import PdfReader
-
-    from readerdesk.models import Payment, PaymentStatus
-
     app.config.update(mail_settings(smtp_server))
     make_site(db_session, "first")
     site = make_site(db_session, "second", title="Second Post")
@@ -196,4 +192,5 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "Second Post Ltd" in text and "8.00 EUR (1 payment)" in text
     assert client.get(f"{link}/contributions-2024.pdf").status_code == 404
+    assert client.get(f"{link}/contributions-99999.pdf").status_code == 404  # not a year we keep: no 500
     assert client.get("/support/manage/forged/contributions-2025.pdf").status_code == 403
