@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from readerdesk.models import Interval, Site
 from readerdesk.text.money import (
@@ -97,12 +98,14 @@ class SupportSettingsForm:
     receipt_statement: str = ""
 
 
+FEE_PERCENT_RE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,2})?")  # "1.5", "2.25": whole basis points, no "nan" or "1e9"
+
+
 def _fee_basis_points(text: str) -> int:
-    try:
-        value = float((text or "0").strip().rstrip("%").replace(",", "."))
-    except ValueError:
-        raise SupportSettingsError("Card fee: give a percentage, e.g. 1.5.") from None
-    basis_points = round(value * 100)
+    cleaned = (text or "0").strip().rstrip("%").strip().replace(",", ".")
+    if not FEE_PERCENT_RE.fullmatch(cleaned):
+        raise SupportSettingsError("Card fee: give a percentage, e.g. 1.5.")
+    basis_points = int(Decimal(cleaned) * 100)
     if not 0 <= basis_points <= MAX_FEE_PERCENT_BP:
         raise SupportSettingsError(f"Card fee: between 0 and {MAX_FEE_PERCENT_BP // 100} %.")
     return basis_points

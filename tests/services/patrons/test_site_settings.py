@@ -49,7 +49,7 @@ def test_tiers_stripe_cannot_charge_or_that_cannot_be_read_are_refused_naming_th
 
 def test_settings_are_saved_in_minor_units_of_the_sites_currency(app):
     site = make_site(db.session)
-    update_support_settings(site, form())
+    update_support_settings(site, form(fee_percent=" 1,5 % "))
     assert (site.currency, site.support_min_amount, site.support_max_amount) == ("EUR", 200, 500_000)
     assert (site.fee_percent_bp, site.fee_fixed, site.wall_grace_days) == (150, 25, 14)
     assert [(t["id"], t["amount"], t["interval"]) for t in site.support_tiers] == [
@@ -62,6 +62,9 @@ def test_settings_are_saved_in_minor_units_of_the_sites_currency(app):
     ({"min_amount": "0.20"}, "Smallest custom amount: The smallest amount we can accept is 0.50 EUR."),
     ({"max_amount": "1"}, "Largest custom amount: it must not be below the smallest."),
     ({"fee_percent": "abc"}, "Card fee: give a percentage, e.g. 1.5."),
+    ({"fee_percent": "nan"}, "Card fee: give a percentage, e.g. 1.5."),
+    ({"fee_percent": "1e999"}, "Card fee: give a percentage, e.g. 1.5."),
+    ({"fee_percent": "1.255"}, "Card fee: give a percentage, e.g. 1.5."),
     ({"currency": "JPY", "tiers": "ocha | Tea | 300 | month", "min_amount": "100", "fee_fixed": "0.5"},
      "Fixed card fee: Use a whole amount."),
     ({"wall_grace_days": -1}, "Wall grace period: between 0 and 3650 days."),
