@@ -21,6 +21,7 @@ from readerdesk.jobs.mail import send_once
 from readerdesk.models import Dispute, Patron, PatronStatus, Payment, Role, Site, User
 from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email
 from readerdesk.services.patrons.receipts import YEAR_END, newsroom_lines, summary_lines, year_end_pdf, year_summary
+from readerdesk.services.privacy.erasure import is_erased_address
 from readerdesk.text.money import format_amount
 
 log = logging.getLogger("readerdesk.jobs.patrons")
@@ -38,6 +39,9 @@ def _mail_settings() -> SmtpSettings | None:
 def _send(to: str, subject: str, template: str, **context: Any) -> None:
     settings = _mail_settings()
     if settings is None:
+        return
+    if is_erased_address(to):  # an erased patron whose payment Stripe reports late
+        log.info("not sending %r: the patron was erased", subject)
         return
     send_email(settings, to, subject, render_template(f"mail/patrons/{template}.txt", **context))
 

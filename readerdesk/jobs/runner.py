@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask, current_app
 from redis import Redis
@@ -44,6 +45,13 @@ def enqueue(job: Job) -> None:
         except Exception:  # Redis down: do the work now rather than lose it
             log.exception("could not enqueue %s; running it inline", job.name)
     run_inline(func, *job.args)
+
+
+def schedule(func: Callable[..., object], *args: object, at: datetime, job_id: str) -> None:
+    """Run ``func(*args)`` at ``at`` from the worker's scheduler (needs ``REDIS_URL``): for work on a
+    timetable, which no transaction asks for. The same ``job_id`` again replaces the earlier schedule."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _queue(app).enqueue_at(at, func, *args, job_id=job_id)
 
 
 def run_inline(func: Callable[..., object], *args: object) -> bool:

@@ -20,6 +20,7 @@ from readerdesk.models.patron import (
     SubscriptionAmount,
     WallStatus,
 )
+from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
 from readerdesk.models.user import Role, User
@@ -35,6 +36,7 @@ __all__ = [
     "AnchorState",
     "Article",
     "ArticleRevision",
+    "AuditEntry",
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
@@ -42,6 +44,7 @@ __all__ = [
     "DisputeStatus",
     "InternalNote",
     "Interval",
+    "IpHashKey",
     "Kind",
     "ModerationEvent",
     "NoteType",

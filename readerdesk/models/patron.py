@@ -171,6 +171,7 @@ class Payment(Model):
     amount_lost_in_disputes: Mapped[int] = mapped_column(default=0)
 
     patron: Mapped[Patron] = relationship(back_populates="payments")
+    disputes: Mapped[list[Dispute]] = relationship(back_populates="payment", order_by="Dispute.opened_at")
 
     @property
     def refunded(self) -> bool:
@@ -261,7 +262,7 @@ class Dispute(Model):
     # Stripe's timestamp of the newest event applied: an older one arriving late changes nothing.
     state_as_of: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    payment: Mapped[Payment] = relationship()
+    payment: Mapped[Payment] = relationship(back_populates="disputes")
 
 
 class StripeEvent(Model):

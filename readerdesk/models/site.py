@@ -35,6 +35,8 @@ class Site(Model):
     # ISO 4217 code for donations on this site's support page.
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     language: Mapped[str] = mapped_column(String(10), default="en")
+    # The newsroom's privacy policy: the notices where readers give their data link to it.
+    privacy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     # The support page, in this site's currency (minor units): tiers as a list of {"id", "name",
     # "amount", "interval": "month"|"year", "description"}, the bounds of a custom amount, and the card
     # fee a reader may cover (basis points of the total plus a fixed part).

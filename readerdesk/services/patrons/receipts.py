@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from readerdesk.models import Patron, Payment, PaymentStatus, Site
 from readerdesk.models.types import DbSession
+from readerdesk.services.privacy.erasure import ERASED_DOMAIN
 from readerdesk.text.money import format_amount
 
 YEAR_END = "patron-year-end"  # notifications_sent kind: one summary per (year, patron)
@@ -83,10 +84,12 @@ def year_summary(session: DbSession, patron: Patron, year: int) -> YearSummary:
 
 
 def patrons_to_summarise(session: DbSession, year: int, site: Site | None = None) -> list[Patron]:
-    """Patrons with a payment in ``year`` (of one site, or all), in a stable order."""
+    """Patrons with a payment in ``year`` (of one site, or all), in a stable order. An erased patron's
+    payments stay for accounting, but there is nobody left to send a summary to."""
     start, end = _year_bounds(year)
     query = (select(Patron).join(Payment).where(Payment.status == PaymentStatus.PAID, Payment.paid_at >= start,
-                                                Payment.paid_at < end).distinct().order_by(Patron.id))
+                                                Payment.paid_at < end, ~Patron.email.endswith("@" + ERASED_DOMAIN))
+             .distinct().order_by(Patron.id))
     if site is not None:
         query = query.where(Patron.site_id == site.id)
     return list(session.scalars(query))

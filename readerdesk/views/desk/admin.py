@@ -7,7 +7,14 @@ from flask_login import current_user
 
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
-from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
+from readerdesk.services.articles.sites import (
+    PrivacyUrlInvalid,
+    SiteError,
+    create_site,
+    list_sites,
+    rotate_token,
+    update_site,
+)
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.services.patrons.pledges import SupportSettings
 from readerdesk.services.patrons.site_settings import (
@@ -161,6 +168,7 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     form.exclude_selectors.data = "\n".join(site.exclude_selectors)
     form.connector.data = site.connector or ""
     form.connector_url.data = site.connector_url or ""
+    form.privacy_url.data = site.privacy_url
     form.currency.data = settings.currency
     form.support_tiers.data = tier_lines(site.support_tiers or current_app.config["SUPPORT_TIERS"], settings.currency)
     form.min_amount.data = major_units(site.support_min_amount, settings.currency)
@@ -195,10 +203,11 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data)
+                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:
-        form.connector.errors = [*form.connector.errors, str(exc)]
+        wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
+        wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except SupportSettingsError as exc:
         return _edit_page(_get(Site, site_id), form, 400, error=str(exc))

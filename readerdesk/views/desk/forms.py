@@ -198,6 +198,9 @@ class SiteEditForm(FlaskForm):
                                                   SelectChoice("html", "Fetch the article page (html)"),
                                                   SelectChoice("wordpress", "WordPress REST API")])
     connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
+    privacy_url = StringField("Privacy policy URL", validators=[Optional(), Length(max=500)],
+                              description="Linked from the notices in the widget and on the support form. "
+                                          "Without it they link to readerdesk's own page on the data it keeps.")
     # Patrons: the support page and receipts (checked by services.patrons.site_settings).
     currency = StringField("Currency (ISO 4217, e.g. EUR, UAH, JPY)", validators=[DataRequired(), Length(max=3)])
     support_tiers = TextAreaField("Tiers, one a line: id | name | amount | month or year | description",
@@ -212,6 +215,23 @@ class SiteEditForm(FlaskForm):
     legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
     tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
     receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
+
+
+# --- privacy requests ----------------------------------------------------------------------------
+
+class PrivacyRequestForm(FlaskForm):
+    """The address an access or erasure request is about (services.privacy.records checks it is one)."""
+
+    email = EmailField("Email address of the person who asked", validators=[DataRequired(), Length(max=320)])
+
+
+class PrivacyEraseForm(FlaskForm):
+    """The confirmation step of an erasure: the address again, Stripe or not, and a tick."""
+
+    email = HiddenField(validators=[DataRequired(), Length(max=320)])
+    stripe = BooleanField("Also delete their customer at Stripe (their active subscriptions are cancelled first)")
+    confirm = BooleanField("I have checked that this request comes from the person at this address",
+                           validators=[DataRequired(message="Tick the box to confirm the erasure.")])
 
 
 class ConfirmForm(FlaskForm):

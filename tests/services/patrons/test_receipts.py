@@ -14,6 +14,7 @@ from readerdesk.services.patrons.receipts import (
     year_summary,
     years_with_payments,
 )
+from readerdesk.services.privacy.erasure import ERASED_DOMAIN
 from tests.factories import make_site
 
 
@@ -55,6 +56,18 @@ def test_a_year_is_summed_per_currency_net_of_refunds_and_lost_disputes(app, db_
     assert "500.00 UAH (1 payment)" in lines
     assert years_with_payments(db_session, ann) == [2026, 2025]
     assert patrons_to_summarise(db_session, 2026) == [ann] and patrons_to_summarise(db_session, 2024) == []
+
+
+def test_an_erased_patron_gets_no_summary_though_their_payments_stay(app, db_session):
+    site = make_site(db_session)
+    ann = giver(db_session, site)
+    pay(db_session, ann, 800, "EUR", at(2))
+    erased = giver(db_session, site, "someone@example.com")
+    pay(db_session, erased, 500, "EUR", at(3))
+    db_session.flush()
+    erased.email = f"erased-{erased.id}@{ERASED_DOMAIN}"  # as services.privacy.erasure leaves a patron
+    assert patrons_to_summarise(db_session, 2026) == [ann]
+    assert year_summary(db_session, erased, 2026).totals[0].net == 500  # still there for accounting
 
 
 def test_the_year_end_pdf_carries_the_newsrooms_legal_details(app, db_session):
