@@ -1,7 +1,7 @@
 """patrons: per-site support settings and receipts, subscriptions with their amount history, disputes
 
 Revision ID: 7c1e5a2b9d40
-Revises: c5e1f0a7b915
+Revises: b7c41e9d2f60
 Create Date: 2026-12-01 11:00:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '7c1e5a2b9d40'
-down_revision = 'c5e1f0a7b915'
+down_revision = 'b7c41e9d2f60'
 branch_labels = None
 depends_on = None
 

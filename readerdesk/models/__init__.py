@@ -4,6 +4,7 @@ from readerdesk.models.article import Article, ArticleRevision, RevisionImmutabl
 from readerdesk.models.correction import FULLTEXT_INDEX, AnchorState, Correction, CorrectionAnchor, Kind, Status
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
+from readerdesk.models.outbox import OutboxEntry, OutboxStatus
 from readerdesk.models.patron import (
     Dispute,
     DisputeStatus,
@@ -49,6 +50,8 @@ __all__ = [
     "ModerationEvent",
     "NoteType",
     "NotificationSent",
+    "OutboxEntry",
+    "OutboxStatus",
     "Patron",
     "PatronStatus",
     "Payment",

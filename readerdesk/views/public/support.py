@@ -10,7 +10,6 @@ from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
-from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Patron, Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
@@ -164,7 +163,9 @@ def manage(site_name: str | None = None):
         patron = patron_by_email(db.session, site, form.email.data)
         if patron is not None and patron.stripe_customer_id:
             token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-            enqueue(Job("send_portal_link", (patron.id, url_for("support.open_portal", token=token, _external=True))))
+            with unit_of_work(db.session) as work:
+                work.after_commit(Job("send_portal_link",
+                                      (patron.id, url_for("support.open_portal", token=token, _external=True))))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)

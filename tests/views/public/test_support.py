@@ -12,6 +12,7 @@ from readerdesk.models import Interval, Patron, Payment, PaymentStatus, Pledge, 
 from tests.conftest import mail_settings
 from tests.factories import make_site
 from tests.fakes.stripe import CARD_DECLINED
+from tests.helpers import run_jobs
 
 
 def form(**kwargs):
@@ -145,6 +146,7 @@ def test_the_magic_link_opens_the_portal_once(app, client, db_session, fake_stri
     for email in ("ANN@example.com", "nobody@example.com"):
         answer = client.post("/support/manage", data={"email": email})
         assert answer.status_code == 200 and b"If you are a patron, we sent a link" in answer.data
+    run_jobs()
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
     link = re.search(r"http://localhost(/support/manage/\S+)", smtp_server.messages[0].get_content()).group(1)
     assert client.get(link).status_code == 200  # a mail scanner opening the link does not use it up
@@ -184,6 +186,7 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
     db_session.commit()
     # A patron of the second site asks on that site's page: the first site's patrons are not the only ones.
     assert client.post("/sites/second/support/manage", data={"email": "ann@example.com"}).status_code == 200
+    run_jobs()
     link = re.search(r"http://localhost(/support/manage/\S+)", smtp_server.messages[0].get_content()).group(1)
     page = client.get(link).get_data(as_text=True)
     assert "2025 (PDF)" in page
