@@ -9,8 +9,15 @@ from flask import Flask
 
 from readerdesk import models
 from readerdesk.cli import register_commands
-from readerdesk.config import check_production_config, development_secret_key, load_config
+from readerdesk.config import (
+    check_production_config,
+    development_secret_key,
+    engine_options,
+    load_config,
+    ratelimit_storage_options,
+)
 from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+from readerdesk.jobs import runner as job_runner
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
@@ -30,6 +37,8 @@ def create_app(config: dict | None = None) -> Flask:
     if config:
         app.config.update(config)
     check_production_config(app.config)
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", ratelimit_storage_options(app.config))
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     app.session_interface = NoApiCookieSessionInterface()
@@ -47,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
 
     register_commands(app)
+    job_runner.init_app(app)
 
     register_error_handlers(app)
     register_request_guards(app)

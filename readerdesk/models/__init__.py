@@ -4,7 +4,10 @@ from readerdesk.models.article import Article, ArticleRevision, RevisionImmutabl
 from readerdesk.models.correction import FULLTEXT_INDEX, AnchorState, Correction, CorrectionAnchor, Kind, Status
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
+from readerdesk.models.outbox import OutboxEntry, OutboxStatus
 from readerdesk.models.patron import (
+    Dispute,
+    DisputeStatus,
     Interval,
     Patron,
     PatronStatus,
@@ -14,6 +17,8 @@ from readerdesk.models.patron import (
     PledgeStatus,
     PortalLinkUse,
     StripeEvent,
+    Subscription,
+    SubscriptionAmount,
     WallStatus,
 )
 from readerdesk.models.privacy import AuditEntry, IpHashKey
@@ -36,6 +41,8 @@ __all__ = [
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
+    "Dispute",
+    "DisputeStatus",
     "InternalNote",
     "Interval",
     "IpHashKey",
@@ -43,6 +50,8 @@ __all__ = [
     "ModerationEvent",
     "NoteType",
     "NotificationSent",
+    "OutboxEntry",
+    "OutboxStatus",
     "Patron",
     "PatronStatus",
     "Payment",
@@ -55,6 +64,8 @@ __all__ = [
     "Site",
     "Status",
     "StripeEvent",
+    "Subscription",
+    "SubscriptionAmount",
     "User",
     "WallStatus",
 ]
