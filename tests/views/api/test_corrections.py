@@ -401,6 +401,7 @@ def test_a_quote_matched_only_approximately_refetches_and_anchors_where_the_read
         {"type": "TextQuoteSelector", "exact": "Old wording of the story.", "prefix": "", "suffix": "\n\nUnchanged"}]))
     db_session.expire_all()
     first = db_session.scalar(select(Correction))
+    assert run_jobs() == 0
     assert first.quote_verbatim is True and cms.paths == []  # word for word: nothing to fetch
     db_session.delete(first)
     db_session.commit()
@@ -410,6 +411,7 @@ def test_a_quote_matched_only_approximately_refetches_and_anchors_where_the_read
                                      "suffix": "\n\nUnchanged paragraph."}])
     data["idempotency_key"] = "approx-key-1"
     assert client.post("/api/v1/corrections", json=data).status_code == 201
+    assert run_jobs() == 1
     assert cms.paths == ["/2026/story"]
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))

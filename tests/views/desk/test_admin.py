@@ -174,7 +174,7 @@ def test_a_sites_privacy_policy_url_is_set_on_its_settings_page(as_admin, db_ses
 def test_a_sites_reportable_parts_are_set_on_its_settings_page(as_admin, db_session):
     site = make_site(db_session, "courier", base_url="https://courier.example")
     db_session.commit()
-    settings = {"allowed_origins": "", "exclude_selectors": "", "connector": "", "privacy_url": ""}
+    settings = support_form(as_admin, site)
     bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**settings, "parts": "headline=h1\nfooter=footer"})
     page = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "unknown part &#39;footer&#39;" in page
