@@ -36,6 +36,7 @@ from readerdesk.services.mail.notifications import (
     slack_text,
 )
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
+from readerdesk.services.outbound import http_session_for
 from readerdesk.services.publishing.publish import note_for_correction
 
 
@@ -106,7 +107,8 @@ def new_correction(correction_id: int) -> None:
                       recipient=user.email, now=now)
     if config.get("SLACK_WEBHOOK_URL"):
         send_once(session, SLACK_NEW, str(correction.id),
-                  lambda: post_to_slack(config["SLACK_WEBHOOK_URL"], slack_text(correction, public_url=public_url),
+                  lambda: post_to_slack(http_session_for(config), config["SLACK_WEBHOOK_URL"],
+                                        slack_text(correction, public_url=public_url),
                                         timeout=config.get("HTTP_TIMEOUT", 15)),
                   now=now)
 

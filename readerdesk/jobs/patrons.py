@@ -14,7 +14,7 @@ from flask import current_app, render_template
 from readerdesk.extensions import db
 from readerdesk.models import Patron, Payment
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
-from readerdesk.services.patrons.pledges import format_amount
+from readerdesk.services.patrons.pledges import format_amount, portal_link
 
 log = logging.getLogger("readerdesk.jobs.patrons")
 
@@ -29,7 +29,7 @@ def _send(to: str, subject: str, template: str, **context: Any) -> None:
 
 
 def _manage_url() -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + "/support/manage"
+    return current_app.config["PUBLIC_URL"] + "/support/manage"
 
 
 def send_receipt(payment_id: int) -> None:
@@ -50,10 +50,10 @@ def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> No
           "payment_failed", patron=patron, amount=format_amount(amount, currency), manage_url=_manage_url())
 
 
-def send_portal_link(patron_id: int, link: str) -> None:
+def send_portal_link(patron_id: int, token: str) -> None:
     patron = db.session.get(Patron, patron_id)
     if patron is None:
         return
     minutes = current_app.config["PORTAL_LINK_MAX_AGE"] // 60
     _send(patron.email, f"Manage your support for {patron.site.title or patron.site.name}", "portal_link",
-          patron=patron, link=link, minutes=minutes)
+          patron=patron, link=portal_link(current_app.config["PUBLIC_URL"], token), minutes=minutes)

@@ -35,6 +35,14 @@ UK = {
     "What you sent is too large.": "Надіслане завелике.",
     "Send JSON with Content-Type: application/json.": "Надсилайте JSON із Content-Type: application/json.",
     "The body is not a JSON object.": "Тіло запиту не є об’єктом JSON.",
+    "Text cannot contain NUL (U+0000) characters.": "Текст не може містити символів NUL (U+0000).",
+    "Text cannot contain unpaired surrogates (such as \\ud800): send valid Unicode.":
+        "Текст не може містити непарних сурогатів (як-от \\ud800): надсилайте коректний Unicode.",
+    "The JSON is nested too deeply (at most {depth} levels).":
+        "JSON має завелику вкладеність (щонайбільше {depth} рівнів).",
+    "This idempotency key was used for a different report. Send a new key for a new report.":
+        "Цей ключ ідемпотентності вже використано для іншого повідомлення. "
+        "Для нового повідомлення надішліть новий ключ.",
     # The reader's status page.
     "Received. An editor will look at it soon.": "Отримано. Редактор незабаром його розгляне.",
     "An editor is looking at it.": "Редактор розглядає ваше повідомлення.",

@@ -50,3 +50,18 @@ def normalise_origin(url: str) -> str:
     """``scheme://host[:port]`` of a URL or origin, as browsers send it in the Origin header."""
     scheme, netloc, _ = _split(url)
     return f"{scheme}://{netloc}"
+
+
+def is_under(url: str, base_url: str) -> bool:
+    """``url`` lies under ``base_url``: the same scheme, host and port, and a path inside the base's
+    path (``https://news.example/city/`` holds ``/city/x``, not ``/cityscape``)."""
+    try:
+        scheme, netloc, parts = _split(url)
+        base_scheme, base_netloc, base_parts = _split(base_url)
+    except InvalidURL:
+        return False
+    if (scheme, netloc) != (base_scheme, base_netloc):
+        return False
+    base_path = base_parts.path or "/"
+    path = parts.path or "/"
+    return path == base_path or path.startswith(base_path if base_path.endswith("/") else base_path + "/")

@@ -1,8 +1,8 @@
 """Error pages and JSON errors: a readable sentence, never a traceback."""
 
-from flask import Flask, jsonify, make_response, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from readerdesk.extensions import db
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
@@ -39,7 +39,15 @@ def error_response(status: int, message: str | None = None, **extra):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+UNKNOWN_HOST = "This server does not answer for that host name (see TRUSTED_HOSTS)."
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def unknown_host(exc: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page is rendered.
+        return Response(UNKNOWN_HOST + "\n", 400, mimetype="text/plain")
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return error_response(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")

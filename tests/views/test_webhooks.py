@@ -3,7 +3,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from readerdesk.extensions import db
 from readerdesk.models import Patron, PatronStatus, Payment, StripeEvent
@@ -138,3 +138,20 @@ def test_the_same_event_delivered_concurrently_is_applied_once(app, db_session, 
     db_session.expire_all()
     assert db_session.scalar(select(db.func.count(Payment.id))) == 1
     assert db_session.scalar(select(db.func.count(StripeEvent.id))) == 1
+
+
+@pytest.mark.app_config(STRIPE_WEBHOOK_SECRET="whsec_test_readerdesk")
+@pytest.mark.parametrize("metadata", ["a string", ["readerdesk"], 7])
+def test_a_signed_webhook_whose_metadata_is_not_an_object_is_handled(client, db_session, metadata):
+    make_site(db_session, "demo")
+    db_session.commit()
+    for event_type, obj in [
+        ("checkout.session.completed", {"id": "cs_x", "mode": "subscription", "metadata": metadata}),
+        ("customer.subscription.updated", {"id": "sub_x", "status": "active", "metadata": metadata}),
+        ("invoice.paid", {"id": "in_x", "parent": {"subscription_details": {"subscription": "sub_x",
+                                                                            "metadata": metadata}}}),
+    ]:
+        payload, headers = signed(make_event(event_type, obj))
+        response = client.post("/stripe/webhook", data=payload, headers=headers)
+        assert response.status_code == 200, (event_type, response.get_json())
+    assert db_session.scalar(select(func.count(StripeEvent.id))) == 3

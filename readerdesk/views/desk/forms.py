@@ -21,7 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from readerdesk.models import NoteType
@@ -198,6 +198,23 @@ class SiteEditForm(FlaskForm):
                                                   SelectChoice("html", "Fetch the article page (html)"),
                                                   SelectChoice("wordpress", "WordPress REST API")])
     connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
+
+
+class PolicyForm(FlaskForm):
+    two_factor_for_all = BooleanField("Require two-factor sign-in for editors too")
+
+
+# --- your own account ----------------------------------------------------------------------------
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1024)])
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("The two new passwords differ.")
 
 
 class ConfirmForm(FlaskForm):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import stripe
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, redirect, render_template, request
 from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
@@ -14,6 +14,7 @@ from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
+    PORTAL_LINK_PATH,
     PledgeError,
     PledgeRequest,
     PortalLinkInvalid,
@@ -22,7 +23,7 @@ from readerdesk.services.patrons.pledges import (
     format_amount,
     gross_up_for_fee,
     make_portal_token,
-    patron_by_email,
+    patrons_by_email,
     redeem_portal_token,
     wall_entries,
 )
@@ -34,6 +35,7 @@ from readerdesk.services.patrons.stripe.checkout import (
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.links import public_url_for
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
 from readerdesk.views.public.sites import site_or_404
 
@@ -98,8 +100,8 @@ def support(site_name: str | None = None):
     except PledgeError as exc:
         form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
         return _render_page(site, form, settings, 400)
-    success_url = url_for("support.success", _external=True) + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
-    cancel_url = url_for("support.cancel", site=site.name, _external=True)
+    success_url = public_url_for("support.success") + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
+    cancel_url = public_url_for("support.cancel", site=site.name)
     tier = settings.tier(pledge.tier) if pledge.tier else None
     product = f"Support for {site.title or site.name}" + (f": {tier.name}" if tier else "")
     try:
@@ -156,22 +158,25 @@ def manage():
     site = _site()
     form = ManageSupportForm()
     if form.validate_on_submit():
-        patron = patron_by_email(db.session, site, form.email.data)
-        if patron is not None and patron.stripe_customer_id:
-            token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-            enqueue(Job("send_portal_link", (patron.id, url_for("support.open_portal", token=token, _external=True))))
+        for patron in patrons_by_email(db.session, site, form.email.data):
+            if patron.stripe_customer_id:  # one link per support (Stripe customer) this email has
+                # The job builds the link from PUBLIC_URL; only the token travels (RQ logs no arguments).
+                token = make_portal_token(current_app.config["SECRET_KEY"], patron)
+                enqueue(Job("send_portal_link", (patron.id, token)))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
     return render_template("public/support/manage.html", site=site, form=form), 400 if request.method == "POST" else 200
 
 
-@bp.route("/support/manage/<token>", methods=["GET", "POST"])
-def open_portal(token: str):
-    """GET shows a button (mail scanners that open links must not use up the single-use link);
-    POST redeems the link and sends the patron to Stripe's customer portal."""
+@bp.route(PORTAL_LINK_PATH, methods=["GET", "POST"])
+def open_portal():
+    """GET shows a button (mail scanners that open links must not use up the single-use link); its
+    script copies the token from the link's fragment into the form. POST redeems the token and sends
+    the patron to Stripe's customer portal. The token is never in a URL the server sees."""
     if request.method == "GET":
-        return render_template("public/support/manage_open.html", token=token)
+        return render_template("public/support/manage_open.html")
+    token = request.form.get("token", "")
     if not payments_enabled(current_app.config):
         abort(503, description="Payments are not set up.")
     try:
@@ -180,7 +185,7 @@ def open_portal(token: str):
             patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
                                          max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
             url = create_portal_session(stripe_client_for(current_app), patron,
-                                        return_url=url_for("support.support", site=patron.site.name, _external=True))
+                                        return_url=public_url_for("support.support", site=patron.site.name))
     except PortalLinkInvalid as exc:
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
                                error=str(exc)), 400

@@ -17,6 +17,7 @@ payment) count; everything else on the Stripe account is acknowledged and ignore
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,6 +40,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.stripe.checkout import pledge_from_metadata
 
+log = logging.getLogger("readerdesk.stripe.webhooks")
 SIGNATURE_TOLERANCE = 300  # seconds
 HANDLED_EVENTS = (
     "checkout.session.completed",
@@ -131,7 +133,14 @@ def process_event(session: DbSession, event: dict, *, now: datetime,
     if handler is None or not isinstance(obj, dict):
         result = EventResult("ignored: not an event readerdesk handles")
     else:
-        result = handler(session, obj, record.stripe_created_at, record.type, client)
+        try:
+            with session.begin_nested():  # a malformed object leaves nothing half-applied
+                result = handler(session, obj, record.stripe_created_at, record.type, client)
+        except (AttributeError, TypeError, ValueError, KeyError):
+            # Signed, so from Stripe, but not the shape readerdesk knows (e.g. metadata that is not
+            # an object): recorded and acknowledged; retrying the same body would fail the same way.
+            log.exception("Stripe event %s (%s) has an unexpected shape; ignored", event["id"], record.type)
+            result = EventResult("ignored: an object readerdesk cannot read")
     record.outcome = result.outcome[:200]
     return result
 
@@ -140,9 +149,13 @@ def process_event(session: DbSession, event: dict, *, now: datetime,
 
 
 def _patron_for_pledge(session: DbSession, pledge: Pledge, customer_id: str | None, at: datetime) -> Patron:
-    """The pledge's patron, created when this is the first we hear of them."""
-    patron = pledge.patron or session.scalar(
-        select(Patron).where(Patron.site_id == pledge.site_id, Patron.email == pledge.email))
+    """The pledge's patron, created when this is the first we hear of them.
+
+    Found by the Stripe customer the pledge paid as, never by its email alone: the email was typed on
+    the support page and nobody proved it, so it may not take over another patron's record."""
+    patron = pledge.patron or (session.scalar(
+        select(Patron).where(Patron.site_id == pledge.site_id, Patron.stripe_customer_id == customer_id))
+        if customer_id else None)
     if patron is None:
         patron = Patron(site_id=pledge.site_id, email=pledge.email, name=pledge.name, tier=pledge.tier,
                         amount=pledge.total, currency=pledge.currency, interval=pledge.interval,
@@ -153,7 +166,7 @@ def _patron_for_pledge(session: DbSession, pledge: Pledge, customer_id: str | No
         patron.interval, patron.amount, patron.tier = pledge.interval, pledge.total, pledge.tier
     if at < patron.supporter_since:
         patron.supporter_since = at
-    if customer_id:
+    if customer_id and not patron.stripe_customer_id:
         patron.stripe_customer_id = customer_id
     if pledge.name and not patron.name:
         patron.name = pledge.name
@@ -300,7 +313,8 @@ def _invoice_subscription(obj: dict) -> tuple[str | None, dict]:
     subscription = details.get("subscription") or obj.get("subscription")
     if isinstance(subscription, dict):
         subscription = subscription.get("id")
-    return subscription, details.get("metadata") or {}
+    metadata = details.get("metadata")
+    return subscription, metadata if isinstance(metadata, dict) else {}
 
 
 def _invoice_payment_ids(obj: dict) -> tuple[str | None, str | None]:
