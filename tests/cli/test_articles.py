@@ -135,6 +135,7 @@ def test_sync_wordpress_since_option_and_errors(runner, db_session):
     assert unreachable.exit_code == 1 and "cannot reach" in unreachable.output
 
 
+@pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[])  # as in production: the listener is not reachable
 def test_importing_from_a_loopback_url_is_refused(runner, db_session, listener):
     create_site(db_session, "courier", base_url=listener.url, body_selector="article")
     db_session.commit()
@@ -143,6 +144,7 @@ def test_importing_from_a_loopback_url_is_refused(runner, db_session, listener):
     assert listener.requests == []
 
 
+@pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[])  # as in production: the listener is not reachable
 def test_a_wordpress_sync_against_a_private_address_is_refused(runner, db_session, listener):
     create_site(db_session, "courier", base_url=listener.url, body_selector="article")
     db_session.commit()

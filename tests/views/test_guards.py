@@ -1,4 +1,4 @@
-"""Input no database can store (NUL characters) is a 400, wherever it comes in."""
+"""Input no database can store (NUL, a lone surrogate) or JSON nested too deep is a 400, wherever it comes in."""
 
 import json
 
@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from readerdesk.models import Correction
-from tests.factories import make_user
+from tests.factories import make_article, make_site, make_user, paragraphs
 from tests.helpers import sign_in
 
 
@@ -33,6 +33,14 @@ def test_the_desk_search_refuses_nul_too(client, db_session):
 
 def test_ordinary_text_passes(client):
     assert client.get("/api/v1/notes?url=https://a.example/x").status_code == 200
+
+
+@pytest.fixture
+def article(db_session):
+    site = make_site(db_session, base_url="https://news.example")
+    article = make_article(db_session, site, html=paragraphs("The mayor said twelve bridges."))
+    db_session.commit()
+    return article
 
 
 NESTED = "[" * 1000 + "]" * 1000
