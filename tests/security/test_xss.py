@@ -17,7 +17,7 @@ from readerdesk.services.publishing.publish import publish
 from tests.factories import PASSWORD, make_article, make_site, make_user
 from tests.fakes.http import StaticSite
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
 
 # Each one sets window.__xss, logs XSS-RAN or opens a dialog if it ever runs.
 PAYLOADS = [
