@@ -1,4 +1,4 @@
-"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set."""
+"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set, and the daily privacy purge."""
 
 from __future__ import annotations
 
@@ -6,13 +6,17 @@ import click
 from flask import current_app
 
 from readerdesk.cli.common import fail
+from readerdesk.clock import utcnow
+from readerdesk.jobs.privacy import schedule_next_purge
 from readerdesk.jobs.runner import run_worker
 
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def worker_command(burst):
-    """Run background jobs from the Redis queue (needs REDIS_URL)."""
+    """Run background jobs from the Redis queue (needs REDIS_URL), and the daily privacy purge."""
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, jobs run inline and no worker is needed")
+    at = schedule_next_purge(utcnow())
+    click.echo(f"The next privacy purge runs at {at:%Y-%m-%d %H:%M} UTC.", err=True)
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

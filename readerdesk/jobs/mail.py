@@ -37,6 +37,7 @@ from readerdesk.services.mail.notifications import (
 )
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
 from readerdesk.services.outbound import http_session_for
+from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import note_for_correction
 
 
@@ -78,7 +79,9 @@ def after_decision(correction_id: int, event_id: int) -> None:
         return
     note = note_for_correction(session, correction) if event.action == "publish" else None
     message = decision_email(
-        correction, event, note_text=note.body if note is not None and note.is_public else "",
+        correction, event, forget_url=forget_url(current_app.config["PUBLIC_URL"], current_app.config["SECRET_KEY"],
+                                                 correction),
+        note_text=note.body if note is not None and note.is_public else "",
         corrected_passage=note.wording if note is not None and note.wording is not None else None,
     )
     if message is None:

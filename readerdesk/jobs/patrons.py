@@ -15,6 +15,7 @@ from readerdesk.extensions import db
 from readerdesk.models import Patron, Payment
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
 from readerdesk.services.patrons.pledges import format_amount, portal_link
+from readerdesk.services.privacy.erasure import is_erased_address
 
 log = logging.getLogger("readerdesk.jobs.patrons")
 
@@ -23,6 +24,9 @@ def _send(to: str, subject: str, template: str, **context: Any) -> None:
     settings = SmtpSettings.from_config(current_app.config)
     if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
         log.info("MAIL_SERVER is not set; not sending %r to a patron", subject)
+        return
+    if is_erased_address(to):  # an erased patron whose payment Stripe reports late
+        log.info("not sending %r: the patron was erased", subject)
         return
     text = render_template(f"mail/patrons/{template}.txt", **context)
     send_email(settings, to, subject, text)

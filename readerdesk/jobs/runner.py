@@ -21,6 +21,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable
+from datetime import datetime
 
 from flask import Flask, current_app
 from redis import Redis
@@ -108,6 +109,13 @@ def _finish_queued_jobs() -> None:
     for worker in list(_workers.values()):
         if worker.pid == os.getpid() and not worker.drain(DRAIN_AT_EXIT_SECONDS):
             log.error("%d job(s) were still queued at exit and are lost", worker.jobs.unfinished_tasks)
+
+
+def schedule(func: Callable[..., object], *args: object, at: datetime, job_id: str) -> None:
+    """Run ``func(*args)`` at ``at`` from the worker's scheduler (needs ``REDIS_URL``): for work on a
+    timetable, which no transaction asks for. The same ``job_id`` again replaces the earlier schedule."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    _queue(app).enqueue_at(at, func, *args, job_id=job_id)
 
 
 def run_inline(func: Callable[..., object], *args: object) -> bool:

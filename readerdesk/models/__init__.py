@@ -24,6 +24,7 @@ from readerdesk.models.patron import (
     StripeEvent,
     WallStatus,
 )
+from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
 from readerdesk.models.staff_security import RecoveryCode, SecurityEvent, StaffPolicy, StaffSession
@@ -40,12 +41,14 @@ __all__ = [
     "AnchorState",
     "Article",
     "ArticleRevision",
+    "AuditEntry",
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
     "DecoyReport",
     "InternalNote",
     "Interval",
+    "IpHashKey",
     "Kind",
     "ModerationEvent",
     "NoteType",

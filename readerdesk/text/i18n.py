@@ -58,8 +58,53 @@ UK = {
     "Decided": "Рішення",
     "Published corrections are listed on {link}.": "Опубліковані виправлення зібрано на {link}.",
     "our corrections page": "сторінці виправлень",
+    # Where readers give their data: the widget's form, the support form (services.privacy.notice).
+    "Your name and email are optional. We use them only to tell you what the editors decided, and delete "
+    "them {days} after we close your report. Your IP address is kept only as a code that cannot be traced "
+    "back to you, and erased after {ip_days}.":
+        "Ім’я та email необов’язкові. Ми використовуємо їх лише для того, щоб повідомити вам рішення "
+        "редакції, і видаляємо через {days} після розгляду повідомлення. IP-адресу зберігаємо лише як код, "
+        "за яким вас не встановити, і стираємо через {ip_days}.",
+    "We use your email and name to take your payment through Stripe, send your receipts and let you manage "
+    "your support, and keep them while you support us. Payment records (amounts and dates) are kept for "
+    "accounting. If you do not finish paying, what you typed here is deleted after {days}. You can ask us "
+    "to delete your data at any time.":
+        "Ваші email та ім’я потрібні, щоб провести платіж через Stripe, надсилати квитанції й дати вам змогу "
+        "керувати підтримкою; ми зберігаємо їх, доки ви нас підтримуєте. Записи про платежі (суми й дати) "
+        "зберігаються для бухгалтерії. Якщо ви не завершите оплату, введене тут видаляємо через {days}. "
+        "Ви будь-коли можете попросити видалити ваші дані.",
+    "Privacy policy": "Політика конфіденційності",
+    # The reader's "Delete my email from this report" link (views.public.privacy).
+    "Delete my email from this report": "Видалити мій email із цього повідомлення",
+    "Delete your email from this report": "Видалити ваш email із цього повідомлення",
+    "Your name and email address will be removed from this report, and from our records of the emails we "
+    "sent you about it. The report itself stays, without them. We will not be able to write to you about it.":
+        "Ваші ім’я та адресу email буде видалено з цього повідомлення і з наших записів про листи, які ми "
+        "надсилали вам щодо нього. Саме повідомлення залишиться, але без них. Ми більше не зможемо вам про "
+        "нього написати.",
+    "Delete my email": "Видалити мій email",
+    "Your email is deleted": "Ваш email видалено",
+    "Your name and email address are no longer stored with this report.":
+        "Ваші ім’я та адреса email більше не зберігаються з цим повідомленням.",
+    "Follow your report": "Стежити за повідомленням",
+    "This link is not valid.": "Це посилання недійсне.",
 }
 CATALOGUES = {"uk": UK}
+
+# How each language counts days: its plural forms, and which one a number takes.
+_DAY_WORDS = {"en": ("day", "days"), "uk": ("день", "дні", "днів")}
+
+
+def days(count: int, language: str) -> str:
+    """"180 days", "1 day"; "21 день", "3 дні", "180 днів" (Ukrainian has three forms)."""
+    if language == "uk":
+        one, few, many = _DAY_WORDS["uk"]
+        last, last_two = count % 10, count % 100
+        word = one if last == 1 and last_two != 11 else few if 2 <= last <= 4 and not 12 <= last_two <= 14 else many
+    else:
+        singular, plural = _DAY_WORDS["en"]
+        word = singular if count == 1 else plural
+    return f"{count} {word}"
 
 
 def pick_language(*candidates: str | None) -> str:

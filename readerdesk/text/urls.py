@@ -65,3 +65,9 @@ def is_under(url: str, base_url: str) -> bool:
     base_path = base_parts.path or "/"
     path = parts.path or "/"
     return path == base_path or path.startswith(base_path if base_path.endswith("/") else base_path + "/")
+
+
+def absolute_link(url: str) -> str:
+    """An absolute http(s) URL to link to, as given (fragment and all), or InvalidURL."""
+    _split(url)
+    return url.strip()

@@ -21,7 +21,7 @@ def values(db_session):
     db_session.commit()
     return {"site_name": site.name, "site_id": site.id, "article_id": article.id, "correction_id": correction.id,
             "user_id": admin.id, "patron_id": 1, "public_id": correction.public_id, "slug": "x", "filename": "site.css",
-            "member": correction.id, "admin": admin}
+            "member": correction.id, "token": "not-a-token", "admin": admin}
 
 
 def every_route(app, values):

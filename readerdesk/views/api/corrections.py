@@ -31,6 +31,8 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
+from readerdesk.services.privacy.ip_hashing import hash_ip
+from readerdesk.services.privacy.notice import report_notice
 from readerdesk.text.extraction import parse_datetime
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin
@@ -38,6 +40,7 @@ from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import error_response
 from readerdesk.views.links import public_url_for
+from readerdesk.views.public.privacy import data_page_url, retention_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -182,6 +185,21 @@ def _corrections_limit() -> str:
     return current_app.config["RATELIMIT_CORRECTIONS"]
 
 
+IP_HASH_KEY = "readerdesk.ip_hash"
+
+
+def sender_ip_hash() -> str:
+    """The sender's address hashed with today's key: what the report stores and the rate limit counts
+    on, so neither the database nor the limiter's storage ever holds a reader's IP. The day's first
+    report makes the key, committed at once: a report refused later in the request must not take it
+    away, or the next request would hash the same address differently."""
+    if IP_HASH_KEY not in request.environ:  # once a request: the limit and the report share it
+        with unit_of_work(db.session):
+            request.environ[IP_HASH_KEY] = hash_ip(db.session, request.remote_addr,
+                                                   secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+    return request.environ[IP_HASH_KEY]
+
+
 def _status_url(public_id: str) -> str:
     return public_url_for("api.correction_status", public_id=public_id)
 
@@ -191,16 +209,15 @@ def _status_page(public_id: str) -> str:
 
 
 @bp.post("/corrections")
-@limiter.limit(_corrections_limit, methods=["POST"])
+@limiter.limit(_corrections_limit, key_func=sender_ip_hash, methods=["POST"])
 def create_correction():
     """A reader's report from the widget (or anyone with curl)."""
     data = json_body()
+    ip_hash = sender_ip_hash()
     try:
         with unit_of_work(db.session) as work:
-            submission = submit_correction(
-                db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
-                secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
-            )
+            submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
+                                           ip_hash=ip_hash, now=utcnow())
             correction = submission.correction
             # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy
             # (the honeypot was filled) is described the same way: bots learn nothing.
@@ -250,8 +267,13 @@ def widget_config():
     if site is None:
         g.readable_refusal = True  # the widget shows it; it says nothing about any site
         return error_response(404, say("readerdesk does not know this page's site.", reader_language()))
+    # The notice under the form, in the page's language (else the site's), as the widget picks its own.
+    notice = report_notice(site, retention_settings(), language=request.args.get("lang"),
+                           default_policy_url=data_page_url(site))
     response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
-                       language=site.language, article_known=article is not None)
+                       language=site.language, article_known=article is not None,
+                       privacy={"notice": notice.text, "policy_url": notice.policy_url,
+                                "policy_label": notice.policy_label})
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

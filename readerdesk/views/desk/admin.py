@@ -8,7 +8,14 @@ from flask_login import current_user
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
-from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
+from readerdesk.services.articles.sites import (
+    PrivacyUrlInvalid,
+    SiteError,
+    create_site,
+    list_sites,
+    rotate_token,
+    update_site,
+)
 from readerdesk.services.desk.security_log import ACTIONS, recent_events, record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.services.desk.two_factor import TwoFactorError, current_policy, reset_two_factor, set_policy
@@ -213,6 +220,7 @@ def edit_site(site_id: int):
         form.exclude_selectors.data = "\n".join(site.exclude_selectors)
         form.connector.data = site.connector or ""
         form.connector_url.data = site.connector_url or ""
+        form.privacy_url.data = site.privacy_url
         return _edit_page(site, form)
     if not form.validate():
         return _edit_page(site, form, 400)
@@ -220,9 +228,10 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data)
+                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
     except SiteError as exc:
-        form.connector.errors = [*form.connector.errors, str(exc)]
+        wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
+        wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)

@@ -5,19 +5,11 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from readerdesk.models import SecurityEvent
 from tests.factories import PASSWORD, make_user
 from tests.helpers import enrol, next_totp_code, on_desk, password_step, security_actions, sign_in
-
-
-@pytest.fixture
-def editor(db_session):
-    user = make_user(db_session, "ed@example.com")
-    db_session.commit()
-    return user
 
 
 def test_sign_out_everywhere_ends_every_browser(app, client, editor):

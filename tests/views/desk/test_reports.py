@@ -10,13 +10,6 @@ from tests.helpers import sign_in
 
 
 @pytest.fixture
-def editor(db_session):
-    user = make_user(db_session, "ed@example.com")
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
 def signed_in(client, editor):
     sign_in(client, editor)
     return client
