@@ -88,6 +88,11 @@ UK = {
         "Ваші ім’я та адреса email більше не зберігаються з цим повідомленням.",
     "Follow your report": "Стежити за повідомленням",
     "This link is not valid.": "Це посилання недійсне.",
+    "Continue": "Продовжити",
+    "This link is incomplete. Copy the whole link from the email.":
+        "Посилання неповне. Скопіюйте з листа все посилання.",
+    "This page needs JavaScript to read the link from your email.":
+        "Щоб прочитати посилання з листа, цій сторінці потрібен JavaScript.",
 }
 CATALOGUES = {"uk": UK}
 

@@ -26,7 +26,7 @@ ZERO_DECIMAL_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA
                            "VND", "VUV", "XAF", "XOF", "XPF"}
 PORTAL_TOKEN_SALT = "readerdesk.patron-portal"
 # Where a magic link lands. The token rides in the fragment, which browsers never send: no access
-# log, proxy or Referer header sees it. The landing page posts it (static/support-manage.js).
+# log, proxy or Referer header sees it. The landing page posts it (static/fragment-token.js).
 PORTAL_LINK_PATH = "/support/manage/open"
 
 

@@ -65,7 +65,7 @@ def correction_status_page(public_id: str):
     if correction is None:
         abort(404, description="We could not find this report. Check the link in your confirmation.")
     status = public_status(correction)
-    forget = (url_for("privacy.forget", token=forget_token(current_app.config["SECRET_KEY"], correction))
+    forget = (url_for("privacy.forget") + "#" + forget_token(current_app.config["SECRET_KEY"], correction)
               if isinstance(correction, Correction) and can_forget(correction) else None)
     return render_template("public/pages/status.html", status=status, site=correction.article.site,
                            forget_url=forget, t=lambda text, **values: say_html(text, status["language"], **values))

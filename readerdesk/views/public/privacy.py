@@ -11,9 +11,14 @@ from readerdesk.models import Correction, Site
 from readerdesk.services.privacy.audit import Actor
 from readerdesk.services.privacy.erasure import remove_reader_contact
 from readerdesk.services.privacy.inventory import PERSONAL_DATA
-from readerdesk.services.privacy.reader_links import AlreadyForgotten, ForgetLinkInvalid, correction_for_token
+from readerdesk.services.privacy.reader_links import (
+    FORGET_LINK_PATH,
+    AlreadyForgotten,
+    ForgetLinkInvalid,
+    correction_for_token,
+)
 from readerdesk.services.privacy.retention import RetentionSettings
-from readerdesk.text.i18n import say_html
+from readerdesk.text.i18n import SUPPORTED, pick_language, say_html
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.sites import site_or_404
@@ -39,21 +44,31 @@ def data_page():
     return render_template("public/privacy/data.html", site=site, fields=fields)
 
 
+def _page_language() -> str:
+    return pick_language(request.accept_languages.best_match(SUPPORTED))
+
+
 def _page(template: str, correction: Correction, status: int = 200, **context):
     return render_template(f"public/privacy/{template}.html", correction=correction, site=correction.article.site,
                            t=lambda text, **values: say_html(text, correction.language, **values), **context), status
 
 
-@bp.route("/privacy/forget/<token>", methods=["GET", "POST"])
-def forget(token: str):
-    """GET asks (mail scanners open links: they must not use this one up); POST removes the address."""
+@bp.route(FORGET_LINK_PATH, methods=["GET", "POST"])
+def forget():
+    """The link's token is in its fragment, never in a URL the server sees. GET is a landing page whose
+    script posts the token; that POST asks (mail scanners open links: they must not use this one up);
+    the POST the reader's button sends, with ``confirm``, removes the address."""
+    if request.method == "GET":
+        return render_template("public/privacy/forget_open.html",
+                               t=lambda text, **values: say_html(text, _page_language(), **values))
+    token = request.form.get("token", "")
     try:
         correction = correction_for_token(db.session, current_app.config["SECRET_KEY"], token)
     except ForgetLinkInvalid:
         abort(404, description="This link is not valid.")
     except AlreadyForgotten as gone:
         return _page("forgotten", gone.correction)
-    if request.method == "GET":
+    if not request.form.get("confirm"):
         return _page("forget", correction, token=token)
     with unit_of_work(db.session):
         remove_reader_contact(db.session, correction, actor=READER_LINK, now=utcnow())
