@@ -14,7 +14,7 @@ from flask import current_app, render_template
 from readerdesk.extensions import db
 from readerdesk.models import Patron, Payment
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
-from readerdesk.services.patrons.pledges import format_amount, portal_link
+from readerdesk.services.patrons.pledges import format_amount, make_portal_token, portal_link
 from readerdesk.services.privacy.erasure import is_erased_address
 
 log = logging.getLogger("readerdesk.jobs.patrons")
@@ -54,10 +54,12 @@ def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> No
           "payment_failed", patron=patron, amount=format_amount(amount, currency), manage_url=_manage_url())
 
 
-def send_portal_link(patron_id: int, token: str) -> None:
+def send_portal_link(patron_id: int) -> None:
+    """A single-use magic link to the patron's Stripe portal, made here: no token waits in a queue."""
     patron = db.session.get(Patron, patron_id)
     if patron is None:
         return
-    minutes = current_app.config["PORTAL_LINK_MAX_AGE"] // 60
+    config = current_app.config
+    link = portal_link(config["PUBLIC_URL"], make_portal_token(config["SECRET_KEY"], patron))
     _send(patron.email, f"Manage your support for {patron.site.title or patron.site.name}", "portal_link",
-          patron=patron, link=portal_link(current_app.config["PUBLIC_URL"], token), minutes=minutes)
+          patron=patron, link=link, minutes=config["PORTAL_LINK_MAX_AGE"] // 60)

@@ -22,7 +22,6 @@ from readerdesk.services.patrons.pledges import (
     create_pledge,
     format_amount,
     gross_up_for_fee,
-    make_portal_token,
     patrons_by_email,
     redeem_portal_token,
     wall_entries,
@@ -164,9 +163,8 @@ def manage():
     if form.validate_on_submit():
         for patron in patrons_by_email(db.session, site, form.email.data):
             if patron.stripe_customer_id:  # one link per support (Stripe customer) this email has
-                # The job builds the link from PUBLIC_URL; only the token travels (RQ logs no arguments).
-                token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-                enqueue(Job("send_portal_link", (patron.id, token)))
+                # The job makes the token and the link (from PUBLIC_URL): no token waits in a queue.
+                enqueue(Job("send_portal_link", (patron.id,)))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
