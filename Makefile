@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test quick lint install install-dev upgrade demo bench clean
+.PHONY: run test quick lint chaos install install-dev upgrade demo bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: lint
 # The suite without the fuzz, property and end-to-end tests (marked slow), and without lint.
 quick: $(VENV)/.installed-dev node_modules/.installed
 	$(PY) -m pytest -m "not slow" $(PYTEST_ARGS)
+
+# Breaks its own PostgreSQL, Redis and worker under load (bench/chaos/README.md); under 5 minutes.
+chaos: $(VENV)/.installed-dev
+	$(PY) bench/chaos/run.py $(CHAOS_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis .mypy_cache .ruff_cache .import_linter_cache

@@ -15,10 +15,13 @@ from readerdesk.config import (
     check_production_config,
     default_trusted_hosts,
     development_secret_key,
+    engine_options,
     load_config,
     parse_public_url,
+    ratelimit_storage_options,
 )
 from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
+from readerdesk.jobs import runner as job_runner
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
@@ -46,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
     if app.config.get("TRUSTED_PROXIES"):  # the client's address and scheme as the proxies saw them
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+    app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", ratelimit_storage_options(app.config))
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     app.session_interface = NoApiCookieSessionInterface()
@@ -65,6 +70,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
 
     register_commands(app)
+    job_runner.init_app(app)
 
     register_error_handlers(app)
     register_request_guards(app)

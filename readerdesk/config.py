@@ -17,6 +17,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 # Values that must never reach production as the secret key.
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
@@ -103,6 +105,16 @@ def _days(env: dict, name: str, default: int) -> int:
     return days
 
 
+def _float(env: dict, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+
+
 def default_database_url(instance_path: str) -> str:
     return "sqlite:///" + str(Path(instance_path) / "readerdesk.sqlite3")
 
@@ -175,13 +187,29 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             env.get("DATABASE_URL") or default_database_url(instance_path)
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # PostgreSQL: a statement that runs longer is cancelled (0: never), so no request holds a worker
+        # indefinitely; connecting gives up after DATABASE_CONNECT_TIMEOUT. See engine_options().
+        "DATABASE_STATEMENT_TIMEOUT": _float(env, "DATABASE_STATEMENT_TIMEOUT", 5),
+        "DATABASE_CONNECT_TIMEOUT": _int(env, "DATABASE_CONNECT_TIMEOUT", 3),
+        # The Retry-After of the 503 a request gets while the database is unreachable.
+        "DATABASE_RETRY_AFTER": _int(env, "DATABASE_RETRY_AFTER", 2),
         "REDIS_URL": redis_url,
+        # How long a request waits on Redis before going on without it (rate limits, queueing a job).
+        "REDIS_TIMEOUT": _float(env, "REDIS_TIMEOUT", 0.5),
+        # The outbox (readerdesk.jobs): how long a runner may hold a job before another takes it over,
+        # how often runners look for due jobs, whether web processes without Redis run jobs in a
+        # thread, and how long done jobs are kept.
+        "JOBS_LEASE_SECONDS": _int(env, "JOBS_LEASE_SECONDS", 300),
+        "JOBS_POLL_SECONDS": _float(env, "JOBS_POLL_SECONDS", 5),
+        "JOBS_BACKGROUND_THREAD": _bool(env.get("JOBS_BACKGROUND_THREAD"), default=True),
+        "JOBS_KEEP_DONE_DAYS": _int(env, "JOBS_KEEP_DONE_DAYS", 7),
         "DEBUG": debug,
         "TESTING": testing,
         # Public API limits.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down: count in this process's memory meanwhile (Flask-Limiter logs the switch once).
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_CORRECTIONS": env.get("RATELIMIT_CORRECTIONS", "10 per minute;100 per day"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         # Outgoing HTTP (article import, WordPress sync, Slack).
@@ -241,6 +269,27 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "RETENTION_IP_DAYS": _days(env, "RETENTION_IP_DAYS", 30),
     }
     return config
+
+
+def engine_options(config: dict) -> dict:
+    """SQLAlchemy engine options: pre-ping (a connection the server dropped is replaced before use,
+    e.g. after a PostgreSQL restart) and, on PostgreSQL, the connect and statement timeouts."""
+    options: dict = {"pool_pre_ping": True}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        connect_args: dict = {"connect_timeout": config.get("DATABASE_CONNECT_TIMEOUT", 3)}
+        timeout_ms = int(config.get("DATABASE_STATEMENT_TIMEOUT", 5) * 1000)
+        if timeout_ms > 0:
+            connect_args["options"] = f"-c statement_timeout={timeout_ms}"
+        options["connect_args"] = connect_args
+    return options
+
+
+def ratelimit_storage_options(config: dict) -> dict:
+    """Flask-Limiter's Redis client fails fast while Redis is down: short timeouts, no retries."""
+    if not str(config.get("RATELIMIT_STORAGE_URI", "")).startswith(("redis://", "rediss://", "redis+unix://")):
+        return {}
+    timeout = config.get("REDIS_TIMEOUT", 0.5)
+    return {"socket_connect_timeout": timeout, "socket_timeout": timeout, "retry": Retry(NoBackoff(), 0)}
 
 
 def development_secret_key(instance_path: str) -> str:

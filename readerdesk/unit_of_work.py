@@ -4,39 +4,55 @@
         event = decide(db.session, ...)                      # a service: changes, never commits
         work.after_commit(Job("after_decision", (event.correction_id, event.id)))
 
-On leaving the block normally the session commits, and only then are the jobs handed to the runner:
-an email never goes out for a change that was rolled back. Any exception (a domain error such as
-``StaleDecision``, or a bug) rolls the session back and propagates, for the caller to turn into a
-form error, a 4xx or a one-line CLI failure.
+``after_commit`` writes each job to the outbox (``jobs.outbox``) in the same transaction as the
+change: they commit together or not at all, so a job is never lost once the change is acknowledged,
+and an email never goes out for a change that was rolled back. On leaving the block normally the
+session commits, and only then are the new outbox rows handed to the runner (``jobs.runner``). Any
+exception (a domain error such as ``StaleDecision``, a dropped database connection, or a bug) rolls
+the session back and propagates, for the caller to turn into a form error, a 4xx, a 503 or a
+one-line CLI failure.
+
+Jobs the settings make pointless (mail jobs without ``MAIL_SERVER``) are not written at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 
-from readerdesk.jobs.runner import enqueue
+from flask import current_app
+
+from readerdesk.clock import utcnow
+from readerdesk.jobs.outbox import add_jobs
+from readerdesk.jobs.registry import is_wanted
+from readerdesk.jobs.runner import dispatch as dispatch_to_runner
+from readerdesk.models import OutboxEntry
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 
 
 class UnitOfWork:
-    def __init__(self) -> None:
-        self.jobs: list[Job] = []
+    def __init__(self, session: DbSession, config: Mapping):
+        self.session, self.config = session, config
+        self.entries: list[OutboxEntry] = []
 
     def after_commit(self, *jobs: Job) -> None:
-        self.jobs.extend(jobs)
+        """Write ``jobs`` to the outbox in this transaction; they run once it has committed."""
+        wanted = [job for job in jobs if is_wanted(job, self.config)]
+        self.entries.extend(add_jobs(self.session, wanted, now=utcnow()))
 
 
 @contextmanager
 def unit_of_work(session: DbSession, *,
-                 dispatch: Callable[[Job], None] = enqueue) -> Iterator[UnitOfWork]:
-    work = UnitOfWork()
+                 dispatch: Callable[[list[int]], None] = dispatch_to_runner) -> Iterator[UnitOfWork]:
+    work = UnitOfWork(session, current_app.config)
     try:
         yield work
+        session.flush()
+        entry_ids = [entry.id for entry in work.entries]
+        session.commit()
     except BaseException:
         session.rollback()
         raise
-    session.commit()
-    for job in work.jobs:
-        dispatch(job)
+    if entry_ids:
+        dispatch(entry_ids)

@@ -26,8 +26,9 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from readerdesk import create_app
 from readerdesk.config import normalise_database_url
-from readerdesk.extensions import db
+from readerdesk.extensions import db, limiter
 from tests.factories import CHEAP_PASSWORDS
+from tests.local_servers import free_port
 
 # Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``, the SSRF ``listener``).
 pytest_plugins = ["tests.fakes.stripe", "tests.fakes.http"]
@@ -69,6 +70,8 @@ def app_settings(tmp_path, **overrides) -> dict:
         "STRIPE_WEBHOOK_SECRET": None,
         "STRIPE_API_BASE": None,
         "SLACK_WEBHOOK_URL": None,
+        # Jobs wait in the outbox until a test runs them (tests.helpers.run_jobs), not in a thread.
+        "JOBS_BACKGROUND_THREAD": False,
         "SERVER_NAME": None,
         "PASSWORD_HASHER": dataclasses.asdict(CHEAP_PASSWORDS),
         # One database serves the whole run: queue counts cached in one test would show in the next.
@@ -76,7 +79,6 @@ def app_settings(tmp_path, **overrides) -> dict:
         "PUBLIC_URL": "http://localhost",  # the test client's host
         "TRUSTED_HOSTS": None,  # derived from PUBLIC_URL
         "ALLOWED_FETCH_NETWORKS": [],
-        "JOBS_INLINE": True,  # jobs run in the request, so a test sees their effect right away
     }
     settings.update(overrides)
     return settings
@@ -213,6 +215,19 @@ def smtp_server():
     server = SmtpServer().start()
     yield server
     server.stop()
+
+
+# A Redis nobody answers at (the port was free a moment ago): Redis down, without stopping anything.
+UNREACHABLE_REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+
+
+@pytest.fixture
+def limiter_fresh():
+    """Flask-Limiter's Limiter is one object for every app a test process creates: forget that an
+    earlier test's app saw its storage go away."""
+    limiter._storage_dead = False
+    yield limiter
+    limiter._storage_dead = False
 
 
 def mail_settings(server) -> dict:

@@ -1,12 +1,14 @@
-"""Test helpers that are not factories: signing in through the real login forms."""
+"""Test helpers that are not factories: signing in through the real login forms, running the outbox."""
 
 import re
 
 import pyotp
+from flask import current_app
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.runner import run_due
 from readerdesk.models import SecurityEvent, User
 from readerdesk.services.desk.users import normalise_email
 from tests.factories import PASSWORD, TOTP_SECRET
@@ -59,3 +61,9 @@ def enrol(client) -> tuple[str, list[str]]:
 def security_actions(session) -> list[str]:
     """The security log's actions, oldest first."""
     return [e.action for e in session.scalars(select(SecurityEvent).order_by(SecurityEvent.id))]
+
+
+def run_jobs() -> int:
+    """Run the jobs the requests so far left in the outbox, as the web process's thread or the worker
+    would after the response; how many ran."""
+    return run_due(current_app._get_current_object())

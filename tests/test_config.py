@@ -2,10 +2,13 @@ import subprocess
 import sys
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from readerdesk import create_app
-from readerdesk.config import ConfigError, load_config, multi_worker_warning, normalise_database_url
-from tests.conftest import app_settings
+from readerdesk.config import ConfigError, engine_options, load_config, multi_worker_warning, normalise_database_url
+from readerdesk.extensions import db
+from tests.conftest import app_settings, is_postgres
 
 
 def env(**values):
@@ -149,3 +152,26 @@ def test_retention_defaults_and_a_retention_of_no_days_is_refused(tmp_path):
     assert load_config(str(tmp_path), env(RETENTION_IP_DAYS="7"))["RETENTION_IP_DAYS"] == 7
     with pytest.raises(ConfigError, match="RETENTION_READER_DAYS must be at least 1"):
         load_config(str(tmp_path), env(RETENTION_READER_DAYS="0"))
+
+
+def test_postgresql_connections_check_themselves_and_time_out(tmp_path):
+    config = load_config(str(tmp_path), env(DATABASE_URL="postgresql://db/rd", DATABASE_STATEMENT_TIMEOUT="2.5"))
+    assert engine_options(config) == {"pool_pre_ping": True, "connect_args": {
+        "connect_timeout": 3, "options": "-c statement_timeout=2500"}}
+    no_timeout = load_config(str(tmp_path), env(DATABASE_URL="postgresql://db/rd", DATABASE_STATEMENT_TIMEOUT="0"))
+    assert "options" not in engine_options(no_timeout)["connect_args"]
+    assert engine_options(load_config(str(tmp_path), env())) == {"pool_pre_ping": True}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_the_statement_timeout_reaches_the_server(tmp_path):
+    app = create_app(app_settings(tmp_path, DATABASE_STATEMENT_TIMEOUT=0.2))
+    with app.app_context():
+        try:
+            with pytest.raises(OperationalError, match="statement timeout"):
+                db.session.execute(text("SELECT pg_sleep(2)"))
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            db.engine.dispose()

@@ -14,6 +14,7 @@ from readerdesk.demo import load_demo
 from readerdesk.models import Correction, Status
 from tests.conftest import mail_settings
 from tests.factories import CHEAP_PASSWORDS
+from tests.helpers import run_jobs
 
 pytestmark = pytest.mark.slow
 
@@ -85,6 +86,7 @@ def test_report_triage_merge_publish_and_tell_the_readers(app, client, db_sessio
     assert any(NOTE in (entry.findtext(f"{atom}content") or "") for entry in feed.iter(f"{atom}entry"))
 
     # The two readers who asked to hear back got the outcome, with a link to the corrected passage.
+    run_jobs()
     mails = {m["To"]: m for m in smtp_server.messages}
     assert set(mails) == {"ann@example.org", "bo@example.org"}
     body = mails["ann@example.org"].get_body(("plain",)).get_content()

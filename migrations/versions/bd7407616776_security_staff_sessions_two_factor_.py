@@ -2,7 +2,7 @@
 fingerprints, patrons per Stripe customer
 
 Revision ID: bd7407616776
-Revises: c5e1f0a7b915
+Revises: b7c41e9d2f60
 Create Date: 2026-12-01 11:02:09.751243
 
 """
@@ -13,7 +13,7 @@ import readerdesk.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'bd7407616776'
-down_revision = 'c5e1f0a7b915'
+down_revision = 'b7c41e9d2f60'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from typing import NoReturn
 import click
 import requests
 from flask import current_app
+from sqlalchemy import text
 
 from readerdesk.extensions import db
 from readerdesk.models import Site
@@ -22,6 +23,12 @@ def fail(message: str) -> NoReturn:
     db.session.rollback()
     click.echo(f"Error: {message}", err=True)
     sys.exit(1)
+
+
+def allow_long_statements() -> None:
+    """Lift DATABASE_STATEMENT_TIMEOUT (meant for requests) for the rest of this command's transaction."""
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL statement_timeout = 0"))
 
 
 def http_session() -> requests.Session:

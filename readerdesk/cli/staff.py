@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from readerdesk.cli.common import fail
+from readerdesk.cli.common import allow_long_statements, fail
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.demo.bench import BenchSeedError, seed_bench
@@ -83,6 +83,7 @@ def send_digest_command():
 def seed_bench_command(corrections, articles, seed):
     """Fill an empty database with synthetic reports for bench/desk (fast bulk insert)."""
     started = time.monotonic()
+    allow_long_statements()  # COPY of a million rows takes longer than a request may
     try:
         result = seed_bench(db.session, corrections=corrections, articles=articles, now=utcnow(), seed=seed,
                             password_settings=PasswordSettings.from_config(current_app.config),

@@ -1,22 +1,23 @@
 """Jobs that tell people what happened: readers about decisions, editors about new reports.
 
-Every send is first recorded in ``notifications_sent`` under a unique (kind, key), so a retried or
-repeated job sends nothing twice. A failed send raises, so the runner retries it.
+Every send is first recorded in ``notifications_sent`` under a unique (kind, key) and confirmed after
+the mail server took it (``send_once``), so a retried or repeated job sends nothing twice, except when
+its runner died during the SMTP call itself. A failed send raises, so the outbox retries it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
-from functools import partial
+from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.outbox import rows_changed
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
@@ -27,6 +28,7 @@ from readerdesk.services.mail.notifications import (
     EDITOR_NEW,
     READER_DECISION,
     SLACK_NEW,
+    Email,
     corrections_between,
     decision_email,
     digest_email,
@@ -35,35 +37,78 @@ from readerdesk.services.mail.notifications import (
     post_to_slack,
     slack_text,
 )
-from readerdesk.services.mail.smtp import SmtpSettings, send_email
+from readerdesk.services.mail.smtp import SmtpSettings, send_email, stable_message_id
 from readerdesk.services.outbound import http_session_for
 from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import note_for_correction
 
 
-def send_once(session: DbSession, kind: str, key: str, send: Callable[[], object], *, recipient: str = "",
-              now: datetime) -> bool:
-    """Record (kind, key), call ``send()``, commit. False when it was sent before.
+class SendInProgress(RuntimeError):
+    """Another runner recorded this notification moments ago and may be sending it: try again later."""
 
-    The row is written before sending and committed after it: a failed send rolls the row back
-    (so a retry sends again), and a concurrent duplicate waits on the unique key and then fails.
+
+def send_once(session: DbSession, kind: str, key: str, send: Callable[[], object], *, recipient: str = "",
+              now: datetime, stale_after: timedelta = timedelta(seconds=60)) -> bool:
+    """Send a notification at most once per (kind, key), and at least once if retried; True when sent now.
+
+    The attempt is committed *before* ``send()``, and ``sent_at`` right after it, so the only window
+    for a duplicate is the call itself: a runner that dies after the mail server took the message and
+    before ``sent_at`` is committed leaves an unconfirmed attempt, and the retry sends again (with
+    the same Message-ID, see ``smtp.stable_message_id``). A failed send removes its attempt and
+    raises, so the job's retry sends afresh. An unconfirmed attempt younger than ``stale_after`` (more
+    than a send can take) may still be in flight elsewhere: ``SendInProgress`` asks for a later retry.
     """
-    if session.scalar(select(NotificationSent.id).where(NotificationSent.kind == kind,
-                                                        NotificationSent.key == key)) is not None:
+    row = session.scalar(select(NotificationSent).where(NotificationSent.kind == kind, NotificationSent.key == key))
+    if row is None:
+        row = NotificationSent(kind=kind, key=key, recipient=recipient, attempted_at=now, attempts=1)
+        session.add(row)
+        try:
+            session.commit()
+        except IntegrityError:  # recorded a moment ago by a concurrent duplicate, which sends it
+            session.rollback()
+            return False
+    elif row.sent_at is not None:
         return False
-    session.add(NotificationSent(kind=kind, key=key, recipient=recipient, sent_at=now))
-    try:
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        return False
+    elif row.attempted_at > now - stale_after:
+        raise SendInProgress(f"{kind} {key} was attempted at {row.attempted_at:%H:%M:%S}; not confirmed yet")
+    else:  # an attempt whose runner died: take it over, unless another runner just did
+        taken = rows_changed(session.execute(
+            update(NotificationSent)
+            .where(NotificationSent.id == row.id, NotificationSent.sent_at.is_(None),
+                   NotificationSent.attempts == row.attempts)
+            .values(attempts=row.attempts + 1, attempted_at=now)
+            .execution_options(synchronize_session=False)))
+        session.commit()
+        if taken != 1:
+            return False
+    row_id = row.id
     try:
         send()
     except Exception:
         session.rollback()
+        session.execute(delete(NotificationSent)
+                        .where(NotificationSent.id == row_id, NotificationSent.sent_at.is_(None)))
+        session.commit()
         raise
+    session.execute(update(NotificationSent).where(NotificationSent.id == row_id).values(sent_at=utcnow())
+                    .execution_options(synchronize_session=False))
     session.commit()
     return True
+
+
+def send_mail_once(session: DbSession, settings: SmtpSettings, kind: str, key: str, message: Email, *,
+                   now: datetime, public_url: str) -> bool:
+    """``send_once`` for an email, with the Message-ID every attempt of it shares."""
+    message_id = stable_message_id(kind, key, sender=settings.sender, namespace=public_url)
+    return send_once(session, kind, key,
+                     lambda: send_email(settings, message.to, message.subject, message.text, message.html,
+                                        message_id=message_id),
+                     recipient=message.to, now=now, stale_after=_stale_after(settings))
+
+
+def _stale_after(settings: SmtpSettings) -> timedelta:
+    # A send cannot outlast its connect, send and quit timeouts; beyond that an attempt is dead.
+    return timedelta(seconds=3 * settings.timeout + 5)
 
 
 def _mail_settings() -> SmtpSettings:
@@ -86,10 +131,8 @@ def after_decision(correction_id: int, event_id: int) -> None:
     )
     if message is None:
         return
-    settings = _mail_settings()
-    send_once(session, READER_DECISION, str(event.id),
-              lambda: send_email(settings, message.to, message.subject, message.text, message.html),
-              recipient=message.to, now=utcnow())
+    send_mail_once(session, _mail_settings(), READER_DECISION, str(event.id), message, now=utcnow(),
+                   public_url=current_app.config["PUBLIC_URL"])
 
 
 def new_correction(correction_id: int) -> None:
@@ -101,13 +144,12 @@ def new_correction(correction_id: int) -> None:
     config = current_app.config
     public_url = config["PUBLIC_URL"]
     now = utcnow()
-    if config.get("EDITOR_NOTIFICATIONS", "each") == "each":
+    if config.get("EDITOR_NOTIFICATIONS", "each") == "each" and config.get("MAIL_SERVER"):
         settings = _mail_settings()
         for user in active_staff(session):
             message = new_correction_email(correction, user.email, public_url=public_url)
-            send_once(session, EDITOR_NEW, f"{correction.id}:{user.id}",
-                      partial(send_email, settings, message.to, message.subject, message.text, message.html),
-                      recipient=user.email, now=now)
+            send_mail_once(session, settings, EDITOR_NEW, f"{correction.id}:{user.id}", message, now=now,
+                           public_url=public_url)
     if config.get("SLACK_WEBHOOK_URL"):
         send_once(session, SLACK_NEW, str(correction.id),
                   lambda: post_to_slack(http_session_for(config), config["SLACK_WEBHOOK_URL"],
@@ -136,10 +178,10 @@ def send_digest(session: DbSession, *, now: datetime, settings: SmtpSettings, pu
     if corrections:
         subject, text, html = digest_email(corrections, since=since, public_url=public_url)
         for user in active_staff(session):
-            if send_once(session, DIGEST, f"{since.isoformat()}:{user.id}",
-                         partial(send_email, settings, user.email, subject, text, html),
-                         recipient=user.email, now=now):
+            message = Email(to=user.email, subject=subject, text=text, html=html)
+            if send_mail_once(session, settings, DIGEST, f"{since.isoformat()}:{user.id}", message, now=now,
+                              public_url=public_url):
                 emails += 1
-    session.add(NotificationSent(kind=DIGEST_RUN, key=now.isoformat(), sent_at=now))
+    session.add(NotificationSent(kind=DIGEST_RUN, key=now.isoformat(), attempted_at=now, sent_at=now))
     session.commit()
     return DigestReport(since=since, corrections=len(corrections), emails=emails)

@@ -1,5 +1,6 @@
-"""The daily retention purge, as a job: run by ``flask --app app privacy purge`` (from cron) or, when
-``REDIS_URL`` is set, by the worker's scheduler, which the worker and each run keep one day ahead.
+"""The daily retention purge, as a job: run by ``flask --app app privacy purge`` (from cron) or from the
+outbox, where the worker (at its start) and each run keep the next run one day ahead; whoever runs the
+outbox runs it when it is due (the worker with Redis, each web process's thread without).
 
 Each batch is committed as it goes, so a purge of a large backlog holds no long transaction; the run
 ends with one audit entry and one log line of counts. Never any data."""
@@ -14,8 +15,9 @@ from flask import current_app
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.jobs.runner import schedule
+from readerdesk.jobs.outbox import schedule
 from readerdesk.models.types import DbSession
+from readerdesk.services.effects import Job
 from readerdesk.services.privacy.audit import PURGE, Actor, record
 from readerdesk.services.privacy.retention import PurgeStep, RetentionSettings, counts, plan_purge, run_purge
 
@@ -43,11 +45,10 @@ def next_purge_at(now: datetime) -> datetime:
     return today if now < today else today + timedelta(days=1)
 
 
-def schedule_next_purge(now: datetime) -> datetime:
-    """Put the next run on the worker's schedule (with Redis). Its job id names its day, so scheduling
-    it again (at each worker start, after each run) replaces it rather than adding a second."""
+def schedule_next_purge(session: DbSession, now: datetime) -> datetime:
+    """Put the next run on the outbox; scheduling it again replaces the pending one. Does not commit."""
     at = next_purge_at(now)
-    schedule(daily_purge, at=at, job_id=f"readerdesk-privacy-purge-{at:%Y-%m-%d}")
+    schedule(session, Job("daily_purge", ()), at=at, now=now)
     return at
 
 
@@ -61,4 +62,5 @@ def daily_purge() -> None:
         db.session.rollback()
         raise
     finally:
-        schedule_next_purge(utcnow())
+        schedule_next_purge(db.session, utcnow())
+        db.session.commit()

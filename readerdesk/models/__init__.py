@@ -12,6 +12,7 @@ from readerdesk.models.correction import (
 )
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
+from readerdesk.models.outbox import OutboxEntry, OutboxStatus
 from readerdesk.models.patron import (
     Interval,
     Patron,
@@ -53,6 +54,8 @@ __all__ = [
     "ModerationEvent",
     "NoteType",
     "NotificationSent",
+    "OutboxEntry",
+    "OutboxStatus",
     "Patron",
     "PatronStatus",
     "Payment",

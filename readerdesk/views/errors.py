@@ -1,7 +1,12 @@
 """Error pages and JSON errors: a readable sentence, never a traceback."""
 
-from flask import Flask, Response, jsonify, make_response, render_template, request
+import sqlite3
+from contextlib import suppress
+
+import psycopg
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from readerdesk.extensions import db
@@ -39,6 +44,32 @@ def error_response(status: int, message: str | None = None, **extra):
     return render_template("errors/error.html", status=status, message=message), status
 
 
+def database_unavailable(exc: DBAPIError) -> bool:
+    """The database is unreachable, restarting, or cancelled a statement that ran too long: a state
+    that passes, not a bug in a query."""
+    if exc.connection_invalidated or isinstance(exc.orig, psycopg.OperationalError):
+        return True
+    return isinstance(exc.orig, sqlite3.OperationalError) and "locked" in str(exc.orig)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """The database connection dropped or could not be made (not a statement timeout): the same
+    idempotent work may be tried again on a fresh connection."""
+    return (isinstance(exc, DBAPIError) and database_unavailable(exc)
+            and not isinstance(exc.orig, psycopg.errors.QueryCanceled | sqlite3.OperationalError))
+
+
+def unavailable_response():
+    """503 with Retry-After: the widget and well-behaved clients try again with the same idempotency key.
+
+    It carries no data, so the widget on any page may read it (``readable_refusal``): the database that
+    lists the allowed origins is the one that is down."""
+    g.readable_refusal = True
+    response = make_response(error_response(503))
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER"])
+    return response
+
+
 UNKNOWN_HOST = "This server does not answer for that host name (see TRUSTED_HOSTS)."
 
 
@@ -64,6 +95,16 @@ def register_error_handlers(app: Flask) -> None:
         if exc.code == 405 and allowed:  # RFC 9110: name the allowed methods
             response.headers["Allow"] = ", ".join(sorted(allowed))
         return response
+
+    @app.errorhandler(DBAPIError)
+    def database_error(exc: DBAPIError):
+        if not database_unavailable(exc):
+            return server_error(exc)
+        with suppress(DBAPIError):
+            db.session.rollback()
+        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path,
+                           str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__)
+        return unavailable_response()
 
     @app.errorhandler(Exception)
     def server_error(exc: Exception):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -193,6 +194,28 @@ def test_offline_report_is_kept_and_sent_once_when_back_online(page, context, li
     assert page.evaluate("Object.keys(JSON.parse(localStorage.getItem('readerdesk-queue'))).length") == 0
     [correction] = live.corrections()
     assert correction.exact == "a cheaper proposal to demolish the structure"
+
+
+def test_a_report_answered_503_is_sent_again_after_retry_after_with_its_key(page, live):
+    open_article(page, live)
+    select_text(page, "a cheaper proposal to demolish the structure")
+    page.keyboard.press("Control+Enter")
+    page.locator("[data-readerdesk] #comment").fill("Sent while the database restarts.")
+    keys = []
+
+    def restarting(route):
+        keys.append(route.request.post_data_json["idempotency_key"])
+        route.fulfill(status=503, headers={"Retry-After": "1", "Content-Type": "application/json"},
+                      body=json.dumps({"error": "The service is temporarily unavailable.", "status": 503}))
+        page.unroute("**/api/v1/corrections", restarting)
+
+    page.route("**/api/v1/corrections", restarting)
+    page.locator("[data-readerdesk] #s").click()
+    expect(page.locator("[data-readerdesk] #m")).to_contain_text("temporarily unavailable")
+    expect(page.locator("[data-readerdesk] #m")).to_contain_text("has now been sent", timeout=10_000)
+    [correction] = live.corrections()
+    assert correction.idempotency_key == keys[0]
+    assert page.evaluate("Object.keys(JSON.parse(localStorage.getItem('readerdesk-queue'))).length") == 0
 
 
 def _page_elsewhere(live, second_origin) -> str:

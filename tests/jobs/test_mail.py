@@ -6,13 +6,16 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from ipaddress import ip_network
 
 import pytest
+from sqlalchemy import select, update
 
 from readerdesk.clock import utcnow
-from readerdesk.jobs.mail import after_decision, new_correction
+from readerdesk.extensions import db
+from readerdesk.jobs.mail import SendInProgress, after_decision, new_correction, send_once
 from readerdesk.models import NotificationSent
 from readerdesk.services.desk import moderation
 from readerdesk.services.effects import Job
 from readerdesk.services.mail import notifications
+from readerdesk.services.mail.smtp import stable_message_id
 from readerdesk.services.outbound import AddressRefused
 from readerdesk.services.publishing import publish as publishing
 from tests.conftest import mail_settings
@@ -115,6 +118,55 @@ def test_a_failed_send_is_not_recorded_so_the_retry_sends_it(app, db_session, sm
     app.config.update(mail_settings(smtp_server))
     after_decision(correction.id, event.id)
     assert len(smtp_server.messages) == 1
+
+
+@pytest.mark.real_commits  # another connection looks during the send
+def test_the_attempt_is_recorded_before_the_send_and_confirmed_after_it(app, db_session):
+    seen = []
+
+    def send():
+        with db.engine.connect() as other:  # what a runner starting now would see
+            seen.append(other.execute(select(NotificationSent.attempts, NotificationSent.sent_at)).all())
+
+    assert send_once(db_session, "test-kind", "k1", send, now=utcnow()) is True
+    assert seen == [[(1, None)]]
+    assert db_session.scalar(select(NotificationSent.sent_at)) is not None
+    assert send_once(db_session, "test-kind", "k1", send, now=utcnow()) is False
+    assert len(seen) == 1
+
+
+def test_a_runner_that_died_during_the_send_is_taken_over_with_the_same_message_id(app, db_session, smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    editor = make_user(db_session)
+    correction = reader_correction(db_session)
+    event = moderation.accept(db_session, correction, actor=editor, now=utcnow(), expected_version=1)
+    db_session.commit()
+    after_decision(correction.id, event.id)
+    # As if the runner had been killed after the mail server took the message, before confirming it.
+    db_session.execute(update(NotificationSent).values(sent_at=None, attempted_at=utcnow() - timedelta(minutes=5)))
+    db_session.commit()
+    after_decision(correction.id, event.id)
+    first, second = smtp_server.messages
+    assert first["Message-ID"] == second["Message-ID"] == stable_message_id(
+        notifications.READER_DECISION, str(event.id), sender="Desk <desk@example.com>",
+        namespace=app.config["PUBLIC_URL"])
+    row = db_session.scalar(select(NotificationSent))
+    assert row.attempts == 2 and row.sent_at is not None
+    after_decision(correction.id, event.id)
+    assert len(smtp_server.messages) == 2
+
+
+def test_an_attempt_still_in_flight_elsewhere_asks_for_a_later_retry(app, db_session, smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    editor = make_user(db_session)
+    correction = reader_correction(db_session)
+    event = moderation.accept(db_session, correction, actor=editor, now=utcnow(), expected_version=1)
+    db_session.add(NotificationSent(kind=notifications.READER_DECISION, key=str(event.id), recipient="x",
+                                    attempted_at=utcnow(), attempts=1))
+    db_session.commit()
+    with pytest.raises(SendInProgress):
+        after_decision(correction.id, event.id)
+    assert smtp_server.messages == []
 
 
 def test_editors_get_an_email_for_each_new_correction(app, db_session, smtp_server):
@@ -235,7 +287,8 @@ def _redis_or_skip():
 def test_with_redis_the_job_waits_on_the_queue_until_the_worker_sends_it(app, db_session, smtp_server):
     from rq import Queue
 
-    from readerdesk.jobs.runner import QUEUE_NAME, enqueue, run_worker
+    from readerdesk.jobs.runner import QUEUE_NAME, run_worker
+    from readerdesk.unit_of_work import unit_of_work
 
     redis = _redis_or_skip()
     Queue(QUEUE_NAME, connection=redis).empty()
@@ -245,7 +298,8 @@ def test_with_redis_the_job_waits_on_the_queue_until_the_worker_sends_it(app, db
     event = moderation.accept(db_session, correction, actor=editor, now=utcnow(), expected_version=1)
     db_session.commit()
     try:
-        enqueue(Job("after_decision", (correction.id, event.id)))
+        with unit_of_work(db.session) as work:
+            work.after_commit(Job("after_decision", (correction.id, event.id)))
         assert Queue(QUEUE_NAME, connection=redis).count == 1
         assert smtp_server.messages == []  # nothing sent inline
         run_worker(app, burst=True)

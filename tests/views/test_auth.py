@@ -55,6 +55,15 @@ def test_login_attempts_are_rate_limited(client, editor):
     assert "Too many requests" in refused.get_data(as_text=True)
 
 
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_LOGIN="3 per minute",
+                        RATELIMIT_STORAGE_URI=conftest.UNREACHABLE_REDIS_URL)
+def test_with_redis_down_staff_still_sign_in_and_attempts_are_limited_in_memory(client, editor, limiter_fresh):
+    assert client.post("/auth/login", data={"email": editor.email, "password": PASSWORD}).status_code == 302
+    codes = [client.post("/auth/login", data={"email": editor.email, "password": "guess"}).status_code
+             for _ in range(3)]
+    assert codes == [401, 401, 429]
+
+
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)
 def test_a_form_post_without_the_csrf_token_is_refused(client, editor):
     response = client.post("/auth/login", data={"email": editor.email, "password": PASSWORD})

@@ -12,6 +12,7 @@ from readerdesk.extensions import db
 from readerdesk.models import CorrectionNote, Interval, NoteType, Patron
 from tests.conftest import mail_settings
 from tests.factories import make_article, make_site, paragraphs
+from tests.helpers import run_jobs
 
 PUBLIC = "https://desk.example"
 # A second name the proxy may use (TRUSTED_HOSTS): it is trusted, yet links still say PUBLIC_URL.
@@ -32,6 +33,7 @@ def test_an_unknown_host_gets_400_and_no_email_goes_out(app, client, db_session,
     response = client.post("/support/manage", data={"email": "ann@example.com"},
                            headers={"Host": "attacker.example"})
     assert response.status_code == 400 and b"TRUSTED_HOSTS" in response.data
+    run_jobs()
     assert smtp_server.messages == []
 
 
@@ -39,6 +41,7 @@ def test_the_magic_link_comes_from_public_url_with_its_token_out_of_the_path(app
     app.config.update(mail_settings(smtp_server))
     _patron(make_site(db_session, "demo"))
     response = client.post("/support/manage", data={"email": "ann@example.com"}, headers={"Host": "internal.example"})
+    run_jobs()
     assert response.status_code == 200
     body = smtp_server.messages[0].get_content()
     link = re.search(r"https?://\S+", body).group(0)
@@ -60,6 +63,7 @@ def test_the_portal_return_address_comes_from_public_url(app, client, db_session
     app.config.update(mail_settings(smtp_server))
     _patron(make_site(db_session, "demo"))
     client.post("/support/manage", data={"email": "ann@example.com"})
+    run_jobs()
     token = re.search(r"#(\S+)", smtp_server.messages[0].get_content()).group(1)
     opened = client.post("/support/manage/open", data={"token": token}, headers={"Host": "internal.example"})
     assert opened.status_code == 303

@@ -10,6 +10,7 @@ from readerdesk.models import Patron, PatronStatus, Payment, StripeEvent
 from tests.conftest import is_postgres, mail_settings
 from tests.factories import make_site
 from tests.fakes.stripe import make_event, make_invoice, signature_header, signed
+from tests.helpers import run_jobs
 from tests.patron_scenarios import T0, checkout, outcome, patron_histories
 
 
@@ -52,6 +53,7 @@ def test_a_duplicate_delivery_gives_one_payment_and_one_receipt(app, client, db_
     again = post(client, invoice)
     assert again.status_code == 200 and again.get_json()["duplicate"] is True
     assert db_session.scalar(select(db.func.count(Payment.id))) == 1
+    run_jobs()
     assert [m["Subject"] for m in smtp_server.messages] == [f"Thank you for supporting {site.title}"]
     assert "we received 3.00 EUR" in smtp_server.messages[0].get_content()
 

@@ -22,7 +22,7 @@ from datetime import datetime
 
 from sqlalchemy import inspect, or_, select
 
-from readerdesk.models import Correction, ModerationEvent, Status, User
+from readerdesk.models import Article, Correction, ModerationEvent, Status, User
 from readerdesk.models.types import DbSession
 
 
@@ -78,9 +78,15 @@ def assign_group(session: DbSession, correction: Correction) -> int:
 
     Call it after the correction is flushed (it needs an id). When the new report bridges two
     groups (it overlaps both), they become one. Returns the group id.
+
+    Reports on one article are grouped one transaction at a time: each takes the article's row lock
+    (held to its commit) before it reads the groups, so a report sent at the same moment as another
+    sees it and the stored group sizes stay equal to the members. The lock is ``FOR NO KEY UPDATE``,
+    which does not wait on the key-share locks the reports' own inserts hold on the article.
     """
     if inspect(correction).pending:  # added but not flushed yet, so without an id
         session.flush()
+    session.execute(select(Article.id).where(Article.id == correction.article_id).with_for_update(key_share=True))
     candidates = select(Correction).where(
         Correction.article_id == correction.article_id, Correction.id != correction.id,
         Correction.status.in_(Status.undecided()),

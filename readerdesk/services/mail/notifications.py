@@ -146,7 +146,7 @@ class Email:
     to: str
     subject: str
     text: str
-    html: str
+    html: str | None = None
 
 
 def decision_email(correction: Correction, event: ModerationEvent, *, forget_url: str, note_text: str = "",

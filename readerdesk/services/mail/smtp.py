@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -34,14 +35,26 @@ class SmtpSettings:
         )
 
 
+def _sender_domain(sender: str) -> str:
+    return sender.rpartition("@")[2].strip(">").strip() or "readerdesk"
+
+
+def stable_message_id(kind: str, key: str, *, sender: str, namespace: str) -> str:
+    """One notification's Message-ID, the same on every attempt: a message sent twice (its runner died
+    during the SMTP call) is one message to mail clients. ``kind`` and ``key`` are its send-once ledger
+    entry; ``namespace`` (the service's public URL) keeps two installations' ids apart."""
+    digest = hashlib.sha256(f"{namespace}|{kind}|{key}".encode()).hexdigest()[:32]
+    return f"<{kind}.{digest}@{_sender_domain(sender)}>"
+
+
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
-                  headers: dict[str, str] | None = None) -> EmailMessage:
+                  headers: dict[str, str] | None = None, message_id: str | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
-    message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or "readerdesk")
+    message["Message-ID"] = message_id or make_msgid(domain=_sender_domain(sender))
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(text)
@@ -51,11 +64,11 @@ def build_message(sender: str, to: str, subject: str, text: str, html: str | Non
 
 
 def send_email(settings: SmtpSettings, to: str, subject: str, text: str, html: str | None = None,
-               headers: dict[str, str] | None = None) -> None:
+               headers: dict[str, str] | None = None, message_id: str | None = None) -> None:
     """Send one message; raises on failure so the job runner retries."""
     if not settings.server:
         raise MailNotConfigured("MAIL_SERVER is not set")
-    message = build_message(settings.sender, to, subject, text, html, headers)
+    message = build_message(settings.sender, to, subject, text, html, headers, message_id)
     smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
     with smtp_class(settings.server, settings.port, timeout=settings.timeout) as smtp:
         if settings.use_tls and not settings.use_ssl:

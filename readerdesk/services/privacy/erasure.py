@@ -103,8 +103,14 @@ def erase_records(session: DbSession, records: PersonalRecords, *, now: datetime
 
 def erase(session: DbSession, records: PersonalRecords, *, actor: Actor, now: datetime,
           stripe_deletions: Sequence[StripeDeletion] = ()) -> dict[str, int]:
-    """:func:`erase_records` after the Stripe customers were deleted, and its audit entry (counts only)."""
+    """:func:`erase_records` after the Stripe customers were deleted, and its audit entry (counts only).
+
+    A customer that is gone at Stripe, deleted now or by an earlier try whose erasure here failed, has
+    no subscription left: deleting a customer ends its subscriptions at once."""
     canceled = {s for deletion in stripe_deletions for s in deletion.canceled_subscriptions}
+    gone = {deletion.customer_id for deletion in stripe_deletions}
+    canceled |= {p.stripe_subscription_id for p in records.patrons
+                 if p.stripe_customer_id in gone and p.stripe_subscription_id}
     changed = erase_records(session, records, now=now, canceled_at_stripe=canceled)
     changed["stripe_customers"] = sum(deletion.deleted for deletion in stripe_deletions)
     record(session, ERASURE, actor, changed, now=now)

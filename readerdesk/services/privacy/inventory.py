@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from readerdesk.services.privacy.retention import RetentionSettings
+from readerdesk.text.i18n import counted, say
 
 
 @dataclass(frozen=True)
@@ -17,15 +18,18 @@ class PersonalField:
     columns: tuple[str, ...]
     what: str
     purpose: str
-    retention: str  # may name {reader_days}, {ip_days}, {link_minutes}
-    on_erasure: str
+    retention: str  # may name {reader_days}, {ip_days} ("180 days"), {link_minutes} ("30 minutes")
+    on_erasure: str  # for the README and the desk: English only
 
-    def retention_for(self, settings: RetentionSettings) -> str:
-        return self.retention.format(reader_days=settings.reader_days, ip_days=settings.ip_days,
-                                     link_minutes=settings.portal_link_max_age // 60)
+    def retention_for(self, settings: RetentionSettings, language: str = "en") -> str:
+        """How long, with the settings' numbers, in ``language`` (readerdesk.text.i18n's catalogues
+        hold ``what``, ``purpose`` and ``retention`` of every field)."""
+        return say(self.retention, language, reader_days=counted(settings.reader_days, "day", language),
+                   ip_days=counted(settings.ip_days, "day", language),
+                   link_minutes=counted(settings.portal_link_max_age // 60, "minute", language))
 
 
-CONTACT_RETENTION = ("{reader_days} days after the report is closed (published, rejected or spam); at once when "
+CONTACT_RETENTION = ("{reader_days} after the report is closed (published, rejected or spam); at once when "
                      "the reader uses the “Delete my email from this report” link")
 
 PERSONAL_DATA: tuple[PersonalField, ...] = (
@@ -38,7 +42,7 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
     PersonalField("corrections", ("ip_hash",),
                   "The sender's IP address, hashed with that day's random key (never the address itself)",
                   "Rate limits against floods of reports",
-                  "{ip_days} days; the day's key is deleted then too, so no hash can be traced back", "emptied"),
+                  "{ip_days}; the day's key is deleted then too, so no hash can be traced back", "emptied"),
     PersonalField("corrections", ("comment", "suggestion"), "What the reader wrote: the comment and the wording "
                   "they suggest (with the passage they quoted, which is the article's text)",
                   "The newsroom's editorial record of corrections",
@@ -51,7 +55,7 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
                   "Coordination between editors", "Kept with the report",
                   "kept; their email address and name in it become [erased]"),
     PersonalField("notifications_sent", ("recipient",), "The address each email went to",
-                  "Sending each email exactly once", "{reader_days} days after it was sent", "emptied"),
+                  "Sending each email exactly once", "{reader_days} after it was sent", "emptied"),
     PersonalField("patrons", ("email", "name"), "A patron's email address and name",
                   "Receipts, notices of failed payments and the link to manage their support",
                   "While they support the newsroom, and until they ask for erasure",
@@ -68,14 +72,14 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
     PersonalField("pledges", ("email", "name", "display_name", "checkout_url"),
                   "What a reader typed on the support form, and their checkout page at Stripe",
                   "Starting the payment at Stripe and creating the patron record",
-                  "With the patron's record; for a checkout never finished, {reader_days} days", "emptied"),
+                  "With the patron's record; for a checkout never finished, {reader_days}", "emptied"),
     PersonalField("payments", ("amount", "amount_refunded", "paid_at", "stripe_invoice_id", "stripe_payment_intent_id",
                                "stripe_charge_id"),
                   "Each payment: amount, date and Stripe's references",
                   "Accounting, refunds and disputes", "As long as accounting law requires",
                   "kept for accounting; the patron it belongs to is anonymised"),
     PersonalField("portal_link_uses", ("nonce", "used_at"), "When a “manage my support” link was opened",
-                  "Each link works once", "Until the link has expired ({link_minutes} minutes)", "deleted"),
+                  "Each link works once", "Until the link has expired ({link_minutes})", "deleted"),
 )
 
 # Every other table, and why it holds no reader's or patron's personal data.
@@ -88,6 +92,9 @@ NO_READER_DATA: dict[str, str] = {
     "stripe_events": "which Stripe events were processed, and what each did (no addresses)",
     "ip_hash_keys": "the daily random keys IP addresses are hashed with",
     "audit_log": "privacy actions: what, when, by whom and how many rows, never whose data",
+    "outbox": "jobs waiting to run or done: the ids of what each concerns (a “manage my support” email's "
+              "job also holds its single-use link, which expires after PORTAL_LINK_MAX_AGE); errors are kept "
+              "with email addresses hidden; done jobs go after JOBS_KEEP_DONE_DAYS days",
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
     "staff_sessions": "staff members' signed-in browsers and their User-Agent (staff, not readers or patrons)",
     "recovery_codes": "hashes of staff members' two-factor recovery codes",

@@ -14,6 +14,7 @@ Cross-origin rules (the widget runs on publishers' pages):
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
+from sqlalchemy.exc import DBAPIError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
@@ -38,7 +39,7 @@ from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
-from readerdesk.views.errors import error_response
+from readerdesk.views.errors import connection_lost, error_response
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 
@@ -155,6 +156,8 @@ def _cors_headers(response):
         g.get("readable_refusal") or _cors_allowed(origin)
     ):
         response.headers["Access-Control-Allow-Origin"] = origin
+    if "Retry-After" in response.headers:  # the widget waits that long before sending a 503'd report again
+        response.headers["Access-Control-Expose-Headers"] = "Retry-After"
     response.vary.add("Origin")
     return response
 
@@ -194,10 +197,19 @@ def sender_ip_hash() -> str:
     report makes the key, committed at once: a report refused later in the request must not take it
     away, or the next request would hash the same address differently."""
     if IP_HASH_KEY not in request.environ:  # once a request: the limit and the report share it
-        with unit_of_work(db.session):
-            request.environ[IP_HASH_KEY] = hash_ip(db.session, request.remote_addr,
-                                                   secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+        try:
+            request.environ[IP_HASH_KEY] = _hash_sender_ip()
+        except DBAPIError as exc:
+            if not connection_lost(exc):
+                raise
+            db.session.rollback()  # a connection the database dropped (a restart): once more on a new one
+            request.environ[IP_HASH_KEY] = _hash_sender_ip()
     return request.environ[IP_HASH_KEY]
+
+
+def _hash_sender_ip() -> str:
+    with unit_of_work(db.session):
+        return hash_ip(db.session, request.remote_addr, secret_key=current_app.config["SECRET_KEY"], now=utcnow())
 
 
 def _status_url(public_id: str) -> str:
@@ -215,17 +227,15 @@ def create_correction():
     data = json_body()
     ip_hash = sender_ip_hash()
     try:
-        with unit_of_work(db.session) as work:
-            submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
-                                           ip_hash=ip_hash, now=utcnow())
-            correction = submission.correction
-            # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy
-            # (the honeypot was filled) is described the same way: bots learn nothing.
-            body = {"id": correction.public_id, "status": public_status(correction)["status"],
-                    "status_url": _status_url(correction.public_id),
-                    "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
-            if submission.created and isinstance(correction, Correction):  # a decoy tells nobody
-                work.after_commit(*new_report_jobs(correction))
+        try:
+            submission, body = _store_report(data, ip_hash)
+        except DBAPIError as exc:
+            if not connection_lost(exc):
+                raise
+            # The connection dropped (a database restart). The idempotency key makes a second try
+            # safe: it stores the report, or finds it if the first commit did land after all.
+            current_app.logger.warning("database connection lost while storing a report; trying once more")
+            submission, body = _store_report(data, ip_hash)
     except InvalidCorrection as exc:
         return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
     except ArticleNotFound:
@@ -239,6 +249,21 @@ def create_correction():
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]
     return response
+
+
+def _store_report(data: dict, ip_hash: str):
+    with unit_of_work(db.session) as work:
+        submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
+                                       ip_hash=ip_hash, now=utcnow())
+        correction = submission.correction
+        # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
+        # honeypot was filled) is described the same way: bots learn nothing.
+        body = {"id": correction.public_id, "status": public_status(correction)["status"],
+                "status_url": _status_url(correction.public_id),
+                "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
+        if submission.created and isinstance(correction, Correction):  # a decoy tells nobody
+            work.after_commit(*new_report_jobs(correction))
+    return submission, body
 
 
 @bp.get("/corrections/<public_id>")

@@ -18,7 +18,7 @@ from readerdesk.services.privacy.reader_links import (
     correction_for_token,
 )
 from readerdesk.services.privacy.retention import RetentionSettings
-from readerdesk.text.i18n import SUPPORTED, pick_language, say_html
+from readerdesk.text.i18n import SUPPORTED, pick_language, say, say_html
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.sites import site_or_404
@@ -38,10 +38,14 @@ def data_page_url(site: Site) -> str:
 
 @bp.get("/privacy")
 def data_page():
+    """In the ``lang`` asked for, else the site's language."""
     site = site_or_404(request.args.get("site"))
+    language = pick_language(request.args.get("lang"), site.language)
     settings = retention_settings()
-    fields = [(f, f.retention_for(settings)) for f in PERSONAL_DATA]
-    return render_template("public/privacy/data.html", site=site, fields=fields)
+    fields = [(say(f.what, language), say(f.purpose, language), f.retention_for(settings, language))
+              for f in PERSONAL_DATA]
+    return render_template("public/privacy/data.html", site=site, fields=fields, language=language,
+                           t=lambda text, **values: say_html(text, language, **values))
 
 
 def _page_language() -> str:

@@ -10,7 +10,6 @@ from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
-from readerdesk.jobs.runner import enqueue
 from readerdesk.models import Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
@@ -163,8 +162,9 @@ def manage():
     if form.validate_on_submit():
         for patron in patrons_by_email(db.session, site, form.email.data):
             if patron.stripe_customer_id:  # one link per support (Stripe customer) this email has
-                # The job makes the token and the link (from PUBLIC_URL): no token waits in a queue.
-                enqueue(Job("send_portal_link", (patron.id,)))
+                # The job makes the token and the link (from PUBLIC_URL): no token waits in the outbox.
+                with unit_of_work(db.session) as work:
+                    work.after_commit(Job("send_portal_link", (patron.id,)))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)

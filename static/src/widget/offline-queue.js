@@ -5,6 +5,7 @@
 import { postCorrection } from "./api.js";
 
 const QUEUE_KEY = "readerdesk-queue"; // { idempotency_key: report }
+const RETRIES_PER_PAGE = 6;
 
 function loadQueue() {
   try {
@@ -40,6 +41,7 @@ export function sendReport(report) {
           if (queued) queue[key] = report;
           else delete queue[key];
           saveQueue(queue);
+          if (response.status === 503) retryAfter(response.headers.get("Retry-After"));
           return { ok: response.ok, answer, queued };
         }),
     () => {
@@ -52,12 +54,30 @@ export function sendReport(report) {
 }
 
 let flushing = false;
+let onSentLater = () => {};
+let retryTimer = null;
+let retriesLeft = RETRIES_PER_PAGE;
+
+/**
+ * A 503 says the service will be back shortly (the database restarting) and when to try again:
+ * Retry-After, in seconds. The queue is sent again then, with the same keys, a few times per page.
+ */
+function retryAfter(seconds) {
+  if (retryTimer || retriesLeft <= 0) return;
+  retriesLeft -= 1;
+  const wait = Math.min(Math.max(Number(seconds) || 5, 1), 60);
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    flushQueue(onSentLater);
+  }, wait * 1000);
+}
 
 /**
  * Sends every queued report again, one after the other. Calls onSent(idempotency_key) for each
- * one the server accepted.
+ * one the server accepted (also when a later retry, after a 503, sends it).
  */
 export function flushQueue(onSent) {
+  onSentLater = onSent;
   const queue = loadQueue();
   const keys = Object.keys(queue);
   if (flushing || !keys.length) return;

@@ -1,9 +1,15 @@
+import threading
+
 import pytest
+from sqlalchemy import select
 
 from readerdesk.clock import utcnow
-from readerdesk.models import AnchorState, ModerationEvent, Status
+from readerdesk.extensions import db
+from readerdesk.models import AnchorState, Correction, ModerationEvent, Status
 from readerdesk.services.corrections import duplicates
+from readerdesk.services.corrections.capture import submit_correction
 from readerdesk.services.corrections.duplicates import DuplicateError, assign_group, merge, split
+from tests.conftest import is_postgres
 from tests.factories import make_article, make_correction, make_user, paragraphs
 
 TEXT = paragraphs("The council voted twelve to five on Thursday.", "The mayor said the bridge would reopen in May.")
@@ -85,3 +91,35 @@ def test_merge_refuses_other_articles_decided_groups_and_a_single_group(db_sessi
         merge(db_session, [a, report(db_session, article, "voted twelve")], actor=editor, now=utcnow())
     with pytest.raises(DuplicateError, match="not grouped"):
         split(db_session, report(db_session, article, "Thursday"), actor=editor, now=utcnow())
+
+
+@pytest.mark.postgres
+@pytest.mark.real_commits  # each reader's transaction on its own connection
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_reports_sent_at_the_same_moment_on_one_passage_make_one_group_counting_them_all(app, db_session):
+    article = make_article(db_session, html=TEXT)
+    db_session.commit()
+    article_url, readers = article.url, 12
+    barrier = threading.Barrier(readers)
+
+    def send(n):
+        with app.app_context():
+            barrier.wait()
+            submit_correction(db.session, {
+                "idempotency_key": f"same-moment-{n:04d}", "article_url": article_url, "kind": "factual",
+                "selectors": [{"type": "TextQuoteSelector", "exact": "twelve to five"}]},
+                origin=None, own_origins=set(), ip="127.0.0.1", secret_key="k", now=utcnow())
+            db.session.commit()
+            db.session.remove()
+
+    threads = [threading.Thread(target=send, args=(n,)) for n in range(readers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db_session.expire_all()
+    reports = db_session.scalars(select(Correction).where(Correction.article_id == article.id)).all()
+    assert len(reports) == readers
+    assert {r.group_id for r in reports} == {min(r.id for r in reports)}
+    assert {r.group_size for r in reports} == {readers}
+    assert sum(r.is_lead for r in reports) == 1

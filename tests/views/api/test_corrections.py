@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from ipaddress import ip_network
 
+import psycopg
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
-from readerdesk.models import AnchorState, Correction, DecoyReport
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Correction, DecoyReport, OutboxEntry, OutboxStatus
+from tests.conftest import UNREACHABLE_REDIS_URL
 from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs
 from tests.fakes.http import StaticSite
+from tests.helpers import run_jobs
 
 ORIGIN = "https://news.example"
 
@@ -132,6 +139,45 @@ def test_honeypot_answers_like_success_and_stores_nothing(client, db_session, ar
     assert count(db_session) == 0
 
 
+def test_a_connection_lost_at_commit_is_tried_once_more_and_the_report_is_stored_once(
+        client, db_session, article, monkeypatch):
+    """The database restarted as the report committed: it did land, but the answer was lost. The view
+    tries once more with the same idempotency key, finds the report and answers with it."""
+    real_commit = Session.commit
+    dropped = []
+
+    def commit_then_lose_the_connection(session):
+        real_commit(session)
+        # The commit that stored the report (an earlier one may have made the day's IP hash key).
+        if not dropped and session.scalar(select(func.count(Correction.id))):
+            dropped.append(True)
+            raise OperationalError("COMMIT", {}, psycopg.OperationalError("server closed the connection unexpectedly"),
+                                   connection_invalidated=True)
+
+    monkeypatch.setattr(Session, "commit", commit_then_lose_the_connection)
+    response = client.post("/api/v1/corrections", json=body(article))
+    monkeypatch.undo()
+    assert dropped and response.status_code == 200
+    [stored] = db_session.scalars(select(Correction)).all()
+    assert response.get_json()["id"] == stored.public_id
+
+
+def test_a_statement_timeout_is_a_503_with_retry_after_not_retried(client, db_session, article, monkeypatch):
+    attempts = []
+
+    def cancelled(session):
+        attempts.append(True)
+        timeout = psycopg.errors.QueryCanceled("canceling statement due to statement timeout")
+        raise OperationalError("INSERT", {}, timeout)
+
+    monkeypatch.setattr(Session, "commit", cancelled)
+    response = client.post("/api/v1/corrections", json=body(article), headers={"Accept-Language": "uk"})
+    monkeypatch.undo()
+    assert len(attempts) == 1
+    assert response.status_code == 503 and response.headers["Retry-After"] == "2"
+    assert response.get_json()["error"] == "Сервіс тимчасово недоступний."
+
+
 @pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute")
 def test_rate_limit(client, article):
     _three_reports_one_refused(client, article)
@@ -167,6 +213,16 @@ def test_the_rate_limit_counts_on_the_ip_hash_so_redis_never_holds_an_ip(client,
     assert keys and not any("198.51.100" in k for k in keys)
     stored = db_session.scalars(select(Correction.ip_hash).order_by(Correction.id)).all()
     assert stored[0] == stored[1] != stored[2] and any(stored[0] in k for k in keys)
+
+
+@pytest.mark.app_config(RATELIMIT_ENABLED=True, RATELIMIT_CORRECTIONS="2 per minute",
+                        RATELIMIT_STORAGE_URI=UNREACHABLE_REDIS_URL)
+def test_with_redis_down_reports_are_limited_in_memory_and_the_outage_is_logged_once(
+        client, article, limiter_fresh, caplog):
+    with caplog.at_level(logging.INFO, logger="flask-limiter"):
+        _three_reports_one_refused(client, article)
+    assert [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()] == [
+        "Rate limit storage unreachable - falling back to in-memory storage"]
 
 
 def _three_reports_one_refused(client, article):
@@ -266,6 +322,8 @@ def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_sessi
     ])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201 and response.get_json()["anchored"] is False
+    assert cms.paths == []  # fetched after the response, never inside the request
+    assert run_jobs() == 1
     assert cms.paths == ["/2026/story"]
 
     db_session.expire_all()
@@ -285,6 +343,7 @@ def test_refetch_from_wordpress(client, db_session, cms):
                            "modified_gmt": "2026-11-21T09:00:00"})
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "Fresh wording"}])
     assert client.post("/api/v1/corrections", json=data).status_code == 201
+    run_jobs()
     assert cms.paths == ["/wp-json/wp/v2/posts/42"]
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
@@ -297,9 +356,15 @@ def test_report_is_kept_when_the_connector_is_unreachable(client, db_session, cm
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "words nobody has seen"}])
     response = client.post("/api/v1/corrections", json=data)
     assert response.status_code == 201
+    assert run_jobs() == 1
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
     assert correction.anchor_state == AnchorState.UNANCHORED and correction.exact == "words nobody has seen"
+    # The re-fetch is tried again later, not now.
+    [job] = db_session.scalars(select(OutboxEntry)).all()
+    assert (job.job, job.status, job.attempts) == ("refetch_and_anchor", OutboxStatus.PENDING, 1)
+    assert job.next_attempt_at > utcnow() and job.last_error.startswith("RefetchError")
+    assert run_jobs() == 0
 
 
 def test_reader_text_is_escaped_at_the_desk(client, db_session, article):
@@ -403,6 +468,9 @@ def test_a_readers_unmatched_quote_does_not_fetch_a_loopback_article(client, db_
         "idempotency_key": "ssrf-000001", "article_url": article.url, "kind": "typo",
         "selectors": [{"type": "TextQuoteSelector", "exact": "text nobody has seen"}]})
     assert response.status_code == 201
+    run_jobs()  # the re-fetch job, as the runner would run it after the response
     assert listener.requests == []
+    refetch = db_session.scalar(select(OutboxEntry).where(OutboxEntry.job == "refetch_and_anchor"))
+    assert refetch.attempts == 1 and "non-public address" in refetch.last_error
     correction = db_session.scalar(select(Correction))
     assert correction.anchor_state == AnchorState.UNANCHORED and article.current_revision.number == 1

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 from readerdesk.models import Correction
 from tests.conftest import mail_settings
 from tests.factories import make_article, make_user
+from tests.helpers import run_jobs
 
 
 def send(client, article, key="report-0001"):
@@ -21,12 +22,15 @@ def test_editors_get_an_email_for_a_new_report(app, client, db_session, smtp_ser
     article = make_article(db_session, title="Council votes")
     db_session.commit()
     assert send(client, article).status_code == 201
+    assert smtp_server.messages == []  # told after the response, not inside the request
+    assert run_jobs() == 1
     [message] = smtp_server.messages
     assert message["To"] == editor.email
     assert "Council votes" in message["Subject"]
     assert "The minutes say eleven." in message.get_body(("plain",)).get_content()
     # The same report again (a retry) tells nobody twice.
     assert send(client, article).status_code == 200
+    assert run_jobs() == 0
     assert len(smtp_server.messages) == 1
 
 

@@ -5,7 +5,7 @@ import pytest
 from readerdesk.models import CorrectionNote, Status
 from tests.conftest import mail_settings
 from tests.factories import PASSWORD, make_article, make_correction, make_user
-from tests.helpers import sign_in
+from tests.helpers import run_jobs, sign_in
 
 HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/minutes">five</a> on Tuesday.</p>'
         "<p>The bridge reopens in May.</p>")
@@ -60,6 +60,8 @@ def test_preview_shows_the_word_diff_then_publishing_changes_the_article_and_ema
     db_session.expire_all()
     assert correction.status == Status.PUBLISHED
     assert article.current_revision.text.startswith("The council voted eleven to five")
+    assert smtp_server.messages == []  # the email goes out after the response, not inside the request
+    assert run_jobs() == 1
     [message] = smtp_server.messages
     assert "We misreported the vote." in message.get_body(("plain",)).get_content()
 

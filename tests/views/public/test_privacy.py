@@ -78,6 +78,16 @@ def test_the_data_page_lists_what_is_kept_with_the_settings_numbers(app, client,
     assert 'href="https://courier.example/privacy"' in page
 
 
+def test_the_data_page_speaks_the_sites_language(client, db_session):
+    make_site(db_session, "hromada", title="Громада", language="uk", privacy_url="https://hromada.example/privacy")
+    db_session.commit()
+    page = client.get("/privacy?site=hromada").get_data(as_text=True)
+    assert '<html lang="uk">' in page and "Що Громада зберігає про читачів і прихильників" in page
+    assert "180 днів після закриття повідомлення" in page and "Навіщо" in page
+    assert '<a href="https://hromada.example/privacy">політиці конфіденційності</a>' in page
+    assert "What Громада keeps" in client.get("/privacy?site=hromada&lang=en").get_data(as_text=True)
+
+
 def test_the_support_form_says_what_is_kept_and_links_to_the_policy(client, db_session):
     make_site(db_session, "courier", language="uk", privacy_url="https://courier.example/privacy")
     db_session.commit()
