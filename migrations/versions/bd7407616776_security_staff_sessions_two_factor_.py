@@ -2,7 +2,7 @@
 fingerprints, patrons per Stripe customer
 
 Revision ID: bd7407616776
-Revises: b7c41e9d2f60
+Revises: 7c1e5a2b9d40
 Create Date: 2026-12-01 11:02:09.751243
 
 """
@@ -13,7 +13,7 @@ import readerdesk.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'bd7407616776'
-down_revision = 'b7c41e9d2f60'
+down_revision = '7c1e5a2b9d40'
 branch_labels = None
 depends_on = None
 

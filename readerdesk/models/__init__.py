@@ -14,6 +14,8 @@ from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.outbox import OutboxEntry, OutboxStatus
 from readerdesk.models.patron import (
+    Dispute,
+    DisputeStatus,
     Interval,
     Patron,
     PatronStatus,
@@ -23,6 +25,8 @@ from readerdesk.models.patron import (
     PledgeStatus,
     PortalLinkUse,
     StripeEvent,
+    Subscription,
+    SubscriptionAmount,
     WallStatus,
 )
 from readerdesk.models.privacy import AuditEntry, IpHashKey
@@ -47,6 +51,8 @@ __all__ = [
     "CorrectionAnchor",
     "CorrectionNote",
     "DecoyReport",
+    "Dispute",
+    "DisputeStatus",
     "InternalNote",
     "Interval",
     "IpHashKey",
@@ -72,6 +78,8 @@ __all__ = [
     "StaffSession",
     "Status",
     "StripeEvent",
+    "Subscription",
+    "SubscriptionAmount",
     "User",
     "WallStatus",
 ]

@@ -65,7 +65,8 @@ def test_the_portal_return_address_comes_from_public_url(app, client, db_session
     client.post("/support/manage", data={"email": "ann@example.com"})
     run_jobs()
     token = re.search(r"#(\S+)", smtp_server.messages[0].get_content()).group(1)
-    opened = client.post("/support/manage/open", data={"token": token}, headers={"Host": "internal.example"})
+    opened = client.post("/support/manage/open", data={"token": token, "open": "1"},
+                         headers={"Host": "internal.example"})
     assert opened.status_code == 303
     assert fake_stripe.portal_sessions[0]["return_url"] == PUBLIC + "/support?site=demo"
 
