@@ -13,7 +13,9 @@ from readerdesk.services.corrections.capture import submit_correction
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import add_internal_note
 from readerdesk.services.mail.notifications import decision_email, new_correction_email
+from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import publish
+from tests.conftest import TEST_SECRET_KEY
 from tests.factories import PASSWORD, make_article, make_site, make_user
 from tests.fakes.http import StaticSite
 
@@ -74,7 +76,7 @@ def corpus(app, db_session, live_server):
         "idempotency_key": "xss-corpus-0001", "article_url": article.url, "kind": "factual",
         "selectors": [{"type": "TextQuoteSelector", "exact": "twelve bridges", "prefix": SHORT, "suffix": SHORT}],
         "suggestion": CORPUS, "comment": CORPUS, "name": SHORT, "email": "reader@example.com", "notify": True,
-    }, origin=None, own_origins=set(), ip="192.0.2.1", secret_key="k", now=utcnow())
+    }, origin=None, own_origins=set(), ip_hash="", now=utcnow())
     correction = submission.correction
     add_internal_note(db_session, correction, CORPUS, author=editor, now=utcnow())
     event = moderation.accept(db_session, correction, actor=editor, now=utcnow(), expected_version=correction.version,
@@ -90,9 +92,11 @@ def corpus(app, db_session, live_server):
                       f'<p>The mayor said twelve bridges.</p></div>'
                       f'<script src="{live_server}/static/readerdesk.js" data-container=".article-body" async></script>'
                       f'</body></html>')
-    emails = [decision_email(correction, publication.events[0], note_text=CORPUS, corrected_passage=CORPUS),
-              decision_email(correction, event), new_correction_email(correction, "ed@example.com",
-                                                                        public_url=live_server)]
+    forget = forget_url(live_server, TEST_SECRET_KEY, correction)
+    emails = [decision_email(correction, publication.events[0], forget_url=forget, note_text=CORPUS,
+                             corrected_passage=CORPUS),
+              decision_email(correction, event, forget_url=forget),
+              new_correction_email(correction, "ed@example.com", public_url=live_server)]
     yield {"site": site, "article": article, "correction": correction, "editor": editor, "publisher": publisher,
            "emails": [e for e in emails if e is not None]}
     publisher.close()
