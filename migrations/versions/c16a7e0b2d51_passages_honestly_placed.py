@@ -1,7 +1,7 @@
 """passages honestly placed: reportable parts, evidence at capture, notes' passages
 
 Revision ID: c16a7e0b2d51
-Revises: 7c1e5a2b9d40
+Revises: bd7407616776
 Create Date: 2026-12-01 10:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c16a7e0b2d51'
-down_revision = '7c1e5a2b9d40'
+down_revision = 'bd7407616776'
 branch_labels = None
 depends_on = None
 

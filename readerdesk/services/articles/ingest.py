@@ -14,7 +14,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.reanchoring import follow_note_passages, reanchor_open_corrections
 from readerdesk.text.canonical import canonical_text, content_hash, normalise_block, sanitize_html
 from readerdesk.text.extraction import ExtractionError, html_by_selector, strip_excluded
-from readerdesk.text.urls import InvalidURL, normalise_url
+from readerdesk.text.urls import InvalidURL, is_under, normalise_url
 
 MAX_TITLE_LENGTH = 500
 
@@ -104,6 +104,19 @@ def add_revision(
     return revision
 
 
+def article_url_of(site: Site, url: str) -> str:
+    """``url`` normalised, if it lies under the site's base URL. Otherwise a CMS token (or a WordPress
+    feed) could file pages of another site, or of the intranet, under this one, and a reader's report
+    would make readerdesk fetch them."""
+    try:
+        url = normalise_url(url)
+    except InvalidURL as exc:
+        raise IngestError(str(exc)) from None
+    if not is_under(url, site.base_url):
+        raise IngestError(f"{url} is not under the site's base URL {site.base_url}")
+    return url
+
+
 def ingest_article(
     session: DbSession,
     site: Site,
@@ -122,10 +135,7 @@ def ingest_article(
     """Create or update an article from its body HTML (and ``parts``: the HTML of other reportable
     parts, see :func:`part_texts`). Drops the site's excluded boxes (and ``exclude``), sanitizes,
     and adds a revision only when the canonical text of the body or of a part changed."""
-    try:
-        url = normalise_url(url)
-    except InvalidURL as exc:
-        raise IngestError(str(exc)) from None
+    url = article_url_of(site, url)
     title = " ".join((title or "").split())[:MAX_TITLE_LENGTH]
     if not title:
         raise IngestError("the article has no title")
