@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
+from readerdesk.models.site import BODY
 from readerdesk.models.types import UTCDateTime, string_enum
 
 
@@ -69,10 +70,24 @@ _LABELS = {
 
 
 class AnchorState(enum.StrEnum):
-    ANCHORED = "anchored"  # found in the revision the reader saw
-    UNANCHORED = "unanchored"  # the reader's text is not in any revision readerdesk has (yet)
-    UNCHANGED = "unchanged"  # followed to a later revision, same text
-    EDITED = "edited"  # followed to a later revision, text changed ("possibly already fixed")
+    """Where a report's passage stands, each state defined by what was observed (tested against the
+    spans in tests/services/corrections/test_reanchoring.py):
+
+    * anchored: located in the revision the report was anchored in. Whether the reader's quote is
+      there word for word is ``Correction.quote_verbatim``;
+    * unchanged: followed to a later revision; the text there equals the passage as reported, and
+      its surroundings are in place;
+    * moved: followed to a later revision; the same text, in another place of the article;
+    * edited: followed to a later revision; the text there differs (``before``/``after`` say how);
+    * removed, ambiguous: no span (gone; or several places fit and none is clearly it);
+    * unanchored: the reader's text is not in any revision readerdesk has (yet).
+    """
+
+    ANCHORED = "anchored"
+    UNANCHORED = "unanchored"
+    UNCHANGED = "unchanged"
+    MOVED = "moved"
+    EDITED = "edited"
     REMOVED = "removed"
     AMBIGUOUS = "ambiguous"
     NONE = "none"  # a general message, no passage
@@ -111,8 +126,10 @@ class Correction(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Opaque id for the reader's status link; never the sequential id.
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
-    # Client-generated; the same key again returns the same correction.
+    # Client-generated; the same key again returns the same correction, if the body is the same
+    # (SHA-256 of the parsed report; "" for reports stored before fingerprints).
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    body_fingerprint: Mapped[str] = mapped_column(String(64), default="")
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     # The revision the report was anchored in when it arrived (None if unanchored).
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
@@ -124,6 +141,18 @@ class Correction(Model):
     prefix: Mapped[str] = mapped_column(Text, default="")
     suffix: Mapped[str] = mapped_column(Text, default="")
     page_url: Mapped[str] = mapped_column(String(1000), default="")
+    # Which reportable part of the page the passage is in (models.site.PART_NAMES), and whether the
+    # reader's selection went on past that part (the widget then reports the first part only).
+    part: Mapped[str] = mapped_column(String(20), default=BODY)
+    selection_clipped: Mapped[bool] = mapped_column(default=False)
+    # For a general message: text the reader had selected outside any reportable part, as context.
+    selected_text: Mapped[str] = mapped_column(Text, default="")
+    # Evidence recorded at capture: the article's current revision when the report arrived, and
+    # whether the reader's quote was found there word for word (None: no quote, or no revision).
+    # A quote found word for word only in an earlier revision is anchored there (revision_id) and
+    # followed forward: the reader was looking at an older copy of the page.
+    captured_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
+    quote_verbatim: Mapped[bool | None] = mapped_column(default=None)
     # Resolved by the server in revision_id's text (code points), never the client's offsets.
     start: Mapped[int | None] = mapped_column(default=None)
     end: Mapped[int | None] = mapped_column(default=None)
@@ -179,9 +208,17 @@ class Correction(Model):
     article: Mapped[Article] = relationship()
     revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[revision_id])
     anchor_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[anchor_revision_id])
+    captured_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[captured_revision_id])
     anchors: Mapped[list[CorrectionAnchor]] = relationship(
         back_populates="correction", order_by="CorrectionAnchor.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def reported_on_older_revision(self) -> bool:
+        """The reader's quote was found word for word only in a revision older than the current one
+        at the time of the report."""
+        return (self.revision is not None and self.captured_revision is not None
+                and self.revision.number < self.captured_revision.number)
 
     @property
     def is_open(self) -> bool:
@@ -211,3 +248,26 @@ class CorrectionAnchor(Model):
 
     correction: Mapped[Correction] = relationship(back_populates="anchors")
     revision: Mapped[ArticleRevision] = relationship()
+
+
+class DecoyReport(Model):
+    """What a report that filled the honeypot gets instead of being stored: enough for its status link
+    to answer exactly as a real new report's does, so a bot cannot tell. No name, email, IP or
+    message is kept, and nobody is notified."""
+
+    __tablename__ = "decoy_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    body_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    kind: Mapped[Kind] = mapped_column(string_enum(Kind, "correction_kind"), default=Kind.OTHER)
+    exact: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(20), default=None)
+    anchored: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+    status = Status.NEW  # forever: nobody ever looks at it
+    first_decision_at = None

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime
+
+#: The parts of an article page a reader may report on besides the body, each found on the page by a
+#: CSS selector the site names (``Site.parts``). Each is its own canonical text in a revision.
+BODY = "body"
+PART_LABELS = {BODY: "the body", "headline": "the headline", "standfirst": "the standfirst",
+               "caption": "a photo caption"}
+PART_NAMES = tuple(PART_LABELS)
 
 
 class Site(Model):
@@ -25,6 +32,8 @@ class Site(Model):
     # CSS selector of the article body, and selectors of boxes to drop inside it.
     body_selector: Mapped[str] = mapped_column(String(500), default="article")
     exclude_selectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Reportable parts besides the body: {"headline": "h1", "caption": "figcaption", ...} (PART_NAMES).
+    parts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # SHA-256 of the API token a CMS uses to push articles. Tokens are 256-bit random values,
     # so a fast hash is enough; a slow KDF would only slow every push.
     api_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -37,6 +46,26 @@ class Site(Model):
     language: Mapped[str] = mapped_column(String(10), default="en")
     # The newsroom's privacy policy: the notices where readers give their data link to it.
     privacy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The support page, in this site's currency (minor units): tiers as a list of {"id", "name",
+    # "amount", "interval": "month"|"year", "description"}, the bounds of a custom amount, and the card
+    # fee a reader may cover (basis points of the total plus a fixed part).
+    support_tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    support_min_amount: Mapped[int] = mapped_column(default=100)
+    support_max_amount: Mapped[int] = mapped_column(default=1_000_000)
+    fee_percent_bp: Mapped[int] = mapped_column(default=150)
+    fee_fixed: Mapped[int] = mapped_column(default=25)
+    # Days a canceled supporter stays on the supporters wall.
+    wall_grace_days: Mapped[int] = mapped_column(default=30)
+    # What every receipt carries, for donors who need it for tax.
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    legal_address: Mapped[str] = mapped_column(Text, default="")
+    tax_id: Mapped[str] = mapped_column(String(100), default="")
+    receipt_statement: Mapped[str] = mapped_column(Text, default="")
+    # The Stripe Product every tier's Price belongs to, and the Customer Portal configuration that
+    # offers the tiers as plan changes (with the price ids it offers, to know when it is stale).
+    stripe_product_id: Mapped[str | None] = mapped_column(String(255), default=None)
+    stripe_portal_configuration_id: Mapped[str | None] = mapped_column(String(255), default=None)
+    stripe_portal_prices: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -3,27 +3,42 @@
 The widget (``static/readerdesk.js``) sends W3C Web Annotation selectors measured in the canonical
 text of the article body (see ``readerdesk.text.canonical``). The server never trusts the offsets: it
 looks for the quote in the article's current revision with the anchoring engine
-(``services.corrections.reanchoring.locate``), using the prefix, suffix and position only as hints, and
+(``services.reanchoring.anchor_in``), using the prefix, suffix and position only as hints, and
 stores the span it found next to the selectors as sent.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Kind, Site, Status
+from readerdesk.anchoring import Anchor, anchor
+from readerdesk.models import (
+    AnchorState,
+    Article,
+    ArticleRevision,
+    Correction,
+    CorrectionAnchor,
+    DecoyReport,
+    Kind,
+    Site,
+    Status,
+)
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession, table_of
-from readerdesk.services.corrections.duplicates import Arrival, find_group, membership, record_arrival
-from readerdesk.services.corrections.reanchoring import Located, locate
+from readerdesk.services.corrections.duplicates import Arrival, assign_group, find_group, membership, record_arrival
+from readerdesk.services.corrections.reanchoring import anchor_new_report, quote_is_found, quote_selectors
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
@@ -58,6 +73,16 @@ class ArticleNotFound(LookupError):
     """No site readerdesk knows has an article at this URL."""
 
 
+KEY_REUSED = "This idempotency key was used for a different report. Send a new key for a new report."
+
+
+class IdempotencyKeyReused(ValueError):
+    """The key belongs to a report with a different body: a client bug, or someone guessing keys."""
+
+    def message(self, language: str) -> str:
+        return say(KEY_REUSED, language)
+
+
 ORIGIN_REFUSED = ("This website ({origin}) is not set up to send corrections for {site}. "
                   "The site's admin can add it to the allowed origins.")
 
@@ -86,18 +111,34 @@ class CorrectionInput:
     prefix: str
     suffix: str
     position: int | None  # the client's start, in code points: a hint only
+    part: str  # the reportable part the selectors measure (models.site.PART_NAMES)
+    clipped: bool  # the reader's selection went on past that part
+    selected_text: str  # a general message's context: text selected outside any reportable part
     suggestion: str
     comment: str
     reader_name: str
     reader_email: str
     notify_reader: bool
     language: str | None
+    trapped: bool = False  # the honeypot field was filled: store a decoy, tell nobody
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the report as parsed (key order and spacing of the JSON do not matter)."""
+        fields = {k: v for k, v in asdict(self).items() if k != "idempotency_key"}
+        fields["kind"] = self.kind.value
+        return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class Submission:
-    correction: Correction
+    correction: Correction | DecoyReport
     created: bool  # False when the idempotency key was seen before
+
+    @property
+    def anchored(self) -> bool:
+        if isinstance(self.correction, DecoyReport):
+            return self.correction.anchored
+        return self.correction.start is not None
 
 
 @dataclass
@@ -114,9 +155,10 @@ class _Errors:
 
 
 def is_honeypot_filled(data: dict) -> bool:
-    """The hidden ``website`` field: people never see it, form-filling bots fill it in."""
+    """The hidden ``website`` field: people never see it (the widget sends ""), form-filling bots fill
+    it in. Anything but absent, null or "" counts as filled: whitespace, 0, [] and {} too."""
     value = data.get(HONEYPOT_FIELD)
-    return bool(value) and (not isinstance(value, str) or bool(value.strip()))
+    return value is not None and value != ""
 
 
 def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool = False, what: str = "") -> str:
@@ -181,6 +223,19 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
                 return [], None, None
             position = item
     return raw, quote, position
+
+
+def _part(data: dict, errors: _Errors) -> tuple[str, bool]:
+    """The reportable part the selectors measure, and whether the selection went on past it."""
+    part = data.get("part") or BODY
+    if part not in PART_NAMES:
+        errors.add("part", "One of: " + ", ".join(PART_NAMES) + ".")
+        part = BODY
+    clipped = data.get("clipped", False)
+    if not isinstance(clipped, bool):
+        errors.add("clipped", "Must be true or false.")
+        clipped = False
+    return part, clipped
 
 
 def _idempotency_key(data: dict, errors: _Errors) -> str:
@@ -275,6 +330,9 @@ def parse_correction(data: dict) -> CorrectionInput:
     if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
         errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
+    part, clipped = _part(data, errors)
+    selected_text = _text(data, "selected_text", errors, limit=MAX_QUOTE)
+
     suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
     comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
                     what="Please write your message.")
@@ -290,8 +348,9 @@ def parse_correction(data: dict) -> CorrectionInput:
         idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
         exact=exact, prefix=prefix, suffix=suffix,
         position=_int(position.get("start")) if position else None,
+        part=part, clipped=clipped and quote is not None, selected_text=selected_text if quote is None else "",
         suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
-        language=language,
+        language=language, trapped=is_honeypot_filled(data),
     )
 
 
@@ -342,8 +401,24 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _by_key(session: DbSession, key: str) -> Correction | None:
-    return session.scalar(select(Correction).where(Correction.idempotency_key == key))
+def _by_key(session: DbSession, key: str) -> Correction | DecoyReport | None:
+    return (session.scalar(select(Correction).where(Correction.idempotency_key == key))
+            or session.scalar(select(DecoyReport).where(DecoyReport.idempotency_key == key)))
+
+
+def _seen_before(existing: Correction | DecoyReport, fingerprint: str) -> Submission:
+    if existing.body_fingerprint and existing.body_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(existing.idempotency_key)
+    return Submission(existing, created=False)
+
+
+def _decoy(report: CorrectionInput, article: Article, fingerprint: str, now: datetime) -> DecoyReport:
+    revision = article.current_revision
+    found = bool(report.exact) and revision is not None and quote_is_found(
+        quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), revision.part_text(report.part))
+    return DecoyReport(public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
+                       article=article, kind=report.kind, exact=report.exact,
+                       language=report.language or article.site.language, anchored=found, created_at=now)
 
 
 def _insert_unless_key_exists_statement():
@@ -383,71 +458,140 @@ def _insert_unless_key_exists(session: DbSession, values: dict) -> Correction | 
 def submit_correction(
     session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip_hash: str, now: datetime,
 ) -> Submission:
-    """Validate and store a reader's report (never commits). ``ip_hash`` is the sender's
-    address as services.privacy.ip_hashing hashes it.
+    """Validate and store a reader's report (never commits). ``ip_hash`` is the sender's address as
+    services.privacy.ip_hashing hashes it.
 
-    The same idempotency key again returns the first correction (``created`` False), also when two
-    requests race. A quote that is not in the current revision is stored anyway, as unanchored (see
-    ``needs_refetch``). The report joins the duplicate group of the passage it matches
-    (``services.corrections.duplicates``).
+    The same idempotency key with the same report returns the first correction (``created`` False),
+    also when two requests race: the unique constraint decides and the loser reads the winner's row.
+    The same key with a different report raises IdempotencyKeyReused. A quote that is not in the
+    current revision is stored anyway: anchored in an earlier revision that has it word for word (the
+    reader's copy of the page was older), else unanchored (see ``needs_refetch``). The report joins the
+    duplicate group of the passage it matches (``services.corrections.duplicates``). A report that
+    filled the honeypot goes through the same checks and answers, but only a :class:`DecoyReport`
+    is kept.
 
-    Five SQL statements whatever the article or the group holds (the unit of work adds the editors'
-    job to the outbox, a sixth): the article with its site and revision, taking the lock on the
-    article's groups; the passages held on it; the report; its anchor history row; the UPDATE of its
-    group's lead (or of itself, when it starts a group)."""
+    The usual report (a quote found word for word in the current revision, or a general message)
+    costs five SQL statements whatever the article or the group holds, and the unit of work adds the
+    editors' job to the outbox, a sixth: the article with its site and revision, taking the lock on
+    the article's groups; the passages held on it; the report; its anchor history row; the UPDATE of
+    its group's lead (or of itself, when it starts a group). Other reports take the ORM path, which
+    looks through earlier revisions (``_store_with_evidence``)."""
     report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins, with_revision=True, lock=True)
+    article = find_article(session, report.article_url, origin, own_origins, with_revision=True,
+                           lock=not report.trapped)
+    fingerprint = report.fingerprint()
+    if report.trapped:
+        return _store_decoy(session, report, article, fingerprint, now)
     revision = article.current_revision
     if revision is None or revision.id != article.current_revision_id:  # a revision stored as we waited
         current_id = article.current_revision_id
         revision = session.get(ArticleRevision, current_id) if current_id is not None else None
-    located = _locate(report, revision)
-    anchored = located if located is not None and located.state == AnchorState.ANCHORED else None
-    choice = find_group(session, Arrival(article.id, anchored.revision_id if anchored else None,
-                                         anchored.start if anchored else None, anchored.end if anchored else None,
-                                         report.exact))
+    found = _verbatim_anchor(report, revision)
+    if report.exact and revision is not None and found is None:
+        return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
+    if revision is not None and found is not None:
+        arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
+    else:
+        arrival = Arrival(article.id, None, report.part, None, None, report.exact)
+    choice = find_group(session, arrival)
     correction = _insert_unless_key_exists(session, {
-        "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "article_id": article.id,
-        "kind": report.kind, "selectors": report.selectors, "exact": report.exact, "prefix": report.prefix,
-        "suffix": report.suffix, "page_url": report.page_url, "suggestion": report.suggestion,
-        "comment": report.comment, "reader_name": report.reader_name, "reader_email": report.reader_email,
-        "notify_reader": report.notify_reader, "language": report.language or article.site.language,
-        "ip_hash": ip_hash, "created_at": now, "updated_at": now,
-        **_anchor_columns(report, located), **membership(choice),
+        "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "body_fingerprint": fingerprint,
+        "article_id": article.id, "kind": report.kind, "selectors": report.selectors, "exact": report.exact,
+        "prefix": report.prefix, "suffix": report.suffix, "part": report.part,
+        "selection_clipped": report.clipped, "selected_text": report.selected_text, "page_url": report.page_url,
+        "suggestion": report.suggestion, "comment": report.comment, "reader_name": report.reader_name,
+        "reader_email": report.reader_email, "notify_reader": report.notify_reader,
+        "language": report.language or article.site.language, "ip_hash": ip_hash, "created_at": now,
+        "updated_at": now, **_anchor_columns(report, revision, found), **membership(choice),
     })
     if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
         existing = _by_key(session, report.idempotency_key)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
-        return Submission(existing, created=False)
+        return _seen_before(existing, fingerprint)
     set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
-    if located is not None:
+    if revision is not None and found is not None:
         session.execute(insert(table_of(CorrectionAnchor)).values(
-            correction_id=correction.id, revision_id=located.revision_id, state=located.state, start=located.start,
-            end=located.end, confidence=located.confidence, created_at=now))
+            correction_id=correction.id, revision_id=revision.id, state=AnchorState.ANCHORED, start=found.start,
+            end=found.end, confidence=found.confidence, created_at=now))
     record_arrival(session, correction, choice)
     return Submission(correction, created=True)
 
 
-def _locate(report: CorrectionInput, revision: ArticleRevision | None) -> Located | None:
-    """Where the report's quote is in ``revision``; None for a general message or an article with no text."""
+def _verbatim_anchor(report: CorrectionInput, revision: ArticleRevision | None) -> Anchor | None:
+    """The engine's anchor of the reader's quote in ``revision`` (in the report's part) when the text
+    there is the quote word for word: the usual report. None otherwise."""
     if not report.exact or revision is None:
         return None
-    return locate(report.selectors, report.exact, report.prefix, report.suffix, revision)
+    part_text = revision.part_text(report.part)
+    if not part_text:
+        return None
+    found = anchor(quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), part_text)
+    if found.state != "anchored" or found.start is None or found.end is None:
+        return None
+    return found if part_text[found.start:found.end] == report.exact else None
 
 
-def _anchor_columns(report: CorrectionInput, located: Located | None) -> dict:
-    if located is None:
-        return {"anchor_state": AnchorState.UNANCHORED if report.exact else AnchorState.NONE}
-    columns = {"anchor_state": located.state, "anchor_revision_id": located.revision_id,
-               "anchor_start": located.start, "anchor_end": located.end, "anchor_confidence": located.confidence}
-    if located.state == AnchorState.ANCHORED:
-        columns.update(revision_id=located.revision_id, start=located.start, end=located.end)
-    return columns
+def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, found: Anchor | None) -> dict:
+    """What ``reanchoring.anchor_new_report`` records for the usual report, as columns."""
+    if not report.exact:
+        return {"anchor_state": AnchorState.NONE}
+    if revision is None or found is None:  # an article with no text yet
+        return {"anchor_state": AnchorState.UNANCHORED}
+    return {"captured_revision_id": revision.id, "anchor_state": AnchorState.ANCHORED, "revision_id": revision.id,
+            "start": found.start, "end": found.end, "quote_verbatim": True, "anchor_revision_id": revision.id,
+            "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
+
+
+def _store_decoy(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
+                 now: datetime) -> Submission:
+    existing = _by_key(session, report.idempotency_key)
+    if existing is not None:
+        return _seen_before(existing, fingerprint)
+    return _add_or_seen(session, _decoy(report, article, fingerprint, now), report, fingerprint)
+
+
+def _store_with_evidence(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
+                         ip_hash: str, now: datetime) -> Submission:
+    """A quote not word for word in the current revision: placed by ``anchor_new_report`` (earlier
+    revisions, then followed forward), through the ORM."""
+    existing = _by_key(session, report.idempotency_key)
+    if existing is not None:
+        return _seen_before(existing, fingerprint)
+    stored = Correction(
+        public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
+        article=article, kind=report.kind, selectors=report.selectors, exact=report.exact, prefix=report.prefix,
+        suffix=report.suffix, part=report.part, selection_clipped=report.clipped,
+        selected_text=report.selected_text, page_url=report.page_url, suggestion=report.suggestion,
+        comment=report.comment, reader_name=report.reader_name, reader_email=report.reader_email,
+        notify_reader=report.notify_reader, language=report.language or article.site.language, ip_hash=ip_hash,
+        anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
+    )
+    anchor_new_report(session, stored, article, now=now)
+    return _add_or_seen(session, stored, report, fingerprint)
+
+
+def _add_or_seen(session: DbSession, stored: Correction | DecoyReport, report: CorrectionInput,
+                 fingerprint: str) -> Submission:
+    try:
+        with session.begin_nested():
+            session.add(stored)
+            session.flush()
+            if isinstance(stored, Correction):
+                assign_group(session, stored)  # with earlier reports on the same passage, if any
+    except IntegrityError:
+        existing = _by_key(session, report.idempotency_key)
+        if existing is None:
+            raise
+        return _seen_before(existing, fingerprint)
+    return Submission(stored, created=True)
 
 
 def needs_refetch(correction: Correction) -> bool:
-    """The reader saw text readerdesk does not have, and the site says where to fetch the article."""
-    return correction.anchor_state == AnchorState.UNANCHORED and bool(correction.article.site.connector)
+    """The reader saw text readerdesk does not have (their quote is in no revision word for word:
+    unanchored, or matched only approximately), and the site says where to fetch the article."""
+    saw_other_text = correction.anchor_state == AnchorState.UNANCHORED or (
+        correction.anchor_state == AnchorState.ANCHORED and correction.quote_verbatim is False)
+    return saw_other_text and bool(correction.article.site.connector)
 
 
 def new_report_jobs(correction: Correction) -> list[Job]:
@@ -459,10 +603,12 @@ def new_report_jobs(correction: Correction) -> list[Job]:
     return jobs
 
 
-def get_by_public_id(session: DbSession, public_id: str) -> Correction | None:
+def get_by_public_id(session: DbSession, public_id: str) -> Correction | DecoyReport | None:
+    """The report behind a status link (a decoy answers like a real new report)."""
     if not isinstance(public_id, str) or len(public_id) > 32:
         return None
-    return session.scalar(select(Correction).where(Correction.public_id == public_id))
+    return (session.scalar(select(Correction).where(Correction.public_id == public_id))
+            or session.scalar(select(DecoyReport).where(DecoyReport.public_id == public_id)))
 
 
 # What the reader's status link says about each state (translated by text.i18n). Spam reads as a
@@ -476,7 +622,7 @@ STATUS_SENTENCES = {
 }
 
 
-def public_status(correction: Correction) -> dict:
+def public_status(correction: Correction | DecoyReport) -> dict:
     """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
     status = Status.REJECTED if correction.status is Status.SPAM else correction.status
     return {

@@ -10,8 +10,9 @@ are compared with. So a new report costs the same whatever the size of the group
 indexed look-up of the passages held on its article, its own INSERT, and one UPDATE of the lead
 (``group_size = group_size + 1``). Nothing is rewritten on the other members.
 
-**Same passage.** A report matches a held passage when both are on the same article, anchored in the
-same revision, and they overlap by at least half of the shorter of the two (``passage_overlap``).
+**Same passage.** A report matches a held passage when both are on the same article, in the same
+part of the page (the body, the headline...), anchored in the same revision, and they overlap by at
+least half of the shorter of the two (``passage_overlap``).
 When one of them is not anchored, their quotes must be equal after normalisation (case, spacing,
 NFC). A report that matches several passages joins the one it covers best (overlap / longer span,
 then the earliest group): two groups never fuse because one report touches both. When it joins, the
@@ -77,6 +78,7 @@ class Arrival:
 
     article_id: int
     revision_id: int | None
+    part: str  # the reportable part of the page (models.site.PART_NAMES): spans count within it
     start: int | None
     end: int | None
     quote: str
@@ -84,7 +86,7 @@ class Arrival:
     @classmethod
     def of(cls, correction: Correction) -> Arrival:
         anchored = correction.anchor_start is not None and correction.anchor_end is not None
-        return cls(correction.article_id, correction.anchor_revision_id if anchored else None,
+        return cls(correction.article_id, correction.anchor_revision_id if anchored else None, correction.part,
                    correction.anchor_start if anchored else None, correction.anchor_end if anchored else None,
                    correction.exact)
 
@@ -117,7 +119,7 @@ def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = 
         return None  # a general message: nothing to compare
     held = select(
         Correction.id, Correction.group_id, Correction.anchor_revision_id, Correction.anchor_start,
-        Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact,
+        Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact, Correction.part,
     ).where(Correction.article_id == arrival.article_id, Correction.holds_passage == true(),
             Correction.status.in_(Status.undecided()))
     if before_id is not None:
@@ -125,6 +127,8 @@ def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = 
     best: tuple[float, int] | None = None
     choice = None
     for row in session.execute(held):
+        if row.part != arrival.part:  # a headline's offsets and the body's are not comparable
+            continue
         group_id = row.group_id or row.id
         passage = None
         if row.anchor_start is not None and row.anchor_end is not None:

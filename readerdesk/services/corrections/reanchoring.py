@@ -10,28 +10,46 @@ say "possibly already fixed".
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, insert, select, update
+from rapidfuzz.distance import Indel
+from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from readerdesk.anchoring import (
+    NOT_FOUND,
+    Anchor,
     InvalidSelector,
     RevisionDiff,
+    Selector,
     TextPositionSelector,
     TextQuoteSelector,
     anchor,
     selectors_from_json,
 )
-from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Status
-from readerdesk.models.types import DbSession, table_of
+from readerdesk.models import (
+    AnchorState,
+    Article,
+    ArticleRevision,
+    Correction,
+    CorrectionAnchor,
+    CorrectionNote,
+    Status,
+)
+from readerdesk.models.types import DbSession
 
 # Anchor states that carry a span to follow into the next revision.
-FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
+FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED, AnchorState.EDITED)
 
 
-def _quote_selectors(selectors_json: list[dict], exact: str, prefix: str, suffix: str) -> list:
+def reported_passage(correction: Correction) -> str:
+    """The passage as the reader reported it, in the revision it was anchored in."""
+    if correction.revision is not None and correction.start is not None and correction.end is not None:
+        return correction.revision.part_text(correction.part)[correction.start:correction.end]
+    return correction.exact
+
+
+def quote_selectors(selectors_json: list | None, exact: str, prefix: str, suffix: str) -> list:
     """The reader's selectors as sent, or the quote and its context when those are unusable."""
     try:
         selectors = selectors_from_json(selectors_json or [])
@@ -40,6 +58,15 @@ def _quote_selectors(selectors_json: list[dict], exact: str, prefix: str, suffix
     if not any(isinstance(s, TextQuoteSelector) for s in selectors):
         selectors.append(TextQuoteSelector(exact=exact, prefix=prefix, suffix=suffix))
     return selectors
+
+
+def _quote_selectors(correction: Correction) -> list:
+    return quote_selectors(correction.selectors, correction.exact, correction.prefix, correction.suffix)
+
+
+def quote_is_found(selectors: list, text: str) -> bool:
+    """Whether the engine anchors these selectors in ``text`` (a part of a revision; nothing is recorded)."""
+    return ENGINE_STATES[anchor(selectors, text).state] == AnchorState.ANCHORED
 
 
 def set_anchor(correction: Correction, revision: ArticleRevision, state: AnchorState, *,
@@ -65,182 +92,191 @@ ENGINE_STATES = {"anchored": AnchorState.ANCHORED, "ambiguous": AnchorState.AMBI
                  "not_found": AnchorState.UNANCHORED}
 
 
-@dataclass(frozen=True)
-class Located:
-    """Where the reader's selectors point in one revision."""
+def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime, found: Anchor | None = None) -> bool:
+    """Resolve the reader's selectors in ``revision`` (in the report's part) with the anchoring
+    engine, and record the attempt in the correction's history. True when anchored.
 
-    revision_id: int
-    state: AnchorState  # anchored, ambiguous (several passages fit equally well) or unanchored
-    start: int | None
-    end: int | None
-    confidence: float | None
-
-
-def locate(selectors: list[dict], exact: str, prefix: str, suffix: str, revision: ArticleRevision) -> Located:
-    """Resolve a reader's selectors in ``revision`` with the anchoring engine. The one place a
-    reader's selectors become a span."""
-    found = anchor(_quote_selectors(selectors, exact, prefix, suffix), revision.text)
-    return Located(revision.id, ENGINE_STATES[found.state], found.start, found.end, found.confidence)
-
-
-def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
-    """``locate`` a stored correction's selectors in ``revision`` and record the attempt in its
-    history. Found: the correction is anchored in that revision (start/end set). Otherwise it is
-    "ambiguous" or "unanchored" (the text is not there, e.g. the reader saw a newer version).
-    True when anchored."""
-    found = locate(correction.selectors, correction.exact, correction.prefix, correction.suffix, revision)
-    if found.state == AnchorState.ANCHORED:
+    Found: the correction is anchored in that revision (start/end set), and ``quote_verbatim`` says
+    whether the reader's quote is there word for word. Otherwise it is "ambiguous" (several passages
+    fit equally well) or "unanchored" (the text is not there, e.g. the reader saw a newer version).
+    ``found`` is the engine's answer when the caller has it already."""
+    text = revision.part_text(correction.part)
+    if found is None:
+        found = anchor(_quote_selectors(correction), text) if text else NOT_FOUND
+    state = ENGINE_STATES[found.state]
+    if state == AnchorState.ANCHORED:
         correction.revision = revision
         correction.start, correction.end = found.start, found.end
-    set_anchor(correction, revision, found.state, start=found.start, end=found.end,
+        correction.quote_verbatim = text[found.start:found.end] == correction.exact
+    set_anchor(correction, revision, state, start=found.start, end=found.end,
                confidence=found.confidence, now=now)
-    return found.state == AnchorState.ANCHORED
+    return state == AnchorState.ANCHORED
+
+
+def anchor_new_report(session: DbSession, correction: Correction, article: Article, *, now: datetime) -> None:
+    """Place a new report, recording the evidence: was the reader's quote in the current revision
+    word for word (``quote_verbatim``)?
+
+    When it was not, and it is word for word in an earlier revision, the reader was looking at an
+    older copy of the page (a tab left open, a cache, an aggregator): the report is anchored in that
+    revision and followed forward through each later one, every step in its history, so the desk can
+    say what the passage reads now. Otherwise the engine's answer in the current revision stands (an
+    approximate match, ambiguous, or unanchored)."""
+    current = article.current_revision
+    correction.captured_revision = current
+    if current is None:
+        correction.anchor_state = AnchorState.UNANCHORED
+        return
+    selectors = _quote_selectors(correction)
+    text = current.part_text(correction.part)
+    found = anchor(selectors, text) if text else NOT_FOUND
+    if found.state == "anchored" and text[found.start:found.end] == correction.exact:
+        anchor_in(correction, current, now=now, found=found)
+        return
+    older = _verbatim_in_earlier_revision(session, correction, current, selectors)
+    if older is None:
+        anchor_in(correction, current, now=now, found=found)
+        correction.quote_verbatim = False
+        return
+    revision, start, end = older
+    correction.revision = revision
+    correction.start, correction.end = start, end
+    correction.quote_verbatim = True
+    set_anchor(correction, revision, AnchorState.ANCHORED, start=start, end=end, confidence=1.0, now=now)
+    later = session.scalars(select(ArticleRevision).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.number > revision.number,
+        ArticleRevision.number <= current.number).order_by(ArticleRevision.number)).all()
+    previous = revision
+    for step in later:
+        if correction.anchor_state not in FOLLOWABLE:
+            break
+        follow(correction, previous, step, _diff(previous, step, correction.part), now=now)
+        previous = step
+
+
+def _verbatim_in_earlier_revision(session: DbSession, correction: Correction, current: ArticleRevision,
+                                  selectors: list) -> tuple[ArticleRevision, int, int] | None:
+    """The newest revision before ``current`` where the reader's selectors anchor on their quote word
+    for word: (revision, start, end), or None."""
+    older = session.scalars(select(ArticleRevision).where(
+        ArticleRevision.article_id == current.article_id, ArticleRevision.number < current.number,
+    ).order_by(ArticleRevision.number.desc())).all()
+    for revision in older:
+        text = revision.part_text(correction.part)
+        if correction.exact not in text:  # cheap: most revisions are ruled out here
+            continue
+        found = anchor(selectors, text)
+        if (found.state == "anchored" and found.start is not None and found.end is not None
+                and text[found.start:found.end] == correction.exact):
+            return revision, found.start, found.end
+    return None
+
+
+def _diff(old: ArticleRevision, new: ArticleRevision, part: str) -> RevisionDiff:
+    return RevisionDiff(old.part_text(part), new.part_text(part))
+
+
+def follow(correction: Correction, old: ArticleRevision, revision: ArticleRevision, diff: RevisionDiff, *,
+           now: datetime) -> None:
+    """Follow the correction's current span in ``old`` into ``revision`` through ``diff`` (of the
+    report's part), and record where it stands. States are relative to the passage as reported:
+    "unchanged" only when the text there equals it and the engine found its surroundings in place."""
+    start, end = correction.anchor_start, correction.anchor_end
+    assert start is not None and end is not None  # a followable report has a passage
+    old_text = old.part_text(correction.part)
+    selectors: list[Selector] = [TextQuoteSelector(correction.exact, correction.prefix, correction.suffix),
+                                 TextPositionSelector(start, end)]
+    result = diff.reanchor((start, end) if old_text[start:end] else selectors)
+    if result.state in ("unchanged", "moved", "edited"):
+        reported = reported_passage(correction)
+        now_text = revision.part_text(correction.part)[result.start:result.end]
+        if now_text != reported:
+            set_anchor(correction, revision, AnchorState.EDITED, start=result.start, end=result.end,
+                       confidence=result.confidence, now=now, before=reported, after=now_text)
+        elif result.state == "moved" or correction.anchor_state == AnchorState.MOVED:
+            set_anchor(correction, revision, AnchorState.MOVED, start=result.start, end=result.end,
+                       confidence=min(result.confidence, correction.anchor_confidence or 1.0), now=now)
+        else:
+            set_anchor(correction, revision, AnchorState.UNCHANGED, start=result.start, end=result.end,
+                       confidence=1.0, now=now)
+    else:
+        state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
+        set_anchor(correction, revision, state, start=None, end=None, confidence=result.confidence, now=now)
 
 
 def reanchor_open_corrections(session: DbSession, article: Article, previous: ArticleRevision,
                               revision: ArticleRevision, now: datetime) -> int:
-    """Follow every open correction of ``article`` into ``revision``. Returns how many were updated.
-
-    In bulk, so a revision of an article with a thousand open reports costs little more than the
-    anchoring engine itself: one SELECT of the columns it needs (no ORM objects), one diff per old
-    revision, then one executemany UPDATE of the reports and one multi-row INSERT of their history
-    (which records when: ``updated_at`` stays the time of the last change a person made). A held
-    duplicate passage (services.corrections.duplicates) follows its report."""
-    rows = session.execute(select(*_FOLLOW_COLUMNS).where(
-        Correction.article_id == article.id, Correction.status.in_(Status.open()))).all()
-    texts = _RevisionTexts(session, previous, revision)
-    diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
-    changes: list[dict] = []  # column values by report (and "row_id"): few distinct sets of columns
-    history: list[dict] = []
-    revision_id, new_text = revision.id, revision.text
+    """Follow every open correction of ``article`` into ``revision``. Returns how many were updated."""
+    corrections = session.scalars(
+        select(Correction).where(Correction.article_id == article.id, Correction.status.in_(Status.open()))
+    ).all()
+    diffs: dict[tuple[int, str], RevisionDiff] = {}  # one diff per old revision and part (normally one)
     updated = 0
-    for row in rows:
-        if row.anchor_state == AnchorState.UNANCHORED:
-            found = _locate_again(session, row, revision)
-            change = {"row_id": row.id, "anchor_state": found.state, "anchor_revision_id": revision_id,
-                      "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
-            if found.state == AnchorState.ANCHORED:
-                change.update(revision_id=revision_id, start=found.start, end=found.end)
-                updated += 1
-            changes.append(change)
-            history.append(_history(row.id, revision_id, found.state, found.start, found.end, found.confidence, now))
+    for correction in corrections:
+        if correction.anchor_state == AnchorState.UNANCHORED:
+            updated += anchor_in(correction, revision, now=now)
             continue
-        if row.anchor_state not in FOLLOWABLE or row.anchor_revision_id == revision_id:
+        if correction.anchor_state not in FOLLOWABLE or correction.anchor_revision_id == revision.id:
             continue
-        old_text = texts.get(row.anchor_revision_id)
-        if old_text is None:
+        old = previous if correction.anchor_revision_id == previous.id else session.get(
+            ArticleRevision, correction.anchor_revision_id)
+        if old is None:
             continue
-        diff = diffs.get(row.anchor_revision_id)
-        if diff is None:
-            diff = diffs[row.anchor_revision_id] = RevisionDiff(old_text, new_text)
-        span = (row.anchor_start, row.anchor_end)
-        result = diff.reanchor(span if old_text[span[0]:span[1]] else [
-            _quote_of(session, row.id), TextPositionSelector(*span)])
-        change = {"row_id": row.id, "anchor_revision_id": revision_id, "anchor_confidence": result.confidence,
-                  **({"passage_start": None, "passage_end": None} if row.passage_start is not None else {})}
-        if result.state in ("unchanged", "edited"):
-            reported = _reported(session, row, texts)
-            now_text = new_text[result.start:result.end]
-            state = AnchorState.UNCHANGED if now_text == reported else AnchorState.EDITED
-            change.update(anchor_state=state, anchor_start=result.start, anchor_end=result.end)
-            passage = row.passage_start is not None and _follow_passage(
-                diff, span, (row.passage_start, row.passage_end), result)
-            if passage:
-                change.update(passage_start=passage[0], passage_end=passage[1])
-            history.append(_history(row.id, revision_id, state, result.start, result.end, result.confidence, now,
-                                    before=reported if state == AnchorState.EDITED else None,
-                                    after=now_text if state == AnchorState.EDITED else None))
-        else:
-            state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
-            change.update(anchor_state=state, anchor_start=None, anchor_end=None)
-            history.append(_history(row.id, revision_id, state, None, None, result.confidence, now))
-        changes.append(change)
+        key = (old.id, correction.part)
+        if key not in diffs:
+            diffs[key] = _diff(old, revision, correction.part)
+        span = (correction.anchor_start, correction.anchor_end)
+        follow(correction, old, revision, diffs[key], now=now)
+        if correction.passage_start is not None:
+            _follow_held_passage(correction, diffs[key], span)
         updated += 1
-    if history:
-        session.flush()  # pending ORM changes first: the statements below go around the unit of work
-        table = table_of(Correction)
-        for same_columns in _by_columns(changes):
-            session.execute(update(table).where(table.c.id == bindparam("row_id")), same_columns)
-        session.execute(insert(table_of(CorrectionAnchor)), history)
-        _expire_loaded(session, {change["row_id"] for change in changes})
+    session.flush()
     return updated
 
 
-# Only numbers: a report's text is read for the few that need it (``_quote_of``, ``_locate_again``).
-_FOLLOW_COLUMNS = (
-    Correction.id, Correction.anchor_state, Correction.anchor_revision_id, Correction.anchor_start,
-    Correction.anchor_end, Correction.revision_id, Correction.start, Correction.end, Correction.passage_start,
-    Correction.passage_end,
-)
+def _follow_held_passage(correction: Correction, diff: RevisionDiff, span: tuple[int | None, int | None]) -> None:
+    """A duplicate group's held passage (services.corrections.duplicates: inside its report's span,
+    narrowed as readers joined) into the new revision, after ``follow`` moved the report's span there:
+    at the same place in the span when the span kept its length, else mapped through the diff and
+    kept inside the new span. None (the report's own span again) when nothing of it is left."""
+    start, end = correction.anchor_start, correction.anchor_end
+    old_start, old_end = span
+    held_start, held_end = correction.passage_start, correction.passage_end
+    passage: tuple[int, int] | None = None
+    if (start is not None and end is not None and old_start is not None and old_end is not None
+            and held_start is not None and held_end is not None):
+        if end - start == old_end - old_start:
+            shift = start - old_start
+            passage = (held_start + shift, held_end + shift)
+        else:
+            new_start = max(start, min(end, diff.map.start(held_start)))
+            new_end = max(new_start, min(end, diff.map.end(held_end)))
+            passage = (new_start, new_end) if new_end > new_start else None
+    correction.passage_start, correction.passage_end = passage if passage else (None, None)
 
 
-def _quote_of(session: DbSession, correction_id: int) -> TextQuoteSelector:
-    exact, prefix, suffix = session.execute(select(Correction.exact, Correction.prefix, Correction.suffix)
-                                            .where(Correction.id == correction_id)).one()
-    return TextQuoteSelector(exact, prefix, suffix)
+#: A published note's passage is marked on the page only where it can be found exactly: followed
+#: through a later edit only while the text still resembles what was corrected (Indel similarity).
+MIN_NOTE_PASSAGE_SIM = 0.75
 
 
-def _locate_again(session: DbSession, row, revision: ArticleRevision) -> Located:
-    """``locate`` an unanchored report's selectors in the new revision."""
-    selectors, exact, prefix, suffix = session.execute(
-        select(Correction.selectors, Correction.exact, Correction.prefix, Correction.suffix)
-        .where(Correction.id == row.id)).one()
-    return locate(selectors, exact, prefix, suffix, revision)
-
-
-def _by_columns(changes: list[dict]) -> list[list[dict]]:
-    """Changes grouped by the columns they set: one executemany each."""
-    groups: dict[frozenset, list[dict]] = {}
-    for change in changes:
-        groups.setdefault(frozenset(change), []).append(change)
-    return list(groups.values())
-
-
-class _RevisionTexts:
-    """The texts of the revisions the open reports point into, each read once."""
-
-    def __init__(self, session: DbSession, *known: ArticleRevision):
-        self.session = session
-        self.texts: dict[int, str | None] = {r.id: r.text for r in known}
-
-    def get(self, revision_id: int | None) -> str | None:
-        if revision_id is None:
-            return None
-        if revision_id not in self.texts:
-            self.texts[revision_id] = self.session.scalar(
-                select(ArticleRevision.text).where(ArticleRevision.id == revision_id))
-        return self.texts[revision_id]
-
-
-def _reported(session: DbSession, row, texts: _RevisionTexts) -> str:
-    """The passage as the reader reported it, in the revision it was anchored in when it arrived."""
-    text = texts.get(row.revision_id) if row.start is not None and row.end is not None else None
-    return text[row.start:row.end] if text is not None else _quote_of(session, row.id).exact
-
-
-def _follow_passage(diff: RevisionDiff, span: tuple[int, int], passage: tuple[int, int],
-                    result) -> tuple[int, int] | None:
-    """A held passage (inside its report's span) in the new revision: at the same place in the span
-    when the span's text is unchanged, else mapped through the diff and kept inside the new span.
-    None (the report's own span again) when nothing of it is left."""
-    if result.state == "unchanged" and result.end - result.start == span[1] - span[0]:
-        shift = result.start - span[0]
-        return passage[0] + shift, passage[1] + shift
-    start = max(result.start, min(result.end, diff.map.start(passage[0])))
-    end = max(start, min(result.end, diff.map.end(passage[1])))
-    return (start, end) if end > start else None
-
-
-def _history(correction_id: int, revision_id: int, state: AnchorState, start: int | None,
-             end: int | None, confidence: float | None, now: datetime, *, before: str | None = None,
-             after: str | None = None) -> dict:
-    return {"correction_id": correction_id, "revision_id": revision_id, "state": state, "start": start, "end": end,
-            "confidence": confidence, "before": before, "after": after, "created_at": now}
-
-
-def _expire_loaded(session: DbSession, ids: set[int]) -> None:
-    """Bulk statements bypass the identity map: reports already loaded in this session (the one being
-    published, say) are read again on their next use."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Correction) and obj.id in ids:
-            session.expire(obj)
+def follow_note_passages(session: DbSession, article: Article, previous: ArticleRevision,
+                         revision: ArticleRevision) -> None:
+    """Follow each published note's passage from ``previous`` into ``revision``. A passage that is
+    gone, ambiguous or rewritten beyond recognition is dropped for good: its note stays in the list
+    after the article, unmarked, rather than marking a guess."""
+    notes = session.scalars(select(CorrectionNote).where(
+        CorrectionNote.article_id == article.id, CorrectionNote.passage_revision_id == previous.id)).all()
+    diffs: dict[str, RevisionDiff] = {}
+    for note in notes:
+        if note.passage_start is None or note.passage_end is None:
+            continue  # not written by publish(): a passage has both ends or neither
+        if note.part not in diffs:
+            diffs[note.part] = _diff(previous, revision, note.part)
+        result = diffs[note.part].reanchor((note.passage_start, note.passage_end))
+        recognisable = result.state == "edited" and (
+            Indel.normalized_similarity(result.before or "", result.after or "") >= MIN_NOTE_PASSAGE_SIM)
+        kept = result.state in ("unchanged", "moved") or recognisable
+        note.passage_revision = revision if kept else None
+        note.passage_start, note.passage_end = (result.start, result.end) if kept else (None, None)
+    session.flush()

@@ -13,24 +13,22 @@ Cross-origin rules (the widget runs on publishers' pages):
 
 from __future__ import annotations
 
-from contextlib import suppress
-
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.exc import DBAPIError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
-from readerdesk.models import Site
+from readerdesk.models import Correction, Site
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.articles.sites import all_allowed_origins, site_for_origin, site_for_token
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
+    IdempotencyKeyReused,
     InvalidCorrection,
     OriginNotAllowed,
     find_article,
     get_by_public_id,
-    is_honeypot_filled,
-    new_public_id,
     new_report_jobs,
     public_status,
     submit_correction,
@@ -43,6 +41,7 @@ from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import connection_lost, error_response
+from readerdesk.views.links import public_url_for
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -95,6 +94,10 @@ def push_article(site_name: str):
     external_id = data.get("external_id")
     if external_id is not None and not isinstance(external_id, (str, int)):
         errors["external_id"] = "A string or an integer."
+    parts = data.get("parts") or {}
+    if not isinstance(parts, dict) or any(name not in PART_NAMES or name == BODY or not isinstance(html, str)
+                                          for name, html in parts.items()):
+        errors["parts"] = "An object of part name (" + ", ".join(PART_NAMES[1:]) + ") to HTML."
     if errors:
         return error_response(400, "Some fields are missing or invalid.", fields=errors)
     try:
@@ -102,7 +105,7 @@ def push_article(site_name: str):
             result = ingest_article(
                 db.session, site, url=data["url"], title=data["title"], html=data["html"], now=utcnow(),
                 modified_at=modified, published_at=published,
-                external_id=str(external_id) if external_id is not None else None,
+                external_id=str(external_id) if external_id is not None else None, parts=parts,
             )
     except IngestError as exc:
         return error_response(409 if isinstance(exc, ArticleConflict) else 400, str(exc))
@@ -117,12 +120,11 @@ def push_article(site_name: str):
 
 
 def _own_origins() -> set[str]:
-    """readerdesk's own origin(s): its pages call the API same-origin."""
-    origins = set()
-    for url in (request.host_url, current_app.config["PUBLIC_URL"]):
-        with suppress(InvalidURL):
-            origins.add(normalise_origin(url))
-    return origins
+    """readerdesk's own origin (PUBLIC_URL): its pages call the API same-origin."""
+    try:
+        return {normalise_origin(current_app.config["PUBLIC_URL"])}
+    except InvalidURL:
+        return set()
 
 
 def _origin() -> str | None:
@@ -233,11 +235,11 @@ def _hash_sender_ip() -> str:
 
 
 def _status_url(public_id: str) -> str:
-    return url_for("api.correction_status", public_id=public_id, _external=True)
+    return public_url_for("api.correction_status", public_id=public_id)
 
 
 def _status_page(public_id: str) -> str:
-    return url_for("pages.correction_status_page", public_id=public_id, _external=True)
+    return public_url_for("pages.correction_status_page", public_id=public_id)
 
 
 @bp.post("/corrections")
@@ -245,11 +247,6 @@ def _status_page(public_id: str) -> str:
 def create_correction():
     """A reader's report from the widget (or anyone with curl)."""
     data = json_body()
-    if is_honeypot_filled(data):
-        # Bots learn nothing: the answer looks like success, but nothing is stored.
-        fake = new_public_id()
-        return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
-                       anchored=False), 201
     ip_hash = sender_ip_hash()
     try:
         try:
@@ -268,6 +265,8 @@ def create_correction():
                                        "newsroom directly.", reader_language()))
     except OriginNotAllowed as exc:
         return _refuse_origin(exc)
+    except IdempotencyKeyReused as exc:
+        return error_response(422, exc.message(reader_language()), code="idempotency_key_reused")
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]
@@ -280,11 +279,12 @@ def _store_report(data: dict, ip_hash: str):
                                        ip_hash=ip_hash, now=utcnow())
         correction = submission.correction
         g.origin_allowed = True  # the article's site allows it: no need to ask every site again
-        # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
+        # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
+        # honeypot was filled) is described the same way: bots learn nothing.
         body = {"id": correction.public_id, "status": public_status(correction)["status"],
                 "status_url": _status_url(correction.public_id),
-                "status_page": _status_page(correction.public_id), "anchored": correction.start is not None}
-        if submission.created:
+                "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
+        if submission.created and isinstance(correction, Correction):  # a decoy tells nobody
             work.after_commit(*new_report_jobs(correction))
     return submission, body
 
@@ -319,7 +319,7 @@ def widget_config():
     notice = report_notice(site, retention_settings(), language=request.args.get("lang"),
                            default_policy_url=data_page_url(site))
     response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
-                       language=site.language, article_known=article is not None,
+                       parts=site.parts or {}, language=site.language, article_known=article is not None,
                        privacy={"notice": notice.text, "policy_url": notice.policy_url,
                                 "policy_label": notice.policy_label})
     response.headers["Cache-Control"] = "public, max-age=300"

@@ -124,3 +124,19 @@ def test_an_article_over_max_article_bytes_is_refused_naming_the_setting(client,
 def test_readers_reports_keep_their_own_smaller_limit(client, db_session, token):
     response = client.post("/api/v1/corrections", json={"comment": "x" * 70_000})
     assert response.status_code == 413 and "MAX_ARTICLE_BYTES" not in response.get_json()["error"]
+
+
+
+
+def test_the_push_api_refuses_urls_outside_the_sites_base_url(client, db_session):
+    created = create_site(db_session, "courier", base_url="https://news.example/courier/", body_selector="article")
+    create_site(db_session, "other", base_url="https://other.example", body_selector="article")
+    db_session.commit()
+    for url in ("http://127.0.0.1:8080/admin", "http://169.254.169.254/latest/meta-data/",
+                "https://other.example/2026/story", "https://news.example/courierx/story",
+                "http://news.example/courier/story"):
+        response = push(client, created.api_token, {"url": url, "title": "T", "html": "<p>Text.</p>"}, "courier")
+        assert response.status_code == 400 and "not under the site's base URL" in response.get_json()["error"], url
+    story = {"url": "https://news.example/courier/2026/story", "title": "T", "html": "<p>Text.</p>"}
+    assert push(client, created.api_token, story, "courier").status_code == 201
+    assert db_session.scalar(select(Article.url)) == "https://news.example/courier/2026/story"
