@@ -66,7 +66,8 @@ def make_app(url: str, redis_url: str | None):
                 "SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "WTF_CSRF_ENABLED": False,
                 "RATELIMIT_CORRECTIONS": "1000000 per minute", "EDITOR_NOTIFICATIONS": "each",
                 "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 9, "SLACK_WEBHOOK_URL": None,
-                "JOBS_BACKGROUND_THREAD": False, "PUBLIC_URL": "https://desk.flood.example"}
+                "JOBS_BACKGROUND_THREAD": False, "PUBLIC_URL": "https://desk.flood.example",
+                "TRUSTED_HOSTS": ["localhost"]}  # the test client's host
     if redis_url:
         settings.update(REDIS_URL=redis_url, RATELIMIT_STORAGE_URI=redis_url)
     else:
