@@ -21,6 +21,22 @@ from readerdesk.models.patron import (
     SubscriptionAmount,
     WallStatus,
 )
+from readerdesk.models.poll import (
+    MAX_TOPICS_PER_POLL,
+    MIN_TOPICS_PER_POLL,
+    Eligibility,
+    Poll,
+    PollBallot,
+    PollChoice,
+    PollEvent,
+    PollLinkUse,
+    PollState,
+    PollTopic,
+    PollVoter,
+    ResultsVisibility,
+    SuggestionStatus,
+    TopicSuggestion,
+)
 from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
@@ -33,6 +49,8 @@ def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
 
 
 __all__ = [
+    "MAX_TOPICS_PER_POLL",
+    "MIN_TOPICS_PER_POLL",
     "FULLTEXT_INDEX",
     "AnchorState",
     "Article",
@@ -43,6 +61,7 @@ __all__ = [
     "CorrectionNote",
     "Dispute",
     "DisputeStatus",
+    "Eligibility",
     "InternalNote",
     "Interval",
     "IpHashKey",
@@ -58,7 +77,16 @@ __all__ = [
     "PaymentStatus",
     "Pledge",
     "PledgeStatus",
+    "Poll",
+    "PollBallot",
+    "PollChoice",
+    "PollEvent",
+    "PollLinkUse",
+    "PollState",
+    "PollTopic",
+    "PollVoter",
     "PortalLinkUse",
+    "ResultsVisibility",
     "RevisionImmutable",
     "Role",
     "Site",
@@ -66,6 +94,8 @@ __all__ = [
     "StripeEvent",
     "Subscription",
     "SubscriptionAmount",
+    "SuggestionStatus",
+    "TopicSuggestion",
     "User",
     "WallStatus",
 ]

@@ -22,7 +22,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 
-from readerdesk.models import Correction, IpHashKey, NotificationSent, Pledge, PledgeStatus, PortalLinkUse, Status
+from readerdesk.models import (
+    Correction,
+    IpHashKey,
+    NotificationSent,
+    Pledge,
+    PledgeStatus,
+    PollLinkUse,
+    PortalLinkUse,
+    Status,
+)
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
 
@@ -153,7 +162,18 @@ def _portal_link_uses(session: DbSession, settings: RetentionSettings, now: date
     return PurgeStep("portal_link_nonces", "Used magic-link nonces", due, apply)
 
 
-STEPS = (_reader_contacts, _ip_hashes, _ip_keys, _notification_recipients, _unfinished_pledges, _portal_link_uses)
+def _poll_link_uses(session: DbSession, settings: RetentionSettings, now: datetime) -> PurgeStep:
+    # A voting link carries its own expiry (at the latest, its poll's closing time).
+    due = _ids(session, select(PollLinkUse.id).where(PollLinkUse.expires_at < now).order_by(PollLinkUse.id))
+
+    def apply(session: DbSession, ids: list[int]) -> None:
+        session.execute(delete(PollLinkUse).where(PollLinkUse.id.in_(ids)))
+
+    return PurgeStep("poll_link_nonces", "Used voting-link nonces", due, apply)
+
+
+STEPS = (_reader_contacts, _ip_hashes, _ip_keys, _notification_recipients, _unfinished_pledges, _portal_link_uses,
+         _poll_link_uses)
 
 
 def plan_purge(session: DbSession, settings: RetentionSettings, *, now: datetime) -> list[PurgeStep]:
