@@ -21,8 +21,8 @@ from readerdesk.services.patrons.pledges import (
     redeem_portal_token,
 )
 from readerdesk.services.patrons.stripe.client import stripe_client_for
-from readerdesk.services.polls.ballots import make_vote_token, vote_with_link
 from readerdesk.services.patrons.stripe.webhooks import process_event
+from readerdesk.services.polls.ballots import make_vote_token, vote_with_link
 from tests.conftest import mail_settings
 from tests.factories import make_article, make_poll, make_site, make_user, paragraphs
 from tests.fakes.stripe import make_charge, make_dispute, make_event, make_invoice

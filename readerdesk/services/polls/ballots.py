@@ -23,19 +23,15 @@ from sqlalchemy.exc import IntegrityError
 from readerdesk.models import Patron, Poll, PollBallot, PollChoice, PollLinkUse, PollState, PollVoter
 from readerdesk.models.types import DbSession
 from readerdesk.services.polls.eligibility import NotEligible, person_of, tier_label, why_not_eligible
+from readerdesk.services.polls.errors import PatronMessage
 from readerdesk.services.polls.suggestions import SuggestionError, suggest_topic
 
 LINK_SALT = "readerdesk.poll-vote"
 BALLOT_KEY_PURPOSE = b"readerdesk.poll-ballot-key"
 
 
-class VoteRefused(ValueError):
-    """A vote the server cannot take; the message is shown to the patron, in the site's language
-    (``template`` and ``values`` go through readerdesk.text.i18n.say)."""
-
-    def __init__(self, template: str, **values):
-        super().__init__(template.format(**values))
-        self.template, self.values = template, values
+class VoteRefused(PatronMessage):
+    """A vote the server cannot take; the message is shown to the patron, in the site's language."""
 
 
 class VoteLinkInvalid(ValueError):

@@ -11,17 +11,13 @@ from readerdesk.models import MAX_TOPICS_PER_POLL, Patron, Poll, PollTopic, Sugg
 from readerdesk.models.types import DbSession
 from readerdesk.services.polls.audit import log_poll_action
 from readerdesk.services.polls.editing import PollError, ballots_cast
+from readerdesk.services.polls.errors import PatronMessage
 
 MAX_TITLE, MAX_BODY = 200, 500
 
 
-class SuggestionError(ValueError):
-    """A suggestion the patron must fix; the message says how (``template`` and ``values`` for
-    readerdesk.text.i18n.say)."""
-
-    def __init__(self, template: str, **values):
-        super().__init__(template.format(**values))
-        self.template, self.values = template, values
+class SuggestionError(PatronMessage):
+    """A suggestion the patron must fix; the message says how."""
 
 
 def suggest_topic(session: DbSession, poll: Poll, patron: Patron, title: str, body: str, *,

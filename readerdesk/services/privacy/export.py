@@ -11,7 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from readerdesk.models import Correction, CorrectionNote, InternalNote, ModerationEvent, PollBallot, PollChoice, PollTopic
+from readerdesk.models import (
+    Correction,
+    CorrectionNote,
+    InternalNote,
+    ModerationEvent,
+    PollBallot,
+    PollChoice,
+    PollTopic,
+)
 from readerdesk.models.types import DbSession
 from readerdesk.services.privacy.audit import EXPORT, Actor, record
 from readerdesk.services.privacy.inventory import PERSONAL_DATA

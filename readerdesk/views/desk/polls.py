@@ -143,6 +143,14 @@ def _act(poll: Poll, change):
     return redirect(url_for("polls_desk.detail", poll_id=poll.id), code=303)
 
 
+def _confirmed_poll(poll_id: int) -> Poll:
+    """The poll a one-button form (close, announce) acts on, once its CSRF token checks out."""
+    poll = _poll(poll_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400, description="The form expired: reload the page.")
+    return poll
+
+
 @bp.post("/<int:poll_id>/extend")
 @staff_required
 def extend(poll_id: int):
@@ -156,18 +164,14 @@ def extend(poll_id: int):
 @bp.post("/<int:poll_id>/close")
 @staff_required
 def close(poll_id: int):
-    poll = _poll(poll_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form expired: reload the page.")
+    poll = _confirmed_poll(poll_id)
     return _act(poll, lambda: close_poll(db.session, poll, actor=current_user, now=utcnow()))
 
 
 @bp.post("/<int:poll_id>/announce")
 @staff_required
 def announce(poll_id: int):
-    poll = _poll(poll_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form expired: reload the page.")
+    poll = _confirmed_poll(poll_id)
     return _act(poll, lambda: announce_poll(db.session, poll, actor=current_user, now=utcnow()))
 
 

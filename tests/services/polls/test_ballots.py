@@ -85,9 +85,8 @@ def test_a_voting_link_works_once_and_not_after_it_expires(db_session):
     site = make_site(db_session)
     poll, patron, now = make_poll(db_session, site), make_patron(db_session, site), utcnow()
     token = make_vote_token(KEY, patron, poll, expires_at=now + timedelta(minutes=30))
-    with pytest.raises(VoteRefused):  # a refused vote leaves the link usable
-        with db_session.begin_nested():
-            vote_with_link(db_session, KEY, token, [], tell_when_covered=False, now=now)
+    with pytest.raises(VoteRefused), db_session.begin_nested():  # a refused vote leaves the link usable
+        vote_with_link(db_session, KEY, token, [], tell_when_covered=False, now=now)
     vote_with_link(db_session, KEY, token, [poll.topics[0].id], tell_when_covered=False, now=now)
     with pytest.raises(VoteLinkInvalid, match="used already"):
         vote_with_link(db_session, KEY, token, [poll.topics[1].id], tell_when_covered=False, now=now)

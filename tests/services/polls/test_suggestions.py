@@ -21,7 +21,8 @@ from tests.factories import make_patron, make_poll, make_site, make_user
 
 def test_accept_merge_and_reject(db_session):
     site = make_site(db_session)
-    poll, patron, editor, now = make_poll(db_session, site), make_patron(db_session, site), make_user(db_session), utcnow()
+    poll, patron = make_poll(db_session, site), make_patron(db_session, site)
+    editor, now = make_user(db_session), utcnow()
     bridges = suggest_topic(db_session, poll, patron, " Bridges ", "Which ones are safe?", now=now)
     rents = suggest_topic(db_session, poll, patron, "Rents", "", now=now)
     spam = suggest_topic(db_session, poll, patron, "Buy pills", "", now=now)
