@@ -253,6 +253,11 @@ class SiteEditForm(FlaskForm):
     legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
     tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
     receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
+    # Topic polls.
+    time_zone = StringField("Time zone (IANA, e.g. Europe/Kyiv): poll times are shown in it",
+                            validators=[Optional(), Length(max=64)])
+    past_due_grace_days = IntegerField("Days a past-due patron may still vote in polls",
+                                       validators=[Optional(), NumberRange(min=0, max=365)])
 
 
 # --- privacy requests ----------------------------------------------------------------------------
