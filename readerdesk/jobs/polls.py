@@ -8,6 +8,7 @@ patron, a covered-topic email once per topic and voter.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from flask import current_app, render_template
 
@@ -18,7 +19,7 @@ from readerdesk.jobs.outbox import current_entry_id
 from readerdesk.models import Patron, Poll, PollTopic
 from readerdesk.services.mail.notifications import Email
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
-from readerdesk.services.polls.ballots import make_vote_token
+from readerdesk.services.polls.ballots import make_vote_token, vote_link
 from readerdesk.services.polls.covered import voters_to_tell
 from readerdesk.services.polls.eligibility import eligible_patrons
 from readerdesk.services.privacy.erasure import is_erased_address
@@ -39,10 +40,6 @@ def _public(path: str) -> str:
     return current_app.config["PUBLIC_URL"].rstrip("/") + path
 
 
-def vote_url(token: str) -> str:
-    return _public(f"/support/polls/vote/{token}")
-
-
 def _send(settings: SmtpSettings, kind: str, key: str | None, to: str, subject: str, text: str) -> None:
     if is_erased_address(to):
         return
@@ -57,10 +54,15 @@ def _render(template: str, language: str, **context) -> str:
     return render_template(f"mail/polls/{template}.txt", t=lambda text, **v: say(text, language, **v), **context)
 
 
-def send_poll_link(patron_id: int, poll_id: int, link: str) -> None:
+def send_poll_link(patron_id: int, poll_id: int) -> None:
+    """A single-use voting link, made here (no token waits in the outbox); valid PORTAL_LINK_MAX_AGE, and
+    never past the poll's closing time."""
     patron, poll, settings = db.session.get(Patron, patron_id), db.session.get(Poll, poll_id), _settings()
     if patron is None or poll is None or settings is None:
         return
+    config = current_app.config
+    expires_at = min(utcnow() + timedelta(seconds=config["PORTAL_LINK_MAX_AGE"]), poll.closes_at)
+    link = vote_link(config["PUBLIC_URL"], make_vote_token(config["SECRET_KEY"], patron, poll, expires_at=expires_at))
     language = poll.site.language
     entry_id = current_entry_id()
     _send(settings, POLL_LINK, None if entry_id is None else f"outbox:{entry_id}", patron.email,
@@ -80,7 +82,7 @@ def send_poll_announcements(poll_id: int) -> int:
         token = make_vote_token(current_app.config["SECRET_KEY"], patron, poll, expires_at=poll.closes_at)
         _send(settings, POLL_ANNOUNCEMENT, f"{poll.id}:{patron.id}", patron.email,
               say("Vote for the topics we cover next: {question}", language, question=poll.question),
-              _render("announcement", language, poll=poll, link=vote_url(token),
+              _render("announcement", language, poll=poll, link=vote_link(current_app.config["PUBLIC_URL"], token),
                       opt_out=_public(f"/sites/{poll.site.name}/support/polls")))
         sent += 1
     return sent

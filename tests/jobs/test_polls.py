@@ -25,7 +25,7 @@ def test_the_announcement_goes_to_eligible_patrons_who_did_not_opt_out_once(app,
     send_poll_announcements(poll.id)  # a retried job sends nothing twice
     [message] = smtp_server.messages
     assert message["To"] == "yes@example.org" and "What should we cover?" in message["Subject"]
-    assert "/support/polls/vote/" in message.get_content()
+    assert "/support/polls/vote#" in message.get_content()
 
 
 def test_the_covered_topic_email_reaches_its_voters_who_asked_in_the_sites_language(app, db_session, smtp_server):

@@ -27,6 +27,7 @@ from readerdesk.services.polls.errors import PatronMessage
 from readerdesk.services.polls.suggestions import SuggestionError, suggest_topic
 
 LINK_SALT = "readerdesk.poll-vote"
+VOTE_LINK_PATH = "/support/polls/vote"
 BALLOT_KEY_PURPOSE = b"readerdesk.poll-ballot-key"
 
 
@@ -59,6 +60,12 @@ class VoteLink:
     poll: Poll
     nonce: str
     expires_at: datetime
+
+
+def vote_link(public_url: str, token: str) -> str:
+    """The link emailed to a patron: the token rides in the fragment, so it never reaches access logs or
+    Referer headers (the landing page's script posts it, as for the portal's links)."""
+    return f"{public_url.rstrip('/')}{VOTE_LINK_PATH}#{token}"
 
 
 def make_vote_token(secret_key: str, patron: Patron, poll: Poll, *, expires_at: datetime) -> str:
@@ -128,7 +135,7 @@ def _check_choices(poll: Poll, topic_ids: Sequence[int]) -> list[int]:
 
 def own_choices(session: DbSession, secret_key: str, poll: Poll, patron: Patron) -> list[int]:
     """The topics this person chose (for their ballot page), found with their key."""
-    key = ballot_key(secret_key, poll.id, person_of(patron))
+    key = ballot_key(secret_key, poll.id, person_of(session, patron))
     return list(session.scalars(select(PollChoice.topic_id).where(PollChoice.ballot_key == key)))
 
 
@@ -139,7 +146,7 @@ def cast_vote(session: DbSession, secret_key: str, poll: Poll, patron: Patron, t
     Raises VoteRefused or NotEligible (the caller rolls back: a link used with them stays usable)."""
     check_can_vote(session, poll, patron, now=now)
     chosen = _check_choices(poll, topic_ids)
-    person = person_of(patron)
+    person = person_of(session, patron)
     voter = session.scalar(select(PollVoter).where(PollVoter.poll_id == poll.id, PollVoter.person == person))
     if voter is None:
         try:

@@ -6,8 +6,9 @@
 - Polls open to donors also admit one-time donors with a payment (not fully refunded) in the last
   12 months.
 
-One person is the Stripe customer when there is one (two addresses on one customer are one person),
-else the patron record.
+One person is every patron record of the site linked by a shared address or a shared Stripe customer
+(two addresses on one customer, or one address with two customers, are one person), named after the
+oldest of those records (:func:`person_of`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from readerdesk.models import Eligibility, Interval, Patron, PatronStatus, Payment, PaymentStatus, Poll
 from readerdesk.models.types import DbSession
@@ -27,8 +28,27 @@ class NotEligible(Exception):
     """This person may not vote in this poll now; the message says why, politely."""
 
 
-def person_of(patron: Patron) -> str:
-    return f"customer:{patron.stripe_customer_id}" if patron.stripe_customer_id else f"patron:{patron.id}"
+def person_of(session: DbSession, patron: Patron) -> str:
+    """The person behind ``patron``: the records of the site reachable through shared addresses and
+    Stripe customers, named by the oldest record's customer (or the oldest record). A later, newer
+    record joins the person without renaming it, so their ballot stays theirs."""
+    emails, customers = {patron.email}, {patron.stripe_customer_id} - {None}
+    records: dict[int, Patron] = {patron.id: patron}
+    while True:
+        linked = session.scalars(select(Patron).where(
+            Patron.site_id == patron.site_id,
+            or_(Patron.email.in_(emails), Patron.stripe_customer_id.in_(customers)))).all()
+        new = [r for r in linked if r.id not in records]
+        if not new:
+            break
+        for record in new:
+            records[record.id] = record
+            emails.add(record.email)
+            if record.stripe_customer_id:
+                customers.add(record.stripe_customer_id)
+    oldest = sorted(records.values(), key=lambda r: r.id)
+    with_customer = [r for r in oldest if r.stripe_customer_id]
+    return f"customer:{with_customer[0].stripe_customer_id}" if with_customer else f"patron:{oldest[0].id}"
 
 
 def _recent_donor(session: DbSession, patron: Patron, now: datetime) -> bool:
@@ -69,7 +89,7 @@ def eligible_patrons(session: DbSession, poll: Poll, *, now: datetime) -> list[P
     seen: set[str] = set()
     eligible = []
     for patron in candidates:
-        person = person_of(patron)
+        person = person_of(session, patron)
         if person in seen or why_not_eligible(session, poll, patron, now=now) is not None:
             continue
         seen.add(person)

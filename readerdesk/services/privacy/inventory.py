@@ -130,6 +130,12 @@ NO_READER_DATA: dict[str, str] = {
     "poll_ballot_choices": "which topics each secret ballot chose (see poll_ballots), with no person in it",
     "poll_events": "editors' actions on polls and suggestions: what, when, by which editor",
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
+    "staff_sessions": "staff members' signed-in browsers and their User-Agent (staff, not readers or patrons)",
+    "recovery_codes": "hashes of staff members' two-factor recovery codes",
+    "staff_policy": "whether editors too must use two-factor sign-in",
+    "security_events": "the staff security log: sign-ins and account changes of staff, never a reader's data",
+    "decoy_reports": "what a report that filled the honeypot leaves: its status link, kind and the quoted "
+                     "passage (the article's text); never a name, email, IP or message",
 }
 
 # Free text where a reader's email address or name may turn up, typed by the reader or an editor: an

@@ -5,20 +5,18 @@ portal. Pages are in the site's language (readerdesk.text.i18n)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
 from readerdesk.models import Poll, PollState, Site
 from readerdesk.services.articles.sites import SiteNotFound, find_site
 from readerdesk.services.effects import Job
-from readerdesk.services.patrons.pledges import patron_by_email
+from readerdesk.services.patrons.pledges import patrons_by_email
 from readerdesk.services.polls.ballots import (
+    VOTE_LINK_PATH,
     VoteLinkInvalid,
     VoteRefused,
-    make_vote_token,
     own_choices,
     read_vote_token,
     vote_with_link,
@@ -72,13 +70,12 @@ def ask_for_link(poll_id: int):
         return _render("closed", site, 200 if request.method == "GET" else 400, poll=poll)
     if not form.validate_on_submit():
         return _render("ask", site, 400 if request.method == "POST" else 200, poll=poll, form=form)
-    patron = patron_by_email(db.session, site, form.email.data)
-    if patron is not None and why_not_eligible(db.session, poll, patron, now=now) is None:
-        expires_at = min(now + timedelta(seconds=current_app.config["PORTAL_LINK_MAX_AGE"]), poll.closes_at)
-        token = make_vote_token(current_app.config["SECRET_KEY"], patron, poll, expires_at=expires_at)
+    patron = next((p for p in patrons_by_email(db.session, site, form.email.data)
+                   if why_not_eligible(db.session, poll, p, now=now) is None), None)
+    if patron is not None:
+        # The job makes the token and the link (from PUBLIC_URL): no token waits in the outbox.
         with unit_of_work(db.session) as work:
-            work.after_commit(Job("send_poll_link", (patron.id, poll.id,
-                                                     url_for("polls.vote", token=token, _external=True))))
+            work.after_commit(Job("send_poll_link", (patron.id, poll.id)))
     # The same answer for anyone: the page does not tell who is a patron.
     return _render("sent", site, poll=poll, minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
 
@@ -89,17 +86,22 @@ def _ballot_form(poll: Poll) -> BallotForm:
     return form
 
 
-@bp.route("/support/polls/vote/<token>", methods=["GET", "POST"])
-def vote(token: str):
-    """GET shows the ballot without using the link (mail scanners open links); POST votes and uses it."""
+@bp.route(VOTE_LINK_PATH, methods=["GET", "POST"])
+def vote():
+    """The link's token is in its fragment, never in a URL the server sees. GET is a landing page whose
+    script posts the token; that POST shows the ballot (mail scanners open links: they must not use up
+    this single-use one); the ballot's own POST, with ``cast``, votes and uses the link."""
+    if request.method == "GET":
+        return render_template("public/polls/landing.html")
     secret, now = current_app.config["SECRET_KEY"], utcnow()
+    token = request.form.get("token", "")[:2000]
     try:
         link = read_vote_token(db.session, secret, token, now=now)
     except VoteLinkInvalid as exc:
         return _invalid_link(str(exc))
     poll, patron, site = link.poll, link.patron, link.poll.site
     form = _ballot_form(poll)
-    if request.method == "GET":
+    if not request.form.get("cast"):
         form.topics.data = own_choices(db.session, secret, poll, patron)
         form.announcements.data = patron.poll_announcements
         refusal = why_not_eligible(db.session, poll, patron, now=now)

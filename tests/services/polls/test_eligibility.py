@@ -52,12 +52,20 @@ def test_patrons_of_another_site_do_not_vote(db_session):
     assert "another publication" in why_not_eligible(db_session, poll, make_patron(db_session, other), now=utcnow())
 
 
+def test_one_address_with_two_stripe_customers_is_one_person_named_by_the_oldest_record(db_session):
+    site = make_site(db_session)
+    first = make_patron(db_session, site, "ann@example.org", stripe_customer_id="cus_z")
+    second = make_patron(db_session, site, "ann@example.org", stripe_customer_id="cus_a")
+    work = make_patron(db_session, site, "ann@work.example", stripe_customer_id="cus_a")
+    assert {person_of(db_session, p) for p in (first, second, work)} == {"customer:cus_z"}
+
+
 def test_two_addresses_on_one_stripe_customer_are_one_eligible_person(db_session):
     site = make_site(db_session)
     poll = make_poll(db_session, site)
     first = make_patron(db_session, site, "home@example.org", stripe_customer_id="cus_same")
     second = make_patron(db_session, site, "work@example.org", stripe_customer_id="cus_same")
     make_patron(db_session, site, "other@example.org")
-    assert person_of(first) == person_of(second) == "customer:cus_same"
+    assert person_of(db_session, first) == person_of(db_session, second) == "customer:cus_same"
     assert [p.email for p in eligible_patrons(db_session, poll, now=utcnow())] == ["home@example.org",
                                                                                    "other@example.org"]

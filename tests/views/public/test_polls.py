@@ -13,8 +13,13 @@ from tests.factories import make_patron, make_poll, make_site
 from tests.helpers import run_jobs
 
 
-def link_in(message) -> str:
-    return re.search(r"https?://\S+/support/polls/vote/\S+", message.get_content())[0]
+def token_in(message) -> str:
+    return re.search(r"https?://\S+/support/polls/vote#(\S+)", message.get_content())[1]
+
+
+def ballot(client, token: str, **vote):
+    """What the landing page's script posts (the token), or with ``vote`` the ballot itself."""
+    return client.post("/support/polls/vote", data={"token": token, **({"cast": "1", **vote} if vote else {})})
 
 
 def test_a_patron_asks_for_a_link_votes_and_the_link_is_then_used(app, client, db_session, smtp_server):
@@ -30,15 +35,16 @@ def test_a_patron_asks_for_a_link_votes_and_the_link_is_then_used(app, client, d
     run_jobs()
     [message] = smtp_server.messages
     assert message["To"] == "ann@example.org"
-    path = link_in(message).split("localhost", 1)[-1].replace("http://127.0.0.1:5000", "")
-    ballot = client.get(path)
-    assert ballot.status_code == 200 and b'name="topics"' in ballot.data
-    voted = client.post(path, data={"topics": str(poll.topics[1].id), "tell_when_covered": "y",
-                                    "suggestion_title": "Bridges", "suggestion_body": "Are they safe?"})
+    token = token_in(message)
+    assert b"fragment-token.js" in client.get("/support/polls/vote").data  # the landing page
+    page = ballot(client, token)
+    assert page.status_code == 200 and b'name="topics"' in page.data
+    voted = ballot(client, token, topics=str(poll.topics[1].id), tell_when_covered="y",
+                   suggestion_title="Bridges", suggestion_body="Are they safe?")
     assert b"Your vote is counted." in voted.data
     assert db_session.scalar(select(func.count()).select_from(PollBallot)) == 1
     assert db_session.scalar(select(TopicSuggestion.title)) == "Bridges"
-    again = client.post(path, data={"topics": str(poll.topics[0].id)})
+    again = ballot(client, token, topics=str(poll.topics[0].id))
     assert again.status_code == 400 and b"used already" in again.data
 
 
@@ -49,20 +55,20 @@ def test_bad_input_gets_a_sentence(client, db_session):
     canceled = make_patron(db_session, site, status=PatronStatus.CANCELED)
     db_session.commit()
     token = make_vote_token(TEST_SECRET_KEY, patron, poll, expires_at=poll.closes_at)
-    two = client.post(f"/support/polls/vote/{token}", data={"topics": [str(t.id) for t in poll.topics[:2]]})
+    two = ballot(client, token, topics=[str(t.id) for t in poll.topics[:2]])
     assert two.status_code == 400 and b"You can choose one topic in this poll." in two.data
-    foreign = client.post(f"/support/polls/vote/{token}", data={"topics": str(other.topics[0].id)})
+    foreign = ballot(client, token, topics=str(other.topics[0].id))
     assert foreign.status_code == 400 and b"not in this poll" in foreign.data
-    junk = client.post(f"/support/polls/vote/{token}", data={"topics": "x"})
+    junk = ballot(client, token, topics="x")
     assert junk.status_code == 400
     canceled_token = make_vote_token(TEST_SECRET_KEY, canceled, poll, expires_at=poll.closes_at)
-    refused = client.get(f"/support/polls/vote/{canceled_token}")
+    refused = ballot(client, canceled_token)
     assert b"Become a patron to vote in the next one." in refused.data
-    assert client.get("/support/polls/vote/garbage").status_code == 400
+    assert ballot(client, "garbage").status_code == 400
     assert client.get("/support/polls/999999").status_code == 404
     assert client.get(f"/sites/{site.name}/polls/999999").status_code == 404
     expired = make_vote_token(TEST_SECRET_KEY, patron, poll, expires_at=utcnow() - timedelta(seconds=1))
-    assert b"has expired" in client.get(f"/support/polls/vote/{expired}").data
+    assert b"has expired" in ballot(client, expired).data
 
 
 def test_public_results_follow_the_polls_rule_and_the_page_speaks_the_sites_language(client, db_session):
