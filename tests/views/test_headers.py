@@ -20,7 +20,8 @@ def values(db_session):
     admin = make_user(db_session, "boss@example.com", "admin")
     poll = make_poll(db_session, site)
     db_session.commit()
-    return {"poll_id": poll.id, "topic_id": poll.topics[0].id, "suggestion_id": 1, "site_name": site.name, "site_id": site.id, "article_id": article.id, "correction_id": correction.id,
+    return {"poll_id": poll.id, "topic_id": poll.topics[0].id, "suggestion_id": 1,
+            "site_name": site.name, "site_id": site.id, "article_id": article.id, "correction_id": correction.id,
             "user_id": admin.id, "patron_id": 1, "public_id": correction.public_id, "slug": "x", "filename": "site.css",
             "member": correction.id, "token": "not-a-token", "admin": admin}
 
