@@ -8,6 +8,7 @@ from flask import Flask
 from readerdesk.views import auth, health, webhooks
 from readerdesk.views.api import corrections as api_corrections
 from readerdesk.views.api import notes as api_notes  # noqa: F401  (adds /api/v1/notes to the api blueprint)
+from readerdesk.views.api import polls as api_polls  # noqa: F401  (adds /api/v1/polls/open to the api blueprint)
 from readerdesk.views.desk import account as desk_account
 from readerdesk.views.desk import admin as desk_admin
 from readerdesk.views.desk import patrons as desk_patrons

@@ -58,9 +58,18 @@ def test_an_editor_creates_a_poll_patrons_vote_and_results_are_shown(app, live_s
     expect(page.locator("#poll-state")).to_contain_text("open")
     poll_id = db.session.query(Poll.id).scalar()
 
-    # 2. Two patrons ask for links and vote: one with the mouse, one with the keyboard.
+    # The support box on an article page shows the open poll (data-poll turns it on).
     voter = context.browser.new_context(locale="en-GB").new_page()
     voter.set_default_timeout(10_000)
+    voter.set_content(f'<div data-readerdesk-support data-poll data-site="demo" data-base="{live_server}"></div>'
+                      f'<script src="{live_server}/static/readerdesk-support.js"></script>')
+    expect(voter.get_by_role("heading", name="Which story should we dig into next?")).to_be_visible()
+    expect(voter.get_by_role("link", name="Become a patron to vote")).to_have_attribute(
+        "href", f"{live_server}/support?site=demo")
+    voter.get_by_role("link", name="Vote — for patrons").click()
+    voter.wait_for_url(f"{live_server}/support/polls/{poll_id}")
+
+    # 2. Two patrons ask for links and vote: one with the mouse, one with the keyboard.
     ask_for_link(voter, f"{live_server}/support/polls/{poll_id}", "olena@example.org")
     ask_for_link(voter, f"{live_server}/support/polls/{poll_id}", "Jonas@Example.org")
     # 3. A non-patron gets the same polite answer, an invitation to become a patron, and no link.

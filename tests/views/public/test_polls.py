@@ -83,3 +83,16 @@ def test_public_results_follow_the_polls_rule_and_the_page_speaks_the_sites_lang
     assert "Проголосували патронів: 0." in page and "<svg" in page
     closed = client.post(f"/support/polls/{after.id}", data={"email": "a@example.org"})
     assert closed.status_code == 400 and "не приймає голосів" in closed.get_data(as_text=True)
+
+
+def test_the_support_boxs_endpoint_gives_the_open_poll_to_any_origin(client, db_session):
+    site = make_site(db_session, "demo")
+    assert client.get("/api/v1/polls/open?site=demo").get_json() == {"poll": None}
+    poll = make_poll(db_session, site)
+    db_session.commit()
+    response = client.get("/api/v1/polls/open?site=demo", headers={"Origin": "https://elsewhere.example"})
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    body = response.get_json()["poll"]
+    assert (body["question"], body["topics"]) == (poll.question, ["Housing", "Schools", "Transport"])
+    assert body["vote_url"].endswith(f"/support/polls/{poll.id}")
+    assert client.get("/api/v1/polls/open?site=nowhere").status_code == 404
