@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import platform
 import random
@@ -367,6 +368,13 @@ def write_readme(results: list[Result], args) -> None:
         indent=2) + "\n", encoding="utf-8")
 
 
+def quiet_in_process_servers() -> None:
+    """The mail server and the Stripe client in this process log every message and request at INFO
+    (create_app sets that level): thousands of lines that would bury the scenario lines in CI's log."""
+    for name in ("mail.log", "stripe"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=2000, help="scenario 1: reports during a PostgreSQL restart")
@@ -377,6 +385,7 @@ def main() -> int:
     parser.add_argument("--budget", type=int, default=BUDGET_SECONDS, help="seconds the whole run may take")
     parser.add_argument("--readme", action="store_true", help="record the results in bench/chaos/README.md")
     args = parser.parse_args()
+    quiet_in_process_servers()
     results = run(args)
     if args.readme:
         write_readme(results, args)
