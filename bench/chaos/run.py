@@ -18,6 +18,7 @@ import os
 import platform
 import random
 import re
+import signal
 import sys
 import threading
 import time
@@ -375,6 +376,15 @@ def quiet_in_process_servers() -> None:
         logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def stop_cleanly_on_sigterm() -> None:
+    """SIGTERM (a CI timeout, `kill`) unwinds like Ctrl+C, so the stack's PostgreSQL cluster,
+    redis-server, gunicorn and worker are stopped and their directories removed, not left running."""
+    def unwind(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, unwind)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=2000, help="scenario 1: reports during a PostgreSQL restart")
@@ -386,6 +396,7 @@ def main() -> int:
     parser.add_argument("--readme", action="store_true", help="record the results in bench/chaos/README.md")
     args = parser.parse_args()
     quiet_in_process_servers()
+    stop_cleanly_on_sigterm()
     results = run(args)
     if args.readme:
         write_readme(results, args)
