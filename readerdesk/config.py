@@ -40,6 +40,13 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
 
 
+def _days(env: dict, name: str, default: int) -> int:
+    days = _int(env, name, default)
+    if days < 1:
+        raise ConfigError(f"{name} must be at least 1 (days), got {days}")
+    return days
+
+
 def _float(env: dict, name: str, default: float) -> float:
     raw = env.get(name)
     if raw in (None, ""):
@@ -184,6 +191,10 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "PASSWORD_HASHER": None,
         # The desk: how long tab counts of a filtered queue are reused (0: count on every load).
         "DESK_COUNT_CACHE_SECONDS": _int(env, "DESK_COUNT_CACHE_SECONDS", 30),
+        # Personal data (services.privacy.retention): days after a report is closed before the reader's
+        # name, email and page URL go; days before an IP hash (and the day's key) go.
+        "RETENTION_READER_DAYS": _days(env, "RETENTION_READER_DAYS", 180),
+        "RETENTION_IP_DAYS": _days(env, "RETENTION_IP_DAYS", 30),
     }
     return config
 

@@ -34,8 +34,9 @@ def test_the_refusal_is_one_line_on_the_command_line(tmp_path):
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "sites", "list"], cwd=root,
                             env=env(DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3", PYTHONPATH=root),
                             capture_output=True, text=True)
-    assert result.returncode != 0
-    assert "SECRET_KEY is missing or insecure: set SECRET_KEY" in result.stderr
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+    assert result.stderr.startswith("readerdesk: SECRET_KEY is missing or insecure: set SECRET_KEY")
 
 
 def test_settings_come_from_the_environment(tmp_path):
@@ -77,6 +78,14 @@ def test_debug_runs_without_a_secret_key_get_a_persistent_one(tmp_path, monkeypa
     assert len(first.config["SECRET_KEY"]) == 64
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert first.test_client().get("/auth/login").status_code == 200
+
+
+def test_retention_defaults_and_a_retention_of_no_days_is_refused(tmp_path):
+    config = load_config(str(tmp_path), env())
+    assert (config["RETENTION_READER_DAYS"], config["RETENTION_IP_DAYS"]) == (180, 30)
+    assert load_config(str(tmp_path), env(RETENTION_IP_DAYS="7"))["RETENTION_IP_DAYS"] == 7
+    with pytest.raises(ConfigError, match="RETENTION_READER_DAYS must be at least 1"):
+        load_config(str(tmp_path), env(RETENTION_READER_DAYS="0"))
 
 
 def test_postgresql_connections_check_themselves_and_time_out(tmp_path):

@@ -1,7 +1,7 @@
 """outbox table; notifications_sent records the attempt before the send
 
 Revision ID: b7c41e9d2f60
-Revises: a3249d93d90b
+Revises: c5e1f0a7b915
 Create Date: 2026-12-01 10:00:00.000000
 
 """
@@ -12,7 +12,7 @@ import readerdesk.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'b7c41e9d2f60'
-down_revision = 'a3249d93d90b'
+down_revision = 'c5e1f0a7b915'
 branch_labels = None
 depends_on = None
 

@@ -9,6 +9,7 @@ from flask import Flask
 
 from readerdesk.cli.articles import articles_cli
 from readerdesk.cli.jobs import jobs_cli
+from readerdesk.cli.privacy import privacy_cli
 from readerdesk.cli.sites import sites_cli
 from readerdesk.cli.staff import readerdesk_cli
 from readerdesk.cli.stripe import stripe_cli
@@ -16,5 +17,5 @@ from readerdesk.cli.worker import worker_command
 
 
 def register_commands(app: Flask) -> None:
-    for group in (sites_cli, articles_cli, readerdesk_cli, worker_command, jobs_cli, stripe_cli):
+    for group in (sites_cli, articles_cli, readerdesk_cli, worker_command, jobs_cli, stripe_cli, privacy_cli):
         app.cli.add_command(group)

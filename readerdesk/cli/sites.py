@@ -21,12 +21,13 @@ sites_cli = AppGroup("sites", help="Create and list sites.")
 @click.option("--title", default="", help="Display name.")
 @click.option("--language", default="en", show_default=True)
 @click.option("--currency", default="EUR", show_default=True, help="ISO 4217 currency for donations.")
-def sites_add(name, base_url, body_selector, exclude, allow_origin, title, language, currency):
+@click.option("--privacy-url", default="", help="The newsroom's privacy policy, linked where readers give their data.")
+def sites_add(name, base_url, body_selector, exclude, allow_origin, title, language, currency, privacy_url):
     """Create a site and print its API token (shown once)."""
     try:
         created = create_site(db.session, name, base_url=base_url, body_selector=body_selector,
                               exclude_selectors=list(exclude), allowed_origins=list(allow_origin),
-                              title=title, language=language, currency=currency)
+                              title=title, language=language, currency=currency, privacy_url=privacy_url)
     except SiteError as exc:
         fail(str(exc))
     db.session.commit()

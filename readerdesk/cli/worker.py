@@ -1,4 +1,4 @@
-"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set."""
+"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set, and the daily privacy purge."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import click
 from flask import current_app
 
 from readerdesk.cli.common import fail
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.jobs.privacy import schedule_next_purge
 from readerdesk.jobs.runner import run_worker
 
 
@@ -13,8 +16,12 @@ from readerdesk.jobs.runner import run_worker
 @click.option("--burst", is_flag=True, help="Hand out and run what is due now, then stop.")
 def worker_command(burst):
     """Run background jobs from the Redis queue, and hand out again those Redis lost (needs REDIS_URL).
+    Puts the daily privacy purge on the outbox's schedule.
 
     SIGTERM or Ctrl+C finishes the job in hand and stops; a second one stops at once."""
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, the web processes run jobs themselves and no worker is needed")
+    at = schedule_next_purge(db.session, utcnow())
+    db.session.commit()
+    click.echo(f"The next privacy purge runs at {at:%Y-%m-%d %H:%M} UTC.", err=True)
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

@@ -38,6 +38,7 @@ from readerdesk.services.mail.notifications import (
     slack_text,
 )
 from readerdesk.services.mail.smtp import SmtpSettings, send_email, stable_message_id
+from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import note_for_correction
 
 
@@ -122,7 +123,9 @@ def after_decision(correction_id: int, event_id: int) -> None:
         return
     note = note_for_correction(session, correction) if event.action == "publish" else None
     message = decision_email(
-        correction, event, note_text=note.body if note is not None and note.is_public else "",
+        correction, event, forget_url=forget_url(current_app.config["PUBLIC_URL"], current_app.config["SECRET_KEY"],
+                                                 correction),
+        note_text=note.body if note is not None and note.is_public else "",
         corrected_passage=note.wording if note is not None and note.wording is not None else None,
     )
     if message is None:

@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, Result, delete, func, or_, select, update
 from readerdesk.models import OutboxEntry, OutboxStatus
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
+from readerdesk.text.emails import hide_addresses
 
 # Seconds to wait after the 1st, 2nd... failed attempt; after len(RETRY_DELAYS) + 1 attempts the job fails.
 RETRY_DELAYS = (10, 60, 300, 1800, 7200)
@@ -60,6 +61,17 @@ def add_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> list[
                            created_at=now, next_attempt_at=now, last_error="") for job in jobs]
     session.add_all(entries)
     return entries
+
+
+def schedule(session: DbSession, job: Job, *, at: datetime, now: datetime) -> OutboxEntry:
+    """Put ``job`` on the outbox to run at ``at``: work on a timetable, which no transaction asks for.
+    A pending row of the same job that no runner holds is replaced, so scheduling it again (at each
+    worker start, after each run) keeps one row. Does not commit."""
+    session.execute(delete(OutboxEntry).where(OutboxEntry.job == job.name, OutboxEntry.status == OutboxStatus.PENDING,
+                                              _free(now)).execution_options(synchronize_session=False))
+    [entry] = add_jobs(session, [job], now=now)
+    entry.next_attempt_at = at
+    return entry
 
 
 def job_of(entry: OutboxEntry) -> Job:
@@ -102,9 +114,10 @@ def mark_done(session: DbSession, entry_id: int, *, now: datetime) -> None:
 
 
 def mark_failed_attempt(session: DbSession, entry_id: int, error: str, *, now: datetime) -> OutboxStatus:
-    """Record a failed attempt: due again after its delay, or ``failed`` after the last attempt."""
+    """Record a failed attempt: due again after its delay, or ``failed`` after the last attempt. The
+    error is kept without the email addresses it may quote (a refused recipient)."""
     attempts = session.scalar(select(OutboxEntry.attempts).where(OutboxEntry.id == entry_id)) or MAX_ATTEMPTS
-    values: dict = {"locked_until": None, "last_error": error[:ERROR_CHARS]}
+    values: dict = {"locked_until": None, "last_error": hide_addresses(error)[:ERROR_CHARS]}
     if attempts >= MAX_ATTEMPTS:
         values["status"] = OutboxStatus.FAILED
     else:

@@ -20,6 +20,7 @@ from readerdesk.models import Patron, Payment
 from readerdesk.services.mail.notifications import Email
 from readerdesk.services.mail.smtp import SmtpSettings, send_email
 from readerdesk.services.patrons.pledges import format_amount
+from readerdesk.services.privacy.erasure import is_erased_address
 
 log = logging.getLogger("readerdesk.jobs.patrons")
 RECEIPT = "patron-receipt"
@@ -32,6 +33,9 @@ def _send(kind: str, key: str | None, to: str, subject: str, template: str, **co
     settings = SmtpSettings.from_config(current_app.config)
     if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
         log.info("MAIL_SERVER is not set; not sending %r to a patron", subject)
+        return
+    if is_erased_address(to):  # an erased patron whose payment Stripe reports late
+        log.info("not sending %r: the patron was erased", subject)
         return
     message = Email(to=to, subject=subject, text=render_template(f"mail/patrons/{template}.txt", **context))
     if key is None:

@@ -13,12 +13,13 @@ from typing import Any
 from readerdesk.jobs.articles import refetch_and_anchor
 from readerdesk.jobs.mail import after_decision, new_correction
 from readerdesk.jobs.patrons import send_payment_failed_notice, send_portal_link, send_receipt
+from readerdesk.jobs.privacy import daily_purge
 from readerdesk.services.effects import Job
 
 JOBS: dict[str, Callable[..., Any]] = {
     func.__name__: func
     for func in (refetch_and_anchor, after_decision, new_correction, send_receipt, send_payment_failed_notice,
-                 send_portal_link)
+                 send_portal_link, daily_purge)
 }
 
 

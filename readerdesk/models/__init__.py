@@ -17,6 +17,7 @@ from readerdesk.models.patron import (
     StripeEvent,
     WallStatus,
 )
+from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
 from readerdesk.models.user import Role, User
@@ -32,11 +33,13 @@ __all__ = [
     "AnchorState",
     "Article",
     "ArticleRevision",
+    "AuditEntry",
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
     "InternalNote",
     "Interval",
+    "IpHashKey",
     "Kind",
     "ModerationEvent",
     "NoteType",

@@ -139,8 +139,14 @@ class Correction(Model):
     reader_email: Mapped[str] = mapped_column(String(320), default="")
     notify_reader: Mapped[bool] = mapped_column(default=False)
     language: Mapped[str] = mapped_column(String(10), default="en")
-    # HMAC of the sender's IP with the secret key: lets us rate and group, never reveals the IP.
+    # HMAC of the sender's IP with the day's key (services.privacy.ip_hashing): equal for the same
+    # address on the same day, never reversible once the day's key is forgotten. Emptied after
+    # RETENTION_IP_DAYS.
     ip_hash: Mapped[str] = mapped_column(String(64), default="")
+    # When the reader's name, email and page URL were removed, and why: "retention" (the daily
+    # purge), "erasure" (an admin, on request) or "reader" (their own link). None while they are kept.
+    contact_removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    contact_removed_by: Mapped[str] = mapped_column(String(20), default="", server_default="")
 
     # Moderation.
     status: Mapped[Status] = mapped_column(string_enum(Status, "correction_status"), default=Status.NEW)

@@ -35,6 +35,8 @@ class Site(Model):
     # ISO 4217 code for donations on this site's support page.
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     language: Mapped[str] = mapped_column(String(10), default="en")
+    # The newsroom's privacy policy: the notices where readers give their data link to it.
+    privacy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

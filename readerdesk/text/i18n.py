@@ -51,8 +51,135 @@ UK = {
     "Decided": "Рішення",
     "Published corrections are listed on {link}.": "Опубліковані виправлення зібрано на {link}.",
     "our corrections page": "сторінці виправлень",
+    # Where readers give their data: the widget's form, the support form (services.privacy.notice).
+    "Your name and email are optional. We use them only to tell you what the editors decided, and delete "
+    "them {days} after we close your report. Your IP address is kept only as a code that cannot be traced "
+    "back to you, and erased after {ip_days}.":
+        "Ім’я та email необов’язкові. Ми використовуємо їх лише для того, щоб повідомити вам рішення "
+        "редакції, і видаляємо через {days} після розгляду повідомлення. IP-адресу зберігаємо лише як код, "
+        "за яким вас не встановити, і стираємо через {ip_days}.",
+    "We use your email and name to take your payment through Stripe, send your receipts and let you manage "
+    "your support, and keep them while you support us. Payment records (amounts and dates) are kept for "
+    "accounting. If you do not finish paying, what you typed here is deleted after {days}. You can ask us "
+    "to delete your data at any time.":
+        "Ваші email та ім’я потрібні, щоб провести платіж через Stripe, надсилати квитанції й дати вам змогу "
+        "керувати підтримкою; ми зберігаємо їх, доки ви нас підтримуєте. Записи про платежі (суми й дати) "
+        "зберігаються для бухгалтерії. Якщо ви не завершите оплату, введене тут видаляємо через {days}. "
+        "Ви будь-коли можете попросити видалити ваші дані.",
+    "Privacy policy": "Політика конфіденційності",
+    # The reader's "Delete my email from this report" link (views.public.privacy).
+    "Delete my email from this report": "Видалити мій email із цього повідомлення",
+    "Delete your email from this report": "Видалити ваш email із цього повідомлення",
+    "Your name and email address will be removed from this report, and from our records of the emails we "
+    "sent you about it. The report itself stays, without them. We will not be able to write to you about it.":
+        "Ваші ім’я та адресу email буде видалено з цього повідомлення і з наших записів про листи, які ми "
+        "надсилали вам щодо нього. Саме повідомлення залишиться, але без них. Ми більше не зможемо вам про "
+        "нього написати.",
+    "Delete my email": "Видалити мій email",
+    "Your email is deleted": "Ваш email видалено",
+    "Your name and email address are no longer stored with this report.":
+        "Ваші ім’я та адреса email більше не зберігаються з цим повідомленням.",
+    "Follow your report": "Стежити за повідомленням",
+    "This link is not valid.": "Це посилання недійсне.",
+    # The page on the data readerdesk keeps (views.public.privacy; its rows: services.privacy.inventory).
+    "Your data": "Ваші дані",
+    "What {site} keeps about readers and supporters": "Що {site} зберігає про читачів і прихильників",
+    "Corrections and support run on readerdesk. This is everything it keeps about you, why, and for how long.":
+        "Виправлення й підтримка працюють на readerdesk. Тут усе, що він зберігає про вас, навіщо і як довго.",
+    "The newsroom's {link} says who is responsible and how to reach them.":
+        "Хто відповідає за ваші дані і як із ним зв’язатися, сказано в {link} редакції.",
+    "privacy policy": "політиці конфіденційності",
+    "You may ask the newsroom for a copy of everything it holds about your email address, or to delete it.":
+        "Ви можете попросити редакцію надати копію всього, що вона зберігає про вашу адресу email, або "
+        "видалити це.",
+    "What": "Що",
+    "Why": "Навіщо",
+    "How long": "Як довго",
+    "Nothing is shared with anyone except Stripe, which takes payments for the newsroom. No cookies are set for "
+    "readers; the correction widget keeps a report you could not send yet in your browser until it is sent.":
+        "Ми ні з ким не ділимося цими даними, крім Stripe, який приймає платежі для редакції. Читачам ми не "
+        "встановлюємо cookies; віджет виправлень зберігає у вашому браузері повідомлення, яке ще не вдалося "
+        "надіслати, доки його не буде надіслано.",
+    "A reporter's email address and name (both optional)": "Email та ім’я автора повідомлення (обидва необов’язкові)",
+    "To tell them what the editors decided, when they ask, and to ask them about their report":
+        "Щоб повідомити рішення редакції, якщо автор про це просить, і поставити запитання щодо повідомлення",
+    "{reader_days} after the report is closed (published, rejected or spam); at once when the reader uses the "
+    "“Delete my email from this report” link":
+        "{reader_days} після закриття повідомлення (опубліковано, відхилено або спам); одразу, якщо читач "
+        "скористається посиланням «Видалити мій email із цього повідомлення»",
+    "The address of the page a report was sent from": "Адреса сторінки, з якої надіслано повідомлення",
+    "To see the passage where the reader saw it": "Щоб побачити уривок там, де його бачив читач",
+    "The sender's IP address, hashed with that day's random key (never the address itself)":
+        "IP-адреса відправника, захешована випадковим ключем того дня (саму адресу не зберігаємо ніколи)",
+    "Rate limits against floods of reports": "Обмеження частоти проти потоку повідомлень",
+    "{ip_days}; the day's key is deleted then too, so no hash can be traced back":
+        "{ip_days}; тоді ж видаляємо й ключ того дня, тож жоден хеш не можна відстежити назад",
+    "What the reader wrote: the comment and the wording they suggest (with the passage they quoted, which is the "
+    "article's text)":
+        "Що написав читач: коментар і запропоноване формулювання (з процитованим уривком, який є текстом статті)",
+    "The newsroom's editorial record of corrections": "Редакційний архів виправлень",
+    "Kept: nothing in it identifies the reader once the name and email are gone":
+        "Зберігаємо: без імені та email ніщо в цьому не вказує на читача",
+    "What an editor wrote back to a reader": "Що редактор відповів читачеві",
+    "Sent with the decision email; part of the decision log": "Надсилається в листі з рішенням; частина журналу рішень",
+    "Kept with the decision log": "Зберігаємо разом із журналом рішень",
+    "Editors' notes on a report (never shown to readers)":
+        "Нотатки редакторів щодо повідомлення (читачам не показуються)",
+    "Coordination between editors": "Узгодження роботи редакторів",
+    "Kept with the report": "Зберігаємо разом із повідомленням",
+    "The address each email went to": "Адреса, на яку надіслано кожен лист",
+    "Sending each email exactly once": "Щоб кожен лист надсилався лише один раз",
+    "{reader_days} after it was sent": "{reader_days} після надсилання",
+    "A patron's email address and name": "Email та ім’я патрона",
+    "Receipts, notices of failed payments and the link to manage their support":
+        "Квитанції, сповіщення про невдалі платежі й посилання для керування підтримкою",
+    "While they support the newsroom, and until they ask for erasure":
+        "Доки людина підтримує редакцію і доки не попросить видалити дані",
+    "The name a patron asked to show on the supporters wall":
+        "Ім’я, яке патрон попросив показати на стіні прихильників",
+    "The public supporters wall, once an admin approves it":
+        "Публічна стіна прихильників, після схвалення адміністратором",
+    "While they are listed": "Доки ім’я є на стіні",
+    "A patron's customer and subscription ids at Stripe": "Ідентифікатори клієнта й підписки патрона в Stripe",
+    "Matching Stripe's events to the patron; the customer portal":
+        "Зіставлення подій Stripe з патроном; портал клієнта",
+    "What a reader typed on the support form, and their checkout page at Stripe":
+        "Що читач ввів у форму підтримки, і його сторінка оплати в Stripe",
+    "Starting the payment at Stripe and creating the patron record":
+        "Щоб розпочати платіж у Stripe і створити запис патрона",
+    "With the patron's record; for a checkout never finished, {reader_days}":
+        "Разом із записом патрона; якщо оплату не завершено, {reader_days}",
+    "Each payment: amount, date and Stripe's references": "Кожен платіж: сума, дата й ідентифікатори Stripe",
+    "Accounting, refunds and disputes": "Бухгалтерія, повернення коштів і спірні платежі",
+    "As long as accounting law requires": "Стільки, скільки вимагає законодавство про бухгалтерський облік",
+    "When a “manage my support” link was opened": "Коли відкрито посилання «керувати моєю підтримкою»",
+    "Each link works once": "Кожне посилання діє один раз",
+    "Until the link has expired ({link_minutes})": "Доки посилання не втратить чинності ({link_minutes})",
 }
 CATALOGUES = {"uk": UK}
+
+# How each language counts things: its plural forms, and which one a number takes.
+_UNIT_WORDS = {
+    "day": {"en": ("day", "days"), "uk": ("день", "дні", "днів")},
+    "minute": {"en": ("minute", "minutes"), "uk": ("хвилина", "хвилини", "хвилин")},
+}
+
+
+def counted(count: int, unit: str, language: str) -> str:
+    """"180 days", "1 minute"; "21 день", "3 дні", "180 днів" (Ukrainian has three forms)."""
+    words = _UNIT_WORDS[unit]
+    if language == "uk":
+        one, few, many = words["uk"]
+        last, last_two = count % 10, count % 100
+        word = one if last == 1 and last_two != 11 else few if 2 <= last <= 4 and not 12 <= last_two <= 14 else many
+    else:
+        singular, plural = words["en"]
+        word = singular if count == 1 else plural
+    return f"{count} {word}"
+
+
+def days(count: int, language: str) -> str:
+    return counted(count, "day", language)
 
 
 def pick_language(*candidates: str | None) -> str:

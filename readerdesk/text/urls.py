@@ -50,3 +50,9 @@ def normalise_origin(url: str) -> str:
     """``scheme://host[:port]`` of a URL or origin, as browsers send it in the Origin header."""
     scheme, netloc, _ = _split(url)
     return f"{scheme}://{netloc}"
+
+
+def absolute_link(url: str) -> str:
+    """An absolute http(s) URL to link to, as given (fragment and all), or InvalidURL."""
+    _split(url)
+    return url.strip()

@@ -10,14 +10,15 @@ from readerdesk.views.api import corrections as api_corrections
 from readerdesk.views.api import notes as api_notes  # noqa: F401  (adds /api/v1/notes to the api blueprint)
 from readerdesk.views.desk import admin as desk_admin
 from readerdesk.views.desk import patrons as desk_patrons
+from readerdesk.views.desk import privacy as desk_privacy
 from readerdesk.views.desk import publish as desk_publish
 from readerdesk.views.desk import reports as desk_reports
 from readerdesk.views.desk import stats as desk_stats
-from readerdesk.views.public import corrections_log, pages, support
+from readerdesk.views.public import corrections_log, pages, privacy, support
 
 
 def register_blueprints(app: Flask) -> None:
     for blueprint in (health.bp, pages.bp, api_corrections.bp, auth.bp, desk_reports.bp, desk_admin.bp,
-                      desk_publish.bp, desk_stats.bp, desk_patrons.bp, corrections_log.bp, support.bp,
-                      webhooks.bp):
+                      desk_publish.bp, desk_stats.bp, desk_patrons.bp, desk_privacy.bp, corrections_log.bp, support.bp,
+                      privacy.bp, webhooks.bp):
         app.register_blueprint(blueprint)

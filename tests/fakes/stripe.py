@@ -1,7 +1,8 @@
 """A fake Stripe for tests: the part of the API readerdesk uses, answering with Stripe-shaped JSON.
 
-* ``FakeStripe`` keeps customers, checkout sessions, subscriptions, invoices and events, and records
-  every request (method, path, parsed form parameters, headers) for assertions.
+* ``FakeStripe`` keeps customers, checkout sessions, subscriptions, invoices and events (an erasure
+  cancels subscriptions and deletes customers), and records every request (method, path, parsed form
+  parameters, headers) for assertions.
 * ``FakeStripeHTTPClient`` plugs it into ``stripe.StripeClient`` (a ``stripe.HTTPClient`` subclass).
 * ``FakeStripeServer`` serves it over HTTP on 127.0.0.1 (for browser tests: STRIPE_API_BASE points
   at it, and its checkout URLs point at a local "Checkout" page it also serves).
@@ -79,6 +80,7 @@ class FakeStripe:
         self.payment_intents: dict[str, dict] = {}
         self.events: list[dict] = []
         self.portal_sessions: list[dict] = []
+        self.deleted_customers: list[str] = []
         self.fail_next: dict[str, tuple[int, dict]] = {}  # "POST /v1/checkout/sessions" -> (status, error)
         self._idempotent: dict[tuple[str, str], tuple[str, int, dict]] = {}
         self._lock = threading.Lock()
@@ -99,7 +101,8 @@ class FakeStripe:
             if failure:
                 response = (json.dumps({"error": failure[1]}), failure[0], {"request-id": new_id("req")})
             else:
-                status, payload = self._route(request)
+                route = self._delete if request.method == "DELETE" else self._route
+                status, payload = route(request)
                 response = (json.dumps(_public(payload)), status, {"request-id": new_id("req")})
             if key and request.method == "POST":
                 self._idempotent[(request.path, key)] = response
@@ -131,9 +134,7 @@ class FakeStripe:
             self.portal_sessions.append(portal)
             return 200, portal
         if r.method == "GET" and segments == ["subscriptions"]:
-            wanted = r.params.get("status")
-            found = [s for s in self.subscriptions.values() if wanted in (None, "all") or s["status"] == wanted]
-            return 200, _list("/v1/subscriptions", found)
+            return self._subscriptions(r.params.get("status"), r.params.get("customer"))
         if r.method == "GET" and segments[:1] == ["subscriptions"] and len(segments) == 2:
             sub = self.subscriptions.get(segments[1])
             return (200, sub) if sub else _missing("subscription", segments[1])
@@ -156,6 +157,28 @@ class FakeStripe:
             return 200, _list("/v1/invoice_payments", found)
         message = f"Unrecognized request URL ({r.method}: {r.path})."
         return 404, {"error": {"type": "invalid_request_error", "message": message}}
+
+    def _subscriptions(self, status: str | None, customer: str | None) -> tuple[int, dict]:
+        if customer and customer not in self.customers:
+            return _missing("customer", customer)
+        found = [s for s in self.subscriptions.values()
+                 if status in (None, "all", s["status"]) and customer in (None, s["customer"])]
+        return 200, _list("/v1/subscriptions", found)
+
+    def _delete(self, r: RecordedRequest) -> tuple[int, dict]:
+        """Cancelling a subscription, deleting a customer (which, as at Stripe, ends its subscriptions)."""
+        kind, object_id = (r.path.strip("/").split("/")[1:] + ["", ""])[:2]
+        ended = {"status": "canceled", "canceled_at": int(time.time()), "ended_at": int(time.time())}
+        if kind == "subscriptions" and object_id in self.subscriptions:
+            self.subscriptions[object_id].update(ended)
+            return 200, self.subscriptions[object_id]
+        if kind == "customers" and self.customers.pop(object_id, None) is not None:
+            self.deleted_customers.append(object_id)
+            for sub in self.subscriptions.values():
+                if sub["customer"] == object_id and sub["status"] != "canceled":
+                    sub.update(ended)
+            return 200, {"id": object_id, "object": "customer", "deleted": True}
+        return _missing(kind.rstrip("s"), object_id)
 
     def _create_session(self, params: dict) -> dict:
         session_id = new_id("cs")

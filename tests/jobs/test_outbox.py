@@ -80,3 +80,13 @@ def test_done_jobs_are_purged_after_a_while_but_pending_and_failed_ones_stay(db_
     assert purge_done(db_session, before=now - timedelta(days=7)) == 1
     db_session.commit()
     assert set(db_session.scalars(select(OutboxEntry.id))) == {recent_done, pending, failed}
+
+
+def test_a_stored_error_never_keeps_the_address_it_quotes(db_session):
+    now = utcnow()
+    entry_id = one_job(db_session, now)
+    claim(db_session, entry_id, now=now, lease=LEASE)
+    mark_failed_attempt(db_session, entry_id, "SMTPRecipientsRefused: {'reader@example.org': (550, b'no such "
+                        "user <reader@example.org>')}", now=now)
+    entry = db_session.get(OutboxEntry, entry_id, populate_existing=True)
+    assert entry.last_error == "SMTPRecipientsRefused: {'[address]': (550, b'no such user <[address]>')}"

@@ -23,3 +23,11 @@ def test_every_translation_keeps_the_templates_placeholders():
     for catalogue in CATALOGUES.values():
         for english, translated in catalogue.items():
             assert fields(english) == fields(translated), english
+
+
+def test_days_in_english_and_in_ukrainians_three_forms():
+    from readerdesk.text.i18n import days
+
+    assert [days(n, "en") for n in (1, 2, 180)] == ["1 day", "2 days", "180 days"]
+    assert [days(n, "uk") for n in (1, 3, 5, 11, 12, 21, 22, 30, 111, 180)] == [
+        "1 день", "3 дні", "5 днів", "11 днів", "12 днів", "21 день", "22 дні", "30 днів", "111 днів", "180 днів"]

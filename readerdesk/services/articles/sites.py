@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from readerdesk.models import Site
 from readerdesk.models.types import DbSession
-from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
+from readerdesk.text.urls import InvalidURL, absolute_link, normalise_origin, normalise_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 TOKEN_PREFIX = "rdk_"
@@ -22,6 +22,10 @@ TOKEN_PREFIX = "rdk_"
 
 class SiteError(ValueError):
     """Bad site settings; the message says which."""
+
+
+class PrivacyUrlInvalid(SiteError):
+    """The privacy policy URL is not an absolute http(s) URL."""
 
 
 class SiteNotFound(LookupError):
@@ -65,6 +69,7 @@ def create_site(
     title: str = "",
     language: str = "en",
     currency: str = "EUR",
+    privacy_url: str = "",
 ) -> CreatedSite:
     name = name.strip().lower()
     if not NAME_RE.match(name):
@@ -89,10 +94,21 @@ def create_site(
         api_token_hash=hash_token(token),
         language=language,
         currency=currency.upper(),
+        privacy_url=_privacy_url(privacy_url),
     )
     session.add(site)
     session.flush()
     return CreatedSite(site=site, api_token=token)
+
+
+def _privacy_url(url: str | None) -> str:
+    """The site's privacy policy, linked from the notices where readers give their data ("" for none)."""
+    if not (url or "").strip():
+        return ""
+    try:
+        return absolute_link(url or "")
+    except InvalidURL:
+        raise PrivacyUrlInvalid(f"the privacy policy URL must be an absolute http(s) URL, got {url!r}") from None
 
 
 def get_site(session: DbSession, name: str) -> Site:
@@ -166,7 +182,7 @@ CONNECTORS = (None, "html", "wordpress")
 
 
 def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: list[str], connector: str | None,
-                connector_url: str | None) -> None:
+                connector_url: str | None, privacy_url: str | None) -> None:
     """Change the settings an admin edits on the desk. Validates everything before changing anything."""
     try:
         others = {normalise_origin(o) for o in allowed_origins if o.strip()}
@@ -187,5 +203,7 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
             raise SiteError(str(exc)) from None
     elif url:
         raise SiteError("only the wordpress connector takes a URL")
+    policy = _privacy_url(privacy_url)
     site.allowed_origins, site.exclude_selectors = origins, excludes
     site.connector, site.connector_url = connector, url
+    site.privacy_url = policy

@@ -9,8 +9,6 @@ stores the span it found next to the selectors as sent.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 import unicodedata
@@ -331,13 +329,6 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
 # --- storing ---------------------------------------------------------------------------------
 
 
-def hash_ip(ip: str | None, secret_key: str) -> str:
-    """HMAC-SHA256 of the IP address, keyed with the app's secret: comparable, never reversible."""
-    if not ip:
-        return ""
-    return hmac.new(secret_key.encode("utf-8"), ip.encode("utf-8"), hashlib.sha256).hexdigest()
-
-
 def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
@@ -347,10 +338,10 @@ def _by_key(session: DbSession, key: str) -> Correction | None:
 
 
 def submit_correction(
-    session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip: str | None,
-    secret_key: str, now: datetime,
+    session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip_hash: str, now: datetime,
 ) -> Submission:
-    """Validate and store a reader's report (flushes, never commits).
+    """Validate and store a reader's report (flushes, never commits). ``ip_hash`` is the sender's
+    address as services.privacy.ip_hashing hashes it.
 
     The same idempotency key again returns the first correction (``created`` False), also when two
     requests race: the unique constraint decides and the loser reads the winner's row. A quote that
@@ -366,7 +357,7 @@ def submit_correction(
         selectors=report.selectors, exact=report.exact, prefix=report.prefix, suffix=report.suffix,
         page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
         reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
-        language=report.language or article.site.language, ip_hash=hash_ip(ip, secret_key),
+        language=report.language or article.site.language, ip_hash=ip_hash,
         anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
     )
     revision = article.current_revision

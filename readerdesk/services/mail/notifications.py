@@ -111,6 +111,7 @@ READER_STRINGS = {
         "your_report": "Your report:",
         "footer": "You receive this message because you asked, when you sent your report to {site}, "
                   "to be told what happened to it. We use your address for nothing else.",
+        "forget_link": "Delete my email from this report",
     },
     "uk": {
         "hello": "Вітаємо, {name}!",
@@ -130,6 +131,7 @@ READER_STRINGS = {
         "your_report": "Ваше повідомлення:",
         "footer": "Ви отримали цей лист, бо, надсилаючи повідомлення до {site}, попросили повідомити, "
                   "що з ним сталося. Вашу адресу ми ні для чого іншого не використовуємо.",
+        "forget_link": "Видалити мій email із цього повідомлення",
     },
 }
 
@@ -146,9 +148,10 @@ class Email:
     html: str | None = None
 
 
-def decision_email(correction: Correction, event: ModerationEvent, *, note_text: str = "",
+def decision_email(correction: Correction, event: ModerationEvent, *, forget_url: str, note_text: str = "",
                    corrected_passage: str | None = None) -> Email | None:
-    """The reader's email about ``event``, or None when there is nothing to tell them."""
+    """The reader's email about ``event``, or None when there is nothing to tell them. ``forget_url`` is
+    the reader's "Delete my email from this report" link (services.privacy.reader_links)."""
     if event.action not in ("publish", "accept", "reject"):
         return None
     if not correction.notify_reader or not correction.reader_email:
@@ -177,6 +180,7 @@ def decision_email(correction: Correction, event: ModerationEvent, *, note_text:
     if correction.exact and event.action != "publish":
         suggestion = f"\n→ {correction.suggestion}" if correction.suggestion else ""
         paragraphs += [s["your_report"], Quote(correction.exact + suggestion)]
+    paragraphs.append(Link(s["forget_link"], forget_url))
     text, html = compose(paragraphs, s["footer"].format(site=site.title or site.name))
     return Email(to=correction.reader_email, subject=subject, text=text, html=html)
 

@@ -35,12 +35,15 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
+from readerdesk.services.privacy.ip_hashing import hash_ip
+from readerdesk.services.privacy.notice import report_notice
 from readerdesk.text.extraction import parse_datetime
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import connection_lost, error_response
+from readerdesk.views.public.privacy import data_page_url, retention_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -188,6 +191,30 @@ def _corrections_limit() -> str:
     return current_app.config["RATELIMIT_CORRECTIONS"]
 
 
+IP_HASH_KEY = "readerdesk.ip_hash"
+
+
+def sender_ip_hash() -> str:
+    """The sender's address hashed with today's key: what the report stores and the rate limit counts
+    on, so neither the database nor the limiter's storage ever holds a reader's IP. The day's first
+    report makes the key, committed at once: a report refused later in the request must not take it
+    away, or the next request would hash the same address differently."""
+    if IP_HASH_KEY not in request.environ:  # once a request: the limit and the report share it
+        try:
+            request.environ[IP_HASH_KEY] = _hash_sender_ip()
+        except DBAPIError as exc:
+            if not connection_lost(exc):
+                raise
+            db.session.rollback()  # a connection the database dropped (a restart): once more on a new one
+            request.environ[IP_HASH_KEY] = _hash_sender_ip()
+    return request.environ[IP_HASH_KEY]
+
+
+def _hash_sender_ip() -> str:
+    with unit_of_work(db.session):
+        return hash_ip(db.session, request.remote_addr, secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+
+
 def _status_url(public_id: str) -> str:
     return url_for("api.correction_status", public_id=public_id, _external=True)
 
@@ -197,7 +224,7 @@ def _status_page(public_id: str) -> str:
 
 
 @bp.post("/corrections")
-@limiter.limit(_corrections_limit, methods=["POST"])
+@limiter.limit(_corrections_limit, key_func=sender_ip_hash, methods=["POST"])
 def create_correction():
     """A reader's report from the widget (or anyone with curl)."""
     data = json_body()
@@ -206,16 +233,17 @@ def create_correction():
         fake = new_public_id()
         return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
                        anchored=False), 201
+    ip_hash = sender_ip_hash()
     try:
         try:
-            submission, body = _store_report(data)
+            submission, body = _store_report(data, ip_hash)
         except DBAPIError as exc:
             if not connection_lost(exc):
                 raise
             # The connection dropped (a database restart). The idempotency key makes a second try
             # safe: it stores the report, or finds it if the first commit did land after all.
             current_app.logger.warning("database connection lost while storing a report; trying once more")
-            submission, body = _store_report(data)
+            submission, body = _store_report(data, ip_hash)
     except InvalidCorrection as exc:
         return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
     except ArticleNotFound:
@@ -229,13 +257,12 @@ def create_correction():
     return response
 
 
-def _store_report(data: dict):
+def _store_report(data: dict, ip_hash: str):
     with unit_of_work(db.session) as work:
-        submission = submit_correction(
-            db.session, data, origin=_origin(), own_origins=_own_origins(), ip=request.remote_addr,
-            secret_key=current_app.config["SECRET_KEY"], now=utcnow(),
-        )
+        submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
+                                       ip_hash=ip_hash, now=utcnow())
         correction = submission.correction
+        # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
         body = {"id": correction.public_id, "status": public_status(correction)["status"],
                 "status_url": _status_url(correction.public_id),
                 "status_page": _status_page(correction.public_id), "anchored": correction.start is not None}
@@ -270,8 +297,13 @@ def widget_config():
     if site is None:
         g.readable_refusal = True  # the widget shows it; it says nothing about any site
         return error_response(404, say("readerdesk does not know this page's site.", reader_language()))
+    # The notice under the form, in the page's language (else the site's), as the widget picks its own.
+    notice = report_notice(site, retention_settings(), language=request.args.get("lang"),
+                           default_policy_url=data_page_url(site))
     response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
-                       language=site.language, article_known=article is not None)
+                       language=site.language, article_known=article is not None,
+                       privacy={"notice": notice.text, "policy_url": notice.policy_url,
+                                "policy_label": notice.policy_label})
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
 

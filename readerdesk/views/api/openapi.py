@@ -155,7 +155,8 @@ def openapi_document() -> dict:
                     "parameters": [{"name": "url", "in": "query", "required": True, "schema": {"type": "string"},
                                     "description": "The article URL."},
                                    {"name": "lang", "in": "query", "required": False, "schema": {"type": "string"},
-                                    "description": "The page's language, for the wording of a refusal."}],
+                                    "description": "The page's language, for the wording of a refusal and of "
+                                                   "the privacy notice."}],
                     "responses": {
                         "200": {"description": "Settings.", "content": {"application/json": {"schema": {
                             "type": "object",
@@ -165,6 +166,13 @@ def openapi_document() -> dict:
                                 "exclude_selectors": {"type": "array", "items": {"type": "string"}},
                                 "language": {"type": "string"},
                                 "article_known": {"type": "boolean"},
+                                "privacy": {
+                                    "type": "object",
+                                    "description": "The notice the form shows: what is kept and for how long, "
+                                                   "and the site's privacy policy.",
+                                    "properties": {"notice": {"type": "string"}, "policy_url": {"type": "string"},
+                                                   "policy_label": {"type": "string"}},
+                                },
                             },
                         }}}},
                         "403": _error("The page's origin is not allowed for the article's site."),

@@ -7,7 +7,14 @@ from flask_login import current_user
 
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
-from readerdesk.services.articles.sites import SiteError, create_site, list_sites, rotate_token, update_site
+from readerdesk.services.articles.sites import (
+    PrivacyUrlInvalid,
+    SiteError,
+    create_site,
+    list_sites,
+    rotate_token,
+    update_site,
+)
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
@@ -154,6 +161,7 @@ def edit_site(site_id: int):
         form.exclude_selectors.data = "\n".join(site.exclude_selectors)
         form.connector.data = site.connector or ""
         form.connector_url.data = site.connector_url or ""
+        form.privacy_url.data = site.privacy_url
         return _edit_page(site, form)
     if not form.validate():
         return _edit_page(site, form, 400)
@@ -161,9 +169,10 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data)
+                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
     except SiteError as exc:
-        form.connector.errors = [*form.connector.errors, str(exc)]
+        wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
+        wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)

@@ -198,6 +198,26 @@ class SiteEditForm(FlaskForm):
                                                   SelectChoice("html", "Fetch the article page (html)"),
                                                   SelectChoice("wordpress", "WordPress REST API")])
     connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
+    privacy_url = StringField("Privacy policy URL", validators=[Optional(), Length(max=500)],
+                              description="Linked from the notices in the widget and on the support form. "
+                                          "Without it they link to readerdesk's own page on the data it keeps.")
+
+
+# --- privacy requests ----------------------------------------------------------------------------
+
+class PrivacyRequestForm(FlaskForm):
+    """The address an access or erasure request is about (services.privacy.records checks it is one)."""
+
+    email = EmailField("Email address of the person who asked", validators=[DataRequired(), Length(max=320)])
+
+
+class PrivacyEraseForm(FlaskForm):
+    """The confirmation step of an erasure: the address again, Stripe or not, and a tick."""
+
+    email = HiddenField(validators=[DataRequired(), Length(max=320)])
+    stripe = BooleanField("Also delete their customer at Stripe (their active subscriptions are cancelled first)")
+    confirm = BooleanField("I have checked that this request comes from the person at this address",
+                           validators=[DataRequired(message="Tick the box to confirm the erasure.")])
 
 
 class ConfirmForm(FlaskForm):

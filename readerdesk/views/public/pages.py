@@ -1,6 +1,6 @@
 """Public pages: the site list, each site's article index, and the article pages readerdesk serves."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
 from readerdesk.extensions import db
@@ -8,6 +8,7 @@ from readerdesk.models import Article, Site
 from readerdesk.services.articles.ingest import articles_of_site
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
+from readerdesk.services.privacy.reader_links import can_forget, forget_token
 from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
 from readerdesk.text.i18n import say_html
 from readerdesk.text.ids import arg_id
@@ -64,5 +65,7 @@ def correction_status_page(public_id: str):
     if correction is None:
         abort(404, description="We could not find this report. Check the link in your confirmation.")
     status = public_status(correction)
+    forget = (url_for("privacy.forget", token=forget_token(current_app.config["SECRET_KEY"], correction))
+              if can_forget(correction) else None)
     return render_template("public/pages/status.html", status=status, site=correction.article.site,
-                           t=lambda text, **values: say_html(text, status["language"], **values))
+                           forget_url=forget, t=lambda text, **values: say_html(text, status["language"], **values))

@@ -32,8 +32,10 @@ from readerdesk.services.patrons.stripe.checkout import (
     start_checkout,
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
+from readerdesk.services.privacy.notice import support_notice
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
+from readerdesk.views.public.privacy import data_page_url, retention_settings
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("support", __name__)
@@ -66,10 +68,12 @@ def _support_form(settings: SupportSettings) -> SupportForm:
 
 def _render_page(site: Site, form: SupportForm, settings: SupportSettings, status: int = 200, error: str | None = None):
     fee_example = gross_up_for_fee(settings.tiers[0].amount, settings.fee_percent_bp, settings.fee_fixed)
+    notice = support_notice(site, retention_settings(), language=site.language,
+                            default_policy_url=data_page_url(site))
     return render_template(
         "public/support/page.html", site=site, form=form, settings=settings, error=error,
         payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency),
-        fee_example=fee_example,
+        fee_example=fee_example, notice=notice,
     ), status
 
 

@@ -8,9 +8,10 @@
 // the classes):
 //   #h the title           #body everything hidden after sending   #w-q the passage part
 //   #ql, #q the passage     #w-NAME, #NAME, #e-NAME a field, its control and its error
-//   #m the message line     #x Cancel/Close   #s Send
+//   #m the message line     #x Cancel/Close   #s Send   #pn the privacy notice
 //   .f the touch button     .ck a checkbox or radio label   .i a text input   .e a field's error
 //   .m/.g the message line (green when all is well)   .bt the buttons   .p the main button   .hp the honeypot
+//   .pn the privacy notice
 
 import DIALOG_CSS from "./dialog.css";
 import { sendReport } from "./offline-queue.js";
@@ -67,6 +68,7 @@ function markup() {
     field("name", strings.name, "<input class=i id=name name=name autocomplete=name>") +
     field("email", strings.email, "<input class=i id=email name=email type=email autocomplete=email>") +
     `<label class=ck><input type=checkbox name=notify id=notify> ${escapeHtml(strings.notify)}</label><p class=e id=e-notify></p>` +
+    "<p class=pn id=pn></p>" +
     // The honeypot: people never see it, bots fill it in, and the server then stores nothing.
     "<div class=hp aria-hidden=true><label>Website <input name=website tabindex=-1 autocomplete=off></label></div>" +
     "</div>" +
@@ -144,6 +146,22 @@ function newReportKey() {
   return Array.from(bytes, (b) => (b + 256).toString(16).slice(1)).join("");
 }
 
+// What is kept and for how long, as the site's widget-config said it in the page's language, with
+// its privacy policy; offline, without the config, the widget's own shorter sentence.
+function showPrivacyNotice() {
+  const notice = find("#pn");
+  const privacy = site.privacy;
+  notice.textContent = privacy ? `${privacy.notice} ` : strings.privacy;
+  if (privacy && privacy.policy_url) {
+    const link = document.createElement("a");
+    link.href = privacy.policy_url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = privacy.policy_label;
+    notice.append(link);
+  }
+}
+
 export function isDialogOpen() {
   return Boolean(dialog && dialog.open);
 }
@@ -170,6 +188,7 @@ export function openDialog(selected) {
   find("#q").textContent = selected ? selected.exact : "";
   find("#suggestion").value = selected ? selected.exact : ""; // the reader edits the passage itself
   find("#w-comment label").textContent = selected ? strings.comment : strings.message;
+  showPrivacyNotice();
   dialog.showModal();
   (selected ? find("input[name=kind]") : find("#comment")).focus();
 }

@@ -50,6 +50,7 @@ function applyWidgetConfig(response) {
       site.containerSelector = site.containerSelector || config.body_selector;
       site.excludeSelectors = config.exclude_selectors || [];
       site.language = config.language;
+      site.privacy = config.privacy;
     } else if (response.status < 500) {
       site.refusal = config.error || "";
     }

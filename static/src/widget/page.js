@@ -18,6 +18,8 @@ export const site = {
   // The server's sentence when it will not take reports from this page (an origin it does not
   // allow, for example). It is shown when the reader presses Send.
   refusal: "",
+  // What the notice under the form says: { notice, policy_url, policy_label }, from the server.
+  privacy: null,
 };
 
 export function articleBody() {

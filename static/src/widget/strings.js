@@ -35,6 +35,7 @@ const STRINGS = {
     sentLater: "Your saved report has now been sent. Thank you!",
     failed: "Something went wrong. Please try again later.",
     checkFields: "Please check the fields marked below.",
+    privacy: "Your name and email are optional. We use them only to tell you what the editors decided.",
   },
   uk: {
     correctionTitle: "Запропонувати виправлення",
@@ -66,6 +67,7 @@ const STRINGS = {
     sentLater: "Збережене повідомлення надіслано. Дякуємо!",
     failed: "Щось пішло не так. Спробуйте пізніше.",
     checkFields: "Перевірте позначені поля.",
+    privacy: "Ім’я та email необов’язкові. Ми використовуємо їх лише для того, щоб повідомити вам рішення редакції.",
   },
 };
 

@@ -9,19 +9,6 @@ from tests.factories import PASSWORD, make_site, make_user
 from tests.helpers import sign_in
 
 
-@pytest.fixture
-def admin(db_session):
-    user = make_user(db_session, "boss@example.com", Role.ADMIN)
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
-def as_admin(client, admin):
-    sign_in(client, admin)
-    return client
-
-
 def test_admin_creates_an_editor_who_can_then_sign_in(as_admin, app):
     response = as_admin.post("/desk/admin/users", data={"email": "New@Example.com", "name": "New", "password": PASSWORD,
                                                         "role": "editor"})
@@ -108,3 +95,19 @@ def test_rotate_token_and_edit_settings(as_admin, db_session):
     assert "https://amp.courier.example" in site.allowed_origins
     bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={"connector": "wordpress", "connector_url": ""})
     assert bad.status_code == 400 and "needs the site&#39;s URL" in bad.get_data(as_text=True)
+
+
+def test_a_sites_privacy_policy_url_is_set_on_its_settings_page(as_admin, db_session):
+    site = make_site(db_session, "courier", base_url="https://courier.example")
+    db_session.commit()
+    settings = {"allowed_origins": "", "exclude_selectors": "", "connector": ""}
+    bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**settings, "privacy_url": "privacy page"})
+    assert bad.status_code == 400 and "privacy policy URL must be an absolute http(s) URL" in bad.get_data(as_text=True)
+    saved = as_admin.post(f"/desk/admin/sites/{site.id}",
+                          data={**settings, "privacy_url": "https://courier.example/privacy#readers"})
+    assert saved.status_code == 303
+    db_session.expire_all()
+    assert site.privacy_url == "https://courier.example/privacy#readers"
+    assert 'value="https://courier.example/privacy#readers"' in as_admin.get(f"/desk/admin/sites/{site.id}").get_data(
+        as_text=True)
+

@@ -1,0 +1,88 @@
+"""Access requests: everything readerdesk holds for an address, as one JSON document.
+
+Reports (with what editors wrote back, their notes on it and the published note), the emails sent to
+the address, and for patrons their records, pledges, payments and used portal links. The document
+says what each part is for and how long it is kept (services.privacy.inventory)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from readerdesk.models import Correction, CorrectionNote, InternalNote, ModerationEvent
+from readerdesk.models.types import DbSession
+from readerdesk.services.privacy.audit import EXPORT, Actor, record
+from readerdesk.services.privacy.inventory import PERSONAL_DATA
+from readerdesk.services.privacy.records import PersonalRecords
+from readerdesk.services.privacy.retention import RetentionSettings
+
+FORMAT_VERSION = 1
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _report(session: DbSession, c: Correction) -> dict:
+    events = session.scalars(select(ModerationEvent).where(ModerationEvent.correction_id == c.id)
+                             .order_by(ModerationEvent.id))
+    notes = session.scalars(select(InternalNote).where(InternalNote.correction_id == c.id).order_by(InternalNote.id))
+    published = session.scalars(select(CorrectionNote).where(CorrectionNote.correction_id == c.id)
+                                .order_by(CorrectionNote.id))
+    return {
+        "id": c.public_id, "site": c.article.site.name, "article": {"url": c.article.url, "title": c.article.title},
+        "kind": c.kind.value, "passage": c.exact, "suggestion": c.suggestion, "comment": c.comment,
+        "name": c.reader_name, "email": c.reader_email, "wants_to_hear_back": c.notify_reader,
+        "language": c.language, "page_url": c.page_url, "ip_hash": c.ip_hash, "status": c.status.value,
+        "received_at": _when(c.created_at), "first_decision_at": _when(c.first_decision_at),
+        "messages_from_editors": [{"at": _when(e.created_at), "decision": e.action, "message": e.reader_message}
+                                  for e in events if e.reader_message],
+        "editors_notes": [{"at": _when(n.created_at), "note": n.body} for n in notes],
+        "published_notes": [{"at": _when(n.published_at), "type": n.note_type.value, "note": n.body}
+                            for n in published if n.is_public],
+    }
+
+
+def export_records(session: DbSession, records: PersonalRecords, *, settings: RetentionSettings,
+                   now: datetime) -> dict:
+    """The JSON-ready document for ``records`` (see services.privacy.records.find_records)."""
+    return {
+        "format": f"readerdesk personal data export, version {FORMAT_VERSION}",
+        "address": records.address,
+        "exported_at": now.isoformat(),
+        "what_we_keep": [{"what": f.what, "why": f.purpose, "how_long": f.retention_for(settings)}
+                         for f in PERSONAL_DATA],
+        "reports": [_report(session, c) for c in records.corrections],
+        "emails_sent": [{"kind": n.kind, "to": n.recipient, "sent_at": _when(n.sent_at)}
+                        for n in records.notifications],
+        "patrons": [{
+            "site": p.site.name, "email": p.email, "name": p.name, "status": p.status.value, "tier": p.tier,
+            "amount": p.amount, "currency": p.currency, "interval": p.interval.value,
+            "supporter_since": _when(p.supporter_since), "canceled_at": _when(p.canceled_at),
+            "listed_on_wall": p.list_publicly, "wall_name": p.display_name, "wall_status": p.wall_status.value,
+            "stripe_customer_id": p.stripe_customer_id, "stripe_subscription_id": p.stripe_subscription_id,
+        } for p in records.patrons],
+        "pledges": [{
+            "site": p.site.name, "email": p.email, "name": p.name, "wall_name": p.display_name,
+            "list_publicly": p.list_publicly, "tier": p.tier, "amount": p.amount, "total": p.total,
+            "card_fee_covered": p.fee_covered, "currency": p.currency, "interval": p.interval.value,
+            "status": p.status.value, "checkout_url": p.checkout_url, "created_at": _when(p.created_at),
+            "completed_at": _when(p.completed_at),
+        } for p in records.pledges],
+        "payments": [{
+            "amount": p.amount, "amount_refunded": p.amount_refunded, "currency": p.currency,
+            "status": p.status.value, "paid_at": _when(p.paid_at), "failed_at": _when(p.failed_at),
+            "stripe_invoice_id": p.stripe_invoice_id, "stripe_payment_intent_id": p.stripe_payment_intent_id,
+            "stripe_charge_id": p.stripe_charge_id,
+        } for p in records.payments],
+        "manage_links_used": [{"nonce": u.nonce, "used_at": _when(u.used_at)} for u in records.portal_link_uses],
+    }
+
+
+def export(session: DbSession, records: PersonalRecords, *, actor: Actor, settings: RetentionSettings,
+           now: datetime) -> dict:
+    """:func:`export_records`, and its audit entry (counts only)."""
+    document = export_records(session, records, settings=settings, now=now)
+    record(session, EXPORT, actor, records.counts(), now=now)
+    return document

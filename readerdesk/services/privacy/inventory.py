@@ -1,0 +1,112 @@
+"""Every personal field readerdesk keeps about readers and patrons: what it is, why, for how long, and
+what an erasure does to it. The README's Privacy section, the public data page (/privacy), the export
+and the erasure follow this list, and tests check them against it and against the tables' metadata:
+a table that is neither listed here nor in :data:`NO_READER_DATA` fails the suite.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from readerdesk.services.privacy.retention import RetentionSettings
+from readerdesk.text.i18n import counted, say
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    table: str
+    columns: tuple[str, ...]
+    what: str
+    purpose: str
+    retention: str  # may name {reader_days}, {ip_days} ("180 days"), {link_minutes} ("30 minutes")
+    on_erasure: str  # for the README and the desk: English only
+
+    def retention_for(self, settings: RetentionSettings, language: str = "en") -> str:
+        """How long, with the settings' numbers, in ``language`` (readerdesk.text.i18n's catalogues
+        hold ``what``, ``purpose`` and ``retention`` of every field)."""
+        return say(self.retention, language, reader_days=counted(settings.reader_days, "day", language),
+                   ip_days=counted(settings.ip_days, "day", language),
+                   link_minutes=counted(settings.portal_link_max_age // 60, "minute", language))
+
+
+CONTACT_RETENTION = ("{reader_days} after the report is closed (published, rejected or spam); at once when "
+                     "the reader uses the “Delete my email from this report” link")
+
+PERSONAL_DATA: tuple[PersonalField, ...] = (
+    PersonalField("corrections", ("reader_email", "reader_name"),
+                  "A reporter's email address and name (both optional)",
+                  "To tell them what the editors decided, when they ask, and to ask them about their report",
+                  CONTACT_RETENTION, "emptied; the report says its reader was erased"),
+    PersonalField("corrections", ("page_url",), "The address of the page a report was sent from",
+                  "To see the passage where the reader saw it", CONTACT_RETENTION, "emptied"),
+    PersonalField("corrections", ("ip_hash",),
+                  "The sender's IP address, hashed with that day's random key (never the address itself)",
+                  "Rate limits against floods of reports",
+                  "{ip_days}; the day's key is deleted then too, so no hash can be traced back", "emptied"),
+    PersonalField("corrections", ("comment", "suggestion"), "What the reader wrote: the comment and the wording "
+                  "they suggest (with the passage they quoted, which is the article's text)",
+                  "The newsroom's editorial record of corrections",
+                  "Kept: nothing in it identifies the reader once the name and email are gone",
+                  "kept; their email address, and their name, wherever it appears in the text becomes [erased]"),
+    PersonalField("moderation_events", ("reader_message",), "What an editor wrote back to a reader",
+                  "Sent with the decision email; part of the decision log", "Kept with the decision log",
+                  "kept; their email address and name in it become [erased]"),
+    PersonalField("internal_notes", ("body",), "Editors' notes on a report (never shown to readers)",
+                  "Coordination between editors", "Kept with the report",
+                  "kept; their email address and name in it become [erased]"),
+    PersonalField("notifications_sent", ("recipient",), "The address each email went to",
+                  "Sending each email exactly once", "{reader_days} after it was sent", "emptied"),
+    PersonalField("patrons", ("email", "name"), "A patron's email address and name",
+                  "Receipts, notices of failed payments and the link to manage their support",
+                  "While they support the newsroom, and until they ask for erasure",
+                  "anonymised: the email becomes erased-N@erased.invalid, the name goes"),
+    PersonalField("patrons", ("display_name",), "The name a patron asked to show on the supporters wall",
+                  "The public supporters wall, once an admin approves it", "While they are listed",
+                  "emptied, and off the wall"),
+    PersonalField("patrons", ("stripe_customer_id", "stripe_subscription_id"),
+                  "A patron's customer and subscription ids at Stripe",
+                  "Matching Stripe's events to the patron; the customer portal",
+                  "While they support the newsroom, and until they ask for erasure",
+                  "the customer id is emptied (with --stripe the customer is deleted at Stripe, its "
+                  "subscriptions cancelled first); the subscription id stays, like the payments' references"),
+    PersonalField("pledges", ("email", "name", "display_name", "checkout_url"),
+                  "What a reader typed on the support form, and their checkout page at Stripe",
+                  "Starting the payment at Stripe and creating the patron record",
+                  "With the patron's record; for a checkout never finished, {reader_days}", "emptied"),
+    PersonalField("payments", ("amount", "amount_refunded", "paid_at", "stripe_invoice_id", "stripe_payment_intent_id",
+                               "stripe_charge_id"),
+                  "Each payment: amount, date and Stripe's references",
+                  "Accounting, refunds and disputes", "As long as accounting law requires",
+                  "kept for accounting; the patron it belongs to is anonymised"),
+    PersonalField("portal_link_uses", ("nonce", "used_at"), "When a “manage my support” link was opened",
+                  "Each link works once", "Until the link has expired ({link_minutes})", "deleted"),
+)
+
+# Every other table, and why it holds no reader's or patron's personal data.
+NO_READER_DATA: dict[str, str] = {
+    "sites": "the newsroom's sites and their settings",
+    "articles": "published articles",
+    "article_revisions": "the articles' text, revision by revision",
+    "correction_anchors": "where a report's passage sits in each revision (the article's text)",
+    "correction_notes": "the public correction notes editors publish",
+    "stripe_events": "which Stripe events were processed, and what each did (no addresses)",
+    "ip_hash_keys": "the daily random keys IP addresses are hashed with",
+    "audit_log": "privacy actions: what, when, by whom and how many rows, never whose data",
+    "outbox": "jobs waiting to run or done: the ids of what each concerns (a “manage my support” email's "
+              "job also holds its single-use link, which expires after PORTAL_LINK_MAX_AGE); errors are kept "
+              "with email addresses hidden; done jobs go after JOBS_KEEP_DONE_DAYS days",
+    "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
+}
+
+# Free text where a reader's email address or name may turn up, typed by the reader or an editor: an
+# erasure replaces the address there, in every row, and their names in the rows about their own reports,
+# with ERASED_TEXT.
+FREE_TEXT: tuple[tuple[str, str], ...] = (
+    ("corrections", "comment"),
+    ("corrections", "suggestion"),
+    ("moderation_events", "reason"),
+    ("moderation_events", "reader_message"),
+    ("internal_notes", "body"),
+    ("correction_notes", "body"),
+)
+ERASED_TEXT = "[erased]"

@@ -1,0 +1,91 @@
+"""Everything readerdesk holds for one email address: the records an access request exports and an
+erasure empties. Addresses are compared as readerdesk stores patrons' (trimmed, NFC, lower case)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
+from sqlalchemy import func, or_, select
+
+from readerdesk.models import Correction, NotificationSent, Patron, Payment, Pledge, PortalLinkUse
+from readerdesk.models.types import DbSession
+from readerdesk.text.emails import normalise_email
+
+
+class NotAnAddress(ValueError):
+    """What was given is not an email address; the message says so."""
+
+
+def subject_address(text: str) -> str:
+    """The address a request is about, normalised, or NotAnAddress."""
+    address = normalise_email(text or "")
+    try:
+        validate_email(address, check_deliverability=False)
+    except EmailNotValidError:
+        raise NotAnAddress(f"{text!r} is not an email address") from None
+    return address
+
+
+@dataclass
+class PersonalRecords:
+    address: str
+    corrections: list[Correction]
+    notifications: list[NotificationSent]
+    patrons: list[Patron]
+    pledges: list[Pledge]
+    payments: list[Payment]
+    portal_link_uses: list[PortalLinkUse]
+
+    def counts(self) -> dict[str, int]:
+        return {"reports": len(self.corrections), "emails": len(self.notifications), "patrons": len(self.patrons),
+                "pledges": len(self.pledges), "payments": len(self.payments),
+                "portal_links": len(self.portal_link_uses)}
+
+    @property
+    def empty(self) -> bool:
+        return not any(self.counts().values())
+
+    def summary(self) -> str:
+        """"2 reports, 1 patron record, ..." (what there is, nothing when empty)."""
+        return describe_counts(self.counts()) or "nothing"
+
+
+COUNT_NAMES = {
+    "reports": ("report", "reports"), "emails": ("email sent", "emails sent"),
+    "patrons": ("patron record", "patron records"), "pledges": ("pledge", "pledges"),
+    "payments": ("payment", "payments"), "portal_links": ("used portal link", "used portal links"),
+    "texts": ("text with the address", "texts with the address"),
+    "stripe_customers": ("Stripe customer deleted", "Stripe customers deleted"),
+}
+
+
+def describe_counts(counts: dict[str, int]) -> str:
+    parts = []
+    for name, count in counts.items():
+        if count:
+            singular, plural = COUNT_NAMES.get(name, (name, name))
+            parts.append(f"{count} {singular if count == 1 else plural}")
+    return ", ".join(parts)
+
+
+def _same_address(column, address: str):
+    # Reports keep the address as the reader typed its local part; patrons and pledges in lower case.
+    return func.lower(func.trim(column)) == address
+
+
+def find_records(session: DbSession, address: str) -> PersonalRecords:
+    address = normalise_email(address)
+    corrections = list(session.scalars(select(Correction).where(_same_address(Correction.reader_email, address))
+                                       .order_by(Correction.id)))
+    patrons = list(session.scalars(select(Patron).where(_same_address(Patron.email, address)).order_by(Patron.id)))
+    patron_ids = [p.id for p in patrons]
+    pledges = list(session.scalars(select(Pledge).where(
+        or_(_same_address(Pledge.email, address), Pledge.patron_id.in_(patron_ids))).order_by(Pledge.id)))
+    payments = list(session.scalars(select(Payment).where(Payment.patron_id.in_(patron_ids)).order_by(Payment.id)))
+    uses = list(session.scalars(select(PortalLinkUse).where(PortalLinkUse.patron_id.in_(patron_ids))
+                                .order_by(PortalLinkUse.id)))
+    notifications = list(session.scalars(select(NotificationSent).where(
+        _same_address(NotificationSent.recipient, address)).order_by(NotificationSent.id)))
+    return PersonalRecords(address=address, corrections=corrections, notifications=notifications, patrons=patrons,
+                           pledges=pledges, payments=payments, portal_link_uses=uses)

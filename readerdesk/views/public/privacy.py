@@ -1,0 +1,63 @@
+"""The reader's side of privacy: the "Delete my email from this report" link, and the page that says
+what readerdesk keeps, why and for how long (linked from the notices when a site has no policy URL)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
+from readerdesk.models import Correction, Site
+from readerdesk.services.privacy.audit import Actor
+from readerdesk.services.privacy.erasure import remove_reader_contact
+from readerdesk.services.privacy.inventory import PERSONAL_DATA
+from readerdesk.services.privacy.reader_links import AlreadyForgotten, ForgetLinkInvalid, correction_for_token
+from readerdesk.services.privacy.retention import RetentionSettings
+from readerdesk.text.i18n import pick_language, say, say_html
+from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.public.sites import site_or_404
+
+bp = Blueprint("privacy", __name__)
+READER_LINK = Actor(label="the reader's own link")
+
+
+def retention_settings() -> RetentionSettings:
+    return RetentionSettings.from_config(current_app.config)
+
+
+def data_page_url(site: Site) -> str:
+    """readerdesk's page on the data it keeps: where notices link when the site has no policy URL."""
+    return url_for("privacy.data_page", site=site.name, _external=True)
+
+
+@bp.get("/privacy")
+def data_page():
+    """In the ``lang`` asked for, else the site's language."""
+    site = site_or_404(request.args.get("site"))
+    language = pick_language(request.args.get("lang"), site.language)
+    settings = retention_settings()
+    fields = [(say(f.what, language), say(f.purpose, language), f.retention_for(settings, language))
+              for f in PERSONAL_DATA]
+    return render_template("public/privacy/data.html", site=site, fields=fields, language=language,
+                           t=lambda text, **values: say_html(text, language, **values))
+
+
+def _page(template: str, correction: Correction, status: int = 200, **context):
+    return render_template(f"public/privacy/{template}.html", correction=correction, site=correction.article.site,
+                           t=lambda text, **values: say_html(text, correction.language, **values), **context), status
+
+
+@bp.route("/privacy/forget/<token>", methods=["GET", "POST"])
+def forget(token: str):
+    """GET asks (mail scanners open links: they must not use this one up); POST removes the address."""
+    try:
+        correction = correction_for_token(db.session, current_app.config["SECRET_KEY"], token)
+    except ForgetLinkInvalid:
+        abort(404, description="This link is not valid.")
+    except AlreadyForgotten as gone:
+        return _page("forgotten", gone.correction)
+    if request.method == "GET":
+        return _page("forget", correction, token=token)
+    with unit_of_work(db.session):
+        remove_reader_contact(db.session, correction, actor=READER_LINK, now=utcnow())
+    return _page("forgotten", correction)
