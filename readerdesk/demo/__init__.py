@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from readerdesk.config import DEFAULT_SUPPORT_TIERS
 from readerdesk.demo.patrons import add_demo_patrons
 from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
@@ -53,7 +54,7 @@ def _demo_site(session: DbSession, name: str, title: str, language: str, base_ur
     except SiteNotFound:
         site = create_site(
             session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
-            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")],
+            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")], support_tiers=DEFAULT_SUPPORT_TIERS,
         ).site
         result.lines.append(f"Created site {name} ({title}).")
     return site
@@ -107,7 +108,8 @@ def load_demo(session: DbSession, *, now: datetime, password_settings: PasswordS
     password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin", password_settings)
     result.admin_password = password
     result.editor_password = _demo_user(session, DEMO_EDITOR_EMAIL, Role.EDITOR, "Demo editor", password_settings)
-    result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads)")
+    result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads; "
+                        "admins set up two-factor sign-in with an authenticator app at their first sign-in)")
     result.lines.append(f"Demo editor: {DEMO_EDITOR_EMAIL}  password: {result.editor_password}")
     result.lines.append(f"Open {base_url}/sites/demo/ for the articles and {base_url}/desk/ for the desk.")
     return result

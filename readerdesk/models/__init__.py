@@ -1,11 +1,21 @@
 """The data model, one module per concept. Importing this package registers every table."""
 
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
-from readerdesk.models.correction import FULLTEXT_INDEX, AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models.correction import (
+    FULLTEXT_INDEX,
+    AnchorState,
+    Correction,
+    CorrectionAnchor,
+    DecoyReport,
+    Kind,
+    Status,
+)
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.outbox import OutboxEntry, OutboxStatus
 from readerdesk.models.patron import (
+    Dispute,
+    DisputeStatus,
     Interval,
     Patron,
     PatronStatus,
@@ -15,11 +25,14 @@ from readerdesk.models.patron import (
     PledgeStatus,
     PortalLinkUse,
     StripeEvent,
+    Subscription,
+    SubscriptionAmount,
     WallStatus,
 )
 from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
+from readerdesk.models.staff_security import RecoveryCode, SecurityEvent, StaffPolicy, StaffSession
 from readerdesk.models.user import Role, User
 
 
@@ -37,6 +50,9 @@ __all__ = [
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
+    "DecoyReport",
+    "Dispute",
+    "DisputeStatus",
     "InternalNote",
     "Interval",
     "IpHashKey",
@@ -53,11 +69,17 @@ __all__ = [
     "Pledge",
     "PledgeStatus",
     "PortalLinkUse",
+    "RecoveryCode",
     "RevisionImmutable",
     "Role",
+    "SecurityEvent",
     "Site",
+    "StaffPolicy",
+    "StaffSession",
     "Status",
     "StripeEvent",
+    "Subscription",
+    "SubscriptionAmount",
     "User",
     "WallStatus",
 ]

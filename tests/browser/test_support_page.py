@@ -32,7 +32,9 @@ def live_app(app, db_session, stripe_server):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config.update(PUBLIC_URL=url, TRUSTED_HOSTS=["127.0.0.1"])
+    yield url
     server.shutdown()
 
 
@@ -63,7 +65,8 @@ def test_from_the_support_box_to_checkout(live_app, stripe_server, page):
     assert page.locator("h1").inner_text() == "Fake Stripe Checkout"
     [sent] = stripe_server.fake.sent("POST", "/v1/checkout/sessions")
     assert sent.params["mode"] == "subscription"
-    assert sent.params["line_items"][0]["price_data"]["unit_amount"] == "838"  # 8.00 with the card fee
+    price = stripe_server.fake.prices[sent.params["line_items"][0]["price"]]
+    assert (price["unit_amount"], price["lookup_key"]) == (838, "readerdesk:demo:reader:month:fee")  # 8.00 + fee
     assert "{CHECKOUT_SESSION_ID}" in sent.params["success_url"]
 
 
@@ -72,3 +75,78 @@ def test_a_bad_amount_is_explained_on_the_page(live_app, page):
     page.get_by_label("Email").fill("reader@example.com")
     page.get_by_role("button", name="Continue to payment").click()
     assert "The smallest amount we can accept is 1.00 EUR" in page.locator(".field-error").inner_text()
+
+
+def test_the_magic_link_opens_the_portal_from_its_fragment(app, live_app, stripe_server, page):
+    from readerdesk.clock import utcnow
+    from readerdesk.extensions import db
+    from readerdesk.models import Interval, Patron, Site
+    from readerdesk.services.patrons.pledges import make_portal_token, portal_link
+
+    with app.app_context():
+        site = db.session.query(Site).filter_by(name="demo").one()
+        patron = Patron(site_id=site.id, email="ann@example.com", currency="EUR", interval=Interval.MONTH,
+                        amount=300, supporter_since=utcnow(), stripe_customer_id="cus_ann")
+        db.session.add(patron)
+        db.session.commit()
+        link = portal_link(live_app, make_portal_token(app.config["SECRET_KEY"], patron))
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(link)
+    # The landing page posts the token from the fragment; the page it gets back shows the button.
+    page.locator("#open-portal").wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/support/manage/open") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Open my support settings").click()
+    assert sent.value.status == 303 and sent.value.headers["location"].startswith("https://billing.stripe.com/")
+    token = link.split("#", 1)[1]
+    assert not any(token in url for url in requested)  # never in a URL the server (or its logs) saw
+    assert stripe_server.fake.portal_sessions[0]["customer"] == "cus_ann"
+
+
+def test_an_incomplete_magic_link_says_so(live_app, page):
+    page.goto(f"{live_app}/support/manage/open")
+    assert page.locator("#link-incomplete").is_visible()
+    assert not page.locator("#open-portal").is_visible()
+
+
+UAH_TIERS = [{"id": "kava", "name": "Кава щомісяця", "amount": 10000, "interval": "month", "description": ""},
+             {"id": "rik", "name": "Рік підтримки", "amount": 150000, "interval": "year", "description": ""}]
+JPY_TIERS = [{"id": "ocha", "name": "Green tea", "amount": 500, "interval": "month", "description": ""},
+             {"id": "bento", "name": "Bento", "amount": 1500, "interval": "month", "description": ""}]
+
+
+def test_a_uah_site_and_a_jpy_site_charge_their_own_tiers_in_their_own_currency(app, db_session, live_app,
+                                                                               stripe_server, page):
+    make_site(db_session, "kyiv", title="Kyiv Daily", currency="UAH", support_tiers=UAH_TIERS)
+    make_site(db_session, "tokyo", title="Tokyo Times", currency="JPY", support_tiers=JPY_TIERS)
+    db_session.commit()
+    page.goto(f"{live_app}/sites/kyiv/support")
+    tiers = page.locator(".tier").all_inner_texts()
+    assert any("100.00 UAH / month" in t for t in tiers) and any("1,500.00 UAH / year" in t for t in tiers)
+    assert not any("3.00" in t for t in tiers)
+    page.get_by_label("Рік підтримки").check()
+    page.get_by_label("Email").fill("olena@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{stripe_server.url}/checkout/cs_*")
+    kyiv = stripe_server.fake.sent("POST", "/v1/checkout/sessions")[-1].params
+    price = stripe_server.fake.prices[kyiv["line_items"][0]["price"]]
+    assert (price["unit_amount"], price["currency"], price["recurring"]["interval"]) == (150000, "uah", "year")
+
+    page.goto(f"{live_app}/sites/tokyo/support")
+    tiers = page.locator(".tier").all_inner_texts()
+    assert any("500 JPY / month" in t for t in tiers) and any("1,500 JPY / month" in t for t in tiers)
+    page.get_by_label("Another amount").check()
+    page.locator("#custom_amount").fill("30")
+    page.get_by_label("One time").check()
+    page.get_by_label("Email").fill("ken@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    assert "The smallest amount we can accept is 100 JPY" in page.locator(".field-error").inner_text()
+    page.locator("#custom_amount").fill("3000")
+    page.get_by_label("One time").check()
+    page.get_by_label("Email").fill("ken@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{stripe_server.url}/checkout/cs_*")
+    tokyo = stripe_server.fake.sent("POST", "/v1/checkout/sessions")[-1].params
+    assert tokyo["mode"] == "payment"
+    assert (tokyo["line_items"][0]["price_data"]["unit_amount"], tokyo["line_items"][0]["price_data"]["currency"]) == (
+        "3000", "jpy")  # whole yen: not 300000

@@ -1,10 +1,11 @@
-"""Administration on the desk (admins only): staff accounts and sites."""
+"""Administration on the desk (admins only): staff accounts, their sign-in, the security log, sites."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
 from readerdesk.services.articles.sites import (
@@ -15,11 +16,25 @@ from readerdesk.services.articles.sites import (
     rotate_token,
     update_site,
 )
+from readerdesk.services.desk.security_log import ACTIONS, recent_events, record
+from readerdesk.services.desk.staff_sessions import end_all_sessions
+from readerdesk.services.desk.two_factor import TwoFactorError, current_policy, reset_two_factor, set_policy
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
+from readerdesk.services.patrons.pledges import SupportSettings
+from readerdesk.services.patrons.site_settings import (
+    SupportSettingsError,
+    SupportSettingsForm,
+    tier_lines,
+    tiers_below_minimum,
+    update_support_settings,
+)
+from readerdesk.text.ids import arg_id
+from readerdesk.text.money import major_units
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import (
     ConfirmForm,
+    PolicyForm,
     SiteCreateForm,
     SiteEditForm,
     UserActiveForm,
@@ -39,10 +54,12 @@ def _get(model, object_id: int):
 
 def _users_page(form: UserCreateForm | None = None, status: int = 200):
     users = list_users(db.session)
+    policy = current_policy(db.session)
     return render_template(
         "desk/admin/users.html", users=users, form=form or UserCreateForm(formdata=None),
         role_forms={u.id: UserRoleForm(formdata=None, role=u.role.value) for u in users},
-        active_form=UserActiveForm(formdata=None),
+        active_form=UserActiveForm(formdata=None), confirm_form=ConfirmForm(formdata=None), policy=policy,
+        policy_form=PolicyForm(formdata=None, two_factor_for_all=policy.two_factor_for_all),
     ), status
 
 
@@ -61,7 +78,7 @@ def create_user_view():
     try:
         with unit_of_work(db.session):
             user = create_user(db.session, form.email.data, form.password.data, form.role.data,
-                               name=form.name.data or "",
+                               name=form.name.data or "", actor=current_user, now=utcnow(),
                                password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
@@ -78,7 +95,7 @@ def set_active_view(user_id: int):
         abort(400, description="Say whether the account should be active.")
     try:
         with unit_of_work(db.session):
-            set_active(db.session, user, form.active.data == "1", actor=current_user)
+            set_active(db.session, user, form.active.data == "1", actor=current_user, now=utcnow())
     except UserError as exc:
         flash(str(exc), "error")
         return _users_page(status=400)
@@ -94,12 +111,63 @@ def set_role_view(user_id: int):
         abort(400, description="Choose admin or editor.")
     try:
         with unit_of_work(db.session):
-            set_role(db.session, user, form.role.data, actor=current_user)
+            set_role(db.session, user, form.role.data, actor=current_user, now=utcnow())
     except UserError as exc:
         flash(str(exc), "error")
         return _users_page(status=400)
     flash(f"{user.email} is now {user.role.value}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@admin_required
+def reset_two_factor_view(user_id: int):
+    """A lost device: two-factor sign-in off and every session ended; they enrol again at sign-in."""
+    user = _get(User, user_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        with unit_of_work(db.session):
+            reset_two_factor(db.session, user, actor=current_user, now=utcnow())
+    except TwoFactorError as exc:
+        flash(str(exc), "error")
+        return _users_page(status=400)
+    flash(f"Two-factor sign-in of {user.email} is reset and their sessions ended. They set it up again at their "
+          "next sign-in.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@admin_required
+def end_sessions_view(user_id: int):
+    user = _get(User, user_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    with unit_of_work(db.session):
+        ended = end_all_sessions(db.session, user, now=utcnow())
+        record(db.session, "sessions_ended", user=user, actor=current_user, now=utcnow(), detail=f"{ended} session(s)")
+    flash(f"Ended {ended} session(s) of {user.email}.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/policy")
+@admin_required
+def policy_view():
+    form = PolicyForm()
+    if not form.validate():
+        abort(400)
+    with unit_of_work(db.session):
+        set_policy(db.session, two_factor_for_all=form.two_factor_for_all.data, actor=current_user, now=utcnow())
+    flash("Two-factor sign-in is now required for all staff." if form.two_factor_for_all.data
+          else "Two-factor sign-in is now required for admins only.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.get("/security-log")
+@admin_required
+def security_log():
+    events = recent_events(db.session, before=arg_id(request.args, "before"))
+    return render_template("desk/admin/security_log.html", events=events, actions=ACTIONS)
 
 
 # --- sites -------------------------------------------------------------------------------------
@@ -128,6 +196,7 @@ def create_site_view():
                 db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
                 exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
                 title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
+                support_tiers=current_app.config["SUPPORT_TIERS"],
             )
     except SiteError as exc:
         form.name.errors = [*form.name.errors, str(exc)]
@@ -147,8 +216,36 @@ def rotate_token_view(site_id: int):
     return _sites_page(new_token=(site, token))
 
 
-def _edit_page(site: Site, form: SiteEditForm, status: int = 200):
-    return render_template("desk/admin/site_edit.html", site=site, form=form), status
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None):
+    return render_template("desk/admin/site_edit.html", site=site, form=form, error=error,
+                           below_minimum=tiers_below_minimum(site)), status
+
+
+def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
+    settings = SupportSettings.for_site(site, current_app.config["SUPPORT_TIERS"])
+    form.allowed_origins.data = "\n".join(site.allowed_origins)
+    form.exclude_selectors.data = "\n".join(site.exclude_selectors)
+    form.connector.data = site.connector or ""
+    form.connector_url.data = site.connector_url or ""
+    form.privacy_url.data = site.privacy_url
+    form.currency.data = settings.currency
+    form.support_tiers.data = tier_lines(site.support_tiers or current_app.config["SUPPORT_TIERS"], settings.currency)
+    form.min_amount.data = major_units(site.support_min_amount, settings.currency)
+    form.max_amount.data = major_units(site.support_max_amount, settings.currency)
+    form.fee_percent.data = f"{site.fee_percent_bp / 100:g}"
+    form.fee_fixed.data = major_units(site.fee_fixed, settings.currency)
+    form.wall_grace_days.data = site.wall_grace_days
+    form.legal_name.data, form.legal_address.data = site.legal_name, site.legal_address
+    form.tax_id.data, form.receipt_statement.data = site.tax_id, site.receipt_statement
+
+
+def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
+    return SupportSettingsForm(
+        currency=form.currency.data, tiers=form.support_tiers.data, min_amount=form.min_amount.data,
+        max_amount=form.max_amount.data, fee_percent=form.fee_percent.data, fee_fixed=form.fee_fixed.data or "0",
+        wall_grace_days=form.wall_grace_days.data, legal_name=form.legal_name.data or "",
+        legal_address=form.legal_address.data or "", tax_id=form.tax_id.data or "",
+        receipt_statement=form.receipt_statement.data or "")
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -157,11 +254,7 @@ def edit_site(site_id: int):
     site = _get(Site, site_id)
     form = SiteEditForm()
     if not form.is_submitted():
-        form.allowed_origins.data = "\n".join(site.allowed_origins)
-        form.exclude_selectors.data = "\n".join(site.exclude_selectors)
-        form.connector.data = site.connector or ""
-        form.connector_url.data = site.connector_url or ""
-        form.privacy_url.data = site.privacy_url
+        _fill_edit_form(form, site)
         return _edit_page(site, form)
     if not form.validate():
         return _edit_page(site, form, 400)
@@ -170,9 +263,12 @@ def edit_site(site_id: int):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
                         connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
+            update_support_settings(site, _support_settings(form))
     except SiteError as exc:
         wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
         wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
+    except SupportSettingsError as exc:
+        return _edit_page(_get(Site, site_id), form, 400, error=str(exc))
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)

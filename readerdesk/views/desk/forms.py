@@ -21,7 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from readerdesk.models import NoteType
@@ -201,6 +201,20 @@ class SiteEditForm(FlaskForm):
     privacy_url = StringField("Privacy policy URL", validators=[Optional(), Length(max=500)],
                               description="Linked from the notices in the widget and on the support form. "
                                           "Without it they link to readerdesk's own page on the data it keeps.")
+    # Patrons: the support page and receipts (checked by services.patrons.site_settings).
+    currency = StringField("Currency (ISO 4217, e.g. EUR, UAH, JPY)", validators=[DataRequired(), Length(max=3)])
+    support_tiers = TextAreaField("Tiers, one a line: id | name | amount | month or year | description",
+                                  validators=[DataRequired(), Length(max=5000)])
+    min_amount = StringField("Smallest custom amount", validators=[DataRequired(), Length(max=20)])
+    max_amount = StringField("Largest custom amount", validators=[DataRequired(), Length(max=20)])
+    fee_percent = StringField("Card fee a reader may cover: percent", validators=[DataRequired(), Length(max=10)])
+    fee_fixed = StringField("… plus a fixed part", validators=[Optional(), Length(max=20)])
+    wall_grace_days = IntegerField("Days a canceled supporter stays on the wall",
+                                   validators=[InputRequired(), NumberRange(min=0, max=3650)])
+    legal_name = StringField("Legal name (on receipts)", validators=[Optional(), Length(max=200)])
+    legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
+    tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
+    receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
 
 
 # --- privacy requests ----------------------------------------------------------------------------
@@ -218,6 +232,23 @@ class PrivacyEraseForm(FlaskForm):
     stripe = BooleanField("Also delete their customer at Stripe (their active subscriptions are cancelled first)")
     confirm = BooleanField("I have checked that this request comes from the person at this address",
                            validators=[DataRequired(message="Tick the box to confirm the erasure.")])
+
+
+class PolicyForm(FlaskForm):
+    two_factor_for_all = BooleanField("Require two-factor sign-in for editors too")
+
+
+# --- your own account ----------------------------------------------------------------------------
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1024)])
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("The two new passwords differ.")
 
 
 class ConfirmForm(FlaskForm):
