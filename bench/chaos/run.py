@@ -42,15 +42,11 @@ from readerdesk.models import (  # noqa: E402
     Correction,
     OutboxEntry,
     OutboxStatus,
-    Patron,
-    Payment,
-    Pledge,
     Site,
-    StripeEvent,
 )
 from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs  # noqa: E402
 from tests.fakes.stripe import WEBHOOK_SECRET, signed  # noqa: E402
-from tests.patron_scenarios import outcome, patron_histories  # noqa: E402
+from tests.patron_scenarios import forget_stripe_state, outcome, patron_histories  # noqa: E402
 
 README = Path(__file__).with_name("README.md")
 BEGIN, END = "<!-- results:begin -->", "<!-- results:end -->"
@@ -198,6 +194,9 @@ def sign_in(url: str) -> tuple[requests.Session, str]:
     answer = session.post(url + "/auth/login", data={"email": EDITOR, "password": PASSWORD, "csrf_token": token},
                           allow_redirects=False, timeout=10)
     assert answer.status_code == 302, f"could not sign in: {answer.status_code}"
+    # Signing in starts a new server-side session, and with it a new CSRF token: read it from the desk.
+    desk = session.get(url + "/desk/", timeout=10).text
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', desk).group(1)
     return session, token
 
 
@@ -277,10 +276,7 @@ def webhooks(stack: Stack, app, urls: dict, seed_value: int, deadline: float) ->
     in_order = [deliver(stack.url, event) for event in events]
     with app.app_context():
         expected = outcome()
-        db.session.execute(StripeEvent.__table__.delete())
-        db.session.execute(Payment.__table__.delete())
-        db.session.execute(Pledge.__table__.update().values(patron_id=None))
-        db.session.execute(Patron.__table__.delete())
+        forget_stripe_state(db.session)
         db.session.commit()
     deliveries = events + random.Random(seed_value).sample(events, k=len(events))  # every event twice
     random.Random(seed_value + 1).shuffle(deliveries)
@@ -321,7 +317,8 @@ def outbox_at_the_end(stack: Stack, app, deadline: float) -> Result:
 def in_process_app(stack: Stack):
     """An app on the chaos database, for seeding and counting (the traffic goes to gunicorn)."""
     return create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(stack.database_url),
-                       "SECRET_KEY": SECRET_KEY, "REDIS_URL": stack.redis.url(), "JOBS_BACKGROUND_THREAD": False,
+                       "SECRET_KEY": SECRET_KEY, "PUBLIC_URL": stack.url, "REDIS_URL": stack.redis.url(),
+                       "JOBS_BACKGROUND_THREAD": False,
                        "STRIPE_SECRET_KEY": "sk_test_chaos", "STRIPE_WEBHOOK_SECRET": WEBHOOK_SECRET,
                        "STRIPE_API_BASE": stack.stripe.url, "MAIL_SERVER": None, "RATELIMIT_ENABLED": False})
 
