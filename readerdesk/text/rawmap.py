@@ -275,4 +275,4 @@ def edit_raw(raw: str, text: str, start: int, end: int, wording: str) -> RawEdit
     # Compared as words: a passage across two paragraphs leaves the paragraph break where it was.
     if fold(check.text).split() != fold(expected).split():
         raise RawMappingError("the new wording would not read as intended in the post's content")
-    return RawEdit(a, b, raw[a:b], new_raw)
+    return RawEdit(a, tail, raw[a:tail], new_raw)
