@@ -10,15 +10,18 @@ GUTENBERG = (
     '<p>The council <em>voted</em> twelve to <a href="https://news.example/m?a=1&amp;b=2">five</a> on Tuesday.</p>\n'
     "<!-- /wp:paragraph -->\n\n"
     '<!-- wp:image {"id":12,"sizeSlug":"large"} -->\n'
-    '<figure class="wp-block-image size-large"><img src="https://news.example/a.jpg" alt="The bridge" class="wp-image-12"/>'
+    '<figure class="wp-block-image size-large">'
+    '<img src="https://news.example/a.jpg" alt="The bridge" class="wp-image-12"/>'
     "<figcaption>The bridge in May.</figcaption></figure>\n"
     "<!-- /wp:image -->\n\n"
     "<!-- wp:paragraph -->\n<p>Second&nbsp;para with &amp; and &#8220;entities&#8221;.</p>\n<!-- /wp:paragraph -->"
 )
 CLASSIC = ("The mayor said it's \"fine\" -- really...\nShe left at noon.\n\n"
-           "<strong>Next</strong> paragraph, with a <a href=\"https://news.example/x\" title=\"a &quot;title&quot;\">link</a>.")
+           "<strong>Next</strong> paragraph, with a "
+           "<a href=\"https://news.example/x\" title=\"a &quot;title&quot;\">link</a>.")
 # What WordPress renders for CLASSIC (wpautop + wptexturize), as the sync stored it.
-CLASSIC_RENDERED = ("<p>The mayor said it&#8217;s &#8220;fine&#8221; &#8212; really&#8230;<br />\nShe left at noon.</p>\n"
+CLASSIC_RENDERED = ("<p>The mayor said it&#8217;s &#8220;fine&#8221; &#8212; really&#8230;<br />\n"
+                    "She left at noon.</p>\n"
                     "<p><strong>Next</strong> paragraph, with a <a href=\"https://news.example/x\">link</a>.</p>")
 
 # (name, raw content, rendered HTML the revision came from, passage, new wording, expected raw content)
@@ -33,7 +36,8 @@ CASES = [
      GUTENBERG.replace('to <a href="https://news.example/m?a=1&amp;b=2">five</a>', "to four")),
     ("gutenberg: a caption inside a block with attributes", GUTENBERG, GUTENBERG, "bridge in May", "bridge in June",
      GUTENBERG.replace("The bridge in May.", "The bridge in June.")),
-    ("entities: &nbsp; and &amp; inside the passage", GUTENBERG, GUTENBERG, "Second para with &", "A second paragraph, &",
+    ("entities: &nbsp; and &amp; inside the passage", GUTENBERG, GUTENBERG, "Second para with &",
+     "A second paragraph, &",
      GUTENBERG.replace("Second&nbsp;para with &amp;", "A second paragraph, &amp;")),
     ("entities: the passage ends on a numeric entity", GUTENBERG, GUTENBERG, "“entities”", "‘entities’",
      GUTENBERG.replace("&#8220;entities&#8221;", "‘entities’")),
@@ -52,7 +56,8 @@ CASES = [
     ("cyrillic: combining accent composed by NFC", "<p>Зро\u0301билa він це</p>", None, "він", "вона",
      "<p>Зро\u0301билa вона це</p>"),
     ("cjk", "<!-- wp:paragraph -->\n<p>東京都は<em>新しい</em>予算を承認した。</p>\n<!-- /wp:paragraph -->", None,
-     "新しい予算", "古い予算", "<!-- wp:paragraph -->\n<p>東京都は<em>古い予算</em>を承認した。</p>\n<!-- /wp:paragraph -->"),
+     "新しい予算", "古い予算",
+     "<!-- wp:paragraph -->\n<p>東京都は<em>古い予算</em>を承認した。</p>\n<!-- /wp:paragraph -->"),
     ("markup in the wording is escaped, never written as tags", "<p>Five votes.</p>", None, "Five", "<b>Six</b> & more",
      "<p>&lt;b&gt;Six&lt;/b&gt; &amp; more votes.</p>"),
 ]
