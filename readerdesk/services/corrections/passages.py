@@ -50,6 +50,21 @@ def passage_context(correction: Correction, chars: int = CONTEXT_CHARS) -> Passa
                           revision_number=revision.number, clipped_before=lo > 0, clipped_after=hi < len(text))
 
 
+def anchor_history(session: DbSession, correction: Correction) -> list[CorrectionAnchor]:
+    """Every place the report pointed to, oldest first: one row per revision it was followed into."""
+    return list(session.scalars(select(CorrectionAnchor).where(CorrectionAnchor.correction_id == correction.id)
+                                .order_by(CorrectionAnchor.id)))
+
+
+def edit_label(row: CorrectionAnchor) -> str | None:
+    """Who changed the passage in this row's revision, when readerdesk made the edit itself."""
+    if row.edited_by_id is None:
+        return None
+    editor = row.edited_by.display_name if row.edited_by else "a deleted user"
+    where = "in the article" if row.revision.article.hosted else "in the post in WordPress"
+    return f"edited by readerdesk on behalf of {editor}, {where}"
+
+
 def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
     """Where the report's passage stands now, in words an editor can act on."""
     state = correction.anchor_state
@@ -66,6 +81,9 @@ def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
             CorrectionAnchor.correction_id == correction.id, CorrectionAnchor.state == AnchorState.EDITED,
         ).order_by(CorrectionAnchor.id.desc()).limit(1))
         diff = word_diff(edit.before or "", edit.after or "") if edit else None
+        if edit is not None and edit.edited_by_id is not None and edit.revision_id == correction.anchor_revision_id:
+            return AnchorStory(state, "Fixed from the desk",
+                               f"Revision {number}: {edit_label(edit)}.", diff)
         return AnchorStory(state, "Edited since the report — possibly already fixed",
                            f"The passage changed in revision {number}. Check whether the edit already fixes it.",
                            diff)
