@@ -7,6 +7,11 @@ from flask_login import current_user
 
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
+from readerdesk.services.articles.credentials import (
+    CredentialsError,
+    clear_wordpress_credentials,
+    set_wordpress_credentials,
+)
 from readerdesk.services.articles.sites import (
     PrivacyUrlInvalid,
     SiteError,
@@ -25,6 +30,7 @@ from readerdesk.views.desk.forms import (
     UserActiveForm,
     UserCreateForm,
     UserRoleForm,
+    WordPressAccessForm,
     lines,
 )
 
@@ -147,8 +153,9 @@ def rotate_token_view(site_id: int):
     return _sites_page(new_token=(site, token))
 
 
-def _edit_page(site: Site, form: SiteEditForm, status: int = 200):
-    return render_template("desk/admin/site_edit.html", site=site, form=form), status
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200, wordpress_form: WordPressAccessForm | None = None):
+    return render_template("desk/admin/site_edit.html", site=site, form=form,
+                           wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -176,3 +183,33 @@ def edit_site(site_id: int):
         return _edit_page(_get(Site, site_id), form, 400)
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)
+
+
+@bp.post("/sites/<int:site_id>/wordpress")
+@admin_required
+def wordpress_access(site_id: int):
+    """Set or remove the WordPress user and application password readerdesk writes posts as."""
+    site = _get(Site, site_id)
+    form = WordPressAccessForm()
+    settings = SiteEditForm(formdata=None, allowed_origins="\n".join(site.allowed_origins),
+                            exclude_selectors="\n".join(site.exclude_selectors), connector=site.connector or "",
+                            connector_url=site.connector_url or "", privacy_url=site.privacy_url)
+    if not form.validate():
+        return _edit_page(site, settings, 400, form)
+    if form.remove.data:
+        with unit_of_work(db.session):
+            clear_wordpress_credentials(site)
+        flash(f"readerdesk no longer has WordPress write access for {site.name}.", "info")
+        return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)
+    if site.connector != "wordpress" or not site.connector_url:
+        form.user.errors = [*form.user.errors, "Choose the WordPress connector and its URL above first."]
+        return _edit_page(site, settings, 400, form)
+    try:
+        with unit_of_work(db.session):
+            set_wordpress_credentials(site, form.user.data or "", form.application_password.data or "",
+                                      secret_key=current_app.config["SECRET_KEY"])
+    except CredentialsError as exc:
+        form.application_password.errors = [*form.application_password.errors, str(exc)]
+        return _edit_page(_get(Site, site_id), settings, 400, form)
+    flash(f"Saved WordPress write access for {site.name} as {site.wordpress_user}.", "info")
+    return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)

@@ -205,6 +205,18 @@ class SiteEditForm(FlaskForm):
                                           "Without it they link to readerdesk's own page on the data it keeps.")
 
 
+class WordPressAccessForm(FlaskForm):
+    """WordPress write credentials (services.articles.credentials checks them). The password field is
+    never filled in from what is stored."""
+
+    user = StringField("WordPress user", validators=[Optional(), Length(max=60)],
+                       description="A user with the Editor role, used only by readerdesk.")
+    application_password = PasswordField("Application password", validators=[Optional(), Length(max=200)],
+                                         description="Created in WordPress under Users → Profile → Application "
+                                                     "Passwords. Stored encrypted; never shown again.")
+    remove = BooleanField("Remove readerdesk's WordPress write access")
+
+
 # --- privacy requests ----------------------------------------------------------------------------
 
 class PrivacyRequestForm(FlaskForm):
