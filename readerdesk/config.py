@@ -170,13 +170,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
         "STRIPE_API_BASE": env.get("STRIPE_API_BASE") or None,
-        # The support page (amounts in minor units of the site's currency).
+        # The tiers a new site's support page starts with (minor units); each site then has its own
+        # currency, tiers, custom-amount bounds and card fee in the database (edited at the desk).
         "SUPPORT_TIERS": parse_support_tiers(env.get("SUPPORT_TIERS")),
-        "SUPPORT_MIN_AMOUNT": _int(env, "SUPPORT_MIN_AMOUNT", 100),
-        "SUPPORT_MAX_AMOUNT": _int(env, "SUPPORT_MAX_AMOUNT", 1_000_000),
-        # "Cover the card fee": percentage in basis points (150 = 1.5 %) plus a fixed part.
-        "SUPPORT_FEE_PERCENT_BP": _int(env, "SUPPORT_FEE_PERCENT_BP", 150),
-        "SUPPORT_FEE_FIXED": _int(env, "SUPPORT_FEE_FIXED", 25),
         "PORTAL_LINK_MAX_AGE": _int(env, "PORTAL_LINK_MAX_AGE", 30 * 60),
         # Session cookies: Secure outside debug/testing.
         "SESSION_COOKIE_HTTPONLY": True,

@@ -6,6 +6,7 @@ import itertools
 from datetime import datetime
 
 from readerdesk.clock import utcnow
+from readerdesk.config import DEFAULT_SUPPORT_TIERS
 from readerdesk.models import Article, Role, Site, User
 from readerdesk.services.articles.ingest import ingest_article
 from readerdesk.services.articles.sites import create_site
@@ -24,6 +25,7 @@ def paragraphs(*texts: str) -> str:
 def make_site(session, name: str | None = None, **kwargs) -> Site:
     kwargs.setdefault("base_url", "https://news.example")
     kwargs.setdefault("body_selector", ".article-body")
+    kwargs.setdefault("support_tiers", DEFAULT_SUPPORT_TIERS)
     return create_site(session, name or f"site-{next(_counter)}", **kwargs).site
 
 

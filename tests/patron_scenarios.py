@@ -4,6 +4,7 @@ Stripe would send as those patrons pay, fail, cancel and get refunds."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -11,24 +12,38 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Patron, Payment, StripeEvent
 from readerdesk.services.patrons.pledges import PledgeRequest, SupportSettings, create_pledge
-from readerdesk.services.patrons.revenue import mrr
+from readerdesk.services.patrons.revenue import mrr_by_currency
 from readerdesk.services.patrons.stripe.checkout import start_checkout
 from readerdesk.services.patrons.stripe.client import stripe_client_for
+from readerdesk.services.patrons.stripe.webhooks import EventResult, process_event
 from tests.fakes.stripe import make_charge, make_event, make_invoice
 
 T0 = 1_780_000_000  # a fixed Stripe timestamp (2026-05-28); events are spaced from it
 DAY = 86400
 
 
+def apply_event(app, event: dict) -> EventResult:
+    """Process one event as the webhook view would and commit: what it did, and the jobs it left."""
+    result = process_event(db.session, event, now=utcnow(), client=stripe_client_for(app))
+    db.session.commit()
+    return result
+
+
+def at(ts: int) -> datetime:
+    """A Stripe timestamp as the aware datetime readerdesk stores."""
+    return datetime.fromtimestamp(ts, UTC)
+
+
 def checkout(app, fake, site, email: str, **request) -> tuple:
     """A pledge checked out and paid on the fake's Checkout: (pledge, checkout session, subscription|None)."""
     request.setdefault("form_key", f"key-{email}-{len(fake.sessions)}-padding")
-    pledge = create_pledge(db.session, site, PledgeRequest(email=email, **request),
-                           SupportSettings.from_config(app.config), now=utcnow())
-    start_checkout(db.session, stripe_client_for(app), pledge, success_url="http://t/s?session_id={CHECKOUT_SESSION_ID}",
-                   cancel_url="http://t/c", product_name="Support")
+    paid = request.pop("paid", True)
+    settings = SupportSettings.for_site(site, app.config["SUPPORT_TIERS"])
+    pledge = create_pledge(db.session, site, PledgeRequest(email=email, **request), settings, now=utcnow())
+    start_checkout(db.session, stripe_client_for(app), pledge, settings,
+                   success_url="http://t/s?session_id={CHECKOUT_SESSION_ID}", cancel_url="http://t/c", now=utcnow())
     db.session.commit()
-    session = fake.complete_session(pledge.stripe_checkout_session_id)
+    session = fake.complete_session(pledge.stripe_checkout_session_id, paid=paid)
     subscription = fake.subscriptions.get(session["subscription"]) if session["subscription"] else None
     return pledge, session, subscription
 
@@ -85,6 +100,6 @@ def outcome() -> dict:
                     for p in patrons],
         "payments": sorted((p.patron.email, p.stripe_invoice_id or "gift", p.amount, p.status.value, p.amount_refunded)
                            for p in payments),
-        "mrr": mrr(patrons),
+        "mrr": mrr_by_currency(patrons),
         "events": db.session.scalar(select(db.func.count(StripeEvent.id))),
     }

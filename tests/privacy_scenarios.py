@@ -24,7 +24,7 @@ from readerdesk.services.patrons.stripe.client import stripe_client_for
 from readerdesk.services.patrons.stripe.webhooks import process_event
 from tests.conftest import mail_settings
 from tests.factories import make_article, make_site, make_user, paragraphs
-from tests.fakes.stripe import make_charge, make_event, make_invoice
+from tests.fakes.stripe import make_charge, make_dispute, make_event, make_invoice
 from tests.patron_scenarios import T0, checkout
 
 ADA = "ada.lovelace@example.org"
@@ -85,11 +85,15 @@ def fill(app, client, fake_stripe, smtp_server, *, with_bob: bool = True) -> Sce
     for stripe_event in (make_event("checkout.session.completed", session, created=T0),
                          make_event("invoice.paid", make_invoice(subscription), created=T0 + 1)):
         process_event(db.session, stripe_event, now=utcnow(), client=client_)
-    # A one-time gift too, half refunded.
+    # A one-time gift too: half refunded, the other half lost in a dispute.
     _, gift, _ = checkout(app, fake_stripe, site, ADA, custom_amount="20", custom_interval="once", form_key="g" * 32)
     for stripe_event in (make_event("checkout.session.completed", gift, created=T0 + 2),
                          make_event("charge.refunded", make_charge(payment_intent=gift["payment_intent"], amount=2000,
-                                                                   refunded=1000), created=T0 + 3)):
+                                                                   refunded=1000), created=T0 + 3),
+                         make_event("charge.dispute.closed",
+                                    make_dispute(make_charge(payment_intent=gift["payment_intent"], amount=2000,
+                                                             refunded=1000), amount=1000, status="lost",
+                                                 reason="duplicate"), created=T0 + 4)):
         process_event(db.session, stripe_event, now=utcnow(), client=client_)
     db.session.commit()
     ada_patron = db.session.scalar(select(Patron).where(Patron.email == ADA))
@@ -98,7 +102,7 @@ def fill(app, client, fake_stripe, smtp_server, *, with_bob: bool = True) -> Sce
     # And once she started a gift and did not finish it.
     create_pledge(db.session, site, PledgeRequest(form_key="ada-unfinished-gift-0003", email=ADA_AS_TYPED,
                                                   name=ADA_NAME, custom_amount="50", custom_interval="once"),
-                  SupportSettings.from_config(app.config), now=utcnow())
+                  SupportSettings.for_site(site, app.config["SUPPORT_TIERS"]), now=utcnow())
     db.session.commit()
 
     bob_report = None

@@ -29,13 +29,13 @@ def test_the_demo_has_anchored_reports_a_duplicate_group_and_an_editor_and_loads
 def test_the_demo_fills_the_patrons_desk_once(db_session):
     from readerdesk.demo.patrons import DEMO_PATRONS
     from readerdesk.models import Patron, Payment
-    from readerdesk.services.patrons.revenue import revenue_summary
+    from readerdesk.services.patrons.revenue import revenue_summaries
 
     load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     load_demo(db_session, now=utcnow(), password_settings=CHEAP_PASSWORDS)
     assert db_session.scalar(select(func.count(Patron.id))) == DEMO_PATRONS
     assert db_session.scalar(select(func.count(Payment.id))) > DEMO_PATRONS
-    summary = revenue_summary(db_session, now=utcnow())
-    assert summary.mrr > 0 and summary.active > 0
+    [summary] = revenue_summaries(db_session, now=utcnow())
+    assert summary.currency == "EUR" and summary.mrr > 0 and summary.active > 0
     assert any(month.churned for month in summary.months) and any(month.new for month in summary.months)
     assert all(p.stripe_subscription_id is None for p in db_session.scalars(select(Patron)))

@@ -1,7 +1,7 @@
 """WordPress write credentials on sites; the staff member an edit of the passage was made for
 
 Revision ID: e19a0c3f7d21
-Revises: b7c41e9d2f60
+Revises: 7c1e5a2b9d40
 Create Date: 2026-12-01 14:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e19a0c3f7d21'
-down_revision = 'b7c41e9d2f60'
+down_revision = '7c1e5a2b9d40'
 branch_labels = None
 depends_on = None
 

@@ -31,7 +31,8 @@ def sites_add(name, base_url, body_selector, exclude, allow_origin, title, langu
     try:
         created = create_site(db.session, name, base_url=base_url, body_selector=body_selector,
                               exclude_selectors=list(exclude), allowed_origins=list(allow_origin),
-                              title=title, language=language, currency=currency, privacy_url=privacy_url)
+                              title=title, language=language, currency=currency, privacy_url=privacy_url,
+                              support_tiers=current_app.config["SUPPORT_TIERS"])
     except SiteError as exc:
         fail(str(exc))
     db.session.commit()

@@ -1,4 +1,4 @@
-"""``flask --app app stripe ...``: catch up with Stripe."""
+"""``flask --app app stripe ...``: catch up with Stripe, and the year-end summaries for donors."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import stripe
 from flask import current_app
 from flask.cli import AppGroup
 
-from readerdesk.cli.common import fail, parse_since
+from readerdesk.cli.common import fail, parse_since, site_or_fail
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.patrons import send_year_end_summary
+from readerdesk.services.patrons.receipts import SUMMARY_YEARS, patrons_to_summarise
 from readerdesk.services.patrons.stripe.client import StripeNotConfigured, stripe_client_for
 from readerdesk.services.patrons.stripe.reconcile import (
     active_subscriptions,
@@ -24,7 +26,7 @@ from readerdesk.services.patrons.stripe.reconcile import (
 from readerdesk.services.patrons.stripe.webhooks import EventAlreadyProcessed, process_event
 from readerdesk.unit_of_work import unit_of_work
 
-stripe_cli = AppGroup("stripe", help="Payments: catch up with Stripe.")
+stripe_cli = AppGroup("stripe", help="Payments: catch up with Stripe, send year-end summaries.")
 
 
 @stripe_cli.command("reconcile")
@@ -71,3 +73,29 @@ def stripe_reconcile(since):
                f"{len(subscriptions) + len(stale)} subscriptions checked, {len(repaired)} patrons repaired")
     for line in repaired:
         click.echo(f"repaired {line}")
+
+
+@stripe_cli.command("year-end")
+@click.option("--year", type=click.IntRange(SUMMARY_YEARS.start, SUMMARY_YEARS.stop - 1), required=True,
+              help="The calendar year (UTC) to summarise.")
+@click.option("--site", "site_name", help="Only this site's patrons (default: every site).")
+def stripe_year_end(year, site_name):
+    """Email each patron a summary of the year's contributions, per currency, net of refunds, with the
+    summary attached as a PDF. A second run sends nothing that was already sent."""
+    if not current_app.config.get("MAIL_SERVER"):
+        fail("email is not set up: set MAIL_SERVER (and MAIL_FROM) to send the year-end summaries")
+    site = site_or_fail(site_name) if site_name else None
+    patron_ids = [p.id for p in patrons_to_summarise(db.session, year, site)]
+    sent = failed = 0
+    with click.progressbar(patron_ids, label=f"Year-end {year}", file=sys.stderr) as bar:
+        for patron_id in bar:
+            try:
+                sent += send_year_end_summary(patron_id, year)
+            except Exception as exc:  # one bad address must not stop the rest; the next run retries it
+                db.session.rollback()
+                failed += 1
+                click.echo(f"\npatron {patron_id}: {exc}", err=True)
+    click.echo(f"{len(patron_ids)} patrons gave in {year}: {sent} summaries sent now, "
+               f"{len(patron_ids) - sent - failed} sent before, {failed} failed")
+    if failed:
+        sys.exit(1)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from readerdesk.config import DEFAULT_SUPPORT_TIERS
 from readerdesk.demo.patrons import add_demo_patrons
 from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
@@ -53,7 +54,7 @@ def _demo_site(session: DbSession, name: str, title: str, language: str, base_ur
     except SiteNotFound:
         site = create_site(
             session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
-            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")],
+            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")], support_tiers=DEFAULT_SUPPORT_TIERS,
         ).site
         result.lines.append(f"Created site {name} ({title}).")
     return site

@@ -11,7 +11,17 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Site, WallStatus
+from readerdesk.models import (
+    Interval,
+    Patron,
+    PatronStatus,
+    Payment,
+    PaymentStatus,
+    Site,
+    Subscription,
+    SubscriptionAmount,
+    WallStatus,
+)
 from readerdesk.models.types import DbSession
 
 # (name, tier, amount in minor units, interval)
@@ -46,6 +56,11 @@ def add_demo_patrons(session: DbSession, site: Site, *, now: datetime, seed: int
                         state_as_of=canceled_at or since, list_publicly=i % 3 == 0, display_name=name.split()[0],
                         wall_status=WallStatus.APPROVED if i % 6 == 0 else WallStatus.PENDING, created_at=since)
         session.add(patron)
+        if interval.recurring:
+            subscription = Subscription(patron=patron, started_at=since, ended_at=canceled_at)
+            session.add(subscription)
+            session.add(SubscriptionAmount(subscription=subscription, effective_at=since, amount=amount, tier=tier,
+                                           currency=site.currency, interval=interval))
         step = timedelta(days=30 if interval is Interval.MONTH else 365)
         paid_at, end = since, canceled_at or now
         while paid_at <= end:

@@ -37,7 +37,7 @@ from readerdesk.services.mail.notifications import (
     post_to_slack,
     slack_text,
 )
-from readerdesk.services.mail.smtp import SmtpSettings, send_email, stable_message_id
+from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email, stable_message_id
 from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import note_for_correction
 
@@ -96,12 +96,12 @@ def send_once(session: DbSession, kind: str, key: str, send: Callable[[], object
 
 
 def send_mail_once(session: DbSession, settings: SmtpSettings, kind: str, key: str, message: Email, *,
-                   now: datetime, public_url: str) -> bool:
+                   now: datetime, public_url: str, attachments: tuple[Attachment, ...] = ()) -> bool:
     """``send_once`` for an email, with the Message-ID every attempt of it shares."""
     message_id = stable_message_id(kind, key, sender=settings.sender, namespace=public_url)
     return send_once(session, kind, key,
                      lambda: send_email(settings, message.to, message.subject, message.text, message.html,
-                                        message_id=message_id),
+                                        message_id=message_id, attachments=attachments),
                      recipient=message.to, now=now, stale_after=_stale_after(settings))
 
 

@@ -1,8 +1,10 @@
-"""Jobs that email patrons: receipts, failed-payment notices, portal magic links.
+"""Jobs that email patrons and admins: receipts, failed-payment notices, portal magic links, dispute
+notices and the year-end summaries.
 
 They run after the transaction that decided them has committed, take plain ids, and raise on
 failure so the outbox retries them. Each email goes through the send-once ledger: a receipt once per
-payment; a notice or a link once per outbox job (a patron may ask for several links).
+payment; a notice or a link once per outbox job (a patron may ask for several links); a dispute
+notice once per dispute, state and admin; a year-end summary once per year and patron.
 """
 
 from __future__ import annotations
@@ -11,28 +13,44 @@ import logging
 from typing import Any
 
 from flask import current_app, render_template
+from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.jobs.mail import send_mail_once
 from readerdesk.jobs.outbox import current_entry_id
-from readerdesk.models import Patron, Payment
+from readerdesk.models import Dispute, Patron, PatronStatus, Payment, Role, Site, User
 from readerdesk.services.mail.notifications import Email
-from readerdesk.services.mail.smtp import SmtpSettings, send_email
-from readerdesk.services.patrons.pledges import format_amount
+from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email
+from readerdesk.services.patrons.receipts import YEAR_END, newsroom_lines, summary_lines, year_end_pdf, year_summary
 from readerdesk.services.privacy.erasure import is_erased_address
+from readerdesk.text.money import format_amount
 
 log = logging.getLogger("readerdesk.jobs.patrons")
 RECEIPT = "patron-receipt"
 PAYMENT_FAILED = "patron-payment-failed"
 PORTAL_LINK = "patron-portal-link"
+DISPUTE_NOTICE = "patron-dispute"
+
+
+def _mail_settings(what: str) -> SmtpSettings | None:
+    settings = SmtpSettings.from_config(current_app.config)
+    if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
+        log.info("MAIL_SERVER is not set; not sending %r", what)
+        return None
+    return settings
+
+
+def _send_once(settings: SmtpSettings, kind: str, key: str, message: Email,
+               attachments: tuple[Attachment, ...] = ()) -> bool:
+    return send_mail_once(db.session, settings, kind, key, message, now=utcnow(),
+                          public_url=current_app.config["PUBLIC_URL"], attachments=attachments)
 
 
 def _send(kind: str, key: str | None, to: str, subject: str, template: str, **context: Any) -> None:
     """Send once per (kind, key); ``key`` None (a job run outside the outbox) sends without the ledger."""
-    settings = SmtpSettings.from_config(current_app.config)
-    if not settings.server:  # email is off (README: MAIL_SERVER unset): nothing to retry
-        log.info("MAIL_SERVER is not set; not sending %r to a patron", subject)
+    settings = _mail_settings(subject)
+    if settings is None:
         return
     if is_erased_address(to):  # an erased patron whose payment Stripe reports late
         log.info("not sending %r: the patron was erased", subject)
@@ -41,7 +59,7 @@ def _send(kind: str, key: str | None, to: str, subject: str, template: str, **co
     if key is None:
         send_email(settings, message.to, message.subject, message.text)
         return
-    send_mail_once(db.session, settings, kind, key, message, now=utcnow(), public_url=current_app.config["PUBLIC_URL"])
+    _send_once(settings, kind, key, message)
 
 
 def _per_job_key() -> str | None:
@@ -49,8 +67,14 @@ def _per_job_key() -> str | None:
     return None if entry_id is None else f"outbox:{entry_id}"
 
 
-def _manage_url() -> str:
-    return current_app.config["PUBLIC_URL"].rstrip("/") + "/support/manage"
+def manage_url(site: Site) -> str:
+    """Where a patron of ``site`` asks for a "manage my support" link (the site is named, so the page
+    finds patrons of any site, not only the first one's)."""
+    return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/sites/{site.name}/support/manage"
+
+
+def _site_name(site: Site) -> str:
+    return site.title or site.name
 
 
 def send_receipt(payment_id: int) -> None:
@@ -58,9 +82,11 @@ def send_receipt(payment_id: int) -> None:
     if payment is None:
         return
     patron = payment.patron
-    _send(RECEIPT, str(payment.id), patron.email, f"Thank you for supporting {patron.site.title or patron.site.name}",
-          "receipt", patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency),
-          manage_url=_manage_url())
+    renews = patron.interval.recurring and patron.status in (PatronStatus.ACTIVE, PatronStatus.PAST_DUE,
+                                                            PatronStatus.PENDING)
+    _send(RECEIPT, str(payment.id), patron.email, f"Thank you for supporting {_site_name(patron.site)}", "receipt",
+          patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency), renews=renews,
+          newsroom=newsroom_lines(patron.site), manage_url=manage_url(patron.site))
 
 
 def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> None:
@@ -68,8 +94,8 @@ def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> No
     if patron is None:
         return
     _send(PAYMENT_FAILED, _per_job_key(), patron.email,
-          f"Your support for {patron.site.title or patron.site.name}: the payment failed",
-          "payment_failed", patron=patron, amount=format_amount(amount, currency), manage_url=_manage_url())
+          f"Your support for {_site_name(patron.site)}: the payment failed", "payment_failed",
+          patron=patron, amount=format_amount(amount, currency), manage_url=manage_url(patron.site))
 
 
 def send_portal_link(patron_id: int, link: str) -> None:
@@ -77,5 +103,41 @@ def send_portal_link(patron_id: int, link: str) -> None:
     if patron is None:
         return
     minutes = current_app.config["PORTAL_LINK_MAX_AGE"] // 60
-    _send(PORTAL_LINK, _per_job_key(), patron.email, f"Manage your support for {patron.site.title or patron.site.name}",
+    _send(PORTAL_LINK, _per_job_key(), patron.email, f"Manage your support for {_site_name(patron.site)}",
           "portal_link", patron=patron, link=link, minutes=minutes)
+
+
+def send_dispute_notice(dispute_id: int) -> None:
+    """Tell every active admin that a payment is disputed (when it opens, and again when it closes)."""
+    dispute = db.session.get(Dispute, dispute_id)
+    settings = _mail_settings("a dispute notice")
+    if dispute is None or settings is None:
+        return
+    patron = dispute.payment.patron
+    subject = (f"Dispute {dispute.stripe_status.replace('_', ' ')}: {format_amount(dispute.amount, dispute.currency)}"
+               f" from {patron.email} ({_site_name(patron.site)})")
+    text = render_template("mail/patrons/dispute.txt", dispute=dispute, patron=patron,
+                           amount=format_amount(dispute.amount, dispute.currency),
+                           patron_url=f"{current_app.config['PUBLIC_URL'].rstrip('/')}/desk/patrons/{patron.id}")
+    admins = db.session.scalars(select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id))
+    for admin in admins:
+        _send_once(settings, DISPUTE_NOTICE, f"{dispute.id}:{dispute.stripe_status}:{admin.id}",
+                   Email(to=admin.email, subject=subject, text=text))
+
+
+def send_year_end_summary(patron_id: int, year: int) -> bool:
+    """Email a patron the summary of their contributions in ``year``, with the PDF attached. Once per
+    (year, patron): True when it was sent now, False when it had been sent before (or mail is off)."""
+    patron = db.session.get(Patron, patron_id)
+    settings = _mail_settings("a year-end summary")
+    if patron is None or settings is None:
+        return False
+    summary = year_summary(db.session, patron, year)
+    if not summary.payments:
+        return False
+    site = patron.site
+    text = render_template("mail/patrons/year_end.txt", patron=patron, year=year, lines=summary_lines(summary),
+                           newsroom=newsroom_lines(site), site=site, manage_url=manage_url(site))
+    return _send_once(settings, YEAR_END, f"{year}:{patron.id}",
+                      Email(to=patron.email, subject=f"Your contributions to {_site_name(site)} in {year}", text=text),
+                      attachments=(Attachment(f"{site.name}-contributions-{year}.pdf", year_end_pdf(summary)),))

@@ -12,14 +12,20 @@ from typing import Any
 
 from readerdesk.jobs.articles import refetch_and_anchor
 from readerdesk.jobs.mail import after_decision, new_correction
-from readerdesk.jobs.patrons import send_payment_failed_notice, send_portal_link, send_receipt
+from readerdesk.jobs.patrons import (
+    send_dispute_notice,
+    send_payment_failed_notice,
+    send_portal_link,
+    send_receipt,
+    send_year_end_summary,
+)
 from readerdesk.jobs.privacy import daily_purge
 from readerdesk.services.effects import Job
 
 JOBS: dict[str, Callable[..., Any]] = {
     func.__name__: func
     for func in (refetch_and_anchor, after_decision, new_correction, send_receipt, send_payment_failed_notice,
-                 send_portal_link, daily_purge)
+                 send_portal_link, send_dispute_notice, send_year_end_summary, daily_purge)
 }
 
 
@@ -39,6 +45,8 @@ WANTED: dict[str, Callable[[Mapping], bool]] = {
     "send_receipt": mail_configured,
     "send_payment_failed_notice": mail_configured,
     "send_portal_link": mail_configured,
+    "send_dispute_notice": mail_configured,
+    "send_year_end_summary": mail_configured,
 }
 
 

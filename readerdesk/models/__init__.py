@@ -6,6 +6,8 @@ from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.outbox import OutboxEntry, OutboxStatus
 from readerdesk.models.patron import (
+    Dispute,
+    DisputeStatus,
     Interval,
     Patron,
     PatronStatus,
@@ -15,6 +17,8 @@ from readerdesk.models.patron import (
     PledgeStatus,
     PortalLinkUse,
     StripeEvent,
+    Subscription,
+    SubscriptionAmount,
     WallStatus,
 )
 from readerdesk.models.privacy import AuditEntry, IpHashKey
@@ -37,6 +41,8 @@ __all__ = [
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
+    "Dispute",
+    "DisputeStatus",
     "InternalNote",
     "Interval",
     "IpHashKey",
@@ -58,6 +64,8 @@ __all__ = [
     "Site",
     "Status",
     "StripeEvent",
+    "Subscription",
+    "SubscriptionAmount",
     "User",
     "WallStatus",
 ]

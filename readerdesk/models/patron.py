@@ -30,6 +30,7 @@ class Interval(enum.StrEnum):
 
 
 class PatronStatus(enum.StrEnum):
+    PENDING = "pending"  # paid by a delayed method (SEPA Debit, bank transfer) that has not arrived yet
     ACTIVE = "active"
     PAST_DUE = "past_due"
     CANCELED = "canceled"
@@ -38,7 +39,8 @@ class PatronStatus(enum.StrEnum):
 class PledgeStatus(enum.StrEnum):
     NEW = "new"  # stored, no Checkout Session yet
     OPEN = "open"  # a Checkout Session exists; the reader is paying
-    COMPLETED = "completed"  # Stripe says the checkout finished (paid or processing)
+    PROCESSING = "processing"  # the checkout finished; a delayed payment method has not paid yet
+    COMPLETED = "completed"  # Stripe says the checkout finished and was paid
     FAILED = "failed"  # checkout could not start, or an async payment failed
 
 
@@ -51,6 +53,15 @@ class WallStatus(enum.StrEnum):
 class PaymentStatus(enum.StrEnum):
     PAID = "paid"
     FAILED = "failed"
+
+
+def monthly(amount: int, interval: Interval) -> int:
+    """An amount's contribution to MRR: monthly as it is, yearly ÷ 12 (floored), one-time gifts 0."""
+    if interval is Interval.MONTH:
+        return amount
+    if interval is Interval.YEAR:
+        return amount // 12
+    return 0
 
 
 class Pledge(Model):
@@ -75,6 +86,10 @@ class Pledge(Model):
     status: Mapped[PledgeStatus] = mapped_column(string_enum(PledgeStatus, "pledge_status"), default=PledgeStatus.NEW)
     stripe_checkout_session_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
     checkout_url: Mapped[str | None] = mapped_column(String(2000), default=None)
+    # When Stripe expires the open session (24 h by default): after it, a new session is made, with
+    # the next attempt number in its idempotency key.
+    checkout_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    checkout_attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str] = mapped_column(String(500), default="")
     patron_id: Mapped[int | None] = mapped_column(ForeignKey("patrons.id"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -120,15 +135,12 @@ class Patron(Model):
     site: Mapped[Site] = relationship()
     pledges: Mapped[list[Pledge]] = relationship(back_populates="patron")
     payments: Mapped[list[Payment]] = relationship(back_populates="patron", order_by="Payment.id")
+    subscriptions: Mapped[list[Subscription]] = relationship(back_populates="patron", order_by="Subscription.id")
 
     @property
     def monthly_amount(self) -> int:
         """This patron's contribution to MRR: yearly amounts ÷ 12 (floored), one-time gifts 0."""
-        if self.interval is Interval.MONTH:
-            return self.amount
-        if self.interval is Interval.YEAR:
-            return self.amount // 12
-        return 0
+        return monthly(self.amount, self.interval)
 
     def __repr__(self) -> str:
         return f"<Patron {self.email} {self.status.value} {self.amount}/{self.interval.value}>"
@@ -155,11 +167,102 @@ class Payment(Model):
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    # What a dispute the newsroom lost took back: counted like a refund in every figure.
+    amount_lost_in_disputes: Mapped[int] = mapped_column(default=0)
+
     patron: Mapped[Patron] = relationship(back_populates="payments")
+    disputes: Mapped[list[Dispute]] = relationship(back_populates="payment", order_by="Dispute.opened_at")
 
     @property
     def refunded(self) -> bool:
         return self.amount_refunded > 0
+
+    @property
+    def net(self) -> int:
+        """What the newsroom kept: the amount less refunds and lost disputes (never below zero)."""
+        if self.status is not PaymentStatus.PAID:
+            return 0
+        return max(self.amount - self.amount_refunded - self.amount_lost_in_disputes, 0)
+
+
+class Subscription(Model):
+    """A Stripe subscription of a patron. Once ended it stays ended: no later event revives it, and
+    only a new subscription makes the person a patron again."""
+
+    __tablename__ = "patron_subscriptions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patron_id: Mapped[int] = mapped_column(ForeignKey("patrons.id"), index=True)
+    # None for subscriptions that exist only here (the demo's).
+    stripe_subscription_id: Mapped[str | None] = mapped_column(String(255), unique=True, default=None)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The checkout was paid by a delayed method that has not succeeded yet: the patron stays pending.
+    awaiting_payment: Mapped[bool] = mapped_column(default=False)
+
+    patron: Mapped[Patron] = relationship(back_populates="subscriptions")
+    amounts: Mapped[list[SubscriptionAmount]] = relationship(
+        back_populates="subscription", order_by="SubscriptionAmount.effective_at")
+
+    def amount_at(self, moment: datetime) -> SubscriptionAmount | None:
+        """The amount in force at ``moment``: the newest change at or before it (else the first one)."""
+        history = sorted(self.amounts, key=lambda a: a.effective_at)
+        in_force = [a for a in history if a.effective_at <= moment]
+        return in_force[-1] if in_force else (history[0] if history else None)
+
+    @property
+    def latest_amount(self) -> SubscriptionAmount | None:
+        return max(self.amounts, key=lambda a: a.effective_at) if self.amounts else None
+
+
+class SubscriptionAmount(Model):
+    """A subscription's amount from a moment on (Stripe's timestamp of the event that carried it): the
+    MRR history draws each month from the amounts in force then, so a plan change keeps the past."""
+
+    __tablename__ = "subscription_amounts"
+    __table_args__ = (UniqueConstraint("subscription_id", "effective_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("patron_subscriptions.id"))
+    effective_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    interval: Mapped[Interval] = mapped_column(string_enum(Interval, "interval"))
+    tier: Mapped[str | None] = mapped_column(String(40), default=None)  # from the Price; None: a custom amount
+
+    subscription: Mapped[Subscription] = relationship(back_populates="amounts")
+
+    @property
+    def monthly_amount(self) -> int:
+        return monthly(self.amount, self.interval)
+
+
+class DisputeStatus(enum.StrEnum):
+    OPEN = "open"  # needs response / under review (Stripe's warning_* states too)
+    WON = "won"
+    LOST = "lost"
+
+
+class Dispute(Model):
+    """A cardholder's dispute of a payment (a chargeback), as Stripe reports it."""
+
+    __tablename__ = "disputes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stripe_dispute_id: Mapped[str] = mapped_column(String(255), unique=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payments.id"), index=True)
+    amount: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    reason: Mapped[str] = mapped_column(String(100), default="")
+    stripe_status: Mapped[str] = mapped_column(String(40), default="")  # Stripe's own word
+    status: Mapped[DisputeStatus] = mapped_column(string_enum(DisputeStatus, "dispute_status"))
+    evidence_due_by: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # Stripe's timestamp of the newest event applied: an older one arriving late changes nothing.
+    state_as_of: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    payment: Mapped[Payment] = relationship(back_populates="disputes")
 
 
 class StripeEvent(Model):

@@ -42,6 +42,26 @@ class Site(Model):
     language: Mapped[str] = mapped_column(String(10), default="en")
     # The newsroom's privacy policy: the notices where readers give their data link to it.
     privacy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The support page, in this site's currency (minor units): tiers as a list of {"id", "name",
+    # "amount", "interval": "month"|"year", "description"}, the bounds of a custom amount, and the card
+    # fee a reader may cover (basis points of the total plus a fixed part).
+    support_tiers: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    support_min_amount: Mapped[int] = mapped_column(default=100)
+    support_max_amount: Mapped[int] = mapped_column(default=1_000_000)
+    fee_percent_bp: Mapped[int] = mapped_column(default=150)
+    fee_fixed: Mapped[int] = mapped_column(default=25)
+    # Days a canceled supporter stays on the supporters wall.
+    wall_grace_days: Mapped[int] = mapped_column(default=30)
+    # What every receipt carries, for donors who need it for tax.
+    legal_name: Mapped[str] = mapped_column(String(200), default="")
+    legal_address: Mapped[str] = mapped_column(Text, default="")
+    tax_id: Mapped[str] = mapped_column(String(100), default="")
+    receipt_statement: Mapped[str] = mapped_column(Text, default="")
+    # The Stripe Product every tier's Price belongs to, and the Customer Portal configuration that
+    # offers the tiers as plan changes (with the price ids it offers, to know when it is stale).
+    stripe_product_id: Mapped[str | None] = mapped_column(String(255), default=None)
+    stripe_portal_configuration_id: Mapped[str | None] = mapped_column(String(255), default=None)
+    stripe_portal_prices: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     def __repr__(self) -> str:

@@ -149,9 +149,21 @@ UK = {
         "Щоб розпочати платіж у Stripe і створити запис патрона",
     "With the patron's record; for a checkout never finished, {reader_days}":
         "Разом із записом патрона; якщо оплату не завершено, {reader_days}",
-    "Each payment: amount, date and Stripe's references": "Кожен платіж: сума, дата й ідентифікатори Stripe",
+    "Each payment: amount, date, what was refunded or lost in a dispute, and Stripe's references":
+        "Кожен платіж: сума, дата, що з нього повернуто або втрачено через спір, і ідентифікатори Stripe",
     "Accounting, refunds and disputes": "Бухгалтерія, повернення коштів і спірні платежі",
     "As long as accounting law requires": "Стільки, скільки вимагає законодавство про бухгалтерський облік",
+    "Each of a patron's subscriptions at Stripe: its id, when it started and when it ended":
+        "Кожна підписка патрона в Stripe: її ідентифікатор, коли вона почалася й коли закінчилася",
+    "Following one subscription at a time; new and churned patrons on the desk":
+        "Щоб стежити за однією підпискою водночас; нові й утрачені патрони на панелі редакції",
+    "What each subscription charged, and from when (a plan change adds a line)":
+        "Скільки списувала кожна підписка і з якого часу (зміна тарифу додає рядок)",
+    "Monthly recurring revenue month by month, from the amounts in force then":
+        "Щомісячний регулярний дохід за кожен місяць, за сумами, чинними тоді",
+    "A dispute a patron's bank opened against a payment: Stripe's reference, amount, reason, dates":
+        "Спір, який банк патрона відкрив щодо платежу: ідентифікатор Stripe, сума, причина, дати",
+    "Accounting, and answering the dispute at Stripe": "Бухгалтерія та відповідь на спір у Stripe",
     "When a “manage my support” link was opened": "Коли відкрито посилання «керувати моєю підтримкою»",
     "Each link works once": "Кожне посилання діє один раз",
     "Until the link has expired ({link_minutes})": "Доки посилання не втратить чинності ({link_minutes})",

@@ -63,7 +63,8 @@ def test_from_the_support_box_to_checkout(live_app, stripe_server, page):
     assert page.locator("h1").inner_text() == "Fake Stripe Checkout"
     [sent] = stripe_server.fake.sent("POST", "/v1/checkout/sessions")
     assert sent.params["mode"] == "subscription"
-    assert sent.params["line_items"][0]["price_data"]["unit_amount"] == "838"  # 8.00 with the card fee
+    price = stripe_server.fake.prices[sent.params["line_items"][0]["price"]]
+    assert (price["unit_amount"], price["lookup_key"]) == (838, "readerdesk:demo:reader:month:fee")  # 8.00 + fee
     assert "{CHECKOUT_SESSION_ID}" in sent.params["success_url"]
 
 
@@ -72,3 +73,46 @@ def test_a_bad_amount_is_explained_on_the_page(live_app, page):
     page.get_by_label("Email").fill("reader@example.com")
     page.get_by_role("button", name="Continue to payment").click()
     assert "The smallest amount we can accept is 1.00 EUR" in page.locator(".field-error").inner_text()
+
+
+UAH_TIERS = [{"id": "kava", "name": "Кава щомісяця", "amount": 10000, "interval": "month", "description": ""},
+             {"id": "rik", "name": "Рік підтримки", "amount": 150000, "interval": "year", "description": ""}]
+JPY_TIERS = [{"id": "ocha", "name": "Green tea", "amount": 500, "interval": "month", "description": ""},
+             {"id": "bento", "name": "Bento", "amount": 1500, "interval": "month", "description": ""}]
+
+
+def test_a_uah_site_and_a_jpy_site_charge_their_own_tiers_in_their_own_currency(app, db_session, live_app,
+                                                                               stripe_server, page):
+    make_site(db_session, "kyiv", title="Kyiv Daily", currency="UAH", support_tiers=UAH_TIERS)
+    make_site(db_session, "tokyo", title="Tokyo Times", currency="JPY", support_tiers=JPY_TIERS)
+    db_session.commit()
+    page.goto(f"{live_app}/sites/kyiv/support")
+    tiers = page.locator(".tier").all_inner_texts()
+    assert any("100.00 UAH / month" in t for t in tiers) and any("1,500.00 UAH / year" in t for t in tiers)
+    assert not any("3.00" in t for t in tiers)
+    page.get_by_label("Рік підтримки").check()
+    page.get_by_label("Email").fill("olena@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{stripe_server.url}/checkout/cs_*")
+    kyiv = stripe_server.fake.sent("POST", "/v1/checkout/sessions")[-1].params
+    price = stripe_server.fake.prices[kyiv["line_items"][0]["price"]]
+    assert (price["unit_amount"], price["currency"], price["recurring"]["interval"]) == (150000, "uah", "year")
+
+    page.goto(f"{live_app}/sites/tokyo/support")
+    tiers = page.locator(".tier").all_inner_texts()
+    assert any("500 JPY / month" in t for t in tiers) and any("1,500 JPY / month" in t for t in tiers)
+    page.get_by_label("Another amount").check()
+    page.locator("#custom_amount").fill("30")
+    page.get_by_label("One time").check()
+    page.get_by_label("Email").fill("ken@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    assert "The smallest amount we can accept is 100 JPY" in page.locator(".field-error").inner_text()
+    page.locator("#custom_amount").fill("3000")
+    page.get_by_label("One time").check()
+    page.get_by_label("Email").fill("ken@example.com")
+    page.get_by_role("button", name="Continue to payment").click()
+    page.wait_for_url(f"{stripe_server.url}/checkout/cs_*")
+    tokyo = stripe_server.fake.sent("POST", "/v1/checkout/sessions")[-1].params
+    assert tokyo["mode"] == "payment"
+    assert (tokyo["line_items"][0]["price_data"]["unit_amount"], tokyo["line_items"][0]["price_data"]["currency"]) == (
+        "3000", "jpy")  # whole yen: not 300000

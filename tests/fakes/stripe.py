@@ -1,8 +1,10 @@
 """A fake Stripe for tests: the part of the API readerdesk uses, answering with Stripe-shaped JSON.
 
-* ``FakeStripe`` keeps customers, checkout sessions, subscriptions, invoices and events (an erasure
-  cancels subscriptions and deletes customers), and records every request (method, path, parsed form
-  parameters, headers) for assertions.
+* ``FakeStripe`` keeps customers, products, prices (found by ``lookup_key``), checkout sessions,
+  subscriptions, invoices, portal configurations and events, and records every request (method,
+  path, parsed form parameters, headers) for assertions. Checkout sessions expire (``expire_session``),
+  and complete paid, or processing for a delayed method that later succeeds or fails. An erasure
+  cancels subscriptions and deletes customers.
 * ``FakeStripeHTTPClient`` plugs it into ``stripe.StripeClient`` (a ``stripe.HTTPClient`` subclass).
 * ``FakeStripeServer`` serves it over HTTP on 127.0.0.1 (for browser tests: STRIPE_API_BASE points
   at it, and its checkout URLs point at a local "Checkout" page it also serves).
@@ -22,6 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, urlsplit
 
 import stripe
+
+from readerdesk.services.patrons.stripe.client import STRIPE_API_VERSION
 
 WEBHOOK_SECRET = "whsec_test_readerdesk"
 _ids = itertools.count(1000)
@@ -78,6 +82,9 @@ class FakeStripe:
         self.subscriptions: dict[str, dict] = {}
         self.invoices: dict[str, dict] = {}
         self.payment_intents: dict[str, dict] = {}
+        self.products: dict[str, dict] = {}
+        self.prices: dict[str, dict] = {}
+        self.portal_configurations: list[dict] = []
         self.events: list[dict] = []
         self.portal_sessions: list[dict] = []
         self.deleted_customers: list[str] = []
@@ -113,52 +120,68 @@ class FakeStripe:
 
     def _route(self, r: RecordedRequest) -> tuple[int, dict]:
         segments = r.path.strip("/").split("/")[1:]  # drop "v1"
-        if r.method == "GET" and segments == ["customers"]:
-            found = [c for c in self.customers.values() if c["email"] == r.params.get("email")]
-            return 200, _list("/v1/customers", found)
-        if r.method == "POST" and segments == ["customers"]:
-            customer = {"id": new_id("cus"), "object": "customer", "email": r.params.get("email"),
-                        "name": r.params.get("name"), "metadata": r.params.get("metadata", {}),
-                        "created": int(time.time())}
-            self.customers[customer["id"]] = customer
-            return 200, customer
-        if r.method == "POST" and segments == ["checkout", "sessions"]:
-            return 200, self._create_session(r.params)
-        if r.method == "GET" and segments[:2] == ["checkout", "sessions"] and len(segments) == 3:
-            session = self.sessions.get(segments[2])
-            return (200, session) if session else _missing("checkout.session", segments[2])
-        if r.method == "POST" and segments == ["billing_portal", "sessions"]:
-            portal = {"id": new_id("bps"), "object": "billing_portal.session", "customer": r.params.get("customer"),
-                      "url": f"https://billing.stripe.com/p/session/{new_id('live')}",
-                      "return_url": r.params.get("return_url")}
-            self.portal_sessions.append(portal)
-            return 200, portal
-        if r.method == "GET" and segments == ["subscriptions"]:
-            return self._subscriptions(r.params.get("status"), r.params.get("customer"))
-        if r.method == "GET" and segments[:1] == ["subscriptions"] and len(segments) == 2:
-            sub = self.subscriptions.get(segments[1])
-            return (200, sub) if sub else _missing("subscription", segments[1])
-        if r.method == "GET" and segments == ["events"]:
-            gte = int((r.params.get("created") or {}).get("gte", 0))
-            types = r.params.get("types") or []
-            found = [e for e in self.events if e["created"] >= gte and (not types or e["type"] in types)]
-            return 200, _list("/v1/events", sorted(found, key=lambda e: -e["created"]))
-        if r.method == "GET" and segments[:1] == ["payment_intents"] and len(segments) == 2:
-            intent = self.payment_intents.get(segments[1])
-            return (200, intent) if intent else _missing("payment_intent", segments[1])
-        if r.method == "GET" and segments[:1] == ["invoices"] and len(segments) == 2:
-            invoice = self.invoices.get(segments[1])
-            return (200, invoice) if invoice else _missing("invoice", segments[1])
-        if r.method == "GET" and segments == ["invoice_payments"]:
-            intent = ((r.params.get("payment") or {}).get("payment_intent"))
-            found = [{"object": "invoice_payment", "id": new_id("inpay"), "invoice": inv["id"],
-                      "payment": {"type": "payment_intent", "payment_intent": intent}}
-                     for inv in self.invoices.values() if inv.get("_payment_intent") == intent]
-            return 200, _list("/v1/invoice_payments", found)
+        routes = {
+            ("GET", "customers"): self._list_customers,
+            ("POST", "customers"): self._create_customer,
+            ("POST", "products"): self._create_product,
+            ("GET", "prices"): self._list_prices,
+            ("POST", "prices"): self._create_price,
+            ("POST", "billing_portal/configurations"): self._create_portal_configuration,
+            ("POST", "billing_portal/sessions"): self._create_portal_session,
+            ("POST", "checkout/sessions"): self._create_session,
+            ("GET", "subscriptions"): self._list_subscriptions,
+            ("GET", "events"): self._list_events,
+            ("GET", "invoice_payments"): self._list_invoice_payments,
+        }
+        handler = routes.get((r.method, "/".join(segments)))
+        if handler is not None:
+            return handler(r.params)
+        stores = {"checkout/sessions": ("checkout.session", self.sessions),
+                  "subscriptions": ("subscription", self.subscriptions),
+                  "payment_intents": ("payment_intent", self.payment_intents),
+                  "invoices": ("invoice", self.invoices)}
+        if r.method == "GET" and len(segments) >= 2 and "/".join(segments[:-1]) in stores:
+            kind, store = stores["/".join(segments[:-1])]
+            found = store.get(segments[-1])
+            return (200, found) if found else _missing(kind, segments[-1])
         message = f"Unrecognized request URL ({r.method}: {r.path})."
         return 404, {"error": {"type": "invalid_request_error", "message": message}}
 
-    def _subscriptions(self, status: str | None, customer: str | None) -> tuple[int, dict]:
+    def _list_customers(self, params: dict) -> tuple[int, dict]:
+        return 200, _list("/v1/customers", [c for c in self.customers.values() if c["email"] == params.get("email")])
+
+    def _create_customer(self, params: dict) -> tuple[int, dict]:
+        customer = {"id": new_id("cus"), "object": "customer", "email": params.get("email"),
+                    "name": params.get("name"), "metadata": params.get("metadata", {}), "created": int(time.time())}
+        self.customers[customer["id"]] = customer
+        return 200, customer
+
+    def _create_product(self, params: dict) -> tuple[int, dict]:
+        product = {"id": new_id("prod"), "object": "product", "name": params.get("name"), "active": True,
+                   "metadata": params.get("metadata", {}), "created": int(time.time())}
+        self.products[product["id"]] = product
+        return 200, product
+
+    def _list_prices(self, params: dict) -> tuple[int, dict]:
+        keys = params.get("lookup_keys") or []
+        found = [p for p in self.prices.values() if p.get("lookup_key") in keys and p["active"]]
+        return 200, _list("/v1/prices", found)
+
+    def _create_portal_configuration(self, params: dict) -> tuple[int, dict]:
+        configuration = {"id": new_id("bpc"), "object": "billing_portal.configuration", "active": True,
+                         "features": params.get("features", {}), "metadata": params.get("metadata", {})}
+        self.portal_configurations.append(configuration)
+        return 200, configuration
+
+    def _create_portal_session(self, params: dict) -> tuple[int, dict]:
+        portal = {"id": new_id("bps"), "object": "billing_portal.session", "customer": params.get("customer"),
+                  "url": f"https://billing.stripe.com/p/session/{new_id('live')}",
+                  "configuration": params.get("configuration"), "return_url": params.get("return_url")}
+        self.portal_sessions.append(portal)
+        return 200, portal
+
+    def _list_subscriptions(self, params: dict) -> tuple[int, dict]:
+        status, customer = params.get("status"), params.get("customer")
         if customer and customer not in self.customers:
             return _missing("customer", customer)
         found = [s for s in self.subscriptions.values()
@@ -180,35 +203,87 @@ class FakeStripe:
             return 200, {"id": object_id, "object": "customer", "deleted": True}
         return _missing(kind.rstrip("s"), object_id)
 
-    def _create_session(self, params: dict) -> dict:
-        session_id = new_id("cs")
+    def _list_events(self, params: dict) -> tuple[int, dict]:
+        gte = int((params.get("created") or {}).get("gte", 0))
+        types = params.get("types") or []
+        found = [e for e in self.events if e["created"] >= gte and (not types or e["type"] in types)]
+        return 200, _list("/v1/events", sorted(found, key=lambda e: -e["created"]))
+
+    def _list_invoice_payments(self, params: dict) -> tuple[int, dict]:
+        intent = (params.get("payment") or {}).get("payment_intent")
+        invoice_id = params.get("invoice")
+        found = [{"object": "invoice_payment", "id": new_id("inpay"), "invoice": inv["id"], "status": "paid",
+                  "payment": {"type": "payment_intent", "payment_intent": inv["_payment_intent"]}}
+                 for inv in self.invoices.values() if inv.get("_payment_intent")
+                 and (inv["_payment_intent"] == intent or inv["id"] == invoice_id)]
+        return 200, _list("/v1/invoice_payments", found)
+
+    def _create_price(self, params: dict) -> tuple[int, dict]:
+        if params.get("product") not in self.products:
+            return _missing("product", str(params.get("product")))
+        key = params.get("lookup_key")
+        taken = [p for p in self.prices.values() if key and p.get("lookup_key") == key]
+        if taken and params.get("transfer_lookup_key") != "true":
+            return 400, {"error": {"type": "invalid_request_error", "param": "lookup_key",
+                                   "message": f"A price (`{taken[0]['id']}`) already uses that lookup key."}}
+        for other in taken:
+            other["lookup_key"] = None
+        price = {"id": new_id("price"), "object": "price", "active": True, "currency": params["currency"],
+                 "unit_amount": int(params["unit_amount"]), "product": params["product"], "lookup_key": key,
+                 "nickname": params.get("nickname"), "metadata": params.get("metadata", {}), "type": "recurring",
+                 "recurring": {"interval": params["recurring"]["interval"], "interval_count": 1},
+                 "created": int(time.time())}
+        self.prices[price["id"]] = price
+        return 200, price
+
+    def _line_price(self, item: dict) -> dict:
+        """The price a checkout line stands for: a stored Price, or the inline ``price_data``."""
+        if "price" in item:
+            return self.prices[item["price"]]
+        data = item["price_data"]
+        return {"id": new_id("price"), "object": "price", "active": False, "currency": data["currency"],
+                "unit_amount": int(data["unit_amount"]), "product": data.get("product"), "lookup_key": None,
+                "metadata": {}, "type": "recurring" if "recurring" in data else "one_time",
+                "recurring": ({"interval": data["recurring"]["interval"], "interval_count": 1}
+                              if "recurring" in data else None)}
+
+    def _create_session(self, params: dict) -> tuple[int, dict]:
         item = params["line_items"][0]
-        amount = int(item["price_data"]["unit_amount"]) * int(item.get("quantity", 1))
+        if "price" in item and item["price"] not in self.prices:
+            return _missing("price", item["price"])
+        price = self._line_price(item)
+        session_id = new_id("cs")
+        now = int(time.time())
         session = {
             "id": session_id, "object": "checkout.session", "mode": params["mode"], "status": "open",
             "payment_status": "unpaid", "customer": params.get("customer"),
             "client_reference_id": params.get("client_reference_id"),
-            "amount_total": amount, "currency": item["price_data"]["currency"], "metadata": params.get("metadata", {}),
-            "success_url": params.get("success_url"), "cancel_url": params.get("cancel_url"),
-            "subscription": None, "payment_intent": None, "url": self.checkout_base + session_id,
-            "created": int(time.time()), "livemode": False,
-            "_params": params,  # what was asked for, to build the subscription on completion
+            "amount_total": price["unit_amount"] * int(item.get("quantity", 1)), "currency": price["currency"],
+            "metadata": params.get("metadata", {}), "success_url": params.get("success_url"),
+            "cancel_url": params.get("cancel_url"), "subscription": None, "payment_intent": None,
+            "url": self.checkout_base + session_id, "created": now, "expires_at": now + 24 * 3600, "livemode": False,
+            "_params": params, "_price": price,  # what was asked for, to build the subscription on completion
         }
         self.sessions[session_id] = session
+        return 200, session
+
+    def expire_session(self, session_id: str) -> dict:
+        """Stripe expired the session (24 h passed): it can no longer be paid."""
+        session = self.sessions[session_id]
+        session.update(status="expired", expires_at=int(time.time()) - 60)
         return session
 
     # Driving the fake like a paying reader would ------------------------------------------------
 
     def complete_session(self, session_id: str, *, paid: bool = True) -> dict:
-        """The reader paid on Checkout: the session completes; a subscription appears for subscriptions."""
+        """The reader finished Checkout: paid, or (``paid=False``) with a delayed method such as SEPA
+        Debit that is still processing. A subscription appears for subscription sessions."""
         session = self.sessions[session_id]
         session["status"] = "complete"
         session["payment_status"] = "paid" if paid else "unpaid"
-        params = session["_params"]
+        params, price = session["_params"], session["_price"]
         if session["mode"] == "subscription":
-            price = params["line_items"][0]["price_data"]
-            sub = make_subscription(customer=session["customer"], amount=int(price["unit_amount"]),
-                                    currency=price["currency"], interval=price["recurring"]["interval"],
+            sub = make_subscription(customer=session["customer"], price=price,
                                     metadata=params.get("subscription_data", {}).get("metadata", {}),
                                     status="active" if paid else "incomplete")
             self.subscriptions[sub["id"]] = sub
@@ -221,6 +296,24 @@ class FakeStripe:
             self.payment_intents[intent["id"]] = intent
             session["payment_intent"] = intent["id"]
         return session
+
+    def settle_session(self, session_id: str, *, succeeded: bool = True) -> dict:
+        """The delayed payment of a processing session arrived (or failed): the object of
+        ``checkout.session.async_payment_succeeded`` (or ``..._failed``)."""
+        session = self.sessions[session_id]
+        session["payment_status"] = "paid" if succeeded else "unpaid"
+        if session.get("subscription"):
+            self.subscriptions[session["subscription"]]["status"] = "active" if succeeded else "past_due"
+        if session.get("payment_intent"):
+            intent = self.payment_intents[session["payment_intent"]]
+            intent["status"] = "succeeded" if succeeded else "requires_payment_method"
+        return session
+
+    def change_price(self, subscription_id: str, price_id: str) -> dict:
+        """A plan change in the Customer Portal: the subscription's item now has another Price."""
+        sub = self.subscriptions[subscription_id]
+        sub["items"]["data"][0]["price"] = self.prices[price_id]
+        return sub
 
     def add_event(self, event: dict) -> dict:
         self.events.append(event)
@@ -266,27 +359,30 @@ class FakeStripeHTTPClient(stripe.HTTPClient):
 # --- Stripe objects and events -----------------------------------------------------------------
 
 
-def make_subscription(*, customer: str, amount: int, currency: str = "eur", interval: str = "month",
-                      metadata: dict | None = None, status: str = "active", sub_id: str | None = None) -> dict:
+def make_subscription(*, customer: str, amount: int | None = None, currency: str = "eur", interval: str = "month",
+                      metadata: dict | None = None, status: str = "active", sub_id: str | None = None,
+                      price: dict | None = None) -> dict:
     now = int(time.time())
     sub_id = sub_id or new_id("sub")
+    price = price or {"id": new_id("price"), "object": "price", "currency": currency, "unit_amount": amount,
+                      "type": "recurring", "recurring": {"interval": interval, "interval_count": 1},
+                      "lookup_key": None, "metadata": {}, "product": new_id("prod")}
     return {
-        "id": sub_id, "object": "subscription", "customer": customer, "status": status, "currency": currency,
+        "id": sub_id, "object": "subscription", "customer": customer, "status": status, "currency": price["currency"],
         "metadata": dict(metadata or {}), "cancel_at_period_end": False, "canceled_at": None, "ended_at": None,
         "created": now, "start_date": now,
         "items": {"object": "list", "data": [{
             "id": new_id("si"), "object": "subscription_item", "quantity": 1, "subscription": sub_id,
-            "current_period_start": now, "current_period_end": now + 30 * 86400,
-            "price": {"id": new_id("price"), "object": "price", "currency": currency, "unit_amount": amount,
-                      "type": "recurring", "recurring": {"interval": interval, "interval_count": 1},
-                      "product": new_id("prod")},
+            "created": now, "current_period_start": now, "current_period_end": now + 30 * 86400, "price": price,
         }]},
     }
 
 
 def make_invoice(subscription: dict, *, paid: bool = True, amount: int | None = None,
                  invoice_id: str | None = None, payment_intent: str | None = None) -> dict:
-    """An invoice as API 2025-09-30 shapes it: the subscription under parent.subscription_details."""
+    """An invoice as the pinned API version shapes it in a webhook: the subscription under
+    ``parent.subscription_details``, and no ``payments`` (they come only when expanded: the fake
+    answers ``GET /v1/invoice_payments?invoice=...`` with ``payment_intent``)."""
     amount = amount if amount is not None else subscription["items"]["data"][0]["price"]["unit_amount"]
     now = int(time.time())
     return {
@@ -307,9 +403,20 @@ def make_charge(*, payment_intent: str, amount: int, refunded: int, currency: st
             "status": "succeeded", "metadata": {}}
 
 
+def make_dispute(charge: dict, *, status: str = "needs_response", amount: int | None = None,
+                 dispute_id: str | None = None, reason: str = "fraudulent") -> dict:
+    """A dispute of ``charge``, as ``charge.dispute.*`` events carry it."""
+    return {"id": dispute_id or new_id("dp"), "object": "dispute", "amount": amount or charge["amount"],
+            "currency": charge["currency"], "charge": charge["id"], "payment_intent": charge["payment_intent"],
+            "reason": reason, "status": status, "created": int(time.time()), "is_charge_refundable": False,
+            "evidence_details": {"due_by": int(time.time()) + 7 * 86400, "has_evidence": False,
+                                 "past_due": False, "submission_count": 0},
+            "metadata": {}, "livemode": False}
+
+
 def make_event(event_type: str, obj: dict, *, created: int | None = None, event_id: str | None = None) -> dict:
     obj = {k: v for k, v in obj.items() if not k.startswith("_")}
-    return {"id": event_id or new_id("evt"), "object": "event", "api_version": "2025-09-30.clover",
+    return {"id": event_id or new_id("evt"), "object": "event", "api_version": STRIPE_API_VERSION,
             "created": created if created is not None else int(time.time()), "type": event_type,
             "livemode": False, "pending_webhooks": 1, "request": {"id": None, "idempotency_key": None},
             "data": {"object": json.loads(json.dumps(obj))}}

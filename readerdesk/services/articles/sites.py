@@ -70,7 +70,10 @@ def create_site(
     language: str = "en",
     currency: str = "EUR",
     privacy_url: str = "",
+    support_tiers: Sequence[dict] = (),
 ) -> CreatedSite:
+    """A new site. ``support_tiers`` (``SUPPORT_TIERS``, for the CLI and the desk) become the site's own
+    tiers, which an admin then edits at the desk."""
     name = name.strip().lower()
     if not NAME_RE.match(name):
         raise SiteError("a site name is 1-80 lower-case letters, digits and dashes, e.g. kyiv-daily")
@@ -95,6 +98,7 @@ def create_site(
         language=language,
         currency=currency.upper(),
         privacy_url=_privacy_url(privacy_url),
+        support_tiers=[dict(t) for t in support_tiers],
     )
     session.add(site)
     session.flush()

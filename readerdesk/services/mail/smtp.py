@@ -35,6 +35,13 @@ class SmtpSettings:
         )
 
 
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: bytes
+    mimetype: str = "application/pdf"
+
+
 def _sender_domain(sender: str) -> str:
     return sender.rpartition("@")[2].strip(">").strip() or "readerdesk"
 
@@ -48,7 +55,8 @@ def stable_message_id(kind: str, key: str, *, sender: str, namespace: str) -> st
 
 
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
-                  headers: dict[str, str] | None = None, message_id: str | None = None) -> EmailMessage:
+                  headers: dict[str, str] | None = None, message_id: str | None = None,
+                  attachments: tuple[Attachment, ...] = ()) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
@@ -60,15 +68,19 @@ def build_message(sender: str, to: str, subject: str, text: str, html: str | Non
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    for attachment in attachments:
+        maintype, _, subtype = attachment.mimetype.partition("/")
+        message.add_attachment(attachment.content, maintype=maintype, subtype=subtype, filename=attachment.filename)
     return message
 
 
 def send_email(settings: SmtpSettings, to: str, subject: str, text: str, html: str | None = None,
-               headers: dict[str, str] | None = None, message_id: str | None = None) -> None:
+               headers: dict[str, str] | None = None, message_id: str | None = None,
+               attachments: tuple[Attachment, ...] = ()) -> None:
     """Send one message; raises on failure so the job runner retries."""
     if not settings.server:
         raise MailNotConfigured("MAIL_SERVER is not set")
-    message = build_message(settings.sender, to, subject, text, html, headers, message_id)
+    message = build_message(settings.sender, to, subject, text, html, headers, message_id, attachments)
     smtp_class = smtplib.SMTP_SSL if settings.use_ssl else smtplib.SMTP
     with smtp_class(settings.server, settings.port, timeout=settings.timeout) as smtp:
         if settings.use_tls and not settings.use_ssl:

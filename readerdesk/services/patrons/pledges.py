@@ -1,29 +1,33 @@
 """Pledges and patrons: amounts, tiers, the card-fee gross-up, the supporters wall, portal magic links.
 
-No Stripe calls here (see stripe_checkout and stripe_webhooks); these functions only read and write
+No Stripe calls here (see stripe/checkout and stripe/webhooks); these functions only read and write
 the database and never commit.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from datetime import datetime, timedelta
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
-from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, Site, WallStatus
+from readerdesk.models import Interval, Patron, PatronStatus, Pledge, PledgeStatus, PortalLinkUse, Site, WallStatus
 from readerdesk.models.types import DbSession
 from readerdesk.text.emails import normalise_email
+from readerdesk.text.money import (
+    AmountError,
+    chargeable,
+    check_chargeable,
+    format_amount,
+    gross_up_for_fee,
+    minimum_charge,
+    parse_amount,
+)
 
-# ISO 4217 currencies without minor units (Stripe's "zero-decimal" list, the common ones).
-ZERO_DECIMAL_CURRENCIES = {"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
-                           "VND", "VUV", "XAF", "XOF", "XPF"}
 PORTAL_TOKEN_SALT = "readerdesk.patron-portal"
 
 
@@ -46,6 +50,9 @@ class Tier:
 
 @dataclass(frozen=True)
 class SupportSettings:
+    """One site's support page: its currency, tiers, custom-amount bounds and card fee."""
+
+    currency: str
     tiers: tuple[Tier, ...]
     min_amount: int
     max_amount: int
@@ -53,64 +60,29 @@ class SupportSettings:
     fee_fixed: int
 
     @classmethod
-    def from_config(cls, config) -> SupportSettings:
-        tiers = tuple(Tier(t["id"], t["name"], t["amount"], Interval(t["interval"]), t.get("description", ""))
-                      for t in config["SUPPORT_TIERS"])
-        return cls(tiers=tiers, min_amount=config["SUPPORT_MIN_AMOUNT"], max_amount=config["SUPPORT_MAX_AMOUNT"],
-                   fee_percent_bp=config["SUPPORT_FEE_PERCENT_BP"], fee_fixed=config["SUPPORT_FEE_FIXED"])
+    def for_site(cls, site: Site, default_tiers: list[dict] | None = None) -> SupportSettings:
+        """The site's own settings; a site with no tiers stored (one made before sites had them) offers
+        ``default_tiers`` (``SUPPORT_TIERS``)."""
+        raw = site.support_tiers or default_tiers or []
+        tiers = tuple(Tier(t["id"], t["name"], int(t["amount"]), Interval(t["interval"]), t.get("description", ""))
+                      for t in raw)
+        currency = site.currency.upper()
+        return cls(currency=currency, tiers=tiers, min_amount=max(site.support_min_amount, minimum_charge(currency)),
+                   max_amount=site.support_max_amount, fee_percent_bp=site.fee_percent_bp, fee_fixed=site.fee_fixed)
+
+    @property
+    def offered_tiers(self) -> tuple[Tier, ...]:
+        """The tiers Stripe can charge (a tier below the currency's minimum is not shown)."""
+        return tuple(t for t in self.tiers if t.amount >= minimum_charge(self.currency))
 
     def tier(self, tier_id: str) -> Tier | None:
-        return next((t for t in self.tiers if t.id == tier_id), None)
+        return next((t for t in self.offered_tiers if t.id == tier_id), None)
 
-
-# --- money ---------------------------------------------------------------------------------------
-
-
-def minor_exponent(currency: str) -> int:
-    return 0 if currency.upper() in ZERO_DECIMAL_CURRENCIES else 2
-
-
-AMOUNT_RE = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
-
-
-def parse_amount(text: str, currency: str) -> int:
-    """A reader's "5", "5.50" or "5,50" in major units → integer minor units. Raises PledgeError."""
-    cleaned = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
-    # Digits and at most one decimal point: no exponents ("1e999999999"), signs, NaN or infinity.
-    if not AMOUNT_RE.fullmatch(cleaned):
-        raise PledgeError("Enter the amount as a number, e.g. 5 or 7.50.")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise PledgeError("Enter the amount as a number, e.g. 5 or 7.50.") from None
-    if not value.is_finite() or value <= 0:
-        raise PledgeError("Enter an amount above zero.")
-    exponent = minor_exponent(currency)
-    minor = value.scaleb(exponent)
-    if minor != minor.to_integral_value():
-        raise PledgeError(f"Use at most {exponent} decimal places." if exponent else "Use a whole amount.")
-    return int(minor.to_integral_value(ROUND_HALF_UP))
-
-
-def format_amount(minor: int, currency: str) -> str:
-    """12345, "EUR" → "123.45 EUR"; 500, "JPY" → "500 JPY"."""
-    exponent = minor_exponent(currency)
-    major = Decimal(minor).scaleb(-exponent)
-    return f"{major:,.{exponent}f} {currency.upper()}"
-
-
-def gross_up_for_fee(amount: int, percent_bp: int, fixed: int) -> int:
-    """The total to charge so that, after a card fee of ``percent_bp``/10000 of the total plus ``fixed``,
-    the newsroom keeps at least ``amount``.
-
-        total = ceil((amount + fixed) × 10000 / (10000 − percent_bp))
-
-    In integer minor units, rounded up: 300 at 1.5 % + 25 → ceil(325 × 10000 / 9850) = 330, and
-    330 − (4.95 + 25) = 300.05 ≥ 300.
-    """
-    if not 0 <= percent_bp < 10000:
-        raise ValueError("percent_bp must be in [0, 10000)")
-    return -(-(amount + fixed) * 10000 // (10000 - percent_bp))
+    def total(self, amount: int, cover_fee: bool) -> int:
+        """What is charged for ``amount``: grossed up for the card fee when the reader covers it."""
+        if not cover_fee:
+            return chargeable(amount, self.currency)
+        return gross_up_for_fee(amount, self.fee_percent_bp, self.fee_fixed, self.currency)
 
 
 # --- pledges -------------------------------------------------------------------------------------
@@ -144,30 +116,18 @@ def create_pledge(session: DbSession, site: Site, request: PledgeRequest, settin
     pledge = existing_pledge(session, request.form_key)
     if pledge is not None:
         return pledge
-    if request.tier_id:
-        tier = settings.tier(request.tier_id)
-        if tier is None:
-            raise PledgeError("Choose one of the tiers shown, or enter your own amount.")
-        amount, interval, tier_id = tier.amount, tier.interval, tier.id
-    else:
-        amount = parse_amount(request.custom_amount, site.currency)
-        try:
-            interval = Interval(request.custom_interval)
-        except ValueError:
-            raise PledgeError("Choose monthly, yearly or one time.") from None
-        tier_id = None
-        if amount < settings.min_amount:
-            smallest = format_amount(settings.min_amount, site.currency)
-            raise PledgeError(f"The smallest amount we can accept is {smallest}.")
-        if amount > settings.max_amount:
-            raise PledgeError(f"For more than {format_amount(settings.max_amount, site.currency)}, please write to us.")
-    total = gross_up_for_fee(amount, settings.fee_percent_bp, settings.fee_fixed) if request.cover_fee else amount
+    amount, interval, tier_id = _pledged_amount(request, settings)
+    total = settings.total(amount, request.cover_fee)
+    try:
+        check_chargeable(total, settings.currency)
+    except AmountError as exc:
+        raise PledgeError(str(exc)) from None
     display_name = unicodedata.normalize("NFC", request.display_name.strip())
     if request.list_publicly and not display_name:
         display_name = unicodedata.normalize("NFC", request.name.strip())
     pledge = Pledge(site=site, form_key=request.form_key, email=normalise_email(request.email),
                     name=unicodedata.normalize("NFC", request.name.strip()), tier=tier_id, amount=amount,
-                    fee_covered=request.cover_fee, total=total, currency=site.currency.upper(), interval=interval,
+                    fee_covered=request.cover_fee, total=total, currency=settings.currency, interval=interval,
                     list_publicly=request.list_publicly, display_name=display_name if request.list_publicly else "",
                     status=PledgeStatus.NEW, created_at=now)
     try:
@@ -181,6 +141,28 @@ def create_pledge(session: DbSession, site: Site, request: PledgeRequest, settin
     return pledge
 
 
+def _pledged_amount(request: PledgeRequest, settings: SupportSettings) -> tuple[int, Interval, str | None]:
+    """(amount, interval, tier id or None) of what the reader chose. Raises PledgeError."""
+    if request.tier_id:
+        tier = settings.tier(request.tier_id)
+        if tier is None:
+            raise PledgeError("Choose one of the tiers shown, or enter your own amount.")
+        return tier.amount, tier.interval, tier.id
+    try:
+        amount = parse_amount(request.custom_amount, settings.currency)
+        interval = Interval(request.custom_interval)
+    except AmountError as exc:
+        raise PledgeError(str(exc)) from None
+    except ValueError:
+        raise PledgeError("Choose monthly, yearly or one time.") from None
+    if amount < settings.min_amount:
+        smallest = format_amount(settings.min_amount, settings.currency)
+        raise PledgeError(f"The smallest amount we can accept is {smallest}.")
+    if amount > settings.max_amount:
+        raise PledgeError(f"For more than {format_amount(settings.max_amount, settings.currency)}, please write to us.")
+    return amount, interval, None
+
+
 def patron_by_email(session: DbSession, site: Site, email: str) -> Patron | None:
     return session.scalar(select(Patron).where(Patron.site_id == site.id, Patron.email == normalise_email(email)))
 
@@ -188,10 +170,16 @@ def patron_by_email(session: DbSession, site: Site, email: str) -> Patron | None
 # --- supporters wall -----------------------------------------------------------------------------
 
 
-def wall_entries(session: DbSession, site: Site, status: WallStatus = WallStatus.APPROVED) -> list[Patron]:
-    """Patrons who asked to be listed, in the given wall state, longest supporters first."""
+def wall_entries(session: DbSession, site: Site, *, now: datetime,
+                 status: WallStatus = WallStatus.APPROVED) -> list[Patron]:
+    """Patrons who asked to be listed, in the given wall state, longest supporters first. A canceled
+    supporter stays for the site's grace period (``wall_grace_days``) after canceling, then leaves."""
+    grace_start = now - timedelta(days=site.wall_grace_days)
+    still_listed = or_(Patron.status != PatronStatus.CANCELED, Patron.canceled_at.is_(None),
+                       Patron.canceled_at >= grace_start)
     return list(session.scalars(
-        select(Patron).where(Patron.site_id == site.id, Patron.list_publicly.is_(True), Patron.wall_status == status)
+        select(Patron).where(Patron.site_id == site.id, Patron.list_publicly.is_(True), Patron.wall_status == status,
+                             still_listed)
         .order_by(Patron.supporter_since, Patron.id)))
 
 
@@ -221,8 +209,7 @@ def make_portal_token(secret_key: str, patron: Patron) -> str:
     return _serializer(secret_key).dumps({"p": patron.id, "n": secrets.token_urlsafe(16)})
 
 
-def redeem_portal_token(session: DbSession, secret_key: str, token: str, *, max_age: int, now: datetime) -> Patron:
-    """The patron a magic link is for; records its use. Raises PortalLinkInvalid."""
+def _read(session: DbSession, secret_key: str, token: str, max_age: int) -> tuple[Patron, str]:
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age)
     except SignatureExpired:
@@ -233,6 +220,19 @@ def redeem_portal_token(session: DbSession, secret_key: str, token: str, *, max_
     nonce = data.get("n") if isinstance(data, dict) else None
     if patron is None or not isinstance(nonce, str) or not patron.stripe_customer_id:
         raise PortalLinkInvalid("This link is not valid. Ask for a new one below.")
+    return patron, nonce
+
+
+def read_portal_token(session: DbSession, secret_key: str, token: str, *, max_age: int) -> Patron:
+    """The patron a signed, unexpired magic link is for, without using it up (for downloads from the
+    page it opens). Raises PortalLinkInvalid."""
+    return _read(session, secret_key, token, max_age)[0]
+
+
+def redeem_portal_token(session: DbSession, secret_key: str, token: str, *, max_age: int, now: datetime) -> Patron:
+    """The patron a magic link is for; records its use (each link opens the portal once). Raises
+    PortalLinkInvalid."""
+    patron, nonce = _read(session, secret_key, token, max_age)
     try:
         with session.begin_nested():
             session.add(PortalLinkUse(nonce=nonce, patron_id=patron.id, used_at=now))

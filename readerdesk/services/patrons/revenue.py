@@ -1,8 +1,9 @@
-"""Revenue figures for the patrons desk: MRR, new and churned patrons, failed payments, the MRR chart
-(drawn by text.charts) and the CSV export.
+"""Revenue figures for the patrons desk: MRR, new and churned patrons, failed payments and money
+received, per currency; the MRR chart and the CSV export.
 
 MRR is the sum over active recurring patrons of their amount per month: monthly amounts as they are,
-yearly amounts ÷ 12 (floored per patron), in integer minor units. One-time gifts are not MRR.
+yearly amounts ÷ 12 (floored per patron), in integer minor units. One-time gifts are not MRR. Amounts
+in different currencies are never added: every figure belongs to one currency.
 """
 
 from __future__ import annotations
@@ -14,10 +15,12 @@ from datetime import UTC, datetime
 
 from markupsafe import Markup
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
-from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus
+from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Subscription
 from readerdesk.models.types import DbSession
 from readerdesk.text.charts import line_chart
+from readerdesk.text.money import major_units, minor_exponent
 
 CSV_INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -60,12 +63,18 @@ def list_patrons(session: DbSession, filters: PatronFilter, *, limit: int,
 
 # Past-due subscriptions still count, as in Stripe's own MRR: the subscription is alive while Stripe
 # retries the card; it leaves MRR when it is canceled. The desk shows how many are past due beside it.
+# Pending ones (a delayed payment not arrived yet) do not count until their money does.
 MRR_STATUSES = (PatronStatus.ACTIVE, PatronStatus.PAST_DUE)
 
 
-def mrr(patrons) -> int:
-    """Monthly recurring revenue in minor units: monthly amounts, yearly ones ÷ 12 (floored per patron)."""
-    return sum(p.monthly_amount for p in patrons if p.status in MRR_STATUSES)
+def mrr_by_currency(patrons) -> dict[str, int]:
+    """Monthly recurring revenue per currency, in minor units: monthly amounts, yearly ones ÷ 12
+    (floored per patron). Amounts in different currencies are never added together."""
+    totals: dict[str, int] = {}
+    for patron in patrons:
+        if patron.status in MRR_STATUSES and patron.interval.recurring:
+            totals[patron.currency] = totals.get(patron.currency, 0) + patron.monthly_amount
+    return totals
 
 
 def _month_start(year: int, month: int) -> datetime:
@@ -88,69 +97,100 @@ def _months_back(now: datetime, count: int) -> list[tuple[datetime, datetime]]:
 class MonthFigures:
     label: str  # "2026-11"
     mrr: int  # at the end of the month (or now, for this month)
-    new: int
-    churned: int
+    new: int  # patrons whose subscription started this month
+    churned: int  # subscriptions that ended this month
     failed_payments: int
+    received: int = 0  # paid this month, less refunds and lost disputes
 
 
 @dataclass(frozen=True)
 class RevenueSummary:
-    currency: str | None  # None when patrons pay in several currencies (figures are then per currency)
+    """The figures of one currency: amounts in different currencies are never summed."""
+
+    currency: str
     mrr: int
     active: int
     past_due: int
     months: list[MonthFigures]
+    pending: int = 0
 
 
-def revenue_summary(session: DbSession, *, now: datetime, site_id: int | None = None, months: int = 12,
-                    currency: str | None = None) -> RevenueSummary:
-    """Figures for the desk. A month's MRR is rebuilt from who was a recurring patron at its end
-    (supporter since ≤ end, not canceled by then), at each patron's current amount."""
-    query = select(Patron).where(Patron.interval != Interval.ONCE)
+def _subscription_currency(subscription: Subscription) -> str | None:
+    return subscription.amounts[-1].currency if subscription.amounts else None
+
+
+def _month_mrr(subscriptions: list[Subscription], cutoff: datetime) -> int:
+    """MRR at ``cutoff`` from the amounts in force then (a later plan change does not rewrite it)."""
+    total = 0
+    for subscription in subscriptions:
+        if subscription.started_at < cutoff and (subscription.ended_at is None or subscription.ended_at >= cutoff):
+            amount = subscription.amount_at(cutoff)
+            total += amount.monthly_amount if amount is not None else 0
+    return total
+
+
+def revenue_summaries(session: DbSession, *, now: datetime, site_id: int | None = None,
+                      months: int = 12) -> list[RevenueSummary]:
+    """The desk's figures, one summary per currency (the one with most patrons first). This month's MRR is the patrons'
+    current state; earlier months are rebuilt from each subscription's amount history."""
+    patrons_query = select(Patron).where(Patron.interval != Interval.ONCE)
+    subscriptions_query = (select(Subscription).join(Patron).where(Subscription.awaiting_payment.is_(False))
+                           .options(selectinload(Subscription.amounts)))
+    payments_query = select(Payment).join(Patron)
     if site_id:
-        query = query.where(Patron.site_id == site_id)
-    if currency:
-        query = query.where(Patron.currency == currency)
-    recurring = list(session.scalars(query))
-    currencies = {p.currency for p in recurring}
-    failed_query = select(Payment.failed_at).join(Patron).where(Payment.failed_at.is_not(None))
-    if site_id:
-        failed_query = failed_query.where(Patron.site_id == site_id)
-    # The query excludes NULLs already; the filter tells the type checker so.
-    failed_at = [t for t in session.scalars(failed_query) if t is not None]
-    figures = []
-    for start, end in _months_back(now, months):
-        cutoff = min(end, now)
-        alive = [p for p in recurring
-                 if p.supporter_since < cutoff and (p.canceled_at is None or p.canceled_at >= cutoff)]
-        figures.append(MonthFigures(
-            label=start.strftime("%Y-%m"),
-            mrr=sum(p.monthly_amount for p in alive),
-            new=sum(1 for p in recurring if start <= p.supporter_since < end),
-            churned=sum(1 for p in recurring if p.canceled_at and start <= p.canceled_at < end),
-            failed_payments=sum(1 for t in failed_at if start <= t < end),
+        patrons_query = patrons_query.where(Patron.site_id == site_id)
+        subscriptions_query = subscriptions_query.where(Patron.site_id == site_id)
+        payments_query = payments_query.where(Patron.site_id == site_id)
+    window = _months_back(now, months)
+    payments_query = payments_query.where(or_(Payment.paid_at >= window[0][0], Payment.failed_at >= window[0][0]))
+    recurring = list(session.scalars(patrons_query))
+    subscriptions = list(session.scalars(subscriptions_query))
+    payments = list(session.scalars(payments_query))
+    headline = mrr_by_currency(recurring)
+    currencies = ({p.currency for p in recurring} | {c for c in map(_subscription_currency, subscriptions) if c}
+                  | {p.currency for p in payments})
+    summaries = []
+    for currency in currencies:
+        subs = [s for s in subscriptions if _subscription_currency(s) == currency]
+        cash = [p for p in payments if p.currency == currency]
+        figures = []
+        for start, end in window:
+            figures.append(MonthFigures(
+                label=start.strftime("%Y-%m"),
+                mrr=headline.get(currency, 0) if end > now else _month_mrr(subs, end),
+                new=len({s.patron_id for s in subs if start <= s.started_at < end}),
+                churned=sum(1 for s in subs if s.ended_at and start <= s.ended_at < end),
+                failed_payments=sum(1 for p in cash if p.failed_at and start <= p.failed_at < end),
+                received=sum(p.net for p in cash if p.paid_at and start <= p.paid_at < end),
+            ))
+        in_currency = [p for p in recurring if p.currency == currency]
+        summaries.append(RevenueSummary(
+            currency=currency, mrr=headline.get(currency, 0), months=figures,
+            active=sum(1 for p in in_currency if p.status is PatronStatus.ACTIVE),
+            past_due=sum(1 for p in in_currency if p.status is PatronStatus.PAST_DUE),
+            pending=sum(1 for p in in_currency if p.status is PatronStatus.PENDING),
         ))
-    return RevenueSummary(
-        currency=next(iter(currencies)) if len(currencies) == 1 else currency,
-        mrr=mrr(recurring),
-        active=sum(1 for p in recurring if p.status is PatronStatus.ACTIVE),
-        past_due=sum(1 for p in recurring if p.status is PatronStatus.PAST_DUE),
-        months=figures,
-    )
+    # Most patrons first: amounts in different currencies cannot be compared.
+    return sorted(summaries, key=lambda summary: (-(summary.active + summary.past_due), summary.currency))
 
 
-def total_paid(session: DbSession, patron: Patron) -> int:
-    return session.scalar(select(func.coalesce(func.sum(Payment.amount - Payment.amount_refunded), 0))
-                          .where(Payment.patron_id == patron.id, Payment.status == PaymentStatus.PAID)) or 0
+def total_paid(session: DbSession, patron: Patron) -> dict[str, int]:
+    """What a patron gave, per currency, less refunds and lost disputes."""
+    totals: dict[str, int] = {}
+    for payment in session.scalars(select(Payment).where(Payment.patron_id == patron.id,
+                                                         Payment.status == PaymentStatus.PAID)):
+        totals[payment.currency] = totals.get(payment.currency, 0) + payment.net
+    return totals
 
 
 # --- the chart ----------------------------------------------------------------------------------
 
 
-def mrr_chart(months: list[MonthFigures], *, currency: str, exponent: int = 2) -> Markup:
-    """MRR per month as a line chart (text.charts), in major units of ``currency``."""
-    return line_chart([(m.label, m.mrr / 10**exponent) for m in months],
-                      title=f"Monthly recurring revenue, last {len(months)} months", unit=currency)
+def mrr_chart(summary: RevenueSummary) -> Markup:
+    """The MRR line of one currency, in its major units."""
+    exponent = minor_exponent(summary.currency)
+    return line_chart([(m.label, m.mrr / 10 ** exponent) for m in summary.months],
+                      title=f"Monthly recurring revenue, last {len(summary.months)} months", unit=summary.currency)
 
 
 # --- CSV ----------------------------------------------------------------------------------------
@@ -165,7 +205,7 @@ def csv_safe(value) -> str:
     return "'" + text if text.startswith(CSV_INJECTION_PREFIXES) else text
 
 
-CSV_COLUMNS = ("id", "email", "name", "status", "tier", "amount_minor", "currency", "interval",
+CSV_COLUMNS = ("id", "site", "email", "name", "status", "tier", "amount_minor", "amount", "currency", "interval",
                "supporter_since", "canceled_at", "stripe_customer_id", "stripe_subscription_id", "listed_as")
 
 
@@ -175,7 +215,8 @@ def patrons_csv(patrons) -> str:
     writer.writerow(CSV_COLUMNS)
     for p in patrons:
         writer.writerow([csv_safe(v) for v in (
-            p.id, p.email, p.name, p.status.value, p.tier or "custom", p.amount, p.currency, p.interval.value,
+            p.id, p.site.name, p.email, p.name, p.status.value, p.tier or "custom", p.amount,
+            major_units(p.amount, p.currency), p.currency, p.interval.value,
             p.supporter_since.isoformat(), p.canceled_at.isoformat() if p.canceled_at else "",
             p.stripe_customer_id or "", p.stripe_subscription_id or "",
             p.display_name if p.list_publicly else "")])

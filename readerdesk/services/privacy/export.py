@@ -1,7 +1,8 @@
 """Access requests: everything readerdesk holds for an address, as one JSON document.
 
 Reports (with what editors wrote back, their notes on it and the published note), the emails sent to
-the address, and for patrons their records, pledges, payments and used portal links. The document
+the address, and for patrons their records (with each subscription's amount history), pledges, payments
+(with their disputes) and used portal links. The document
 says what each part is for and how long it is kept (services.privacy.inventory)."""
 
 from __future__ import annotations
@@ -62,6 +63,12 @@ def export_records(session: DbSession, records: PersonalRecords, *, settings: Re
             "supporter_since": _when(p.supporter_since), "canceled_at": _when(p.canceled_at),
             "listed_on_wall": p.list_publicly, "wall_name": p.display_name, "wall_status": p.wall_status.value,
             "stripe_customer_id": p.stripe_customer_id, "stripe_subscription_id": p.stripe_subscription_id,
+            "subscriptions": [{
+                "stripe_subscription_id": s.stripe_subscription_id, "started_at": _when(s.started_at),
+                "ended_at": _when(s.ended_at),
+                "amounts": [{"from": _when(a.effective_at), "amount": a.amount, "currency": a.currency,
+                             "interval": a.interval.value, "tier": a.tier} for a in s.amounts],
+            } for s in p.subscriptions],
         } for p in records.patrons],
         "pledges": [{
             "site": p.site.name, "email": p.email, "name": p.name, "wall_name": p.display_name,
@@ -74,7 +81,12 @@ def export_records(session: DbSession, records: PersonalRecords, *, settings: Re
             "amount": p.amount, "amount_refunded": p.amount_refunded, "currency": p.currency,
             "status": p.status.value, "paid_at": _when(p.paid_at), "failed_at": _when(p.failed_at),
             "stripe_invoice_id": p.stripe_invoice_id, "stripe_payment_intent_id": p.stripe_payment_intent_id,
-            "stripe_charge_id": p.stripe_charge_id,
+            "stripe_charge_id": p.stripe_charge_id, "amount_lost_in_disputes": p.amount_lost_in_disputes,
+            "disputes": [{
+                "stripe_dispute_id": d.stripe_dispute_id, "amount": d.amount, "currency": d.currency,
+                "reason": d.reason, "status": d.stripe_status, "opened_at": _when(d.opened_at),
+                "closed_at": _when(d.closed_at),
+            } for d in p.disputes],
         } for p in records.payments],
         "manage_links_used": [{"nonce": u.nonce, "used_at": _when(u.used_at)} for u in records.portal_link_uses],
     }

@@ -32,6 +32,9 @@ class PersonalField:
 CONTACT_RETENTION = ("{reader_days} after the report is closed (published, rejected or spam); at once when "
                      "the reader uses the “Delete my email from this report” link")
 
+ACCOUNTING = "As long as accounting law requires"
+ANONYMISED = "kept for accounting; the patron it belongs to is anonymised"
+
 PERSONAL_DATA: tuple[PersonalField, ...] = (
     PersonalField("corrections", ("reader_email", "reader_name"),
                   "A reporter's email address and name (both optional)",
@@ -73,11 +76,21 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
                   "What a reader typed on the support form, and their checkout page at Stripe",
                   "Starting the payment at Stripe and creating the patron record",
                   "With the patron's record; for a checkout never finished, {reader_days}", "emptied"),
-    PersonalField("payments", ("amount", "amount_refunded", "paid_at", "stripe_invoice_id", "stripe_payment_intent_id",
-                               "stripe_charge_id"),
-                  "Each payment: amount, date and Stripe's references",
-                  "Accounting, refunds and disputes", "As long as accounting law requires",
-                  "kept for accounting; the patron it belongs to is anonymised"),
+    PersonalField("payments", ("amount", "amount_refunded", "amount_lost_in_disputes", "paid_at", "stripe_invoice_id",
+                               "stripe_payment_intent_id", "stripe_charge_id"),
+                  "Each payment: amount, date, what was refunded or lost in a dispute, and Stripe's references",
+                  "Accounting, refunds and disputes", ACCOUNTING, ANONYMISED),
+    PersonalField("patron_subscriptions", ("stripe_subscription_id", "started_at"),
+                  "Each of a patron's subscriptions at Stripe: its id, when it started and when it ended",
+                  "Following one subscription at a time; new and churned patrons on the desk", ACCOUNTING,
+                  ANONYMISED),
+    PersonalField("subscription_amounts", ("amount", "effective_at"),
+                  "What each subscription charged, and from when (a plan change adds a line)",
+                  "Monthly recurring revenue month by month, from the amounts in force then", ACCOUNTING,
+                  ANONYMISED),
+    PersonalField("disputes", ("stripe_dispute_id", "amount", "reason", "opened_at"),
+                  "A dispute a patron's bank opened against a payment: Stripe's reference, amount, reason, dates",
+                  "Accounting, and answering the dispute at Stripe", ACCOUNTING, ANONYMISED),
     PersonalField("portal_link_uses", ("nonce", "used_at"), "When a “manage my support” link was opened",
                   "Each link works once", "Until the link has expired ({link_minutes})", "deleted"),
 )

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import stripe
 
 from readerdesk.services.patrons.stripe.checkout import MARKER_VALUE, METADATA_MARKER
+from readerdesk.services.patrons.stripe.client import plain_pages
 from readerdesk.services.privacy.records import PersonalRecords
 
 LIVE_STATUSES = {"active", "past_due", "trialing", "unpaid", "incomplete", "paused"}
@@ -31,7 +32,7 @@ class StripeDeletion:
 
 def customers_to_delete(client: stripe.StripeClient, records: PersonalRecords) -> list[str]:
     found = {p.stripe_customer_id for p in records.patrons if p.stripe_customer_id}
-    for customer in client.v1.customers.list({"email": records.address, "limit": 100}).auto_paging_iter():
+    for customer in plain_pages(client.v1.customers.list({"email": records.address, "limit": 100})):
         metadata = customer.get("metadata") or {}
         if (customer.get("email") or "").lower() == records.address and metadata.get(METADATA_MARKER) == MARKER_VALUE:
             found.add(customer["id"])
@@ -44,7 +45,7 @@ def delete_customer(client: stripe.StripeClient, customer_id: str) -> StripeDele
     result = StripeDeletion(customer_id)
     try:
         subscriptions = client.v1.subscriptions.list({"customer": customer_id, "status": "all", "limit": 100})
-        for subscription in subscriptions.auto_paging_iter():
+        for subscription in plain_pages(subscriptions):
             if subscription.get("status") in LIVE_STATUSES:
                 client.v1.subscriptions.cancel(subscription["id"])
                 result.canceled_subscriptions.append(subscription["id"])

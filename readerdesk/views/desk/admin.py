@@ -21,6 +21,15 @@ from readerdesk.services.articles.sites import (
     update_site,
 )
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
+from readerdesk.services.patrons.pledges import SupportSettings
+from readerdesk.services.patrons.site_settings import (
+    SupportSettingsError,
+    SupportSettingsForm,
+    tier_lines,
+    tiers_below_minimum,
+    update_support_settings,
+)
+from readerdesk.text.money import major_units
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import (
@@ -134,6 +143,7 @@ def create_site_view():
                 db.session, form.name.data, base_url=form.base_url.data, body_selector=form.body_selector.data,
                 exclude_selectors=lines(form.exclude_selectors.data), allowed_origins=lines(form.allowed_origins.data),
                 title=form.title.data or "", language=form.language.data.strip(), currency=form.currency.data.strip(),
+                support_tiers=current_app.config["SUPPORT_TIERS"],
             )
     except SiteError as exc:
         form.name.errors = [*form.name.errors, str(exc)]
@@ -153,9 +163,42 @@ def rotate_token_view(site_id: int):
     return _sites_page(new_token=(site, token))
 
 
+<<<<<<< HEAD
 def _edit_page(site: Site, form: SiteEditForm, status: int = 200, wordpress_form: WordPressAccessForm | None = None):
     return render_template("desk/admin/site_edit.html", site=site, form=form,
                            wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
+=======
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None):
+    return render_template("desk/admin/site_edit.html", site=site, form=form, error=error,
+                           below_minimum=tiers_below_minimum(site)), status
+
+
+def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
+    settings = SupportSettings.for_site(site, current_app.config["SUPPORT_TIERS"])
+    form.allowed_origins.data = "\n".join(site.allowed_origins)
+    form.exclude_selectors.data = "\n".join(site.exclude_selectors)
+    form.connector.data = site.connector or ""
+    form.connector_url.data = site.connector_url or ""
+    form.privacy_url.data = site.privacy_url
+    form.currency.data = settings.currency
+    form.support_tiers.data = tier_lines(site.support_tiers or current_app.config["SUPPORT_TIERS"], settings.currency)
+    form.min_amount.data = major_units(site.support_min_amount, settings.currency)
+    form.max_amount.data = major_units(site.support_max_amount, settings.currency)
+    form.fee_percent.data = f"{site.fee_percent_bp / 100:g}"
+    form.fee_fixed.data = major_units(site.fee_fixed, settings.currency)
+    form.wall_grace_days.data = site.wall_grace_days
+    form.legal_name.data, form.legal_address.data = site.legal_name, site.legal_address
+    form.tax_id.data, form.receipt_statement.data = site.tax_id, site.receipt_statement
+
+
+def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
+    return SupportSettingsForm(
+        currency=form.currency.data, tiers=form.support_tiers.data, min_amount=form.min_amount.data,
+        max_amount=form.max_amount.data, fee_percent=form.fee_percent.data, fee_fixed=form.fee_fixed.data or "0",
+        wall_grace_days=form.wall_grace_days.data, legal_name=form.legal_name.data or "",
+        legal_address=form.legal_address.data or "", tax_id=form.tax_id.data or "",
+        receipt_statement=form.receipt_statement.data or "")
+>>>>>>> main
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -164,11 +207,7 @@ def edit_site(site_id: int):
     site = _get(Site, site_id)
     form = SiteEditForm()
     if not form.is_submitted():
-        form.allowed_origins.data = "\n".join(site.allowed_origins)
-        form.exclude_selectors.data = "\n".join(site.exclude_selectors)
-        form.connector.data = site.connector or ""
-        form.connector_url.data = site.connector_url or ""
-        form.privacy_url.data = site.privacy_url
+        _fill_edit_form(form, site)
         return _edit_page(site, form)
     if not form.validate():
         return _edit_page(site, form, 400)
@@ -177,10 +216,13 @@ def edit_site(site_id: int):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
                         connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
+            update_support_settings(site, _support_settings(form))
     except SiteError as exc:
         wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
         wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
+    except SupportSettingsError as exc:
+        return _edit_page(_get(Site, site_id), form, 400, error=str(exc))
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)
 

@@ -203,6 +203,20 @@ class SiteEditForm(FlaskForm):
     privacy_url = StringField("Privacy policy URL", validators=[Optional(), Length(max=500)],
                               description="Linked from the notices in the widget and on the support form. "
                                           "Without it they link to readerdesk's own page on the data it keeps.")
+    # Patrons: the support page and receipts (checked by services.patrons.site_settings).
+    currency = StringField("Currency (ISO 4217, e.g. EUR, UAH, JPY)", validators=[DataRequired(), Length(max=3)])
+    support_tiers = TextAreaField("Tiers, one a line: id | name | amount | month or year | description",
+                                  validators=[DataRequired(), Length(max=5000)])
+    min_amount = StringField("Smallest custom amount", validators=[DataRequired(), Length(max=20)])
+    max_amount = StringField("Largest custom amount", validators=[DataRequired(), Length(max=20)])
+    fee_percent = StringField("Card fee a reader may cover: percent", validators=[DataRequired(), Length(max=10)])
+    fee_fixed = StringField("… plus a fixed part", validators=[Optional(), Length(max=20)])
+    wall_grace_days = IntegerField("Days a canceled supporter stays on the wall",
+                                   validators=[InputRequired(), NumberRange(min=0, max=3650)])
+    legal_name = StringField("Legal name (on receipts)", validators=[Optional(), Length(max=200)])
+    legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
+    tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
+    receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
 
 
 class WordPressAccessForm(FlaskForm):

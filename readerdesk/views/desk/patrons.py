@@ -7,19 +7,20 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Interval, Patron, PatronStatus, Site, WallStatus
+from readerdesk.models import Dispute, Interval, Patron, PatronStatus, Payment, Site, WallStatus
 from readerdesk.services.articles.sites import SiteNotFound, get_site, list_sites
-from readerdesk.services.patrons.pledges import format_amount, minor_exponent, moderate_wall_entry, pending_wall_entries
+from readerdesk.services.patrons.pledges import moderate_wall_entry, pending_wall_entries
 from readerdesk.services.patrons.revenue import (
     PatronFilter,
     list_patrons,
     mrr_chart,
     patrons_csv,
     patrons_query,
-    revenue_summary,
+    revenue_summaries,
     total_paid,
 )
 from readerdesk.text.ids import arg_id
+from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import WallDecisionForm
@@ -53,15 +54,19 @@ def index():
     patrons = list_patrons(db.session, filters, limit=PAGE_SIZE + 1, before_id=before)
     has_more = len(patrons) > PAGE_SIZE
     patrons = patrons[:PAGE_SIZE]
-    summary = revenue_summary(db.session, now=utcnow(), site_id=filters.site_id)
-    currency = summary.currency or "EUR"
+    summaries = revenue_summaries(db.session, now=utcnow(), site_id=filters.site_id)
+    # The chart and the month table show one currency at a time: money is never summed across them.
+    wanted = (request.args.get("currency") or "").upper()
+    summary = next((s for s in summaries if s.currency == wanted), summaries[0] if summaries else None)
     tiers = sorted({t for t in db.session.scalars(select(Patron.tier).distinct()) if t})
     next_args = {**request.args.to_dict(), "before": patrons[-1].id} if has_more else None
     return render_template(
-        "desk/patrons/index.html", patrons=patrons, summary=summary, filters=filters, tiers=tiers,
-        sites=list_sites(db.session), next_args=next_args,
-        chart=mrr_chart(summary.months, currency=currency, exponent=minor_exponent(currency)),
-        fmt=format_amount, currency=currency, pending_wall=len(pending_wall_entries(db.session)),
+        "desk/patrons/index.html", patrons=patrons, summaries=summaries, summary=summary, filters=filters,
+        tiers=tiers, sites=list_sites(db.session), next_args=next_args,
+        chart=mrr_chart(summary) if summary else None, fmt=format_amount,
+        # The currency switch keeps the filters but starts the list again from the newest patron.
+        switch_args={k: v for k, v in request.args.items() if k not in ("before", "currency")},
+        pending_wall=len(pending_wall_entries(db.session)),
     )
 
 
@@ -77,8 +82,10 @@ def export_csv():
 @admin_required
 def detail(patron_id: int):
     patron = db.get_or_404(Patron, patron_id, description="There is no such patron.")
+    disputes = db.session.scalars(select(Dispute).join(Payment).where(Payment.patron_id == patron.id)
+                                  .order_by(Dispute.opened_at)).all()
     return render_template("desk/patrons/detail.html", patron=patron, fmt=format_amount,
-                           total=total_paid(db.session, patron))
+                           totals=total_paid(db.session, patron), disputes=disputes)
 
 
 @bp.get("/wall")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 
 import stripe
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
 from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
-from readerdesk.models import Site
+from readerdesk.models import Patron, Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
     PledgeError,
@@ -18,13 +18,13 @@ from readerdesk.services.patrons.pledges import (
     PortalLinkInvalid,
     SupportSettings,
     create_pledge,
-    format_amount,
-    gross_up_for_fee,
     make_portal_token,
     patron_by_email,
+    read_portal_token,
     redeem_portal_token,
     wall_entries,
 )
+from readerdesk.services.patrons.receipts import SUMMARY_YEARS, year_end_pdf, year_summary, years_with_payments
 from readerdesk.services.patrons.stripe.checkout import (
     CheckoutFailed,
     checkout_outcome,
@@ -33,6 +33,7 @@ from readerdesk.services.patrons.stripe.checkout import (
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 from readerdesk.services.privacy.notice import support_notice
+from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
 from readerdesk.views.public.privacy import data_page_url, retention_settings
@@ -47,18 +48,19 @@ def _site(site_name: str | None = None) -> Site:
     return site_or_404(site_name or request.args.get("site") or request.form.get("site"))
 
 
-def _settings() -> SupportSettings:
-    return SupportSettings.from_config(current_app.config)
+def _settings(site: Site) -> SupportSettings:
+    return SupportSettings.for_site(site, current_app.config["SUPPORT_TIERS"])
 
 
 def _support_form(settings: SupportSettings) -> SupportForm:
     form = SupportForm()
-    tiers = [SelectChoice(t.id, t.name) for t in settings.tiers]
-    form.choice.choices = [*tiers, SelectChoice("custom", "Another amount")]
+    tiers = settings.offered_tiers
+    form.choice.choices = [*(SelectChoice(t.id, t.name) for t in tiers), SelectChoice("custom", "Another amount")]
     if request.method == "GET":
         form.form_key.data = secrets.token_urlsafe(24)
         wanted = request.args.get("tier")
-        form.choice.data = wanted if wanted in {c.value for c in form.choice.choices} else settings.tiers[0].id
+        form.choice.data = wanted if wanted in {c.value for c in form.choice.choices} else (
+            tiers[0].id if tiers else "custom")
         if request.args.get("amount"):
             form.choice.data, form.custom_amount.data = "custom", request.args["amount"][:20]
         if request.args.get("frequency") in ("month", "year", "once"):
@@ -67,13 +69,13 @@ def _support_form(settings: SupportSettings) -> SupportForm:
 
 
 def _render_page(site: Site, form: SupportForm, settings: SupportSettings, status: int = 200, error: str | None = None):
-    fee_example = gross_up_for_fee(settings.tiers[0].amount, settings.fee_percent_bp, settings.fee_fixed)
+    example = settings.offered_tiers[0].amount if settings.offered_tiers else settings.min_amount
     notice = support_notice(site, retention_settings(), language=site.language,
                             default_policy_url=data_page_url(site))
     return render_template(
         "public/support/page.html", site=site, form=form, settings=settings, error=error,
         payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency),
-        fee_example=fee_example, notice=notice,
+        fee_example=(example, settings.total(example, cover_fee=True)), notice=notice,
     ), status
 
 
@@ -81,7 +83,7 @@ def _render_page(site: Site, form: SupportForm, settings: SupportSettings, statu
 @bp.route("/sites/<site_name>/support", methods=["GET", "POST"])
 def support(site_name: str | None = None):
     site = _site(site_name)
-    settings = _settings()
+    settings = _settings(site)
     form = _support_form(settings)
     if request.method == "GET":
         return _render_page(site, form, settings)
@@ -103,11 +105,9 @@ def support(site_name: str | None = None):
         return _render_page(site, form, settings, 400)
     success_url = url_for("support.success", _external=True) + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
     cancel_url = url_for("support.cancel", site=site.name, _external=True)
-    tier = settings.tier(pledge.tier) if pledge.tier else None
-    product = f"Support for {site.title or site.name}" + (f": {tier.name}" if tier else "")
     try:
-        checkout_url = start_checkout(db.session, stripe_client_for(current_app), pledge, success_url=success_url,
-                                      cancel_url=cancel_url, product_name=product)
+        checkout_url = start_checkout(db.session, stripe_client_for(current_app), pledge, settings,
+                                      success_url=success_url, cancel_url=cancel_url, now=utcnow())
     except CheckoutFailed as exc:
         db.session.commit()  # keeps the failure on the pledge
         form.form_key.data = secrets.token_urlsafe(24)  # a new try is a new pledge
@@ -146,7 +146,7 @@ def cancel():
 @bp.get("/sites/<site_name>/supporters")
 def wall(site_name: str | None = None):
     site = _site(site_name)
-    return render_template("public/support/wall.html", site=site, patrons=wall_entries(db.session, site))
+    return render_template("public/support/wall.html", site=site, patrons=wall_entries(db.session, site, now=utcnow()))
 
 
 def _manage_limit() -> str:
@@ -154,9 +154,10 @@ def _manage_limit() -> str:
 
 
 @bp.route("/support/manage", methods=["GET", "POST"])
+@bp.route("/sites/<site_name>/support/manage", methods=["GET", "POST"])
 @limiter.limit(_manage_limit, methods=["POST"])
-def manage():
-    site = _site()
+def manage(site_name: str | None = None):
+    site = _site(site_name)
     form = ManageSupportForm()
     if form.validate_on_submit():
         patron = patron_by_email(db.session, site, form.email.data)
@@ -176,7 +177,9 @@ def open_portal(token: str):
     """GET shows a button (mail scanners that open links must not use up the single-use link);
     POST redeems the link and sends the patron to Stripe's customer portal."""
     if request.method == "GET":
-        return render_template("public/support/manage_open.html", token=token)
+        patron = _peek(token)
+        years = years_with_payments(db.session, patron) if patron is not None else []
+        return render_template("public/support/manage_open.html", token=token, patron=patron, years=years)
     if not payments_enabled(current_app.config):
         abort(503, description="Payments are not set up.")
     try:
@@ -184,7 +187,7 @@ def open_portal(token: str):
         with unit_of_work(db.session):
             patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
                                          max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
-            url = create_portal_session(stripe_client_for(current_app), patron,
+            url = create_portal_session(stripe_client_for(current_app), patron, _settings(patron.site),
                                         return_url=url_for("support.support", site=patron.site.name, _external=True))
     except PortalLinkInvalid as exc:
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
@@ -192,3 +195,28 @@ def open_portal(token: str):
     except stripe.StripeError:  # rolled back: the link stays usable
         abort(502, description="We could not reach our payment provider. Please try the link again in a minute.")
     return redirect(url, code=303)
+
+
+def _peek(token: str) -> Patron | None:
+    """The patron of a valid, unexpired link, without using it up (downloads do not spend the link)."""
+    try:
+        return read_portal_token(db.session, current_app.config["SECRET_KEY"], token,
+                                 max_age=current_app.config["PORTAL_LINK_MAX_AGE"])
+    except PortalLinkInvalid:
+        return None
+
+
+@bp.get("/support/manage/<token>/contributions-<int:year>.pdf")
+def year_summary_pdf(token: str, year: int):
+    """A patron's year-end summary again, from the page their magic link opens."""
+    patron = _peek(token)
+    if patron is None:
+        abort(403, description="This link has expired. Ask for a new one on the manage page.")
+    if year not in SUMMARY_YEARS:
+        abort(404, description=f"We have no contributions from you in {year}.")
+    summary = year_summary(db.session, patron, year)
+    if not summary.payments:
+        abort(404, description=f"We have no contributions from you in {year}.")
+    return Response(year_end_pdf(summary), mimetype="application/pdf", headers={
+        "Content-Disposition": f"attachment; filename={patron.site.name}-contributions-{year}.pdf",
+        "Cache-Control": "private, no-store"})

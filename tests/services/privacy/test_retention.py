@@ -53,7 +53,7 @@ def world(session, app):
     moderation.reopen(session, late, actor=editor, now=T0 + timedelta(days=50), expected_version=2)
     moderation.reject(session, late, actor=editor, now=T0 + timedelta(days=100), expected_version=3)
     session.add(NotificationSent(kind="reader-decision", key="1", recipient="ruth@example.org", sent_at=T0))
-    settings = SupportSettings.from_config(app.config)
+    settings = SupportSettings.for_site(site, app.config["SUPPORT_TIERS"])
     unfinished = create_pledge(session, site, PledgeRequest(form_key="u" * 20, email="una@example.org", name="Una",
                                                             tier_id="coffee"), settings, now=T0)
     paid = create_pledge(session, site, PledgeRequest(form_key="p" * 20, email="pat@example.org", name="Pat",

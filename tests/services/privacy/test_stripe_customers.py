@@ -26,11 +26,11 @@ ADMIN = Actor(label="test")
 def unfinished_checkout(app, email: str) -> None:
     """A reader who filled in the support form and left Stripe's Checkout page (a customer, no patron)."""
     site = make_site(db.session)
+    settings = SupportSettings.for_site(site, app.config["SUPPORT_TIERS"])
     pledge = create_pledge(db.session, site, PledgeRequest(form_key="left-checkout-0001", email=email,
-                                                           tier_id="coffee"),
-                           SupportSettings.from_config(app.config), now=utcnow())
-    start_checkout(db.session, stripe_client_for(app), pledge, success_url="http://t/s?session_id={CHECKOUT_SESSION_ID}",
-                   cancel_url="http://t/c", product_name="Support")
+                                                           tier_id="coffee"), settings, now=utcnow())
+    start_checkout(db.session, stripe_client_for(app), pledge, settings,
+                   success_url="http://t/s?session_id={CHECKOUT_SESSION_ID}", cancel_url="http://t/c", now=utcnow())
     db.session.commit()
 
 

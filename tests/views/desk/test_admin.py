@@ -1,3 +1,4 @@
+import html as html_lib
 import re
 
 import pytest
@@ -87,20 +88,77 @@ def test_rotate_token_and_edit_settings(as_admin, db_session):
     assert site.api_token_hash == hash_token(token) != old_hash
     assert as_admin.get(f"/desk/admin/sites/{site.id}").status_code == 200
     response = as_admin.post(f"/desk/admin/sites/{site.id}", data={
-        "allowed_origins": "https://amp.courier.example", "exclude_selectors": "aside", "connector": "wordpress",
-        "connector_url": "https://courier.example"})
+        **support_form(as_admin, site), "allowed_origins": "https://amp.courier.example", "exclude_selectors": "aside",
+        "connector": "wordpress", "connector_url": "https://courier.example"})
     assert response.status_code == 303
     db_session.expire_all()
     assert (site.connector, site.exclude_selectors) == ("wordpress", ["aside"])
     assert "https://amp.courier.example" in site.allowed_origins
-    bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={"connector": "wordpress", "connector_url": ""})
+    bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**support_form(as_admin, site), "connector": "wordpress",
+                                                               "connector_url": ""})
     assert bad.status_code == 400 and "needs the site&#39;s URL" in bad.get_data(as_text=True)
+
+
+SUPPORT_FIELDS = ("currency", "support_tiers", "min_amount", "max_amount", "fee_percent", "fee_fixed",
+                  "wall_grace_days", "legal_name", "legal_address", "tax_id", "receipt_statement")
+
+
+def support_form(client, site) -> dict:
+    """The support fields as the edit page shows them (inputs and text areas)."""
+    html = client.get(f"/desk/admin/sites/{site.id}").get_data(as_text=True)
+    values = {"connector": ""}
+    for name in SUPPORT_FIELDS:
+        found = re.search(rf'name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+            rf'name="{name}"[^>]*>\s*([^<]*)</textarea>', html)
+        values[name] = html_lib.unescape(found[1]) if found else ""
+    return values
+
+
+def test_an_admin_sets_a_sites_currency_tiers_bounds_fee_and_receipt_details(as_admin, db_session):
+    site = make_site(db_session, "kyiv", base_url="https://kyiv.example")
+    db_session.commit()
+    shown = support_form(as_admin, site)
+    assert shown["currency"] == "EUR" and "coffee | A cup of coffee | 3.00 | month" in shown["support_tiers"]
+    response = as_admin.post(f"/desk/admin/sites/{site.id}", data={
+        **shown, "currency": "uah", "support_tiers": "kava | Кава | 100 | month | На каву\nrik | Рік | 1500 | year",
+        "min_amount": "50", "max_amount": "100000", "fee_percent": "2.9", "fee_fixed": "5", "wall_grace_days": "7",
+        "legal_name": "Kyiv Daily NGO", "tax_id": "UA-1234", "receipt_statement": "A donation, not a purchase."})
+    assert response.status_code == 303
+    db_session.expire_all()
+    assert site.currency == "UAH" and site.support_tiers == [
+        {"id": "kava", "name": "Кава", "amount": 10000, "interval": "month", "description": "На каву"},
+        {"id": "rik", "name": "Рік", "amount": 150000, "interval": "year", "description": ""}]
+    assert (site.support_min_amount, site.support_max_amount, site.fee_percent_bp, site.fee_fixed) == (
+        5000, 10_000_000, 290, 500)
+    assert (site.wall_grace_days, site.legal_name, site.tax_id) == (7, "Kyiv Daily NGO", "UA-1234")
+    assert "kava | Кава | 100.00 | month | На каву" in support_form(as_admin, site)["support_tiers"]
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"support_tiers": "coffee | Coffee | 3 | month"}, "Tier line 1 (Coffee): The smallest amount we can accept is "
+                                                       "25.00 UAH."),
+    ({"support_tiers": "coffee | Coffee | 100 | week"}, "Tier line 1: the interval is month or year."),
+    ({"min_amount": "1"}, "Smallest custom amount: The smallest amount we can accept is 25.00 UAH."),
+    ({"currency": "JPY", "support_tiers": "ocha | Tea | 300.5 | month"}, "Tier line 1 (Tea): Use a whole amount."),
+    ({"currency": "BHD", "support_tiers": "a | A | 1.505 | month"}, "Tier line 1 (A): Use at most 2 decimal places."),
+    ({"fee_percent": "45"}, "Card fee: between 0 and 20 %."),
+])
+def test_support_settings_stripe_cannot_charge_are_refused_with_a_sentence(as_admin, db_session, change, message):
+    site = make_site(db_session, "kyiv", currency="UAH")
+    db_session.commit()
+    data = {**support_form(as_admin, site), "support_tiers": "kava | Кава | 100 | month", "min_amount": "50",
+            **change}
+    response = as_admin.post(f"/desk/admin/sites/{site.id}", data=data)
+    assert response.status_code == 400
+    assert html_lib.escape(message, quote=True) in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert site.currency == "UAH" and site.support_min_amount == 100  # nothing was saved
 
 
 def test_a_sites_privacy_policy_url_is_set_on_its_settings_page(as_admin, db_session):
     site = make_site(db_session, "courier", base_url="https://courier.example")
     db_session.commit()
-    settings = {"allowed_origins": "", "exclude_selectors": "", "connector": ""}
+    settings = support_form(as_admin, site)
     bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**settings, "privacy_url": "privacy page"})
     assert bad.status_code == 400 and "privacy policy URL must be an absolute http(s) URL" in bad.get_data(as_text=True)
     saved = as_admin.post(f"/desk/admin/sites/{site.id}",

@@ -21,8 +21,8 @@ def login(client, session, role):
 
 
 def add_patron(session, site, email, *, amount=300, interval=Interval.MONTH, status=PatronStatus.ACTIVE,
-               since=None, canceled=None, tier="coffee", **kwargs):
-    patron = Patron(site_id=site.id, email=email, name=kwargs.pop("name", ""), currency="EUR", interval=interval,
+               since=None, canceled=None, tier="coffee", currency="EUR", **kwargs):
+    patron = Patron(site_id=site.id, email=email, name=kwargs.pop("name", ""), currency=currency, interval=interval,
                     amount=amount, status=status, tier=tier, supporter_since=since or utcnow() - timedelta(days=40),
                     canceled_at=canceled, **kwargs)
     session.add(patron)
@@ -58,8 +58,9 @@ def test_the_desk_shows_mrr_filters_and_a_chart(client, db_session):
     add_patron(db_session, site, "eve@example.com", status=PatronStatus.CANCELED, canceled=utcnow() - timedelta(days=1))
     login(client, db_session, Role.ADMIN)
     page = client.get("/desk/patrons").get_data(as_text=True)
-    assert '<strong id="mrr">13.50 EUR</strong>' in page  # 3.00 + 30.00 / 12 + 8.00 past due
-    assert '<strong id="active-patrons">2</strong>' in page
+    row = figures_row(page, "EUR")
+    assert "<strong>13.50 EUR</strong>" in row  # 3.00 + 30.00 / 12 + 8.00 past due
+    assert '<td class="active">2</td>' in row and '<td class="past-due">1</td>' in row
     assert "<svg" in page and "polyline" in page
     filtered = client.get("/desk/patrons?status=past_due").get_data(as_text=True)
     assert "cat@example.com" in filtered and "ann@example.com" not in filtered
@@ -68,6 +69,29 @@ def test_the_desk_shows_mrr_filters_and_a_chart(client, db_session):
     assert "ben@example.com" in by_tier and "dan@example.com" not in by_tier
     assert "dan@example.com" in client.get("/desk/patrons?tier=custom").get_data(as_text=True)
     assert client.get("/desk/patrons?status=bogus&interval=x").status_code == 200
+
+
+def figures_row(page: str, currency: str) -> str:
+    return page.split(f'<tr id="figures-{currency}"', 1)[1].split("</tr>", 1)[0]
+
+
+def test_the_desk_never_adds_currencies_together(client, db_session):
+    eur, jpy, uah = make_site(db_session), make_site(db_session, currency="JPY"), make_site(db_session, currency="UAH")
+    add_patron(db_session, eur, "ann@example.com", amount=800)
+    add_patron(db_session, jpy, "ken@example.com", amount=1500, currency="JPY")
+    add_patron(db_session, uah, "oly@example.com", amount=12000, interval=Interval.YEAR, currency="UAH")
+    login(client, db_session, Role.ADMIN)
+    page = client.get("/desk/patrons").get_data(as_text=True)
+    assert "<strong>8.00 EUR</strong>" in figures_row(page, "EUR")
+    assert "<strong>1,500 JPY</strong>" in figures_row(page, "JPY")
+    assert "<strong>10.00 UAH</strong>" in figures_row(page, "UAH")
+    assert "Monthly recurring revenue (EUR)" in page
+    switched = client.get("/desk/patrons?currency=jpy").get_data(as_text=True)
+    assert "Monthly recurring revenue (JPY)" in switched and '<h2 id="figures-heading">JPY</h2>' in switched
+    months = switched.split('id="months"', 1)[1].split("</table>", 1)[0]
+    assert "1,500 JPY" in months and "EUR" not in months and "UAH" not in months
+    only_uah = client.get(f"/desk/patrons?site={uah.name}").get_data(as_text=True)
+    assert 'id="figures-UAH"' in only_uah and 'id="figures-EUR"' not in only_uah
 
 
 def test_the_list_is_paginated(client, db_session, monkeypatch):
@@ -98,6 +122,7 @@ def test_the_csv_export_is_safe_from_formulas(client, db_session):
     assert {r["name"] for r in rows} == {"'=HYPERLINK(\"http://evil\")", "'@SUM(A1)"}
     assert {r["listed_as"] for r in rows} == {"", "'+1"}
     assert {r["amount_minor"] for r in rows} == {"300"}
+    assert {(r["currency"], r["site"]) for r in rows} == {("EUR", site.name)}
 
 
 def test_admins_approve_wall_entries(client, db_session, patron):
@@ -117,6 +142,6 @@ def test_a_patron_page_lists_payments(client, db_session, patron):
     db_session.commit()
     login(client, db_session, Role.ADMIN)
     page = client.get(f"/desk/patrons/{patron.id}").get_data(as_text=True)
-    assert "in_1" in page and "2.00 EUR" in page  # paid in total, net of the refund
+    assert "in_1" in page and "<dd>2.00 EUR" in page  # paid in total, net of the refund
     assert client.get("/desk/patrons/999").status_code == 404
     assert db_session.scalar(select(Payment)).refunded

@@ -1,11 +1,14 @@
+import io
 import re
+from datetime import UTC, datetime
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, PortalLinkUse, WallStatus
+from readerdesk.models import Interval, Patron, Payment, PaymentStatus, Pledge, PledgeStatus, PortalLinkUse, WallStatus
 from tests.conftest import mail_settings
 from tests.factories import make_site
 from tests.fakes.stripe import CARD_DECLINED
@@ -29,13 +32,31 @@ def test_without_stripe_keys_the_page_says_payments_are_off(client, db_session):
     assert db_session.scalar(select(Pledge)) is None
 
 
-def test_the_page_lists_tiers_in_the_site_currency(client, db_session, fake_stripe):
-    make_site(db_session, "demo", currency="UAH")
+UAH_TIERS = [{"id": "kava", "name": "Кава", "amount": 10000, "interval": "month", "description": ""},
+             {"id": "rik", "name": "Рік", "amount": 150000, "interval": "year", "description": ""}]
+JPY_TIERS = [{"id": "ocha", "name": "Tea", "amount": 500, "interval": "month", "description": ""}]
+
+
+def test_each_site_lists_its_own_tiers_in_its_own_currency(client, db_session, fake_stripe):
+    make_site(db_session, "kyiv", currency="UAH", support_tiers=UAH_TIERS)
+    make_site(db_session, "tokyo", currency="JPY", support_tiers=JPY_TIERS)
     db_session.commit()
-    page = client.get("/sites/demo/support").get_data(as_text=True)
-    assert "A cup of coffee" in page and "3.00 UAH" in page and "30.00 UAH" in page
-    assert "Payments are not set up" not in page
+    kyiv = client.get("/sites/kyiv/support").get_data(as_text=True)
+    assert "Кава" in kyiv and "100.00 UAH" in kyiv and "1,500.00 UAH" in kyiv and "at least 25.00 UAH" in kyiv
+    assert "A cup of coffee" not in kyiv and "Payments are not set up" not in kyiv
+    tokyo = client.get("/sites/tokyo/support").get_data(as_text=True)
+    assert "500 JPY" in tokyo and "at least 100 JPY" in tokyo and "Кава" not in tokyo
     assert client.get("/sites/nowhere/support").status_code == 404
+
+
+def test_a_site_whose_tiers_stripe_cannot_charge_offers_only_its_own_amount(client, db_session, fake_stripe):
+    make_site(db_session, "kyiv", currency="UAH")  # SUPPORT_TIERS: 3.00 UAH is below Stripe's minimum
+    db_session.commit()
+    page = client.get("/sites/kyiv/support").get_data(as_text=True)
+    assert "3.00 UAH" not in page and "30.00 UAH" in page  # only the yearly 30.00 UAH is chargeable
+    response = client.post("/sites/kyiv/support", data=form(choice="custom", custom_amount="3"))
+    assert response.status_code == 400 and "The smallest amount we can accept is 25.00 UAH" in response.get_data(
+        as_text=True)
 
 
 def test_the_embed_box_preselects_a_tier_or_amount(client, db_session, fake_stripe):
@@ -132,6 +153,13 @@ def test_the_magic_link_opens_the_portal_once(app, client, db_session, fake_stri
     opened = client.post(link)
     assert opened.status_code == 303 and opened.location.startswith("https://billing.stripe.com/")
     assert fake_stripe.portal_sessions[0]["customer"] == "cus_ann"
+    # The portal offers the site's tiers as plan changes: one Price each, on the site's Product.
+    [configuration] = fake_stripe.portal_configurations
+    assert fake_stripe.portal_sessions[0]["configuration"] == configuration["id"]
+    [offer] = configuration["features"]["subscription_update"]["products"]
+    assert sorted(fake_stripe.prices[p]["lookup_key"] for p in offer["prices"]) == sorted(
+        f"readerdesk:demo:{t}:{i}" for t, i in [("coffee", "month"), ("reader", "month"), ("champion", "month"),
+                                                 ("yearly", "year")])
     again = client.post(link)
     assert again.status_code == 400 and b"used already" in again.data
     assert db_session.scalar(select(db.func.count(PortalLinkUse.id))) == 1
@@ -144,3 +172,28 @@ def test_the_wall_shows_approved_supporters_only(client, db_session):
     _patron(site, email="bo@example.com", list_publicly=True, display_name="Bo")
     page = client.get("/supporters").get_data(as_text=True)
     assert "&lt;b&gt;Ann&lt;/b&gt;" in page and "Bo" not in page
+
+
+def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(app, client, db_session, fake_stripe,
+                                                                               smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    make_site(db_session, "first")
+    site = make_site(db_session, "second", title="Second Post")
+    site.legal_name = "Second Post Ltd"
+    patron = _patron(site)
+    db_session.add(Payment(patron=patron, amount=800, currency="EUR", status=PaymentStatus.PAID,
+                           paid_at=datetime(2025, 4, 1, tzinfo=UTC)))
+    db_session.commit()
+    # A patron of the second site asks on that site's page: the first site's patrons are not the only ones.
+    assert client.post("/sites/second/support/manage", data={"email": "ann@example.com"}).status_code == 200
+    run_jobs()
+    link = re.search(r"http://localhost(/support/manage/\S+)", smtp_server.messages[0].get_content()).group(1)
+    page = client.get(link).get_data(as_text=True)
+    assert "2025 (PDF)" in page
+    pdf = client.get(f"{link}/contributions-2025.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
+    assert "Second Post Ltd" in text and "8.00 EUR (1 payment)" in text
+    assert client.get(f"{link}/contributions-2024.pdf").status_code == 404
+    assert client.get(f"{link}/contributions-99999.pdf").status_code == 404  # not a year we keep: no 500
+    assert client.get("/support/manage/forged/contributions-2025.pdf").status_code == 403

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -21,15 +23,14 @@ SUCCESS = "http://desk.test/support/success?session_id={CHECKOUT_SESSION_ID}"
 def pledge_for(app, site, **kwargs):
     kwargs.setdefault("form_key", "k" * 24)
     kwargs.setdefault("email", "Reader@Example.com")
-    settings = SupportSettings.from_config(app.config)
-    pledge = create_pledge(db.session, site, PledgeRequest(**kwargs), settings, now=utcnow())
+    pledge = create_pledge(db.session, site, PledgeRequest(**kwargs), SupportSettings.for_site(site), now=utcnow())
     db.session.commit()
     return pledge
 
 
-def begin(app, pledge):
-    return start_checkout(db.session, stripe_client_for(app), pledge, success_url=SUCCESS,
-                          cancel_url="http://desk.test/support/cancel", product_name="Support for Demo: Coffee")
+def begin(app, pledge, now=None):
+    return start_checkout(db.session, stripe_client_for(app), pledge, SupportSettings.for_site(pledge.site),
+                          success_url=SUCCESS, cancel_url="http://desk.test/support/cancel", now=now or utcnow())
 
 
 def test_the_client_pins_the_api_version_and_base(app, fake_stripe):
@@ -45,22 +46,55 @@ def test_no_key_means_no_client(app):
         make_stripe_client(app.config)
 
 
-def test_a_monthly_tier_starts_a_subscription_checkout(app, fake_stripe):
-    site = make_site(db.session, currency="UAH")
-    pledge = pledge_for(app, site, tier_id="coffee")
+UAH_TIERS = [{"id": "kava", "name": "Кава", "amount": 10000, "interval": "month", "description": ""}]
+
+
+def test_a_monthly_tier_starts_a_subscription_checkout_on_the_tiers_price(app, fake_stripe):
+    site = make_site(db.session, currency="UAH", support_tiers=UAH_TIERS)
+    pledge = pledge_for(app, site, tier_id="kava")
     url = begin(app, pledge)
     [sent] = fake_stripe.sent("POST", "/v1/checkout/sessions")
     p = sent.params
     assert p["mode"] == "subscription"
-    price = p["line_items"][0]["price_data"]
-    assert price == {"currency": "uah", "unit_amount": "300", "recurring": {"interval": "month"},
-                     "product_data": {"name": "Support for Demo: Coffee",
-                                      "metadata": {"readerdesk": "1", "site": site.name}}}
+    [price] = fake_stripe.prices.values()
+    assert p["line_items"] == [{"price": price["id"], "quantity": "1"}]
+    assert (price["unit_amount"], price["currency"], price["recurring"]["interval"]) == (10000, "uah", "month")
+    assert price["lookup_key"] == f"readerdesk:{site.name}:kava:month"
+    [product] = fake_stripe.products.values()
+    assert price["product"] == product["id"] == site.stripe_product_id
     assert "{CHECKOUT_SESSION_ID}" in p["success_url"]
-    assert p["metadata"] == {"readerdesk": "1", "pledge_id": str(pledge.id), "site": site.name, "tier": "coffee"}
+    assert p["metadata"] == {"readerdesk": "1", "pledge_id": str(pledge.id), "site": site.name, "tier": "kava"}
     assert p["subscription_data"]["metadata"] == p["metadata"] and "payment_intent_data" not in p
     assert sent.idempotency_key == f"pledge-{pledge.id}-checkout-v1"
     assert url.startswith("https://checkout.stripe.com/") and pledge.status is PledgeStatus.OPEN
+
+
+def test_one_product_per_site_and_one_price_per_tier_found_by_lookup_key(app, fake_stripe):
+    site = make_site(db.session)
+    for n in range(3):
+        begin(app, pledge_for(app, site, form_key=f"{n}" * 24, tier_id="coffee"))
+    begin(app, pledge_for(app, site, form_key="c" * 24, custom_amount="7", custom_interval="month"))
+    assert len(fake_stripe.products) == 1 and len(fake_stripe.prices) == 1  # the custom amount is inline
+    custom = fake_stripe.sent("POST", "/v1/checkout/sessions")[-1].params["line_items"][0]
+    assert custom["price_data"] == {"currency": "eur", "unit_amount": "700", "product": site.stripe_product_id,
+                                    "recurring": {"interval": "month"}}
+    # The tier's amount changes at the desk: a new Price takes the lookup key over.
+    site.support_tiers = [{**site.support_tiers[0], "amount": 400}]
+    begin(app, pledge_for(app, site, form_key="d" * 24, tier_id="coffee"))
+    keyed = [p for p in fake_stripe.prices.values() if p["lookup_key"]]
+    assert [(p["unit_amount"], p["lookup_key"]) for p in keyed] == [(400, f"readerdesk:{site.name}:coffee:month")]
+
+
+def test_an_expired_checkout_session_is_replaced_by_a_new_one(app, fake_stripe):
+    site = make_site(db.session)
+    pledge = pledge_for(app, site, tier_id="coffee")
+    first = begin(app, pledge)
+    db.session.commit()
+    fake_stripe.expire_session(pledge.stripe_checkout_session_id)
+    second = begin(app, pledge, now=utcnow() + timedelta(hours=25))
+    assert second != first and len(fake_stripe.sent("POST", "/v1/checkout/sessions")) == 2
+    assert fake_stripe.sent("POST", "/v1/checkout/sessions")[1].idempotency_key == f"pledge-{pledge.id}-checkout-v2"
+    assert pledge.status is PledgeStatus.OPEN and pledge.checkout_url == second
 
 
 def test_a_yearly_tier_recurs_yearly_and_a_gift_is_a_payment(app, fake_stripe):
@@ -68,7 +102,7 @@ def test_a_yearly_tier_recurs_yearly_and_a_gift_is_a_payment(app, fake_stripe):
     begin(app, pledge_for(app, site, tier_id="yearly"))
     begin(app, pledge_for(app, site, form_key="g" * 24, custom_amount="25", custom_interval="once", cover_fee=True))
     yearly, gift = (r.params for r in fake_stripe.sent("POST", "/v1/checkout/sessions"))
-    assert yearly["line_items"][0]["price_data"]["recurring"] == {"interval": "year"}
+    assert fake_stripe.prices[yearly["line_items"][0]["price"]]["recurring"]["interval"] == "year"
     assert gift["mode"] == "payment" and "recurring" not in gift["line_items"][0]["price_data"]
     # ceil(2525 × 10000 / 9850): 25.00 grossed up for 1.5 % + 0.25
     assert gift["line_items"][0]["price_data"]["unit_amount"] == "2564"

@@ -1,10 +1,12 @@
 from sqlalchemy import select
 
+from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Patron, PatronStatus, Payment, StripeEvent
+from readerdesk.services.patrons.stripe.reconcile import repair_subscription
 from tests.factories import make_site
 from tests.fakes.stripe import make_event, make_invoice
-from tests.patron_scenarios import checkout
+from tests.patron_scenarios import T0, apply_event, checkout
 
 
 def test_reconcile_without_stripe_is_one_line_and_exit_1(runner):
@@ -42,3 +44,24 @@ def test_reconcile_processes_missed_events_and_repairs_drift(app, runner, fake_s
     db.session.expire_all()
     assert db.session.scalar(select(Patron)).status is PatronStatus.CANCELED
     assert db.session.scalar(select(db.func.count(StripeEvent.id))) == 2
+
+
+def test_a_repair_is_stamped_with_stripes_time_so_a_genuine_event_just_before_it_still_applies(app, fake_stripe):
+    site = make_site(db.session)
+    _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
+    for obj in (sub, sub["items"]["data"][0]):  # the subscription as Stripe made it, at T0
+        obj.update({k: T0 for k in ("created", "start_date", "current_period_start") if k in obj})
+    apply_event(app, make_event("checkout.session.completed", session, created=T0))
+    apply_event(app, make_event("invoice.paid", make_invoice(sub), created=T0 + 1))
+    sub["items"]["data"][0]["price"] = {**sub["items"]["data"][0]["price"], "unit_amount": 800}  # a lost update
+    repaired_at = utcnow()
+    assert repair_subscription(db.session, sub, now=repaired_at) == (
+        "ann@example.com: active 300/month -> active 800/month")
+    db.session.commit()
+    # Stripe created this a second before the repair ran; its delivery comes after.
+    late = make_event("customer.subscription.updated", {**sub, "status": "past_due"},
+                      created=int(repaired_at.timestamp()) - 1)
+    outcome = apply_event(app, late).outcome
+    patron = db.session.scalar(select(Patron))
+    assert patron.status is PatronStatus.PAST_DUE and patron.amount == 800, outcome
+    assert patron.state_as_of < repaired_at

@@ -1,13 +1,23 @@
 import random
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.jobs.registry import JOBS
-from readerdesk.models import Patron, PatronStatus, Payment, PaymentStatus, PledgeStatus, StripeEvent
+from readerdesk.models import (
+    Dispute,
+    Patron,
+    PatronStatus,
+    Payment,
+    PaymentStatus,
+    Pledge,
+    PledgeStatus,
+    StripeEvent,
+    Subscription,
+    SubscriptionAmount,
+)
+from readerdesk.services.patrons.stripe import webhooks as stripe_webhooks
 from readerdesk.services.patrons.stripe.client import stripe_client_for
 from readerdesk.services.patrons.stripe.webhooks import (
     EventAlreadyProcessed,
@@ -18,17 +28,7 @@ from readerdesk.services.patrons.stripe.webhooks import (
 )
 from tests.factories import make_site
 from tests.fakes.stripe import WEBHOOK_SECRET, make_event, make_invoice, signature_header, signed
-from tests.patron_scenarios import DAY, T0, checkout, outcome, patron_histories
-
-
-def apply(app, event) -> str:
-    result = process_event(db.session, event, now=utcnow(), client=stripe_client_for(app))
-    db.session.commit()
-    return result.outcome
-
-
-def at(ts: int) -> datetime:
-    return datetime.fromtimestamp(ts, UTC)
+from tests.patron_scenarios import T0, apply_event, checkout, outcome, patron_histories
 
 
 def test_a_valid_signature_gives_the_event(app):
@@ -52,9 +52,9 @@ def test_tampered_expired_and_missing_signatures_are_refused(app):
 def test_a_subscription_checkout_then_its_invoice_make_an_active_patron_with_one_payment(app, fake_stripe):
     site = make_site(db.session)
     pledge, session, sub = checkout(app, fake_stripe, site, "Ann@Example.com", tier_id="coffee", cover_fee=True)
-    apply(app, make_event("checkout.session.completed", session, created=T0))
+    apply_event(app, make_event("checkout.session.completed", session, created=T0))
     invoice = make_event("invoice.paid", make_invoice(sub), created=T0 + 1)
-    apply(app, invoice)
+    apply_event(app, invoice)
     with pytest.raises(EventAlreadyProcessed):
         process_event(db.session, invoice, now=utcnow())
     db.session.rollback()
@@ -66,97 +66,19 @@ def test_a_subscription_checkout_then_its_invoice_make_an_active_patron_with_one
     assert pledge.status is PledgeStatus.COMPLETED
 
 
-def test_subscription_updated_before_checkout_completed_ends_in_the_right_state(app, fake_stripe):
-    site = make_site(db.session)
-    _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
-    # Stripe: checkout completes at T0, the subscription goes past_due at T0+5; delivered the other way round.
-    apply(app, make_event("customer.subscription.updated", {**sub, "status": "past_due"}, created=T0 + 5))
-    patron = db.session.scalar(select(Patron))
-    assert patron.status is PatronStatus.PAST_DUE and patron.amount == 300
-    apply(app, make_event("checkout.session.completed", session, created=T0))
-    db.session.refresh(patron)
-    assert patron.status is PatronStatus.PAST_DUE  # the older event did not overwrite the newer state
-    assert patron.stripe_subscription_id == sub["id"] and patron.supporter_since == at(T0)
-    assert db.session.scalar(select(db.func.count(Patron.id))) == 1
-
-
-def test_a_failed_payment_makes_the_patron_past_due_and_tells_them(app, fake_stripe, smtp_server):
-    from tests.conftest import mail_settings
-
-    app.config.update(mail_settings(smtp_server))
-    site = make_site(db.session)
-    _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="reader")
-    apply(app, make_event("checkout.session.completed", session, created=T0))
-    event = make_event("invoice.payment_failed", make_invoice(sub, paid=False), created=T0 + DAY)
-    result = process_event(db.session, event, now=utcnow())
-    db.session.commit()
-    patron = db.session.scalar(select(Patron))
-    assert patron.status is PatronStatus.PAST_DUE
-    assert [(p.status, p.amount, p.failed_at) for p in patron.payments] == [(PaymentStatus.FAILED, 800, at(T0 + DAY))]
-    for job in result.jobs:
-        JOBS[job.name](*job.args)
-    assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
-    assert "could not collect your payment of 8.00 EUR" in smtp_server.messages[0].get_content()
-
-
-def test_a_refund_is_recorded_on_the_payment_and_only_grows(app, fake_stripe):
-    from tests.fakes.stripe import make_charge
-
-    site = make_site(db.session)
-    _, session, _ = checkout(app, fake_stripe, site, "cat@example.com", custom_amount="20", custom_interval="once")
-    apply(app, make_event("checkout.session.completed", session, created=T0))
-    pi = session["payment_intent"]
-    apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=2000),
-                          created=T0 + 9))
-    apply(app, make_event("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=500), created=T0 + 5))
-    payment = db.session.scalar(select(Payment))
-    assert (payment.amount, payment.amount_refunded, payment.refunded) == (2000, 2000, True)
-
-
-def test_a_refund_of_a_subscription_payment_is_traced_through_invoice_payments(app, fake_stripe):
-    from tests.fakes.stripe import make_charge
-
-    site = make_site(db.session)
-    _, session, sub = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
-    invoice = make_invoice(sub, payment_intent="pi_invoice_1")
-    fake_stripe.invoices[invoice["id"]] = invoice
-    apply(app, make_event("invoice.paid", invoice, created=T0))
-    apply(app, make_event("charge.refunded", make_charge(payment_intent="pi_invoice_1", amount=300, refunded=300),
-                          created=T0 + 1))
-    payment = db.session.scalar(select(Payment))
-    assert payment.amount_refunded == 300 and payment.stripe_payment_intent_id == "pi_invoice_1"
-
-
-def test_a_refund_before_its_gift_is_deferred_not_lost(app, fake_stripe):
-    from tests.fakes.stripe import make_charge
-
-    site = make_site(db.session)
-    _, session, _ = checkout(app, fake_stripe, site, "cat@example.com", custom_amount="20", custom_interval="once")
-    refund = make_event("charge.refunded", make_charge(payment_intent=session["payment_intent"], amount=2000,
-                                                       refunded=2000), created=T0 + 5)
-    with pytest.raises(RetryLater):
-        process_event(db.session, refund, now=utcnow(), client=stripe_client_for(app))
-    db.session.rollback()
-    apply(app, make_event("checkout.session.completed", session, created=T0))
-    apply(app, refund)
-    assert db.session.scalar(select(Payment)).amount_refunded == 2000
-
-
 def test_events_without_our_marker_are_acknowledged_and_ignored(app, fake_stripe):
     site = make_site(db.session)
     foreign = {"id": "cs_foreign", "object": "checkout.session", "mode": "payment", "payment_status": "paid",
                "metadata": {"pledge_id": "1"}, "amount_total": 999, "currency": "eur", "customer": "cus_x"}
-    assert apply(app, make_event("checkout.session.completed", foreign)).startswith("ignored")
+    assert apply_event(app, make_event("checkout.session.completed", foreign)).outcome.startswith("ignored")
     marked_elsewhere = {**foreign, "metadata": {"readerdesk": "1", "pledge_id": "77", "site": site.name}}
-    assert apply(app, make_event("checkout.session.completed", marked_elsewhere)).startswith("ignored")
-    assert apply(app, make_event("customer.created", {"id": "cus_1"})).startswith("ignored")
+    assert apply_event(app, make_event("checkout.session.completed", marked_elsewhere)).outcome.startswith("ignored")
+    assert apply_event(app, make_event("customer.created", {"id": "cus_1"})).outcome.startswith("ignored")
     assert db.session.scalar(select(db.func.count(Patron.id))) == 0
     assert db.session.scalar(select(db.func.count(StripeEvent.id))) == 3
 
 
 def test_a_processing_error_leaves_nothing_behind(app, fake_stripe, monkeypatch):
-    from readerdesk.services.patrons.stripe import webhooks as stripe_webhooks
-
     site = make_site(db.session)
     _, session, _ = checkout(app, fake_stripe, site, "ann@example.com", tier_id="coffee")
     event = make_event("checkout.session.completed", session)
@@ -170,14 +92,16 @@ def test_a_processing_error_leaves_nothing_behind(app, fake_stripe, monkeypatch)
     db.session.rollback()
     assert db.session.scalar(select(db.func.count(StripeEvent.id))) == 0
     monkeypatch.undo()
-    apply(app, event)  # Stripe's retry is processed afresh
+    apply_event(app, event)  # Stripe's retry is processed afresh
     assert db.session.scalar(select(Patron)).status is PatronStatus.ACTIVE
 
 
 def replay(app, events):
     """Deliver like Stripe: an event answered "retry later" comes again after the others."""
     queue = list(events)
-    while queue:
+    for _ in range(len(events) * 3):
+        if not queue:
+            return
         event = queue.pop(0)
         try:
             process_event(db.session, event, now=utcnow(), client=stripe_client_for(app))
@@ -187,6 +111,7 @@ def replay(app, events):
         except RetryLater:
             db.session.rollback()
             queue.append(event)
+    assert not queue, f"never applied: {[e['type'] for e in queue]}"
 
 
 def test_histories_end_as_expected(app, fake_stripe):
@@ -196,7 +121,7 @@ def test_histories_end_as_expected(app, fake_stripe):
     assert [(p[0], p[1], p[2], p[3]) for p in result["patrons"]] == [
         ("ann@example.com", "active", 300, "month"), ("ben@example.com", "canceled", 3000, "year"),
         ("cat@example.com", "active", 2000, "once")]
-    assert result["mrr"] == 300
+    assert result["mrr"] == {"EUR": 300}
     assert ("ann@example.com", "in_ann_3", 300, "paid", 0) in result["payments"]
     assert ("cat@example.com", "gift", 2000, "paid", 2000) in result["payments"]
     assert len(result["payments"]) == 5
@@ -209,10 +134,8 @@ def test_duplicated_shuffled_delivery_ends_like_ordered_delivery(app, fake_strip
     replay(app, events)
     expected = outcome()
     # Same history again from scratch, on the same pledges: clear what the events built.
-    for model in (StripeEvent, Payment):
+    for model in (StripeEvent, Dispute, Payment, SubscriptionAmount, Subscription):
         db.session.execute(model.__table__.delete())
-    from readerdesk.models import Pledge
-
     db.session.execute(Pledge.__table__.update().values(patron_id=None, status=PledgeStatus.OPEN))
     db.session.execute(Patron.__table__.delete())
     db.session.commit()

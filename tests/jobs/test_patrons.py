@@ -1,0 +1,81 @@
+from datetime import UTC, datetime
+
+from readerdesk.jobs.patrons import send_dispute_notice, send_receipt
+from readerdesk.models import (
+    Dispute,
+    DisputeStatus,
+    Interval,
+    Patron,
+    PatronStatus,
+    Payment,
+    PaymentStatus,
+    Role,
+)
+from tests.conftest import mail_settings
+from tests.factories import make_site, make_user
+
+PAID_AT = datetime(2026, 3, 5, 9, tzinfo=UTC)
+
+
+def newsroom(db_session, name="kyiv-daily"):
+    site = make_site(db_session, name, title="Kyiv Daily")
+    site.legal_name = "Kyiv Daily Foundation"
+    site.legal_address = "1 Khreshchatyk St\nKyiv 01001"
+    site.tax_id = "UA-44556677"
+    site.receipt_statement = "No goods or services were provided in exchange for this contribution."
+    return site
+
+
+def paid(db_session, site, *, interval=Interval.MONTH, status=PatronStatus.ACTIVE, amount=800, currency="EUR"):
+    patron = Patron(site=site, email="ann@example.com", name="Ann", currency=currency, amount=amount,
+                    interval=interval, status=status, supporter_since=PAID_AT)
+    payment = Payment(patron=patron, amount=amount, currency=currency, status=PaymentStatus.PAID, paid_at=PAID_AT,
+                      stripe_invoice_id="in_receipt_1")
+    db_session.add_all([patron, payment])
+    db_session.commit()
+    return payment
+
+
+def test_a_receipt_carries_the_newsrooms_legal_details_and_a_manage_link_naming_the_site(app, db_session,
+                                                                                       smtp_server):
+    app.config.update(mail_settings(smtp_server), PUBLIC_URL="https://desk.example")
+    payment = paid(db_session, newsroom(db_session))
+    send_receipt(payment.id)
+    [message] = smtp_server.messages
+    text = message.get_content()
+    assert "we received 8.00 EUR on 2026-03-05" in text
+    for line in ("Kyiv Daily Foundation", "1 Khreshchatyk St", "Kyiv 01001", "Tax id: UA-44556677",
+                 "No goods or services were provided in exchange for this contribution."):
+        assert line in text
+    assert "Your support renews every month" in text
+    assert "https://desk.example/sites/kyiv-daily/support/manage" in text
+
+
+def test_a_receipt_never_tells_a_canceled_patron_it_renews(app, db_session, smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    payment = paid(db_session, newsroom(db_session), interval=Interval.YEAR, status=PatronStatus.CANCELED)
+    send_receipt(payment.id)
+    text = smtp_server.messages[0].get_content()
+    assert "renews" not in text and "This email is your receipt" in text
+
+
+def test_admins_hear_of_a_dispute_when_it_opens_and_when_it_closes_once_each(app, db_session, smtp_server):
+    app.config.update(mail_settings(smtp_server))
+    admin = make_user(db_session, "boss@example.com", role=Role.ADMIN)
+    make_user(db_session, "editor@example.com", role=Role.EDITOR)
+    payment = paid(db_session, newsroom(db_session), amount=2000)
+    dispute = Dispute(stripe_dispute_id="dp_1", payment=payment, amount=2000, currency="EUR", reason="fraudulent",
+                      stripe_status="needs_response", status=DisputeStatus.OPEN, opened_at=PAID_AT,
+                      state_as_of=PAID_AT, evidence_due_by=datetime(2026, 3, 20, tzinfo=UTC))
+    db_session.add(dispute)
+    db_session.commit()
+    send_dispute_notice(dispute.id)
+    send_dispute_notice(dispute.id)  # a retried job sends nothing twice
+    dispute.stripe_status, dispute.status = "lost", DisputeStatus.LOST
+    db_session.commit()
+    send_dispute_notice(dispute.id)
+    assert [m["To"] for m in smtp_server.messages] == [admin.email, admin.email]
+    opened, lost = (m.get_content() for m in smtp_server.messages)
+    assert "Dispute needs response: 20.00 EUR from ann@example.com" in smtp_server.messages[0]["Subject"]
+    assert "Evidence due by: 2026-03-20" in opened and "Reason: fraudulent" in opened
+    assert "counts as refunded" in lost
