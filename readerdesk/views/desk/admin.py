@@ -163,14 +163,11 @@ def rotate_token_view(site_id: int):
     return _sites_page(new_token=(site, token))
 
 
-<<<<<<< HEAD
-def _edit_page(site: Site, form: SiteEditForm, status: int = 200, wordpress_form: WordPressAccessForm | None = None):
-    return render_template("desk/admin/site_edit.html", site=site, form=form,
-                           wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
-=======
-def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None):
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None,
+               wordpress_form: WordPressAccessForm | None = None):
     return render_template("desk/admin/site_edit.html", site=site, form=form, error=error,
-                           below_minimum=tiers_below_minimum(site)), status
+                           below_minimum=tiers_below_minimum(site),
+                           wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
 
 
 def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
@@ -198,7 +195,6 @@ def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
         wall_grace_days=form.wall_grace_days.data, legal_name=form.legal_name.data or "",
         legal_address=form.legal_address.data or "", tax_id=form.tax_id.data or "",
         receipt_statement=form.receipt_statement.data or "")
->>>>>>> main
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -233,11 +229,10 @@ def wordpress_access(site_id: int):
     """Set or remove the WordPress user and application password readerdesk writes posts as."""
     site = _get(Site, site_id)
     form = WordPressAccessForm()
-    settings = SiteEditForm(formdata=None, allowed_origins="\n".join(site.allowed_origins),
-                            exclude_selectors="\n".join(site.exclude_selectors), connector=site.connector or "",
-                            connector_url=site.connector_url or "", privacy_url=site.privacy_url)
+    settings = SiteEditForm(formdata=None)
+    _fill_edit_form(settings, site)
     if not form.validate():
-        return _edit_page(site, settings, 400, form)
+        return _edit_page(site, settings, 400, wordpress_form=form)
     if form.remove.data:
         with unit_of_work(db.session):
             clear_wordpress_credentials(site)
@@ -245,13 +240,13 @@ def wordpress_access(site_id: int):
         return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)
     if site.connector != "wordpress" or not site.connector_url:
         form.user.errors = [*form.user.errors, "Choose the WordPress connector and its URL above first."]
-        return _edit_page(site, settings, 400, form)
+        return _edit_page(site, settings, 400, wordpress_form=form)
     try:
         with unit_of_work(db.session):
             set_wordpress_credentials(site, form.user.data or "", form.application_password.data or "",
                                       secret_key=current_app.config["SECRET_KEY"])
     except CredentialsError as exc:
         form.application_password.errors = [*form.application_password.errors, str(exc)]
-        return _edit_page(_get(Site, site_id), settings, 400, form)
+        return _edit_page(_get(Site, site_id), settings, 400, wordpress_form=form)
     flash(f"Saved WordPress write access for {site.name} as {site.wordpress_user}.", "info")
     return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)
