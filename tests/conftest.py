@@ -31,7 +31,7 @@ from tests.factories import CHEAP_PASSWORDS
 from tests.local_servers import free_port
 
 # Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``).
-pytest_plugins = ["tests.fakes.stripe"]
+pytest_plugins = ["tests.fakes.stripe", "tests.real_wordpress"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET_KEY = "test-secret-key-not-for-production"

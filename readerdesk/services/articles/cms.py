@@ -8,6 +8,7 @@ is the one there is; another CMS needs these three methods and nothing else.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -26,6 +27,12 @@ class RawDocument:
     edit_url: str  # where an editor changes it by hand
     payload: dict = field(default_factory=dict, compare=False)  # what the connector needs to store it
 
+    @property
+    def version(self) -> str:
+        """What a write is conditional on: the CMS's marker and the content itself (WordPress's
+        ``modified_gmt`` moves in whole seconds, so two saves in one second share it)."""
+        return f"{self.modified}#{hashlib.sha256(self.raw.encode('utf-8')).hexdigest()[:16]}"
+
 
 class CmsError(RuntimeError):
     """The CMS refused or could not be reached; the message is a sentence an editor can act on."""
@@ -42,7 +49,7 @@ class CmsConnector(Protocol):
 
     def write_raw(self, document: RawDocument, raw: str) -> RawDocument:
         """Replace the content of ``document`` with ``raw`` only if the CMS still has
-        ``document.modified``; returns the article as written. Raises CmsConflict or CmsError."""
+        ``document.version``; returns the article as written. Raises CmsConflict or CmsError."""
         ...
 
     def store(self, session: DbSession, document: RawDocument, *, now: datetime) -> ArticleRevision | None:

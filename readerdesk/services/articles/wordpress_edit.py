@@ -94,8 +94,7 @@ class WordPressConnector:
 
     def write_raw(self, document: RawDocument, raw: str) -> RawDocument:
         current = self.fetch_raw(document.external_id)
-        # modified_gmt has one-second steps: the content itself is compared too.
-        if current.modified != document.modified or current.raw != document.raw:
+        if current.version != document.version:
             raise CmsConflict(f"The post was changed in WordPress since your preview (it was modified at "
                               f"{current.modified} UTC). Nothing was written.")
         headers = {"If-Unmodified-Since": _http_date(document.modified)}

@@ -95,10 +95,11 @@ class CmsWordingPreview:
 
 @dataclass(frozen=True)
 class CmsEdit:
-    """Apply the wording in the CMS through ``connector``, if the post still has ``expected_modified``."""
+    """Apply the wording in the CMS through ``connector``, if the post is still at ``expected_version``
+    (the :attr:`RawDocument.version` the editor's preview was made on)."""
 
     connector: CmsConnector
-    expected_modified: str
+    expected_version: str
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ def _preview_again(correction: Correction, note_type: NoteType, apply_wording: s
     preview: WordingPreview | CmsWordingPreview
     if cms is not None:
         preview = preview_cms_wording(correction, apply_wording, connector=cms.connector)
-        if preview.document.modified != cms.expected_modified:
+        if preview.document.version != cms.expected_version:
             raise CmsConflict("The post was changed in WordPress since your preview. Nothing was written.")
     else:
         preview = preview_wording(correction, apply_wording)

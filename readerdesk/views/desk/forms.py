@@ -146,8 +146,8 @@ class PublishForm(FlaskForm):
     # What the preview showed; publishing refuses if the text or the wording changed since.
     expected_passage = HiddenField()
     previewed_wording = HiddenField()
-    # For a post changed in its CMS: the version marker (WordPress's modified_gmt) the preview read.
-    expected_modified = HiddenField(validators=[Length(max=100)])
+    # For a post changed in its CMS: the version (services.articles.cms.RawDocument) the preview read.
+    expected_cms_version = HiddenField(validators=[Length(max=100)])
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     preview = SubmitField("Preview", render_kw={"class": "button secondary"})
     confirm = SubmitField("Publish", render_kw={"class": "button"})

@@ -65,7 +65,7 @@ def _preview(correction: Correction, form: PublishForm, wording: str | None, *, 
         try:
             if can_edit_in_cms(correction.article):
                 preview = publishing.preview_cms_wording(correction, wording, connector=_connector(correction))
-                form.expected_modified.data = preview.document.modified
+                form.expected_cms_version.data = preview.document.version
             else:
                 preview = publishing.preview_wording(correction, wording)
         except WordingNotMappable as exc:
@@ -98,7 +98,7 @@ def publish(correction_id: int):
         try:
             cms = None
             if wording is not None and can_edit_in_cms(correction.article):
-                cms = CmsEdit(_connector(correction), form.expected_modified.data or "")
+                cms = CmsEdit(_connector(correction), form.expected_cms_version.data or "")
             with unit_of_work(db.session) as work:
                 publication = publishing.publish(
                     db.session, correction, note_type=form.note_type.data, body=form.body.data or "",

@@ -44,7 +44,7 @@ def publish(db_session, correction, editor, preview, **kwargs):
         db_session, correction, note_type="correction", body="We corrected the vote count.", actor=editor,
         now=utcnow(), expected_version=correction.version, apply_wording=preview.wording,
         expected_passage=preview.passage.text,
-        cms=CmsEdit(connector_for(correction.article), preview.document.modified), **kwargs)
+        cms=CmsEdit(connector_for(correction.article), preview.document.version), **kwargs)
 
 
 def test_the_preview_shows_the_diff_of_the_posts_raw_content_and_writes_nothing(db_session, wordpress):
