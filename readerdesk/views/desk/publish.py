@@ -51,6 +51,16 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
                            showing_preview=preview is not None or (form.preview.data and not error)), status
 
 
+def _refused(correction: Correction, form: PublishForm, exc: Exception):
+    """The page again with why nothing was published: 409 for a stale decision, 502 when the CMS
+    refused or could not be reached, 400 otherwise (with the sentence to copy when it cannot map)."""
+    if isinstance(exc, WordingNotMappable):
+        return _render(correction, form, error=str(exc), status=400, fallback=exc)
+    if isinstance(exc, (CmsError, CredentialsError)):
+        return _render(correction, form, error=str(exc), status=502)
+    return _render(correction, form, error=str(exc), status=409 if isinstance(exc, StaleDecision) else 400)
+
+
 def _connector(correction: Correction) -> CmsConnector:
     config = current_app.config
     return cms_connector(correction.article.site, http=new_http_session(config["HTTP_USER_AGENT"]),
@@ -68,12 +78,8 @@ def _preview(correction: Correction, form: PublishForm, wording: str | None, *, 
                 form.expected_cms_version.data = preview.document.version
             else:
                 preview = publishing.preview_wording(correction, wording)
-        except WordingNotMappable as exc:
-            return _render(correction, form, error=str(exc), status=400, fallback=exc)
-        except (CmsError, CredentialsError) as exc:
-            return _render(correction, form, error=str(exc), status=502)
-        except PublishError as exc:
-            return _render(correction, form, error=str(exc), status=400)
+        except (PublishError, CmsError, CredentialsError) as exc:
+            return _refused(correction, form, exc)
         form.expected_passage.data = preview.passage.text if preview is not None else ""
     form.previewed_wording.data = wording or ""
     form.preview.data = True
@@ -109,14 +115,8 @@ def publish(correction_id: int):
                 work.after_commit(*decision_jobs(publication.events))
         except CmsConflict as exc:
             return _after_conflict(correction, form, wording, str(exc))
-        except StaleDecision as exc:
-            return _render(correction, form, error=str(exc), status=409)
-        except WordingNotMappable as exc:
-            return _render(correction, form, error=str(exc), status=400, fallback=exc)
-        except (CmsError, CredentialsError) as exc:
-            return _render(correction, form, error=str(exc), status=502)
-        except ModerationError as exc:
-            return _render(correction, form, error=str(exc), status=400)
+        except (ModerationError, CmsError, CredentialsError) as exc:
+            return _refused(correction, form, exc)
         flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
         return redirect(url_for("desk_publish.publish", correction_id=correction.id))
     # A preview (or a confirm whose wording changed after its preview: show the new preview first).
