@@ -199,7 +199,7 @@ def preview_cms_wording(correction: Correction, wording: str, *, connector: CmsC
     old_lines = _lines_around(document.raw, edit.start, edit.end)
     new_lines = _lines_around(edit.new_raw, edit.start, edit.end + shift)
     return CmsWordingPreview(passage=passage, wording=wording, document=document, edit=edit, old_lines=old_lines,
-                             new_lines=new_lines, diff=word_diff(old_lines, new_lines))
+                             new_lines=new_lines, diff=word_diff(old_lines, new_lines, markup=True))
 
 
 def refresh_from_cms(session: DbSession, article: Article, *, connector: CmsConnector,

@@ -106,3 +106,19 @@ def test_a_passage_that_cannot_be_mapped_offers_the_sentence_and_the_edit_link(c
     assert page.status_code == 400 and "cannot place the passage exactly" in page.text
     assert 'readonly>voted eleven to five</textarea>' in page.text
     assert f'href="{wordpress.url}/wp-admin/post.php?post=42&amp;action=edit"' in page.text
+
+
+def test_the_desk_flow_against_a_real_wordpress(client, db_session, real_wordpress):
+    post = real_wordpress.create_post(RAW, title="Council approves the bridge")
+    editor = make_user(db_session)
+    article = make_wordpress_article(db_session, real_wordpress.url, post["id"], user=real_wordpress.editor[0],
+                                     password=real_wordpress.editor[1])
+    correction = make_correction(db_session, article, exact="voted twelve to five", status=Status.ACCEPTED)
+    db_session.commit()
+    sign_in(client, editor)
+    page, hidden = preview(client, correction)
+    assert page.status_code == 200 and 'class="diff cms-diff"' in page.text
+    done = client.post(url(correction), data={**FORM, **hidden, "confirm": "Publish"}, follow_redirects=True)
+    assert "Published." in done.text and "(revision 2)" in done.text
+    assert "<em>voted eleven to five</em>" in real_wordpress.raw(post["id"])
+    assert "edited by readerdesk on behalf of" in client.get(f"/desk/corrections/{correction.id}").text
