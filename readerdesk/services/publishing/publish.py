@@ -183,13 +183,18 @@ def _lines_around(text: str, lo: int, hi: int) -> str:
     return text[start:] if end < 0 else text[start:end]
 
 
-def preview_cms_wording(correction: Correction, wording: str, *, connector: CmsConnector) -> CmsWordingPreview:
+def preview_cms_wording(correction: Correction, wording: str, *, connector: CmsConnector,
+                        expected_version: str | None = None) -> CmsWordingPreview:
     """Read the post from the CMS and show what its raw content becomes; nothing is written.
 
-    Raises CmsError (the CMS refused or is unreachable), WordingNotMappable or PublishError."""
+    With ``expected_version``, a post that changed since (another editor saved it) is a CmsConflict
+    before anything else. Raises CmsError (the CMS refused or is unreachable), WordingNotMappable or
+    PublishError."""
     passage = current_passage(correction)
     wording = _check_wording(wording, passage)
     document = connector.fetch_raw(correction.article.external_id or "")
+    if expected_version is not None and document.version != expected_version:
+        raise CmsConflict("The post was changed in WordPress since your preview. Nothing was written.")
     try:
         edit = edit_raw(document.raw, passage.revision.text, passage.start, passage.end, wording)
     except RawMappingError as exc:
@@ -249,9 +254,8 @@ def _preview_again(correction: Correction, note_type: NoteType, apply_wording: s
         return None
     preview: WordingPreview | CmsWordingPreview
     if cms is not None:
-        preview = preview_cms_wording(correction, apply_wording, connector=cms.connector)
-        if preview.document.version != cms.expected_version:
-            raise CmsConflict("The post was changed in WordPress since your preview. Nothing was written.")
+        preview = preview_cms_wording(correction, apply_wording, connector=cms.connector,
+                                      expected_version=cms.expected_version)
     else:
         preview = preview_wording(correction, apply_wording)
     if expected_passage is None:

@@ -51,14 +51,16 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
                            showing_preview=preview is not None or (form.preview.data and not error)), status
 
 
-def _refused(correction: Correction, form: PublishForm, exc: Exception):
+def _refused(correction: Correction, form: PublishForm, exc: Exception, *, before: str | None = None):
     """The page again with why nothing was published: 409 for a stale decision, 502 when the CMS
-    refused or could not be reached, 400 otherwise (with the sentence to copy when it cannot map)."""
+    refused or could not be reached, 400 otherwise (with the sentence to copy when it cannot map).
+    ``before``: what happened first (a conflict), said ahead of it."""
+    error = f"{before} {exc}" if before else str(exc)
     if isinstance(exc, WordingNotMappable):
-        return _render(correction, form, error=str(exc), status=400, fallback=exc)
+        return _render(correction, form, error=error, status=400, fallback=exc)
     if isinstance(exc, (CmsError, CredentialsError)):
-        return _render(correction, form, error=str(exc), status=502)
-    return _render(correction, form, error=str(exc), status=409 if isinstance(exc, StaleDecision) else 400)
+        return _render(correction, form, error=error, status=502)
+    return _render(correction, form, error=error, status=409 if isinstance(exc, StaleDecision) else 400)
 
 
 def _connector(correction: Correction) -> CmsConnector:
@@ -79,7 +81,7 @@ def _preview(correction: Correction, form: PublishForm, wording: str | None, *, 
             else:
                 preview = publishing.preview_wording(correction, wording)
         except (PublishError, CmsError, CredentialsError) as exc:
-            return _refused(correction, form, exc)
+            return _refused(correction, form, exc, before=error)
         form.expected_passage.data = preview.passage.text if preview is not None else ""
     form.previewed_wording.data = wording or ""
     form.preview.data = True

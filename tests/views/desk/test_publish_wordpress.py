@@ -122,3 +122,15 @@ def test_the_desk_flow_against_a_real_wordpress(client, db_session, real_wordpre
     assert "Published." in done.text and "(revision 2)" in done.text
     assert "<em>voted eleven to five</em>" in real_wordpress.raw(post["id"])
     assert "edited by readerdesk on behalf of" in client.get(f"/desk/corrections/{correction.id}").text
+
+
+def test_a_conflict_that_changed_the_passage_itself_says_both(client, db_session, wordpress, setup):
+    article, correction = setup
+    _, hidden = preview(client, correction)
+    wordpress.edit_post(42, RAW.replace("voted</em> twelve to five", "voted</em> eleven to five"))  # fixed there
+    page = client.post(url(correction), data={**FORM, **hidden, "confirm": "Publish"})
+    assert page.status_code == 400
+    assert "changed in WordPress since your preview" in page.text
+    # The other editor already made the fix: after reading the post again, the desk says so.
+    assert "The new wording is the same as the current text." in page.text
+    assert wordpress.post(42)["content"]["raw"] == RAW.replace("twelve", "eleven")
