@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from readerdesk import models
 from readerdesk.cli import register_commands
 from readerdesk.config import (
     check_production_config,
+    default_trusted_hosts,
     development_secret_key,
     engine_options,
     load_config,
+    parse_public_url,
     ratelimit_storage_options,
 )
 from readerdesk.extensions import csrf, db, limiter, login_manager, migrate
@@ -23,6 +27,7 @@ from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
 from readerdesk.views.errors import register_error_handlers
 from readerdesk.views.guards import register_request_guards
+from readerdesk.views.headers import register_security_headers
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -36,12 +41,21 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config:
         app.config.update(config)
+    app.config["PUBLIC_URL"] = parse_public_url(app.config.get("PUBLIC_URL") or "")
     check_production_config(app.config)
+    if app.config.get("TRUSTED_HOSTS") is None:  # Flask answers 400 to any other Host header
+        app.config["TRUSTED_HOSTS"] = default_trusted_hosts(app.config["PUBLIC_URL"],
+                                                            debug=bool(app.config.get("DEBUG")))
+    if app.config.get("TRUSTED_PROXIES"):  # the client's address and scheme as the proxies saw them
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
     app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", ratelimit_storage_options(app.config))
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     app.session_interface = NoApiCookieSessionInterface()
+    # "Keep me signed in" makes the session cookie permanent; the server-side session ends it anyway.
+    app.permanent_session_lifetime = timedelta(days=app.config["REMEMBER_DAYS"])
     os.makedirs(app.instance_path, exist_ok=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
@@ -60,4 +74,5 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_error_handlers(app)
     register_request_guards(app)
+    register_security_headers(app)
     return app

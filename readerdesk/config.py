@@ -6,11 +6,15 @@ the CLI can build apps with different settings in one process.
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import math
 import os
 import re
 import secrets
+from collections import Counter
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from dotenv import load_dotenv
 from redis.backoff import NoBackoff
@@ -18,6 +22,9 @@ from redis.retry import Retry
 
 # Values that must never reach production as the secret key.
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
+MIN_SECRET_KEY_BITS = 64  # estimated entropy: `secrets.token_hex(32)` has ~120 by this estimate
+DEVELOPMENT_PUBLIC_URL = "http://127.0.0.1:5000"
+MAX_REMEMBER_DAYS = 30
 
 
 class ConfigError(RuntimeError):
@@ -38,6 +45,57 @@ def _int(env: dict, name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _list(raw: str | None) -> list[str]:
+    return [item.strip() for item in (raw or "").replace(",", " ").split() if item.strip()]
+
+
+def parse_public_url(raw: str) -> str:
+    """``PUBLIC_URL``: the scheme and host (and port) readers and staff reach readerdesk at. Every
+    absolute link readerdesk makes starts with it, never with the Host a request claims."""
+    raw = (raw or "").strip().rstrip("/")
+    if not raw:
+        return ""
+    try:
+        parts = urlsplit(raw)
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        raise ConfigError(f"PUBLIC_URL is not a URL: {raw!r}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.path or parts.query or parts.fragment:
+        raise ConfigError(f"PUBLIC_URL must be scheme://host[:port] with nothing after it, got {raw!r}")
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def parse_networks(raw: str | None) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """``ALLOWED_FETCH_NETWORKS``: CIDR blocks outbound fetches may reach although they are not public
+    (an intranet CMS), e.g. ``10.20.0.0/16 192.168.5.7/32``."""
+    networks = []
+    for item in _list(raw):
+        try:
+            networks.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(f"ALLOWED_FETCH_NETWORKS: {item!r} is not a network like 10.0.0.0/8") from None
+    return networks
+
+
+def default_trusted_hosts(public_url: str, *, debug: bool) -> list[str]:
+    """The Host names requests may carry when ``TRUSTED_HOSTS`` is not set: PUBLIC_URL's (and, for a
+    debug run on this machine, localhost and 127.0.0.1)."""
+    hosts = [urlsplit(public_url).hostname] if public_url else []
+    if debug:
+        hosts += ["localhost", "127.0.0.1"]
+    return list(dict.fromkeys(h for h in hosts if h))
+
+
+def secret_key_bits(key: str) -> float:
+    """A rough entropy estimate: length × the Shannon entropy of its characters. Sixteen identical
+    characters score 0; a 64-character hex token about 250."""
+    if not key:
+        return 0.0
+    counts = Counter(key)
+    per_char = -sum(n / len(key) * math.log2(n / len(key)) for n in counts.values())
+    return per_char * len(key)
 
 
 def _days(env: dict, name: str, default: int) -> int:
@@ -121,6 +179,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
     debug = _bool(env.get("FLASK_DEBUG"))
     testing = _bool(env.get("READERDESK_TESTING"))
     redis_url = env.get("REDIS_URL") or None
+    remember_days = _int(env, "REMEMBER_DAYS", 14)
+    if not 0 < remember_days <= MAX_REMEMBER_DAYS:
+        raise ConfigError(f"REMEMBER_DAYS must be between 1 and {MAX_REMEMBER_DAYS}, got {remember_days}")
     config = {
         "SECRET_KEY": env.get("SECRET_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
@@ -164,8 +225,15 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "MAIL_FROM": env.get("MAIL_FROM", "readerdesk <corrections@localhost>"),
         "EDITOR_NOTIFICATIONS": env.get("EDITOR_NOTIFICATIONS", "each"),  # each | digest | off
         "SLACK_WEBHOOK_URL": env.get("SLACK_WEBHOOK_URL") or None,
-        # Public base URL of this service, used in emails and links that leave the request.
-        "PUBLIC_URL": (env.get("PUBLIC_URL") or "http://127.0.0.1:5000").rstrip("/"),
+        # This service's public address: every absolute link (emails, Stripe, API, feeds) starts
+        # with it. Required in production; debug and test runs default to the development server.
+        "PUBLIC_URL": parse_public_url(env.get("PUBLIC_URL") or (DEVELOPMENT_PUBLIC_URL if debug or testing else "")),
+        # Host names a request may carry; others get 400. Unset: PUBLIC_URL's host (see create_app).
+        "TRUSTED_HOSTS": _list(env.get("TRUSTED_HOSTS")) or None,
+        # How many proxies in front set X-Forwarded-For/-Proto (0: use the socket's address).
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Non-public networks outbound fetches may reach anyway (an intranet CMS).
+        "ALLOWED_FETCH_NETWORKS": parse_networks(env.get("ALLOWED_FETCH_NETWORKS")),
         # Stripe.
         "STRIPE_SECRET_KEY": env.get("STRIPE_SECRET_KEY") or None,
         "STRIPE_WEBHOOK_SECRET": env.get("STRIPE_WEBHOOK_SECRET") or None,
@@ -181,7 +249,11 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": not (debug or testing) and not _bool(env.get("INSECURE_COOKIES")),
-        "WTF_CSRF_TIME_LIMIT": None,
+        # Staff sessions: stored server-side (revocable); "keep me signed in" lasts REMEMBER_DAYS,
+        # other sessions SESSION_HOURS from sign-in. A CSRF token lives as long as a work day.
+        "REMEMBER_DAYS": remember_days,
+        "SESSION_HOURS": _int(env, "SESSION_HOURS", 12),
+        "WTF_CSRF_TIME_LIMIT": _int(env, "CSRF_TIME_LIMIT", 8 * 3600),
         # Argon2id cost as {"time_cost", "memory_cost", "parallelism"}; None is the library's defaults.
         # Not read from the environment: the tests set a cheap one.
         "PASSWORD_HASHER": None,
@@ -233,8 +305,21 @@ def check_production_config(config: dict) -> None:
     """Fail fast, with one line saying what to set, on settings production cannot run without."""
     if config.get("DEBUG") or config.get("TESTING"):
         return
-    if config.get("SECRET_KEY", "") in INSECURE_SECRET_KEYS or len(config.get("SECRET_KEY", "")) < 16:
+    key = config.get("SECRET_KEY", "")
+    if key in INSECURE_SECRET_KEYS or len(key) < 16 or secret_key_bits(key) < MIN_SECRET_KEY_BITS:
         raise ConfigError(
             "SECRET_KEY is missing or insecure: set SECRET_KEY to a long random value, e.g. "
             "`python -c 'import secrets; print(secrets.token_hex(32))'`"
         )
+    if not config.get("PUBLIC_URL"):
+        raise ConfigError("PUBLIC_URL is not set: set it to the address readers and staff use, e.g. "
+                          "https://corrections.news.example (links in emails and to Stripe are built from it)")
+
+
+def multi_worker_warning(config: dict, workers: int) -> str | None:
+    """The warning to log when several worker processes would each keep their own rate-limit counts."""
+    if workers > 1 and not config.get("REDIS_URL") and not (config.get("DEBUG") or config.get("TESTING")):
+        return (f"REDIS_URL is not set and {workers} workers are running: each worker counts rate limits "
+                f"on its own (about {workers}× the configured limits) and runs jobs in its own thread. "
+                "Set REDIS_URL in production.")
+    return None

@@ -17,7 +17,7 @@ import os
 from contextlib import contextmanager
 
 import pytest
-from flask import Flask
+from flask import Flask, g
 from flask.globals import app_ctx
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, event, text
@@ -30,8 +30,9 @@ from readerdesk.extensions import db, limiter
 from tests.factories import CHEAP_PASSWORDS
 from tests.local_servers import free_port
 
-# Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``).
-pytest_plugins = ["tests.fakes.stripe", "tests.real_wordpress"]
+# Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``, the SSRF ``listener``), and the
+# real WordPress (``real_wordpress``).
+pytest_plugins = ["tests.fakes.stripe", "tests.fakes.http", "tests.real_wordpress"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET_KEY = "test-secret-key-not-for-production"
@@ -76,6 +77,9 @@ def app_settings(tmp_path, **overrides) -> dict:
         "PASSWORD_HASHER": dataclasses.asdict(CHEAP_PASSWORDS),
         # One database serves the whole run: queue counts cached in one test would show in the next.
         "DESK_COUNT_CACHE_SECONDS": 0,
+        "PUBLIC_URL": "http://localhost",  # the test client's host
+        "TRUSTED_HOSTS": None,  # derived from PUBLIC_URL
+        "ALLOWED_FETCH_NETWORKS": [],
     }
     settings.update(overrides)
     return settings
@@ -163,6 +167,14 @@ def committed_database(app: Flask):
             db.engine.dispose()
 
 
+def forget_the_previous_request():
+    """The test's app context spans every request a test makes, so Flask's ``g`` would outlive a
+    request and carry the signed-in user, the CSRF token and the CSP nonce from one request (or one
+    client) to the next. In production each request has its own; here too."""
+    for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
+        g.pop(name, None)
+
+
 @pytest.fixture
 def app(request, database):
     overrides = {}
@@ -170,11 +182,13 @@ def app(request, database):
         overrides.update(marker.kwargs)
     if request.node.get_closest_marker("real_commits"):
         app = create_app(app_settings(request.getfixturevalue("tmp_path"), **overrides))
+        app.before_request(forget_the_previous_request)
         with committed_database(app), app.app_context():
             yield app
     else:
         overrides.setdefault("SQLALCHEMY_DATABASE_URI", database.url.render_as_string(hide_password=False))
         app = create_app(app_settings(None, **overrides))
+        app.before_request(forget_the_previous_request)
         with app.app_context(), rolled_back(database):
             yield app
 

@@ -16,6 +16,7 @@ _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
 # Argon2id at its cheapest: every sign-in in the suite hashes, and production's cost is for attackers.
 CHEAP_PASSWORDS = PasswordSettings(time_cost=1, memory_cost=8, parallelism=1)
+TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # admins made here have two-factor sign-in with it
 
 
 def paragraphs(*texts: str) -> str:
@@ -42,9 +43,16 @@ def make_article(session, site: Site | None = None, *, html: str | None = None, 
     return result.article
 
 
-def make_user(session, email: str | None = None, role: Role | str = Role.EDITOR, password: str = PASSWORD) -> User:
-    return create_user(session, email or f"editor{next(_counter)}@example.com", password, role,
+def make_user(session, email: str | None = None, role: Role | str = Role.EDITOR, password: str = PASSWORD, *,
+              two_factor: bool | None = None) -> User:
+    """A staff account. Admins get two-factor sign-in (with TOTP_SECRET) unless ``two_factor=False``:
+    the desk requires it of them."""
+    user = create_user(session, email or f"editor{next(_counter)}@example.com", password, role,
                        password_settings=CHEAP_PASSWORDS)
+    if two_factor if two_factor is not None else user.is_admin:
+        user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
+    session.flush()
+    return user
 
 
 def make_correction(session, article: Article | None = None, *, exact: str | None = None, status=None,

@@ -1,16 +1,66 @@
-"""Test helpers that are not factories: signing in through the real login form, running the outbox."""
+"""Test helpers that are not factories: signing in through the real login forms, running the outbox."""
 
+import re
+
+import pyotp
 from flask import current_app
+from sqlalchemy import select
 
+from readerdesk.clock import utcnow
+from readerdesk.extensions import db
 from readerdesk.jobs.runner import run_due
-from tests.factories import PASSWORD
+from readerdesk.models import SecurityEvent, User
+from readerdesk.services.desk.users import normalise_email
+from tests.factories import PASSWORD, TOTP_SECRET
 
 
-def sign_in(client, user_or_email, password: str = PASSWORD):
+def next_totp_code(user: User, secret: str = TOTP_SECRET) -> str:
+    """A code the server accepts now: the current time step, or the next one when the current one was
+    used already (a code is never accepted twice; the server allows one step of clock drift)."""
+    db.session.refresh(user)
+    totp = pyotp.TOTP(secret)
+    current = totp.timecode(utcnow())
+    step = max(current - 1, (user.totp_last_step or 0) + 1)
+    assert step <= current + 1, "signed in too often within one 30-second step"
+    return totp.generate_otp(step)
+
+
+def sign_in(client, user_or_email, password: str = PASSWORD, *, remember: bool = False):
     email = getattr(user_or_email, "email", user_or_email)
-    response = client.post("/auth/login", data={"email": email, "password": password})
+    response = client.post("/auth/login", data={"email": email, "password": password,
+                                                **({"remember": "y"} if remember else {})})
     assert response.status_code == 302, f"could not sign in as {email}"
+    if response.headers["Location"].endswith("/auth/two-factor"):
+        user = db.session.query(User).filter_by(email=normalise_email(email)).one()
+        response = client.post("/auth/two-factor", data={"code": next_totp_code(user)})
+        assert response.status_code == 302, f"the second factor of {email} was refused"
     return response
+
+
+def password_step(client, user):
+    """The first step of signing in, alone: where it sends the person (the desk, or the code page)."""
+    return client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+
+
+def on_desk(client) -> bool:
+    """Whether this browser's cookie still opens the desk."""
+    return client.get("/desk/").status_code == 200
+
+
+def enrol(client) -> tuple[str, list[str]]:
+    """Set up two-factor sign-in as a person would: read the key under the QR code, type a code.
+    Returns the secret and the recovery codes shown."""
+    page = client.get("/desk/account/two-factor").get_data(as_text=True)
+    assert 'src="data:image/svg+xml' in page  # the QR code, inline: no request leaves the desk
+    secret = re.search(r'<code id="secret">([A-Z2-7]+)</code>', page).group(1)
+    done = client.post("/desk/account/two-factor", data={"code": pyotp.TOTP(secret).now()})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    return secret, re.findall(r"<code>([A-Z2-9-]{19})</code>", done.get_data(as_text=True))
+
+
+def security_actions(session) -> list[str]:
+    """The security log's actions, oldest first."""
+    return [e.action for e in session.scalars(select(SecurityEvent).order_by(SecurityEvent.id))]
 
 
 def run_jobs() -> int:

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
 from readerdesk import create_app
-from readerdesk.config import ConfigError, engine_options, load_config, normalise_database_url
+from readerdesk.config import ConfigError, engine_options, load_config, multi_worker_warning, normalise_database_url
 from readerdesk.extensions import db
 from tests.conftest import app_settings, is_postgres
 
@@ -78,6 +78,72 @@ def test_debug_runs_without_a_secret_key_get_a_persistent_one(tmp_path, monkeypa
     assert len(first.config["SECRET_KEY"]) == 64
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"]
     assert first.test_client().get("/auth/login").status_code == 200
+
+
+def test_several_workers_without_redis_get_a_loud_warning(tmp_path, monkeypatch):
+    import importlib.util
+    import os
+
+    production = load_config(str(tmp_path), env(SECRET_KEY="x" * 40, PUBLIC_URL="https://desk.example"))
+    assert multi_worker_warning(production, 1) is None
+    assert "4 workers" in multi_worker_warning(production, 4)
+    assert multi_worker_warning({**production, "REDIS_URL": "redis://r/0"}, 4) is None
+
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    spec = importlib.util.spec_from_file_location("gunicorn_conf", os.path.join(root, "gunicorn.conf.py"))
+    gunicorn_conf = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gunicorn_conf)
+    warned = []
+
+    class Server:
+        class cfg:  # noqa: N801  (gunicorn's attribute names)
+            workers = 4
+
+        class log:  # noqa: N801
+            warning = warned.append
+
+    for name in ("REDIS_URL", "FLASK_DEBUG", "READERDESK_TESTING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    gunicorn_conf.when_ready(Server)
+    assert len(warned) == 1 and "REDIS_URL is not set and 4 workers" in warned[0]
+
+
+@pytest.mark.parametrize("key", ["aaaaaaaaaaaaaaaa", "abababababababababab", "0000000000000000000000000000"])
+def test_production_refuses_secret_keys_with_little_entropy(tmp_path, monkeypatch, key):
+    for name in ("FLASK_DEBUG", "READERDESK_TESTING"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setenv("PUBLIC_URL", "https://desk.example")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.sqlite3")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+    monkeypatch.setenv("SECRET_KEY", "9c1f5e0a7b3d42c8e6a1f09b7d3c5e2a")  # random hex: accepted
+    assert create_app().config["SECRET_KEY"].startswith("9c1f")
+
+
+def test_remember_days_is_at_most_thirty(tmp_path):
+    assert load_config(str(tmp_path), env())["REMEMBER_DAYS"] == 14
+    with pytest.raises(ConfigError, match="REMEMBER_DAYS"):
+        load_config(str(tmp_path), env(REMEMBER_DAYS="365"))
+
+
+def test_production_refuses_to_start_without_public_url(tmp_path, monkeypatch):
+    for name in ("FLASK_DEBUG", "READERDESK_TESTING", "PUBLIC_URL"):
+        monkeypatch.delenv(name, raising=False)
+    settings = app_settings(tmp_path, TESTING=False, SECRET_KEY="3f9a0c6e1b7d45c2a8e9f0b1c2d3e4f5")
+    settings.pop("PUBLIC_URL")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
+        create_app(settings)
+    with pytest.raises(ConfigError, match="PUBLIC_URL must be"):
+        create_app({**settings, "PUBLIC_URL": "https://desk.example/path"})
+    app = create_app({**settings, "PUBLIC_URL": "https://Desk.Example/"})
+    assert app.config["PUBLIC_URL"] == "https://desk.example"
+    assert app.config["TRUSTED_HOSTS"] == ["desk.example"]
+    assert app.test_client().get("/healthz", base_url="https://other.example").status_code == 400
+    assert app.test_client().get("/healthz", base_url="https://desk.example").status_code == 200
 
 
 def test_retention_defaults_and_a_retention_of_no_days_is_refused(tmp_path):

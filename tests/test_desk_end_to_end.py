@@ -76,7 +76,8 @@ def test_report_triage_merge_publish_and_tell_the_readers(app, client, db_sessio
     article_page = client.get("/sites/demo/news/library").get_data(as_text=True)
     assert "funded by a €604,000 grant from the Northern Heritage Foundation" in article_page
     assert NOTE in article_page
-    json_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', article_page, re.S).group(1))
+    json_ld_script = re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', article_page, re.S)
+    json_ld = json.loads(json_ld_script.group(1))
     assert json_ld["correction"][0] == {"@type": "CorrectionComment", "text": NOTE,
                                         "datePublished": json_ld["dateModified"]}
     assert NOTE in client.get("/corrections").get_data(as_text=True)

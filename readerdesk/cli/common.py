@@ -13,8 +13,8 @@ from sqlalchemy import text
 
 from readerdesk.extensions import db
 from readerdesk.models import Site
-from readerdesk.services.articles.fetching import new_http_session
 from readerdesk.services.articles.sites import SiteNotFound, find_site
+from readerdesk.services.outbound import http_session_for
 from readerdesk.text.extraction import parse_datetime
 
 
@@ -32,7 +32,7 @@ def allow_long_statements() -> None:
 
 
 def http_session() -> requests.Session:
-    return new_http_session(current_app.config["HTTP_USER_AGENT"])
+    return http_session_for(current_app.config)
 
 
 def site_or_fail(name: str | None) -> Site:

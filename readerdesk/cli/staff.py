@@ -14,7 +14,8 @@ from readerdesk.demo import load_demo
 from readerdesk.demo.bench import BenchSeedError, seed_bench
 from readerdesk.extensions import db
 from readerdesk.jobs.mail import send_digest
-from readerdesk.services.desk.users import PasswordSettings, UserError, create_user
+from readerdesk.services.desk.two_factor import reset_two_factor
+from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, user_by_email
 from readerdesk.services.mail.smtp import MailNotConfigured, SmtpSettings
 
 readerdesk_cli = AppGroup("readerdesk", help="Demo data and staff accounts.")
@@ -43,6 +44,19 @@ def create_user_command(email, role, name, password):
         fail(str(exc))
     db.session.commit()
     click.echo(f"Created {user.role.value} {user.email}.")
+
+
+@readerdesk_cli.command("reset-2fa")
+@click.argument("email")
+def reset_two_factor_command(email):
+    """Turn off a staff member's two-factor sign-in and end their sessions (a lost phone, no admin left)."""
+    user = user_by_email(db.session, email)
+    if user is None:
+        fail(f"no staff account with the email {email}")
+    reset_two_factor(db.session, user, actor=None, now=utcnow())
+    db.session.commit()
+    click.echo(f"Two-factor sign-in of {user.email} is off and their sessions ended; they set it up again at "
+               "their next sign-in.")
 
 
 @readerdesk_cli.command("send-digest")

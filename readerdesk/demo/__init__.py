@@ -108,7 +108,8 @@ def load_demo(session: DbSession, *, now: datetime, password_settings: PasswordS
     password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin", password_settings)
     result.admin_password = password
     result.editor_password = _demo_user(session, DEMO_EDITOR_EMAIL, Role.EDITOR, "Demo editor", password_settings)
-    result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads)")
+    result.lines.append(f"Demo admin: {DEMO_ADMIN_EMAIL}  password: {password}  (a new one each time the demo loads; "
+                        "admins set up two-factor sign-in with an authenticator app at their first sign-in)")
     result.lines.append(f"Demo editor: {DEMO_EDITOR_EMAIL}  password: {result.editor_password}")
     result.lines.append(f"Open {base_url}/sites/demo/ for the articles and {base_url}/desk/ for the desk.")
     return result

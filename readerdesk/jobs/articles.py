@@ -13,8 +13,8 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction
 from readerdesk.services.articles.connectors import refetch_article
-from readerdesk.services.articles.fetching import new_http_session
 from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.services.outbound import http_session_for
 
 log = logging.getLogger("readerdesk.jobs.articles")
 
@@ -30,7 +30,7 @@ def refetch_and_anchor(correction_id: int) -> None:
     now = utcnow()
     try:
         refetch_article(db.session, correction.article, now=now, timeout=current_app.config["HTTP_TIMEOUT"],
-                        http=new_http_session(current_app.config["HTTP_USER_AGENT"]))
+                        http=http_session_for(current_app.config))
         revision = correction.article.current_revision
         if revision is not None and revision.id != correction.anchor_revision_id:
             anchor_in(correction, revision, now=now)

@@ -38,6 +38,7 @@ from readerdesk.services.mail.notifications import (
     slack_text,
 )
 from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email, stable_message_id
+from readerdesk.services.outbound import http_session_for
 from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import note_for_correction
 
@@ -151,7 +152,8 @@ def new_correction(correction_id: int) -> None:
                            public_url=public_url)
     if config.get("SLACK_WEBHOOK_URL"):
         send_once(session, SLACK_NEW, str(correction.id),
-                  lambda: post_to_slack(config["SLACK_WEBHOOK_URL"], slack_text(correction, public_url=public_url),
+                  lambda: post_to_slack(http_session_for(config), config["SLACK_WEBHOOK_URL"],
+                                        slack_text(correction, public_url=public_url),
                                         timeout=config.get("HTTP_TIMEOUT", 15)),
                   now=now)
 

@@ -22,6 +22,7 @@ from readerdesk.jobs.outbox import current_entry_id
 from readerdesk.models import Dispute, Patron, PatronStatus, Payment, Role, Site, User
 from readerdesk.services.mail.notifications import Email
 from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email
+from readerdesk.services.patrons.pledges import make_portal_token, portal_link
 from readerdesk.services.patrons.receipts import YEAR_END, newsroom_lines, summary_lines, year_end_pdf, year_summary
 from readerdesk.services.privacy.erasure import is_erased_address
 from readerdesk.text.money import format_amount
@@ -98,13 +99,15 @@ def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> No
           patron=patron, amount=format_amount(amount, currency), manage_url=manage_url(patron.site))
 
 
-def send_portal_link(patron_id: int, link: str) -> None:
+def send_portal_link(patron_id: int) -> None:
+    """A single-use magic link to the patron's Stripe portal, made here: no token waits in a queue."""
     patron = db.session.get(Patron, patron_id)
     if patron is None:
         return
-    minutes = current_app.config["PORTAL_LINK_MAX_AGE"] // 60
+    config = current_app.config
+    link = portal_link(config["PUBLIC_URL"], make_portal_token(config["SECRET_KEY"], patron))
     _send(PORTAL_LINK, _per_job_key(), patron.email, f"Manage your support for {_site_name(patron.site)}",
-          "portal_link", patron=patron, link=link, minutes=minutes)
+          "portal_link", patron=patron, link=link, minutes=config["PORTAL_LINK_MAX_AGE"] // 60)
 
 
 def send_dispute_notice(dispute_id: int) -> None:

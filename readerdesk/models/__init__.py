@@ -1,7 +1,15 @@
 """The data model, one module per concept. Importing this package registers every table."""
 
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
-from readerdesk.models.correction import FULLTEXT_INDEX, AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models.correction import (
+    FULLTEXT_INDEX,
+    AnchorState,
+    Correction,
+    CorrectionAnchor,
+    DecoyReport,
+    Kind,
+    Status,
+)
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.outbox import OutboxEntry, OutboxStatus
@@ -24,6 +32,7 @@ from readerdesk.models.patron import (
 from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
+from readerdesk.models.staff_security import RecoveryCode, SecurityEvent, StaffPolicy, StaffSession
 from readerdesk.models.user import Role, User
 
 
@@ -41,6 +50,7 @@ __all__ = [
     "Correction",
     "CorrectionAnchor",
     "CorrectionNote",
+    "DecoyReport",
     "Dispute",
     "DisputeStatus",
     "InternalNote",
@@ -59,9 +69,13 @@ __all__ = [
     "Pledge",
     "PledgeStatus",
     "PortalLinkUse",
+    "RecoveryCode",
     "RevisionImmutable",
     "Role",
+    "SecurityEvent",
     "Site",
+    "StaffPolicy",
+    "StaffSession",
     "Status",
     "StripeEvent",
     "Subscription",

@@ -106,8 +106,10 @@ class Correction(Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     # Opaque id for the reader's status link; never the sequential id.
     public_id: Mapped[str] = mapped_column(String(32), unique=True)
-    # Client-generated; the same key again returns the same correction.
+    # Client-generated; the same key again returns the same correction, if the body is the same
+    # (SHA-256 of the parsed report; "" for reports stored before fingerprints).
     idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    body_fingerprint: Mapped[str] = mapped_column(String(64), default="")
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
     # The revision the report was anchored in when it arrived (None if unanchored).
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
@@ -202,3 +204,26 @@ class CorrectionAnchor(Model):
     correction: Mapped[Correction] = relationship(back_populates="anchors")
     revision: Mapped[ArticleRevision] = relationship()
     edited_by: Mapped[User | None] = relationship()
+
+
+class DecoyReport(Model):
+    """What a report that filled the honeypot gets instead of being stored: enough for its status link
+    to answer exactly as a real new report's does, so a bot cannot tell. No name, email, IP or
+    message is kept, and nobody is notified."""
+
+    __tablename__ = "decoy_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(100), unique=True)
+    body_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    kind: Mapped[Kind] = mapped_column(string_enum(Kind, "correction_kind"), default=Kind.OTHER)
+    exact: Mapped[str] = mapped_column(Text, default="")
+    language: Mapped[str | None] = mapped_column(String(20), default=None)
+    anchored: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    article: Mapped[Article] = relationship()
+    status = Status.NEW  # forever: nobody ever looks at it
+    first_decision_at = None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.correction import Correction, Status
-from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.models.types import UTCDateTime, append_only, string_enum
 from readerdesk.models.user import User
 
 
@@ -62,8 +62,4 @@ class AuditLogImmutable(RuntimeError):
     pass
 
 
-@event.listens_for(Session, "before_flush")
-def _audit_log_is_append_only(session: Session, flush_context, instances) -> None:
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, ModerationEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditLogImmutable("moderation events are append-only")
+append_only(ModerationEvent, AuditLogImmutable, "moderation events")

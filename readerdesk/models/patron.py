@@ -100,11 +100,12 @@ class Pledge(Model):
 
 
 class Patron(Model):
-    """A supporter of one site, one row per (site, email). Patrons have no password."""
+    """A supporter of one site, one row per Stripe customer. Patrons have no password. The same email
+    can have two rows: a pledge never joins an existing patron by an email nobody verified."""
 
     __tablename__ = "patrons"
     __table_args__ = (
-        UniqueConstraint("site_id", "email"),
+        Index("ix_patrons_site_email", "site_id", "email"),
         Index("ix_patrons_site_status", "site_id", "status", "id"),
     )
 

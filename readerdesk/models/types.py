@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import TypeAlias
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import DateTime, Enum
+from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.orm import Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
@@ -43,3 +43,13 @@ def string_enum(cls: type[enum.Enum], name: str) -> Enum:
     """An enum column stored as its values in a plain string column (no native ENUM type), so
     adding a value needs no type migration on PostgreSQL."""
     return Enum(cls, name=name, native_enum=False, values_callable=lambda e: [m.value for m in e], length=20)
+
+
+def append_only(model: type, error: type[Exception], what: str) -> None:
+    """Refuse, at flush, any change to or deletion of a stored ``model`` row (an audit log)."""
+
+    @event.listens_for(Session, "before_flush")
+    def _refuse_changes(session: Session, flush_context, instances) -> None:
+        for obj in (*session.dirty, *session.deleted):
+            if isinstance(obj, model) and (obj in session.deleted or session.is_modified(obj)):
+                raise error(f"{what} are append-only")

@@ -36,6 +36,14 @@ UK = {
     "The service is temporarily unavailable.": "Сервіс тимчасово недоступний.",
     "Send JSON with Content-Type: application/json.": "Надсилайте JSON із Content-Type: application/json.",
     "The body is not a JSON object.": "Тіло запиту не є об’єктом JSON.",
+    "Text cannot contain NUL (U+0000) characters.": "Текст не може містити символів NUL (U+0000).",
+    "Text cannot contain unpaired surrogates (such as \\ud800): send valid Unicode.":
+        "Текст не може містити непарних сурогатів (як-от \\ud800): надсилайте коректний Unicode.",
+    "The JSON is nested too deeply (at most {depth} levels).":
+        "JSON має завелику вкладеність (щонайбільше {depth} рівнів).",
+    "This idempotency key was used for a different report. Send a new key for a new report.":
+        "Цей ключ ідемпотентності вже використано для іншого повідомлення. "
+        "Для нового повідомлення надішліть новий ключ.",
     # The reader's status page.
     "Received. An editor will look at it soon.": "Отримано. Редактор незабаром його розгляне.",
     "An editor is looking at it.": "Редактор розглядає ваше повідомлення.",
@@ -167,6 +175,11 @@ UK = {
     "When a “manage my support” link was opened": "Коли відкрито посилання «керувати моєю підтримкою»",
     "Each link works once": "Кожне посилання діє один раз",
     "Until the link has expired ({link_minutes})": "Доки посилання не втратить чинності ({link_minutes})",
+    "Continue": "Продовжити",
+    "This link is incomplete. Copy the whole link from the email.":
+        "Посилання неповне. Скопіюйте з листа все посилання.",
+    "This page needs JavaScript to read the link from your email.":
+        "Щоб прочитати посилання з листа, цій сторінці потрібен JavaScript.",
 }
 CATALOGUES = {"uk": UK}
 

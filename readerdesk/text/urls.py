@@ -52,6 +52,21 @@ def normalise_origin(url: str) -> str:
     return f"{scheme}://{netloc}"
 
 
+def is_under(url: str, base_url: str) -> bool:
+    """``url`` lies under ``base_url``: the same scheme, host and port, and a path inside the base's
+    path (``https://news.example/city/`` holds ``/city/x``, not ``/cityscape``)."""
+    try:
+        scheme, netloc, parts = _split(url)
+        base_scheme, base_netloc, base_parts = _split(base_url)
+    except InvalidURL:
+        return False
+    if (scheme, netloc) != (base_scheme, base_netloc):
+        return False
+    base_path = base_parts.path or "/"
+    path = parts.path or "/"
+    return path == base_path or path.startswith(base_path if base_path.endswith("/") else base_path + "/")
+
+
 def absolute_link(url: str) -> str:
     """An absolute http(s) URL to link to, as given (fragment and all), or InvalidURL."""
     _split(url)

@@ -8,6 +8,7 @@ from flask import Flask
 from readerdesk.views import auth, health, webhooks
 from readerdesk.views.api import corrections as api_corrections
 from readerdesk.views.api import notes as api_notes  # noqa: F401  (adds /api/v1/notes to the api blueprint)
+from readerdesk.views.desk import account as desk_account
 from readerdesk.views.desk import admin as desk_admin
 from readerdesk.views.desk import patrons as desk_patrons
 from readerdesk.views.desk import privacy as desk_privacy
@@ -18,7 +19,7 @@ from readerdesk.views.public import corrections_log, pages, privacy, support
 
 
 def register_blueprints(app: Flask) -> None:
-    for blueprint in (health.bp, pages.bp, api_corrections.bp, auth.bp, desk_reports.bp, desk_admin.bp,
+    for blueprint in (health.bp, pages.bp, api_corrections.bp, auth.bp, desk_reports.bp, desk_admin.bp, desk_account.bp,
                       desk_publish.bp, desk_stats.bp, desk_patrons.bp, desk_privacy.bp, corrections_log.bp, support.bp,
                       privacy.bp, webhooks.bp):
         app.register_blueprint(blueprint)

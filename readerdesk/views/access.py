@@ -1,22 +1,38 @@
-"""Who may see what: the login manager's hooks and the staff/admin decorators for views."""
+"""Who may see what: the login manager's hooks and the staff/admin decorators for views.
+
+A request is signed in when its session cookie names a live server-side staff session
+(``services.desk.staff_sessions``): a copied cookie stops working when that session ends. Staff who
+need two-factor sign-in (admins; everyone under the all-staff policy) and have not set it up yet
+can only reach the enrolment page until they do."""
 
 from __future__ import annotations
 
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_login import current_user
 
+from readerdesk.clock import utcnow
 from readerdesk.extensions import db, login_manager
 from readerdesk.models import User
-from readerdesk.text.ids import parse_id
+from readerdesk.services.desk.staff_sessions import active_session
+from readerdesk.services.desk.two_factor import current_policy, two_factor_required
+
+SESSION_TOKEN_KEY = "sid"
 
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    parsed = parse_id(user_id)
-    return db.session.get(User, parsed) if parsed is not None else None
+    staff_session = active_session(db.session, session.get(SESSION_TOKEN_KEY), now=utcnow())
+    if staff_session is None or str(staff_session.user_id) != str(user_id):
+        return None
+    g.staff_session = staff_session
+    return staff_session.user
+
+
+def needs_enrolment(user: User) -> bool:
+    return not user.has_two_factor and two_factor_required(user, current_policy(db.session))
 
 
 @login_manager.unauthorized_handler
@@ -26,8 +42,28 @@ def send_to_login():
     return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
 
 
+def _enrol_first():
+    flash("Set up two-factor sign-in to continue: it is required for your account.", "error")
+    return redirect(url_for("account.two_factor"))
+
+
 def staff_required(view):
-    """Signed-in, active staff (editor or admin)."""
+    """Signed-in, active staff (editor or admin) who have two-factor sign-in if they need it."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if needs_enrolment(current_user):
+            return _enrol_first()
+        return view(*args, **kwargs)
+
+    wrapped.access = "staff"  # type: ignore[attr-defined]
+    return wrapped
+
+
+def account_required(view):
+    """Signed-in staff on their own account pages, which stay open before two-factor enrolment."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -40,7 +76,7 @@ def staff_required(view):
 
 
 def admin_required(view):
-    """Signed-in admin; editors get 403."""
+    """Signed-in admin with two-factor sign-in; editors get 403."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -48,6 +84,8 @@ def admin_required(view):
             return login_manager.unauthorized()
         if not current_user.is_admin:
             abort(403, description="Only an admin can do this.")
+        if needs_enrolment(current_user):
+            return _enrol_first()
         return view(*args, **kwargs)
 
     wrapped.access = "admin"  # type: ignore[attr-defined]

@@ -4,10 +4,10 @@ import sqlite3
 from contextlib import suppress
 
 import psycopg
-from flask import Flask, current_app, g, jsonify, make_response, render_template, request
+from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from readerdesk.extensions import db
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
@@ -70,7 +70,15 @@ def unavailable_response():
     return response
 
 
+UNKNOWN_HOST = "This server does not answer for that host name (see TRUSTED_HOSTS)."
+
+
 def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SecurityError)
+    def unknown_host(exc: SecurityError):
+        # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no page is rendered.
+        return Response(UNKNOWN_HOST + "\n", 400, mimetype="text/plain")
+
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
         return error_response(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")

@@ -1,34 +1,118 @@
 """Checks every request passes before any view: input no database can store is refused up front.
 
-PostgreSQL text cannot hold NUL (U+0000): a query string, form field or JSON string with one would
-reach the database and fail there (a 500). Here it is a 400 that says why. The Stripe webhook is
-left alone: its body is verified byte for byte, and Stripe sends no NULs.
+* PostgreSQL text cannot hold NUL (U+0000), and no database driver can encode a lone surrogate
+  (``"\\ud800"`` in JSON): a query string, form field or JSON string with one would fail in the
+  database (a 500). Here it is a 400 that says why, in the reader's language on the API.
+* JSON nested deeper than :data:`MAX_JSON_DEPTH` is refused before it is parsed: Python's parser
+  recurses, and a thousand levels would exhaust its stack.
+
+The Stripe webhook is left alone: its body is verified byte for byte, and Stripe sends neither.
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+
 from flask import Flask, request
 
+from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.views.errors import error_response
 
 NUL = "\x00"
 UNCHECKED_ENDPOINTS = {"webhooks.stripe_webhook"}
+MAX_JSON_DEPTH = 32
 NUL_REFUSED = "Text cannot contain NUL (U+0000) characters."
+SURROGATE_REFUSED = "Text cannot contain unpaired surrogates (such as \\ud800): send valid Unicode."
+TOO_DEEP = "The JSON is nested too deeply (at most {depth} levels)."
 
 
-def _has_nul() -> bool:
-    if NUL in request.path or any(NUL in k or NUL in v for k, v in request.args.items(multi=True)):
-        return True
+def json_depth(raw: bytes) -> int:
+    """How deeply arrays and objects nest in ``raw`` (strings skipped), without parsing it."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in raw:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):
+            depth -= 1
+    return deepest
+
+
+def _strings(value):
+    """Every string in a parsed JSON value, keys included."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def has_surrogate(text: str) -> bool:
+    return any("\ud800" <= char <= "\udfff" for char in text)
+
+
+def _form_and_query_texts():
+    yield request.path
+    for key, value in request.args.items(multi=True):
+        yield key
+        yield value
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return any(NUL in k or NUL in v for k, v in request.form.items(multi=True))
+        for key, value in request.form.items(multi=True):
+            yield key
+            yield value
+
+
+def problem_with_input() -> str | None:
+    """The sentence refusing this request's input, or None when it is storable."""
+    texts = list(_form_and_query_texts())
     if request.is_json:
         raw = request.get_data(cache=True)
-        return b"\\u0000" in raw or b"\x00" in raw
-    return False
+        if json_depth(raw) > MAX_JSON_DEPTH:
+            return TOO_DEEP
+        with contextlib.suppress(ValueError, RecursionError):  # the view says what is wrong with the body
+            texts.extend(_strings(json.loads(raw)))
+    if any(NUL in text for text in texts):
+        return NUL_REFUSED
+    if any(has_surrogate(text) for text in texts):
+        return SURROGATE_REFUSED
+    return None
+
+
+def _language(problem: str) -> str:
+    """The reader's language: the report's ``language``, ``?lang=``, then Accept-Language."""
+    data = None
+    if request.is_json and problem != TOO_DEEP:
+        with contextlib.suppress(ValueError):
+            data = json.loads(request.get_data(cache=True))
+    try:
+        accepted = request.accept_languages.best_match(SUPPORTED)
+    except ValueError:
+        accepted = None
+    return pick_language(data.get("language") if isinstance(data, dict) else None, request.args.get("lang"), accepted)
 
 
 def register_request_guards(app: Flask) -> None:
     @app.before_request
-    def refuse_nul_characters():
-        if request.endpoint not in UNCHECKED_ENDPOINTS and _has_nul():
-            return error_response(400, NUL_REFUSED)
+    def refuse_unstorable_input():
+        if request.endpoint in UNCHECKED_ENDPOINTS:
+            return None
+        problem = problem_with_input()
+        if problem is None:
+            return None
+        return error_response(400, say(problem, _language(problem), depth=MAX_JSON_DEPTH))

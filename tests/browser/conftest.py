@@ -56,7 +56,7 @@ def live(tmp_path_factory, database):
     with committed_database(app):
         server = _serve(app)
         url = f"http://127.0.0.1:{server.server_port}"
-        app.config["PUBLIC_URL"] = url
+        app.config.update(PUBLIC_URL=url, TRUSTED_HOSTS=["127.0.0.1"])
         with app.app_context():
             load_demo(db.session, now=utcnow(), password_settings=CHEAP_PASSWORDS, base_url=url)
             db.session.commit()
@@ -121,7 +121,9 @@ def live_server(request, app):
         pytest.fail("live_server serves the app from another thread, which sees only committed data: "
                     "mark the test real_commits")
     server = _serve(app)
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config.update(PUBLIC_URL=url, TRUSTED_HOSTS=["127.0.0.1"])
+    yield url
     server.shutdown()
 
 

@@ -1,12 +1,15 @@
 """An editor fixes a WordPress article from the desk in one reviewed step (the fake WordPress)."""
 
+from ipaddress import ip_network
+
 import pytest
 
 from readerdesk.models import Status
 from tests.factories import PASSWORD, make_correction, make_user, make_wordpress_article
 from tests.fakes.wordpress import FakeWordPress
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits,  # a live server in a thread
+              pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])]  # the fake WordPress
 
 RAW = ("<!-- wp:paragraph -->\n<p>The council <em>voted</em> twelve to <a href=\"https://news.example/m\">five</a>"
        " on Tuesday.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:paragraph -->\n<p>The bridge reopens in May.</p>\n"

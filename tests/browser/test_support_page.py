@@ -32,7 +32,9 @@ def live_app(app, db_session, stripe_server):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    url = f"http://127.0.0.1:{server.server_port}"
+    app.config.update(PUBLIC_URL=url, TRUSTED_HOSTS=["127.0.0.1"])
+    yield url
     server.shutdown()
 
 
@@ -73,6 +75,38 @@ def test_a_bad_amount_is_explained_on_the_page(live_app, page):
     page.get_by_label("Email").fill("reader@example.com")
     page.get_by_role("button", name="Continue to payment").click()
     assert "The smallest amount we can accept is 1.00 EUR" in page.locator(".field-error").inner_text()
+
+
+def test_the_magic_link_opens_the_portal_from_its_fragment(app, live_app, stripe_server, page):
+    from readerdesk.clock import utcnow
+    from readerdesk.extensions import db
+    from readerdesk.models import Interval, Patron, Site
+    from readerdesk.services.patrons.pledges import make_portal_token, portal_link
+
+    with app.app_context():
+        site = db.session.query(Site).filter_by(name="demo").one()
+        patron = Patron(site_id=site.id, email="ann@example.com", currency="EUR", interval=Interval.MONTH,
+                        amount=300, supporter_since=utcnow(), stripe_customer_id="cus_ann")
+        db.session.add(patron)
+        db.session.commit()
+        link = portal_link(live_app, make_portal_token(app.config["SECRET_KEY"], patron))
+    requested = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(link)
+    # The landing page posts the token from the fragment; the page it gets back shows the button.
+    page.locator("#open-portal").wait_for()
+    with page.expect_response(lambda r: r.url.endswith("/support/manage/open") and r.request.method == "POST") as sent:
+        page.get_by_role("button", name="Open my support settings").click()
+    assert sent.value.status == 303 and sent.value.headers["location"].startswith("https://billing.stripe.com/")
+    token = link.split("#", 1)[1]
+    assert not any(token in url for url in requested)  # never in a URL the server (or its logs) saw
+    assert stripe_server.fake.portal_sessions[0]["customer"] == "cus_ann"
+
+
+def test_an_incomplete_magic_link_says_so(live_app, page):
+    page.goto(f"{live_app}/support/manage/open")
+    assert page.locator("#link-incomplete").is_visible()
+    assert not page.locator("#open-portal").is_visible()
 
 
 UAH_TIERS = [{"id": "kava", "name": "Кава щомісяця", "amount": 10000, "interval": "month", "description": ""},

@@ -99,7 +99,7 @@ def test_widget_text_is_the_server_canonical_text(page, live):
     for path in [BRIDGE, "/sites/demo/news/library", "/sites/demo/news/harbour", "/sites/demo-uk/news/hromada",
                  "/sites/demo/news/tricky"]:
         page.goto(live.url + path)
-        page.wait_for_function("window.readerdesk")
+        page.wait_for_function("() => window.readerdesk")
         js_text = page.evaluate("readerdesk.canonicalText(document.querySelector('.article-body'))")
         assert js_text == current_text(live, path), path
 
@@ -262,7 +262,7 @@ def test_second_origin_accepted_when_configured(page, live, second_origin):
 def test_second_origin_refused_when_not_configured(page, live, second_origin):
     _set_origins(live, [])
     page.goto(_page_elsewhere(live, second_origin))
-    page.wait_for_function("window.readerdesk")
+    page.wait_for_function("() => window.readerdesk")
     select_text(page, DUPLICATE, container="#story")
     page.keyboard.press("Control+Enter")
     page.locator("[data-readerdesk] #s").click()
@@ -328,7 +328,7 @@ def test_emoji_and_cjk_offsets_are_code_points(page, live):
         "第二段落：東京都は😀新しい計画を発表した。𠮷野家の前で。",
     ))
     page.goto(live.url + "/sites/demo/news/unicode")
-    page.wait_for_function("window.readerdesk")
+    page.wait_for_function("() => window.readerdesk")
     phrase = "東京都は😀新しい計画"
     select_text(page, phrase)
     page.keyboard.press("Control+Enter")
@@ -354,7 +354,7 @@ def test_report_kept_after_a_failed_send_goes_out_on_the_next_page_load(page, li
     page.unroute("**/api/v1/corrections")
     assert live.count() == 0
     page.reload()
-    page.wait_for_function("localStorage.getItem('readerdesk-queue') === '{}'")
+    page.wait_for_function("() => localStorage.getItem('readerdesk-queue') === '{}'")
     [correction] = live.corrections()
     assert correction.exact == "nearly three hours of debate"
 

@@ -1,13 +1,18 @@
 """The flask commands, run as an admin would run them."""
 
+from ipaddress import ip_network
 
 import pytest
 from sqlalchemy import select
 
 from readerdesk.models import Article, ArticleRevision
-from tests.cli.shared import BOX_OPTIONS, NEWS_PAGE, add_site, count
+from readerdesk.services.articles.sites import create_site
+from tests.cli.shared import BOX_OPTIONS, NEWS_PAGE, WORDPRESS_SITE, add_site, count
 from tests.fakes.http import LocalServer
 from tests.fakes.wordpress import FakeWordPress
+
+# The fake servers listen on 127.0.0.1, which outbound fetches refuse unless allowed.
+pytestmark = pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])
 
 
 def test_importing_a_saved_news_page_stores_only_the_articles_own_text(runner, db_session):
@@ -82,7 +87,7 @@ def test_import_from_unreachable_or_non_html_urls(runner, db_session):
 
 
 def test_sync_wordpress_pulls_every_page_and_drops_plugin_boxes(runner, db_session):
-    add_site(runner, "wp")
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:
         result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--per-page", "2"])
         assert result.exit_code == 0, result.output
@@ -100,7 +105,7 @@ def test_sync_wordpress_pulls_every_page_and_drops_plugin_boxes(runner, db_sessi
 
 
 def test_sync_wordpress_is_incremental_with_modified_after(runner, db_session):
-    add_site(runner, "wp")
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:
         runner.invoke(args=["articles", "sync-wordpress", wordpress.url])
         # The post is edited on WordPress; the next run asks only for what changed since the last one.
@@ -117,7 +122,7 @@ def test_sync_wordpress_is_incremental_with_modified_after(runner, db_session):
 
 
 def test_sync_wordpress_since_option_and_errors(runner, db_session):
-    add_site(runner, "wp")
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:
         result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url, "--since", "2026-11-20"])
         assert "2 created" in result.output
@@ -128,3 +133,21 @@ def test_sync_wordpress_since_option_and_errors(runner, db_session):
     assert not_wp.exit_code == 1 and "did not answer with JSON" in not_wp.output
     unreachable = runner.invoke(args=["articles", "sync-wordpress", "http://127.0.0.1:9"])
     assert unreachable.exit_code == 1 and "cannot reach" in unreachable.output
+
+
+@pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[])  # as in production: the listener is not reachable
+def test_importing_from_a_loopback_url_is_refused(runner, db_session, listener):
+    create_site(db_session, "courier", base_url=listener.url, body_selector="article")
+    db_session.commit()
+    result = runner.invoke(args=["articles", "import", listener.url + "/story"])
+    assert result.exit_code == 1 and "non-public address" in result.output
+    assert listener.requests == []
+
+
+@pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[])  # as in production: the listener is not reachable
+def test_a_wordpress_sync_against_a_private_address_is_refused(runner, db_session, listener):
+    create_site(db_session, "courier", base_url=listener.url, body_selector="article")
+    db_session.commit()
+    result = runner.invoke(args=["articles", "sync-wordpress", listener.url])
+    assert result.exit_code == 1 and "non-public address" in result.output
+    assert listener.requests == []

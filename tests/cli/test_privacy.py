@@ -53,7 +53,7 @@ def test_export_writes_one_private_json_file_and_prints_counts_only(app, runner,
     path = tmp_path / "ada.json"
     result = runner.invoke(args=["privacy", "export", "  Ada.Lovelace@EXAMPLE.org ", "-o", str(path)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == (f"Wrote {path}: 2 reports, 1 email sent, 1 patron record, 3 pledges, "
+    assert result.output.strip() == (f"Wrote {path}: 2 reports, 1 email sent, 2 patron records, 3 pledges, "
                                      "2 payments, 1 used portal link.")
     assert ADA not in result.output
     document = json.loads(path.read_text(encoding="utf-8"))
@@ -72,7 +72,7 @@ def test_erase_asks_first_and_refuses_while_stripe_still_charges(app, runner, cl
     refused = runner.invoke(args=["privacy", "erase", ADA])
     assert refused.exit_code == 1 and "active subscription at Stripe: add --stripe" in refused.output
     declined = runner.invoke(args=["privacy", "erase", ADA, "--stripe"], input="n\n")
-    assert declined.exit_code == 1 and "Erase 2 reports, 1 email sent, 1 patron record" in declined.output
+    assert declined.exit_code == 1 and "Erase 2 reports, 1 email sent, 2 patron records" in declined.output
     assert "2 payments kept for accounting, anonymised), and the Stripe customer?" in declined.output
     assert fake_stripe.deleted_customers == []
     assert db_session.scalar(select(Patron.email)) == ADA
@@ -82,21 +82,22 @@ def test_erase_with_stripe_cancels_deletes_and_says_so(app, runner, client, fake
     scene = fill(app, client, fake_stripe, smtp_server, with_bob=False)
     result = runner.invoke(args=["privacy", "erase", ADA, "--stripe", "--yes"])
     assert result.exit_code == 0, result.output
-    [customer] = fake_stripe.deleted_customers
+    customer, gift_customer = fake_stripe.deleted_customers  # a customer per pledge (issue 11)
     assert f"Deleted Stripe customer {customer} after cancelling 1 active subscription(s)." in result.output
-    assert "Erased: 2 reports, 1 email sent, 1 patron record, 3 pledges, 1 used portal link" in result.output
-    assert "1 Stripe customer deleted" in result.output
+    assert f"Deleted Stripe customer {gift_customer}." in result.output
+    assert "Erased: 2 reports, 1 email sent, 2 patron records, 3 pledges, 1 used portal link" in result.output
+    assert "2 Stripe customers deleted" in result.output
     assert "Kept for accounting, anonymised: 2 payments." in result.output
     assert fake_stripe.subscriptions[scene.subscription["id"]]["status"] == "canceled"
     db_session.expire_all()
     assert all(c.reader_email == "" for c in db_session.scalars(select(Correction)))
     [entry] = db_session.scalars(select(AuditEntry).where(AuditEntry.action == "erasure")).all()
-    assert entry.counts["stripe_customers"] == 1 and ADA not in json.dumps(entry.counts)
+    assert entry.counts["stripe_customers"] == 2 and ADA not in json.dumps(entry.counts)
 
 
 def test_erase_when_stripe_refuses_erases_nothing(app, runner, client, fake_stripe, smtp_server, db_session):
     fill(app, client, fake_stripe, smtp_server, with_bob=False)
-    [customer] = fake_stripe.customers
+    customer = next(iter(fake_stripe.customers))
     fake_stripe.fail_next[f"DELETE /v1/customers/{customer}"] = (
         403, {"type": "invalid_request_error", "message": "This key may not delete customers."})
     result = runner.invoke(args=["privacy", "erase", ADA, "--stripe", "--yes"])

@@ -1,11 +1,12 @@
 """The flask commands, run as an admin would run them."""
 
 
+
 from sqlalchemy import select
 
 from readerdesk.models import Article, ArticleRevision, Site, User
 from tests.cli.shared import count
-from tests.factories import CHEAP_PASSWORDS
+from tests.factories import CHEAP_PASSWORDS, make_user
 
 
 def test_demo_is_idempotent_and_prints_a_working_admin_password(runner, db_session):
@@ -54,3 +55,13 @@ def test_create_user_prompts_for_the_password(runner, db_session):
                            input="a long enough password\na long enough password\n")
     assert result.exit_code == 0, result.output
     assert db_session.scalar(select(User).where(User.email == "p@example.com")) is not None
+
+
+def test_the_reset_command_helps_a_lone_admin(runner, db_session):
+    admin = make_user(db_session, "boss@example.com", "admin")
+    db_session.commit()
+    result = runner.invoke(args=["readerdesk", "reset-2fa", "boss@example.com"])
+    assert result.exit_code == 0 and "set it up again" in result.output
+    db_session.refresh(admin)
+    assert not admin.has_two_factor
+    assert runner.invoke(args=["readerdesk", "reset-2fa", "nobody@example.com"]).exit_code == 1

@@ -1,4 +1,7 @@
-"""A tiny HTTP server on 127.0.0.1 in a thread, answering from a Python function. Records requests."""
+"""A tiny HTTP server on 127.0.0.1 in a thread, answering from a Python function. Records requests.
+
+The ``listener`` fixture is one that outbound requests must never reach (the SSRF tests): readerdesk
+refuses loopback addresses unless ALLOWED_FETCH_NETWORKS lets them in."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 # handler(method, path, query: dict[str, list[str]], body: bytes, headers) -> (status, headers, body)
 Handler = Callable[[str, str, dict, bytes, dict], tuple[int, dict, bytes]]
@@ -70,3 +75,11 @@ class StaticSite(LocalServer):
 
     def close(self) -> None:
         self.__exit__()
+
+
+@pytest.fixture
+def listener():
+    """A page on 127.0.0.1; a test checks ``listener.requests == []`` after readerdesk refused it."""
+    page = (200, {"Content-Type": "text/html"}, b"<article><p>secret</p></article>")
+    with LocalServer(lambda *request: page) as server:
+        yield server

@@ -3,6 +3,7 @@ import os
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from ipaddress import ip_network
 
 import pytest
 from sqlalchemy import select, update
@@ -15,6 +16,7 @@ from readerdesk.services.desk import moderation
 from readerdesk.services.effects import Job
 from readerdesk.services.mail import notifications
 from readerdesk.services.mail.smtp import stable_message_id
+from readerdesk.services.outbound import AddressRefused
 from readerdesk.services.publishing import publish as publishing
 from tests.conftest import mail_settings
 from tests.factories import make_article, make_correction, make_site, make_user
@@ -253,6 +255,7 @@ def slack_server():
 def test_slack_gets_one_message_per_new_correction(app, db_session, slack_server):
     port = slack_server.server_address[1]
     app.config.update(SLACK_WEBHOOK_URL=f"http://127.0.0.1:{port}/hooks/T000/B000", EDITOR_NOTIFICATIONS="off",
+                      ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")],
                       PUBLIC_URL="https://desk.example")
     correction = reader_correction(db_session, suggestion="<eleven> & five")
     db_session.commit()
@@ -304,3 +307,14 @@ def test_with_redis_the_job_waits_on_the_queue_until_the_worker_sends_it(app, db
         assert message["Subject"].startswith("Thank you — your report was accepted")
     finally:
         Queue(QUEUE_NAME, connection=redis).empty()
+
+
+def test_slack_at_a_loopback_address_gets_nothing(app, db_session, listener):
+    from tests.factories import make_correction
+
+    app.config.update(SLACK_WEBHOOK_URL=listener.url + "/hooks/x", EDITOR_NOTIFICATIONS="off")
+    correction = make_correction(db_session)
+    db_session.commit()
+    with pytest.raises(AddressRefused):  # the job fails (the runner retries, then logs it)
+        new_correction(correction.id)
+    assert listener.requests == []

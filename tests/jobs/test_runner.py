@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 import time
+from ipaddress import ip_network
 
 import pytest
 from rq import Queue
@@ -17,12 +19,13 @@ from sqlalchemy import func, select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.jobs import runner
-from readerdesk.models import Correction, NotificationSent, OutboxEntry, OutboxStatus
+from readerdesk.models import AnchorState, Correction, NotificationSent, OutboxEntry, OutboxStatus
 from readerdesk.services.desk import moderation
 from readerdesk.services.effects import Job
 from readerdesk.unit_of_work import unit_of_work
 from tests.conftest import mail_settings
-from tests.factories import make_article, make_correction, make_user
+from tests.factories import make_article, make_correction, make_site, make_user
+from tests.fakes.http import LocalServer
 from tests.fakes.smtp import SmtpServer
 from tests.local_servers import RedisServer, have_redis
 
@@ -107,6 +110,44 @@ def test_without_redis_a_thread_sends_the_email_after_the_response(app, client, 
     finally:
         app.extensions[runner.EXTENSION].stop()
         slow.stop()
+
+
+SLOW_PAGE_SECONDS = 3
+
+
+@pytest.mark.real_commits  # the runner's thread has its own connection
+@pytest.mark.app_config(JOBS_BACKGROUND_THREAD=True, JOBS_POLL_SECONDS=0.2,
+                        ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])  # the publisher is on 127.0.0.1
+def test_a_readers_post_never_waits_on_a_slow_publisher_page(app, client, db_session):
+    """The security review's finding: a quote not found made the request fetch the article (46 s on a
+    slow page). The re-fetch is a job: the POST answers at once, the thread anchors the report later."""
+    released = threading.Event()
+
+    def slow_page(*request):
+        released.wait(SLOW_PAGE_SECONDS)
+        return 200, {"Content-Type": "text/html"}, b"<html><body><article><p>New wording here.</p></article></body>"
+
+    with LocalServer(slow_page) as publisher:
+        try:
+            site = make_site(db_session, base_url=publisher.url, body_selector="article")
+            site.connector = "html"
+            article = make_article(db_session, site, url=publisher.url + "/story", html="<p>Old wording here.</p>")
+            db_session.commit()
+            started = time.monotonic()
+            response = client.post("/api/v1/corrections", json={
+                "idempotency_key": "slow-page-01", "article_url": article.url, "kind": "typo",
+                "selectors": [{"type": "TextQuoteSelector", "exact": "New wording"}]})
+            elapsed = time.monotonic() - started
+            assert response.status_code == 201 and response.get_json()["anchored"] is False
+            assert elapsed < SLOW_PAGE_SECONDS / 2, f"the POST waited {elapsed:.1f}s on the publisher"
+            released.set()
+            assert wait_for(lambda: outbox(db_session) == [("refetch_and_anchor", OutboxStatus.DONE, 1)], timeout=30)
+        finally:
+            released.set()
+            app.extensions[runner.EXTENSION].stop()
+    db_session.expire_all()
+    correction = db_session.scalar(select(Correction))
+    assert correction.anchor_state == AnchorState.ANCHORED and correction.revision.number == 2
 
 
 def test_without_a_mail_server_a_report_queues_no_mail_job(app, client, db_session):

@@ -13,7 +13,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.reanchoring import reanchor_open_corrections
 from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
 from readerdesk.text.extraction import ExtractionError, strip_excluded
-from readerdesk.text.urls import InvalidURL, normalise_url
+from readerdesk.text.urls import InvalidURL, is_under, normalise_url
 
 MAX_TITLE_LENGTH = 500
 
@@ -81,6 +81,19 @@ def add_revision(
     return revision
 
 
+def article_url_of(site: Site, url: str) -> str:
+    """``url`` normalised, if it lies under the site's base URL. Otherwise a CMS token (or a WordPress
+    feed) could file pages of another site, or of the intranet, under this one, and a reader's report
+    would make readerdesk fetch them."""
+    try:
+        url = normalise_url(url)
+    except InvalidURL as exc:
+        raise IngestError(str(exc)) from None
+    if not is_under(url, site.base_url):
+        raise IngestError(f"{url} is not under the site's base URL {site.base_url}")
+    return url
+
+
 def ingest_article(
     session: DbSession,
     site: Site,
@@ -97,10 +110,7 @@ def ingest_article(
 ) -> IngestResult:
     """Create or update an article from its body HTML. Drops the site's excluded boxes (and
     ``exclude``), sanitizes, and adds a revision only when the canonical text changed."""
-    try:
-        url = normalise_url(url)
-    except InvalidURL as exc:
-        raise IngestError(str(exc)) from None
+    url = article_url_of(site, url)
     title = " ".join((title or "").split())[:MAX_TITLE_LENGTH]
     if not title:
         raise IngestError("the article has no title")

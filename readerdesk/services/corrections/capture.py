@@ -9,20 +9,22 @@ stores the span it found next to the selectors as sent.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Site, Status
+from readerdesk.models import AnchorState, Article, Correction, DecoyReport, Kind, Site, Status
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.corrections.reanchoring import anchor_in
+from readerdesk.services.corrections.reanchoring import anchor_in, quote_is_found, quote_selectors
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
@@ -55,6 +57,16 @@ class InvalidCorrection(ValueError):
 
 class ArticleNotFound(LookupError):
     """No site readerdesk knows has an article at this URL."""
+
+
+KEY_REUSED = "This idempotency key was used for a different report. Send a new key for a new report."
+
+
+class IdempotencyKeyReused(ValueError):
+    """The key belongs to a report with a different body: a client bug, or someone guessing keys."""
+
+    def message(self, language: str) -> str:
+        return say(KEY_REUSED, language)
 
 
 ORIGIN_REFUSED = ("This website ({origin}) is not set up to send corrections for {site}. "
@@ -91,12 +103,25 @@ class CorrectionInput:
     reader_email: str
     notify_reader: bool
     language: str | None
+    trapped: bool = False  # the honeypot field was filled: store a decoy, tell nobody
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the report as parsed (key order and spacing of the JSON do not matter)."""
+        fields = {k: v for k, v in asdict(self).items() if k != "idempotency_key"}
+        fields["kind"] = self.kind.value
+        return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
 class Submission:
-    correction: Correction
+    correction: Correction | DecoyReport
     created: bool  # False when the idempotency key was seen before
+
+    @property
+    def anchored(self) -> bool:
+        if isinstance(self.correction, DecoyReport):
+            return self.correction.anchored
+        return self.correction.start is not None
 
 
 @dataclass
@@ -113,9 +138,10 @@ class _Errors:
 
 
 def is_honeypot_filled(data: dict) -> bool:
-    """The hidden ``website`` field: people never see it, form-filling bots fill it in."""
+    """The hidden ``website`` field: people never see it (the widget sends ""), form-filling bots fill
+    it in. Anything but absent, null or "" counts as filled: whitespace, 0, [] and {} too."""
     value = data.get(HONEYPOT_FIELD)
-    return bool(value) and (not isinstance(value, str) or bool(value.strip()))
+    return value is not None and value != ""
 
 
 def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool = False, what: str = "") -> str:
@@ -290,7 +316,7 @@ def parse_correction(data: dict) -> CorrectionInput:
         exact=exact, prefix=prefix, suffix=suffix,
         position=_int(position.get("start")) if position else None,
         suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
-        language=language,
+        language=language, trapped=is_honeypot_filled(data),
     )
 
 
@@ -333,8 +359,24 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _by_key(session: DbSession, key: str) -> Correction | None:
-    return session.scalar(select(Correction).where(Correction.idempotency_key == key))
+def _by_key(session: DbSession, key: str) -> Correction | DecoyReport | None:
+    return (session.scalar(select(Correction).where(Correction.idempotency_key == key))
+            or session.scalar(select(DecoyReport).where(DecoyReport.idempotency_key == key)))
+
+
+def _seen_before(existing: Correction | DecoyReport, fingerprint: str) -> Submission:
+    if existing.body_fingerprint and existing.body_fingerprint != fingerprint:
+        raise IdempotencyKeyReused(existing.idempotency_key)
+    return Submission(existing, created=False)
+
+
+def _decoy(report: CorrectionInput, article: Article, fingerprint: str, now: datetime) -> DecoyReport:
+    revision = article.current_revision
+    found = bool(report.exact) and revision is not None and quote_is_found(
+        quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), revision)
+    return DecoyReport(public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
+                       article=article, kind=report.kind, exact=report.exact,
+                       language=report.language or article.site.language, anchored=found, created_at=now)
 
 
 def submit_correction(
@@ -343,40 +385,47 @@ def submit_correction(
     """Validate and store a reader's report (flushes, never commits). ``ip_hash`` is the sender's
     address as services.privacy.ip_hashing hashes it.
 
-    The same idempotency key again returns the first correction (``created`` False), also when two
-    requests race: the unique constraint decides and the loser reads the winner's row. A quote that
-    is not in the current revision is stored anyway, as unanchored (see ``needs_refetch``)."""
+    The same idempotency key with the same report returns the first correction (``created`` False),
+    also when two requests race: the unique constraint decides and the loser reads the winner's row.
+    The same key with a different report raises IdempotencyKeyReused. A quote that is not in the
+    current revision is stored anyway, as unanchored (see ``needs_refetch``). A report that filled
+    the honeypot goes through the same checks and answers, but only a :class:`DecoyReport` is kept."""
     report = parse_correction(data)
     article = find_article(session, report.article_url, origin, own_origins)
+    fingerprint = report.fingerprint()
     existing = _by_key(session, report.idempotency_key)
     if existing is not None:
-        return Submission(existing, created=False)
+        return _seen_before(existing, fingerprint)
 
-    correction = Correction(
-        public_id=new_public_id(), idempotency_key=report.idempotency_key, article=article, kind=report.kind,
-        selectors=report.selectors, exact=report.exact, prefix=report.prefix, suffix=report.suffix,
-        page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
-        reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
-        language=report.language or article.site.language, ip_hash=ip_hash,
-        anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
-    )
-    revision = article.current_revision
-    if report.exact:
-        if revision is not None:
-            anchor_in(correction, revision, now=now)
-        else:
-            correction.anchor_state = AnchorState.UNANCHORED
+    if report.trapped:
+        stored: Correction | DecoyReport = _decoy(report, article, fingerprint, now)
+    else:
+        stored = Correction(
+            public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
+            article=article, kind=report.kind, selectors=report.selectors, exact=report.exact, prefix=report.prefix,
+            suffix=report.suffix, page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
+            reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
+            language=report.language or article.site.language, ip_hash=ip_hash,
+            anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
+        )
+        revision = article.current_revision
+        if report.exact:
+            if revision is not None:
+                anchor_in(stored, revision, now=now)
+            else:
+                stored.anchor_state = AnchorState.UNANCHORED
     try:
         with session.begin_nested():
-            session.add(correction)
+            session.add(stored)
             session.flush()
-            assign_group(session, correction)  # with earlier reports on the same passage, if any
+            if isinstance(stored, Correction):
+                assign_group(session, stored)  # with earlier reports on the same passage, if any
     except IntegrityError:
         existing = _by_key(session, report.idempotency_key)
         if existing is None:
             raise
-        return Submission(existing, created=False)
-    return Submission(correction, created=True)
+        return _seen_before(existing, fingerprint)
+    return Submission(stored, created=True)
 
 
 def needs_refetch(correction: Correction) -> bool:
@@ -393,10 +442,12 @@ def new_report_jobs(correction: Correction) -> list[Job]:
     return jobs
 
 
-def get_by_public_id(session: DbSession, public_id: str) -> Correction | None:
+def get_by_public_id(session: DbSession, public_id: str) -> Correction | DecoyReport | None:
+    """The report behind a status link (a decoy answers like a real new report)."""
     if not isinstance(public_id, str) or len(public_id) > 32:
         return None
-    return session.scalar(select(Correction).where(Correction.public_id == public_id))
+    return (session.scalar(select(Correction).where(Correction.public_id == public_id))
+            or session.scalar(select(DecoyReport).where(DecoyReport.public_id == public_id)))
 
 
 # What the reader's status link says about each state (translated by text.i18n). Spam reads as a
@@ -410,7 +461,7 @@ STATUS_SENTENCES = {
 }
 
 
-def public_status(correction: Correction) -> dict:
+def public_status(correction: Correction | DecoyReport) -> dict:
     """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
     status = Status.REJECTED if correction.status is Status.SPAM else correction.status
     return {

@@ -38,15 +38,24 @@ def reported_passage(correction: Correction) -> str:
     return correction.exact
 
 
-def _quote_selectors(correction: Correction) -> list:
+def quote_selectors(selectors_json: list | None, exact: str, prefix: str, suffix: str) -> list:
     """The reader's selectors as sent, or the quote and its context when those are unusable."""
     try:
-        selectors = selectors_from_json(correction.selectors or [])
+        selectors = selectors_from_json(selectors_json or [])
     except InvalidSelector:
         selectors = []
     if not any(isinstance(s, TextQuoteSelector) for s in selectors):
-        selectors.append(TextQuoteSelector(exact=correction.exact, prefix=correction.prefix, suffix=correction.suffix))
+        selectors.append(TextQuoteSelector(exact=exact, prefix=prefix, suffix=suffix))
     return selectors
+
+
+def _quote_selectors(correction: Correction) -> list:
+    return quote_selectors(correction.selectors, correction.exact, correction.prefix, correction.suffix)
+
+
+def quote_is_found(selectors: list, revision: ArticleRevision) -> bool:
+    """Whether the engine anchors these selectors in ``revision`` (nothing is recorded)."""
+    return ENGINE_STATES[anchor(selectors, revision.text).state] == AnchorState.ANCHORED
 
 
 def set_anchor(correction: Correction, revision: ArticleRevision, state: AnchorState, *,

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from readerdesk.models import Role, User
 from readerdesk.models.types import DbSession
+from readerdesk.services.desk.security_log import record
+from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
 
 MIN_PASSWORD_LENGTH = 10
@@ -54,7 +56,8 @@ def hash_password(password: str, settings: PasswordSettings) -> str:
 
 
 def create_user(session: DbSession, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "", *,
-                password_settings: PasswordSettings) -> User:
+                password_settings: PasswordSettings,
+                actor: User | None = None, now: datetime | None = None) -> User:
     try:
         validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
         email = normalise_email(validated.normalized)
@@ -71,24 +74,33 @@ def create_user(session: DbSession, email: str, password: str, role: Role | str 
     user = User(email=email, password_hash=hash_password(password, password_settings), role=role, name=name)
     session.add(user)
     session.flush()
+    if actor is not None and now is not None:
+        record(session, "user_created", user=user, actor=actor, now=now, detail=role.value)
     return user
+
+
+def user_by_email(session: DbSession, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
 def authenticate(session: DbSession, email: str, password: str, *, now: datetime,
                  password_settings: PasswordSettings) -> User | None:
-    """The active user with this email and password, or None. Same work whether or not the email exists.
-    A hash made at another cost is replaced by one at ``password_settings``' cost."""
-    user = session.scalar(select(User).where(User.email == normalise_email(email)))
+    """The active user with this email and password, or None. Same work whether or not the email
+    exists. A hash made at another cost is replaced by one at ``password_settings``' cost. A wrong
+    password for a known account is logged (the sign-in itself is logged when the session starts,
+    after the second factor if there is one)."""
+    user = user_by_email(session, email)
     hasher = _hasher(password_settings)
     try:
         hasher.verify(user.password_hash if user else _dummy_hash(password_settings), password)
     except (VerificationError, InvalidHashError):
+        if user is not None:
+            record(session, "sign_in_failed", user=user, now=now)
         return None
     if user is None or not user.active:
         return None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password, password_settings)
-    user.last_login_at = now
     return user
 
 
@@ -96,6 +108,21 @@ def set_password(user: User, password: str, *, password_settings: PasswordSettin
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
     user.password_hash = hash_password(password, password_settings)
+
+
+def change_password(session: DbSession, user: User, current: str, new: str, *, now: datetime,
+                    password_settings: PasswordSettings, keep_token: str | None = None) -> int:
+    """The person changes their own password: every other session of theirs ends (a thief's
+    included); the one ``keep_token`` opens goes on. Returns how many sessions ended."""
+    try:
+        _hasher(password_settings).verify(user.password_hash, current)
+    except (VerificationError, InvalidHashError):
+        raise UserError("Your current password is not right.") from None
+    if new == current:
+        raise UserError("Choose a new password, not the current one.")
+    set_password(user, new, password_settings=password_settings)
+    record(session, "password_changed", user=user, now=now)
+    return end_all_sessions(session, user, now=now, keep_token=keep_token)
 
 
 def list_users(session: DbSession) -> list[User]:
@@ -111,16 +138,20 @@ def _other_active_admins(session: DbSession, user: User) -> int:
         User.role == Role.ADMIN, User.active.is_(True), User.id != user.id)).all())
 
 
-def set_active(session: DbSession, user: User, active: bool, *, actor: User) -> None:
+def set_active(session: DbSession, user: User, active: bool, *, actor: User, now: datetime) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     if not active and user.id == actor.id:
         raise UserError("You cannot deactivate your own account.")
     if not active and user.role == Role.ADMIN and _other_active_admins(session, user) == 0:
         raise UserError("This is the last active admin; make someone else admin first.")
+    if user.active != active:
+        record(session, "user_reactivated" if active else "user_deactivated", user=user, actor=actor, now=now)
     user.active = active
+    if not active:
+        end_all_sessions(session, user, now=now)
 
 
-def set_role(session: DbSession, user: User, role: Role | str, *, actor: User) -> None:
+def set_role(session: DbSession, user: User, role: Role | str, *, actor: User, now: datetime) -> None:
     try:
         role = Role(role)
     except ValueError:
@@ -129,4 +160,6 @@ def set_role(session: DbSession, user: User, role: Role | str, *, actor: User) -
         raise UserError("You cannot change your own role; ask another admin.")
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
         raise UserError("This is the last active admin; make someone else admin first.")
+    if user.role != role:
+        record(session, "role_changed", user=user, actor=actor, now=now, detail=f"{user.role.value} → {role.value}")
     user.role = role

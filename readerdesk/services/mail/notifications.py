@@ -19,6 +19,7 @@ from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
+from readerdesk.services.outbound import post_json
 
 log = logging.getLogger("readerdesk.notifications")
 
@@ -232,9 +233,9 @@ def slack_text(correction: Correction, *, public_url: str) -> str:
     return text + f"\n<{desk_url(public_url, correction)}|Open it on the desk>"
 
 
-def post_to_slack(webhook_url: str, text: str, *, timeout: float) -> None:
-    response = requests.post(webhook_url, json={"text": text}, timeout=timeout)
-    response.raise_for_status()
+def post_to_slack(http: requests.Session, webhook_url: str, text: str, *, timeout: float) -> None:
+    """Post to a Slack incoming webhook through a guarded session (``services.outbound``). Raises FetchError."""
+    post_json(http, webhook_url, {"text": text}, timeout=timeout)
 
 
 # --- the editors' digest ---------------------------------------------------------------------------

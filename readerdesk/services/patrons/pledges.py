@@ -29,6 +29,9 @@ from readerdesk.text.money import (
 )
 
 PORTAL_TOKEN_SALT = "readerdesk.patron-portal"
+# Where a magic link lands. The token rides in the fragment, which browsers never send: no access
+# log, proxy or Referer header sees it. The landing page posts it (static/fragment-token.js).
+PORTAL_LINK_PATH = "/support/manage/open"
 
 
 class PledgeError(ValueError):
@@ -163,8 +166,10 @@ def _pledged_amount(request: PledgeRequest, settings: SupportSettings) -> tuple[
     return amount, interval, None
 
 
-def patron_by_email(session: DbSession, site: Site, email: str) -> Patron | None:
-    return session.scalar(select(Patron).where(Patron.site_id == site.id, Patron.email == normalise_email(email)))
+def patrons_by_email(session: DbSession, site: Site, email: str) -> list[Patron]:
+    """Every patron record with this email (one per Stripe customer), oldest first."""
+    return list(session.scalars(select(Patron).where(Patron.site_id == site.id, Patron.email == normalise_email(email))
+                                .order_by(Patron.id)))
 
 
 # --- supporters wall -----------------------------------------------------------------------------
@@ -202,6 +207,10 @@ def moderate_wall_entry(session: DbSession, patron_id: int, status: WallStatus) 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=PORTAL_TOKEN_SALT)
+
+
+def portal_link(public_url: str, token: str) -> str:
+    return f"{public_url.rstrip('/')}{PORTAL_LINK_PATH}#{token}"
 
 
 def make_portal_token(secret_key: str, patron: Patron) -> str:

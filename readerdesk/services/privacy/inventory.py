@@ -109,6 +109,12 @@ NO_READER_DATA: dict[str, str] = {
               "job also holds its single-use link, which expires after PORTAL_LINK_MAX_AGE); errors are kept "
               "with email addresses hidden; done jobs go after JOBS_KEEP_DONE_DAYS days",
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
+    "staff_sessions": "staff members' signed-in browsers and their User-Agent (staff, not readers or patrons)",
+    "recovery_codes": "hashes of staff members' two-factor recovery codes",
+    "staff_policy": "whether editors too must use two-factor sign-in",
+    "security_events": "the staff security log: sign-ins and account changes of staff, never a reader's data",
+    "decoy_reports": "what a report that filled the honeypot leaves: its status link, kind and the quoted "
+                     "passage (the article's text); never a name, email, IP or message",
 }
 
 # Free text where a reader's email address or name may turn up, typed by the reader or an editor: an

@@ -33,6 +33,9 @@ class AlreadyForgotten(LookupError):
         self.correction = correction
 
 
+# Where the link lands; its page posts the token from the fragment (static/fragment-token.js).
+FORGET_LINK_PATH = "/privacy/forget"
+
 def _address_digest(secret_key: str, email: str) -> str:
     digest = hmac.new(secret_key.encode("utf-8"), normalise_email(email).encode("utf-8"), hashlib.sha256)
     return digest.hexdigest()[:32]
@@ -49,8 +52,9 @@ def forget_token(secret_key: str, correction: Correction) -> str:
 
 
 def forget_url(public_url: str, secret_key: str, correction: Correction) -> str:
-    """The link for emails, from this service's public address (views.public.privacy serves it)."""
-    return f"{public_url.rstrip('/')}/privacy/forget/{forget_token(secret_key, correction)}"
+    """The link for emails, from this service's public address (views.public.privacy serves it). The
+    token rides in the fragment, which browsers never send: no access log, proxy or Referer sees it."""
+    return f"{public_url.rstrip('/')}{FORGET_LINK_PATH}#{forget_token(secret_key, correction)}"
 
 
 def correction_for_token(session: DbSession, secret_key: str, token: str) -> Correction:
@@ -63,7 +67,7 @@ def correction_for_token(session: DbSession, secret_key: str, token: str) -> Cor
     if not (isinstance(data, dict) and isinstance(data.get("r"), str) and isinstance(data.get("e"), str)):
         raise ForgetLinkInvalid("This link is not valid.")
     correction = get_by_public_id(session, data["r"])
-    if correction is None:
+    if not isinstance(correction, Correction):  # none, or a decoy (which keeps no address to forget)
         raise ForgetLinkInvalid("This link is not valid.")
     if not can_forget(correction) or not hmac.compare_digest(
             _address_digest(secret_key, correction.reader_email), data["e"]):

@@ -13,24 +13,21 @@ Cross-origin rules (the widget runs on publishers' pages):
 
 from __future__ import annotations
 
-from contextlib import suppress
-
-from flask import Blueprint, current_app, g, jsonify, request, url_for
+from flask import Blueprint, current_app, g, jsonify, request
 from sqlalchemy.exc import DBAPIError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
-from readerdesk.models import Site
+from readerdesk.models import Correction, Site
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.articles.sites import all_allowed_origins, site_for_origin, site_for_token
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
+    IdempotencyKeyReused,
     InvalidCorrection,
     OriginNotAllowed,
     find_article,
     get_by_public_id,
-    is_honeypot_filled,
-    new_public_id,
     new_report_jobs,
     public_status,
     submit_correction,
@@ -43,6 +40,7 @@ from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import connection_lost, error_response
+from readerdesk.views.links import public_url_for
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -117,12 +115,11 @@ def push_article(site_name: str):
 
 
 def _own_origins() -> set[str]:
-    """readerdesk's own origin(s): its pages call the API same-origin."""
-    origins = set()
-    for url in (request.host_url, current_app.config["PUBLIC_URL"]):
-        with suppress(InvalidURL):
-            origins.add(normalise_origin(url))
-    return origins
+    """readerdesk's own origin (PUBLIC_URL): its pages call the API same-origin."""
+    try:
+        return {normalise_origin(current_app.config["PUBLIC_URL"])}
+    except InvalidURL:
+        return set()
 
 
 def _origin() -> str | None:
@@ -216,11 +213,11 @@ def _hash_sender_ip() -> str:
 
 
 def _status_url(public_id: str) -> str:
-    return url_for("api.correction_status", public_id=public_id, _external=True)
+    return public_url_for("api.correction_status", public_id=public_id)
 
 
 def _status_page(public_id: str) -> str:
-    return url_for("pages.correction_status_page", public_id=public_id, _external=True)
+    return public_url_for("pages.correction_status_page", public_id=public_id)
 
 
 @bp.post("/corrections")
@@ -228,11 +225,6 @@ def _status_page(public_id: str) -> str:
 def create_correction():
     """A reader's report from the widget (or anyone with curl)."""
     data = json_body()
-    if is_honeypot_filled(data):
-        # Bots learn nothing: the answer looks like success, but nothing is stored.
-        fake = new_public_id()
-        return jsonify(id=fake, status="new", status_url=_status_url(fake), status_page=_status_page(fake),
-                       anchored=False), 201
     ip_hash = sender_ip_hash()
     try:
         try:
@@ -251,6 +243,8 @@ def create_correction():
                                        "newsroom directly.", reader_language()))
     except OriginNotAllowed as exc:
         return _refuse_origin(exc)
+    except IdempotencyKeyReused as exc:
+        return error_response(422, exc.message(reader_language()), code="idempotency_key_reused")
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]
@@ -262,11 +256,12 @@ def _store_report(data: dict, ip_hash: str):
         submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
                                        ip_hash=ip_hash, now=utcnow())
         correction = submission.correction
-        # Described as stored, before the jobs (an inline re-fetch may anchor it a moment later).
+        # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
+        # honeypot was filled) is described the same way: bots learn nothing.
         body = {"id": correction.public_id, "status": public_status(correction)["status"],
                 "status_url": _status_url(correction.public_id),
-                "status_page": _status_page(correction.public_id), "anchored": correction.start is not None}
-        if submission.created:
+                "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
+        if submission.created and isinstance(correction, Correction):  # a decoy tells nobody
             work.after_commit(*new_report_jobs(correction))
     return submission, body
 

@@ -25,6 +25,11 @@ def _error(description: str) -> dict:
     return {"description": description, "content": _json("Error")}
 
 
+# Every request passes the same guards first (readerdesk.views.guards): text no database can store
+# (NUL, a lone surrogate) or JSON nested too deeply is refused with a 400 on any operation.
+UNSTORABLE = "Text with NUL (U+0000) or an unpaired surrogate, or JSON nested more than 32 levels deep"
+
+
 SELECTOR = {
     "oneOf": [
         {
@@ -70,8 +75,9 @@ CORRECTION_REQUEST = {
         "email": {"type": "string", "format": "email", "maxLength": MAX_EMAIL},
         "notify": {"type": "boolean", "description": "Tell the reader the outcome (needs email)."},
         "language": {"type": "string", "examples": ["en", "uk"]},
-        "website": {"type": "string", "description": "Honeypot: leave empty. When filled, the answer looks like "
-                                                     "success but nothing is stored."},
+        "website": {"description": "Honeypot: leave it out, or send null or \"\". Any other value (text, "
+                                   "whitespace, a number, a list, an object) counts as filled: the answer and the "
+                                   "status link look like success, but nothing reaches the newsroom."},
     },
 }
 
@@ -128,9 +134,11 @@ def openapi_document() -> dict:
                                 "content": _json("CorrectionCreated")},
                         "200": {"description": "This idempotency key was seen before: the same correction.",
                                 "content": _json("CorrectionCreated")},
-                        "400": _error("Malformed JSON or field errors (`fields` maps each field to a sentence)."),
+                        "400": _error("Malformed JSON or field errors (`fields` maps each field to a sentence); "
+                                      + UNSTORABLE[0].lower() + UNSTORABLE[1:] + "."),
                         "403": _error("The page's origin is not allowed for the article's site."),
                         "404": _error("Unknown article."),
+                        "422": _error("This idempotency key was used for a report with a different body."),
                         "413": _error("The body is too large."),
                         "415": _error("Not JSON."),
                         "429": _error("Too many reports from this address."),
@@ -144,6 +152,7 @@ def openapi_document() -> dict:
                     "parameters": [{"name": "public_id", "in": "path", "required": True, "schema": {"type": "string"}}],
                     "responses": {
                         "200": {"description": "The status.", "content": _json("CorrectionStatus")},
+                        "400": _error(UNSTORABLE + "."),
                         "404": _error("No such report."),
                     },
                 }
@@ -175,6 +184,7 @@ def openapi_document() -> dict:
                                 },
                             },
                         }}}},
+                        "400": _error(UNSTORABLE + "."),
                         "403": _error("The page's origin is not allowed for the article's site."),
                         "404": _error("Unknown site."),
                     },
@@ -202,7 +212,8 @@ def openapi_document() -> dict:
                                 }},
                             },
                         }}}},
-                        "400": _error("No url, or not an http(s) address."),
+                        "400": _error("No url, or not an http(s) address; or " + UNSTORABLE[0].lower()
+                                      + UNSTORABLE[1:] + "."),
                     },
                 }
             },
@@ -225,9 +236,12 @@ def openapi_document() -> dict:
                     "responses": {
                         "201": {"description": "Article created."},
                         "200": {"description": "Article updated or unchanged."},
-                        "400": _error("Invalid fields."),
+                        "400": _error("Invalid fields, a URL outside the site's base URL, or " + UNSTORABLE[0].lower()
+                                      + UNSTORABLE[1:] + "."),
                         "401": _error("Missing or wrong token."),
                         "409": _error("The article (by external_id) moved to a URL another article has."),
+                        "413": _error("The body is too large."),
+                        "415": _error("Not JSON."),
                     },
                 }
             },
@@ -236,7 +250,8 @@ def openapi_document() -> dict:
                     "operationId": "getOpenApi",
                     "summary": "This document",
                     "responses": {"200": {"description": "OpenAPI 3.1 document.",
-                                          "content": {"application/json": {"schema": {"type": "object"}}}}},
+                                          "content": {"application/json": {"schema": {"type": "object"}}}},
+                                  "400": _error(UNSTORABLE + ".")},
                 }
             },
         },

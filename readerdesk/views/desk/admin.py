@@ -1,10 +1,11 @@
-"""Administration on the desk (admins only): staff accounts and sites."""
+"""Administration on the desk (admins only): staff accounts, their sign-in, the security log, sites."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
 from readerdesk.services.articles.credentials import (
@@ -20,6 +21,9 @@ from readerdesk.services.articles.sites import (
     rotate_token,
     update_site,
 )
+from readerdesk.services.desk.security_log import ACTIONS, recent_events, record
+from readerdesk.services.desk.staff_sessions import end_all_sessions
+from readerdesk.services.desk.two_factor import TwoFactorError, current_policy, reset_two_factor, set_policy
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.services.patrons.pledges import SupportSettings
 from readerdesk.services.patrons.site_settings import (
@@ -29,11 +33,13 @@ from readerdesk.services.patrons.site_settings import (
     tiers_below_minimum,
     update_support_settings,
 )
+from readerdesk.text.ids import arg_id
 from readerdesk.text.money import major_units
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import (
     ConfirmForm,
+    PolicyForm,
     SiteCreateForm,
     SiteEditForm,
     UserActiveForm,
@@ -54,10 +60,12 @@ def _get(model, object_id: int):
 
 def _users_page(form: UserCreateForm | None = None, status: int = 200):
     users = list_users(db.session)
+    policy = current_policy(db.session)
     return render_template(
         "desk/admin/users.html", users=users, form=form or UserCreateForm(formdata=None),
         role_forms={u.id: UserRoleForm(formdata=None, role=u.role.value) for u in users},
-        active_form=UserActiveForm(formdata=None),
+        active_form=UserActiveForm(formdata=None), confirm_form=ConfirmForm(formdata=None), policy=policy,
+        policy_form=PolicyForm(formdata=None, two_factor_for_all=policy.two_factor_for_all),
     ), status
 
 
@@ -76,7 +84,7 @@ def create_user_view():
     try:
         with unit_of_work(db.session):
             user = create_user(db.session, form.email.data, form.password.data, form.role.data,
-                               name=form.name.data or "",
+                               name=form.name.data or "", actor=current_user, now=utcnow(),
                                password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         form.email.errors = [*form.email.errors, str(exc)]
@@ -93,7 +101,7 @@ def set_active_view(user_id: int):
         abort(400, description="Say whether the account should be active.")
     try:
         with unit_of_work(db.session):
-            set_active(db.session, user, form.active.data == "1", actor=current_user)
+            set_active(db.session, user, form.active.data == "1", actor=current_user, now=utcnow())
     except UserError as exc:
         flash(str(exc), "error")
         return _users_page(status=400)
@@ -109,12 +117,63 @@ def set_role_view(user_id: int):
         abort(400, description="Choose admin or editor.")
     try:
         with unit_of_work(db.session):
-            set_role(db.session, user, form.role.data, actor=current_user)
+            set_role(db.session, user, form.role.data, actor=current_user, now=utcnow())
     except UserError as exc:
         flash(str(exc), "error")
         return _users_page(status=400)
     flash(f"{user.email} is now {user.role.value}.", "info")
     return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/two-factor/reset")
+@admin_required
+def reset_two_factor_view(user_id: int):
+    """A lost device: two-factor sign-in off and every session ended; they enrol again at sign-in."""
+    user = _get(User, user_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    try:
+        with unit_of_work(db.session):
+            reset_two_factor(db.session, user, actor=current_user, now=utcnow())
+    except TwoFactorError as exc:
+        flash(str(exc), "error")
+        return _users_page(status=400)
+    flash(f"Two-factor sign-in of {user.email} is reset and their sessions ended. They set it up again at their "
+          "next sign-in.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/users/<int:user_id>/sessions/end")
+@admin_required
+def end_sessions_view(user_id: int):
+    user = _get(User, user_id)
+    if not ConfirmForm().validate():
+        abort(400)
+    with unit_of_work(db.session):
+        ended = end_all_sessions(db.session, user, now=utcnow())
+        record(db.session, "sessions_ended", user=user, actor=current_user, now=utcnow(), detail=f"{ended} session(s)")
+    flash(f"Ended {ended} session(s) of {user.email}.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.post("/policy")
+@admin_required
+def policy_view():
+    form = PolicyForm()
+    if not form.validate():
+        abort(400)
+    with unit_of_work(db.session):
+        set_policy(db.session, two_factor_for_all=form.two_factor_for_all.data, actor=current_user, now=utcnow())
+    flash("Two-factor sign-in is now required for all staff." if form.two_factor_for_all.data
+          else "Two-factor sign-in is now required for admins only.", "info")
+    return redirect(url_for("desk_admin.users"), 303)
+
+
+@bp.get("/security-log")
+@admin_required
+def security_log():
+    events = recent_events(db.session, before=arg_id(request.args, "before"))
+    return render_template("desk/admin/security_log.html", events=events, actions=ACTIONS)
 
 
 # --- sites -------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
 from readerdesk.models import NoteType
@@ -246,6 +246,23 @@ class PrivacyEraseForm(FlaskForm):
     stripe = BooleanField("Also delete their customer at Stripe (their active subscriptions are cancelled first)")
     confirm = BooleanField("I have checked that this request comes from the person at this address",
                            validators=[DataRequired(message="Tick the box to confirm the erasure.")])
+
+
+class PolicyForm(FlaskForm):
+    two_factor_for_all = BooleanField("Require two-factor sign-in for editors too")
+
+
+# --- your own account ----------------------------------------------------------------------------
+
+
+class PasswordChangeForm(FlaskForm):
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1024)])
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("The two new passwords differ.")
 
 
 class ConfirmForm(FlaskForm):

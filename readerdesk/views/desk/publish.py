@@ -18,9 +18,9 @@ from readerdesk.models import Correction
 from readerdesk.services.articles.cms import CmsConflict, CmsConnector, CmsError
 from readerdesk.services.articles.connectors import can_edit_in_cms, cms_connector
 from readerdesk.services.articles.credentials import CredentialsError
-from readerdesk.services.articles.fetching import new_http_session
 from readerdesk.services.desk.moderation import ModerationError, StaleDecision
 from readerdesk.services.mail.notifications import decision_jobs
+from readerdesk.services.outbound import http_session_for
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import CmsEdit, PublishError, WordingNotMappable
 from readerdesk.unit_of_work import unit_of_work
@@ -65,7 +65,9 @@ def _refused(correction: Correction, form: PublishForm, exc: Exception, *, befor
 
 def _connector(correction: Correction) -> CmsConnector:
     config = current_app.config
-    return cms_connector(correction.article.site, http=new_http_session(config["HTTP_USER_AGENT"]),
+    # Through the SSRF guard (services.outbound): a WordPress on a non-public address needs
+    # ALLOWED_FETCH_NETWORKS, like every other fetch.
+    return cms_connector(correction.article.site, http=http_session_for(config),
                          secret_key=config["SECRET_KEY"], timeout=config["HTTP_TIMEOUT"])
 
 

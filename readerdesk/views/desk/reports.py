@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -202,7 +202,10 @@ def _bulk_item(raw: str) -> tuple[int, int] | None:
 @staff_required
 def bulk():
     form = BulkForm()
-    items = [item for item in map(_bulk_item, request.form.getlist("item")) if item is not None]
+    checked = [_bulk_item(raw) for raw in request.form.getlist("item")]
+    items = [item for item in checked if item is not None]
+    if len(items) != len(checked):
+        abort(400, description="Some of the selected reports are not report numbers. Reload the queue and try again.")
     if not form.validate() or not items:
         flash("Select at least one report and an action.", "error")
         return redirect(safe_next(form.next.data, url_for("desk.index")), 303)

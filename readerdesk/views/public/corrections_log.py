@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -12,6 +12,7 @@ from readerdesk.models import Site
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.publishing.corrections_log import atom_feed, log_page
 from readerdesk.text.ids import arg_id
+from readerdesk.views.links import public_url_for
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("corrections_log", __name__)
@@ -37,9 +38,9 @@ def feed():
     site = _site_filter()
     page = log_page(db.session, site=site, limit=FEED_SIZE)
     params = {"site": site.name} if site else {}
-    feed_url = url_for("corrections_log.feed", _external=True, **params)
+    feed_url = public_url_for("corrections_log.feed", **params)
     title = f"Corrections · {site.title or site.name}" if site else "Corrections"
-    authority = urlsplit(current_app.config.get("PUBLIC_URL") or request.host_url).hostname or request.host
+    authority = urlsplit(current_app.config["PUBLIC_URL"]).hostname
     body = atom_feed(page.notes, title=title, feed_url=feed_url, authority=authority, now=utcnow(),
-                     html_url=url_for("corrections_log.index", _external=True, **params))
+                     html_url=public_url_for("corrections_log.index", **params))
     return Response(body, mimetype="application/atom+xml")

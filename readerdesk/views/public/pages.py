@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from sqlalchemy import select
 
 from readerdesk.extensions import db
-from readerdesk.models import Article, Site
+from readerdesk.models import Article, Correction, Site
 from readerdesk.services.articles.ingest import articles_of_site
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
@@ -65,7 +65,7 @@ def correction_status_page(public_id: str):
     if correction is None:
         abort(404, description="We could not find this report. Check the link in your confirmation.")
     status = public_status(correction)
-    forget = (url_for("privacy.forget", token=forget_token(current_app.config["SECRET_KEY"], correction))
-              if can_forget(correction) else None)
+    forget = (url_for("privacy.forget") + "#" + forget_token(current_app.config["SECRET_KEY"], correction)
+              if isinstance(correction, Correction) and can_forget(correction) else None)
     return render_template("public/pages/status.html", status=status, site=correction.article.site,
                            forget_url=forget, t=lambda text, **values: say_html(text, status["language"], **values))

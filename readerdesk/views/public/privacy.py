@@ -3,7 +3,7 @@ what readerdesk keeps, why and for how long (linked from the notices when a site
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask import Blueprint, abort, current_app, render_template, request
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -11,10 +11,16 @@ from readerdesk.models import Correction, Site
 from readerdesk.services.privacy.audit import Actor
 from readerdesk.services.privacy.erasure import remove_reader_contact
 from readerdesk.services.privacy.inventory import PERSONAL_DATA
-from readerdesk.services.privacy.reader_links import AlreadyForgotten, ForgetLinkInvalid, correction_for_token
+from readerdesk.services.privacy.reader_links import (
+    FORGET_LINK_PATH,
+    AlreadyForgotten,
+    ForgetLinkInvalid,
+    correction_for_token,
+)
 from readerdesk.services.privacy.retention import RetentionSettings
-from readerdesk.text.i18n import pick_language, say, say_html
+from readerdesk.text.i18n import SUPPORTED, pick_language, say, say_html
 from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.links import public_url_for
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("privacy", __name__)
@@ -27,7 +33,7 @@ def retention_settings() -> RetentionSettings:
 
 def data_page_url(site: Site) -> str:
     """readerdesk's page on the data it keeps: where notices link when the site has no policy URL."""
-    return url_for("privacy.data_page", site=site.name, _external=True)
+    return public_url_for("privacy.data_page", site=site.name)
 
 
 @bp.get("/privacy")
@@ -42,21 +48,31 @@ def data_page():
                            t=lambda text, **values: say_html(text, language, **values))
 
 
+def _page_language() -> str:
+    return pick_language(request.accept_languages.best_match(SUPPORTED))
+
+
 def _page(template: str, correction: Correction, status: int = 200, **context):
     return render_template(f"public/privacy/{template}.html", correction=correction, site=correction.article.site,
                            t=lambda text, **values: say_html(text, correction.language, **values), **context), status
 
 
-@bp.route("/privacy/forget/<token>", methods=["GET", "POST"])
-def forget(token: str):
-    """GET asks (mail scanners open links: they must not use this one up); POST removes the address."""
+@bp.route(FORGET_LINK_PATH, methods=["GET", "POST"])
+def forget():
+    """The link's token is in its fragment, never in a URL the server sees. GET is a landing page whose
+    script posts the token; that POST asks (mail scanners open links: they must not use this one up);
+    the POST the reader's button sends, with ``confirm``, removes the address."""
+    if request.method == "GET":
+        return render_template("public/privacy/forget_open.html",
+                               t=lambda text, **values: say_html(text, _page_language(), **values))
+    token = request.form.get("token", "")
     try:
         correction = correction_for_token(db.session, current_app.config["SECRET_KEY"], token)
     except ForgetLinkInvalid:
         abort(404, description="This link is not valid.")
     except AlreadyForgotten as gone:
         return _page("forgotten", gone.correction)
-    if request.method == "GET":
+    if not request.form.get("confirm"):
         return _page("forget", correction, token=token)
     with unit_of_work(db.session):
         remove_reader_contact(db.session, correction, actor=READER_LINK, now=utcnow())

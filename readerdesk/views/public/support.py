@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 
 import stripe
-from flask import Blueprint, Response, abort, current_app, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
 from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
@@ -13,13 +13,13 @@ from readerdesk.extensions import db, limiter
 from readerdesk.models import Patron, Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
+    PORTAL_LINK_PATH,
     PledgeError,
     PledgeRequest,
     PortalLinkInvalid,
     SupportSettings,
     create_pledge,
-    make_portal_token,
-    patron_by_email,
+    patrons_by_email,
     read_portal_token,
     redeem_portal_token,
     wall_entries,
@@ -33,8 +33,10 @@ from readerdesk.services.patrons.stripe.checkout import (
 )
 from readerdesk.services.patrons.stripe.client import payments_enabled, stripe_client_for
 from readerdesk.services.privacy.notice import support_notice
+from readerdesk.text.ids import parse_id
 from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.links import public_url_for
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 from readerdesk.views.public.sites import site_or_404
@@ -103,8 +105,8 @@ def support(site_name: str | None = None):
     except PledgeError as exc:
         form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
         return _render_page(site, form, settings, 400)
-    success_url = url_for("support.success", _external=True) + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
-    cancel_url = url_for("support.cancel", site=site.name, _external=True)
+    success_url = public_url_for("support.success") + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
+    cancel_url = public_url_for("support.cancel", site=site.name)
     try:
         checkout_url = start_checkout(db.session, stripe_client_for(current_app), pledge, settings,
                                       success_url=success_url, cancel_url=cancel_url, now=utcnow())
@@ -160,25 +162,32 @@ def manage(site_name: str | None = None):
     site = _site(site_name)
     form = ManageSupportForm()
     if form.validate_on_submit():
-        patron = patron_by_email(db.session, site, form.email.data)
-        if patron is not None and patron.stripe_customer_id:
-            token = make_portal_token(current_app.config["SECRET_KEY"], patron)
-            with unit_of_work(db.session) as work:
-                work.after_commit(Job("send_portal_link",
-                                      (patron.id, url_for("support.open_portal", token=token, _external=True))))
+        for patron in patrons_by_email(db.session, site, form.email.data):
+            if patron.stripe_customer_id:  # one link per support (Stripe customer) this email has
+                # The job makes the token and the link (from PUBLIC_URL): no token waits in the outbox.
+                with unit_of_work(db.session) as work:
+                    work.after_commit(Job("send_portal_link", (patron.id,)))
         # The same answer whether or not the address is a patron's: no enumeration.
         return render_template("public/support/manage_sent.html", site=site,
                                minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
     return render_template("public/support/manage.html", site=site, form=form), 400 if request.method == "POST" else 200
 
 
-@bp.route("/support/manage/<token>", methods=["GET", "POST"])
-def open_portal(token: str):
-    """GET shows a button (mail scanners that open links must not use up the single-use link);
-    POST redeems the link and sends the patron to Stripe's customer portal."""
+@bp.route(PORTAL_LINK_PATH, methods=["GET", "POST"])
+def open_portal():
+    """The link's token is in its fragment, never in a URL the server sees. GET is a landing page whose
+    script posts the token; that POST shows what the link opens (mail scanners open links: they must
+    not use up this single-use one). The button's POST, with ``open``, redeems the token and sends the
+    patron to Stripe's customer portal."""
     if request.method == "GET":
+        return render_template("public/support/manage_landing.html")
+    token = request.form.get("token", "")
+    if not request.form.get("open"):  # the landing page's script sent the token: show what it opens
         patron = _peek(token)
-        years = years_with_payments(db.session, patron) if patron is not None else []
+        if patron is None:
+            return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
+                                   error="This link has expired or was used already. Ask for a new one."), 400
+        years = years_with_payments(db.session, patron)
         return render_template("public/support/manage_open.html", token=token, patron=patron, years=years)
     if not payments_enabled(current_app.config):
         abort(503, description="Payments are not set up.")
@@ -188,7 +197,7 @@ def open_portal(token: str):
             patron = redeem_portal_token(db.session, current_app.config["SECRET_KEY"], token,
                                          max_age=current_app.config["PORTAL_LINK_MAX_AGE"], now=utcnow())
             url = create_portal_session(stripe_client_for(current_app), patron, _settings(patron.site),
-                                        return_url=url_for("support.support", site=patron.site.name, _external=True))
+                                        return_url=public_url_for("support.support", site=patron.site.name))
     except PortalLinkInvalid as exc:
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
                                error=str(exc)), 400
@@ -206,13 +215,16 @@ def _peek(token: str) -> Patron | None:
         return None
 
 
-@bp.get("/support/manage/<token>/contributions-<int:year>.pdf")
-def year_summary_pdf(token: str, year: int):
-    """A patron's year-end summary again, from the page their magic link opens."""
+@bp.post("/support/manage/contributions")
+def year_summary_pdf():
+    """A patron's year-end summary again, from the page their magic link opens (the token is posted,
+    never in a URL)."""
+    token = request.form.get("token", "")
+    year = parse_id(request.form.get("year", ""))
     patron = _peek(token)
     if patron is None:
         abort(403, description="This link has expired. Ask for a new one on the manage page.")
-    if year not in SUMMARY_YEARS:
+    if year is None or year not in SUMMARY_YEARS:
         abort(404, description=f"We have no contributions from you in {year}.")
     summary = year_summary(db.session, patron, year)
     if not summary.payments:

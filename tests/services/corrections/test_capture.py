@@ -164,11 +164,13 @@ def test_ambiguous_quote(db_session):
     assert correction.anchor_state == AnchorState.AMBIGUOUS and correction.start is None
 
 
-def test_same_key_returns_the_same_correction(db_session):
+def test_same_key_and_body_returns_the_same_correction_and_another_body_is_refused(db_session):
     article = make_article(db_session)
     first = submit(db_session, report(article, "phrase", key="same-key-123"))
-    again = submit(db_session, report(article, "phrase", key="same-key-123", comment="double click"))
+    again = submit(db_session, report(article, "phrase", key="same-key-123"))
     assert again.correction.id == first.correction.id and not again.created
+    with pytest.raises(service.IdempotencyKeyReused):
+        submit(db_session, report(article, "phrase", key="same-key-123", comment="another report"))
     assert db_session.scalar(select(func.count(Correction.id))) == 1
 
 

@@ -32,7 +32,7 @@ def test_the_link_finds_its_report_and_does_not_carry_the_address(db_session):
     assert correction_for_token(db_session, SECRET, token) is correction
     payload = base64.urlsafe_b64decode(token.split(".")[0] + "==")
     assert b"mira" not in payload.lower()
-    assert forget_url("https://desk.example/", SECRET, correction) == f"https://desk.example/privacy/forget/{token}"
+    assert forget_url("https://desk.example/", SECRET, correction) == f"https://desk.example/privacy/forget#{token}"
 
 
 def test_a_forged_or_foreign_link_is_refused(db_session):

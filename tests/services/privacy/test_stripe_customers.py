@@ -62,13 +62,15 @@ def test_an_erasure_run_again_after_stripe_deleted_the_customer_goes_through(app
     assert fake_stripe.subscriptions[scene.subscription["id"]]["status"] == "canceled"
 
     records = find_records(db.session, ADA)
-    [again] = delete_stripe_customers(stripe_client_for(app), records)
-    assert not again.deleted and again.describe() == f"Stripe customer {again.customer_id} was already deleted."
-    changed = erase(db.session, records, actor=ADMIN, now=utcnow(), stripe_deletions=[again])
+    # Her two customers (a customer per pledge: the subscription's and the gift's) were both deleted.
+    again = delete_stripe_customers(stripe_client_for(app), records)
+    assert [d.deleted for d in again] == [False, False]
+    assert again[0].describe() == f"Stripe customer {again[0].customer_id} was already deleted."
+    changed = erase(db.session, records, actor=ADMIN, now=utcnow(), stripe_deletions=again)
     db.session.commit()
     patron = db.session.scalar(select(Patron).where(Patron.stripe_subscription_id == scene.subscription["id"]))
     assert patron.email.endswith("@erased.invalid") and patron.status is PatronStatus.CANCELED
-    assert changed["patrons"] == 1 and changed["stripe_customers"] == 0
+    assert changed["patrons"] == 2 and changed["stripe_customers"] == 0
 
 
 def test_stripe_refusing_a_deletion_is_raised_for_the_caller(app, fake_stripe, db_session):

@@ -1,13 +1,15 @@
 """Publishing with "apply the wording" on a WordPress article: the post itself is changed, through the
 connector, with a conditional write (against the fake WordPress in tests/fakes/wordpress.py)."""
 
+from ipaddress import ip_network
+
 import pytest
-import requests
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, CorrectionAnchor, Status
 from readerdesk.services.articles.cms import CmsConflict, CmsError
 from readerdesk.services.articles.connectors import cms_connector
+from readerdesk.services.outbound import new_http_session
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import CmsEdit, WordingNotMappable
 from tests.conftest import TEST_SECRET_KEY
@@ -29,7 +31,7 @@ def wordpress():
 
 
 def connector_for(article):
-    return cms_connector(article.site, http=requests.Session(), secret_key=TEST_SECRET_KEY, timeout=5)
+    return cms_connector(article.site, http=new_http_session("readerdesk-test", [ip_network("127.0.0.0/8")]), secret_key=TEST_SECRET_KEY, timeout=5)
 
 
 def report(db_session, wordpress, exact="voted twelve to five", **kwargs):
@@ -154,3 +156,13 @@ def test_a_passage_wordpress_renders_from_a_shortcode_offers_the_sentence_and_th
     assert refused.value.wording == "the plugin shows"
     assert refused.value.edit_url == f"{wordpress.url}/wp-admin/post.php?post=43&action=edit"
     assert "will not change it there" in str(refused.value)
+
+
+def test_wordpress_calls_go_through_the_ssrf_guard(db_session, wordpress):
+    article, correction = report(db_session, wordpress)
+    before = len(wordpress.requests)
+    guarded = cms_connector(article.site, http=new_http_session("readerdesk-test"), secret_key=TEST_SECRET_KEY,
+                            timeout=5)
+    with pytest.raises(CmsError, match=r"cannot be reached \(127\.0\.0\.1 is a non-public address"):
+        publishing.preview_cms_wording(correction, "voted eleven to five", connector=guarded)
+    assert len(wordpress.requests) == before

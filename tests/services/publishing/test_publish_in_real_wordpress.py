@@ -2,13 +2,15 @@
 WordPress's own REST API, authentication, capabilities, rendering (wpautop, wptexturize) and
 revisions, not our fake's idea of them."""
 
+from ipaddress import ip_network
+
 import pytest
-import requests
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, CorrectionAnchor, Status
 from readerdesk.services.articles.cms import CmsConflict, CmsError
 from readerdesk.services.articles.connectors import cms_connector
+from readerdesk.services.outbound import new_http_session
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import CmsEdit
 from tests.conftest import TEST_SECRET_KEY
@@ -22,7 +24,7 @@ CLASSIC = "It's \"fine\" -- the mayor said.\n\nThe bridge reopens in May, she ad
 
 
 def connector_for(article):
-    return cms_connector(article.site, http=requests.Session(), secret_key=TEST_SECRET_KEY, timeout=30)
+    return cms_connector(article.site, http=new_http_session("readerdesk-test", [ip_network("127.0.0.0/8")]), secret_key=TEST_SECRET_KEY, timeout=30)
 
 
 def report(db_session, wordpress, raw, exact, credentials=None):

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import uuid
+from ipaddress import ip_network
 
 import psycopg
 import pytest
@@ -14,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from readerdesk.clock import utcnow
-from readerdesk.models import AnchorState, Correction, OutboxEntry, OutboxStatus
+from readerdesk.models import AnchorState, Correction, DecoyReport, OutboxEntry, OutboxStatus
 from tests.conftest import UNREACHABLE_REDIS_URL
 from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs
 from tests.fakes.http import StaticSite
@@ -308,6 +309,10 @@ def _site_with_connector(db_session, cms, connector: str, connector_url: str | N
     return article
 
 
+LOCAL_FETCHES = pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])
+
+
+@LOCAL_FETCHES
 def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_session, cms):
     article = _site_with_connector(db_session, cms, "html")
     cms.html = ("<html><head><title>Story</title></head><body><div class='article-body'>"
@@ -329,6 +334,7 @@ def test_unseen_text_is_stored_then_anchored_after_refetch_html(client, db_sessi
     assert [a.state for a in correction.anchors] == [AnchorState.UNANCHORED, AnchorState.ANCHORED]
 
 
+@LOCAL_FETCHES
 def test_refetch_from_wordpress(client, db_session, cms):
     article = _site_with_connector(db_session, cms, "wordpress", cms.url)
     cms.content_type = "application/json"
@@ -344,6 +350,7 @@ def test_refetch_from_wordpress(client, db_session, cms):
     assert correction.anchor_state == AnchorState.ANCHORED and correction.revision.number == 2
 
 
+@LOCAL_FETCHES
 def test_report_is_kept_when_the_connector_is_unreachable(client, db_session, cms):
     article = _site_with_connector(db_session, cms, "wordpress", "http://127.0.0.1:9")
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "words nobody has seen"}])
@@ -389,3 +396,81 @@ def test_a_ukrainian_reader_gets_the_errors_in_ukrainian(client, db_session):
     assert unknown.status_code == 404 and unknown.get_json()["error"].startswith("Ми не знаємо цієї статті")
     too_big = client.post("/api/v1/corrections?lang=uk", data="x" * 70_000, content_type="application/json")
     assert too_big.status_code == 413 and too_big.get_json()["error"] == "Надіслане завелике."
+
+
+def keyed_report(article, key="report-key-0001", **extra) -> dict:
+    return {"idempotency_key": key, "article_url": article.url, "kind": "typo",
+            "selectors": [{"type": "TextQuoteSelector", "exact": "twelve bridges"}], "suggestion": "eleven", **extra}
+
+
+def rows(db_session, model) -> int:
+    return db_session.scalar(select(func.count(model.id)))
+
+
+def test_the_same_key_with_another_body_is_a_422_with_a_sentence(client, db_session, article):
+    first = client.post("/api/v1/corrections", json=keyed_report(article))
+    assert first.status_code == 201
+    again = client.post("/api/v1/corrections", json=keyed_report(article))  # an offline retry: the same body
+    assert again.status_code == 200 and again.get_json()["id"] == first.get_json()["id"]
+    other = client.post("/api/v1/corrections", json=keyed_report(article, suggestion="ten", language="uk"))
+    assert other.status_code == 422
+    assert other.get_json()["error"].startswith("Цей ключ ідемпотентності вже використано")
+    assert "status_url" not in other.get_json()
+    english = client.post("/api/v1/corrections", json=keyed_report(article, comment="a different report"))
+    assert english.status_code == 422 and "used for a different report" in english.get_json()["error"]
+    assert rows(db_session, Correction) == 1
+
+
+@pytest.mark.parametrize("filled", ["http://spam.example", " ", "\t", 0, 1, [], {}, False, ["x"]],
+                         ids=repr)
+def test_a_filled_honeypot_is_indistinguishable_from_a_real_report(client, db_session, article, filled):
+    real = client.post("/api/v1/corrections", json=keyed_report(article, key="real-report-01"))
+    trapped = client.post("/api/v1/corrections", json=keyed_report(article, key="trapped-rep-01", website=filled))
+    assert trapped.status_code == real.status_code == 201
+    real_body, trapped_body = real.get_json(), trapped.get_json()
+    assert set(trapped_body) == set(real_body)
+    assert (trapped_body["status"], trapped_body["anchored"]) == (real_body["status"], real_body["anchored"])
+    assert trapped.headers["Location"] == trapped_body["status_url"]
+    # Its status link answers like a new report's, in the API and as a page.
+    real_status, trapped_status = client.get(real_body["status_url"]), client.get(trapped_body["status_url"])
+    assert trapped_status.status_code == real_status.status_code == 200
+    trapped_json = trapped_status.get_json()
+    assert {k: v for k, v in trapped_json.items() if k not in ("id", "received_at")} == \
+        {k: v for k, v in real_status.get_json().items() if k not in ("id", "received_at")}
+    assert client.get(trapped_body["status_page"]).status_code == 200
+    # The same key again: the same answer as for a real report.
+    repeat = client.post("/api/v1/corrections", json=keyed_report(article, key="trapped-rep-01", website=filled))
+    assert repeat.status_code == 200 and repeat.get_json()["id"] == trapped_body["id"]
+    # Nothing reached the desk.
+    assert rows(db_session, Correction) == 1 and rows(db_session, DecoyReport) == 1
+
+
+def test_a_trapped_report_is_validated_like_a_real_one(client, db_session, article):
+    bad = client.post("/api/v1/corrections", json=keyed_report(article, key="x", website="http://spam.example"))
+    assert bad.status_code == 400 and "idempotency_key" in bad.get_json()["fields"]
+    unknown = client.post("/api/v1/corrections", json={**keyed_report(article, website="y"),
+                                                        "article_url": "https://nowhere.example/a"})
+    assert unknown.status_code == 404
+
+
+@pytest.mark.parametrize("empty", ["", None])
+def test_an_empty_honeypot_is_a_real_report(client, db_session, article, empty):
+    assert client.post("/api/v1/corrections", json=keyed_report(article, website=empty)).status_code == 201
+    assert rows(db_session, Correction) == 1 and rows(db_session, DecoyReport) == 0
+
+
+def test_a_readers_unmatched_quote_does_not_fetch_a_loopback_article(client, db_session, listener):
+    site = make_site(db_session, base_url=listener.url)
+    site.connector = "html"
+    article = make_article(db_session, site, url=listener.url + "/story", html=paragraphs("Old text."))
+    db_session.commit()
+    response = client.post("/api/v1/corrections", json={
+        "idempotency_key": "ssrf-000001", "article_url": article.url, "kind": "typo",
+        "selectors": [{"type": "TextQuoteSelector", "exact": "text nobody has seen"}]})
+    assert response.status_code == 201
+    run_jobs()  # the re-fetch job, as the runner would run it after the response
+    assert listener.requests == []
+    refetch = db_session.scalar(select(OutboxEntry).where(OutboxEntry.job == "refetch_and_anchor"))
+    assert refetch.attempts == 1 and "non-public address" in refetch.last_error
+    correction = db_session.scalar(select(Correction))
+    assert correction.anchor_state == AnchorState.UNANCHORED and article.current_revision.number == 1

@@ -1,5 +1,6 @@
 """A CMS pushes articles with PUT /api/v1/sites/<site>/articles and its API token."""
 
+
 import pytest
 from sqlalchemy import func, select
 
@@ -91,3 +92,19 @@ def test_a_non_ascii_site_name_with_a_valid_token_is_a_401_not_a_500(client, db_
 def test_a_wrong_method_says_which_are_allowed(client):
     response = client.delete("/api/v1/corrections")
     assert response.status_code == 405 and response.headers["Allow"] == "OPTIONS, POST"
+
+
+
+
+def test_the_push_api_refuses_urls_outside_the_sites_base_url(client, db_session):
+    created = create_site(db_session, "courier", base_url="https://news.example/courier/", body_selector="article")
+    create_site(db_session, "other", base_url="https://other.example", body_selector="article")
+    db_session.commit()
+    for url in ("http://127.0.0.1:8080/admin", "http://169.254.169.254/latest/meta-data/",
+                "https://other.example/2026/story", "https://news.example/courierx/story",
+                "http://news.example/courier/story"):
+        response = push(client, created.api_token, {"url": url, "title": "T", "html": "<p>Text.</p>"}, "courier")
+        assert response.status_code == 400 and "not under the site's base URL" in response.get_json()["error"], url
+    story = {"url": "https://news.example/courier/2026/story", "title": "T", "html": "<p>Text.</p>"}
+    assert push(client, created.api_token, story, "courier").status_code == 201
+    assert db_session.scalar(select(Article.url)) == "https://news.example/courier/2026/story"

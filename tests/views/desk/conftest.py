@@ -1,4 +1,4 @@
-"""Fixtures the desk's view tests share: an admin, and a client signed in as them."""
+"""Fixtures the desk's view tests share: an admin, a client signed in as them, and an editor."""
 
 import pytest
 
@@ -18,3 +18,10 @@ def admin(db_session):
 def as_admin(client, admin):
     sign_in(client, admin)
     return client
+
+
+@pytest.fixture
+def editor(db_session):
+    user = make_user(db_session, "ed@example.com")
+    db_session.commit()
+    return user

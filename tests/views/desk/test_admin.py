@@ -1,13 +1,15 @@
 import html as html_lib
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
-from readerdesk.models import Role, Site
+from readerdesk.clock import utcnow
+from readerdesk.models import Role, SecurityEvent, Site
 from readerdesk.services.articles.sites import hash_token
-from tests.factories import PASSWORD, make_site, make_user
-from tests.helpers import sign_in
+from tests.factories import PASSWORD, TOTP_SECRET, make_site, make_user
+from tests.helpers import enrol, next_totp_code, on_desk, password_step, security_actions, sign_in
 
 
 def test_admin_creates_an_editor_who_can_then_sign_in(as_admin, app):
@@ -97,6 +99,65 @@ def test_rotate_token_and_edit_settings(as_admin, db_session):
     bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**support_form(as_admin, site), "connector": "wordpress",
                                                                "connector_url": ""})
     assert bad.status_code == 400 and "needs the site&#39;s URL" in bad.get_data(as_text=True)
+
+
+def test_an_admin_ends_someones_sessions_and_deactivation_ends_them_too(app, client, db_session, editor):
+    admin = make_user(db_session, "boss@example.com", "admin")
+    db_session.commit()
+    victim = app.test_client()
+    sign_in(victim, editor)
+    sign_in(client, admin)
+    assert client.post(f"/desk/admin/users/{editor.id}/sessions/end").status_code == 303
+    assert not on_desk(victim)
+    sign_in(victim, editor)
+    assert client.post(f"/desk/admin/users/{editor.id}/active", data={"active": "0"}).status_code == 303
+    assert not on_desk(victim)
+
+
+def test_another_admin_resets_a_lost_device_and_ends_the_sessions(app, client, db_session):
+    boss = make_user(db_session, "boss@example.com", "admin")
+    lost = make_user(db_session, "lost@example.com", "admin")
+    db_session.commit()
+    their_browser = app.test_client()
+    sign_in(their_browser, lost)
+    sign_in(client, boss)
+    assert client.post(f"/desk/admin/users/{lost.id}/two-factor/reset").status_code == 303
+    assert their_browser.get("/desk/").status_code == 302
+    db_session.refresh(lost)
+    assert not lost.has_two_factor
+    # They sign in with the password and must enrol again.
+    assert password_step(their_browser, lost).headers["Location"] == "/desk/"
+    assert their_browser.get("/desk/").headers["Location"] == "/desk/account/two-factor"
+    assert client.post(f"/desk/admin/users/{boss.id}/two-factor/reset").status_code == 400  # not your own
+    log = client.get("/desk/admin/security-log").get_data(as_text=True)
+    assert "reset the two-factor sign-in of lost@example.com" in log
+
+
+def test_admins_can_require_two_factor_of_editors_and_editors_cannot_turn_it_off_then(client, db_session):
+    boss = make_user(db_session, "boss@example.com", "admin")
+    editor = make_user(db_session, "ed@example.com")
+    db_session.commit()
+    sign_in(client, editor)
+    assert client.get("/desk/").status_code == 200  # optional for editors by default
+    client.post("/auth/logout")
+    sign_in(client, boss)
+    assert client.post("/desk/admin/policy", data={"two_factor_for_all": "y"}).status_code == 303
+    client.post("/auth/logout")
+    sign_in(client, editor)
+    assert client.get("/desk/").headers["Location"] == "/desk/account/two-factor"
+    secret, _ = enrol(client)
+    disabled = client.post("/desk/account/two-factor/disable", data={"code": next_totp_code(editor, secret)})
+    assert disabled.status_code == 400 and b"required for your account" in disabled.data
+    assert "policy_changed" in security_actions(db_session)
+
+
+def test_the_security_log_keeps_no_secrets(client, db_session):
+    admin = make_user(db_session, "boss@example.com", "admin")
+    db_session.commit()
+    sign_in(client, admin)
+    details = " ".join(e.detail for e in db_session.scalars(select(SecurityEvent)))
+    assert PASSWORD not in details and TOTP_SECRET not in details
+    assert utcnow() - db_session.scalar(select(SecurityEvent.created_at)) < timedelta(minutes=1)
 
 
 SUPPORT_FIELDS = ("currency", "support_tiers", "min_amount", "max_amount", "fee_percent", "fee_fixed",

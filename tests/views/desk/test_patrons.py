@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Role, WallStatus
-from tests.factories import PASSWORD, make_site, make_user
+from tests.factories import make_site, make_user
+from tests.helpers import sign_in
 
 ROUTES = [("GET", "/desk/patrons"), ("GET", "/desk/patrons/export.csv"), ("GET", "/desk/patrons/wall"),
           ("GET", "/desk/patrons/{id}"), ("POST", "/desk/patrons/wall/{id}")]
@@ -16,7 +17,7 @@ ROUTES = [("GET", "/desk/patrons"), ("GET", "/desk/patrons/export.csv"), ("GET",
 def login(client, session, role):
     user = make_user(session, role=role)
     session.commit()
-    client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
+    sign_in(client, user)
     return user
 
 

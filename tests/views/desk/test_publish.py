@@ -5,15 +5,14 @@ import pytest
 from readerdesk.models import CorrectionNote, Status
 from tests.conftest import mail_settings
 from tests.factories import PASSWORD, make_article, make_correction, make_user
-from tests.helpers import run_jobs
+from tests.helpers import run_jobs, sign_in
 
 HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/minutes">five</a> on Tuesday.</p>'
         "<p>The bridge reopens in May.</p>")
 
 
 def login(client, user):
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    sign_in(client, user)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import html
 import re
+from ipaddress import ip_network
 
 import pytest
 
@@ -12,6 +13,8 @@ from tests.helpers import sign_in
 
 RAW = ("<!-- wp:paragraph -->\n<p>The council <em>voted</em> twelve to five on Tuesday.</p>\n<!-- /wp:paragraph -->"
        "\n\n<!-- wp:paragraph -->\n<p>The bridge reopens in May.</p>\n<!-- /wp:paragraph -->")
+# The fake and the real WordPress listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
+pytestmark = pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])
 HIDDEN = r'name="(expected_passage|previewed_wording|expected_cms_version)" type="hidden" value="([^"]*)"'
 
 
@@ -134,3 +137,12 @@ def test_a_conflict_that_changed_the_passage_itself_says_both(client, db_session
     # The other editor already made the fix: after reading the post again, the desk says so.
     assert "The new wording is the same as the current text." in page.text
     assert wordpress.post(42)["content"]["raw"] == RAW.replace("twelve", "eleven")
+
+
+@pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[])  # as in production
+def test_a_wordpress_on_a_non_public_address_is_refused_by_the_ssrf_guard(client, db_session, wordpress, setup):
+    article, correction = setup
+    before = len(wordpress.requests)
+    page, _ = preview(client, correction)
+    assert page.status_code == 502 and "cannot be reached" in page.text and "non-public address" in page.text
+    assert len(wordpress.requests) == before  # not even one request reached it

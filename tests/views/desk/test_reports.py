@@ -10,13 +10,6 @@ from tests.helpers import sign_in
 
 
 @pytest.fixture
-def editor(db_session):
-    user = make_user(db_session, "ed@example.com")
-    db_session.commit()
-    return user
-
-
-@pytest.fixture
 def signed_in(client, editor):
     sign_in(client, editor)
     return client
@@ -214,3 +207,17 @@ def test_a_refused_form_keeps_what_the_editor_typed_with_the_reason_beside_it(si
     assert '<span class="field-error">Give report numbers, e.g. 12, 15.</span>' in html
     note = signed_in.post(f"/desk/corrections/{c.id}/notes", data={"body": " "}).get_data(as_text=True)
     assert 'id="note-body-errors"><span class="field-error">Write something first.</span>' in note
+
+
+def test_desk_merge_and_bulk_forms_with_400_digit_ids_are_400(client, db_session):
+    correction = make_correction(db_session)
+    editor = make_user(db_session, "ed@example.com")
+    db_session.commit()
+    sign_in(client, editor)
+    huge = "9" * 400
+    merge = client.post(f"/desk/corrections/{correction.id}/merge", data={"others": huge})
+    assert merge.status_code == 400
+    bulk = client.post("/desk/bulk", data={"action": "reject", "item": [f"{huge}:1"]})
+    assert bulk.status_code == 400 and b"not report numbers" in bulk.data
+    also_huge_version = client.post("/desk/bulk", data={"action": "reject", "item": [f"{correction.id}:{huge}"]})
+    assert also_huge_version.status_code == 400

@@ -23,7 +23,7 @@ def test_demo_article_page_shows_title_dates_body_and_json_ld(client, db_session
     page = response.get_data(as_text=True)
     assert "replace eleven of the bridge" in page  # the current revision
     assert '<link rel="canonical" href="http://127.0.0.1:5000/sites/demo/news/bridge">' in page
-    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert data["@type"] == "NewsArticle" and data["headline"].startswith("Council votes")
     assert data["dateModified"] >= data["datePublished"]
 

@@ -8,10 +8,20 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Interval, Patron, Payment, PaymentStatus, Pledge, PledgeStatus, PortalLinkUse, WallStatus
+from readerdesk.models import (
+    Interval,
+    Patron,
+    PatronStatus,
+    Payment,
+    PaymentStatus,
+    Pledge,
+    PledgeStatus,
+    PortalLinkUse,
+    WallStatus,
+)
 from tests.conftest import mail_settings
 from tests.factories import make_site
-from tests.fakes.stripe import CARD_DECLINED
+from tests.fakes.stripe import CARD_DECLINED, make_event, signed
 from tests.helpers import run_jobs
 
 
@@ -148,9 +158,11 @@ def test_the_magic_link_opens_the_portal_once(app, client, db_session, fake_stri
         assert answer.status_code == 200 and b"If you are a patron, we sent a link" in answer.data
     run_jobs()
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
-    link = re.search(r"http://localhost(/support/manage/\S+)", smtp_server.messages[0].get_content()).group(1)
-    assert client.get(link).status_code == 200  # a mail scanner opening the link does not use it up
-    opened = client.post(link)
+    token = re.search(r"http://localhost/support/manage/open#(\S+)", smtp_server.messages[0].get_content()).group(1)
+    assert client.get("/support/manage/open").status_code == 200  # a mail scanner opening the link uses nothing up
+    shown = client.post("/support/manage/open", data={"token": token})  # the landing page's script posts it
+    assert shown.status_code == 200 and b"Open my support settings" in shown.data
+    opened = client.post("/support/manage/open", data={"token": token, "open": "1"})
     assert opened.status_code == 303 and opened.location.startswith("https://billing.stripe.com/")
     assert fake_stripe.portal_sessions[0]["customer"] == "cus_ann"
     # The portal offers the site's tiers as plan changes: one Price each, on the site's Product.
@@ -160,10 +172,11 @@ def test_the_magic_link_opens_the_portal_once(app, client, db_session, fake_stri
     assert sorted(fake_stripe.prices[p]["lookup_key"] for p in offer["prices"]) == sorted(
         f"readerdesk:demo:{t}:{i}" for t, i in [("coffee", "month"), ("reader", "month"), ("champion", "month"),
                                                  ("yearly", "year")])
-    again = client.post(link)
+    again = client.post("/support/manage/open", data={"token": token, "open": "1"})
     assert again.status_code == 400 and b"used already" in again.data
     assert db_session.scalar(select(db.func.count(PortalLinkUse.id))) == 1
-    assert client.post("/support/manage/garbage").status_code == 400
+    assert client.post("/support/manage/open", data={"token": "garbage", "open": "1"}).status_code == 400
+    assert client.post("/support/manage/open", data={"token": "garbage"}).status_code == 400
 
 
 def test_the_wall_shows_approved_supporters_only(client, db_session):
@@ -172,6 +185,48 @@ def test_the_wall_shows_approved_supporters_only(client, db_session):
     _patron(site, email="bo@example.com", list_publicly=True, display_name="Bo")
     page = client.get("/supporters").get_data(as_text=True)
     assert "&lt;b&gt;Ann&lt;/b&gt;" in page and "Bo" not in page
+
+
+def test_a_stranger_using_a_patrons_email_stays_apart_from_that_patron(app, client, db_session, fake_stripe):
+    app.config["STRIPE_WEBHOOK_SECRET"] = "whsec_test_readerdesk"
+    site = make_site(db_session, "demo")
+    ann = Patron(site_id=site.id, email="ann@example.com", currency="EUR", interval=Interval.MONTH, amount=300,
+                 supporter_since=utcnow(), stripe_customer_id="cus_ann", stripe_subscription_id="sub_ann",
+                 status=PatronStatus.ACTIVE)
+    db.session.add(ann)
+    db.session.commit()
+    form = {"choice": "champion", "email": "ANN@example.com", "form_key": "s" * 24, "frequency": "month"}
+    assert client.post("/support?site=demo", data=form).status_code == 303
+    [checkout] = fake_stripe.sent("POST", "/v1/checkout/sessions")
+    assert checkout.params["customer"] != "cus_ann"
+    assert fake_stripe.sent("GET", "/v1/customers") == []
+
+    pledge = db_session.scalar(select(Pledge))
+    completed = make_event("checkout.session.completed", {
+        "id": pledge.stripe_checkout_session_id, "mode": "subscription", "payment_status": "paid",
+        "customer": checkout.params["customer"], "subscription": "sub_stranger",
+        "metadata": checkout.params["metadata"]})
+    payload, headers = signed(completed)
+    assert client.post("/stripe/webhook", data=payload, headers=headers).status_code == 200
+    db_session.expire_all()
+    ann = db_session.get(Patron, ann.id)
+    assert (ann.stripe_customer_id, ann.stripe_subscription_id, ann.amount) == ("cus_ann", "sub_ann", 300)
+    stranger = db_session.scalar(select(Patron).where(Patron.id != ann.id))
+    assert stranger.stripe_subscription_id == "sub_stranger" and stranger.email == "ann@example.com"
+
+
+def test_the_manage_link_goes_to_each_support_of_the_email(app, client, db_session, fake_stripe, smtp_server):
+    from tests.conftest import mail_settings
+
+    app.config.update(mail_settings(smtp_server))
+    site = make_site(db_session, "demo")
+    for customer in ("cus_one", "cus_two"):
+        db.session.add(Patron(site_id=site.id, email="ann@example.com", currency="EUR", interval=Interval.MONTH,
+                              amount=300, supporter_since=utcnow(), stripe_customer_id=customer))
+    db.session.commit()
+    client.post("/support/manage", data={"email": "ann@example.com"})
+    run_jobs()
+    assert [m["To"] for m in smtp_server.messages] == ["ann@example.com", "ann@example.com"]
 
 
 def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(app, client, db_session, fake_stripe,
@@ -187,13 +242,18 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
     # A patron of the second site asks on that site's page: the first site's patrons are not the only ones.
     assert client.post("/sites/second/support/manage", data={"email": "ann@example.com"}).status_code == 200
     run_jobs()
-    link = re.search(r"http://localhost(/support/manage/\S+)", smtp_server.messages[0].get_content()).group(1)
-    page = client.get(link).get_data(as_text=True)
-    assert "2025 (PDF)" in page
-    pdf = client.get(f"{link}/contributions-2025.pdf")
+    token = re.search(r"http://localhost/support/manage/open#(\S+)", smtp_server.messages[0].get_content()).group(1)
+    page = client.post("/support/manage/open", data={"token": token}).get_data(as_text=True)
+    assert "2025 (PDF)" in page and token not in re.sub(r'name="token" value="[^"]*"', "", page)  # in forms only
+
+    def summary(year, token=token):
+        return client.post("/support/manage/contributions", data={"token": token, "year": year})
+
+    pdf = summary("2025")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
     assert "Second Post Ltd" in text and "8.00 EUR (1 payment)" in text
-    assert client.get(f"{link}/contributions-2024.pdf").status_code == 404
-    assert client.get(f"{link}/contributions-99999.pdf").status_code == 404  # not a year we keep: no 500
-    assert client.get("/support/manage/forged/contributions-2025.pdf").status_code == 403
+    assert summary("2024").status_code == 404
+    assert summary("99999").status_code == 404  # not a year we keep: no 500
+    assert summary("9" * 400).status_code == 404
+    assert summary("2025", token="forged").status_code == 403

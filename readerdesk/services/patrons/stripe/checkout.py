@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from readerdesk.models import Interval, Patron, Pledge, PledgeStatus, Site
 from readerdesk.models.types import DbSession
-from readerdesk.services.patrons.pledges import SupportSettings, Tier, normalise_email, patron_by_email
+from readerdesk.services.patrons.pledges import SupportSettings, Tier, normalise_email
 from readerdesk.services.patrons.stripe.client import plain
 from readerdesk.text.ids import parse_id
 
@@ -39,9 +39,9 @@ def stripe_time(value) -> datetime | None:
 
 def pledge_from_metadata(session: DbSession, metadata: dict | None) -> Pledge | None:
     """The pledge named by readerdesk's metadata, if the metadata is ours and the site matches.
-    Anything else in ``pledge_id`` (a Unicode digit, a huge number) names no pledge."""
-    metadata = metadata or {}
-    if metadata.get(METADATA_MARKER) != MARKER_VALUE:
+    Anything else (metadata that is not an object; in ``pledge_id`` a Unicode digit, a huge number)
+    names no pledge."""
+    if not isinstance(metadata, dict) or metadata.get(METADATA_MARKER) != MARKER_VALUE:
         return None
     pledge_id = parse_id(str(metadata.get("pledge_id", "")))
     pledge = session.get(Pledge, pledge_id) if pledge_id is not None else None
@@ -78,18 +78,13 @@ def reader_message(exc: stripe.StripeError) -> str:
     return "Our payment provider could not start the payment. Nothing was charged; please try again later."
 
 
-def find_or_create_customer(session: DbSession, client: stripe.StripeClient, pledge: Pledge) -> str:
-    """The Stripe customer id for the pledge's email (case-insensitive): a known patron's, one Stripe
-    already has, or a new one (created with an idempotency key tied to the pledge)."""
+def create_customer(client: stripe.StripeClient, pledge: Pledge) -> str:
+    """A new Stripe customer for this pledge (created with an idempotency key tied to the pledge).
+
+    Never an existing one found by email: nobody has proven the email typed on the support page, and
+    a Checkout on another patron's customer would show their saved cards and let a stranger replace
+    their subscription. A returning patron gets a second customer; both stay apart."""
     email = normalise_email(pledge.email)
-    patron = patron_by_email(session, pledge.site, email)
-    if patron is not None and patron.stripe_customer_id:
-        return patron.stripe_customer_id
-    # Stripe's email filter is exact; readerdesk always stores lower-case, and the comparison below
-    # also catches customers created elsewhere with another case as far as Stripe returns them.
-    for customer in plain(client.v1.customers.list({"email": email, "limit": 10}))["data"]:
-        if (customer.get("email") or "").lower() == email and not customer.get("deleted"):
-            return customer["id"]
     customer = plain(client.v1.customers.create(
         {"email": email, **({"name": pledge.name} if pledge.name else {}),
          "metadata": {METADATA_MARKER: MARKER_VALUE, "site": pledge.site.name}},
@@ -201,7 +196,7 @@ def start_checkout(session: DbSession, client: stripe.StripeClient, pledge: Pled
     if pledge.status is PledgeStatus.FAILED:
         raise CheckoutFailed(pledge.error or "This payment could not be started. Please fill in the form again.")
     try:
-        customer_id = find_or_create_customer(session, client, pledge)
+        customer_id = create_customer(client, pledge)
         params = checkout_params(pledge, customer_id, pledge_line_item(client, pledge, settings),
                                  success_url=success_url, cancel_url=cancel_url)
         checkout = plain(client.v1.checkout.sessions.create(

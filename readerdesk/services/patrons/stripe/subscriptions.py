@@ -60,9 +60,14 @@ def failed_job(patron: Patron, amount: int, currency: str) -> Job:
 
 
 def patron_for_pledge(session: DbSession, pledge: Pledge, customer_id: str | None, at: datetime) -> Patron:
-    """The pledge's patron, created (pending, until a state applies) when this is the first we hear."""
-    patron = pledge.patron or session.scalar(
-        select(Patron).where(Patron.site_id == pledge.site_id, Patron.email == pledge.email))
+    """The pledge's patron, created (pending, until a state applies) when this is the first we hear.
+
+    Found by the Stripe customer the pledge paid as, never by its email alone: the email was typed on
+    the support page and nobody proved it, so it may not take over another patron's record (each pledge
+    gets a customer of its own, see ``checkout.create_customer``)."""
+    patron = pledge.patron or (session.scalar(
+        select(Patron).where(Patron.site_id == pledge.site_id, Patron.stripe_customer_id == customer_id))
+        if customer_id else None)
     if patron is None:
         patron = Patron(site_id=pledge.site_id, email=pledge.email, name=pledge.name, tier=pledge.tier,
                         amount=pledge.total, currency=pledge.currency, interval=pledge.interval,
@@ -74,7 +79,7 @@ def patron_for_pledge(session: DbSession, pledge: Pledge, customer_id: str | Non
         patron.currency = pledge.currency
     if at < patron.supporter_since:
         patron.supporter_since = at
-    if customer_id:
+    if customer_id and not patron.stripe_customer_id:
         patron.stripe_customer_id = customer_id
     if pledge.name and not patron.name:
         patron.name = pledge.name

@@ -18,6 +18,7 @@ payment) count; everything else on the Stripe account is acknowledged and ignore
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from datetime import datetime
 
@@ -33,6 +34,7 @@ from readerdesk.services.patrons.stripe.subscriptions import handle_checkout_ses
 
 __all__ = ["EventAlreadyProcessed", "EventResult", "InvalidWebhook", "RetryLater", "process_event", "verify_event"]
 
+log = logging.getLogger("readerdesk.stripe.webhooks")
 SIGNATURE_TOLERANCE = 300  # seconds
 HANDLED_EVENTS = (
     "checkout.session.completed",
@@ -93,7 +95,14 @@ def process_event(session: DbSession, event: dict, *, now: datetime,
     if handler is None or not isinstance(obj, dict):
         result = EventResult("ignored: not an event readerdesk handles")
     else:
-        result = handler(session, obj, record.stripe_created_at, record.type, client)
+        try:
+            with session.begin_nested():  # a malformed object leaves nothing half-applied
+                result = handler(session, obj, record.stripe_created_at, record.type, client)
+        except (AttributeError, TypeError, ValueError, KeyError):
+            # Signed, so from Stripe, but not the shape readerdesk knows (e.g. metadata that is not
+            # an object): recorded and acknowledged; retrying the same body would fail the same way.
+            log.exception("Stripe event %s (%s) has an unexpected shape; ignored", event["id"], record.type)
+            result = EventResult("ignored: an object readerdesk cannot read")
     record.outcome = result.outcome[:200]
     return result
 
