@@ -24,7 +24,9 @@ CLASSIC = "It's \"fine\" -- the mayor said.\n\nThe bridge reopens in May, she ad
 
 
 def connector_for(article):
-    return cms_connector(article.site, http=new_http_session("readerdesk-test", [ip_network("127.0.0.0/8")]), secret_key=TEST_SECRET_KEY, timeout=30)
+    # Through the SSRF guard, with the loopback network allowed for the local WordPress.
+    http = new_http_session("readerdesk-test", [ip_network("127.0.0.0/8")])
+    return cms_connector(article.site, http=http, secret_key=TEST_SECRET_KEY, timeout=30)
 
 
 def report(db_session, wordpress, raw, exact, credentials=None):
