@@ -10,8 +10,9 @@ daily from cron or the worker's scheduler).
 * Support-form details of a checkout never finished: ``RETENTION_READER_DAYS`` after the form.
 * Used "manage my support" link nonces, once the link has expired anyway (``PORTAL_LINK_MAX_AGE``).
 
-Staff sessions are signed cookies in this version: nothing about them is stored, so nothing expires
-here. Every step selects only what is still due, so running the purge again changes nothing.
+* Staff sessions (a signed-in browser's token hash and User-Agent): once expired or ended.
+
+Every step selects only what is still due, so running the purge again changes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
 
-from readerdesk.models import Correction, IpHashKey, NotificationSent, Pledge, PledgeStatus, PortalLinkUse, Status
+from readerdesk.models import (
+    Correction,
+    IpHashKey,
+    NotificationSent,
+    Pledge,
+    PledgeStatus,
+    PortalLinkUse,
+    StaffSession,
+    Status,
+)
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
 
@@ -153,7 +163,19 @@ def _portal_link_uses(session: DbSession, settings: RetentionSettings, now: date
     return PurgeStep("portal_link_nonces", "Used magic-link nonces", due, apply)
 
 
-STEPS = (_reader_contacts, _ip_hashes, _ip_keys, _notification_recipients, _unfinished_pledges, _portal_link_uses)
+def _ended_staff_sessions(session: DbSession, settings: RetentionSettings, now: datetime) -> PurgeStep:
+    # An expired or ended session signs nobody in; its User-Agent has served its purpose.
+    due = _ids(session, select(StaffSession.id).where(
+        or_(StaffSession.expires_at < now, StaffSession.revoked_at < now)).order_by(StaffSession.id))
+
+    def apply(session: DbSession, ids: list[int]) -> None:
+        session.execute(delete(StaffSession).where(StaffSession.id.in_(ids)))
+
+    return PurgeStep("staff_sessions", "Ended staff sessions", due, apply)
+
+
+STEPS = (_reader_contacts, _ip_hashes, _ip_keys, _notification_recipients, _unfinished_pledges, _portal_link_uses,
+         _ended_staff_sessions)
 
 
 def plan_purge(session: DbSession, settings: RetentionSettings, *, now: datetime) -> list[PurgeStep]:

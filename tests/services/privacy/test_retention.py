@@ -15,6 +15,7 @@ from readerdesk.models import (
     Pledge,
     PledgeStatus,
     PortalLinkUse,
+    StaffSession,
     Status,
 )
 from readerdesk.services.desk import moderation
@@ -115,3 +116,16 @@ def test_a_second_run_finds_nothing_to_do(app, db_session):
     assert purge(db_session, now)
     assert purge(db_session, now) == {}
     assert db_session.scalar(select(func.count()).select_from(Pledge)) == 2  # rows stay, emptied
+
+
+def test_ended_and_expired_staff_sessions_go_and_live_ones_stay(app, db_session):
+    editor = make_user(db_session)
+    live = StaffSession(user=editor, token_hash="a" * 64, expires_at=T0 + timedelta(days=14))
+    expired = StaffSession(user=editor, token_hash="b" * 64, expires_at=T0 - timedelta(minutes=1))
+    signed_out = StaffSession(user=editor, token_hash="c" * 64, expires_at=T0 + timedelta(days=14),
+                              revoked_at=T0 - timedelta(hours=1))
+    db_session.add_all([live, expired, signed_out])
+    db_session.commit()
+    assert purge(db_session, T0) == {"staff_sessions": 2}
+    assert db_session.scalars(select(StaffSession.token_hash)).all() == ["a" * 64]
+    assert purge(db_session, T0) == {}
