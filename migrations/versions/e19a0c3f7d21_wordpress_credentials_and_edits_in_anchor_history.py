@@ -1,7 +1,7 @@
 """WordPress write credentials on sites; the staff member an edit of the passage was made for
 
 Revision ID: e19a0c3f7d21
-Revises: bd7407616776
+Revises: c16a7e0b2d51
 Create Date: 2026-12-01 14:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e19a0c3f7d21'
-down_revision = 'bd7407616776'
+down_revision = 'c16a7e0b2d51'
 branch_labels = None
 depends_on = None
 

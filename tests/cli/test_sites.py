@@ -20,12 +20,18 @@ def test_sites_add_prints_the_token_once_and_list_shows_the_site(runner, db_sess
 @pytest.mark.parametrize("args, message", [
     (["--base-url", "nope", "--body-selector", "article"], "absolute http"),
     (["--base-url", "https://a.example", "--body-selector", "div["], "invalid CSS selector"),
+    (["--base-url", "https://a.example", "--body-selector", "article", "--part", "footer=footer"], "unknown part"),
 ])
 def test_sites_add_bad_input_is_one_line_and_exit_1(runner, db_session, args, message):
     result = runner.invoke(args=["sites", "add", "x", *args])
     assert result.exit_code == 1
     assert message in result.output and result.output.count("\n") == 1
     assert count(db_session, Site) == 0
+
+
+def test_sites_add_takes_reportable_parts(runner, db_session):
+    add_site(runner, "news", "--part", "headline=h1", "--part", "caption=figure figcaption")
+    assert db_session.query(Site).one().parts == {"headline": "h1", "caption": "figure figcaption"}
 
 
 def test_a_site_must_be_named_when_there_are_several(runner, db_session):

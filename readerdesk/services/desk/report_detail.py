@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from readerdesk.models import Correction, CorrectionAnchor, InternalNote, ModerationEvent, User
+from readerdesk.models.site import PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.corrections.passages import (
@@ -32,6 +33,7 @@ class ReportDetail:
     actions: list[str]
     staff: list[User]
     can_assign: bool
+    part_label: str  # where on the page the passage is: "the headline", "a photo caption"...
 
 
 def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
@@ -50,4 +52,5 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],
         staff=active_staff(session),
         can_assign="assign" in moderation.allowed_actions(correction.status),
+        part_label=PART_LABELS.get(correction.part, correction.part),
     )

@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import or_, select
 
+from readerdesk.anchoring import describe, selectors_to_json
 from readerdesk.models import (
     AnchorState,
     Article,
@@ -29,6 +30,7 @@ from readerdesk.models import (
 )
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.models.site import BODY, PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles import ingest as article_service
 from readerdesk.services.articles.cms import CmsConflict, CmsConnector, RawDocument
@@ -44,7 +46,7 @@ from readerdesk.text.textmap import MappingError, replace_passage
 MAX_NOTE_LENGTH = 5000
 MAX_WORDING_LENGTH = 5000
 # Anchor states whose offsets are valid in the anchor's revision.
-LOCATED = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
+LOCATED = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED, AnchorState.EDITED)
 
 
 class PublishError(ModerationError):
@@ -121,6 +123,9 @@ def current_passage(correction: Correction) -> Passage:
             or correction.anchor_start is None or correction.anchor_end is None):
         raise PublishError("The reported passage is not located in the current version of the article, "
                            "so its wording cannot be changed here. Publish a note without changing the text.")
+    if correction.part != BODY:
+        raise PublishError(f"The passage is in {PART_LABELS.get(correction.part, correction.part)}, not the body: "
+                           "change it where the article is edited, and publish a note without changing the text.")
     start, end = correction.anchor_start, correction.anchor_end
     return Passage(start, end, revision.text[start:end], revision)
 
@@ -215,6 +220,17 @@ def refresh_from_cms(session: DbSession, article: Article, *, connector: CmsConn
     return connector.store(session, document, now=now)
 
 
+def _locate_wording(revision: ArticleRevision, passage: Passage, wording: str) -> tuple[int, int] | None:
+    """Where the applied wording stands in the revision made with it: at the passage's offset, or
+    (when the CMS rendered text around it differently, e.g. curly quotes) its first occurrence from a
+    little before there, compared with quotes and dashes folded."""
+    start = passage.start
+    if revision.text[start:start + len(wording)] == wording:
+        return start, start + len(wording)
+    at = fold(revision.text).find(fold(wording), max(0, start - len(passage.text) - 200))
+    return (at, at + len(wording)) if at >= 0 else None
+
+
 def _record_edit(session: DbSession, correction: Correction, revision: ArticleRevision, passage: Passage,
                  wording: str, *, actor: User, now: datetime) -> CorrectionAnchor:
     """The anchor history's row for readerdesk's own edit of the passage, naming the editor."""
@@ -222,10 +238,10 @@ def _record_edit(session: DbSession, correction: Correction, revision: ArticleRe
         CorrectionAnchor.correction_id == correction.id, CorrectionAnchor.revision_id == revision.id,
     ).order_by(CorrectionAnchor.id.desc()).limit(1))
     if row is None:
-        at = fold(revision.text).find(fold(wording), max(0, passage.start - len(passage.text) - 200))
-        start, end = (at, at + len(wording)) if at >= 0 else (None, None)
-        row = set_anchor(correction, revision, AnchorState.EDITED, start=start, end=end, confidence=1.0 if start
-                         is not None else None, now=now, before=passage.text, after=wording)
+        span = _locate_wording(revision, passage, wording)
+        row = set_anchor(correction, revision, AnchorState.EDITED, start=span[0] if span else None,
+                         end=span[1] if span else None, confidence=1.0 if span else None, now=now,
+                         before=passage.text, after=wording)
     row.edited_by_id = actor.id
     session.flush()
     return row
@@ -303,14 +319,32 @@ def publish(session: DbSession, correction: Correction, *, note_type: NoteType |
             revision = article_service.add_revision(session, correction.article, preview.html, now=now)
         if revision is not None:
             _record_edit(session, correction, revision, preview.passage, preview.wording, actor=actor, now=now)
+    passage = corrected_passage(correction, preview, revision)
     note = CorrectionNote(
         site_id=correction.article.site_id, article_id=correction.article_id, correction_id=correction.id,
         note_type=note_type, body=body, published_at=now, author_id=actor.id,
         wording=preview.wording if preview else None, revision_id=revision.id if revision else None,
+        part=correction.part, passage_revision=passage[0] if passage else None,
+        passage_start=passage[1] if passage else None, passage_end=passage[2] if passage else None,
     )
     session.add(note)
     session.flush()
     return Publication(note=note, event=event, group_events=group_events)
+
+
+def corrected_passage(correction: Correction, preview: WordingPreview | CmsWordingPreview | None,
+                      revision: ArticleRevision | None) -> tuple[ArticleRevision, int, int] | None:
+    """Where the note's passage stands in the current revision: the new wording when it was applied,
+    else the report's passage when it is located there; None when it is not (the note is then
+    listed, never marked)."""
+    if preview is not None and revision is not None:
+        span = _locate_wording(revision, preview.passage, preview.wording)
+        return (revision, *span) if span else None
+    current = correction.article.current_revision
+    if (current is None or correction.anchor_revision_id != current.id or correction.anchor_state not in LOCATED
+            or correction.anchor_start is None or correction.anchor_end is None):
+        return None
+    return current, correction.anchor_start, correction.anchor_end
 
 
 def public_notes(session: DbSession, article: Article) -> list[CorrectionNote]:
@@ -348,6 +382,22 @@ def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote
 
 
 def note_as_json(note: CorrectionNote) -> dict:
-    """A public note for the notes API; the label is in the site's language, for the widget to show."""
-    return {"type": note.note_type.value, "label": note.note_type.label_in(note.site.language), "text": note.body,
-            "published_at": note.published_at.isoformat()}
+    """A public note for the notes API; the label is in the site's language, for the widget to show.
+
+    ``passage`` is where the corrected passage stands in the article's current revision: its part and
+    W3C selectors (a quote with enough context to be unique, and its position, in that part's
+    canonical text), or None when it cannot be located exactly. The widget marks it in the page only
+    where it finds that quote exactly."""
+    return {"id": note.id, "type": note.note_type.value, "label": note.note_type.label_in(note.site.language),
+            "text": note.body, "published_at": note.published_at.isoformat(), "passage": note_passage(note)}
+
+
+def note_passage(note: CorrectionNote) -> dict | None:
+    revision = note.passage_revision
+    if (revision is None or revision.id != note.article.current_revision_id or note.passage_start is None
+            or note.passage_end is None):
+        return None
+    text = revision.part_text(note.part)
+    if not 0 <= note.passage_start < note.passage_end <= len(text):
+        return None
+    return {"part": note.part, "selectors": selectors_to_json(describe(text, note.passage_start, note.passage_end))}

@@ -14,10 +14,12 @@ from readerdesk.services.articles.credentials import (
     set_wordpress_credentials,
 )
 from readerdesk.services.articles.sites import (
+    PartsInvalid,
     PrivacyUrlInvalid,
     SiteError,
     create_site,
     list_sites,
+    parse_parts,
     rotate_token,
     update_site,
 )
@@ -233,6 +235,7 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     settings = SupportSettings.for_site(site, current_app.config["SUPPORT_TIERS"])
     form.allowed_origins.data = "\n".join(site.allowed_origins)
     form.exclude_selectors.data = "\n".join(site.exclude_selectors)
+    form.parts.data = "\n".join(f"{name}={selector}" for name, selector in (site.parts or {}).items())
     form.connector.data = site.connector or ""
     form.connector_url.data = site.connector_url or ""
     form.privacy_url.data = site.privacy_url
@@ -270,10 +273,12 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
+                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data,
+                        parts=parse_parts(lines(form.parts.data)))
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:
-        wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
+        wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
+                 else form.parts if isinstance(exc, PartsInvalid) else form.connector)
         wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except SupportSettingsError as exc:

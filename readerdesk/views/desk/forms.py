@@ -196,6 +196,8 @@ class SiteCreateForm(FlaskForm):
 class SiteEditForm(FlaskForm):
     allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
     exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
+    parts = TextAreaField("Reportable parts besides the body (one a line, NAME=CSS: headline, standfirst, caption)",
+                          validators=[Optional(), Length(max=2000)])
     connector = SelectField("Connector", choices=[SelectChoice("", "None"),
                                                   SelectChoice("html", "Fetch the article page (html)"),
                                                   SelectChoice("wordpress", "WordPress REST API")])

@@ -279,7 +279,7 @@ def test_widget_config(client, article):
     config = response.get_json()
     privacy = config.pop("privacy")
     assert config == {"site": article.site.name, "body_selector": ".article-body",
-                      "exclude_selectors": [], "language": "en", "article_known": True}
+                      "exclude_selectors": [], "parts": {}, "language": "en", "article_known": True}
     assert "delete them 180 days after we close your report" in privacy["notice"]
     assert privacy["policy_url"] == f"http://localhost/privacy?site={article.site.name}"
     assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
@@ -396,6 +396,37 @@ def test_a_ukrainian_reader_gets_the_errors_in_ukrainian(client, db_session):
     assert unknown.status_code == 404 and unknown.get_json()["error"].startswith("Ми не знаємо цієї статті")
     too_big = client.post("/api/v1/corrections?lang=uk", data="x" * 70_000, content_type="application/json")
     assert too_big.status_code == 413 and too_big.get_json()["error"] == "Надіслане завелике."
+
+
+@LOCAL_FETCHES
+def test_a_quote_matched_only_approximately_refetches_and_anchors_where_the_reader_saw_it(client, db_session, cms):
+    """The CMS changed "12 May" to "13 May" and nobody pushed it; a reader quotes the newer text."""
+    article = _site_with_connector(db_session, cms, "html")
+    cms.html = ("<html><head><title>Story</title></head><body><div class='article-body'>"
+                "<p>New wording of the story: the bridge reopens on 13 May.</p><p>Unchanged paragraph.</p></div>"
+                "</body></html>")
+    client.post("/api/v1/corrections", json=body(article, selectors=[
+        {"type": "TextQuoteSelector", "exact": "Old wording of the story.", "prefix": "", "suffix": "\n\nUnchanged"}]))
+    db_session.expire_all()
+    first = db_session.scalar(select(Correction))
+    assert run_jobs() == 0
+    assert first.quote_verbatim is True and cms.paths == []  # word for word: nothing to fetch
+    db_session.delete(first)
+    db_session.commit()
+
+    cms.html = cms.html.replace("New wording of the story: the bridge reopens on 13 May.", "Old wording of the story!")
+    data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "Old wording of the story!", "prefix": "",
+                                     "suffix": "\n\nUnchanged paragraph."}])
+    data["idempotency_key"] = "approx-key-1"
+    assert client.post("/api/v1/corrections", json=data).status_code == 201
+    assert run_jobs() == 1
+    assert cms.paths == ["/2026/story"]
+    db_session.expire_all()
+    correction = db_session.scalar(select(Correction))
+    assert correction.quote_verbatim is True and correction.revision.number == 2
+    assert correction.revision.text[correction.start:correction.end] == "Old wording of the story!"
+    assert correction.anchors[0].state == AnchorState.ANCHORED and correction.anchors[-1].state == AnchorState.ANCHORED
+    assert not correction.reported_on_older_revision
 
 
 def keyed_report(article, key="report-key-0001", **extra) -> dict:

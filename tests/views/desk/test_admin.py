@@ -267,3 +267,19 @@ def test_editors_cannot_set_wordpress_access(client, db_session):
     assert response.status_code == 403
     db_session.expire_all()
     assert site.wordpress_secret is None
+
+
+def test_a_sites_reportable_parts_are_set_on_its_settings_page(as_admin, db_session):
+    site = make_site(db_session, "courier", base_url="https://courier.example")
+    db_session.commit()
+    settings = support_form(as_admin, site)
+    bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**settings, "parts": "headline=h1\nfooter=footer"})
+    page = bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "unknown part &#39;footer&#39;" in page
+    assert page.index('name="parts"') < page.index("unknown part") < page.index('name="connector"')  # at its field
+    saved = as_admin.post(f"/desk/admin/sites/{site.id}",
+                          data={**settings, "parts": "headline=h1\ncaption=figure figcaption"})
+    assert saved.status_code == 303
+    db_session.expire_all()
+    assert site.parts == {"headline": "h1", "caption": "figure figcaption"}
+    assert "caption=figure figcaption" in as_admin.get(f"/desk/admin/sites/{site.id}").get_data(as_text=True)
