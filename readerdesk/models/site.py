@@ -41,6 +41,11 @@ class Site(Model):
     # None (no connector), "html" (fetch the article URL) or "wordpress" (REST API at connector_url).
     connector: Mapped[str | None] = mapped_column(String(20), default=None)
     connector_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # WordPress write access for applying a wording to the post itself: the user an application
+    # password belongs to, and that password sealed with a key derived from SECRET_KEY
+    # (services.articles.credentials). Never shown again once set.
+    wordpress_user: Mapped[str | None] = mapped_column(String(60), default=None)
+    wordpress_secret: Mapped[str | None] = mapped_column(Text, default=None)
     # ISO 4217 code for donations on this site's support page.
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     language: Mapped[str] = mapped_column(String(10), default="en")

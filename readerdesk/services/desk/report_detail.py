@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.models import Correction, CorrectionAnchor, InternalNote, ModerationEvent, User
 from readerdesk.models.site import PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
-from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context
+from readerdesk.services.corrections.passages import (
+    AnchorStory,
+    PassageContext,
+    anchor_history,
+    anchor_story,
+    passage_context,
+)
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.users import active_staff
 from readerdesk.text.diff import DiffPart, word_diff
@@ -19,6 +25,7 @@ class ReportDetail:
     correction: Correction
     context: PassageContext | None
     story: AnchorStory
+    anchors: list[CorrectionAnchor]  # the anchor history, oldest first
     suggestion_diff: list[DiffPart] | None
     group: list[Correction]  # every member, this report included, oldest first
     notes: list[InternalNote]
@@ -37,6 +44,7 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         correction=correction,
         context=context,
         story=anchor_story(session, correction),
+        anchors=anchor_history(session, correction),
         suggestion_diff=word_diff(passage, suggestion) if suggestion and passage else None,
         group=members(session, correction.group_id or correction.id) or [correction],
         notes=moderation.internal_notes(session, correction),

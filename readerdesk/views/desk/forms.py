@@ -146,6 +146,8 @@ class PublishForm(FlaskForm):
     # What the preview showed; publishing refuses if the text or the wording changed since.
     expected_passage = HiddenField()
     previewed_wording = HiddenField()
+    # For a post changed in its CMS: the version (services.articles.cms.RawDocument) the preview read.
+    expected_cms_version = HiddenField(validators=[Length(max=100)])
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     preview = SubmitField("Preview", render_kw={"class": "button secondary"})
     confirm = SubmitField("Publish", render_kw={"class": "button"})
@@ -217,6 +219,18 @@ class SiteEditForm(FlaskForm):
     legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
     tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
     receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
+
+
+class WordPressAccessForm(FlaskForm):
+    """WordPress write credentials (services.articles.credentials checks them). The password field is
+    never filled in from what is stored."""
+
+    user = StringField("WordPress user", validators=[Optional(), Length(max=60)],
+                       description="A user with the Editor role, used only by readerdesk.")
+    application_password = PasswordField("Application password", validators=[Optional(), Length(max=200)],
+                                         description="Created in WordPress under Users → Profile → Application "
+                                                     "Passwords. Stored encrypted; never shown again.")
+    remove = BooleanField("Remove readerdesk's WordPress write access")
 
 
 # --- privacy requests ----------------------------------------------------------------------------
