@@ -1,6 +1,7 @@
 // Builds the embeddable scripts from their readable source:
 //   static/src/widget/main.js  -> static/readerdesk.js          (the correction widget)
 //   static/src/support/main.js -> static/readerdesk-support.js  (the support box)
+//   static/src/notes/main.js   -> static/readerdesk-notes.js    (marks on corrected passages)
 //
 //   node build-widget.mjs [--outdir DIR]      (`make widget` runs it with the default, static/)
 //
@@ -44,6 +45,7 @@ await esbuild.build({
   entryPoints: [
     { in: "static/src/widget/main.js", out: "readerdesk" },
     { in: "static/src/support/main.js", out: "readerdesk-support" },
+    { in: "static/src/notes/main.js", out: "readerdesk-notes" },
   ],
   outdir: resolve(values.outdir),
   bundle: true,

@@ -30,8 +30,9 @@ from readerdesk.extensions import db, limiter
 from tests.factories import CHEAP_PASSWORDS
 from tests.local_servers import free_port
 
-# Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``, the SSRF ``listener``).
-pytest_plugins = ["tests.fakes.stripe", "tests.fakes.http"]
+# Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``, the SSRF ``listener``), and the
+# real WordPress (``real_wordpress``).
+pytest_plugins = ["tests.fakes.stripe", "tests.fakes.http", "tests.real_wordpress"]
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_SECRET_KEY = "test-secret-key-not-for-production"

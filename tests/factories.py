@@ -111,3 +111,25 @@ def make_patron(session, site: Site, email: str | None = None, **kwargs):
     session.add(patron)
     session.flush()
     return patron
+
+
+def make_wordpress_article(session, wordpress, post_id: int, *, user: str = "desk",
+                           password: str = "abcd efgh ijkl mnop qrst uvwx", secret_key: str | None = None,
+                           site: Site | None = None) -> Article:
+    """A site synced from ``wordpress`` (a FakeWordPress or a real one's URL) with write credentials,
+    and the post ``post_id`` stored from its public REST answer, as ``articles sync-wordpress`` does."""
+    import requests
+
+    from readerdesk.services.articles.credentials import set_wordpress_credentials
+    from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
+    from tests.conftest import TEST_SECRET_KEY
+
+    url = wordpress if isinstance(wordpress, str) else wordpress.url
+    if site is None:
+        site = make_site(session, base_url=url)
+        site.connector, site.connector_url = "wordpress", url
+        set_wordpress_credentials(site, user, password, secret_key=secret_key or TEST_SECRET_KEY)
+    post = requests.get(f"{posts_endpoint(url)}/{post_id}", timeout=10).json()
+    result = store_post(session, site, post, now=utcnow(), report=SyncReport())
+    assert result is not None, post
+    return result.article

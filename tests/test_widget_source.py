@@ -14,7 +14,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 STATIC = ROOT / "static"
 TEXT_RULES = STATIC / "src" / "widget" / "text-rules.js"
-BUILT = ["readerdesk.js", "readerdesk-support.js"]  # what build-widget.mjs writes into static/
+BUILT = ["readerdesk.js", "readerdesk-support.js", "readerdesk-notes.js"]  # what build-widget.mjs writes into static/
 BUDGET = 8 * 1024
 
 

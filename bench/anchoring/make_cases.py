@@ -30,8 +30,14 @@ class Skip(Exception):
 
 # --- articles ---------------------------------------------------------------
 
-def load_texts() -> dict[str, str]:
-    return {p.stem: p.read_text(encoding="utf-8").strip() for p in sorted((HERE / "texts").glob("*.txt"))}
+#: The texts of the original scenarios and of the scaling runs (kept as they were, so that their
+#: cases and figures stay comparable); the failure-class families also use the Russian text.
+CORPUS = ["en_council", "en_storm", "uk_budget", "zh_transit"]
+FAMILY_TEXTS = CORPUS + ["ru_theatre"]
+
+
+def load_texts(names: list[str] = CORPUS) -> dict[str, str]:
+    return {name: (HERE / "texts" / f"{name}.txt").read_text(encoding="utf-8").strip() for name in names}
 
 
 def vary(text: str, k: int) -> str:
@@ -350,6 +356,126 @@ def make(rng, scenario, text, lang, donor):
     return old, old_span, new, (None, None) if state == "removed" else new_span, state
 
 
+# --- failure-class families (issue 16): each is a class the engine used to get wrong --------------
+
+def _sep(lang: str) -> str:
+    return "" if lang == "zh" else " "
+
+
+def _whole_sentence(rng, text: str) -> Span:
+    para = rng.choice(paragraphs(text)[1:])
+    sent = rng.choice(sentences(text, para))
+    if len(text[sent[0]:sent[1]]) < 12:
+        raise Skip("sentence too short")
+    return sent
+
+
+def insertion_at_boundary(rng, text, lang):
+    """A sentence inserted right before (or after) the passage, beginning (or ending) with the
+    passage's own first (or last) word: "He said." -> "He met them. He said." Truth: unchanged."""
+    span = _whole_sentence(rng, text)
+    quote = text[span[0]:span[1]]
+    other = text[slice(*_whole_sentence(rng, text))]
+    if other == quote:
+        raise Skip("same sentence")
+    sep = _sep(lang)
+    if rng.random() < 0.5:
+        first = quote[0] if lang == "zh" else quote.split(" ", 1)[0]
+        head = other[0] if lang == "zh" else other.split(" ", 1)[0]
+        new, new_span = apply_edits(text, span, [(span[0], span[0], first + other[len(head):] + sep)])
+    else:
+        last = quote[-2:] if lang == "zh" else quote.rsplit(" ", 1)[-1]
+        tail = other[-2:] if lang == "zh" else other.rsplit(" ", 1)[-1]
+        new, new_span = apply_edits(text, span, [(span[1], span[1], sep + other[:len(other) - len(tail)] + last)])
+    return text, span, new, new_span
+
+
+def copy_elsewhere_edited(rng, text, lang):
+    """The passage is edited in place and the words around it change too, while a verbatim copy of
+    its old wording appears in another paragraph. Truth: edited at the original (or ambiguous)."""
+    span = pick_span(rng, text, lang)
+    para = paragraphs(text)[para_of(text, span)]
+    ws = words(text, para)
+    before = [w for w in ws if w[1] <= span[0]]
+    after = [w for w in ws if w[0] >= span[1]]
+    if not before or not after:
+        raise Skip("no words around the span")
+    pool = [text[a:b] for a, b in words(text, (0, len(text)))]
+    (b0, b1), (a0, a1) = before[-1], after[0]
+    new, new_span = apply_edits(text, span, [(b0, b1, rng.choice([p for p in pool if p != text[b0:b1]])),
+                                             (a0, a1, rng.choice([p for p in pool if p != text[a0:a1]]))])
+    new, new_span = change_token(rng, new, new_span, lang)
+    def doubled(s: str) -> int:
+        return sum(a == b for a, b in zip(s, s[1:], strict=False))
+
+    if lang == "zh" and doubled(new[new_span[0]:new_span[1]]) > doubled(text[span[0]:span[1]]):
+        # "十二" -> "二二": which 二 is the new one has no answer, so the truth span would be arbitrary.
+        raise Skip("the edit doubles a character, making the truth span arbitrary")
+    (p0, _), = other_paras(rng, new, new_span, 1)
+    new, new_span = apply_edits(new, new_span, [(p0, p0, text[span[0]:span[1]] + _sep(lang))])
+    return text, span, new, new_span
+
+
+def deleted_copy_remains(rng, text, lang):
+    """A sentence that also stands, verbatim, in another paragraph is deleted from its own place;
+    the copy (with other context) remains. Truth: removed."""
+    sent = _whole_sentence(rng, text)
+    quote = text[sent[0]:sent[1]]
+    (p0, _), = other_paras(rng, text, sent, 1)
+    edits = [(p0, p0, quote + _sep(lang))]
+    following = [x for x in sentences(text, paragraphs(text)[para_of(text, sent)]) if x[0] >= sent[1]]
+    if following and rng.random() < 0.5:
+        # The next sentence ends like the passage ("... said the works start in March."): the diff
+        # is tempted to slide the deleted passage onto its tail.
+        a, b = following[0]
+        nxt = text[a:b]
+        n = 2 if lang == "zh" else len(quote.rsplit(" ", 1)[-1])
+        m = 2 if lang == "zh" else len(nxt.rsplit(" ", 1)[-1])
+        if len(nxt) > m + 4:
+            edits.append((b - m, b, quote[-n:]))
+    old, span = apply_edits(text, sent, edits)
+    new = old[:span[0]] + old[span[1]:].lstrip(" ")
+    return old, span, new, None
+
+
+FAMILIES = {
+    # scenario: (generator, truth state, accepted states)
+    "insertion_at_boundary": (insertion_at_boundary, "unchanged", ["unchanged"]),
+    "copy_elsewhere_edited": (copy_elsewhere_edited, "edited", ["edited", "ambiguous"]),
+    "deleted_copy_remains": (deleted_copy_remains, "removed", ["removed"]),
+}
+
+
+def family_cases(per_article: int = 8):
+    """The failure-class families, drawn with their own seed after the original scenarios (whose
+    cases stay exactly as they were), on every text including the Russian one."""
+    rng = random.Random(SEED + 16)
+    for name, text in load_texts(FAMILY_TEXTS).items():
+        lang = name[:2]
+        for scenario, (generate, state, accept) in FAMILIES.items():
+            made = tries = 0
+            while made < per_article and tries < 500:
+                tries += 1
+                try:
+                    old, (s, e), new, new_span = generate(rng, text, lang)
+                except Skip:
+                    continue
+                if old == new or len(old[s:e].strip()) < 2:
+                    continue
+                if state == "unchanged" and new[new_span[0]:new_span[1]] != old[s:e]:
+                    continue
+                ts, te = new_span if new_span else (None, None)
+                yield {"id": f"{name}-{scenario}-{made}", "old_text": old, "new_text": new, "start": s, "end": e,
+                       "truth": {"state": state, "start": ts, "end": te, "accept": accept},
+                       "scenario": scenario, "lang": lang, "article": name}
+                made += 1
+            if made < per_article:
+                print(f"warning: only {made}/{per_article} cases for {name}/{scenario}", file=sys.stderr)
+
+
+ALL_SCENARIOS = SCENARIOS + list(FAMILIES)
+
+
 def main(out_path: str) -> None:
     rng = random.Random(SEED)
     texts = load_texts()
@@ -376,6 +502,9 @@ def main(out_path: str) -> None:
                     n += 1
                 if made < per:
                     print(f"warning: only {made}/{per} cases for {name}/{scenario}", file=sys.stderr)
+        for case in family_cases():
+            out.write(json.dumps(case, ensure_ascii=False) + "\n")
+            n += 1
     print(f"wrote {n} cases to {out_path}")
 
 

@@ -1,7 +1,7 @@
 """topic polls: polls, topics, secret ballots, voters, suggestions, audit log
 
 Revision ID: 14a03c8dbf57
-Revises: bd7407616776
+Revises: e19a0c3f7d21
 Create Date: 2026-12-01 14:00:19.783348
 
 """
@@ -12,7 +12,7 @@ import readerdesk.models.types
 
 # revision identifiers, used by Alembic.
 revision = '14a03c8dbf57'
-down_revision = 'bd7407616776'
+down_revision = 'e19a0c3f7d21'
 branch_labels = None
 depends_on = None
 

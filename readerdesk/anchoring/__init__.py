@@ -4,7 +4,7 @@ Pure Python (plus rapidfuzz and edlib); no Flask, no database.
 """
 
 from .describe import describe
-from .match import Anchor, anchor
+from .match import NOT_FOUND, Anchor, anchor
 from .reanchor import Reanchored, RevisionDiff, Span, diff_revisions, reanchor
 from .selectors import (
     InvalidSelector,
@@ -16,7 +16,7 @@ from .selectors import (
 )
 
 __all__ = [
-    "Anchor", "anchor", "describe", "Reanchored", "RevisionDiff", "Span", "diff_revisions",
+    "Anchor", "NOT_FOUND", "anchor", "describe", "Reanchored", "RevisionDiff", "Span", "diff_revisions",
     "reanchor", "InvalidSelector", "Selector", "TextPositionSelector", "TextQuoteSelector",
     "selectors_from_json", "selectors_to_json",
 ]

@@ -16,10 +16,13 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Indel
 
 # One token per CJK character (these scripts do not separate words with
-# spaces), else runs of word characters, runs of whitespace, or single marks.
+# spaces), else runs of word characters, runs of spaces, single line breaks, or
+# single marks. A paragraph break is two tokens, so that where the diff could
+# pair a passage with its edited self or with a verbatim copy pasted into the
+# next paragraph, losing the break costs more than losing one changed character.
 _TOKEN = re.compile(
     r"[\u2E80-\u9FFF\uAC00-\uD7AF\uF900-\uFAFF\uFF00-\uFFEF\U00020000-\U0002FFFF]"
-    r"|\w+|\s+|[^\w\s]",
+    r"|\w+|\n|[^\S\n]+|[^\w\s]",
     re.S,
 )
 
@@ -56,10 +59,14 @@ def _common_suffix_len(a: str, b: str, limit: int) -> int:
     return lo
 
 
+# A line with the blank lines after it. Blank lines are never pieces of their own: they are in every
+# paragraph break, and matching them would pair each changed paragraph with whatever paragraph now
+# stands at its place (after an inserted paragraph, the one before it).
+_LINE = re.compile(r"[^\n]+\n*|\n+")
+
+
 def _pieces(text: str, lines: bool) -> list[str]:
-    if lines:
-        return text.splitlines(keepends=True)
-    return _TOKEN.findall(text)
+    return (_LINE if lines else _TOKEN).findall(text)
 
 
 def _diff_pieces(a: str, b: str, a_off: int, b_off: int, lines: bool, out: list[Op]) -> None:

@@ -10,9 +10,12 @@ otherwise the answer is "ambiguous" or "not_found", never a guess.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import edlib
 from rapidfuzz.distance import Indel, Levenshtein
@@ -82,6 +85,7 @@ class _Candidate:
     context_sim: float | None  # None: the selector carries no context
     context_found: bool
     position: float
+    clear: bool = True  # keeps the quote's word boundaries (see _keeps_boundaries)
     score: float = 0.0  # quote+context, position excluded (used as confidence)
     total: float = 0.0  # score + position pull (used for ranking / margin)
 
@@ -121,19 +125,37 @@ def _score(c: _Candidate) -> _Candidate:
     return c
 
 
+def separated(text: str, i: int) -> bool:
+    """True if position i does not split a run of letters or digits (a text edge, a space or a mark
+    on at least one side). CJK characters count as letters: "他说" inside "他们说" is not set off."""
+    if i <= 0 or i >= len(text):
+        return True
+    return not (text[i - 1].isalnum() and text[i].isalnum())
+
+
+def _keeps_boundaries(q: TextQuoteSelector, text: str, start: int, end: int) -> bool:
+    """A quote that begins (ends) clear of a word must be found beginning (ending) clear of one: the
+    tail of a look-alike sentence ("市长补|充说工程将在三月开始。" for a deleted "他说工程将在三月开始。")
+    is not the passage."""
+    starts_clear = not (q.prefix and q.prefix[-1].isalnum() and q.exact[0].isalnum())
+    ends_clear = not (q.suffix and q.exact[-1].isalnum() and q.suffix[0].isalnum())
+    return (not starts_clear or separated(text, start)) and (not ends_clear or separated(text, end))
+
+
 def _make(q: TextQuoteSelector, prefix: str, suffix: str, text: str, start: int, end: int,
           hint: int | None) -> _Candidate:
     found = text[start:end]
     quote_sim = 1.0 if found == q.exact else Indel.normalized_similarity(q.exact, found)
     ctx, ctx_found = _context_sim(prefix, suffix, text, start, end)
-    return _score(_Candidate(start, end, quote_sim, ctx, ctx_found, _position_score(start, hint)))
+    clear = quote_sim == 1.0 or _keeps_boundaries(q, text, start, end)
+    return _score(_Candidate(start, end, quote_sim, ctx, ctx_found, _position_score(start, hint), clear))
 
 
 def _acceptable(c: _Candidate, exact_len: int) -> bool:
     """Absolute gates, independent of the runner-up."""
     if c.quote_sim == 1.0:
         return c.context_found or exact_len >= MIN_UNIQUE_EXACT_LEN
-    if exact_len < MIN_FUZZY_QUOTE_LEN or not c.context_found:
+    if exact_len < MIN_FUZZY_QUOTE_LEN or not c.context_found or not c.clear:
         return False
     return c.quote_sim >= MIN_FUZZY_QUOTE_SIM and c.score >= MIN_SCORE
 
@@ -149,43 +171,79 @@ def _exact_candidates(q, prefix, suffix, text, hint) -> list[_Candidate]:
 
 # --- Approximate search -----------------------------------------------------
 
-def _encode(query: str, text: str) -> tuple[str, str] | None:
+@lru_cache(maxsize=8)
+def _distinct(text: str) -> frozenset[str]:
+    return frozenset(text)
+
+
+@lru_cache(maxsize=8)
+def _text_codes(text: str) -> tuple[dict[str, int], bytes]:
+    """The text as bytes: its 255 most frequent characters get a code each (1-255), any others (the
+    tail of a CJK text) share code 0. Cached: re-anchoring searches the same new text for many
+    spans (a str caches its hash, so the lookup is cheap), and re-encoding 50,000 characters for
+    every search was most of the search's time."""
+    distinct = _distinct(text)
+    if len(distinct) <= 255:
+        common = sorted(distinct)
+    else:  # counting is only needed to choose which characters get a code
+        common = [ch for ch, _ in sorted(Counter(text).items(), key=lambda item: (-item[1], item[0]))[:255]]
+    codes = {ch: i + 1 for i, ch in enumerate(common)}
+    return codes, text.translate({ord(ch): codes.get(ch, 0) for ch in distinct}).encode("latin-1")
+
+
+def _encode(query: str, text: str):
     """Map both strings onto a small alphabet for edlib (max 256 symbols).
 
-    Only equality matters, so every text character absent from the query
-    becomes one shared "other" symbol. None if the query alone is too varied.
+    Only equality matters, so every text character absent from the query becomes one shared
+    "other" symbol, which is also the one used to blank out text (see ``_Excluded.mask``).
+    Returns (query, text, other), all bytes when no query character is among the text's rare ones
+    (then a per-query ``bytes.translate`` of the cached encoding does the work), else all str. None if the query
+    alone is too varied.
     """
-    alphabet = {ch: chr(i + 1) for i, ch in enumerate(dict.fromkeys(query))}
+    alphabet = {ch: i + 1 for i, ch in enumerate(dict.fromkeys(query))}
     if len(alphabet) > 250:
         return None
-    other = chr(len(alphabet) + 1)
-    table = {ord(ch): alphabet.get(ch, other) for ch in set(text)}
-    return query.translate(table), text.translate(table)
+    other = len(alphabet) + 1
+    codes, enc_text = _text_codes(text)
+    distinct = _distinct(text)
+    if not any(ch in distinct and ch not in codes for ch in alphabet):
+        # No query character is among the text's rare ones (code 0), so code 0 equals none of them.
+        table = bytearray([other]) * 256
+        for ch, code in codes.items():
+            table[code] = alphabet.get(ch, other)
+        return bytes(alphabet[ch] for ch in query), enc_text.translate(table), bytes([other])
+    # A query character among the text's rare ones (CJK): translate the whole text for this query,
+    # with its set of characters cached and int values (several times faster than one-character strings).
+    char_table = {ord(ch): alphabet.get(ch, other) for ch in _distinct(text)}
+    return query.translate({ord(ch): code for ch, code in alphabet.items()}), text.translate(char_table), chr(other)
+
+
+_CIGAR_RUN = re.compile(r"(\d+)([=XID])")
 
 
 def _map_query_offsets(cigar: str, t0: int, offsets: tuple[int, int]) -> tuple[int, int]:
-    """Project two query offsets onto the target through an edlib CIGAR."""
+    """Project two query offsets onto the target through an edlib CIGAR.
+
+    Walks the CIGAR run by run: an offset falls in a run that consumes query characters where the
+    run's query range holds it, and maps to the target position the same number of steps in. A
+    start offset is never placed on an extra target character ("D"); an end offset may be.
+    """
     qi, ti = 0, t0
-    want = list(offsets)
     got: list[int | None] = [None, None]
-    num = ""
-    for ch in cigar:
-        if ch.isdigit():
-            num += ch
-            continue
-        n = int(num)
-        num = ""
-        for _ in range(n):
-            for k in (0, 1):
-                if got[k] is None and qi == want[k] and not (k == 0 and ch == "D"):
-                    got[k] = ti
-            if ch in "=X":
-                qi += 1
-                ti += 1
-            elif ch == "I":  # query char missing from target
-                qi += 1
-            else:  # "D": extra target char
-                ti += 1
+    for count, op in _CIGAR_RUN.findall(cigar):
+        n = int(count)
+        dq = 1 if op in "=XI" else 0  # consumes query characters
+        dt = 1 if op in "=XD" else 0  # consumes target characters
+        for k in (0, 1):
+            if got[k] is not None:
+                continue
+            if dq:
+                if qi <= offsets[k] < qi + n:
+                    got[k] = ti + dt * (offsets[k] - qi)
+            elif k == 1 and qi == offsets[k]:
+                got[k] = ti
+        qi += dq * n
+        ti += dt * n
     return tuple(ti if g is None else g for g in got)  # type: ignore[return-value]
 
 
@@ -212,6 +270,11 @@ _FOLD = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"',
                        "–": "-", "—": "-", "‐": "-", "‑": "-"})
 
 
+@lru_cache(maxsize=8)
+def _folded(text: str) -> str:
+    return text.translate(_FOLD)
+
+
 def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     """Nudge alignment boundaries to the best Levenshtein match of the quote.
 
@@ -222,13 +285,15 @@ def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     best = (start, end)
     best_key = None
     exact = exact.translate(_FOLD)
+    folded = _folded(text)  # the same length as text: every fold is one character for one
+    cutoff = None  # the best distance so far: a worse one need not be computed exactly
     for s in range(max(0, start - REFINE_SLACK), min(len(text), start + REFINE_SLACK) + 1):
         for e in range(max(s + 1, end - REFINE_SLACK), min(len(text), end + REFINE_SLACK) + 1):
-            key = (Levenshtein.distance(exact, text[s:e].translate(_FOLD)),
+            key = (Levenshtein.distance(exact, folded[s:e], score_cutoff=cutoff),
                    abs((e - s) - len(exact)),
                    abs(s - start) + abs(e - end))
             if best_key is None or key < best_key:
-                best, best_key = (s, e), key
+                best, best_key, cutoff = (s, e), key, key[0]
     return best
 
 
@@ -252,7 +317,8 @@ class _Excluded:
         # "Mostly inside": an edge of a moved paragraph may touch such text.
         return not self.ranges or self.covered(c.start, c.end) * 2 < (c.end - c.start)
 
-    def mask(self, enc_text: str, other: str) -> str:
+    def mask(self, enc_text, other):
+        """``enc_text`` (str or bytes) with the ranges blanked out with the ``other`` symbol."""
         if not self.ranges:
             return enc_text
         parts, last = [], 0
@@ -261,7 +327,45 @@ class _Excluded:
             parts.append(other * (b - a))
             last = b
         parts.append(enc_text[last:])
-        return "".join(parts)
+        return enc_text[:0].join(parts)
+
+
+class _Shortened:
+    """An encoded text with its long runs of the "other" symbol cut short, and positions mapped both
+    ways. "Other" is the symbol of every text character absent from the query, and of masked text:
+    it never matches, so each one inside an alignment costs an edit. An alignment within
+    ``max_dist`` edits therefore reaches at most ``max_dist`` symbols into such a run, and never
+    across one longer than that: keeping ``keep`` > ``max_dist`` symbols at each end of a run and
+    dropping its middle leaves exactly the same alignments, with the same costs, in a text that can
+    be several times shorter (edlib's time grows with the text's length)."""
+
+    def __init__(self, enc_text, other, keep: int):
+        long_run = other * (2 * keep + 1)
+        rest_of_run = re.compile(re.escape(other) + (b"*" if isinstance(other, bytes) else "*"))
+        parts, last = [], 0
+        self.short_starts, self.text_starts = [0], [0]  # where each piece starts, in both texts
+        length = 0
+        a = enc_text.find(long_run)
+        while a != -1:
+            b = rest_of_run.match(enc_text, a + len(long_run)).end()  # type: ignore[union-attr]
+            parts.append(enc_text[last:a + keep])
+            length += a + keep - last
+            last = b - keep
+            self.short_starts.append(length)
+            self.text_starts.append(last)
+            a = enc_text.find(long_run, b)
+        parts.append(enc_text[last:])
+        self.text = enc_text[:0].join(parts)
+
+    def to_text(self, span: tuple[int, int]) -> tuple[int, int]:
+        i = bisect_right(self.short_starts, span[0]) - 1
+        shift = self.text_starts[i] - self.short_starts[i]
+        return span[0] + shift, span[1] + shift
+
+    def to_short(self, span: tuple[int, int]) -> tuple[int, int]:
+        i = bisect_right(self.text_starts, span[0]) - 1
+        shift = self.text_starts[i] - self.short_starts[i]
+        return span[0] - shift, span[1] - shift
 
 
 def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
@@ -275,8 +379,7 @@ def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
         enc = _encode(query, text)
         if enc is None:
             continue
-        enc_query, enc_text = enc
-        other = chr(len(set(query)) + 1)
+        enc_query, enc_text, other = enc
         # Excluded text is masked so that the search finds what is left, and
         # so are exact occurrences (already candidates): an edited copy of the
         # passage must get the chance to compete with verbatim ones.
@@ -286,14 +389,18 @@ def _fuzzy_candidates(q, prefix, suffix, text, hint, excluded: _Excluded,
         # The quote part may differ by at most (1 - MIN_FUZZY_QUOTE_SIM);
         # the context may have changed completely.
         max_dist = int(len(exact) * (1 - MIN_FUZZY_QUOTE_SIM) * 2) + len(pre) + len(suf)
+        # Kept beyond max_dist: _refine may move an end REFINE_SLACK further, and that span is
+        # masked out again in the shortened text.
+        short = _Shortened(enc_text, other, keep=max_dist + REFINE_SLACK + 1)
+        enc_text = short.text
         # Best match, then the runner-up with the best one masked out.
         for _ in range(2):
             span = _align(enc_query, enc_text, max_dist, (len(pre), len(pre) + len(exact)))
             if span is None or span[1] <= span[0]:
                 break
-            span = _refine(q.exact, text, *span)
+            span = _refine(q.exact, text, *short.to_text(span))
             out.append(_make(q, prefix, suffix, text, span[0], span[1], hint))
-            a, b = span
+            a, b = short.to_short(span)
             enc_text = enc_text[:a] + other * (b - a) + enc_text[b:]
     return out
 

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Indel
 
 from .describe import describe
 from .diff import OffsetMap, diff_ops
-from .match import Anchor, anchor
+from .match import Anchor, anchor, separated
 from .selectors import Selector, TextPositionSelector, split_selectors
 
 # --- Thresholds, chosen on bench/anchoring (see its README). ---
@@ -57,9 +57,20 @@ class Span:
 
 @dataclass(frozen=True)
 class Reanchored:
+    """Where an old span is in the new text. Each state is defined by what was observed:
+
+    * ``unchanged``: the new span's text equals the old one and its context is in place
+      (confidence 1.0);
+    * ``moved``: the new span's text equals the old one, but its context is not in place (the
+      paragraph moved, or its surroundings were rewritten); confidence < 1 says how sure the
+      location is;
+    * ``edited``: the new span's text differs from the old one (``before``/``after``);
+    * ``removed`` / ``ambiguous``: no span.
+    """
+
     start: int | None
     end: int | None
-    state: str  # "unchanged" | "edited" | "removed" | "ambiguous"
+    state: str  # "unchanged" | "moved" | "edited" | "removed" | "ambiguous"
     confidence: float
     before: str | None = None  # old quote, set when edited
     after: str | None = None  # new text at the span, set when edited
@@ -160,9 +171,14 @@ class RevisionDiff:
             # Unchanged text at the mapped place. Trust it if its context is
             # in place, or if it is long and wholly unchanged (not a stray
             # match of "the" inside a rewritten paragraph).
-            if in_place or (survival == 1.0 and len(before) >= MIN_SELF_EVIDENT_LEN):
-                return Reanchored(ns, ne, "unchanged", 1.0 if in_place else 0.9)
-        elif after.strip():
+            if in_place:
+                return Reanchored(ns, ne, "unchanged", 1.0)
+            if survival == 1.0 and len(before) >= MIN_SELF_EVIDENT_LEN:
+                return Reanchored(ns, ne, "moved", 0.9)
+        elif after.strip() and self._same_boundaries(s, e, ns, ne):
+            inside = self._intact_inside(s, e, ns, ne, before) if in_place else None
+            if inside is not None:
+                return Reanchored(inside, inside + len(before), "unchanged", 1.0)
             sim = Indel.normalized_similarity(before, after)
             short = len(before) <= SHORT_SPAN and len(after) <= SHORT_SPAN_MAX_GROWTH * max(len(before), 8)
             if in_place and (sim >= MIN_EDIT_SIM or short):
@@ -171,6 +187,41 @@ class RevisionDiff:
             if survival >= MIN_SPAN_SURVIVAL and sim >= MIN_SPAN_SURVIVAL:
                 return Reanchored(ns, ne, "edited", round(0.5 * sim + 0.4 * survival, 4), before, after)
         return self._search(s, e, before)
+
+    def _same_boundaries(self, s: int, e: int, ns: int, ne: int) -> bool:
+        """A passage that began (ended) clear of a word or a CJK run must map to a span that does too.
+
+        When a deleted sentence is followed by one ending with the same words ("他说工程将在三月开始。"
+        before "市长补充说工程将在三月开始。"), the diff maps the deleted passage onto the tail of its
+        neighbour, starting in the middle of it: that is not the passage edited, it is the passage gone.
+        """
+        old, new = self.old_text, self.new_text
+        if separated(old, s) and not separated(new, ns):
+            return False
+        return not (separated(old, e) and not separated(new, ne))
+
+    def _intact_inside(self, s: int, e: int, ns: int, ne: int, before: str) -> int | None:
+        """Start of the old text, intact, inside the mapped span [ns, ne) that grew around it.
+
+        Text inserted right before or after a passage that begins (or ends) with the passage's own
+        first (or last) characters lets the diff slide the passage's boundary into the insertion:
+        "He said." -> "He met them. He said." maps "He said." onto "He met them. He said.". The
+        passage is intact; the mapped span swallowed the insertion. We take the old text back when
+        it occurs exactly once in the mapped span, set off from the swallowed text by a space or a
+        mark on that side (so "12" inside "112" is not taken for an intact "12"), and the old span
+        was set off the same way.
+        """
+        new, old = self.new_text, self.old_text
+        found = [i for i in _occurrences(new, before, ns, ne) if i != ns or i + len(before) != ne]
+        if len(found) != 1:
+            return None
+        i = found[0]
+        j = i + len(before)
+        if i > ns and not (separated(new, i) and separated(old, s)):
+            return None
+        if j < ne and not (separated(new, j) and separated(old, e)):
+            return None
+        return i
 
     def _search(self, s: int, e: int, before: str) -> Reanchored:
         """The diff lost the span (moved, rewritten, deleted): search for it."""
@@ -190,8 +241,21 @@ class RevisionDiff:
             return _removed()
         after = self.new_text[found.start:found.end]
         if after == before:
-            return Reanchored(found.start, found.end, "unchanged", found.confidence)
+            # Found by searching: the diff lost it, so its surroundings changed unless the search
+            # found them intact.
+            if found.confidence >= 1.0:
+                return Reanchored(found.start, found.end, "unchanged", 1.0)
+            return Reanchored(found.start, found.end, "moved", found.confidence)
         return Reanchored(found.start, found.end, "edited", found.confidence, before, after)
+
+
+def _occurrences(text: str, needle: str, lo: int, hi: int) -> list[int]:
+    out = []
+    i = text.find(needle, lo, hi)
+    while i != -1:
+        out.append(i)
+        i = text.find(needle, i + 1, hi)
+    return out
 
 
 def _subtract(ranges: list[tuple[int, int]], a: int, b: int) -> list[tuple[int, int]]:

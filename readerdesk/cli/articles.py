@@ -49,7 +49,7 @@ def articles_import(source, site_name, selector, exclude, url_override):
         fallback_url = None
     excludes = [*site.exclude_selectors, *exclude]
     try:
-        extracted = extract_article(document, selector or site.body_selector, excludes)
+        extracted = extract_article(document, selector or site.body_selector, excludes, site.parts)
     except ExtractionError as exc:
         fail(str(exc))
     url = url_override or extracted.canonical_url or fallback_url
@@ -58,7 +58,7 @@ def articles_import(source, site_name, selector, exclude, url_override):
     try:
         result = ingest_article(db.session, site, url=url, title=extracted.title, html=extracted.html,
                                 published_at=extracted.published_at, modified_at=extracted.modified_at,
-                                now=utcnow())
+                                parts=extracted.parts, now=utcnow())
     except IngestError as exc:
         fail(str(exc))
     db.session.commit()

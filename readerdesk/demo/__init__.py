@@ -32,6 +32,10 @@ DEMO_SITES = {
     "demo-uk": ("Вісник громади", "uk", ["hromada"]),
 }
 BODY_SELECTOR = ".article-body"
+# Readers may also report on the headline, the standfirst and photo captions of the demo's pages
+# (templates/public/pages/article.html).
+PART_SELECTORS = {"headline": "article > header > h1", "standfirst": "article > header > .standfirst",
+                  "caption": "figcaption"}
 
 
 @dataclass
@@ -55,7 +59,8 @@ def _demo_site(session: DbSession, name: str, title: str, language: str, base_ur
     except SiteNotFound:
         site = create_site(
             session, name, base_url=base_url, body_selector=BODY_SELECTOR, title=title, language=language,
-            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")], support_tiers=DEFAULT_SUPPORT_TIERS,
+            allowed_origins=[base_url, base_url.replace("127.0.0.1", "localhost")], parts=PART_SELECTORS,
+            support_tiers=DEFAULT_SUPPORT_TIERS,
         ).site
         result.lines.append(f"Created site {name} ({title}).")
     return site
@@ -71,6 +76,7 @@ def _demo_article(session: DbSession, site: Site, slug: str, now: datetime, resu
         session, site, url=url, title=meta["title"], html=(ARTICLES_DIR / f"{slug}.html").read_text(encoding="utf-8"),
         external_id=f"demo:{slug}", published_at=parse_datetime(meta["published"]),
         modified_at=parse_datetime(meta.get("modified") or meta["published"]), now=now, hosted=True,
+        parts={"standfirst": meta["standfirst"]} if meta.get("standfirst") else None,
     )
     article = ingested.article
     second = ARTICLES_DIR / f"{slug}.v2.html"

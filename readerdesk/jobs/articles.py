@@ -1,6 +1,7 @@
-"""Job functions run through ``readerdesk.jobs.runner.enqueue``. Each one owns its transaction.
+"""Article jobs, run from the outbox (``readerdesk.jobs.runner``). Each one owns its transaction.
 
-They take plain arguments (ids) and run inside an app context (inline, or in the RQ worker).
+They take plain arguments (ids) and run inside an app context: in the RQ worker, in a thread of the
+web process without Redis, or in a CLI command's process.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction
 from readerdesk.services.articles.connectors import refetch_article
+from readerdesk.services.corrections.capture import needs_refetch
 from readerdesk.services.corrections.reanchoring import anchor_in
 from readerdesk.services.outbound import http_session_for
 
@@ -20,19 +22,25 @@ log = logging.getLogger("readerdesk.jobs.articles")
 
 
 def refetch_and_anchor(correction_id: int) -> None:
-    """Re-fetch the article of an unanchored correction, then anchor it in the new revision.
+    """Re-fetch the article of a correction whose quote readerdesk has in no revision word for word
+    (unanchored, or an approximate match), then anchor it in the new revision.
 
     Raises when the fetch fails, so the job runner retries; the correction itself was stored
     before this job ran and stays stored whatever happens here."""
     correction = db.session.get(Correction, correction_id)
-    if correction is None or correction.anchor_state != AnchorState.UNANCHORED:
+    if correction is None or not needs_refetch(correction):
         return
     now = utcnow()
     try:
         refetch_article(db.session, correction.article, now=now, timeout=current_app.config["HTTP_TIMEOUT"],
                         http=http_session_for(current_app.config))
         revision = correction.article.current_revision
-        if revision is not None and revision.id != correction.anchor_revision_id:
+        unanchored = correction.anchor_state == AnchorState.UNANCHORED
+        newer_has_quote = (revision is not None and correction.quote_verbatim is False
+                           and correction.revision_id != revision.id
+                           and correction.exact in revision.part_text(correction.part))
+        if revision is not None and ((unanchored and revision.id != correction.anchor_revision_id) or newer_has_quote):
+            # The reader saw this newer text: anchor the report where their quote now is.
             anchor_in(correction, revision, now=now)
         db.session.commit()
     except Exception:

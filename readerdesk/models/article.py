@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
-from readerdesk.models.site import Site
+from readerdesk.models.site import BODY, Site
 from readerdesk.models.types import UTCDateTime
 
 
@@ -63,11 +63,18 @@ class ArticleRevision(Model):
     number: Mapped[int]
     html: Mapped[str] = mapped_column(Text)  # sanitized
     text: Mapped[str] = mapped_column(Text)  # canonical plain text, see readerdesk.text.canonical
+    # The other reportable parts' canonical text, by name ("headline", "standfirst", "caption"; see
+    # models.site.PART_NAMES). Several captions are one text, joined like paragraphs.
+    parts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     content_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of text
     source_modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     article: Mapped[Article] = relationship(back_populates="revisions", foreign_keys=[article_id])
+
+    def part_text(self, part: str) -> str:
+        """The canonical text of one reportable part ("body" is :attr:`text`); "" when absent."""
+        return self.text if part == BODY else (self.parts or {}).get(part, "")
 
     def __repr__(self) -> str:
         return f"<ArticleRevision {self.article_id}#{self.number}>"

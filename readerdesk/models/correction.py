@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
+from readerdesk.models.site import BODY
 from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.models.user import User
 
 
 class Kind(enum.StrEnum):
@@ -69,10 +71,24 @@ _LABELS = {
 
 
 class AnchorState(enum.StrEnum):
-    ANCHORED = "anchored"  # found in the revision the reader saw
-    UNANCHORED = "unanchored"  # the reader's text is not in any revision readerdesk has (yet)
-    UNCHANGED = "unchanged"  # followed to a later revision, same text
-    EDITED = "edited"  # followed to a later revision, text changed ("possibly already fixed")
+    """Where a report's passage stands, each state defined by what was observed (tested against the
+    spans in tests/services/corrections/test_reanchoring.py):
+
+    * anchored: located in the revision the report was anchored in. Whether the reader's quote is
+      there word for word is ``Correction.quote_verbatim``;
+    * unchanged: followed to a later revision; the text there equals the passage as reported, and
+      its surroundings are in place;
+    * moved: followed to a later revision; the same text, in another place of the article;
+    * edited: followed to a later revision; the text there differs (``before``/``after`` say how);
+    * removed, ambiguous: no span (gone; or several places fit and none is clearly it);
+    * unanchored: the reader's text is not in any revision readerdesk has (yet).
+    """
+
+    ANCHORED = "anchored"
+    UNANCHORED = "unanchored"
+    UNCHANGED = "unchanged"
+    MOVED = "moved"
+    EDITED = "edited"
     REMOVED = "removed"
     AMBIGUOUS = "ambiguous"
     NONE = "none"  # a general message, no passage
@@ -120,6 +136,18 @@ class Correction(Model):
     prefix: Mapped[str] = mapped_column(Text, default="")
     suffix: Mapped[str] = mapped_column(Text, default="")
     page_url: Mapped[str] = mapped_column(String(1000), default="")
+    # Which reportable part of the page the passage is in (models.site.PART_NAMES), and whether the
+    # reader's selection went on past that part (the widget then reports the first part only).
+    part: Mapped[str] = mapped_column(String(20), default=BODY)
+    selection_clipped: Mapped[bool] = mapped_column(default=False)
+    # For a general message: text the reader had selected outside any reportable part, as context.
+    selected_text: Mapped[str] = mapped_column(Text, default="")
+    # Evidence recorded at capture: the article's current revision when the report arrived, and
+    # whether the reader's quote was found there word for word (None: no quote, or no revision).
+    # A quote found word for word only in an earlier revision is anchored there (revision_id) and
+    # followed forward: the reader was looking at an older copy of the page.
+    captured_revision_id: Mapped[int | None] = mapped_column(ForeignKey("article_revisions.id"), default=None)
+    quote_verbatim: Mapped[bool | None] = mapped_column(default=None)
     # Resolved by the server in revision_id's text (code points), never the client's offsets.
     start: Mapped[int | None] = mapped_column(default=None)
     end: Mapped[int | None] = mapped_column(default=None)
@@ -167,9 +195,17 @@ class Correction(Model):
     article: Mapped[Article] = relationship()
     revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[revision_id])
     anchor_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[anchor_revision_id])
+    captured_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[captured_revision_id])
     anchors: Mapped[list[CorrectionAnchor]] = relationship(
         back_populates="correction", order_by="CorrectionAnchor.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def reported_on_older_revision(self) -> bool:
+        """The reader's quote was found word for word only in a revision older than the current one
+        at the time of the report."""
+        return (self.revision is not None and self.captured_revision is not None
+                and self.revision.number < self.captured_revision.number)
 
     @property
     def is_open(self) -> bool:
@@ -195,10 +231,14 @@ class CorrectionAnchor(Model):
     # For "edited": the passage's text before and after the revision.
     before: Mapped[str | None] = mapped_column(Text, default=None)
     after: Mapped[str | None] = mapped_column(Text, default=None)
+    # Set when the revision is readerdesk's own edit of the passage (a wording applied at the desk,
+    # in its own text or in the CMS): the staff member it was made for.
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     correction: Mapped[Correction] = relationship(back_populates="anchors")
     revision: Mapped[ArticleRevision] = relationship()
+    edited_by: Mapped[User | None] = relationship()
 
 
 class DecoyReport(Model):

@@ -5,14 +5,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.correction import Correction
-from readerdesk.models.site import Site
+from readerdesk.models.site import BODY, Site
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
 
@@ -63,12 +63,21 @@ class CorrectionNote(Model):
     revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None
     )
+    # The corrected passage, followed through later revisions like an open report, so that pages can
+    # mark it where it stands. None once it cannot be located exactly (rewritten, removed, ambiguous).
+    part: Mapped[str] = mapped_column(String(20), default=BODY)
+    passage_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("article_revisions.id", ondelete="SET NULL"), default=None
+    )
+    passage_start: Mapped[int | None] = mapped_column(default=None)
+    passage_end: Mapped[int | None] = mapped_column(default=None)
 
     site: Mapped[Site] = relationship()
     article: Mapped[Article] = relationship()
     correction: Mapped[Correction | None] = relationship()
     author: Mapped[User | None] = relationship()
-    revision: Mapped[ArticleRevision | None] = relationship()
+    revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[revision_id])
+    passage_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[passage_revision_id])
 
     @property
     def is_public(self) -> bool:

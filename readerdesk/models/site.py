@@ -11,6 +11,13 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime
 
+#: The parts of an article page a reader may report on besides the body, each found on the page by a
+#: CSS selector the site names (``Site.parts``). Each is its own canonical text in a revision.
+BODY = "body"
+PART_LABELS = {BODY: "the body", "headline": "the headline", "standfirst": "the standfirst",
+               "caption": "a photo caption"}
+PART_NAMES = tuple(PART_LABELS)
+
 
 class Site(Model):
     __tablename__ = "sites"
@@ -25,6 +32,8 @@ class Site(Model):
     # CSS selector of the article body, and selectors of boxes to drop inside it.
     body_selector: Mapped[str] = mapped_column(String(500), default="article")
     exclude_selectors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Reportable parts besides the body: {"headline": "h1", "caption": "figcaption", ...} (PART_NAMES).
+    parts: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
     # SHA-256 of the API token a CMS uses to push articles. Tokens are 256-bit random values,
     # so a fast hash is enough; a slow KDF would only slow every push.
     api_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -32,6 +41,11 @@ class Site(Model):
     # None (no connector), "html" (fetch the article URL) or "wordpress" (REST API at connector_url).
     connector: Mapped[str | None] = mapped_column(String(20), default=None)
     connector_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # WordPress write access for applying a wording to the post itself: the user an application
+    # password belongs to, and that password sealed with a key derived from SECRET_KEY
+    # (services.articles.credentials). Never shown again once set.
+    wordpress_user: Mapped[str | None] = mapped_column(String(60), default=None)
+    wordpress_secret: Mapped[str | None] = mapped_column(Text, default=None)
     # ISO 4217 code for donations on this site's support page.
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     language: Mapped[str] = mapped_column(String(10), default="en")

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from selectolax.lexbor import LexborHTMLParser
@@ -22,6 +23,9 @@ class ExtractedArticle:
     canonical_url: str | None
     published_at: datetime | None
     modified_at: datetime | None
+    # The other reportable parts' HTML, by name (the site's part selectors, matched anywhere in the
+    # page; see html_by_selector).
+    parts: dict[str, str] = field(default_factory=dict)
 
 
 def looks_like_html(document: str) -> bool:
@@ -50,6 +54,46 @@ def _meta(tree: LexborHTMLParser, *names: str) -> str | None:
     return None
 
 
+def _json_ld_article(tree: LexborHTMLParser) -> dict:
+    """The page's first schema.org JSON-LD object with a headline or dates (an Article, NewsArticle,
+    BlogPosting...), looking inside lists and ``@graph``; {} when there is none."""
+    for node in tree.css('script[type="application/ld+json"]'):
+        try:
+            data = json.loads(node.text() or "")
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if any(isinstance(item.get(k), str) for k in ("headline", "datePublished", "dateModified")):
+                    return item
+                stack.extend(v for v in (item.get("@graph"),) if v)
+    return {}
+
+
+def _text_of(node) -> str:
+    return " ".join(node.text(separator=" ").split()) if node is not None else ""
+
+
+def html_by_selector(html_or_tree, selectors: dict[str, str]) -> dict[str, str]:
+    """{name: the HTML of the elements ``selector`` matches} in an HTML fragment or a parsed page,
+    each element in a ``<div>`` of its own so that its text is a paragraph of its own (the widget
+    joins several matches the same way). A selector the parser cannot read matches nothing."""
+    tree = html_or_tree if isinstance(html_or_tree, LexborHTMLParser) else LexborHTMLParser(
+        f"<!doctype html><html><body>{html_or_tree}</body></html>")
+    out = {}
+    for name, selector in selectors.items():
+        try:
+            nodes = tree.css(selector)
+        except Exception:  # selectolax raises a bare exception on a bad selector
+            continue
+        out[name] = "".join(f"<div>{node.html or ''}</div>" for node in nodes)
+    return out
+
+
 def strip_excluded(html: str, exclude: list[str]) -> str:
     """Drop the boxes matching ``exclude`` from an HTML fragment (related posts, appeals, ads...)."""
     if not exclude:
@@ -69,8 +113,15 @@ def _decompose_all(root, exclude: list[str]) -> None:
             node.decompose()
 
 
-def extract_article(document: str, body_selector: str, exclude: list[str]) -> ExtractedArticle:
-    """Find the body by ``body_selector``, drop ``exclude`` boxes inside it, sanitize, and read metadata."""
+def extract_article(document: str, body_selector: str, exclude: list[str],
+                    part_selectors: dict[str, str] | None = None) -> ExtractedArticle:
+    """Find the body by ``body_selector``, drop ``exclude`` boxes inside it, sanitize, and read metadata.
+
+    Metadata, each from the first source that has it: the headline from ``og:title``, the JSON-LD
+    ``headline``, the page's ``h1`` (never ``<title>``, which carries " - Site name"; it is the last
+    resort); the dates from ``article:published_time``/``article:modified_time``, else the JSON-LD
+    ``datePublished``/``dateModified``; the URL from ``link rel=canonical``. ``part_selectors`` (the
+    site's reportable parts) are matched anywhere in the page."""
     if not looks_like_html(document):
         raise ExtractionError("the document is not HTML")
     tree = LexborHTMLParser(document)
@@ -86,16 +137,19 @@ def extract_article(document: str, body_selector: str, exclude: list[str]) -> Ex
     if not text:
         raise ExtractionError(f"the article body ({body_selector!r}) is empty after extraction")
 
-    title = _meta(tree, "og:title", "twitter:title")
-    if not title:
-        node = tree.css_first("title") or tree.css_first("h1")
-        title = node.text(strip=True) if node is not None else ""
+    ld = _json_ld_article(tree)
+    ld_text = {key: value.strip() for key, value in ld.items() if isinstance(value, str)}
+    title = (_meta(tree, "og:title") or ld_text.get("headline") or _text_of(tree.css_first("h1"))
+             or _meta(tree, "twitter:title") or _text_of(tree.css_first("title")))
     canonical = tree.css_first('link[rel="canonical"]')
     return ExtractedArticle(
         html=html,
         text=text,
         title=title or "",
         canonical_url=canonical.attributes.get("href") if canonical is not None else None,
-        published_at=parse_datetime(_meta(tree, "article:published_time", "datePublished")),
-        modified_at=parse_datetime(_meta(tree, "article:modified_time", "og:updated_time", "dateModified")),
+        published_at=parse_datetime(_meta(tree, "article:published_time") or ld_text.get("datePublished")
+                                    or _meta(tree, "datePublished")),
+        modified_at=parse_datetime(_meta(tree, "article:modified_time") or ld_text.get("dateModified")
+                                   or _meta(tree, "og:updated_time", "dateModified")),
+        parts=html_by_selector(tree, part_selectors or {}),
     )

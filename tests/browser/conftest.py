@@ -33,7 +33,7 @@ class LiveServer:
         with self.app.app_context():
             rows = list(db.session.scalars(select(Correction).order_by(Correction.id)))
             for row in rows:  # load what the tests read before the session goes
-                _ = row.revision and row.revision.text, row.article.url
+                _ = row.revision and row.revision.text, row.article.url, row.captured_revision
             db.session.expunge_all()
             return rows
 

@@ -45,3 +45,46 @@ def test_without_the_exclusions_the_boxes_would_be_there():
 def test_bad_pages_give_a_clear_error(document, selector, message):
     with pytest.raises(ExtractionError, match=message):
         extract_article(document, selector, [])
+
+
+def _page(head: str, body: str = "") -> str:
+    return f"<!doctype html><html><head>{head}</head><body>{body}<article><p>The text.</p></article></body></html>"
+
+
+LD = ('<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, '
+      '{"@type": "NewsArticle", "headline": "Bridge to reopen in May", "datePublished": "2026-11-20T08:30:00Z", '
+      '"dateModified": "2026-11-21T09:15:00Z"}]}</script>')
+
+
+@pytest.mark.parametrize("head, body, title", [
+    ('<meta property="og:title" content="From og:title">' + LD, "<h1>From h1</h1>", "From og:title"),
+    ("<title>Bridge to reopen - The Courier</title>" + LD, "<h1>From h1</h1>", "Bridge to reopen in May"),
+    ("<title>Bridge to reopen - The Courier</title>", "<h1>From  the <em>h1</em></h1>", "From the h1"),
+    ("<title>Only a title - The Courier</title>", "", "Only a title - The Courier"),  # the last resort
+])
+def test_the_headline_comes_from_og_title_then_json_ld_then_h1_never_the_title_suffix(head, body, title):
+    assert extract_article(_page(head, body), "article", []).title == title
+
+
+def test_dates_and_url_come_from_article_meta_then_json_ld():
+    article = extract_article(_page(LD + '<link rel="canonical" href="https://news.example/bridge">'), "article", [])
+    assert article.published_at.isoformat() == "2026-11-20T08:30:00+00:00"
+    assert article.modified_at.isoformat() == "2026-11-21T09:15:00+00:00"
+    assert article.canonical_url == "https://news.example/bridge"
+    meta = ('<meta property="article:published_time" content="2026-11-19T10:00:00+01:00">'
+            '<meta property="article:modified_time" content="2026-11-19T11:00:00+01:00">')
+    article = extract_article(_page(meta + LD), "article", [])
+    assert article.published_at.isoformat() == "2026-11-19T10:00:00+01:00"
+    assert article.modified_at.isoformat() == "2026-11-19T11:00:00+01:00"
+
+
+def test_reportable_parts_are_read_anywhere_in_the_page():
+    page = _page("", '<h1>The headline</h1><p class="standfirst">The standfirst.</p>'
+                     "<figure><figcaption>First caption.</figcaption></figure><figure><figcaption>Second."
+                     "</figcaption></figure>")
+    article = extract_article(page, "article", [], {"headline": "h1", "standfirst": ".standfirst",
+                                                    "caption": "figcaption"})
+    from readerdesk.text.canonical import canonical_text
+
+    assert {name: canonical_text(html) for name, html in article.parts.items()} == {
+        "headline": "The headline", "standfirst": "The standfirst.", "caption": "First caption.\n\nSecond."}

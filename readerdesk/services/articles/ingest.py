@@ -9,10 +9,11 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from readerdesk.models import Article, ArticleRevision, Site
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
-from readerdesk.services.corrections.reanchoring import reanchor_open_corrections
-from readerdesk.text.canonical import canonical_text, content_hash, sanitize_html
-from readerdesk.text.extraction import ExtractionError, strip_excluded
+from readerdesk.services.corrections.reanchoring import follow_note_passages, reanchor_open_corrections
+from readerdesk.text.canonical import canonical_text, content_hash, normalise_block, sanitize_html
+from readerdesk.text.extraction import ExtractionError, html_by_selector, strip_excluded
 from readerdesk.text.urls import InvalidURL, is_under, normalise_url
 
 MAX_TITLE_LENGTH = 500
@@ -52,24 +53,45 @@ def find_article(session: DbSession, site: Site, url: str) -> Article | None:
     return session.scalar(select(Article).where(Article.site_id == site.id, Article.url == url))
 
 
-def add_revision(
-    session: DbSession, article: Article, html: str, *, now: datetime, source_modified_at: datetime | None = None
-) -> ArticleRevision | None:
-    """Store ``html`` as the article's next revision, unless its canonical text is unchanged.
+def part_texts(site: Site, title: str, body_html: str, given: dict[str, str] | None = None) -> dict[str, str]:
+    """The canonical text of each reportable part besides the body (models.site.PART_NAMES).
 
-    Every open correction of the article is then re-anchored in the new revision."""
+    ``given`` maps part names to their HTML (from the page, or pushed by the CMS). The headline is
+    the title unless given; a part the site names by a selector that matches inside the body (photo
+    captions usually do) is read from the body. Parts with no text are left out."""
+    given = given or {}
+    texts = {name: canonical_text(html) for name, html in given.items() if name in PART_NAMES and name != BODY}
+    if not texts.get("headline"):
+        texts["headline"] = normalise_block(title)
+    missing = {name: selector for name, selector in (site.parts or {}).items() if name not in texts}
+    for name, html in html_by_selector(body_html, missing).items():
+        texts[name] = canonical_text(html)
+    return {name: text for name, text in texts.items() if text}
+
+
+def add_revision(
+    session: DbSession, article: Article, html: str, *, now: datetime, source_modified_at: datetime | None = None,
+    parts: dict[str, str] | None = None,
+) -> ArticleRevision | None:
+    """Store ``html`` as the article's next revision, unless its canonical text and its parts' texts
+    (``parts``: name -> canonical text; None keeps the previous revision's) are unchanged.
+
+    Every open correction of the article is then re-anchored in the new revision, and every
+    published note's passage followed there."""
     html = sanitize_html(html)
     text = canonical_text(html)
     if not text:
         raise IngestError("the article body is empty")
     digest = content_hash(text)
     previous = article.current_revision
-    if previous is not None and previous.content_hash == digest:
+    if parts is None:
+        parts = dict(previous.parts) if previous is not None else {"headline": normalise_block(article.title)}
+    if previous is not None and previous.content_hash == digest and (previous.parts or {}) == parts:
         return None
     number = (session.scalar(select(func.max(ArticleRevision.number)).where(ArticleRevision.article_id == article.id))
               or 0) + 1 if article.id is not None else 1
     revision = ArticleRevision(
-        article=article, number=number, html=html, text=text, content_hash=digest,
+        article=article, number=number, html=html, text=text, parts=parts, content_hash=digest,
         source_modified_at=source_modified_at, created_at=now,
     )
     session.add(revision)
@@ -78,6 +100,7 @@ def add_revision(
     article.modified_at = source_modified_at or now
     if previous is not None:
         reanchor_open_corrections(session, article, previous, revision, now)
+        follow_note_passages(session, article, previous, revision)
     return revision
 
 
@@ -107,9 +130,11 @@ def ingest_article(
     modified_at: datetime | None = None,
     exclude: Sequence[str] = (),
     hosted: bool = False,
+    parts: dict[str, str] | None = None,
 ) -> IngestResult:
-    """Create or update an article from its body HTML. Drops the site's excluded boxes (and
-    ``exclude``), sanitizes, and adds a revision only when the canonical text changed."""
+    """Create or update an article from its body HTML (and ``parts``: the HTML of other reportable
+    parts, see :func:`part_texts`). Drops the site's excluded boxes (and ``exclude``), sanitizes,
+    and adds a revision only when the canonical text of the body or of a part changed."""
     url = article_url_of(site, url)
     title = " ".join((title or "").split())[:MAX_TITLE_LENGTH]
     if not title:
@@ -146,7 +171,8 @@ def ingest_article(
             article.external_id = external_id
         if published_at:
             article.published_at = published_at
-    revision = add_revision(session, article, body, now=now, source_modified_at=modified_at)
+    revision = add_revision(session, article, body, now=now, source_modified_at=modified_at,
+                            parts=part_texts(site, title, body, parts))
     return IngestResult(article=article, revision=revision, created=created)
 
 

@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborHTMLParser
 from sqlalchemy import select
 
 from readerdesk.models import Site
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
 from readerdesk.text.urls import InvalidURL, absolute_link, normalise_origin, normalise_url
 
@@ -26,6 +27,10 @@ class SiteError(ValueError):
 
 class PrivacyUrlInvalid(SiteError):
     """The privacy policy URL is not an absolute http(s) URL."""
+
+
+class PartsInvalid(SiteError):
+    """A reportable part is not NAME=CSS with a known name and a valid selector."""
 
 
 class SiteNotFound(LookupError):
@@ -69,6 +74,7 @@ def create_site(
     title: str = "",
     language: str = "en",
     currency: str = "EUR",
+    parts: dict[str, str] | None = None,
     privacy_url: str = "",
     support_tiers: Sequence[dict] = (),
 ) -> CreatedSite:
@@ -93,6 +99,7 @@ def create_site(
         base_url=base,
         body_selector=_check_selector(body_selector),
         exclude_selectors=[_check_selector(s) for s in exclude_selectors],
+        parts=check_parts(parts or {}),
         allowed_origins=origins,
         api_token_hash=hash_token(token),
         language=language,
@@ -103,6 +110,32 @@ def create_site(
     session.add(site)
     session.flush()
     return CreatedSite(site=site, api_token=token)
+
+
+def check_parts(parts: dict[str, str]) -> dict[str, str]:
+    """Reportable parts besides the body: {name: CSS selector}, names from models.site.PART_NAMES."""
+    out = {}
+    for name, selector in parts.items():
+        if name not in PART_NAMES or name == BODY:
+            raise PartsInvalid(f"unknown part {name!r}: the parts are " + ", ".join(PART_NAMES[1:]))
+        try:
+            out[name] = _check_selector(selector)
+        except SiteError as exc:
+            raise PartsInvalid(f"{name}: {exc}") from None
+    return out
+
+
+def parse_parts(lines: list[str]) -> dict[str, str]:
+    """``["headline=h1", "caption=figure figcaption"]`` (the CLI's and the desk form's way) -> a dict."""
+    parts = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        name, sep, selector = line.partition("=")
+        if not sep:
+            raise PartsInvalid(f"a part is NAME=CSS, e.g. headline=h1 (got {line.strip()!r})")
+        parts[name.strip()] = selector.strip()
+    return check_parts(parts)
 
 
 def _privacy_url(url: str | None) -> str:
@@ -186,7 +219,7 @@ CONNECTORS = (None, "html", "wordpress")
 
 
 def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: list[str], connector: str | None,
-                connector_url: str | None, privacy_url: str | None) -> None:
+                connector_url: str | None, privacy_url: str | None, parts: dict[str, str] | None = None) -> None:
     """Change the settings an admin edits on the desk. Validates everything before changing anything."""
     try:
         others = {normalise_origin(o) for o in allowed_origins if o.strip()}
@@ -207,7 +240,9 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
             raise SiteError(str(exc)) from None
     elif url:
         raise SiteError("only the wordpress connector takes a URL")
+    checked_parts = check_parts(parts) if parts is not None else site.parts
     policy = _privacy_url(privacy_url)
     site.allowed_origins, site.exclude_selectors = origins, excludes
     site.connector, site.connector_url = connector, url
+    site.parts = checked_parts
     site.privacy_url = policy

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from readerdesk.models import Article, Site
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.fetching import FetchError, get
-from readerdesk.services.articles.ingest import IngestError, ingest_article
+from readerdesk.services.articles.ingest import IngestError, IngestResult, ingest_article
 from readerdesk.text.extraction import parse_datetime
 
 PER_PAGE = 100
@@ -87,7 +87,9 @@ def plain_title(rendered: str) -> str:
     return htmllib.unescape(_TAG_RE.sub("", rendered or "")).strip()
 
 
-def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, report: SyncReport) -> None:
+def store_post(session: DbSession, site: Site, post: dict, *, now: datetime,
+               report: SyncReport) -> IngestResult | None:
+    """Store one post from the REST API (None, and a line in ``report``, when it cannot be)."""
     post_id = str(post.get("id", "?"))
     try:
         # A savepoint per post: one broken post is reported and skipped, the rest are stored.
@@ -105,10 +107,11 @@ def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, rep
             )
     except (IngestError, KeyError, AttributeError, TypeError) as exc:
         report.skipped.append(f"post {post_id}: {exc}")
-        return
+        return None
     if result.created:
         report.created += 1
     elif result.changed:
         report.updated += 1
     else:
         report.unchanged += 1
+    return result

@@ -22,9 +22,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from readerdesk.models import AnchorState, Article, Correction, DecoyReport, Kind, Site, Status
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.corrections.reanchoring import anchor_in, quote_is_found, quote_selectors
+from readerdesk.services.corrections.reanchoring import anchor_new_report, quote_is_found, quote_selectors
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.i18n import pick_language, say
@@ -97,6 +98,9 @@ class CorrectionInput:
     prefix: str
     suffix: str
     position: int | None  # the client's start, in code points: a hint only
+    part: str  # the reportable part the selectors measure (models.site.PART_NAMES)
+    clipped: bool  # the reader's selection went on past that part
+    selected_text: str  # a general message's context: text selected outside any reportable part
     suggestion: str
     comment: str
     reader_name: str
@@ -208,6 +212,19 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
     return raw, quote, position
 
 
+def _part(data: dict, errors: _Errors) -> tuple[str, bool]:
+    """The reportable part the selectors measure, and whether the selection went on past it."""
+    part = data.get("part") or BODY
+    if part not in PART_NAMES:
+        errors.add("part", "One of: " + ", ".join(PART_NAMES) + ".")
+        part = BODY
+    clipped = data.get("clipped", False)
+    if not isinstance(clipped, bool):
+        errors.add("clipped", "Must be true or false.")
+        clipped = False
+    return part, clipped
+
+
 def _idempotency_key(data: dict, errors: _Errors) -> str:
     key = data.get("idempotency_key")
     if not isinstance(key, str) or not _KEY_RE.match(key):
@@ -300,6 +317,9 @@ def parse_correction(data: dict) -> CorrectionInput:
     if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
         errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
+    part, clipped = _part(data, errors)
+    selected_text = _text(data, "selected_text", errors, limit=MAX_QUOTE)
+
     suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
     comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
                     what="Please write your message.")
@@ -315,6 +335,7 @@ def parse_correction(data: dict) -> CorrectionInput:
         idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
         exact=exact, prefix=prefix, suffix=suffix,
         position=_int(position.get("start")) if position else None,
+        part=part, clipped=clipped and quote is not None, selected_text=selected_text if quote is None else "",
         suggestion=suggestion, comment=comment, reader_name=name, reader_email=email, notify_reader=notify,
         language=language, trapped=is_honeypot_filled(data),
     )
@@ -373,7 +394,7 @@ def _seen_before(existing: Correction | DecoyReport, fingerprint: str) -> Submis
 def _decoy(report: CorrectionInput, article: Article, fingerprint: str, now: datetime) -> DecoyReport:
     revision = article.current_revision
     found = bool(report.exact) and revision is not None and quote_is_found(
-        quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), revision)
+        quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), revision.part_text(report.part))
     return DecoyReport(public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
                        article=article, kind=report.kind, exact=report.exact,
                        language=report.language or article.site.language, anchored=found, created_at=now)
@@ -388,8 +409,10 @@ def submit_correction(
     The same idempotency key with the same report returns the first correction (``created`` False),
     also when two requests race: the unique constraint decides and the loser reads the winner's row.
     The same key with a different report raises IdempotencyKeyReused. A quote that is not in the
-    current revision is stored anyway, as unanchored (see ``needs_refetch``). A report that filled
-    the honeypot goes through the same checks and answers, but only a :class:`DecoyReport` is kept."""
+    current revision is stored anyway: anchored in an earlier revision that has it word for word (the
+    reader's copy of the page was older), else unanchored (see ``needs_refetch``). A report that
+    filled the honeypot goes through the same checks and answers, but only a :class:`DecoyReport`
+    is kept."""
     report = parse_correction(data)
     article = find_article(session, report.article_url, origin, own_origins)
     fingerprint = report.fingerprint()
@@ -403,17 +426,14 @@ def submit_correction(
         stored = Correction(
             public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
             article=article, kind=report.kind, selectors=report.selectors, exact=report.exact, prefix=report.prefix,
-            suffix=report.suffix, page_url=report.page_url, suggestion=report.suggestion, comment=report.comment,
-            reader_name=report.reader_name, reader_email=report.reader_email, notify_reader=report.notify_reader,
-            language=report.language or article.site.language, ip_hash=ip_hash,
+            suffix=report.suffix, part=report.part, selection_clipped=report.clipped,
+            selected_text=report.selected_text, page_url=report.page_url, suggestion=report.suggestion,
+            comment=report.comment, reader_name=report.reader_name, reader_email=report.reader_email,
+            notify_reader=report.notify_reader, language=report.language or article.site.language, ip_hash=ip_hash,
             anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
         )
-        revision = article.current_revision
         if report.exact:
-            if revision is not None:
-                anchor_in(stored, revision, now=now)
-            else:
-                stored.anchor_state = AnchorState.UNANCHORED
+            anchor_new_report(session, stored, article, now=now)
     try:
         with session.begin_nested():
             session.add(stored)
@@ -429,8 +449,11 @@ def submit_correction(
 
 
 def needs_refetch(correction: Correction) -> bool:
-    """The reader saw text readerdesk does not have, and the site says where to fetch the article."""
-    return correction.anchor_state == AnchorState.UNANCHORED and bool(correction.article.site.connector)
+    """The reader saw text readerdesk does not have (their quote is in no revision word for word:
+    unanchored, or matched only approximately), and the site says where to fetch the article."""
+    saw_other_text = correction.anchor_state == AnchorState.UNANCHORED or (
+        correction.anchor_state == AnchorState.ANCHORED and correction.quote_verbatim is False)
+    return saw_other_text and bool(correction.article.site.connector)
 
 
 def new_report_jobs(correction: Correction) -> list[Job]:

@@ -38,7 +38,7 @@ def passage_context(correction: Correction, chars: int = CONTEXT_CHARS) -> Passa
     start, end = correction.anchor_start, correction.anchor_end
     if revision is None or start is None or end is None:
         return None
-    text = revision.text
+    text = revision.part_text(correction.part)
     start, end = max(0, min(start, len(text))), max(0, min(end, len(text)))
     lo, hi = max(0, start - chars), min(len(text), end + chars)
     # Widen to word boundaries so the context does not start or end mid-word.
@@ -50,25 +50,82 @@ def passage_context(correction: Correction, chars: int = CONTEXT_CHARS) -> Passa
                           revision_number=revision.number, clipped_before=lo > 0, clipped_after=hi < len(text))
 
 
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _latest_edit(session: DbSession, correction: Correction) -> CorrectionAnchor | None:
+    return session.scalar(select(CorrectionAnchor).where(
+        CorrectionAnchor.correction_id == correction.id, CorrectionAnchor.state == AnchorState.EDITED,
+    ).order_by(CorrectionAnchor.id.desc()).limit(1))
+
+
+def anchor_history(session: DbSession, correction: Correction) -> list[CorrectionAnchor]:
+    """Every place the report pointed to, oldest first: one row per revision it was followed into."""
+    return list(session.scalars(select(CorrectionAnchor).where(CorrectionAnchor.correction_id == correction.id)
+                                .order_by(CorrectionAnchor.id)))
+
+
+def edit_label(row: CorrectionAnchor) -> str | None:
+    """Who changed the passage in this row's revision, when readerdesk made the edit itself."""
+    if row.edited_by_id is None:
+        return None
+    editor = row.edited_by.display_name if row.edited_by else "a deleted user"
+    where = "in the article" if row.revision.article.hosted else "in the post in WordPress"
+    return f"edited by readerdesk on behalf of {editor}, {where}"
+
+
+def _edited_story(session: DbSession, correction: Correction, number: int | None, fixed: bool) -> AnchorStory:
+    state = AnchorState.EDITED
+    edit = _latest_edit(session, correction)
+    diff = word_diff(edit.before or "", edit.after or "") if edit else None
+    if edit is not None and edit.edited_by_id is not None and edit.revision_id == correction.anchor_revision_id:
+        return AnchorStory(state, "Fixed from the desk", f"Revision {number}: {edit_label(edit)}.", diff)
+    if fixed:
+        return AnchorStory(state, "Edited since the report — possibly already fixed",
+                           f"The passage changed in revision {number} and now reads what the reader suggested.", diff)
+    return AnchorStory(state, "Edited since the report",
+                       f"The passage changed in revision {number}. Check whether the edit already fixes it.", diff)
+
+
 def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
-    """Where the report's passage stands now, in words an editor can act on."""
+    """Where the report's passage stands now, in words an editor can act on.
+
+    Every sentence is literally true of the stored evidence: "exactly as the reader saw it" only
+    when the text at the anchor is the reader's quote character for character; "reported on an
+    older version" when the quote was found word for word only in a revision older than the one
+    current when the report arrived; "possibly already fixed" only when the passage now reads
+    what the reader suggested."""
     state = correction.anchor_state
     revision = correction.anchor_revision
     current = correction.article.current_revision
     number = revision.number if revision else None
-    if state in (AnchorState.ANCHORED, AnchorState.UNCHANGED):
-        detail = f"The passage is in revision {number} exactly as the reader saw it."
+    passage = None
+    if revision is not None and correction.anchor_start is not None and correction.anchor_end is not None:
+        passage = revision.part_text(correction.part)[correction.anchor_start:correction.anchor_end]
+    as_seen = passage is not None and passage == correction.exact
+    fixed = bool(correction.suggestion.strip()) and passage is not None and not as_seen and _same_words(
+        passage, correction.suggestion)
+    if correction.reported_on_older_revision and state != AnchorState.UNANCHORED:
+        return _older_version_story(session, correction, passage, as_seen, fixed)
+    if state == AnchorState.ANCHORED and not as_seen:
+        return AnchorStory(state, "Approximate match",
+                           f"The reader's quote is not in revision {number} word for word; this is the closest "
+                           f"passage (confidence {correction.anchor_confidence or 0:.2f}). The reader's quote → the "
+                           "text:", word_diff(correction.exact, passage or ""))
+    if state in (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED):
+        where = " in another place of the article" if state == AnchorState.MOVED else ""
+        headline = "Moved" if state == AnchorState.MOVED else "Unchanged"
+        if as_seen:
+            detail = f"The passage is in revision {number}{where} exactly as the reader saw it."
+        else:
+            detail = (f"The passage is in revision {number}{where} as it was when the report was anchored; the "
+                      "reader's quote matched it only approximately. The reader's quote → the text:")
         if current is not None and revision is not None and current.id != revision.id:
             detail += f" The article now has revision {current.number}; the report has not been followed there yet."
-        return AnchorStory(state, "Unchanged", detail)
+        return AnchorStory(state, headline, detail, None if as_seen else word_diff(correction.exact, passage or ""))
     if state == AnchorState.EDITED:
-        edit = session.scalar(select(CorrectionAnchor).where(
-            CorrectionAnchor.correction_id == correction.id, CorrectionAnchor.state == AnchorState.EDITED,
-        ).order_by(CorrectionAnchor.id.desc()).limit(1))
-        diff = word_diff(edit.before or "", edit.after or "") if edit else None
-        return AnchorStory(state, "Edited since the report — possibly already fixed",
-                           f"The passage changed in revision {number}. Check whether the edit already fixes it.",
-                           diff)
+        return _edited_story(session, correction, number, fixed)
     if state == AnchorState.REMOVED:
         return AnchorStory(state, "Removed", "The passage is no longer in the article.")
     if state == AnchorState.AMBIGUOUS:
@@ -79,3 +136,27 @@ def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
                            "The quoted text is not in any version of the article we have. The article may have "
                            "changed before we saw it, or the reader's copy differed.")
     return AnchorStory(state, "General message", "The reader wrote about the article as a whole, not a passage.")
+
+
+def _older_version_story(session: DbSession, correction: Correction, passage: str | None, as_seen: bool,
+                         fixed: bool) -> AnchorStory:
+    """The reader quoted a revision older than the current one (an open tab, a cache, an aggregator)."""
+    state = correction.anchor_state
+    assert correction.revision is not None  # reported_on_older_revision
+    older = f"Reported on an older version of the article (revision {correction.revision.number})"
+    now = correction.anchor_revision.number if correction.anchor_revision else None
+    if passage is None:
+        detail = ("The passage is no longer in the article." if state == AnchorState.REMOVED else
+                  "The passage could not be told apart from similar text in the current version.")
+        return AnchorStory(state, older, detail)
+    if as_seen:
+        where = ", in another place" if state == AnchorState.MOVED else ""
+        return AnchorStory(state, older, f"The passage is unchanged in revision {now}{where}: it reads exactly as "
+                                         "the reader saw it.")
+    edit = _latest_edit(session, correction)
+    diff = word_diff(edit.before or "", edit.after or "") if edit else word_diff(correction.exact, passage)
+    headline = older + " — possibly already fixed" if fixed else older
+    detail = f"The passage now reads (revision {now}): “{passage}”."
+    if fixed:
+        detail += " That is what the reader suggested."
+    return AnchorStory(state, headline, detail, diff)

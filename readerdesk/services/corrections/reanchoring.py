@@ -12,10 +12,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rapidfuzz.distance import Indel
 from sqlalchemy import select
 from sqlalchemy.orm import object_session
 
 from readerdesk.anchoring import (
+    NOT_FOUND,
+    Anchor,
     InvalidSelector,
     RevisionDiff,
     Selector,
@@ -24,17 +27,25 @@ from readerdesk.anchoring import (
     anchor,
     selectors_from_json,
 )
-from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionAnchor, Status
+from readerdesk.models import (
+    AnchorState,
+    Article,
+    ArticleRevision,
+    Correction,
+    CorrectionAnchor,
+    CorrectionNote,
+    Status,
+)
 from readerdesk.models.types import DbSession
 
 # Anchor states that carry a span to follow into the next revision.
-FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.EDITED)
+FOLLOWABLE = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED, AnchorState.EDITED)
 
 
 def reported_passage(correction: Correction) -> str:
     """The passage as the reader reported it, in the revision it was anchored in."""
     if correction.revision is not None and correction.start is not None and correction.end is not None:
-        return correction.revision.text[correction.start:correction.end]
+        return correction.revision.part_text(correction.part)[correction.start:correction.end]
     return correction.exact
 
 
@@ -53,9 +64,9 @@ def _quote_selectors(correction: Correction) -> list:
     return quote_selectors(correction.selectors, correction.exact, correction.prefix, correction.suffix)
 
 
-def quote_is_found(selectors: list, revision: ArticleRevision) -> bool:
-    """Whether the engine anchors these selectors in ``revision`` (nothing is recorded)."""
-    return ENGINE_STATES[anchor(selectors, revision.text).state] == AnchorState.ANCHORED
+def quote_is_found(selectors: list, text: str) -> bool:
+    """Whether the engine anchors these selectors in ``text`` (a part of a revision; nothing is recorded)."""
+    return ENGINE_STATES[anchor(selectors, text).state] == AnchorState.ANCHORED
 
 
 def set_anchor(correction: Correction, revision: ArticleRevision, state: AnchorState, *,
@@ -81,21 +92,116 @@ ENGINE_STATES = {"anchored": AnchorState.ANCHORED, "ambiguous": AnchorState.AMBI
                  "not_found": AnchorState.UNANCHORED}
 
 
-def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime) -> bool:
-    """Resolve the reader's selectors in ``revision`` with the anchoring engine, and record the
-    attempt in the correction's history. The one place a reader's selectors become a span.
+def anchor_in(correction: Correction, revision: ArticleRevision, *, now: datetime, found: Anchor | None = None) -> bool:
+    """Resolve the reader's selectors in ``revision`` (in the report's part) with the anchoring
+    engine, and record the attempt in the correction's history. True when anchored.
 
-    Found: the correction is anchored in that revision (start/end set). Otherwise it is
-    "ambiguous" (several passages fit equally well) or "unanchored" (the text is not there, e.g.
-    the reader saw a newer version). True when anchored."""
-    found = anchor(_quote_selectors(correction), revision.text)
+    Found: the correction is anchored in that revision (start/end set), and ``quote_verbatim`` says
+    whether the reader's quote is there word for word. Otherwise it is "ambiguous" (several passages
+    fit equally well) or "unanchored" (the text is not there, e.g. the reader saw a newer version).
+    ``found`` is the engine's answer when the caller has it already."""
+    text = revision.part_text(correction.part)
+    if found is None:
+        found = anchor(_quote_selectors(correction), text) if text else NOT_FOUND
     state = ENGINE_STATES[found.state]
     if state == AnchorState.ANCHORED:
         correction.revision = revision
         correction.start, correction.end = found.start, found.end
+        correction.quote_verbatim = text[found.start:found.end] == correction.exact
     set_anchor(correction, revision, state, start=found.start, end=found.end,
                confidence=found.confidence, now=now)
     return state == AnchorState.ANCHORED
+
+
+def anchor_new_report(session: DbSession, correction: Correction, article: Article, *, now: datetime) -> None:
+    """Place a new report, recording the evidence: was the reader's quote in the current revision
+    word for word (``quote_verbatim``)?
+
+    When it was not, and it is word for word in an earlier revision, the reader was looking at an
+    older copy of the page (a tab left open, a cache, an aggregator): the report is anchored in that
+    revision and followed forward through each later one, every step in its history, so the desk can
+    say what the passage reads now. Otherwise the engine's answer in the current revision stands (an
+    approximate match, ambiguous, or unanchored)."""
+    current = article.current_revision
+    correction.captured_revision = current
+    if current is None:
+        correction.anchor_state = AnchorState.UNANCHORED
+        return
+    selectors = _quote_selectors(correction)
+    text = current.part_text(correction.part)
+    found = anchor(selectors, text) if text else NOT_FOUND
+    if found.state == "anchored" and text[found.start:found.end] == correction.exact:
+        anchor_in(correction, current, now=now, found=found)
+        return
+    older = _verbatim_in_earlier_revision(session, correction, current, selectors)
+    if older is None:
+        anchor_in(correction, current, now=now, found=found)
+        correction.quote_verbatim = False
+        return
+    revision, start, end = older
+    correction.revision = revision
+    correction.start, correction.end = start, end
+    correction.quote_verbatim = True
+    set_anchor(correction, revision, AnchorState.ANCHORED, start=start, end=end, confidence=1.0, now=now)
+    later = session.scalars(select(ArticleRevision).where(
+        ArticleRevision.article_id == article.id, ArticleRevision.number > revision.number,
+        ArticleRevision.number <= current.number).order_by(ArticleRevision.number)).all()
+    previous = revision
+    for step in later:
+        if correction.anchor_state not in FOLLOWABLE:
+            break
+        follow(correction, previous, step, _diff(previous, step, correction.part), now=now)
+        previous = step
+
+
+def _verbatim_in_earlier_revision(session: DbSession, correction: Correction, current: ArticleRevision,
+                                  selectors: list) -> tuple[ArticleRevision, int, int] | None:
+    """The newest revision before ``current`` where the reader's selectors anchor on their quote word
+    for word: (revision, start, end), or None."""
+    older = session.scalars(select(ArticleRevision).where(
+        ArticleRevision.article_id == current.article_id, ArticleRevision.number < current.number,
+    ).order_by(ArticleRevision.number.desc())).all()
+    for revision in older:
+        text = revision.part_text(correction.part)
+        if correction.exact not in text:  # cheap: most revisions are ruled out here
+            continue
+        found = anchor(selectors, text)
+        if (found.state == "anchored" and found.start is not None and found.end is not None
+                and text[found.start:found.end] == correction.exact):
+            return revision, found.start, found.end
+    return None
+
+
+def _diff(old: ArticleRevision, new: ArticleRevision, part: str) -> RevisionDiff:
+    return RevisionDiff(old.part_text(part), new.part_text(part))
+
+
+def follow(correction: Correction, old: ArticleRevision, revision: ArticleRevision, diff: RevisionDiff, *,
+           now: datetime) -> None:
+    """Follow the correction's current span in ``old`` into ``revision`` through ``diff`` (of the
+    report's part), and record where it stands. States are relative to the passage as reported:
+    "unchanged" only when the text there equals it and the engine found its surroundings in place."""
+    start, end = correction.anchor_start, correction.anchor_end
+    assert start is not None and end is not None  # a followable report has a passage
+    old_text = old.part_text(correction.part)
+    selectors: list[Selector] = [TextQuoteSelector(correction.exact, correction.prefix, correction.suffix),
+                                 TextPositionSelector(start, end)]
+    result = diff.reanchor((start, end) if old_text[start:end] else selectors)
+    if result.state in ("unchanged", "moved", "edited"):
+        reported = reported_passage(correction)
+        now_text = revision.part_text(correction.part)[result.start:result.end]
+        if now_text != reported:
+            set_anchor(correction, revision, AnchorState.EDITED, start=result.start, end=result.end,
+                       confidence=result.confidence, now=now, before=reported, after=now_text)
+        elif result.state == "moved" or correction.anchor_state == AnchorState.MOVED:
+            set_anchor(correction, revision, AnchorState.MOVED, start=result.start, end=result.end,
+                       confidence=min(result.confidence, correction.anchor_confidence or 1.0), now=now)
+        else:
+            set_anchor(correction, revision, AnchorState.UNCHANGED, start=result.start, end=result.end,
+                       confidence=1.0, now=now)
+    else:
+        state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
+        set_anchor(correction, revision, state, start=None, end=None, confidence=result.confidence, now=now)
 
 
 def reanchor_open_corrections(session: DbSession, article: Article, previous: ArticleRevision,
@@ -104,7 +210,7 @@ def reanchor_open_corrections(session: DbSession, article: Article, previous: Ar
     corrections = session.scalars(
         select(Correction).where(Correction.article_id == article.id, Correction.status.in_(Status.open()))
     ).all()
-    diffs: dict[int, RevisionDiff] = {}  # one diff per old revision (normally just ``previous``)
+    diffs: dict[tuple[int, str], RevisionDiff] = {}  # one diff per old revision and part (normally one)
     updated = 0
     for correction in corrections:
         if correction.anchor_state == AnchorState.UNANCHORED:
@@ -116,26 +222,37 @@ def reanchor_open_corrections(session: DbSession, article: Article, previous: Ar
             ArticleRevision, correction.anchor_revision_id)
         if old is None:
             continue
-        diff = diffs.get(old.id)
-        if diff is None:
-            diff = diffs[old.id] = RevisionDiff(old.text, revision.text)
-        start, end = correction.anchor_start, correction.anchor_end
-        assert start is not None and end is not None  # a followable report has a passage
-        selectors: list[Selector] = [TextQuoteSelector(correction.exact, correction.prefix, correction.suffix),
-                                     TextPositionSelector(start, end)]
-        result = diff.reanchor((start, end) if old.text[start:end] else selectors)
-        if result.state in ("unchanged", "edited"):
-            reported = reported_passage(correction)
-            now_text = revision.text[result.start:result.end]
-            state = AnchorState.UNCHANGED if now_text == reported else AnchorState.EDITED
-            set_anchor(correction, revision, state, start=result.start, end=result.end,
-                       confidence=result.confidence, now=now,
-                       before=reported if state == AnchorState.EDITED else None,
-                       after=now_text if state == AnchorState.EDITED else None)
-        else:
-            state = AnchorState.REMOVED if result.state == "removed" else AnchorState.AMBIGUOUS
-            set_anchor(correction, revision, state, start=None, end=None,
-                       confidence=result.confidence, now=now)
+        key = (old.id, correction.part)
+        if key not in diffs:
+            diffs[key] = _diff(old, revision, correction.part)
+        follow(correction, old, revision, diffs[key], now=now)
         updated += 1
     session.flush()
     return updated
+
+
+#: A published note's passage is marked on the page only where it can be found exactly: followed
+#: through a later edit only while the text still resembles what was corrected (Indel similarity).
+MIN_NOTE_PASSAGE_SIM = 0.75
+
+
+def follow_note_passages(session: DbSession, article: Article, previous: ArticleRevision,
+                         revision: ArticleRevision) -> None:
+    """Follow each published note's passage from ``previous`` into ``revision``. A passage that is
+    gone, ambiguous or rewritten beyond recognition is dropped for good: its note stays in the list
+    after the article, unmarked, rather than marking a guess."""
+    notes = session.scalars(select(CorrectionNote).where(
+        CorrectionNote.article_id == article.id, CorrectionNote.passage_revision_id == previous.id)).all()
+    diffs: dict[str, RevisionDiff] = {}
+    for note in notes:
+        if note.passage_start is None or note.passage_end is None:
+            continue  # not written by publish(): a passage has both ends or neither
+        if note.part not in diffs:
+            diffs[note.part] = _diff(previous, revision, note.part)
+        result = diffs[note.part].reanchor((note.passage_start, note.passage_end))
+        recognisable = result.state == "edited" and (
+            Indel.normalized_similarity(result.before or "", result.after or "") >= MIN_NOTE_PASSAGE_SIM)
+        kept = result.state in ("unchanged", "moved") or recognisable
+        note.passage_revision = revision if kept else None
+        note.passage_start, note.passage_end = (result.start, result.end) if kept else (None, None)
+    session.flush()

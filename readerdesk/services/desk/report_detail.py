@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.models import Correction, CorrectionAnchor, InternalNote, ModerationEvent, User
+from readerdesk.models.site import PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
-from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context
+from readerdesk.services.corrections.passages import (
+    AnchorStory,
+    PassageContext,
+    anchor_history,
+    anchor_story,
+    passage_context,
+)
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.users import active_staff
 from readerdesk.text.diff import DiffPart, word_diff
@@ -18,6 +25,7 @@ class ReportDetail:
     correction: Correction
     context: PassageContext | None
     story: AnchorStory
+    anchors: list[CorrectionAnchor]  # the anchor history, oldest first
     suggestion_diff: list[DiffPart] | None
     group: list[Correction]  # every member, this report included, oldest first
     notes: list[InternalNote]
@@ -25,6 +33,7 @@ class ReportDetail:
     actions: list[str]
     staff: list[User]
     can_assign: bool
+    part_label: str  # where on the page the passage is: "the headline", "a photo caption"...
 
 
 def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
@@ -35,6 +44,7 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         correction=correction,
         context=context,
         story=anchor_story(session, correction),
+        anchors=anchor_history(session, correction),
         suggestion_diff=word_diff(passage, suggestion) if suggestion and passage else None,
         group=members(session, correction.group_id or correction.id) or [correction],
         notes=moderation.internal_notes(session, correction),
@@ -42,4 +52,5 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],
         staff=active_staff(session),
         can_assign="assign" in moderation.allowed_actions(correction.status),
+        part_label=PART_LABELS.get(correction.part, correction.part),
     )

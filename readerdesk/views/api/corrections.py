@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
 from readerdesk.models import Correction, Site
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.articles.sites import all_allowed_origins, site_for_origin, site_for_token
 from readerdesk.services.corrections.capture import (
@@ -93,6 +94,10 @@ def push_article(site_name: str):
     external_id = data.get("external_id")
     if external_id is not None and not isinstance(external_id, (str, int)):
         errors["external_id"] = "A string or an integer."
+    parts = data.get("parts") or {}
+    if not isinstance(parts, dict) or any(name not in PART_NAMES or name == BODY or not isinstance(html, str)
+                                          for name, html in parts.items()):
+        errors["parts"] = "An object of part name (" + ", ".join(PART_NAMES[1:]) + ") to HTML."
     if errors:
         return error_response(400, "Some fields are missing or invalid.", fields=errors)
     try:
@@ -100,7 +105,7 @@ def push_article(site_name: str):
             result = ingest_article(
                 db.session, site, url=data["url"], title=data["title"], html=data["html"], now=utcnow(),
                 modified_at=modified, published_at=published,
-                external_id=str(external_id) if external_id is not None else None,
+                external_id=str(external_id) if external_id is not None else None, parts=parts,
             )
     except IngestError as exc:
         return error_response(409 if isinstance(exc, ArticleConflict) else 400, str(exc))
@@ -296,7 +301,7 @@ def widget_config():
     notice = report_notice(site, retention_settings(), language=request.args.get("lang"),
                            default_policy_url=data_page_url(site))
     response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
-                       language=site.language, article_known=article is not None,
+                       parts=site.parts or {}, language=site.language, article_known=article is not None,
                        privacy={"notice": notice.text, "policy_url": notice.policy_url,
                                 "policy_label": notice.policy_label})
     response.headers["Cache-Control"] = "public, max-age=300"

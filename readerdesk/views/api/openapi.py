@@ -6,6 +6,7 @@ validates it with openapi-spec-validator, so it cannot drift from the code unnot
 
 from __future__ import annotations
 
+from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.corrections.capture import (
     MAX_COMMENT,
     MAX_EMAIL,
@@ -69,6 +70,12 @@ CORRECTION_REQUEST = {
         "kind": {"type": "string", "enum": ["typo", "factual", "unclear", "other", "general"], "default": "other",
                  "description": "`general` is the 'write to us' form: no selectors, a comment is required."},
         "selectors": {"type": "array", "maxItems": 10, "items": SELECTOR},
+        "part": {"type": "string", "enum": list(PART_NAMES), "default": BODY,
+                 "description": "The reportable part of the page the selectors measure (the site's parts)."},
+        "clipped": {"type": "boolean", "default": False,
+                    "description": "The reader's selection went on past the part; the report covers the part only."},
+        "selected_text": {"type": "string", "maxLength": MAX_QUOTE,
+                          "description": "A general message's context: text selected outside any reportable part."},
         "suggestion": {"type": "string", "maxLength": MAX_SUGGESTION},
         "comment": {"type": "string", "maxLength": MAX_COMMENT, "description": "At most 2 links."},
         "name": {"type": "string", "maxLength": MAX_NAME},
@@ -173,6 +180,8 @@ def openapi_document() -> dict:
                                 "site": {"type": "string"},
                                 "body_selector": {"type": "string"},
                                 "exclude_selectors": {"type": "array", "items": {"type": "string"}},
+                                "parts": {"type": "object", "additionalProperties": {"type": "string"},
+                                          "description": "Reportable parts besides the body: name -> CSS selector."},
                                 "language": {"type": "string"},
                                 "article_known": {"type": "boolean"},
                                 "privacy": {
@@ -204,10 +213,18 @@ def openapi_document() -> dict:
                                 "notes": {"type": "array", "items": {
                                     "type": "object",
                                     "properties": {
+                                        "id": {"type": "integer"},
                                         "type": {"type": "string", "enum": ["correction", "clarification", "update"]},
                                         "label": {"type": "string"},
                                         "text": {"type": "string"},
                                         "published_at": {"type": "string", "format": "date-time"},
+                                        "passage": {"type": ["object", "null"], "description": (
+                                            "The corrected passage in the current revision: its part and W3C "
+                                            "selectors in that part's canonical text; null when it cannot be "
+                                            "located exactly."), "properties": {
+                                            "part": {"type": "string", "enum": list(PART_NAMES)},
+                                            "selectors": {"type": "array", "items": SELECTOR},
+                                        }},
                                     },
                                 }},
                             },

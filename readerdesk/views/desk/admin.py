@@ -8,11 +8,18 @@ from flask_login import current_user
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
+from readerdesk.services.articles.credentials import (
+    CredentialsError,
+    clear_wordpress_credentials,
+    set_wordpress_credentials,
+)
 from readerdesk.services.articles.sites import (
+    PartsInvalid,
     PrivacyUrlInvalid,
     SiteError,
     create_site,
     list_sites,
+    parse_parts,
     rotate_token,
     update_site,
 )
@@ -40,6 +47,7 @@ from readerdesk.views.desk.forms import (
     UserActiveForm,
     UserCreateForm,
     UserRoleForm,
+    WordPressAccessForm,
     lines,
 )
 
@@ -216,15 +224,18 @@ def rotate_token_view(site_id: int):
     return _sites_page(new_token=(site, token))
 
 
-def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None):
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None,
+               wordpress_form: WordPressAccessForm | None = None):
     return render_template("desk/admin/site_edit.html", site=site, form=form, error=error,
-                           below_minimum=tiers_below_minimum(site)), status
+                           below_minimum=tiers_below_minimum(site),
+                           wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
 
 
 def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     settings = SupportSettings.for_site(site, current_app.config["SUPPORT_TIERS"])
     form.allowed_origins.data = "\n".join(site.allowed_origins)
     form.exclude_selectors.data = "\n".join(site.exclude_selectors)
+    form.parts.data = "\n".join(f"{name}={selector}" for name, selector in (site.parts or {}).items())
     form.connector.data = site.connector or ""
     form.connector_url.data = site.connector_url or ""
     form.privacy_url.data = site.privacy_url
@@ -264,13 +275,44 @@ def edit_site(site_id: int):
         with unit_of_work(db.session):
             update_site(site, allowed_origins=lines(form.allowed_origins.data),
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
-                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data)
+                        connector_url=form.connector_url.data, privacy_url=form.privacy_url.data,
+                        parts=parse_parts(lines(form.parts.data)))
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:
-        wrong = form.privacy_url if isinstance(exc, PrivacyUrlInvalid) else form.connector
+        wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
+                 else form.parts if isinstance(exc, PartsInvalid) else form.connector)
         wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except SupportSettingsError as exc:
         return _edit_page(_get(Site, site_id), form, 400, error=str(exc))
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)
+
+
+@bp.post("/sites/<int:site_id>/wordpress")
+@admin_required
+def wordpress_access(site_id: int):
+    """Set or remove the WordPress user and application password readerdesk writes posts as."""
+    site = _get(Site, site_id)
+    form = WordPressAccessForm()
+    settings = SiteEditForm(formdata=None)
+    _fill_edit_form(settings, site)
+    if not form.validate():
+        return _edit_page(site, settings, 400, wordpress_form=form)
+    if form.remove.data:
+        with unit_of_work(db.session):
+            clear_wordpress_credentials(site)
+        flash(f"readerdesk no longer has WordPress write access for {site.name}.", "info")
+        return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)
+    if site.connector != "wordpress" or not site.connector_url:
+        form.user.errors = [*form.user.errors, "Choose the WordPress connector and its URL above first."]
+        return _edit_page(site, settings, 400, wordpress_form=form)
+    try:
+        with unit_of_work(db.session):
+            set_wordpress_credentials(site, form.user.data or "", form.application_password.data or "",
+                                      secret_key=current_app.config["SECRET_KEY"])
+    except CredentialsError as exc:
+        form.application_password.errors = [*form.application_password.errors, str(exc)]
+        return _edit_page(_get(Site, site_id), settings, 400, wordpress_form=form)
+    flash(f"Saved WordPress write access for {site.name} as {site.wordpress_user}.", "info")
+    return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)

@@ -148,6 +148,8 @@ class PublishForm(FlaskForm):
     # What the preview showed; publishing refuses if the text or the wording changed since.
     expected_passage = HiddenField()
     previewed_wording = HiddenField()
+    # For a post changed in its CMS: the version (services.articles.cms.RawDocument) the preview read.
+    expected_cms_version = HiddenField(validators=[Length(max=100)])
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     preview = SubmitField("Preview", render_kw={"class": "button secondary"})
     confirm = SubmitField("Publish", render_kw={"class": "button"})
@@ -232,6 +234,8 @@ class SiteCreateForm(FlaskForm):
 class SiteEditForm(FlaskForm):
     allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
     exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
+    parts = TextAreaField("Reportable parts besides the body (one a line, NAME=CSS: headline, standfirst, caption)",
+                          validators=[Optional(), Length(max=2000)])
     connector = SelectField("Connector", choices=[SelectChoice("", "None"),
                                                   SelectChoice("html", "Fetch the article page (html)"),
                                                   SelectChoice("wordpress", "WordPress REST API")])
@@ -258,6 +262,18 @@ class SiteEditForm(FlaskForm):
                             validators=[Optional(), Length(max=64)])
     past_due_grace_days = IntegerField("Days a past-due patron may still vote in polls",
                                        validators=[Optional(), NumberRange(min=0, max=365)])
+
+
+class WordPressAccessForm(FlaskForm):
+    """WordPress write credentials (services.articles.credentials checks them). The password field is
+    never filled in from what is stored."""
+
+    user = StringField("WordPress user", validators=[Optional(), Length(max=60)],
+                       description="A user with the Editor role, used only by readerdesk.")
+    application_password = PasswordField("Application password", validators=[Optional(), Length(max=200)],
+                                         description="Created in WordPress under Users → Profile → Application "
+                                                     "Passwords. Stored encrypted; never shown again.")
+    remove = BooleanField("Remove readerdesk's WordPress write access")
 
 
 # --- privacy requests ----------------------------------------------------------------------------

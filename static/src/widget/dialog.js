@@ -7,7 +7,8 @@
 // Ids and classes in the markup, kept short because they ship to every reader (dialog.css uses
 // the classes):
 //   #h the title           #body everything hidden after sending   #w-q the passage part
-//   #ql, #q the passage     #w-NAME, #NAME, #e-NAME a field, its control and its error
+//   #ql, #q the passage (or the text selected outside the article)   #cl "your selection was cut"
+//   #w-k the kind and the suggestion   #w-NAME, #NAME, #e-NAME a field, its control and its error
 //   #m the message line     #x Cancel/Close   #s Send   #pn the privacy notice
 //   .f the touch button     .ck a checkbox or radio label   .i a text input   .e a field's error
 //   .m/.g the message line (green when all is well)   .bt the buttons   .p the main button   .hp the honeypot
@@ -26,9 +27,11 @@ let form;
 let suggestButton;
 let buttonPassage; // the passage the touch button reports on
 
-// The report being written: its passage ({ exact, selectors }, or null for a general message)
-// and the idempotency key it is sent with, so a retry is stored once.
+// The report being written: its passage ({ exact, selectors, part, clipped }, or null for a general
+// message), the text selected outside the article a general message carries as context, and the
+// idempotency key it is sent with, so a retry is stored once.
 let passage;
+let context;
 let reportKey;
 let sending = false;
 let focusBefore; // what had focus before the dialog opened, to give it back on close
@@ -60,10 +63,11 @@ function markup() {
     `<button type=button class=f hidden>${escapeHtml(strings.suggestButton)}</button>` +
     "<dialog aria-labelledby=h><form novalidate><h2 id=h></h2>" +
     "<div id=body>" +
-    `<div id=w-q><p id=ql class=ck>${escapeHtml(strings.passage)}</p><blockquote id=q></blockquote>` +
+    "<div id=w-q><p id=ql class=ck></p><blockquote id=q></blockquote>" +
+    `<p id=cl>${escapeHtml(strings.clipped)}</p><div id=w-k>` +
     `<fieldset><legend>${escapeHtml(strings.kindQuestion)}</legend>${kinds}</fieldset>` +
     field("suggestion", strings.suggestion, textarea("suggestion")) +
-    "</div>" +
+    "</div></div>" +
     field("comment", strings.comment, textarea("comment")) +
     field("name", strings.name, "<input class=i id=name name=name autocomplete=name>") +
     field("email", strings.email, "<input class=i id=email name=email type=email autocomplete=email>") +
@@ -166,12 +170,16 @@ export function isDialogOpen() {
   return Boolean(dialog && dialog.open);
 }
 
-/** Opens the dialog on a passage ({ exact, selectors }), or with null for a general message. */
+/**
+ * Opens the dialog on a passage ({ exact, selectors, part, clipped }), or for a general message:
+ * with null, or with { context } (text the reader selected outside the article).
+ */
 export function openDialog(selected) {
   if (!root) build();
   if (dialog.open) return;
   focusBefore = document.activeElement;
-  passage = selected;
+  passage = selected && selected.exact ? selected : null;
+  context = selected && selected.context ? selected.context : "";
   sending = false;
   reportKey = newReportKey();
 
@@ -183,14 +191,17 @@ export function openDialog(selected) {
   say("");
   find("#body").hidden = find("#s").hidden = false;
   find("#x").textContent = strings.cancel;
-  find("#h").textContent = selected ? strings.correctionTitle : strings.messageTitle;
-  find("#w-q").hidden = !selected;
-  find("#q").textContent = selected ? selected.exact : "";
-  find("#suggestion").value = selected ? selected.exact : ""; // the reader edits the passage itself
-  find("#w-comment label").textContent = selected ? strings.comment : strings.message;
+  find("#h").textContent = passage ? strings.correctionTitle : strings.messageTitle;
+  find("#w-q").hidden = !passage && !context;
+  find("#w-k").hidden = !passage;
+  find("#cl").hidden = !(passage && passage.clipped);
+  find("#ql").textContent = passage ? strings.passage : strings.selectedText;
+  find("#q").textContent = passage ? passage.exact : context;
+  find("#suggestion").value = passage ? passage.exact : ""; // the reader edits the passage itself
+  find("#w-comment label").textContent = passage ? strings.comment : strings.message;
   showPrivacyNotice();
   dialog.showModal();
-  (selected ? find("input[name=kind]") : find("#comment")).focus();
+  (passage ? find("input[name=kind]") : find("#comment")).focus();
 }
 
 /**
@@ -202,8 +213,8 @@ export function placeSuggestButton(selected) {
     chooseLanguage();
     build();
   }
-  suggestButton.hidden = !selected;
-  if (!selected) return;
+  suggestButton.hidden = !(selected && selected.exact);
+  if (suggestButton.hidden) return;
   buttonPassage = selected;
   const rect = getSelection().getRangeAt(0).getBoundingClientRect();
   const rightmost = window.scrollX + document.documentElement.clientWidth - 220; // the button stays on screen
@@ -233,7 +244,8 @@ function submit() {
     notify: form.elements.notify.checked,
     website: value("website"),
   };
-  if (passage) report.selectors = passage.selectors;
+  if (passage) Object.assign(report, { selectors: passage.selectors, part: passage.part, clipped: passage.clipped });
+  else if (context) report.selected_text = context;
 
   sending = true;
   find("#s").disabled = true;

@@ -11,11 +11,11 @@ import { isDialogOpen, openDialog, placeSuggestButton, reportSentLater } from ".
 import { flushQueue } from "./offline-queue.js";
 import { articleBody, articleUrl, site, widgetScript } from "./page.js";
 import { describeSelection } from "./selectors.js";
-import { chooseLanguage, language, strings } from "./strings.js";
+import { chooseLanguage, noteHeading, strings } from "./strings.js";
 import { canonicalText } from "./text-rules.js";
 
 function selectedPassage() {
-  return describeSelection(getSelection(), articleBody(), site.excludeSelectors);
+  return describeSelection(getSelection());
 }
 
 function sendQueuedReports() {
@@ -28,7 +28,7 @@ function onKeydown(event) {
   if (event.target.closest && event.target.closest("input,textarea,select,[contenteditable]")) return;
   event.preventDefault();
   chooseLanguage();
-  openDialog(selectedPassage()); // no selection: the general message form
+  openDialog(selectedPassage()); // no selection, or outside the article: the general message form
 }
 
 function isTouchScreen() {
@@ -49,6 +49,7 @@ function applyWidgetConfig(response) {
     if (response.ok) {
       site.containerSelector = site.containerSelector || config.body_selector;
       site.excludeSelectors = config.exclude_selectors || [];
+      site.parts = config.parts || {};
       site.language = config.language;
       site.privacy = config.privacy;
     } else if (response.status < 500) {
@@ -78,31 +79,40 @@ function wireWriteToUs(body) {
   }
 }
 
-// The support box is a script of its own, loaded only by pages that show one.
-function loadSupportBox() {
+// The support box and the marks on corrected passages are scripts of their own, loaded only by
+// pages that need them.
+function loadScript(name) {
   const script = document.createElement("script");
-  script.src = new URL("readerdesk-support.js", widgetScript.src).href;
+  script.src = new URL(name, widgetScript.src).href;
   script.async = true;
   document.head.append(script);
 }
 
-// On a publisher's page the article's published notes go after the body. readerdesk's own pages
-// print them already.
-function showPublishedNotes(body) {
+// The article's published notes: on a publisher's page they go after the body (readerdesk's own
+// pages print them already, with the same ids); on both, each corrected passage is marked where
+// it stands, by readerdesk-notes.js (static/src/notes), which gets the notes and settings here.
+function showPublishedNotes(body, listThem) {
   fetchNotes(articleUrl)
     .then((response) => response.json())
     .then(({ notes }) => {
       if (!notes || !notes.length) return;
-      const aside = document.createElement("aside");
-      aside.className = "readerdesk-notes";
-      for (const note of notes) {
-        const paragraph = document.createElement("p");
-        const heading = document.createElement("strong");
-        heading.textContent = `${note.label}, ${new Date(note.published_at).toLocaleDateString(language)}: `;
-        paragraph.append(heading, note.text); // text, never markup
-        aside.append(paragraph);
+      if (listThem) {
+        const aside = document.createElement("aside");
+        aside.className = "readerdesk-notes";
+        for (const note of notes) {
+          const paragraph = document.createElement("p");
+          paragraph.id = `readerdesk-note-${note.id}`;
+          const heading = document.createElement("strong");
+          heading.textContent = noteHeading(note);
+          paragraph.append(heading, note.text); // text, never markup
+          aside.append(paragraph);
+        }
+        body.after(aside);
       }
-      body.after(aside);
+      if (notes.some((note) => note.passage)) {
+        Object.assign(window.readerdesk, { notes, site });
+        loadScript("readerdesk-notes.js");
+      }
     })
     .catch(() => {});
 }
@@ -112,8 +122,8 @@ function whenConfigured() {
   const body = articleBody();
   wireWriteToUs(body);
   sendQueuedReports(); // reports kept from an earlier visit
-  if (document.querySelector("[data-readerdesk-support]")) loadSupportBox();
-  if (body && new URL(apiBase).origin !== location.origin) showPublishedNotes(body);
+  if (document.querySelector("[data-readerdesk-support]")) loadScript("readerdesk-support.js");
+  if (body) showPublishedNotes(body, new URL(apiBase).origin !== location.origin);
 }
 
 function start() {

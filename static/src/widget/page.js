@@ -14,6 +14,8 @@ export const site = {
   // The article body: data-container on the script tag, else the site's body selector.
   containerSelector: widgetScript.dataset.container,
   excludeSelectors: [],
+  // Reportable parts besides the body: { headline: "h1", caption: "figcaption", ... } (see parts.js).
+  parts: {},
   language: undefined,
   // The server's sentence when it will not take reports from this page (an origin it does not
   // allow, for example). It is shown when the reader presses Send.

@@ -11,6 +11,9 @@ const STRINGS = {
     writeHint: "Noticed a mistake? Select it and press Ctrl+Enter, or ",
     writeLink: "write to us here",
     passage: "The passage you selected",
+    selectedText: "The text you selected",
+    clipped: "Your selection went on past this part of the page: this report is about the text above only.",
+    noteLink: "read the note",
     kindQuestion: "What is wrong?",
     typo: "Typo",
     factual: "Factual error",
@@ -43,6 +46,9 @@ const STRINGS = {
     writeHint: "Помітили помилку? Виділіть її та натисніть Ctrl+Enter або ",
     writeLink: "напишіть нам тут",
     passage: "Виділений уривок",
+    selectedText: "Виділений текст",
+    clipped: "Виділення виходило за межі цієї частини сторінки: повідомлення стосується лише тексту вище.",
+    noteLink: "прочитати примітку",
     kindQuestion: "Що не так?",
     typo: "Одруківка",
     factual: "Фактична помилка",
@@ -83,4 +89,9 @@ export function chooseLanguage() {
   const code = (document.documentElement.lang || site.language || "en").toLowerCase().split("-")[0];
   language = STRINGS[code] ? code : "en";
   strings = STRINGS[language];
+}
+
+/** "Correction, 1 December 2026: " before a published note's text. */
+export function noteHeading(note) {
+  return `${note.label}, ${new Date(note.published_at).toLocaleDateString(language)}: `;
 }

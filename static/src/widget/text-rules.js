@@ -71,8 +71,9 @@ export function normaliseBlock(raw) {
  * The canonical text of the element `root`, leaving out elements that match one of
  * `excludeSelectors` (the site's exclude selectors), and a way to find a DOM boundary point in it.
  *
- * Returns `text` and `offsetOf(node, offset)`, which gives the UTF-16 index in `text` of the
- * boundary point (node, offset), as a Range or a Selection has them.
+ * Returns `text`; `offsetOf(node, offset)`, which gives the UTF-16 index in `text` of the
+ * boundary point (node, offset), as a Range or a Selection has them; and `rangeOf(start, end)`, the
+ * other way round: a DOM Range holding exactly the characters text[start, end), or null.
  */
 export function canonicalText(root, excludeSelectors) {
   const paragraphs = []; // the non-empty blocks' text, joined by a blank line at the end
@@ -109,7 +110,8 @@ export function canonicalText(root, excludeSelectors) {
     }
     if (node.nodeType !== Node.ELEMENT_NODE) return;
     const tag = node.localName;
-    if (REMOVED_WITH_CONTENT.test(tag) || isExcluded(node)) return;
+    // The widget's own markers after corrected passages (marks.js) are not the article's text.
+    if (REMOVED_WITH_CONTENT.test(tag) || isExcluded(node) || node.classList.contains("readerdesk-marker")) return;
     if (tag === "br") {
       block.raw += " ";
       return;
@@ -139,5 +141,21 @@ export function canonicalText(root, excludeSelectors) {
     return next ? indexIn(next, 0) : text.length;
   }
 
-  return { text, offsetOf };
+  function rangeOf(start, end) {
+    const range = document.createRange();
+    let started = false;
+    for (const entry of textNodes) {
+      for (let k = 0; k < entry.node.data.length; k++) {
+        const index = indexIn(entry, k);
+        if (!started && index >= start) {
+          range.setStart(entry.node, k);
+          started = true;
+        }
+        if (started && index < end) range.setEnd(entry.node, k + 1);
+      }
+    }
+    return started && !range.collapsed ? range : null;
+  }
+
+  return { text, offsetOf, rangeOf };
 }

@@ -1,13 +1,16 @@
 import pytest
 
 from readerdesk.services.articles.sites import (
+    PartsInvalid,
     SiteError,
     SiteNotFound,
     create_site,
     find_site,
     hash_token,
+    parse_parts,
     site_for_origin,
     site_for_token,
+    update_site,
 )
 from tests.factories import make_site
 
@@ -83,3 +86,29 @@ def test_a_page_origin_belongs_to_the_first_site_that_allows_it(db_session):
     assert site_for_origin(db_session, "https://SHARED.example/") == a
     assert site_for_origin(db_session, "https://b.example").name == "b"
     assert site_for_origin(db_session, "null") is None
+
+
+def test_reportable_parts_are_name_equals_css_lines(db_session):
+    assert parse_parts(["headline=h1", "", " caption = figure figcaption "]) == {
+        "headline": "h1", "caption": "figure figcaption"}
+    site = create_site(db_session, "parts", base_url="https://p.example", body_selector="article",
+                       parts={"standfirst": ".lede"}).site
+    assert site.parts == {"standfirst": ".lede"}
+    update_site(site, allowed_origins=[], exclude_selectors=[], connector=None, connector_url=None, privacy_url="",
+                parts={"headline": "h1"})
+    assert site.parts == {"headline": "h1"}
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["headline"], "NAME=CSS"),
+    (["footer=footer"], "unknown part 'footer'"),
+    (["body=article"], "unknown part 'body'"),
+    (["caption=figure["], "caption: invalid CSS selector"),
+])
+def test_a_bad_part_is_refused_and_changes_nothing(db_session, lines, message):
+    site = create_site(db_session, "parts", base_url="https://p.example", body_selector="article",
+                       parts={"headline": "h1"}).site
+    with pytest.raises(PartsInvalid, match=message):
+        update_site(site, allowed_origins=["https://other.example"], exclude_selectors=[], connector=None,
+                    connector_url=None, privacy_url="", parts=parse_parts(lines))
+    assert site.parts == {"headline": "h1"} and site.allowed_origins == ["https://p.example"]

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind
+from readerdesk.services.articles.ingest import add_revision
 from readerdesk.services.corrections import capture as service
 from readerdesk.services.corrections.capture import (
     ArticleNotFound,
@@ -16,6 +17,8 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
+from readerdesk.services.corrections.passages import anchor_story
+from readerdesk.text.diff import DiffPart
 from tests.factories import make_article, make_site, paragraphs
 
 SENDER = "5c1f" * 16  # what services.privacy.ip_hashing made of the sender's address
@@ -225,3 +228,87 @@ def test_public_status_has_no_personal_data(db_session):
     flat = repr(status)
     assert "Ada" not in flat and "ada@example.com" not in flat and "private note" not in flat
     assert status["status"] == "new" and status["quote"] == "phrase"
+
+
+# --- evidence at capture: the reader's copy of the page may be older -------------------------
+
+DATED = paragraphs("The council met on Monday to hear the residents about the bridge.",
+                   "Works will begin on 12 March 2027 and end by October, the engineers said.",
+                   "The mayor left the hall without a statement.")
+
+
+def test_a_quote_found_word_for_word_in_the_current_revision_is_recorded_as_such(db_session):
+    article = make_article(db_session, html=DATED)
+    correction = submit(db_session, report(article, "Works will begin on 12 March 2027")).correction
+    assert correction.quote_verbatim is True and not correction.reported_on_older_revision
+    assert correction.captured_revision_id == correction.revision_id == article.current_revision_id
+
+
+def test_a_report_from_an_older_copy_of_the_page_is_anchored_there_and_followed_forward(db_session):
+    """The stale-page report: the article changed one digit of a date; a reader on the old copy
+    reports that sentence with the old date and suggests the new one."""
+    article = make_article(db_session, html=DATED)
+    r1 = article.current_revision
+    r2 = add_revision(db_session, article, DATED.replace("12 March", "13 March"), now=utcnow())
+    sentence = "Works will begin on 12 March 2027 and end by October, the engineers said."
+    correction = submit(db_session, report(article, sentence, prefix="about the bridge.\n\n", suffix="\n\nThe mayor",
+                                           suggestion=sentence.replace("12", "13"))).correction
+    assert correction.captured_revision_id == r2.id
+    assert correction.revision_id == r1.id and correction.quote_verbatim is True
+    assert correction.reported_on_older_revision
+    history = [(a.revision_id, a.state) for a in correction.anchors]
+    assert history == [(r1.id, AnchorState.ANCHORED), (r2.id, AnchorState.EDITED)]
+    assert r2.text[correction.anchor_start:correction.anchor_end] == sentence.replace("12", "13")
+
+    story = anchor_story(db_session, correction)
+    assert story.headline == "Reported on an older version of the article (revision 1) — possibly already fixed"
+    assert "The passage now reads (revision 2): “Works will begin on 13 March 2027" in story.detail
+    assert DiffPart("delete", "12") in story.diff and DiffPart("insert", "13") in story.diff
+    assert "exactly as the reader saw it" not in story.detail
+
+
+def test_an_approximate_match_found_nowhere_word_for_word_is_not_verbatim(db_session):
+    article = make_article(db_session, html=DATED)
+    correction = submit(db_session, report(article, "Works will begin on 12 Marhc 2027 and end by October",
+                                           suffix=", the engineers said.")).correction
+    assert correction.anchor_state == AnchorState.ANCHORED and correction.quote_verbatim is False
+    assert not correction.reported_on_older_revision
+
+
+# --- reportable parts ------------------------------------------------------------------------
+
+
+def test_a_report_on_the_headline_is_anchored_in_the_headline_text(db_session):
+    site = make_site(db_session, parts={"headline": "h1", "caption": "figcaption"})
+    article = make_article(db_session, site, title="Council votes to repair the bridge",
+                           html=DATED + "<figure><figcaption>The bridge in March, seen from the east bank."
+                                        "</figcaption></figure>")
+    revision = article.current_revision
+    assert revision.parts == {"headline": "Council votes to repair the bridge",
+                              "caption": "The bridge in March, seen from the east bank."}
+    headline = submit(db_session, report(article, "repair", part="headline", key="k-headline-1")).correction
+    assert (headline.part, headline.start, headline.end) == ("headline", 17, 23)
+    caption = submit(db_session, report(article, "east bank", part="caption", clipped=True,
+                                        key="k-caption-1")).correction
+    assert caption.part == "caption" and caption.selection_clipped
+    assert revision.parts["caption"][caption.start:caption.end] == "east bank"
+
+
+def test_a_headline_report_follows_the_headline_through_revisions(db_session):
+    article = make_article(db_session, title="Council votes to repair the bridge", html=DATED)
+    correction = submit(db_session, report(article, "repair", part="headline", key="k-headline-2")).correction
+    article.title = "Council votes to repair and repaint the bridge"
+    r2 = add_revision(db_session, article, DATED, now=utcnow(), parts={"headline": article.title})
+    assert r2 is not None and correction.anchor_revision_id == r2.id
+    assert correction.anchor_state == AnchorState.UNCHANGED
+    assert r2.parts["headline"][correction.anchor_start:correction.anchor_end] == "repair"
+
+
+def test_an_unknown_part_is_refused_and_a_general_message_keeps_its_selected_text(db_session):
+    article = make_article(db_session, html=DATED)
+    with pytest.raises(InvalidCorrection) as exc:
+        parse_correction(report(article, "Works", part="sidebar"))
+    assert "part" in exc.value.fields
+    message = submit(db_session, report(article, kind="general", comment="Is the photo credit right?",
+                                        selected_text="Photo: City archive")).correction
+    assert message.selected_text == "Photo: City archive" and message.anchor_state == AnchorState.NONE

@@ -108,7 +108,7 @@ def test_reports_sent_at_the_same_moment_on_one_passage_make_one_group_counting_
             submit_correction(db.session, {
                 "idempotency_key": f"same-moment-{n:04d}", "article_url": article_url, "kind": "factual",
                 "selectors": [{"type": "TextQuoteSelector", "exact": "twelve to five"}]},
-                origin=None, own_origins=set(), ip="127.0.0.1", secret_key="k", now=utcnow())
+                origin=None, own_origins=set(), ip_hash=f"reader-{n}", now=utcnow())
             db.session.commit()
             db.session.remove()
 

@@ -91,6 +91,50 @@ def test_many_corrections_share_one_diff(db_session, monkeypatch):
     monkeypatch.setattr(reanchoring, "RevisionDiff", lambda old, new: built.append(1) or real(old, new))
     article = make_article(db_session, html=paragraphs(P1, P2, P3, P4))
     corrections = [make_correction(db_session, article, exact=p[:30]) for p in (P1, P2, P3, P4)]
-    add_revision(db_session, article, paragraphs(P4, P3, P2, P1), now=utcnow())
+    revision = add_revision(db_session, article, paragraphs(P4, P3, P2, P1), now=utcnow())
     assert len(built) == 1
-    assert all(c.anchor_state == AnchorState.UNCHANGED for c in corrections)
+    # Paragraphs swapped round: every passage is intact, most in another place.
+    assert all(c.anchor_state in (AnchorState.UNCHANGED, AnchorState.MOVED) for c in corrections)
+    assert [revision.text[c.anchor_start:c.anchor_end] for c in corrections] == [p[:30] for p in (P1, P2, P3, P4)]
+    assert AnchorState.MOVED in {c.anchor_state for c in corrections}
+
+
+def test_text_inserted_right_before_the_passage_leaves_it_unchanged_in_place(db_session):
+    """"He said." -> "He met them. He said.": the diff slides the boundary into the insertion; the
+    passage is intact with its context, so it is unchanged, with its own span."""
+    article = make_article(db_session, html=paragraphs(P1, "The mayor spoke last. He said the bridge will reopen.", P3))
+    correction = make_correction(db_session, article, exact="He said the bridge will reopen.")
+    revision = add_revision(db_session, article, paragraphs(
+        P1, "The mayor spoke last. He met the engineers first. He said the bridge will reopen.", P3), now=utcnow())
+    assert correction.anchor_state == AnchorState.UNCHANGED
+    assert revision.text[correction.anchor_start:correction.anchor_end] == "He said the bridge will reopen."
+
+
+def test_states_agree_with_spans_and_evidence(db_session):
+    """Each state is what was observed: unchanged and moved mean the text at the span is the passage
+    as reported (unchanged with confidence 1), edited means it differs (before/after say how), removed
+    and ambiguous carry no span."""
+    article = make_article(db_session, html=paragraphs(P1, P2, P3, P4))
+    corrections = [make_correction(db_session, article, exact=e) for e in (
+        "Marrow river", "replace twelve of the bridge's cross-girders", "4.2 million euros", P4, "Engineers told",
+        "The mayor said the work would cost")]
+    texts = [paragraphs("Updated.", P1, P2.replace("twelve", "eleven"), P3, P4),
+             paragraphs(P3, "Updated.", P1, P2.replace("twelve", "eleven")),
+             paragraphs(P3, "Engineers told", P1, "Engineers told", P2.replace("twelve", "eleven"))]
+    seen = set()
+    for html in texts:
+        add_revision(db_session, article, html, now=utcnow())
+    for c in corrections:
+        reported = c.revision.text[c.start:c.end]
+        for row in c.anchors:
+            seen.add(row.state)
+            text = row.revision.text
+            if row.state in (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED):
+                assert text[row.start:row.end] == reported, (c.exact, row.state)
+            if row.state == AnchorState.UNCHANGED:
+                assert row.confidence == 1.0
+            if row.state == AnchorState.EDITED:
+                assert text[row.start:row.end] == row.after != row.before == reported
+            if row.state in (AnchorState.REMOVED, AnchorState.AMBIGUOUS):
+                assert row.start is None and row.end is None
+    assert {AnchorState.UNCHANGED, AnchorState.MOVED, AnchorState.EDITED, AnchorState.REMOVED} <= seen

@@ -129,3 +129,46 @@ def test_json_ld_lists_the_notes_as_correction_comments_and_updates_date_modifie
     assert data["correction"] == [{"@type": "CorrectionComment", "text": "Vote count fixed.",
                                    "datePublished": later.isoformat()}]
     assert data["dateModified"] == later.isoformat()
+
+
+# --- the corrected passage, for marking it where it stands ------------------------------------
+
+
+def test_an_applied_wording_is_the_notes_passage_and_the_api_gives_its_selectors(db_session):
+    editor, article, correction = setup(db_session)
+    preview = publishing.preview_wording(correction, "voted eleven to five")
+    note = publishing.publish(db_session, correction, note_type="correction", body="The vote was eleven to five.",
+                              actor=editor, now=utcnow(), expected_version=1, apply_wording="voted eleven to five",
+                              expected_passage=preview.passage.text).note
+    text = article.current_revision.text
+    assert note.passage_revision_id == article.current_revision_id
+    assert text[note.passage_start:note.passage_end] == "voted eleven to five"
+    passage = publishing.note_as_json(note)["passage"]
+    quote, position = passage["selectors"]
+    assert passage["part"] == "body" and quote["exact"] == "voted eleven to five"
+    assert text.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1
+    assert (position["start"], position["end"]) == (note.passage_start, note.passage_end)
+
+
+def test_a_notes_passage_follows_small_edits_and_is_dropped_when_rewritten_beyond_recognition(db_session):
+    editor, article, correction = setup(db_session, hosted=False)
+    note = publishing.publish(db_session, correction, note_type="correction", body="The vote was eleven to five.",
+                              actor=editor, now=utcnow(), expected_version=1).note
+    assert publishing.note_as_json(note)["passage"]["selectors"][0]["exact"] == "voted twelve to five"
+    add_revision(db_session, article, "<p>Updated.</p>" + HTML.replace("twelve", "eleven"), now=utcnow())
+    assert publishing.note_as_json(note)["passage"]["selectors"][0]["exact"] == "voted eleven to five"
+    add_revision(db_session, article, "<p>Updated.</p><p>The council backed the plan on Tuesday by a wide margin.</p>"
+                 "<p>The bridge reopens in May.</p>", now=utcnow())
+    assert note.passage_revision_id is None and publishing.note_as_json(note)["passage"] is None
+
+
+def test_a_wording_is_applied_to_the_body_only_and_a_headline_note_marks_the_headline(db_session):
+    editor, article, correction = setup(db_session)
+    correction.part = "headline"
+    correction.anchor_start, correction.anchor_end = 8, 16  # "approves" in "Council approves the bridge"
+    with pytest.raises(PublishError, match="in the headline, not the body"):
+        publishing.preview_wording(correction, "rejects")
+    note = publishing.publish(db_session, correction, note_type="correction", body="The council did not approve it.",
+                              actor=editor, now=utcnow(), expected_version=1).note
+    passage = publishing.note_as_json(note)["passage"]
+    assert passage["part"] == "headline" and passage["selectors"][0]["exact"] == "approves"

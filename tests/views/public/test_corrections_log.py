@@ -83,9 +83,15 @@ def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
     assert response.status_code == 200
     assert response.headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Credentials" not in response.headers
-    assert response.json["notes"] == [{"type": "correction", "label": "Correction",
-                                       "text": "We misreported the vote <count>.",
-                                       "published_at": note.published_at.isoformat()}]
+    [answer] = response.json["notes"]
+    passage = answer.pop("passage")
+    assert answer == {"id": note.id, "type": "correction", "label": "Correction",
+                      "text": "We misreported the vote <count>.", "published_at": note.published_at.isoformat()}
+    # Where the corrected passage stands now, for the widget to mark it: its part and selectors.
+    quote, position = passage["selectors"]
+    text = article.current_revision.text
+    assert passage["part"] == "body" and text[position["start"]:position["end"]] == quote["exact"]
+    assert text.count(quote["prefix"] + quote["exact"] + quote["suffix"]) == 1
     assert client.get("/api/v1/notes", query_string={"url": "https://news.example/unknown"}).json["notes"] == []
     bad = client.get("/api/v1/notes", query_string={"url": "not a url"})
     assert bad.status_code == 400 and "absolute http(s)" in bad.json["error"]
