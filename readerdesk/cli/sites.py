@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from readerdesk.cli.common import fail
 from readerdesk.extensions import db
-from readerdesk.services.articles.sites import SiteError, create_site, list_sites, parse_parts
+from readerdesk.services.articles.credentials import CredentialsError, set_wordpress_credentials
+from readerdesk.services.articles.sites import (
+    SiteError,
+    SiteNotFound,
+    create_site,
+    get_site,
+    list_sites,
+    parse_parts,
+    update_site,
+)
 
-sites_cli = AppGroup("sites", help="Create and list sites.")
+sites_cli = AppGroup("sites", help="Create and list sites, and give readerdesk write access to their WordPress.")
 
 
 @sites_cli.command("add")
@@ -50,3 +61,34 @@ def sites_list():
         parts = ",".join(f"{name}={selector}" for name, selector in (site.parts or {}).items()) or "-"
         click.echo(f"{site.name}\t{site.base_url}\tbody={site.body_selector}\texclude={excluded}"
                    f"\tparts={parts}\torigins={','.join(site.allowed_origins)}")
+
+
+@sites_cli.command("set-wordpress")
+@click.argument("name")
+@click.option("--user", "user", required=True, help="The WordPress user (Editor role) readerdesk writes as.")
+@click.option("--application-password", "ask_password", is_flag=True, required=True,
+              help="Read the application password from a prompt, or from stdin when it is not a terminal.")
+@click.option("--url", default=None, help="The WordPress site's address, when the site has no WordPress connector yet.")
+def sites_set_wordpress(name, user, ask_password, url):
+    """Give readerdesk write access to a site's WordPress (for "apply the wording")."""
+    try:
+        site = get_site(db.session, name)
+    except SiteNotFound as exc:
+        fail(str(exc))
+    stdin = sys.stdin
+    if stdin.isatty():
+        password = click.prompt("Application password", hide_input=True, default="", show_default=False)
+    else:
+        password = stdin.readline()
+    try:
+        if url is not None:
+            update_site(site, allowed_origins=site.allowed_origins, exclude_selectors=site.exclude_selectors,
+                        connector="wordpress", connector_url=url, privacy_url=site.privacy_url)
+        if site.connector != "wordpress" or not site.connector_url:
+            fail(f"site {name} has no WordPress connector: give its address with --url")
+        set_wordpress_credentials(site, user, password, secret_key=current_app.config["SECRET_KEY"])
+    except (SiteError, CredentialsError) as exc:
+        fail(str(exc))
+    db.session.commit()
+    click.echo(f"Saved WordPress write access for {site.name} as {site.wordpress_user} at {site.connector_url} "
+               "(the password is stored encrypted and not shown again).")

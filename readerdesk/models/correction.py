@@ -13,6 +13,7 @@ from readerdesk.extensions import Model
 from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.site import BODY
 from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.models.user import User
 
 
 class Kind(enum.StrEnum):
@@ -244,10 +245,14 @@ class CorrectionAnchor(Model):
     # For "edited": the passage's text before and after the revision.
     before: Mapped[str | None] = mapped_column(Text, default=None)
     after: Mapped[str | None] = mapped_column(Text, default=None)
+    # Set when the revision is readerdesk's own edit of the passage (a wording applied at the desk,
+    # in its own text or in the CMS): the staff member it was made for.
+    edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     correction: Mapped[Correction] = relationship(back_populates="anchors")
     revision: Mapped[ArticleRevision] = relationship()
+    edited_by: Mapped[User | None] = relationship()
 
 
 class DecoyReport(Model):

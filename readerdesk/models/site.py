@@ -41,6 +41,11 @@ class Site(Model):
     # None (no connector), "html" (fetch the article URL) or "wordpress" (REST API at connector_url).
     connector: Mapped[str | None] = mapped_column(String(20), default=None)
     connector_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    # WordPress write access for applying a wording to the post itself: the user an application
+    # password belongs to, and that password sealed with a key derived from SECRET_KEY
+    # (services.articles.credentials). Never shown again once set.
+    wordpress_user: Mapped[str | None] = mapped_column(String(60), default=None)
+    wordpress_secret: Mapped[str | None] = mapped_column(Text, default=None)
     # ISO 4217 code for donations on this site's support page.
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     language: Mapped[str] = mapped_column(String(10), default="en")
@@ -56,6 +61,10 @@ class Site(Model):
     fee_fixed: Mapped[int] = mapped_column(default=25)
     # Days a canceled supporter stays on the supporters wall.
     wall_grace_days: Mapped[int] = mapped_column(default=30)
+    # Days a past-due patron (a failed renewal Stripe is still retrying) may still vote in topic polls.
+    past_due_grace_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    # IANA time zone the desk and the poll pages show times in (stored times are UTC).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # What every receipt carries, for donors who need it for tax.
     legal_name: Mapped[str] = mapped_column(String(200), default="")
     legal_address: Mapped[str] = mapped_column(Text, default="")

@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 _TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]")
+# For raw HTML (a CMS post's content): a tag or a comment is one token, so it is shown kept,
+# deleted or inserted whole.
+_MARKUP_TOKEN_RE = re.compile(r"<!--.*?-->|<[^<>]*>|\w+|\s+|[^\w\s]", re.S)
 
 Op = Literal["equal", "delete", "insert"]
 
@@ -23,12 +26,13 @@ class DiffPart:
     text: str
 
 
-def word_diff(old: str, new: str) -> list[DiffPart]:
+def word_diff(old: str, new: str, *, markup: bool = False) -> list[DiffPart]:
     """The parts of ``old`` and ``new`` in reading order: equal text, and where they differ what was
     deleted from ``old`` followed by what was inserted from ``new``. Neighbouring parts of the same
     kind are merged, and no part is empty, so joining every part but the inserts gives ``old`` back
-    and every part but the deletes gives ``new``."""
-    a, b = _TOKEN_RE.findall(old or ""), _TOKEN_RE.findall(new or "")
+    and every part but the deletes gives ``new``. With ``markup``, tags and comments count as words."""
+    tokens = _MARKUP_TOKEN_RE if markup else _TOKEN_RE
+    a, b = tokens.findall(old or ""), tokens.findall(new or "")
     parts: list[DiffPart] = []
 
     def add(op: Op, tokens: list[str]) -> None:

@@ -41,3 +41,34 @@ def test_a_site_must_be_named_when_there_are_several(runner, db_session):
     assert result.exit_code == 1 and "--site" in result.output
     unknown = runner.invoke(args=["articles", "import", str(NEWS_PAGE), "--site", "three"])
     assert unknown.exit_code == 1 and "no site named 'three'" in unknown.output
+
+
+def test_set_wordpress_reads_the_password_from_stdin_and_stores_it_sealed(app, runner, db_session):
+    from readerdesk.services.articles.credentials import wordpress_credentials
+
+    add_site(runner, "news")
+    result = runner.invoke(args=["sites", "set-wordpress", "news", "--user", "desk", "--application-password",
+                                 "--url", "https://wp.example-news.test"], input="abcd efgh ijkl mnop\n")
+    assert result.exit_code == 0, result.output
+    assert "abcd" not in result.output and "stored encrypted and not shown again" in result.output
+    site = db_session.query(Site).filter_by(name="news").one()
+    assert (site.connector, site.connector_url, site.wordpress_user) == ("wordpress", "https://wp.example-news.test/",
+                                                                         "desk")
+    assert "abcd" not in site.wordpress_secret
+    assert wordpress_credentials(site, secret_key=app.config["SECRET_KEY"]).application_password == \
+        "abcd efgh ijkl mnop"
+    assert "abcd" not in runner.invoke(args=["sites", "list"]).output
+
+
+@pytest.mark.parametrize("args, stdin, message", [
+    (["nosuch", "--user", "desk", "--application-password"], "pw\n", "no site named 'nosuch'"),
+    (["news", "--user", "desk", "--application-password"], "pw\n", "has no WordPress connector: give its address"),
+    (["news", "--user", "desk", "--application-password", "--url", "https://wp.example"], "\n",
+     "give the application password"),
+    (["news", "--user", "desk"], "pw\n", "Missing option '--application-password'"),
+])
+def test_set_wordpress_bad_input_is_one_line_and_exit_1(runner, db_session, args, stdin, message):
+    add_site(runner, "news")
+    result = runner.invoke(args=["sites", "set-wordpress", *args], input=stdin)
+    assert result.exit_code != 0 and message in result.output
+    assert db_session.query(Site).filter_by(name="news").one().wordpress_secret is None

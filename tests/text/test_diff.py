@@ -44,3 +44,14 @@ def test_the_macro_marks_the_changes_and_escapes_the_text(app):
             parts=word_diff("<b>twelve</b> votes", "<b>eleven</b> votes"))
     assert html == ('<div class="diff" aria-label="Before and after">&lt;b&gt;<del>twelve</del><ins>eleven</ins>'
                     "&lt;/b&gt; votes</div>")
+
+
+def test_in_markup_mode_tags_are_shown_deleted_or_inserted_whole():
+    old = '<p>The council <em>voted</em> twelve to <a href="https://x.example/m">five</a> on Tuesday.</p>'
+    new = "<p>The council <em>voted eleven to five</em> on Tuesday.</p>"
+    parts = word_diff(old, new, markup=True)
+    assert "".join(p.text for p in parts if p.op != "insert") == old
+    assert "".join(p.text for p in parts if p.op != "delete") == new
+    deleted = "".join(p.text for p in parts if p.op == "delete")
+    assert '<a href="https://x.example/m">' in deleted and "</a>" in deleted
+    assert all(p.text.count("<") == p.text.count(">") for p in parts)  # no tag cut in two

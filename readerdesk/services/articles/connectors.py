@@ -12,11 +12,14 @@ from datetime import datetime
 
 import requests
 
-from readerdesk.models import Article
+from readerdesk.models import Article, Site
 from readerdesk.models.types import DbSession
+from readerdesk.services.articles.cms import CmsConnector, CmsError
+from readerdesk.services.articles.credentials import wordpress_credentials
 from readerdesk.services.articles.fetching import MAX_PAGE_BYTES, FetchError, fetch_html, get
 from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
+from readerdesk.services.articles.wordpress_edit import WordPressConnector
 from readerdesk.text.extraction import ExtractionError, extract_article
 
 
@@ -55,3 +58,20 @@ def refetch_article(session: DbSession, article: Article, *, http: requests.Sess
             raise RefetchError(f"site {site.name} has no connector to re-fetch articles with")
     except (FetchError, ExtractionError, IngestError) as exc:
         raise RefetchError(str(exc)) from None
+
+
+def can_edit_in_cms(article: Article) -> bool:
+    """The article comes from a CMS readerdesk has write credentials for (WordPress, for now)."""
+    site = article.site
+    return (not article.hosted and site.connector == "wordpress" and bool(site.connector_url)
+            and bool(site.wordpress_user and site.wordpress_secret) and (article.external_id or "").startswith("wp:"))
+
+
+def cms_connector(site: Site, *, http: requests.Session, secret_key: str, timeout: float) -> CmsConnector:
+    """The connector that changes ``site``'s articles in its CMS (services.articles.cms). Raises
+    CredentialsError when the stored credentials cannot be read, CmsError when the site has none."""
+    credentials = wordpress_credentials(site, secret_key=secret_key)
+    if site.connector != "wordpress" or credentials is None:
+        raise CmsError(f"The site {site.name} has no WordPress write access: set a user and an application "
+                       "password at the site's settings.")
+    return WordPressConnector(site, credentials, http=http, timeout=timeout)

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from readerdesk.models import Article, Site
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.fetching import MAX_PAGE_BYTES, FetchError, get
-from readerdesk.services.articles.ingest import IngestError, ingest_article
+from readerdesk.services.articles.ingest import IngestError, IngestResult, ingest_article
 from readerdesk.text.extraction import parse_datetime
 
 # Posts per request. A page may hold this many posts of up to MAX_ARTICLE_BYTES each, so it may be
@@ -91,15 +91,17 @@ def plain_title(rendered: str) -> str:
 
 
 def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, report: SyncReport,
-               max_article_bytes: int) -> None:
-    """Store one post (a savepoint each); a broken or too large post is skipped, with why, in ``report``."""
+               max_article_bytes: int | None = None) -> IngestResult | None:
+    """Store one post from the REST API (None, and a line in ``report``, when it cannot be): a broken
+    post, or one larger than ``max_article_bytes`` (MAX_ARTICLE_BYTES; None: a post readerdesk itself
+    just wrote back, whose size is known)."""
     post_id = str(post.get("id", "?"))
     html = post.get("content", {}).get("rendered", "") if isinstance(post.get("content"), dict) else ""
     size = len(html.encode("utf-8")) if isinstance(html, str) else 0
-    if size > max_article_bytes:
+    if max_article_bytes is not None and size > max_article_bytes:
         report.skipped.append(f"post {post_id}: {size:,} bytes, larger than MAX_ARTICLE_BYTES "
                               f"({max_article_bytes:,}); raise the setting to sync it")
-        return
+        return None
     try:
         # A savepoint per post: one broken post is reported and skipped, the rest are stored.
         with session.begin_nested():
@@ -116,10 +118,11 @@ def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, rep
             )
     except (IngestError, KeyError, AttributeError, TypeError) as exc:
         report.skipped.append(f"post {post_id}: {exc}")
-        return
+        return None
     if result.created:
         report.created += 1
     elif result.changed:
         report.updated += 1
     else:
         report.unchanged += 1
+    return result

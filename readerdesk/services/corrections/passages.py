@@ -60,6 +60,34 @@ def _latest_edit(session: DbSession, correction: Correction) -> CorrectionAnchor
     ).order_by(CorrectionAnchor.id.desc()).limit(1))
 
 
+def anchor_history(session: DbSession, correction: Correction) -> list[CorrectionAnchor]:
+    """Every place the report pointed to, oldest first: one row per revision it was followed into."""
+    return list(session.scalars(select(CorrectionAnchor).where(CorrectionAnchor.correction_id == correction.id)
+                                .order_by(CorrectionAnchor.id)))
+
+
+def edit_label(row: CorrectionAnchor) -> str | None:
+    """Who changed the passage in this row's revision, when readerdesk made the edit itself."""
+    if row.edited_by_id is None:
+        return None
+    editor = row.edited_by.display_name if row.edited_by else "a deleted user"
+    where = "in the article" if row.revision.article.hosted else "in the post in WordPress"
+    return f"edited by readerdesk on behalf of {editor}, {where}"
+
+
+def _edited_story(session: DbSession, correction: Correction, number: int | None, fixed: bool) -> AnchorStory:
+    state = AnchorState.EDITED
+    edit = _latest_edit(session, correction)
+    diff = word_diff(edit.before or "", edit.after or "") if edit else None
+    if edit is not None and edit.edited_by_id is not None and edit.revision_id == correction.anchor_revision_id:
+        return AnchorStory(state, "Fixed from the desk", f"Revision {number}: {edit_label(edit)}.", diff)
+    if fixed:
+        return AnchorStory(state, "Edited since the report — possibly already fixed",
+                           f"The passage changed in revision {number} and now reads what the reader suggested.", diff)
+    return AnchorStory(state, "Edited since the report",
+                       f"The passage changed in revision {number}. Check whether the edit already fixes it.", diff)
+
+
 def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
     """Where the report's passage stands now, in words an editor can act on.
 
@@ -97,15 +125,7 @@ def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
             detail += f" The article now has revision {current.number}; the report has not been followed there yet."
         return AnchorStory(state, headline, detail, None if as_seen else word_diff(correction.exact, passage or ""))
     if state == AnchorState.EDITED:
-        edit = _latest_edit(session, correction)
-        diff = word_diff(edit.before or "", edit.after or "") if edit else None
-        if fixed:
-            return AnchorStory(state, "Edited since the report — possibly already fixed",
-                               f"The passage changed in revision {number} and now reads what the reader suggested.",
-                               diff)
-        return AnchorStory(state, "Edited since the report",
-                           f"The passage changed in revision {number}. Check whether the edit already fixes it.",
-                           diff)
+        return _edited_story(session, correction, number, fixed)
     if state == AnchorState.REMOVED:
         return AnchorStory(state, "Removed", "The passage is no longer in the article.")
     if state == AnchorState.AMBIGUOUS:

@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from readerdesk.models import Correction, InternalNote, ModerationEvent, User
+from readerdesk.models import Correction, CorrectionAnchor, InternalNote, ModerationEvent, User
 from readerdesk.models.site import PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import GroupCounts, MemberPage, group_counts, member_page
-from readerdesk.services.corrections.passages import AnchorStory, PassageContext, anchor_story, passage_context
+from readerdesk.services.corrections.passages import (
+    AnchorStory,
+    PassageContext,
+    anchor_history,
+    anchor_story,
+    passage_context,
+)
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.users import active_staff
 from readerdesk.text.diff import DiffPart, word_diff
@@ -19,6 +25,7 @@ class ReportDetail:
     correction: Correction
     context: PassageContext | None
     story: AnchorStory
+    anchors: list[CorrectionAnchor]  # the anchor history, oldest first
     suggestion_diff: list[DiffPart] | None
     group: MemberPage  # a page of the members, this report's group, oldest first
     group_counts: GroupCounts  # the whole group: its size, by state, and readers waiting for an answer
@@ -41,6 +48,7 @@ def report_detail(session: DbSession, correction: Correction, *, members_after: 
         correction=correction,
         context=context,
         story=anchor_story(session, correction),
+        anchors=anchor_history(session, correction),
         suggestion_diff=word_diff(passage, suggestion) if suggestion and passage else None,
         group=member_page(session, group_id, after=members_after),
         group_counts=group_counts(session, group_id),

@@ -1,9 +1,13 @@
-"""Publishing a correction: the public note, and for hosted articles the new wording in the text.
+"""Publishing a correction: the public note, and the new wording in the article's text.
 
 ``publish`` is the one decision that readers see. It moves the correction to "published" through
 services.moderation (state, version check, audit event), stores a :class:`CorrectionNote` and,
-when the editor chose to, writes the suggested wording into a new revision of the article
-(services.articles.add_revision, which re-anchors the other open corrections).
+when the editor chose to, writes the suggested wording into the article: for a hosted article a new
+revision (services.articles.add_revision, which re-anchors the other open corrections); for an
+article from a CMS readerdesk can write to, the post itself, through its connector
+(services.articles.cms), with a conditional write, then the post as the CMS now publishes it stored
+as the next revision. Either way the report's anchor history gets a row naming the editor the edit
+was made for.
 """
 
 from __future__ import annotations
@@ -14,17 +18,29 @@ from datetime import datetime
 from sqlalchemy import or_, select
 
 from readerdesk.anchoring import describe, selectors_to_json
-from readerdesk.models import AnchorState, Article, ArticleRevision, Correction, CorrectionNote, NoteType, User
+from readerdesk.models import (
+    AnchorState,
+    Article,
+    ArticleRevision,
+    Correction,
+    CorrectionAnchor,
+    CorrectionNote,
+    NoteType,
+    User,
+)
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.site import BODY, PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles import ingest as article_service
+from readerdesk.services.articles.cms import CmsConflict, CmsConnector, RawDocument
 from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.corrections.reanchoring import set_anchor
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
 from readerdesk.text.diff import DiffPart, word_diff
+from readerdesk.text.rawmap import RawEdit, RawMappingError, edit_raw, fold
 from readerdesk.text.textmap import MappingError, replace_passage
 
 MAX_NOTE_LENGTH = 5000
@@ -35,6 +51,16 @@ LOCATED = (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED, Ancho
 
 class PublishError(ModerationError):
     """The note or the wording cannot be published as asked; the message says why."""
+
+
+class WordingNotMappable(PublishError):
+    """The passage cannot be placed exactly in the CMS's content: the editor copies the sentence and
+    changes it in the CMS by hand (``edit_url``). readerdesk never writes a guess."""
+
+    def __init__(self, reason: str, *, passage: str, wording: str, edit_url: str):
+        self.passage, self.wording, self.edit_url = passage, wording, edit_url
+        super().__init__(f"readerdesk cannot place the passage exactly in the post ({reason}), so it will "
+                         "not change it there. Copy the new wording and change the post in WordPress.")
 
 
 @dataclass(frozen=True)
@@ -54,6 +80,28 @@ class WordingPreview:
     diff: list[DiffPart]
     html: str  # the article's new sanitized HTML
     text: str  # its canonical text
+
+
+@dataclass(frozen=True)
+class CmsWordingPreview:
+    """What the post's raw content in the CMS becomes with the wording; nothing is written."""
+
+    passage: Passage
+    wording: str
+    document: RawDocument  # the post as read, with the version marker the write is conditional on
+    edit: RawEdit
+    old_lines: str  # the raw lines the change touches, before and after
+    new_lines: str
+    diff: list[DiffPart]
+
+
+@dataclass(frozen=True)
+class CmsEdit:
+    """Apply the wording in the CMS through ``connector``, if the post is still at ``expected_version``
+    (the :attr:`RawDocument.version` the editor's preview was made on)."""
+
+    connector: CmsConnector
+    expected_version: str
 
 
 @dataclass(frozen=True)
@@ -107,12 +155,8 @@ def preview_wording(correction: Correction, wording: str) -> WordingPreview:
     if not article.hosted:
         raise PublishError("This article is published by the site's own CMS; change its text there. "
                            "readerdesk can only change the text of articles it hosts.")
-    wording = " ".join(normalise_plain_text(wording or "").split())
-    if len(wording) > MAX_WORDING_LENGTH:
-        raise PublishError(f"The new wording can be at most {MAX_WORDING_LENGTH:,} characters.")
     passage = current_passage(correction)
-    if wording == passage.text:
-        raise PublishError("The new wording is the same as the current text.")
+    wording = _check_wording(wording, passage)
     revision = passage.revision
     try:
         html = replace_passage(revision.html, passage.start, passage.end, wording)
@@ -125,6 +169,82 @@ def preview_wording(correction: Correction, wording: str) -> WordingPreview:
     return WordingPreview(passage=passage, wording=wording, old_paragraphs=old_paragraphs,
                           new_paragraphs=new_paragraphs, diff=word_diff(old_paragraphs, new_paragraphs),
                           html=html, text=text)
+
+
+def _check_wording(wording: str, passage: Passage) -> str:
+    wording = " ".join(normalise_plain_text(wording or "").split())
+    if len(wording) > MAX_WORDING_LENGTH:
+        raise PublishError(f"The new wording can be at most {MAX_WORDING_LENGTH:,} characters.")
+    if not wording:
+        raise PublishError("Write the new wording, or publish without changing the text.")
+    if wording == passage.text:
+        raise PublishError("The new wording is the same as the current text.")
+    return wording
+
+
+def _lines_around(text: str, lo: int, hi: int) -> str:
+    start = text.rfind("\n", 0, lo) + 1
+    end = text.find("\n", hi)
+    return text[start:] if end < 0 else text[start:end]
+
+
+def preview_cms_wording(correction: Correction, wording: str, *, connector: CmsConnector,
+                        expected_version: str | None = None) -> CmsWordingPreview:
+    """Read the post from the CMS and show what its raw content becomes; nothing is written.
+
+    With ``expected_version``, a post that changed since (another editor saved it) is a CmsConflict
+    before anything else. Raises CmsError (the CMS refused or is unreachable), WordingNotMappable or
+    PublishError."""
+    passage = current_passage(correction)
+    wording = _check_wording(wording, passage)
+    document = connector.fetch_raw(correction.article.external_id or "")
+    if expected_version is not None and document.version != expected_version:
+        raise CmsConflict("The post was changed in WordPress since your preview. Nothing was written.")
+    try:
+        edit = edit_raw(document.raw, passage.revision.text, passage.start, passage.end, wording)
+    except RawMappingError as exc:
+        raise WordingNotMappable(str(exc), passage=passage.text, wording=wording,
+                                 edit_url=document.edit_url) from None
+    shift = len(edit.new_raw) - len(document.raw)
+    old_lines = _lines_around(document.raw, edit.start, edit.end)
+    new_lines = _lines_around(edit.new_raw, edit.start, edit.end + shift)
+    return CmsWordingPreview(passage=passage, wording=wording, document=document, edit=edit, old_lines=old_lines,
+                             new_lines=new_lines, diff=word_diff(old_lines, new_lines, markup=True))
+
+
+def refresh_from_cms(session: DbSession, article: Article, *, connector: CmsConnector,
+                     now: datetime) -> ArticleRevision | None:
+    """Read the article again from its CMS and store it (a new revision re-anchors the open reports).
+    Used after a conflict, so the next preview is made on the text as it is now."""
+    document = connector.fetch_raw(article.external_id or "")
+    return connector.store(session, document, now=now)
+
+
+def _locate_wording(revision: ArticleRevision, passage: Passage, wording: str) -> tuple[int, int] | None:
+    """Where the applied wording stands in the revision made with it: at the passage's offset, or
+    (when the CMS rendered text around it differently, e.g. curly quotes) its first occurrence from a
+    little before there, compared with quotes and dashes folded."""
+    start = passage.start
+    if revision.text[start:start + len(wording)] == wording:
+        return start, start + len(wording)
+    at = fold(revision.text).find(fold(wording), max(0, start - len(passage.text) - 200))
+    return (at, at + len(wording)) if at >= 0 else None
+
+
+def _record_edit(session: DbSession, correction: Correction, revision: ArticleRevision, passage: Passage,
+                 wording: str, *, actor: User, now: datetime) -> CorrectionAnchor:
+    """The anchor history's row for readerdesk's own edit of the passage, naming the editor."""
+    row = session.scalar(select(CorrectionAnchor).where(
+        CorrectionAnchor.correction_id == correction.id, CorrectionAnchor.revision_id == revision.id,
+    ).order_by(CorrectionAnchor.id.desc()).limit(1))
+    if row is None:
+        span = _locate_wording(revision, passage, wording)
+        row = set_anchor(correction, revision, AnchorState.EDITED, start=span[0] if span else None,
+                         end=span[1] if span else None, confidence=1.0 if span else None, now=now,
+                         before=passage.text, after=wording)
+    row.edited_by_id = actor.id
+    session.flush()
+    return row
 
 
 def _check_note(note_type: NoteType | str, body: str) -> tuple[NoteType, str]:
@@ -140,9 +260,31 @@ def _check_note(note_type: NoteType | str, body: str) -> tuple[NoteType, str]:
     return note_type, body
 
 
+def _preview_again(correction: Correction, note_type: NoteType, apply_wording: str | None,
+                   expected_passage: str | None, cms: CmsEdit | None) -> WordingPreview | CmsWordingPreview | None:
+    """The preview the editor confirmed, made again on the text as it is now (None: no wording)."""
+    if apply_wording is None:
+        if note_type == NoteType.SILENT:
+            raise PublishError("A silent fix changes the text without a note: apply a new wording, "
+                               "or choose a public note type.")
+        return None
+    preview: WordingPreview | CmsWordingPreview
+    if cms is not None:
+        preview = preview_cms_wording(correction, apply_wording, connector=cms.connector,
+                                      expected_version=cms.expected_version)
+    else:
+        preview = preview_wording(correction, apply_wording)
+    if expected_passage is None:
+        raise PublishError("Preview the new wording before publishing it.")
+    if normalise_plain_text(expected_passage) != preview.passage.text:
+        raise PublishError("The article changed since your preview: the passage now reads "
+                           f"“{preview.passage.text}”. Preview the wording again.")
+    return preview
+
+
 def publish(session: DbSession, correction: Correction, *, note_type: NoteType | str, body: str, actor: User,
             now: datetime, expected_version: int, apply_wording: str | None = None,
-            expected_passage: str | None = None) -> Publication:
+            expected_passage: str | None = None, cms: CmsEdit | None = None) -> Publication:
     """Publish ``correction``: state → published, the note stored, and optionally the wording applied.
 
     The open duplicates in its group are published with it (each with its own audit event): they
@@ -150,20 +292,13 @@ def publish(session: DbSession, correction: Correction, *, note_type: NoteType |
 
     ``expected_passage`` is the passage text the editor saw in the preview; when the article
     changed since, the wording is refused rather than written over text nobody reviewed.
-    Raises PublishError, IllegalTransition or StaleDecision; never commits.
+    With ``cms``, the wording is written into the post in the CMS (conditional on the version the
+    editor previewed) *after* the state change and *before* anything else: a failed write raises and
+    the caller's rollback leaves the report as it was.
+    Raises PublishError, CmsConflict, CmsError, IllegalTransition or StaleDecision; never commits.
     """
     note_type, body = _check_note(note_type, body)
-    preview = None
-    if apply_wording is not None:
-        preview = preview_wording(correction, apply_wording)
-        if expected_passage is None:
-            raise PublishError("Preview the new wording before publishing it.")
-        if normalise_plain_text(expected_passage) != preview.passage.text:
-            raise PublishError("The article changed since your preview: the passage now reads "
-                               f"“{preview.passage.text}”. Preview the wording again.")
-    elif note_type == NoteType.SILENT:
-        raise PublishError("A silent fix changes the text without a note: apply a new wording, "
-                           "or choose a public note type.")
+    preview = _preview_again(correction, note_type, apply_wording, expected_passage, cms)
     event = moderation.mark_published(session, correction, actor=actor, now=now, expected_version=expected_version)
     group_events = []
     for other in members(session, correction.group_id or correction.id):
@@ -176,7 +311,14 @@ def publish(session: DbSession, correction: Correction, *, note_type: NoteType |
             continue  # changed by someone else this very moment: theirs stands
     revision = None
     if preview is not None:
-        revision = article_service.add_revision(session, correction.article, preview.html, now=now)
+        if isinstance(preview, CmsWordingPreview):
+            assert cms is not None
+            written = cms.connector.write_raw(preview.document, preview.edit.new_raw)
+            revision = cms.connector.store(session, written, now=now) or correction.article.current_revision
+        else:
+            revision = article_service.add_revision(session, correction.article, preview.html, now=now)
+        if revision is not None:
+            _record_edit(session, correction, revision, preview.passage, preview.wording, actor=actor, now=now)
     passage = corrected_passage(correction, preview, revision)
     note = CorrectionNote(
         site_id=correction.article.site_id, article_id=correction.article_id, correction_id=correction.id,
@@ -190,16 +332,14 @@ def publish(session: DbSession, correction: Correction, *, note_type: NoteType |
     return Publication(note=note, event=event, group_events=group_events)
 
 
-def corrected_passage(correction: Correction, preview: WordingPreview | None,
+def corrected_passage(correction: Correction, preview: WordingPreview | CmsWordingPreview | None,
                       revision: ArticleRevision | None) -> tuple[ArticleRevision, int, int] | None:
     """Where the note's passage stands in the current revision: the new wording when it was applied,
     else the report's passage when it is located there; None when it is not (the note is then
     listed, never marked)."""
     if preview is not None and revision is not None:
-        start = preview.passage.start
-        if revision.text[start:start + len(preview.wording)] == preview.wording:
-            return revision, start, start + len(preview.wording)
-        return None
+        span = _locate_wording(revision, preview.passage, preview.wording)
+        return (revision, *span) if span else None
     current = correction.article.current_revision
     if (current is None or correction.anchor_revision_id != current.id or correction.anchor_state not in LOCATED
             or correction.anchor_start is None or correction.anchor_end is None):

@@ -8,6 +8,11 @@ from flask_login import current_user
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Site, User
+from readerdesk.services.articles.credentials import (
+    CredentialsError,
+    clear_wordpress_credentials,
+    set_wordpress_credentials,
+)
 from readerdesk.services.articles.sites import (
     PartsInvalid,
     PrivacyUrlInvalid,
@@ -42,6 +47,7 @@ from readerdesk.views.desk.forms import (
     UserActiveForm,
     UserCreateForm,
     UserRoleForm,
+    WordPressAccessForm,
     lines,
 )
 
@@ -218,9 +224,11 @@ def rotate_token_view(site_id: int):
     return _sites_page(new_token=(site, token))
 
 
-def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None):
+def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None,
+               wordpress_form: WordPressAccessForm | None = None):
     return render_template("desk/admin/site_edit.html", site=site, form=form, error=error,
-                           below_minimum=tiers_below_minimum(site)), status
+                           below_minimum=tiers_below_minimum(site),
+                           wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
 
 
 def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
@@ -240,6 +248,7 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     form.wall_grace_days.data = site.wall_grace_days
     form.legal_name.data, form.legal_address.data = site.legal_name, site.legal_address
     form.tax_id.data, form.receipt_statement.data = site.tax_id, site.receipt_statement
+    form.time_zone.data, form.past_due_grace_days.data = site.time_zone, site.past_due_grace_days
 
 
 def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
@@ -248,7 +257,8 @@ def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
         max_amount=form.max_amount.data, fee_percent=form.fee_percent.data, fee_fixed=form.fee_fixed.data or "0",
         wall_grace_days=form.wall_grace_days.data, legal_name=form.legal_name.data or "",
         legal_address=form.legal_address.data or "", tax_id=form.tax_id.data or "",
-        receipt_statement=form.receipt_statement.data or "")
+        receipt_statement=form.receipt_statement.data or "", time_zone=form.time_zone.data or None,
+        past_due_grace_days=form.past_due_grace_days.data)
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])
@@ -277,3 +287,32 @@ def edit_site(site_id: int):
         return _edit_page(_get(Site, site_id), form, 400, error=str(exc))
     flash(f"Saved the settings of {site.name}.", "info")
     return redirect(url_for("desk_admin.sites"), 303)
+
+
+@bp.post("/sites/<int:site_id>/wordpress")
+@admin_required
+def wordpress_access(site_id: int):
+    """Set or remove the WordPress user and application password readerdesk writes posts as."""
+    site = _get(Site, site_id)
+    form = WordPressAccessForm()
+    settings = SiteEditForm(formdata=None)
+    _fill_edit_form(settings, site)
+    if not form.validate():
+        return _edit_page(site, settings, 400, wordpress_form=form)
+    if form.remove.data:
+        with unit_of_work(db.session):
+            clear_wordpress_credentials(site)
+        flash(f"readerdesk no longer has WordPress write access for {site.name}.", "info")
+        return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)
+    if site.connector != "wordpress" or not site.connector_url:
+        form.user.errors = [*form.user.errors, "Choose the WordPress connector and its URL above first."]
+        return _edit_page(site, settings, 400, wordpress_form=form)
+    try:
+        with unit_of_work(db.session):
+            set_wordpress_credentials(site, form.user.data or "", form.application_password.data or "",
+                                      secret_key=current_app.config["SECRET_KEY"])
+    except CredentialsError as exc:
+        form.application_password.errors = [*form.application_password.errors, str(exc)]
+        return _edit_page(_get(Site, site_id), settings, 400, wordpress_form=form)
+    flash(f"Saved WordPress write access for {site.name} as {site.wordpress_user}.", "info")
+    return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)

@@ -1,17 +1,28 @@
-"""Publishing a correction from the desk: write the public note, preview, confirm (staff only)."""
+"""Publishing a correction from the desk: write the public note, preview, confirm (staff only).
+
+For an article from a WordPress site readerdesk has write access to, "apply the wording" changes the
+post itself: the preview reads the post and shows the diff of its raw content; the confirmation
+writes it only if the post is still as previewed (otherwise the article is read again and the new
+diff shown); where the passage cannot be placed exactly the editor gets the sentence to copy and the
+link to the post's edit screen.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Correction
+from readerdesk.services.articles.cms import CmsConflict, CmsConnector, CmsError
+from readerdesk.services.articles.connectors import can_edit_in_cms, cms_connector
+from readerdesk.services.articles.credentials import CredentialsError
 from readerdesk.services.desk.moderation import ModerationError, StaleDecision
 from readerdesk.services.mail.notifications import decision_jobs
+from readerdesk.services.outbound import http_session_for
 from readerdesk.services.publishing import publish as publishing
-from readerdesk.services.publishing.publish import PublishError
+from readerdesk.services.publishing.publish import CmsEdit, PublishError, WordingNotMappable
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.forms import PublishForm
@@ -19,17 +30,64 @@ from readerdesk.views.desk.reports import report_or_404
 
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
 
-def _render(correction: Correction, form: PublishForm, *, preview=None, error: str | None = None, status: int = 200):
+
+def _render(correction: Correction, form: PublishForm, *, preview=None, error: str | None = None, status: int = 200,
+            fallback: WordingNotMappable | None = None):
     try:
         passage, wording_refusal = publishing.current_passage(correction), None
     except PublishError as exc:
         passage, wording_refusal = None, str(exc)
-    if not correction.article.hosted:
+    article = correction.article
+    in_cms = can_edit_in_cms(article)
+    if not article.hosted and not in_cms:
         wording_refusal = "This article is published by the site's own CMS: change its text there."
+        if article.site.connector == "wordpress":
+            wording_refusal += (" An admin can give readerdesk WordPress write access at the site's settings, "
+                                "so the wording can be applied here.")
     note = publishing.note_for_correction(db.session, correction)
     return render_template("desk/publish/publish.html", correction=correction, form=form, preview=preview,
-                           error=error, passage=passage, wording_refusal=wording_refusal, note=note,
+                           error=error, passage=passage, wording_refusal=wording_refusal, note=note, in_cms=in_cms,
+                           fallback=fallback,
                            showing_preview=preview is not None or (form.preview.data and not error)), status
+
+
+def _refused(correction: Correction, form: PublishForm, exc: Exception, *, before: str | None = None):
+    """The page again with why nothing was published: 409 for a stale decision, 502 when the CMS
+    refused or could not be reached, 400 otherwise (with the sentence to copy when it cannot map).
+    ``before``: what happened first (a conflict), said ahead of it."""
+    error = f"{before} {exc}" if before else str(exc)
+    if isinstance(exc, WordingNotMappable):
+        return _render(correction, form, error=error, status=400, fallback=exc)
+    if isinstance(exc, (CmsError, CredentialsError)):
+        return _render(correction, form, error=error, status=502)
+    return _render(correction, form, error=error, status=409 if isinstance(exc, StaleDecision) else 400)
+
+
+def _connector(correction: Correction) -> CmsConnector:
+    config = current_app.config
+    # Through the SSRF guard (services.outbound): a WordPress on a non-public address needs
+    # ALLOWED_FETCH_NETWORKS, like every other fetch.
+    return cms_connector(correction.article.site, http=http_session_for(config),
+                         secret_key=config["SECRET_KEY"], timeout=config["HTTP_TIMEOUT"])
+
+
+def _preview(correction: Correction, form: PublishForm, wording: str | None, *, error: str | None = None,
+             status: int = 200):
+    """Show the preview of ``wording`` (the article's or the post's diff) with the confirm button."""
+    preview: publishing.WordingPreview | publishing.CmsWordingPreview | None = None
+    if wording is not None:
+        try:
+            if can_edit_in_cms(correction.article):
+                preview = publishing.preview_cms_wording(correction, wording, connector=_connector(correction))
+                form.expected_cms_version.data = preview.document.version
+            else:
+                preview = publishing.preview_wording(correction, wording)
+        except (PublishError, CmsError, CredentialsError) as exc:
+            return _refused(correction, form, exc, before=error)
+        form.expected_passage.data = preview.passage.text if preview is not None else ""
+    form.previewed_wording.data = wording or ""
+    form.preview.data = True
+    return _render(correction, form, preview=preview, error=error, status=status)
 
 
 @bp.route("/corrections/<int:correction_id>/publish", methods=["GET", "POST"])
@@ -40,35 +98,43 @@ def publish(correction_id: int):
     if request.method == "GET":
         form.version.data = correction.version
         form.wording.data = correction.suggestion
-        form.apply_wording.data = bool(correction.article.hosted and correction.suggestion)
+        form.apply_wording.data = bool((correction.article.hosted or can_edit_in_cms(correction.article))
+                                       and correction.suggestion)
         return _render(correction, form)
     if not form.validate():
         return _render(correction, form, error="Please check the form.", status=400)
     wording = form.wording.data if form.apply_wording.data else None
     if form.confirm.data and (wording or "") == (form.previewed_wording.data or ""):
         try:
+            cms = None
+            if wording is not None and can_edit_in_cms(correction.article):
+                cms = CmsEdit(_connector(correction), form.expected_cms_version.data or "")
             with unit_of_work(db.session) as work:
                 publication = publishing.publish(
                     db.session, correction, note_type=form.note_type.data, body=form.body.data or "",
                     actor=current_user, now=utcnow(), expected_version=form.version.data, apply_wording=wording,
-                    expected_passage=form.expected_passage.data if wording is not None else None,
+                    expected_passage=form.expected_passage.data if wording is not None else None, cms=cms,
                 )
                 # After commit: the email can fail and retry without touching the decision.
                 work.after_commit(*decision_jobs(publication.events))
-        except StaleDecision as exc:
-            return _render(correction, form, error=str(exc), status=409)
-        except ModerationError as exc:
-            return _render(correction, form, error=str(exc), status=400)
+        except CmsConflict as exc:
+            return _after_conflict(correction, form, wording, str(exc))
+        except (ModerationError, CmsError, CredentialsError) as exc:
+            return _refused(correction, form, exc)
         flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
         return redirect(url_for("desk_publish.publish", correction_id=correction.id))
     # A preview (or a confirm whose wording changed after its preview: show the new preview first).
-    preview = None
-    if wording is not None:
-        try:
-            preview = publishing.preview_wording(correction, wording)
-        except PublishError as exc:
-            return _render(correction, form, error=str(exc), status=400)
-        form.expected_passage.data = preview.passage.text
-    form.previewed_wording.data = wording or ""
-    form.preview.data = True
-    return _render(correction, form, preview=preview)
+    return _preview(correction, form, wording)
+
+
+def _after_conflict(correction: Correction, form: PublishForm, wording: str | None, message: str):
+    """The post changed in the CMS: read it again (a new revision; the report re-anchored), then show
+    the preview made on the text as it is now. Nothing of the editor's was written."""
+    try:
+        with unit_of_work(db.session):
+            publishing.refresh_from_cms(db.session, correction.article, connector=_connector(correction),
+                                        now=utcnow())
+    except (CmsError, CredentialsError) as exc:
+        return _render(correction, form, error=f"{message} {exc}", status=409)
+    return _preview(correction, form, wording, status=409,
+                    error=f"{message} readerdesk read the post again: check the new preview before publishing.")

@@ -12,6 +12,7 @@ from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction, Kind, User
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
+from readerdesk.services.corrections.passages import edit_label
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
 from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
@@ -75,7 +76,7 @@ def _detail_page(correction: Correction, *, status: int = 200, error: str | None
     # The publishing page is another blueprint's; link to it only when it is installed.
     can_publish = "desk_publish.publish" in current_app.view_functions
     return render_template("desk/reports/detail.html", d=d, error=error, forms={**_blank_forms(d), **forms},
-                           can_publish=can_publish), status
+                           can_publish=can_publish, edit_label=edit_label), status
 
 
 @bp.get("/corrections/<int:correction_id>")

@@ -232,6 +232,43 @@ def test_a_sites_privacy_policy_url_is_set_on_its_settings_page(as_admin, db_ses
 
 
 
+def test_wordpress_write_access_is_set_at_the_sites_page_and_the_password_never_shown_again(as_admin, db_session,
+                                                                                             app):
+    from readerdesk.services.articles.credentials import wordpress_credentials
+
+    site = make_site(db_session, "courier", base_url="https://courier.example")
+    db_session.commit()
+    url = f"/desk/admin/sites/{site.id}/wordpress"
+    needs_connector = as_admin.post(url, data={"user": "desk", "application_password": "abcd efgh"})
+    assert needs_connector.status_code == 400 and "Choose the WordPress connector" in needs_connector.text
+    site.connector, site.connector_url = "wordpress", "https://courier.example"
+    db_session.commit()
+    no_password = as_admin.post(url, data={"user": "desk", "application_password": ""})
+    assert no_password.status_code == 400 and "give the application password" in no_password.text
+    saved = as_admin.post(url, data={"user": "desk", "application_password": "abcd efgh ijkl"})
+    assert saved.status_code == 303
+    db_session.expire_all()
+    assert wordpress_credentials(site, secret_key=app.config["SECRET_KEY"]).application_password == "abcd efgh ijkl"
+    page = as_admin.get(f"/desk/admin/sites/{site.id}").text
+    assert "Set for the WordPress user <strong>desk</strong>" in page
+    assert "abcd" not in page and site.wordpress_secret not in page
+    removed = as_admin.post(url, data={"remove": "y"})
+    assert removed.status_code == 303
+    db_session.expire_all()
+    assert site.wordpress_user is None and site.wordpress_secret is None
+
+
+def test_editors_cannot_set_wordpress_access(client, db_session):
+    site = make_site(db_session)
+    editor = make_user(db_session)
+    db_session.commit()
+    sign_in(client, editor)
+    response = client.post(f"/desk/admin/sites/{site.id}/wordpress", data={"user": "x", "application_password": "y"})
+    assert response.status_code == 403
+    db_session.expire_all()
+    assert site.wordpress_secret is None
+
+
 def test_a_sites_reportable_parts_are_set_on_its_settings_page(as_admin, db_session):
     site = make_site(db_session, "courier", base_url="https://courier.example")
     db_session.commit()
