@@ -40,6 +40,9 @@ class User(UserMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     totp_last_step: Mapped[int | None] = mapped_column(default=None)
+    # The desk's language this staff member chose on their account page ("en", "uk"); None: the
+    # browser's (views.locale).
+    language: Mapped[str | None] = mapped_column(String(10), default=None)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
