@@ -272,8 +272,8 @@ class PasswordChangeForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    language = SelectField(_l("Desk language"), choices=[("", _l("As my browser asks"))] + [
-        (code, name) for code, name in LANGUAGE_NAMES.items()], validators=[Optional()])
+    language = SelectField(_l("Desk language"), choices=[SelectChoice("", _l("As my browser asks")), *(
+        SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items())], validators=[Optional()])
 
 
 class ConfirmForm(FlaskForm):
