@@ -27,6 +27,16 @@ def test_sign_in_page_follows_the_browser(client):
     assert "Sign in to the desk" in client.get("/auth/login").get_data(as_text=True)  # no header: English
 
 
+def test_form_errors_in_the_browsers_language(client):
+    """WTForms' own messages (through Flask-WTF) and readerdesk's follow the same choice."""
+    page = client.post("/auth/login", data={"email": "", "password": ""},
+                       headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    assert page.count("Це поле є обов&#39;язковим.") == 2
+    page = client.post("/auth/login", data={"email": "nobody@example.com", "password": "wrong password"},
+                       headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    assert "Неправильний email або пароль." in page
+
+
 @pytest.mark.app_config(DESK_TIMEZONE="Europe/Kyiv")
 def test_queue_in_the_editors_language_with_dates_in_the_desk_time_zone(client, db_session, ukrainian_editor):
     article = make_article(db_session)
