@@ -12,11 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.text.i18n import N_
 
 
 class Role(enum.StrEnum):
-    ADMIN = "admin"
-    EDITOR = "editor"
+    ADMIN = N_("admin")
+    EDITOR = N_("editor")
 
 
 class User(UserMixin, Model):

@@ -94,7 +94,10 @@ def test_a_ukrainian_editor_triages_a_report_on_a_phone(app, db_session, live_se
 
     # The smallest phones the desk is laid out for.
     page.set_viewport_size({"width": 360, "height": 740})
-    for path in ("/desk/?tab=all", f"/desk/corrections/{report.id}", "/desk/account/"):
+    for path in ("/desk/?tab=all", f"/desk/corrections/{report.id}", "/desk/account/", "/desk/stats"):
         page.goto(f"{live_server}{path}")
         inner, scroll = widths(page)
         assert inner == 360 and scroll <= inner, (path, wider_than_the_screen(page, 360))
+        assert page.locator("html").get_attribute("lang") == "uk"
+    assert page.locator("h1").inner_text() == "Статистика"
+    assert page.locator("svg.chart").first.bounding_box()["width"] <= 360  # the charts scale down

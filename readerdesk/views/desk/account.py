@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
-from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import gettext, ngettext, refresh
 from flask_login import current_user, logout_user
 
 from readerdesk.clock import utcnow
@@ -65,7 +64,8 @@ def password():
     except UserError as exc:
         form.current.errors = [*form.current.errors, str(exc)]
         return _page(password_form=form, status=400)
-    flash("Your password is changed." + (f" {ended} other session(s) ended." if ended else ""), "info")
+    ended_note = ngettext("%(num)d other session ended.", "%(num)d other sessions ended.", ended) if ended else ""
+    flash(" ".join(filter(None, [gettext("Your password is changed."), ended_note])), "info")
     return redirect(url_for("account.index"), 303)
 
 
@@ -78,7 +78,7 @@ def language():
     with unit_of_work(db.session):
         set_language(current_user, form.language.data)
     refresh()  # the message below in the language just chosen
-    flash(_("The desk now speaks your language."), "info")
+    flash(gettext("The desk now speaks your language."), "info")
     return redirect(url_for("account.index"), 303)
 
 
@@ -93,7 +93,7 @@ def end_sessions():
         record(db.session, "signed_out_everywhere", user=current_user, now=utcnow())
     logout_user()
     session.clear()
-    flash("You are signed out everywhere.", "info")
+    flash(gettext("You are signed out everywhere."), "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -133,7 +133,7 @@ def _second_factor_checked(form: TwoFactorForm) -> bool:
         form.code.errors = [*form.code.errors, str(exc)]
         return False
     if not ok:
-        form.code.errors = [*form.code.errors, "That code does not match."]
+        form.code.errors = [*form.code.errors, gettext("That code does not match.")]
     return ok
 
 
@@ -160,5 +160,5 @@ def disable():
     except TwoFactorError as exc:
         flash(str(exc), "error")
         return _page(status=400)
-    flash("Two-factor sign-in is off.", "info")
+    flash(gettext("Two-factor sign-in is off."), "info")
     return redirect(url_for("account.index"), 303)
