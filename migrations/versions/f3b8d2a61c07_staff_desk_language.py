@@ -1,7 +1,7 @@
 """The desk language each staff member chose
 
 Revision ID: f3b8d2a61c07
-Revises: e19a0c3f7d21
+Revises: 14a03c8dbf57
 Create Date: 2026-12-01 14:40:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f3b8d2a61c07'
-down_revision = 'e19a0c3f7d21'
+down_revision = '14a03c8dbf57'
 branch_labels = None
 depends_on = None
 
