@@ -42,8 +42,8 @@ def test_the_reader_gets_the_published_note_and_a_link_to_the_corrected_passage(
     editor = make_user(db_session)
     correction = reader_correction(db_session)
     preview = publishing.preview_wording(correction, "eleven to five")
-    result = publishing.publish(db_session, correction, note_type="correction",
-                                body="An earlier version said the vote was 12–5 & unanimous <not>.", actor=editor,
+    result = publishing.publish(db_session, correction, note_type="correction", body="",
+                                was_wrong="the vote was 12–5 & unanimous <not>", is_right="It was 11–5.", actor=editor,
                                 now=utcnow(), expected_version=1, apply_wording="eleven to five",
                                 expected_passage=preview.passage.text)
     db_session.commit()
@@ -53,7 +53,7 @@ def test_the_reader_gets_the_published_note_and_a_link_to_the_corrected_passage(
     assert message["Subject"] == "Your correction was published: Council approves the bridge"
     text, html = body(message, "plain"), body(message, "html")
     assert "Hello Olena," in text
-    assert "An earlier version said the vote was 12–5 & unanimous <not>." in text
+    assert "An earlier version of this article said the vote was 12–5 & unanimous <not>. It was 11–5." in text
     link = f"{correction.article.url}#:~:text=eleven%20to%20five"
     assert link in text and f'href="{link}"' in html
     assert "12–5 &amp; unanimous &lt;not&gt;." in html and "<not>" not in html

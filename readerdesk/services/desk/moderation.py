@@ -28,6 +28,8 @@ TRANSITIONS: dict[str, dict[Status, Status]] = {
     "spam": {S.NEW: S.SPAM, S.IN_REVIEW: S.SPAM, S.ACCEPTED: S.SPAM, S.REJECTED: S.SPAM},
     "publish": {S.NEW: S.PUBLISHED, S.IN_REVIEW: S.PUBLISHED, S.ACCEPTED: S.PUBLISHED},
     "reopen": {S.ACCEPTED: S.IN_REVIEW, S.REJECTED: S.IN_REVIEW, S.SPAM: S.IN_REVIEW},
+    # A note proposed for a second editor's approval (Site.second_approval): recorded, no state change.
+    "propose_note": {S.NEW: S.NEW, S.IN_REVIEW: S.IN_REVIEW, S.ACCEPTED: S.ACCEPTED},
 }
 # Decisions that count as the "first decision" for the time-to-first-decision statistic.
 DECISIONS = {"accept", "reject", "spam", "publish"}
@@ -136,6 +138,12 @@ def reopen(session, correction, *, actor, now, expected_version, reason="") -> M
 def mark_published(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
     """The state change behind publishing a note (the note itself is services.publishing's)."""
     return _apply(session, correction, "publish", actor=actor, now=now, expected_version=expected_version,
+                  reason=reason)
+
+
+def propose_note(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
+    """The audit record of a note proposed for a second editor's approval; the state stays."""
+    return _apply(session, correction, "propose_note", actor=actor, now=now, expected_version=expected_version,
                   reason=reason)
 
 

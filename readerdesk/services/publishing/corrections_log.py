@@ -29,7 +29,8 @@ class LogPage:
 
 def log_page(session: DbSession, *, site: Site | None = None, before: int | None = None, limit: int = 30) -> LogPage:
     """A page of public notes, newest first; keyset pagination on (published_at, id)."""
-    query = (select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES))
+    query = (select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES),
+                                          CorrectionNote.awaiting_approval.is_(False))
              .options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site)))
     if site is not None:
         query = query.where(CorrectionNote.site_id == site.id)
@@ -47,13 +48,18 @@ def log_page(session: DbSession, *, site: Site | None = None, before: int | None
     return LogPage(notes, notes[-1].id if has_more else None)
 
 
-def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:
-    """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
+def article_for_url(session: DbSession, url: str) -> Article | None:
+    """The article at ``url`` (on any site); None for an unknown or invalid URL."""
     try:
         url = normalise_url(url)
     except InvalidURL:
-        return []
-    article = session.scalar(select(Article).where(Article.url == url).order_by(Article.id).limit(1))
+        return None
+    return session.scalar(select(Article).where(Article.url == url).order_by(Article.id).limit(1))
+
+
+def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:
+    """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
+    article = article_for_url(session, url)
     return public_notes(session, article) if article is not None else []
 
 

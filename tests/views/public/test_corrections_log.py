@@ -11,11 +11,12 @@ from readerdesk.services.publishing.corrections_log import ATOM_NS
 from tests.factories import make_article, make_correction, make_site, make_user
 
 
-def published(db_session, *, site=None, body="We misreported the vote <count>.", title="Council & bridge", when=None):
+def published(db_session, *, site=None, body="We misreported the vote <count>.", title="Council & bridge", when=None,
+              note_type="update", **statement):
     editor = make_user(db_session)
     article = make_article(db_session, site, title=title)
     correction = make_correction(db_session, article)
-    note = publishing.publish(db_session, correction, note_type="correction", body=body, actor=editor,
+    note = publishing.publish(db_session, correction, note_type=note_type, body=body, actor=editor, **statement,
                               now=when or utcnow(), expected_version=1).note
     db_session.commit()
     return article, note
@@ -77,7 +78,8 @@ def test_the_atom_feed_is_served_as_atom(client, db_session):
 
 
 def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
-    article, note = published(db_session)
+    article, note = published(db_session, note_type="correction", body="", was_wrong="the vote was 12 <count>",
+                              is_right="It was 11.")
     response = client.get("/api/v1/notes", query_string={"url": article.url + "?utm_campaign=x"},
                           headers={"Origin": "https://elsewhere.example"})
     assert response.status_code == 200
@@ -85,8 +87,12 @@ def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
     assert "Access-Control-Allow-Credentials" not in response.headers
     [answer] = response.json["notes"]
     passage = answer.pop("passage")
-    assert answer == {"id": note.id, "type": "correction", "label": "Correction",
-                      "text": "We misreported the vote <count>.", "published_at": note.published_at.isoformat()}
+    text = "An earlier version of this article said the vote was 12 <count>. It was 11."
+    assert answer == {"id": note.id, "type": "correction", "label": "Correction", "text": text,
+                      "published_at": note.published_at.isoformat(), "was_wrong": "the vote was 12 <count>",
+                      "is_right": "It was 11.", "schema": {"@type": "CorrectionComment", "text": text,
+                                                         "datePublished": note.published_at.isoformat()}}
+    assert response.json["retracted"] is False
     # Where the corrected passage stands now, for the widget to mark it: its part and selectors.
     quote, position = passage["selectors"]
     text = article.current_revision.text
@@ -116,7 +122,8 @@ def test_stats_page_for_editors_with_svg_charts(client, db_session):
 
 def test_notes_on_a_ukrainian_site_are_labelled_in_ukrainian(client, db_session):
     site = make_site(db_session, "hromada", language="uk")
-    article, note = published(db_session, site=site, body="Раніше ми помилково вказали дату.")
+    article, note = published(db_session, site=site, note_type="correction", body="",
+                              was_wrong="засідання було у вівторок", is_right="Воно було в середу")
     page = client.get(f"/sites/{site.name}/articles/{article.id}")
     assert "Виправлення та оновлення" in page.text and "<strong>Виправлення</strong>" in page.text
-    assert "Раніше ми помилково вказали дату." in page.text
+    assert "У попередній версії цієї статті йшлося, що засідання було у вівторок. Воно було в середу." in page.text

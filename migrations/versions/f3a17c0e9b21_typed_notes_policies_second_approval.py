@@ -1,0 +1,46 @@
+"""Typed notes (what was wrong, what is right), second approval, site standards links
+
+Revision ID: f3a17c0e9b21
+Revises: e19a0c3f7d21
+Create Date: 2026-12-01 14:40:00.000000
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = 'f3a17c0e9b21'
+down_revision = 'e19a0c3f7d21'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('sites', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('principles_url', sa.String(length=500), server_default='', nullable=False))
+        batch_op.add_column(sa.Column('corrections_policy_url', sa.String(length=500), server_default='',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('feedback_policy_url', sa.String(length=500), server_default='',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('second_approval', sa.Boolean(), server_default=sa.false(), nullable=False))
+    with op.batch_alter_table('correction_notes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('was_wrong', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('is_right', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('awaiting_approval', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('approved_by_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(batch_op.f('fk_correction_notes_approved_by_id_users'), 'users',
+                                    ['approved_by_id'], ['id'], ondelete='SET NULL')
+
+
+def downgrade():
+    with op.batch_alter_table('correction_notes', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('fk_correction_notes_approved_by_id_users'), type_='foreignkey')
+        batch_op.drop_column('approved_by_id')
+        batch_op.drop_column('awaiting_approval')
+        batch_op.drop_column('is_right')
+        batch_op.drop_column('was_wrong')
+    with op.batch_alter_table('sites', schema=None) as batch_op:
+        batch_op.drop_column('second_approval')
+        batch_op.drop_column('feedback_policy_url')
+        batch_op.drop_column('corrections_policy_url')
+        batch_op.drop_column('principles_url')
