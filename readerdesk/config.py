@@ -210,6 +210,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis down: count in this process's memory meanwhile (Flask-Limiter logs the switch once).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        # ...and a request whose Redis call failed while another thread was making that switch goes
+        # through uncounted (logged) instead of raising a 500: only the first failure switches.
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_CORRECTIONS": env.get("RATELIMIT_CORRECTIONS", "10 per minute;100 per day"),
         "RATELIMIT_LOGIN": env.get("RATELIMIT_LOGIN", "10 per minute"),
         # Outgoing HTTP (article import, WordPress sync, Slack).

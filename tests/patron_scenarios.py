@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Patron, Payment, StripeEvent
+from readerdesk.models import Dispute, Patron, Payment, Pledge, StripeEvent, Subscription, SubscriptionAmount
 from readerdesk.services.patrons.pledges import PledgeRequest, SupportSettings, create_pledge
 from readerdesk.services.patrons.revenue import mrr_by_currency
 from readerdesk.services.patrons.stripe.checkout import start_checkout
@@ -88,6 +88,15 @@ def patron_histories(app, fake, site) -> list[dict]:
     story.add("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=500), T0 + 5 * DAY)
     story.add("charge.refunded", make_charge(payment_intent=pi, amount=2000, refunded=2000), T0 + 6 * DAY)
     return story.events
+
+
+def forget_stripe_state(session) -> None:
+    """Delete what Stripe's events made (events, patrons, payments, subscriptions, disputes), keeping the
+    pledges, so the same events can be delivered again from nothing. Does not commit."""
+    for model in (StripeEvent, Dispute, Payment, SubscriptionAmount, Subscription):
+        session.execute(model.__table__.delete())
+    session.execute(Pledge.__table__.update().values(patron_id=None))
+    session.execute(Patron.__table__.delete())
 
 
 def outcome() -> dict:

@@ -30,7 +30,14 @@ import requests  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
 from bench.chaos.load import send_report  # noqa: E402
-from bench.chaos.run import LOAD_ARTICLES, in_process_app, load_report, seed  # noqa: E402
+from bench.chaos.run import (  # noqa: E402
+    LOAD_ARTICLES,
+    in_process_app,
+    load_report,
+    quiet_in_process_servers,
+    seed,
+    stop_cleanly_on_sigterm,
+)
 from bench.chaos.stack import GUNICORN_ARGS, Stack  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
 from readerdesk.models import Article  # noqa: E402
@@ -103,6 +110,8 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--readme", action="store_true", help="record the table in bench/chaos/README.md")
     args = parser.parse_args()
+    quiet_in_process_servers()
+    stop_cleanly_on_sigterm()
     keys = itertools.count()
     results: dict[tuple[str, str], list[dict]] = {}
     with Stack() as stack:

@@ -1,6 +1,7 @@
-"""Job functions run through ``readerdesk.jobs.runner.enqueue``. Each one owns its transaction.
+"""Article jobs, run from the outbox (``readerdesk.jobs.runner``). Each one owns its transaction.
 
-They take plain arguments (ids) and run inside an app context (inline, or in the RQ worker).
+They take plain arguments (ids) and run inside an app context: in the RQ worker, in a thread of the
+web process without Redis, or in a CLI command's process.
 """
 
 from __future__ import annotations

@@ -13,10 +13,8 @@ from readerdesk.models import (
     Patron,
     PatronStatus,
     Payment,
-    Pledge,
     StripeEvent,
     Subscription,
-    SubscriptionAmount,
 )
 from readerdesk.services.patrons.pledges import SupportSettings
 from readerdesk.services.patrons.revenue import mrr_by_currency, total_paid
@@ -27,7 +25,7 @@ from tests.conftest import is_postgres, mail_settings
 from tests.factories import make_site
 from tests.fakes.stripe import make_charge, make_dispute, make_event, make_invoice, signature_header, signed
 from tests.helpers import run_jobs
-from tests.patron_scenarios import DAY, T0, Story, checkout, outcome, patron_histories
+from tests.patron_scenarios import DAY, T0, Story, checkout, forget_stripe_state, outcome, patron_histories
 
 
 def post(client, event, **sign):
@@ -107,10 +105,7 @@ def test_replaying_signed_events_duplicated_and_out_of_order_matches_one_ordered
     for event in events:
         assert post(client, event).status_code == 200
     expected = outcome()
-    for model in (StripeEvent, Dispute, Payment, SubscriptionAmount, Subscription):
-        db_session.execute(model.__table__.delete())
-    db_session.execute(Pledge.__table__.update().values(patron_id=None))
-    db_session.execute(Patron.__table__.delete())
+    forget_stripe_state(db_session)
     db_session.commit()
     db_session.expunge_all()  # forget the deleted rows (SQLite reuses their ids)
     deliveries = events + events[::2]
