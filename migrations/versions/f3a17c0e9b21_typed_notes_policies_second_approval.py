@@ -1,4 +1,4 @@
-"""Typed notes (what was wrong, what is right), second approval, site standards links
+"""Typed notes (what was wrong, what is right), second approval, site standards links, rejection codes
 
 Revision ID: f3a17c0e9b21
 Revises: e19a0c3f7d21
@@ -30,9 +30,15 @@ def upgrade():
         batch_op.add_column(sa.Column('approved_by_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_correction_notes_approved_by_id_users'), 'users',
                                     ['approved_by_id'], ['id'], ondelete='SET NULL')
+    with op.batch_alter_table('moderation_events', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('rejection_code', sa.Enum(
+            'not_an_error', 'already_corrected', 'opinion', 'out_of_scope', 'duplicate', name='rejection_code',
+            native_enum=False, length=20), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('moderation_events', schema=None) as batch_op:
+        batch_op.drop_column('rejection_code')
     with op.batch_alter_table('correction_notes', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_correction_notes_approved_by_id_users'), type_='foreignkey')
         batch_op.drop_column('approved_by_id')

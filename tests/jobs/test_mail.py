@@ -88,6 +88,30 @@ def test_a_rejection_is_polite_and_carries_the_reason_meant_for_the_reader(app, 
     assert "&lt;b&gt;Eve&lt;/b&gt;" in html and "<b>Eve</b>" not in html
 
 
+
+@pytest.mark.parametrize("language, code, sentence", [
+    ("en", "opinion", "The passage is an opinion, not a statement of fact we can correct."),
+    ("uk", "already_corrected", "Статтю вже було виправлено."),
+    ("en", "duplicate", "Another reader reported the same passage"),
+])
+def test_a_rejections_reason_code_is_told_to_the_reader_in_their_language(app, db_session, smtp_server, language,
+                                                                          code, sentence):
+    app.config.update(mail_settings(smtp_server))
+    correction = reader_correction(db_session, language=language)
+    event = moderation.reject(db_session, correction, actor=make_user(db_session), now=utcnow(), expected_version=1,
+                              code=code)
+    db_session.commit()
+    after_decision(correction.id, event.id)
+    [message] = smtp_server.messages
+    assert sentence in body(message, "plain")
+
+
+def test_an_unknown_reason_code_is_refused(db_session):
+    correction = reader_correction(db_session)
+    with pytest.raises(moderation.ModerationError, match="Choose a reason"):
+        moderation.reject(db_session, correction, actor=make_user(db_session), now=utcnow(), expected_version=1,
+                          code="boring")
+
 def test_nothing_is_sent_for_spam_without_consent_or_twice_for_the_same_decision(app, db_session, smtp_server):
     app.config.update(mail_settings(smtp_server))
     editor = make_user(db_session)

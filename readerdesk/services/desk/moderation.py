@@ -14,7 +14,7 @@ from types import EllipsisType
 from sqlalchemy import CursorResult, select, update
 
 from readerdesk.models import Correction, Status, User
-from readerdesk.models.moderation import InternalNote, ModerationEvent
+from readerdesk.models.moderation import InternalNote, ModerationEvent, RejectionCode
 from readerdesk.models.types import DbSession
 
 S = Status
@@ -62,7 +62,7 @@ def allowed_actions(status: Status) -> list[str]:
 
 def _apply(session: DbSession, correction: Correction, action: str, *, actor: User | None, now: datetime,
            expected_version: int, reason: str = "", assignee: User | None | EllipsisType = ...,
-           reader_message: str = "") -> ModerationEvent:
+           reader_message: str = "", rejection_code: RejectionCode | None = None) -> ModerationEvent:
     """Apply one transition. ``assignee`` is left alone unless given; None unassigns."""
     moves = TRANSITIONS.get(action)
     if moves is None or correction.status not in moves:
@@ -94,7 +94,7 @@ def _apply(session: DbSession, correction: Correction, action: str, *, actor: Us
         from_status=from_status, to_status=to_status, from_version=expected_version,
         to_version=correction.version, reason=(reason or "").strip()[:MAX_REASON_LENGTH],
         reader_message=(reader_message or "").strip()[:MAX_REASON_LENGTH],
-        assignee_id=correction.assignee_id, created_at=now,
+        assignee_id=correction.assignee_id, created_at=now, rejection_code=rejection_code,
     )
     session.add(event)
     session.flush()
@@ -120,10 +120,15 @@ def accept(session, correction, *, actor, now, expected_version, reason="") -> M
     return _apply(session, correction, "accept", actor=actor, now=now, expected_version=expected_version, reason=reason)
 
 
-def reject(session, correction, *, actor, now, expected_version, reason="", reader_message="") -> ModerationEvent:
-    """``reason`` stays on the desk; ``reader_message`` goes into the email to the reader."""
+def reject(session, correction, *, actor, now, expected_version, reason="", reader_message="",
+           code: RejectionCode | str | None = None) -> ModerationEvent:
+    """``reason`` stays on the desk; ``reader_message`` and the reason ``code`` go into the email to the reader."""
+    try:
+        rejection_code = RejectionCode(code) if code else None
+    except ValueError:
+        raise ModerationError("Choose a reason: " + ", ".join(c.label.lower() for c in RejectionCode) + ".") from None
     return _apply(session, correction, "reject", actor=actor, now=now, expected_version=expected_version, reason=reason,
-                  reader_message=reader_message)
+                  reader_message=reader_message, rejection_code=rejection_code)
 
 
 def mark_spam(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:

@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from readerdesk.models import NoteType
+from readerdesk.models.moderation import RejectionCode
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
 
@@ -90,6 +91,9 @@ class DecisionForm(FlaskForm):
                            render_kw={"rows": 2})
     reader_message = TextAreaField("Message to the reader with a rejection (optional, emailed to them)",
                                    validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    rejection_code = SelectField("Reason for a rejection (told to the reader in their language)",
+                                 choices=[SelectChoice("", "—"),
+                                          *(SelectChoice(c.value, c.label) for c in RejectionCode)], default="")
     next = HiddenField()
 
 

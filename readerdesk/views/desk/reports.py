@@ -103,7 +103,8 @@ def decide_view(correction_id: int):
         with unit_of_work(db.session) as work:
             events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),
                             expected_version=form.version.data, reason=form.reason.data or "",
-                            reader_message=form.reader_message.data or "")
+                            reader_message=form.reader_message.data or "",
+                            code=form.rejection_code.data or None)
             work.after_commit(*decision_jobs(events))
     except ModerationError as exc:
         return _refused(correction_id, exc)
