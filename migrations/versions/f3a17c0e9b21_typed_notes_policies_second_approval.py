@@ -1,4 +1,5 @@
-"""Typed notes (what was wrong, what is right), second approval, site standards links, rejection codes
+"""Typed notes (what was wrong, what is right), second approval, site standards links, rejection codes,
+bylines and sections, time-to-correct targets
 
 Revision ID: f3a17c0e9b21
 Revises: e19a0c3f7d21
@@ -23,6 +24,11 @@ def upgrade():
         batch_op.add_column(sa.Column('feedback_policy_url', sa.String(length=500), server_default='',
                                       nullable=False))
         batch_op.add_column(sa.Column('second_approval', sa.Boolean(), server_default=sa.false(), nullable=False))
+        batch_op.add_column(sa.Column('target_decision_hours', sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column('target_correction_hours', sa.Integer(), nullable=True))
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('authors', sa.JSON(), server_default='[]', nullable=False))
+        batch_op.add_column(sa.Column('section', sa.String(length=100), nullable=True))
     with op.batch_alter_table('correction_notes', schema=None) as batch_op:
         batch_op.add_column(sa.Column('was_wrong', sa.Text(), nullable=True))
         batch_op.add_column(sa.Column('is_right', sa.Text(), nullable=True))
@@ -37,6 +43,9 @@ def upgrade():
 
 
 def downgrade():
+    with op.batch_alter_table('articles', schema=None) as batch_op:
+        batch_op.drop_column('section')
+        batch_op.drop_column('authors')
     with op.batch_alter_table('moderation_events', schema=None) as batch_op:
         batch_op.drop_column('rejection_code')
     with op.batch_alter_table('correction_notes', schema=None) as batch_op:
@@ -46,6 +55,8 @@ def downgrade():
         batch_op.drop_column('is_right')
         batch_op.drop_column('was_wrong')
     with op.batch_alter_table('sites', schema=None) as batch_op:
+        batch_op.drop_column('target_correction_hours')
+        batch_op.drop_column('target_decision_hours')
         batch_op.drop_column('second_approval')
         batch_op.drop_column('feedback_policy_url')
         batch_op.drop_column('corrections_policy_url')

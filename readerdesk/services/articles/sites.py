@@ -161,9 +161,14 @@ STANDARDS_LINKS = {"principles_url": "the publishing principles URL",
                    "feedback_policy_url": "the feedback policy URL"}
 
 
-def update_standards(site: Site, *, second_approval: bool, **urls: str | None) -> None:
+def update_standards(site: Site, *, second_approval: bool, target_decision_hours: int | None = None,
+                     target_correction_hours: int | None = None, **urls: str | None) -> None:
     """The newsroom's standards links (STANDARDS_LINKS, each "" for none) that every article page's JSON-LD
-    carries, and whether retractions and clarifications need a second editor. Validates all first."""
+    carries, whether retractions and clarifications need a second editor, and the time-to-correct
+    targets in hours (None for none). Validates all first."""
+    for hours in (target_decision_hours, target_correction_hours):
+        if hours is not None and not 1 <= hours <= 24 * 365:
+            raise SiteError("a target is a number of hours from 1 to 8760")
     checked = {}
     for field, what in STANDARDS_LINKS.items():
         url = (urls.get(field) or "").strip()
@@ -174,6 +179,7 @@ def update_standards(site: Site, *, second_approval: bool, **urls: str | None) -
     for field, url in checked.items():
         setattr(site, field, url)
     site.second_approval = bool(second_approval)
+    site.target_decision_hours, site.target_correction_hours = target_decision_hours, target_correction_hours
 
 
 def get_site(session: DbSession, name: str) -> Site:

@@ -245,6 +245,8 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     for name in STANDARDS_LINKS:
         form[name].data = getattr(site, name)
     form.second_approval.data = site.second_approval
+    form.target_decision_hours.data = site.target_decision_hours
+    form.target_correction_hours.data = site.target_correction_hours
     form.currency.data = settings.currency
     form.support_tiers.data = tier_lines(site.support_tiers or current_app.config["SUPPORT_TIERS"], settings.currency)
     form.min_amount.data = major_units(site.support_min_amount, settings.currency)
@@ -282,6 +284,8 @@ def edit_site(site_id: int):
                         connector_url=form.connector_url.data, privacy_url=form.privacy_url.data,
                         parts=parse_parts(lines(form.parts.data)))
             update_standards(site, second_approval=form.second_approval.data,
+                             target_decision_hours=form.target_decision_hours.data,
+                             target_correction_hours=form.target_correction_hours.data,
                              **{name: form[name].data for name in STANDARDS_LINKS})
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:

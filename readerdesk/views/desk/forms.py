@@ -224,6 +224,10 @@ class SiteEditForm(FlaskForm):
     feedback_policy_url = StringField("Feedback policy URL", validators=[Optional(), Length(max=500)],
                                       description="schema.org actionableFeedbackPolicy: how readers reach you.")
     second_approval = BooleanField("Retractions and clarifications need a second editor's approval")
+    target_decision_hours = IntegerField("Target for a first decision (hours; empty for none)",
+                                         validators=[Optional(), NumberRange(min=1, max=24 * 365)])
+    target_correction_hours = IntegerField("Target for a published correction of a factual error (hours)",
+                                           validators=[Optional(), NumberRange(min=1, max=24 * 365)])
     # Patrons: the support page and receipts (checked by services.patrons.site_settings).
     currency = StringField("Currency (ISO 4217, e.g. EUR, UAH, JPY)", validators=[DataRequired(), Length(max=3)])
     support_tiers = TextAreaField("Tiers, one a line: id | name | amount | month or year | description",

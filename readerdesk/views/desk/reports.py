@@ -17,6 +17,7 @@ from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
 from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
 from readerdesk.services.desk.report_detail import ReportDetail, report_detail
+from readerdesk.services.desk.time_to_correct import past_target
 from readerdesk.services.desk.triage import bulk_decide, decide
 from readerdesk.services.desk.users import active_staff, list_users
 from readerdesk.services.mail.notifications import decision_jobs
@@ -43,6 +44,7 @@ PAST_TENSE = {"accept": "Accepted", "reject": "Rejected", "spam": "Marked as spa
 @bp.get("/")
 @staff_required
 def index():
+    now = utcnow()
     try:
         filters = parse_filters(request.args)
         page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None,
@@ -54,6 +56,7 @@ def index():
         bulk_form=BulkForm(formdata=None, next=request.full_path),
         staff=active_staff(db.session), kinds=list(Kind), anchor_states=list(AnchorState), args=request.args,
         staff_names={u.id: u.display_name for u in list_users(db.session)},
+        past_target={c.id: why for c in page.rows if (why := past_target(c, c.article.site, now))},
     )
 
 

@@ -242,10 +242,12 @@ def test_an_admin_sets_the_standards_links_that_every_article_page_carries(as_ad
     saved = as_admin.post(f"/desk/admin/sites/{site.id}", data={
         **settings, "principles_url": "https://courier.example/ethics",
         "corrections_policy_url": "https://courier.example/corrections", "feedback_policy_url":
-        "https://courier.example/contact", "second_approval": "y"})
+        "https://courier.example/contact", "second_approval": "y", "target_decision_hours": "24",
+        "target_correction_hours": "48"})
     assert saved.status_code == 303
     db_session.expire_all()
     assert site.second_approval is True
+    assert (site.target_decision_hours, site.target_correction_hours) == (24, 48)
     page = as_admin.get(f"/sites/{site.name}/articles/{article.id}").text
     data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1))
     assert (data["publishingPrinciples"], data["correctionsPolicy"], data["actionableFeedbackPolicy"]) == (
