@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from readerdesk.clock import utcnow
 from readerdesk.config import DEFAULT_SUPPORT_TIERS
-from readerdesk.models import Article, Role, Site, User
+from readerdesk.models import Article, Interval, Patron, PatronStatus, Role, Site, User
 from readerdesk.services.articles.ingest import ingest_article
 from readerdesk.services.articles.sites import create_site
 from readerdesk.services.desk.users import PasswordSettings, create_user
+from readerdesk.services.polls.editing import PollDraft, TopicDraft, create_poll
 
 _counter = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -84,6 +85,32 @@ def make_correction(session, article: Article | None = None, *, exact: str | Non
                                  start=start, end=end, confidence=1.0))
     session.flush()
     return correction
+
+
+def make_poll(session, site: Site | None = None, *, topics=("Housing", "Schools", "Transport"), max_choices: int = 1,
+              opens_at: datetime | None = None, closes_at: datetime | None = None, now: datetime | None = None,
+              **kwargs):
+    """An open poll (from an hour ago to a week ahead, in UTC) made through the editors' service."""
+    now = now or utcnow()
+    site = site or make_site(session)
+    draft = PollDraft(question=kwargs.pop("question", "What should we cover next?"),
+                      topics=tuple(TopicDraft(t) for t in topics), opens_at=opens_at or now - timedelta(hours=1),
+                      closes_at=closes_at or now + timedelta(days=7), max_choices=max_choices, **kwargs)
+    return create_poll(session, site, draft, actor=None, now=now - timedelta(hours=2))
+
+
+def make_patron(session, site: Site, email: str | None = None, **kwargs):
+    """A patron as Stripe's events leave one: active, monthly, on a tier, optionally with a customer id."""
+    n = next(_counter)
+    kwargs.setdefault("status", PatronStatus.ACTIVE)
+    kwargs.setdefault("interval", Interval.MONTH)
+    kwargs.setdefault("tier", "coffee")
+    kwargs.setdefault("amount", 300)
+    kwargs.setdefault("supporter_since", utcnow() - timedelta(days=40))
+    patron = Patron(site=site, email=email or f"patron{n}@example.org", currency=site.currency, **kwargs)
+    session.add(patron)
+    session.flush()
+    return patron
 
 
 def make_wordpress_article(session, wordpress, post_id: int, *, user: str = "desk",

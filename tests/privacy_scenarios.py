@@ -22,8 +22,9 @@ from readerdesk.services.patrons.pledges import (
 )
 from readerdesk.services.patrons.stripe.client import stripe_client_for
 from readerdesk.services.patrons.stripe.webhooks import process_event
+from readerdesk.services.polls.ballots import make_vote_token, vote_with_link
 from tests.conftest import mail_settings
-from tests.factories import make_article, make_site, make_user, paragraphs
+from tests.factories import make_article, make_poll, make_site, make_user, paragraphs
 from tests.fakes.stripe import make_charge, make_dispute, make_event, make_invoice
 from tests.patron_scenarios import T0, checkout
 
@@ -99,6 +100,12 @@ def fill(app, client, fake_stripe, smtp_server, *, with_bob: bool = True) -> Sce
     ada_patron = db.session.scalar(select(Patron).where(Patron.email == ADA))
     redeem_portal_token(db.session, app.config["SECRET_KEY"], make_portal_token(app.config["SECRET_KEY"], ada_patron),
                         max_age=1800, now=utcnow())
+    # She votes in the newsroom's topic poll through a voting link, wants to hear back, and suggests a topic.
+    poll = make_poll(db.session, site)
+    token = make_vote_token(app.config["SECRET_KEY"], ada_patron, poll, expires_at=poll.closes_at)
+    vote_with_link(db.session, app.config["SECRET_KEY"], token, [poll.topics[1].id], tell_when_covered=True,
+                   suggestion=("Analytical engines in schools", "Teach children what Ada wrote."), now=utcnow())
+    db.session.commit()
     # And once she started a gift and did not finish it.
     create_pledge(db.session, site, PledgeRequest(form_key="ada-unfinished-gift-0003", email=ADA_AS_TYPED,
                                                   name=ADA_NAME, custom_amount="50", custom_interval="once"),

@@ -2,8 +2,10 @@ from sqlalchemy import func, select
 
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
-from readerdesk.models import Correction, Role, User
+from readerdesk.models import Correction, Poll, PollState, Role, User
 from readerdesk.services.desk.users import authenticate
+from readerdesk.services.polls.results import poll_results
+from tests.conftest import TEST_SECRET_KEY
 from tests.factories import CHEAP_PASSWORDS
 
 
@@ -39,3 +41,16 @@ def test_the_demo_fills_the_patrons_desk_once(db_session):
     assert summary.currency == "EUR" and summary.mrr > 0 and summary.active > 0
     assert any(month.churned for month in summary.months) and any(month.new for month in summary.months)
     assert all(p.stripe_subscription_id is None for p in db_session.scalars(select(Patron)))
+
+
+def test_the_demo_has_an_open_and_a_closed_poll_with_votes_once(app, db_session):
+    now = utcnow()
+    first = load_demo(db_session, now=now, password_settings=CHEAP_PASSWORDS, secret_key=TEST_SECRET_KEY)
+    load_demo(db_session, now=now, password_settings=CHEAP_PASSWORDS, secret_key=TEST_SECRET_KEY)
+    assert any("topic poll" in line for line in first.lines)
+    polls = db_session.scalars(select(Poll).order_by(Poll.id)).all()
+    assert [p.state(now) for p in polls] == [PollState.OPEN, PollState.CLOSED]
+    for poll in polls:
+        results = poll_results(db_session, poll)
+        assert results.ballots >= 10 and poll.results_public(now)
+    assert polls[1].topics[0].covered_url.endswith("/sites/demo/news/library")

@@ -18,6 +18,14 @@ BUILT = ["readerdesk.js", "readerdesk-support.js", "readerdesk-notes.js"]  # wha
 BUDGET = 8 * 1024
 
 
+SUPPORT_BUDGET = 2 * 1024  # the support box, with its optional topic poll
+
+
+def test_support_box_gzipped_size_within_budget():
+    size = len(gzip.compress((STATIC / "readerdesk-support.js").read_bytes(), compresslevel=9))
+    assert size <= SUPPORT_BUDGET, f"readerdesk-support.js is {size} bytes gzipped, over {SUPPORT_BUDGET}"
+
+
 def test_widget_gzipped_size_within_budget():
     size = len(gzip.compress((STATIC / "readerdesk.js").read_bytes(), compresslevel=9))
     assert size <= BUDGET, f"the built readerdesk.js is {size} bytes gzipped, over the {BUDGET}-byte budget"

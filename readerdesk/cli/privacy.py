@@ -85,7 +85,7 @@ def export_command(email, output):
     """Write everything readerdesk holds for EMAIL to one JSON file (an access request)."""
     address, now = _address(email), utcnow()
     path = output or f"readerdesk-export-{now:%Y%m%d-%H%M%S}.json"
-    records = find_records(db.session, address)
+    records = find_records(db.session, address, secret_key=current_app.config["SECRET_KEY"])
     with unit_of_work(db.session):
         document = export(db.session, records, actor=command_line(), settings=_settings(), now=now)
         try:

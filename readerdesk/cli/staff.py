@@ -24,7 +24,8 @@ readerdesk_cli = AppGroup("readerdesk", help="Demo data and staff accounts.")
 @readerdesk_cli.command("demo")
 def demo_command():
     """Load the demo site, articles and admin (idempotent)."""
-    result = load_demo(db.session, now=utcnow(), password_settings=PasswordSettings.from_config(current_app.config))
+    result = load_demo(db.session, now=utcnow(), password_settings=PasswordSettings.from_config(current_app.config),
+                       secret_key=current_app.config["SECRET_KEY"])
     db.session.commit()
     for line in result.lines:
         click.echo(line)

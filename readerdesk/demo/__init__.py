@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from readerdesk.config import DEFAULT_SUPPORT_TIERS
 from readerdesk.demo.patrons import add_demo_patrons
+from readerdesk.demo.polls import add_demo_polls
 from readerdesk.demo.reports import DEMO_REPORTS, add_demo_report
 from readerdesk.models import Article, Role, Site, User
 from readerdesk.models.types import DbSession
@@ -98,7 +99,9 @@ def _demo_user(session: DbSession, email: str, role: Role, name: str, password_s
 
 
 def load_demo(session: DbSession, *, now: datetime, password_settings: PasswordSettings,
-              base_url: str = DEMO_BASE_URL) -> DemoResult:
+              base_url: str = DEMO_BASE_URL, secret_key: str | None = None) -> DemoResult:
+    """The demo's sites, articles, reports, patrons and staff; with the app's ``secret_key`` also two
+    topic polls with votes (secret ballots are keyed with it)."""
     result = DemoResult()
     articles = {}
     for name, (title, language, slugs) in DEMO_SITES.items():
@@ -110,6 +113,9 @@ def load_demo(session: DbSession, *, now: datetime, password_settings: PasswordS
     result.lines.append(f"{len(DEMO_REPORTS)} sample reader reports are on the desk.")
     if add_demo_patrons(session, articles["bridge"].site, now=now):
         result.lines.append("Sample patrons and payments are on the patrons desk (/desk/patrons).")
+    if secret_key is not None and add_demo_polls(session, articles["bridge"].site, secret_key=secret_key, now=now,
+                                                 covered_url=hosted_article_url(articles["library"].site, "library")):
+        result.lines.append("An open and a closed topic poll with votes are at /desk/polls.")
 
     password = _demo_user(session, DEMO_ADMIN_EMAIL, Role.ADMIN, "Demo admin", password_settings)
     result.admin_password = password

@@ -19,13 +19,15 @@ from readerdesk.jobs.patrons import (
     send_receipt,
     send_year_end_summary,
 )
+from readerdesk.jobs.polls import send_poll_announcements, send_poll_link, send_topic_covered
 from readerdesk.jobs.privacy import daily_purge
 from readerdesk.services.effects import Job
 
 JOBS: dict[str, Callable[..., Any]] = {
     func.__name__: func
     for func in (refetch_and_anchor, after_decision, new_correction, send_receipt, send_payment_failed_notice,
-                 send_portal_link, send_dispute_notice, send_year_end_summary, daily_purge)
+                 send_portal_link, send_dispute_notice, send_year_end_summary, daily_purge,
+                 send_poll_link, send_poll_announcements, send_topic_covered)
 }
 
 
@@ -47,6 +49,9 @@ WANTED: dict[str, Callable[[Mapping], bool]] = {
     "send_portal_link": mail_configured,
     "send_dispute_notice": mail_configured,
     "send_year_end_summary": mail_configured,
+    "send_poll_link": mail_configured,
+    "send_poll_announcements": mail_configured,
+    "send_topic_covered": mail_configured,
 }
 
 

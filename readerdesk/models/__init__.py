@@ -29,6 +29,22 @@ from readerdesk.models.patron import (
     SubscriptionAmount,
     WallStatus,
 )
+from readerdesk.models.poll import (
+    MAX_TOPICS_PER_POLL,
+    MIN_TOPICS_PER_POLL,
+    Eligibility,
+    Poll,
+    PollBallot,
+    PollChoice,
+    PollEvent,
+    PollLinkUse,
+    PollState,
+    PollTopic,
+    PollVoter,
+    ResultsVisibility,
+    SuggestionStatus,
+    TopicSuggestion,
+)
 from readerdesk.models.privacy import AuditEntry, IpHashKey
 from readerdesk.models.publication import CorrectionNote, NoteType
 from readerdesk.models.site import Site
@@ -42,6 +58,8 @@ def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
 
 
 __all__ = [
+    "MAX_TOPICS_PER_POLL",
+    "MIN_TOPICS_PER_POLL",
     "FULLTEXT_INDEX",
     "AnchorState",
     "Article",
@@ -53,6 +71,7 @@ __all__ = [
     "DecoyReport",
     "Dispute",
     "DisputeStatus",
+    "Eligibility",
     "InternalNote",
     "Interval",
     "IpHashKey",
@@ -68,8 +87,17 @@ __all__ = [
     "PaymentStatus",
     "Pledge",
     "PledgeStatus",
+    "Poll",
+    "PollBallot",
+    "PollChoice",
+    "PollEvent",
+    "PollLinkUse",
+    "PollState",
+    "PollTopic",
+    "PollVoter",
     "PortalLinkUse",
     "RecoveryCode",
+    "ResultsVisibility",
     "RevisionImmutable",
     "Role",
     "SecurityEvent",
@@ -80,6 +108,8 @@ __all__ = [
     "StripeEvent",
     "Subscription",
     "SubscriptionAmount",
+    "SuggestionStatus",
+    "TopicSuggestion",
     "User",
     "WallStatus",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
@@ -131,6 +131,8 @@ class Patron(Model):
     list_publicly: Mapped[bool] = mapped_column(default=False)
     display_name: Mapped[str] = mapped_column(String(120), default="")
     wall_status: Mapped[WallStatus] = mapped_column(string_enum(WallStatus, "wall_status"), default=WallStatus.PENDING)
+    # Topic polls: False once the patron asked not to be emailed when a new poll opens.
+    poll_announcements: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped[Site] = relationship()

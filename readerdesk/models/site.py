@@ -72,6 +72,10 @@ class Site(Model):
     fee_fixed: Mapped[int] = mapped_column(default=25)
     # Days a canceled supporter stays on the supporters wall.
     wall_grace_days: Mapped[int] = mapped_column(default=30)
+    # Days a past-due patron (a failed renewal Stripe is still retrying) may still vote in topic polls.
+    past_due_grace_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    # IANA time zone the desk and the poll pages show times in (stored times are UTC).
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # What every receipt carries, for donors who need it for tax.
     legal_name: Mapped[str] = mapped_column(String(200), default="")
     legal_address: Mapped[str] = mapped_column(Text, default="")

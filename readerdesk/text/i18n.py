@@ -175,6 +175,175 @@ UK = {
     "When a “manage my support” link was opened": "Коли відкрито посилання «керувати моєю підтримкою»",
     "Each link works once": "Кожне посилання діє один раз",
     "Until the link has expired ({link_minutes})": "Доки посилання не втратить чинності ({link_minutes})",
+    # Topic polls in the inventory of personal data (services.privacy.inventory).
+    'That a patron voted in a topic poll, and when (never what they chose)':
+        'Що патрон проголосував в опитуванні про теми, і коли (але не за що)',
+    'One vote per person; telling voters when a topic they chose is covered':
+        'Один голос на особу; щоб повідомити, коли про обрану тему напишуть',
+    'What a patron chose in a topic poll, filed under a keyed code with their tier, never their name':
+        'Що патрон обрав в опитуванні — під закодованим ключем і з його рівнем підтримки, але ніколи з іменем',
+    'Counting the votes, and letting a patron change their vote':
+        'Підрахунок голосів і можливість змінити голос',
+    "Kept with the poll's results: without the voter record nothing links it to a person":
+        'Зберігаємо з результатами опитування: без запису про виборця ніщо не пов’язує його з людиною',
+    'When a voting link was used':
+        'Коли використано посилання для голосування',
+    'Until the link has expired (at the latest when the poll closes)':
+        'Доки посилання не втратить чинності (щонайпізніше — до закриття опитування)',
+    'A topic a patron suggested for a poll: a title and a sentence':
+        'Тема, яку патрон запропонував для опитування: назва і речення',
+    'Editors choose topics for the polls from them':
+        'Редактори обирають із них теми для опитувань',
+    'Kept with the polls; the link to the patron goes on erasure':
+        'Зберігаємо з опитуваннями; зв’язок із патроном видаляємо на запит',
+    # Topic polls (views.public.polls, services.polls, templates/public/polls, templates/mail/polls).
+    'A suggestion is a title (at most {title} characters) and a sentence (at most {body}).':
+        'Пропозиція — це назва (щонайбільше {title} символів) і речення (щонайбільше {body}).',
+    'As a patron, you help choose what we cover next. A new poll is open:':
+        'Як патрон, ви допомагаєте обрати, про що ми напишемо далі. Відкрито нове опитування:',
+    'Ask for a new link':
+        'Попросити нове посилання',
+    'Become a patron to vote':
+        'Станьте патроном, щоб голосувати',
+    'Check your inbox':
+        'Перевірте пошту',
+    'Choose at least one topic.':
+        'Оберіть принаймні одну тему.',
+    'Choose one topic':
+        'Оберіть одну тему',
+    'Choose up to {count} topics':
+        'Оберіть до {count} тем',
+    'Email me when a new poll opens':
+        'Повідомляти мене про нові опитування',
+    'Enter the email you support us with, and we will send you a link to vote. You need no password.':
+        'Введіть email, з яким ви нас підтримуєте, і ми надішлемо посилання для голосування. Пароль не потрібен.',
+    'Give your suggested topic a title.':
+        'Дайте запропонованій темі назву.',
+    'Here is your link to vote in our poll:':
+        'Ось ваше посилання для голосування в нашому опитуванні:',
+    "If this address belongs to a patron who can vote in this poll, we have sent it a voting link. It works once, "
+    "for {minutes} minutes.":
+        "Якщо ця адреса належить патрону, який може голосувати в цьому опитуванні, ми надіслали на неї посилання. "
+        "Воно діє один раз, {minutes} хвилин.",
+    'If you did not ask for this link, you can ignore this email.':
+        'Якщо ви не просили цього посилання, просто проігноруйте цей лист.',
+    'In a sentence':
+        'Одним реченням',
+    "It works once, for {minutes} minutes. You can change your vote while the poll is open: ask for a new link on "
+    "the poll's page.":
+        "Воно діє один раз, {minutes} хвилин. Поки опитування відкрите, голос можна змінити: попросіть нове "
+        "посилання на сторінці опитування.",
+    'No poll is open at the moment.':
+        'Зараз немає відкритих опитувань.',
+    'Not a patron yet? Only patrons vote in our polls, so no link will come, but you can join them:':
+        "Ще не патрон? У наших опитуваннях голосують лише патрони, тож посилання не надійде, але ви можете до них "
+        "приєднатися:",
+    'One of the topics you chose is not in this poll. Reload the page and choose again.':
+        'Однієї з обраних тем немає в цьому опитуванні. Оновіть сторінку й оберіть знову.',
+    'Open until {when} ({zone}).':
+        'Відкрите до {when} ({zone}).',
+    "Patrons choose what we write about. Pick a poll, enter the email you support us with, and we will send you a "
+    "link to vote.":
+        "Патрони обирають, про що ми пишемо. Оберіть опитування, введіть email, з яким ви нас підтримуєте, і ми "
+        "надішлемо посилання для голосування.",
+    'Results will be shown when the poll closes.':
+        'Результати буде показано, коли опитування закриється.',
+    'See the poll':
+        'Переглянути опитування',
+    'Send me a voting link':
+        'Надіслати посилання для голосування',
+    'Something in the form is not right: please check it.':
+        'Щось у формі не так: перевірте, будь ласка.',
+    'Suggest a topic':
+        'Запропонувати тему',
+    'Tell me when a topic I voted for is covered':
+        'Повідомити мене, коли про обрану мною тему напишуть',
+    'Thank you':
+        'Дякуємо',
+    'Thank you for helping us choose.':
+        'Дякуємо, що допомагаєте нам обирати.',
+    'The results of this poll are not published.':
+        'Результати цього опитування не публікуються.',
+    'This poll has closed: votes are no longer taken.':
+        'Опитування закрито: голоси більше не приймаються.',
+    'This poll has not opened yet.':
+        'Це опитування ще не відкрилося.',
+    'This poll is for active patrons and for donors of the last 12 months. Become a patron to vote.':
+        "Це опитування для активних патронів і тих, хто робив внесок за останні 12 місяців. Станьте патроном, щоб "
+        "голосувати.",
+    'This poll is for active patrons. Become a patron to vote in the next one.':
+        'Це опитування для активних патронів. Станьте патроном, щоб проголосувати в наступному.',
+    "This poll is for another publication's patrons.":
+        'Це опитування для патронів іншого видання.',
+    'This poll is not open yet.':
+        'Це опитування ще не відкрите.',
+    'This poll is not taking votes: it has closed, or has not opened yet.':
+        'Це опитування не приймає голосів: воно закрилося або ще не відкрилося.',
+    'This voting link has been used already. Ask for a new one below.':
+        'Цим посиланням уже скористалися. Попросіть нове нижче.',
+    'This voting link has expired. Ask for a new one below.':
+        'Термін дії посилання минув. Попросіть нове нижче.',
+    'This voting link is not valid. Ask for a new one below.':
+        'Це посилання недійсне. Попросіть нове нижче.',
+    'To stop these emails, untick “Email me when a new poll opens” when you vote, or write to us:':
+        "Щоб не отримувати цих листів, зніміть позначку «Повідомляти мене про нові опитування», коли голосуєте, або "
+        "напишіть нам:",
+    'Topic':
+        'Тема',
+    'Topic polls':
+        'Опитування про теми',
+    'Vote':
+        'Проголосувати',
+    'Vote for the topics we cover next':
+        'Голосуйте за теми, про які ми напишемо далі',
+    'Vote for the topics we cover next: {question}':
+        'Голосуйте за наступні теми: {question}',
+    "Vote here (the link works once; for another, ask on the poll's page):":
+        'Голосуйте тут (посилання діє один раз; нове можна попросити на сторінці опитування):',
+    'Vote — for patrons':
+        'Голосувати — для патронів',
+    'Votes':
+        'Голоси',
+    'Votes per topic':
+        'Голоси за темами',
+    'We will read your suggestion.':
+        'Ми прочитаємо вашу пропозицію.',
+    'You can choose at most {count} topics in this poll.':
+        'У цьому опитуванні можна обрати щонайбільше {count} тем.',
+    'You can choose one topic in this poll.':
+        'У цьому опитуванні можна обрати одну тему.',
+    'You have voted in this poll: sending this form changes your vote.':
+        'Ви вже голосували в цьому опитуванні: ця форма змінить ваш голос.',
+    'You voted for it, we wrote it: {topic}':
+        'Ви проголосували — ми написали: {topic}',
+    'You voted for this topic in our poll “{question}”, and asked to be told when we cover it:':
+        'Ви голосували за цю тему в опитуванні «{question}» і просили повідомити, коли ми про неї напишемо:',
+    'Your email':
+        'Ваш email',
+    "Your last payment did not go through, so you cannot vote until it does. You can update your card from the "
+    "“manage my support” page.":
+        "Ваш останній платіж не пройшов, тож голосувати можна буде, щойно він пройде. Оновити картку можна на "
+        "сторінці «керувати підтримкою».",
+    'Your payment has not arrived yet. You can vote as soon as it does.':
+        'Ваш платіж ще не надійшов. Ви зможете голосувати, щойно він надійде.',
+    'Your vote is changed.':
+        'Ваш голос змінено.',
+    'Your vote is counted.':
+        'Ваш голос враховано.',
+    'Your vote is secret: the newsroom sees only how many people chose each topic.':
+        'Ваш голос таємний: редакція бачить лише, скільки людей обрали кожну тему.',
+    'Your voting link: {question}':
+        'Ваше посилання для голосування: {question}',
+    'until {when}':
+        'до {when}',
+    'we covered it':
+        'ми про це написали',
+    '{count} patrons voted.':
+        'Проголосували патронів: {count}.',
+    'Invalid email address.':
+        'Неправильна адреса email.',
+    'This field is required.':
+        'Це поле обов’язкове.',
     "Continue": "Продовжити",
     "This link is incomplete. Copy the whole link from the email.":
         "Посилання неповне. Скопіюйте з листа все посилання.",

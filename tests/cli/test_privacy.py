@@ -37,7 +37,7 @@ def test_purge_removes_what_is_due_logs_counts_only_and_is_idempotent(runner, db
     assert (report.reader_email, report.reader_name, report.ip_hash) == ("", "", "")
     [line] = [r.getMessage() for r in caplog.records if r.name == "readerdesk.privacy"]
     assert line == ("privacy purge: reader_contacts 1, ip_hashes 1, ip_keys 0, notification_recipients 0, "
-                    "unfinished_pledges 0, portal_link_nonces 0, staff_sessions 0")
+                    "unfinished_pledges 0, portal_link_nonces 0, staff_sessions 0, poll_link_nonces 0")
     assert "old.reader" not in caplog.text and "Old Reader" not in caplog.text
 
     second = runner.invoke(args=["privacy", "purge"])
@@ -54,7 +54,8 @@ def test_export_writes_one_private_json_file_and_prints_counts_only(app, runner,
     result = runner.invoke(args=["privacy", "export", "  Ada.Lovelace@EXAMPLE.org ", "-o", str(path)])
     assert result.exit_code == 0, result.output
     assert result.output.strip() == (f"Wrote {path}: 2 reports, 1 email sent, 2 patron records, 3 pledges, "
-                                     "2 payments, 1 used portal link.")
+                                     "2 payments, 1 used portal link, 1 poll voted in, 1 used voting link, "
+                                     "1 topic suggestion.")
     assert ADA not in result.output
     document = json.loads(path.read_text(encoding="utf-8"))
     assert document["patrons"][0]["name"] == ADA_NAME

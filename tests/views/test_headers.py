@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.factories import make_article, make_correction, make_site, make_user
+from tests.factories import make_article, make_correction, make_poll, make_site, make_user
 from tests.helpers import sign_in
 
 pytestmark = pytest.mark.app_config(PUBLIC_URL="https://localhost")
@@ -18,8 +18,10 @@ def values(db_session):
     article = make_article(db_session, site)
     correction = make_correction(db_session, article)
     admin = make_user(db_session, "boss@example.com", "admin")
+    poll = make_poll(db_session, site)
     db_session.commit()
-    return {"site_name": site.name, "site_id": site.id, "article_id": article.id, "correction_id": correction.id,
+    return {"poll_id": poll.id, "topic_id": poll.topics[0].id, "suggestion_id": 1,
+            "site_name": site.name, "site_id": site.id, "article_id": article.id, "correction_id": correction.id,
             "user_id": admin.id, "patron_id": 1, "public_id": correction.public_id, "slug": "x", "filename": "site.css",
             "member": correction.id, "token": "not-a-token", "admin": admin}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import available_timezones
 
 from readerdesk.models import Interval, Site
 from readerdesk.text.money import (
@@ -96,6 +97,10 @@ class SupportSettingsForm:
     legal_address: str = ""
     tax_id: str = ""
     receipt_statement: str = ""
+    # Topic polls: how long a past-due patron may still vote, and the zone poll times are shown in
+    # (None keeps the site's value).
+    past_due_grace_days: int | None = None
+    time_zone: str | None = None
 
 
 FEE_PERCENT_RE = re.compile(r"[0-9]{1,3}(\.[0-9]{1,2})?")  # "1.5", "2.25": whole basis points, no "nan" or "1e9"
@@ -129,6 +134,14 @@ def update_support_settings(site: Site, form: SupportSettingsForm) -> None:
     fee_fixed = _amount("Fixed card fee", form.fee_fixed, currency, zero_ok=True)
     if not 0 <= form.wall_grace_days <= 3650:
         raise SupportSettingsError("Wall grace period: between 0 and 3650 days.")
+    if form.past_due_grace_days is not None and not 0 <= form.past_due_grace_days <= 365:
+        raise SupportSettingsError("Voting grace period for past-due patrons: between 0 and 365 days.")
+    time_zone = (form.time_zone or "").strip() or site.time_zone
+    if time_zone not in available_timezones() and time_zone != "UTC":
+        raise SupportSettingsError("Time zone: an IANA name such as Europe/Kyiv or America/New_York.")
+    site.time_zone = time_zone
+    if form.past_due_grace_days is not None:
+        site.past_due_grace_days = form.past_due_grace_days
     site.currency, site.support_tiers = currency, tiers
     site.support_min_amount, site.support_max_amount = min_amount, max_amount
     site.fee_percent_bp, site.fee_fixed, site.wall_grace_days = fee_percent_bp, fee_fixed, form.wall_grace_days

@@ -25,7 +25,11 @@ from readerdesk.models import (
     NotificationSent,
     Patron,
     PatronStatus,
+    PollLinkUse,
+    PollVoter,
     PortalLinkUse,
+    SuggestionStatus,
+    TopicSuggestion,
     User,
     WallStatus,
 )
@@ -93,6 +97,7 @@ def erase_records(session: DbSession, records: PersonalRecords, *, now: datetime
     for pledge in records.pledges:
         pledge.list_publicly = False
     session.execute(delete(PortalLinkUse).where(PortalLinkUse.id.in_([u.id for u in records.portal_link_uses])))
+    _erase_poll_records(session, records)
     counts = records.counts()
     counts.pop("payments")  # kept for accounting, unchanged
     counts["texts"] = redact(session, records, names)
@@ -115,6 +120,17 @@ def erase(session: DbSession, records: PersonalRecords, *, actor: Actor, now: da
     changed["stripe_customers"] = sum(deletion.deleted for deletion in stripe_deletions)
     record(session, ERASURE, actor, changed, now=now)
     return changed
+
+
+def _erase_poll_records(session: DbSession, records: PersonalRecords) -> None:
+    """Who voted goes (the secret ballots stay in the counts, linked to nobody); so do used voting
+    links and suggestions no poll took up; accepted or merged suggestions stay without the patron."""
+    session.execute(delete(PollVoter).where(PollVoter.id.in_([v.id for v in records.poll_votes])))
+    session.execute(delete(PollLinkUse).where(PollLinkUse.id.in_([u.id for u in records.poll_link_uses])))
+    ids = [t.id for t in records.topic_suggestions]
+    session.execute(delete(TopicSuggestion).where(
+        TopicSuggestion.id.in_(ids), TopicSuggestion.status.in_([SuggestionStatus.PENDING, SuggestionStatus.REJECTED])))
+    session.execute(update(TopicSuggestion).where(TopicSuggestion.id.in_(ids)).values(patron_id=None))
 
 
 def _anonymise_patron(patron: Patron, *, now: datetime, canceled: bool) -> None:

@@ -11,7 +11,15 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from readerdesk.models import Correction, CorrectionNote, InternalNote, ModerationEvent
+from readerdesk.models import (
+    Correction,
+    CorrectionNote,
+    InternalNote,
+    ModerationEvent,
+    PollBallot,
+    PollChoice,
+    PollTopic,
+)
 from readerdesk.models.types import DbSession
 from readerdesk.services.privacy.audit import EXPORT, Actor, record
 from readerdesk.services.privacy.inventory import PERSONAL_DATA
@@ -43,6 +51,12 @@ def _report(session: DbSession, c: Correction) -> dict:
         "published_notes": [{"at": _when(n.published_at), "type": n.note_type.value, "note": n.body}
                             for n in published if n.is_public],
     }
+
+
+def _ballot(session: DbSession, ballot: PollBallot) -> dict:
+    chosen = session.scalars(select(PollTopic.title).join(PollChoice, PollChoice.topic_id == PollTopic.id)
+                             .where(PollChoice.ballot_key == ballot.key).order_by(PollTopic.position))
+    return {"poll": ballot.poll_id, "ballot_key": ballot.key, "tier": ballot.tier, "chose": list(chosen)}
 
 
 def export_records(session: DbSession, records: PersonalRecords, *, settings: RetentionSettings,
@@ -89,6 +103,15 @@ def export_records(session: DbSession, records: PersonalRecords, *, settings: Re
             } for d in p.disputes],
         } for p in records.payments],
         "manage_links_used": [{"nonce": u.nonce, "used_at": _when(u.used_at)} for u in records.portal_link_uses],
+        # Votes are secret: what a patron chose is stored apart from who voted (services.polls.ballots).
+        "polls_voted_in": [{"poll": v.poll.question, "site": v.poll.site.name, "as": v.person,
+                            "first_voted_at": _when(v.first_voted_at),
+                            "last_voted_at": _when(v.last_voted_at), "tell_when_covered": v.tell_when_covered}
+                           for v in records.poll_votes],
+        "poll_ballots": [_ballot(session, b) for b in records.poll_ballots],
+        "voting_links_used": [{"nonce": u.nonce, "used_at": _when(u.used_at)} for u in records.poll_link_uses],
+        "topic_suggestions": [{"title": t.title, "sentence": t.body, "status": t.status.value,
+                               "suggested_at": _when(t.created_at)} for t in records.topic_suggestions],
     }
 
 

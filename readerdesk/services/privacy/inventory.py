@@ -93,6 +93,23 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
                   "Accounting, and answering the dispute at Stripe", ACCOUNTING, ANONYMISED),
     PersonalField("portal_link_uses", ("nonce", "used_at"), "When a “manage my support” link was opened",
                   "Each link works once", "Until the link has expired ({link_minutes})", "deleted"),
+    PersonalField("poll_voters", ("person", "patron_id", "first_voted_at", "last_voted_at"),
+                  "That a patron voted in a topic poll, and when (never what they chose)",
+                  "One vote per person; telling voters when a topic they chose is covered",
+                  "While they support the newsroom, and until they ask for erasure", "deleted"),
+    PersonalField("poll_ballots", ("key", "tier"),
+                  "What a patron chose in a topic poll, filed under a keyed code with their tier, never their name",
+                  "Counting the votes, and letting a patron change their vote",
+                  "Kept with the poll's results: without the voter record nothing links it to a person",
+                  "kept, counted in the results; nothing links it to them once their voter record is gone"),
+    PersonalField("poll_link_uses", ("nonce", "used_at"), "When a voting link was used",
+                  "Each link works once", "Until the link has expired (at the latest when the poll closes)",
+                  "deleted"),
+    PersonalField("poll_suggestions", ("title", "body", "patron_id"),
+                  "A topic a patron suggested for a poll: a title and a sentence",
+                  "Editors choose topics for the polls from them",
+                  "Kept with the polls; the link to the patron goes on erasure",
+                  "pending and rejected ones deleted; accepted or merged ones kept without the patron"),
 )
 
 # Every other table, and why it holds no reader's or patron's personal data.
@@ -108,6 +125,10 @@ NO_READER_DATA: dict[str, str] = {
     "outbox": "jobs waiting to run or done: the ids of what each concerns (a “manage my support” email's "
               "job also holds its single-use link, which expires after PORTAL_LINK_MAX_AGE); errors are kept "
               "with email addresses hidden; done jobs go after JOBS_KEEP_DONE_DAYS days",
+    "polls": "the newsroom's topic polls: question, times, who may vote",
+    "poll_topics": "the topics of each poll, and the article that covered one",
+    "poll_ballot_choices": "which topics each secret ballot chose (see poll_ballots), with no person in it",
+    "poll_events": "editors' actions on polls and suggestions: what, when, by which editor",
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
     "staff_sessions": "staff members' signed-in browsers and their User-Agent (staff, not readers or patrons)",
     "recovery_codes": "hashes of staff members' two-factor recovery codes",

@@ -3,13 +3,25 @@ erasure empties. Addresses are compared as readerdesk stores patrons' (trimmed, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, or_, select
 
-from readerdesk.models import Correction, NotificationSent, Patron, Payment, Pledge, PortalLinkUse
+from readerdesk.models import (
+    Correction,
+    NotificationSent,
+    Patron,
+    Payment,
+    Pledge,
+    PollBallot,
+    PollLinkUse,
+    PollVoter,
+    PortalLinkUse,
+    TopicSuggestion,
+)
 from readerdesk.models.types import DbSession
+from readerdesk.services.polls.ballots import ballot_key
 from readerdesk.text.emails import normalise_email
 
 
@@ -36,11 +48,17 @@ class PersonalRecords:
     pledges: list[Pledge]
     payments: list[Payment]
     portal_link_uses: list[PortalLinkUse]
+    poll_votes: list[PollVoter] = field(default_factory=list)
+    poll_link_uses: list[PollLinkUse] = field(default_factory=list)
+    topic_suggestions: list[TopicSuggestion] = field(default_factory=list)
+    # The person's own secret ballots, found with the ballot key (only when find_records had the secret).
+    poll_ballots: list[PollBallot] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {"reports": len(self.corrections), "emails": len(self.notifications), "patrons": len(self.patrons),
                 "pledges": len(self.pledges), "payments": len(self.payments),
-                "portal_links": len(self.portal_link_uses)}
+                "portal_links": len(self.portal_link_uses), "poll_votes": len(self.poll_votes),
+                "poll_links": len(self.poll_link_uses), "topic_suggestions": len(self.topic_suggestions)}
 
     @property
     def empty(self) -> bool:
@@ -55,6 +73,8 @@ COUNT_NAMES = {
     "reports": ("report", "reports"), "emails": ("email sent", "emails sent"),
     "patrons": ("patron record", "patron records"), "pledges": ("pledge", "pledges"),
     "payments": ("payment", "payments"), "portal_links": ("used portal link", "used portal links"),
+    "poll_votes": ("poll voted in", "polls voted in"), "poll_links": ("used voting link", "used voting links"),
+    "topic_suggestions": ("topic suggestion", "topic suggestions"),
     "texts": ("text with the address", "texts with the address"),
     "stripe_customers": ("Stripe customer deleted", "Stripe customers deleted"),
 }
@@ -74,7 +94,9 @@ def _same_address(column, address: str):
     return func.lower(func.trim(column)) == address
 
 
-def find_records(session: DbSession, address: str) -> PersonalRecords:
+def find_records(session: DbSession, address: str, *, secret_key: str | None = None) -> PersonalRecords:
+    """Everything held for ``address``; with the app's ``secret_key`` also what they chose in polls
+    (their secret ballots can only be found with it)."""
     address = normalise_email(address)
     corrections = list(session.scalars(select(Correction).where(_same_address(Correction.reader_email, address))
                                        .order_by(Correction.id)))
@@ -87,5 +109,16 @@ def find_records(session: DbSession, address: str) -> PersonalRecords:
                                 .order_by(PortalLinkUse.id)))
     notifications = list(session.scalars(select(NotificationSent).where(
         _same_address(NotificationSent.recipient, address)).order_by(NotificationSent.id)))
+    votes = list(session.scalars(select(PollVoter).where(PollVoter.patron_id.in_(patron_ids)).order_by(PollVoter.id)))
+    poll_links = list(session.scalars(select(PollLinkUse).where(PollLinkUse.patron_id.in_(patron_ids))
+                                      .order_by(PollLinkUse.id)))
+    suggestions = list(session.scalars(select(TopicSuggestion).where(TopicSuggestion.patron_id.in_(patron_ids))
+                                       .order_by(TopicSuggestion.id)))
+    ballots = []
+    if secret_key is not None:
+        keys = [ballot_key(secret_key, v.poll_id, v.person) for v in votes]
+        ballots = list(session.scalars(select(PollBallot).where(PollBallot.key.in_(keys)))) if keys else []
     return PersonalRecords(address=address, corrections=corrections, notifications=notifications, patrons=patrons,
-                           pledges=pledges, payments=payments, portal_link_uses=uses)
+                           pledges=pledges, payments=payments, portal_link_uses=uses, poll_votes=votes,
+                           poll_link_uses=poll_links, topic_suggestions=suggestions,
+                           poll_ballots=ballots)

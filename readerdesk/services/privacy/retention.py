@@ -29,6 +29,7 @@ from readerdesk.models import (
     NotificationSent,
     Pledge,
     PledgeStatus,
+    PollLinkUse,
     PortalLinkUse,
     StaffSession,
     Status,
@@ -163,6 +164,16 @@ def _portal_link_uses(session: DbSession, settings: RetentionSettings, now: date
     return PurgeStep("portal_link_nonces", "Used magic-link nonces", due, apply)
 
 
+def _poll_link_uses(session: DbSession, settings: RetentionSettings, now: datetime) -> PurgeStep:
+    # A voting link carries its own expiry (at the latest, its poll's closing time).
+    due = _ids(session, select(PollLinkUse.id).where(PollLinkUse.expires_at < now).order_by(PollLinkUse.id))
+
+    def apply(session: DbSession, ids: list[int]) -> None:
+        session.execute(delete(PollLinkUse).where(PollLinkUse.id.in_(ids)))
+
+    return PurgeStep("poll_link_nonces", "Used voting-link nonces", due, apply)
+
+
 def _ended_staff_sessions(session: DbSession, settings: RetentionSettings, now: datetime) -> PurgeStep:
     # An expired or ended session signs nobody in; its User-Agent has served its purpose.
     due = _ids(session, select(StaffSession.id).where(
@@ -175,7 +186,7 @@ def _ended_staff_sessions(session: DbSession, settings: RetentionSettings, now: 
 
 
 STEPS = (_reader_contacts, _ip_hashes, _ip_keys, _notification_recipients, _unfinished_pledges, _portal_link_uses,
-         _ended_staff_sessions)
+         _ended_staff_sessions, _poll_link_uses)
 
 
 def plan_purge(session: DbSession, settings: RetentionSettings, *, now: datetime) -> list[PurgeStep]:

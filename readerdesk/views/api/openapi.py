@@ -247,6 +247,28 @@ def openapi_document() -> dict:
                     },
                 }
             },
+            "/polls/open": {
+                "get": {
+                    "operationId": "getOpenPoll",
+                    "summary": "The site's open topic poll, for the support box (public; any origin may read it)",
+                    "parameters": [{"name": "site", "in": "query", "required": False, "schema": {"type": "string"},
+                                    "description": "The site's name; without it, the default site."}],
+                    "responses": {
+                        "200": {"description": "The poll closing soonest, or null.", "content": {
+                            "application/json": {"schema": {"type": "object", "properties": {"poll": {
+                                "type": ["object", "null"],
+                                "properties": {
+                                    "id": {"type": "integer"}, "question": {"type": "string"},
+                                    "topics": {"type": "array", "items": {"type": "string"}},
+                                    "closes_at": {"type": "string", "format": "date-time"},
+                                    "max_choices": {"type": "integer"},
+                                    "vote_url": {"type": "string"}, "become_patron_url": {"type": "string"},
+                                },
+                            }}}}}},
+                        "404": _error("There is no such site."),
+                    },
+                }
+            },
             "/sites/{site_name}/articles": {
                 "put": {
                     "operationId": "pushArticle",

@@ -256,6 +256,7 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     form.wall_grace_days.data = site.wall_grace_days
     form.legal_name.data, form.legal_address.data = site.legal_name, site.legal_address
     form.tax_id.data, form.receipt_statement.data = site.tax_id, site.receipt_statement
+    form.time_zone.data, form.past_due_grace_days.data = site.time_zone, site.past_due_grace_days
 
 
 def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
@@ -264,7 +265,8 @@ def _support_settings(form: SiteEditForm) -> SupportSettingsForm:
         max_amount=form.max_amount.data, fee_percent=form.fee_percent.data, fee_fixed=form.fee_fixed.data or "0",
         wall_grace_days=form.wall_grace_days.data, legal_name=form.legal_name.data or "",
         legal_address=form.legal_address.data or "", tax_id=form.tax_id.data or "",
-        receipt_statement=form.receipt_statement.data or "")
+        receipt_statement=form.receipt_statement.data or "", time_zone=form.time_zone.data or None,
+        past_due_grace_days=form.past_due_grace_days.data)
 
 
 @bp.route("/sites/<int:site_id>", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateTimeLocalField,
     EmailField,
     Field,
     HiddenField,
@@ -20,11 +21,12 @@ from wtforms import (
     StringField,
     SubmitField,
     TextAreaField,
+    URLField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from readerdesk.models import NoteType
+from readerdesk.models import Eligibility, NoteType, ResultsVisibility
 from readerdesk.models.moderation import RejectionCode
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
@@ -171,6 +173,42 @@ class WallDecisionForm(FlaskForm):
                                     SelectChoice("pending", "Back to pending")])
 
 
+# --- topic polls -------------------------------------------------------------------------------
+
+ELIGIBILITY_CHOICES = [SelectChoice(e.value, e.label) for e in Eligibility]
+VISIBILITY_CHOICES = [SelectChoice(v.value, v.label) for v in ResultsVisibility]
+
+
+class PollForm(FlaskForm):
+    """A poll as the editor types it; times are in the site's time zone (services.polls.editing)."""
+
+    site = SelectField("Site", choices=[])  # set by the view
+    question = StringField("Question", validators=[DataRequired(), Length(max=300)])
+    topics = TextAreaField("Topics", validators=[DataRequired(), Length(max=30_000)],
+                           description="One topic a line, 2 to 20: title | optional description.")
+    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    closes_at = DateTimeLocalField("Closes", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    eligibility = SelectField("Who may vote", choices=ELIGIBILITY_CHOICES)
+    max_choices = IntegerField("Votes per person", default=1, validators=[InputRequired(), NumberRange(1, 20)],
+                               description="1 for one vote; more lets each person choose up to that many topics.")
+    results_visibility = SelectField("Results", choices=VISIBILITY_CHOICES, default="after_close")
+
+
+class ExtendPollForm(FlaskForm):
+    closes_at = DateTimeLocalField("New closing time", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+
+
+class CoveredForm(FlaskForm):
+    url = URLField("Article that covers it", validators=[DataRequired(), Length(max=2000)])
+
+
+class SuggestionDecisionForm(FlaskForm):
+    decision = SelectField(choices=[SelectChoice("accept", "Accept into the poll"),
+                                    SelectChoice("merge", "Merge with the topic"), SelectChoice("reject", "Reject")])
+    poll_id = SelectField("Poll", choices=[], coerce=optional_id, validate_choice=False)
+    topic_id = SelectField("Topic", choices=[], coerce=optional_id, validate_choice=False)
+
+
 # --- administration ------------------------------------------------------------------------------
 
 ROLES = [SelectChoice("editor", "Editor"), SelectChoice("admin", "Admin")]
@@ -242,6 +280,11 @@ class SiteEditForm(FlaskForm):
     legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
     tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
     receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
+    # Topic polls.
+    time_zone = StringField("Time zone (IANA, e.g. Europe/Kyiv): poll times are shown in it",
+                            validators=[Optional(), Length(max=64)])
+    past_due_grace_days = IntegerField("Days a past-due patron may still vote in polls",
+                                       validators=[Optional(), NumberRange(min=0, max=365)])
 
 
 class WordPressAccessForm(FlaskForm):

@@ -66,7 +66,8 @@ def export_view():
         return _index(form, 400)
     now = utcnow()
     with unit_of_work(db.session):
-        document = export(db.session, find_records(db.session, address), actor=Actor(user=current_user),
+        records = find_records(db.session, address, secret_key=current_app.config["SECRET_KEY"])
+        document = export(db.session, records, actor=Actor(user=current_user),
                           settings=retention_settings(), now=now)
     body = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     # The file name says when, never whose.

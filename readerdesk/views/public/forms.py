@@ -4,7 +4,15 @@ services.patrons."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectChoice, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 FREQUENCIES = [SelectChoice("month", "Monthly"), SelectChoice("year", "Yearly"), SelectChoice("once", "One time")]
@@ -31,3 +39,17 @@ class SupportForm(FlaskForm):
 
 class ManageSupportForm(FlaskForm):
     email = EmailField("Your email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
+
+
+class PollLinkForm(FlaskForm):
+    email = EmailField("Your email", validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
+
+
+class BallotForm(FlaskForm):
+    """A patron's ballot. Which topics are allowed, and how many, is the service's to say."""
+
+    topics = SelectMultipleField(choices=[], coerce=int, validate_choice=False)
+    tell_when_covered = BooleanField("Tell me when a topic I voted for is covered")
+    announcements = BooleanField("Email me when a new poll opens")
+    suggestion_title = StringField("Suggest a topic", validators=[Optional(), Length(max=200)])
+    suggestion_body = StringField("In a sentence", validators=[Optional(), Length(max=500)])

@@ -9,6 +9,8 @@
 //   <script src="https://desk.example/static/readerdesk-support.js" async></script>
 //
 // data-base (optional) is readerdesk's address; by default, where this script was loaded from.
+// data-poll (optional) adds the site's open topic poll: its question and topics, a "Vote — for
+// patrons" button and a "Become a patron to vote" link (from GET /api/v1/polls/open).
 // data-text (optional) replaces the sentence under the title. readerdesk.js loads this file
 // lazily when a page has such an element. This is the source; `make widget` builds
 // static/readerdesk-support.js from it.
@@ -97,6 +99,27 @@ function render(host) {
 
   root.appendChild(style);
   root.appendChild(box);
+  if (host.hasAttribute("data-poll")) showPoll(box, base, site);
+}
+
+// The open poll, if any, under the box; a failed request just leaves the box as it is.
+function showPoll(box, base, site) {
+  const url = new URL("/api/v1/polls/open", base);
+  if (site) url.searchParams.set("site", site);
+  fetch(url)
+    .then((response) => (response.ok ? response.json() : {}))
+    .then(({ poll }) => {
+      if (!poll) return;
+      const part = element("div", { class: "poll" });
+      part.appendChild(element("h3", {}, poll.question));
+      const list = element("ul");
+      for (const topic of poll.topics) list.appendChild(element("li", {}, topic));
+      part.appendChild(list);
+      part.appendChild(element("a", { class: "tier vote", href: poll.vote_url }, "Vote — for patrons"));
+      part.appendChild(element("a", { href: poll.become_patron_url }, "Become a patron to vote"));
+      box.appendChild(part);
+    })
+    .catch(() => {});
 }
 
 function renderAll() {

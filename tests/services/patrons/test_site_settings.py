@@ -1,3 +1,4 @@
+import dataclasses
 import re
 
 import pytest
@@ -83,3 +84,16 @@ def test_the_desk_is_told_which_stored_tiers_stripe_cannot_charge(app):
     assert tiers_below_minimum(uah)[0] == ("A cup of coffee (3.00 UAH) is below Stripe's minimum charge of "
                                            "25.00 UAH: it is not offered until you raise it.")
     assert tiers_below_minimum(make_site(db.session)) == []
+
+
+def test_the_polls_time_zone_and_past_due_grace_are_checked_and_kept(db_session):
+    site = make_site(db_session)
+    form = SupportSettingsForm(currency="EUR", tiers="coffee | Coffee | 3.00 | month", min_amount="1",
+                               max_amount="100", fee_percent="1.5", fee_fixed="0.25", wall_grace_days=30,
+                               time_zone="Europe/Kyiv", past_due_grace_days=5)
+    update_support_settings(site, form)
+    assert (site.time_zone, site.past_due_grace_days) == ("Europe/Kyiv", 5)
+    update_support_settings(site, dataclasses.replace(form, time_zone=None, past_due_grace_days=None))
+    assert (site.time_zone, site.past_due_grace_days) == ("Europe/Kyiv", 5)
+    with pytest.raises(SupportSettingsError, match="Time zone"):
+        update_support_settings(site, dataclasses.replace(form, time_zone="Mars/Olympus"))

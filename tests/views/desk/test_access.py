@@ -3,7 +3,7 @@
 import pytest
 
 from readerdesk.models import Role
-from tests.factories import make_correction, make_site, make_user
+from tests.factories import make_correction, make_poll, make_site, make_user
 from tests.helpers import sign_in
 
 
@@ -24,10 +24,12 @@ def ids(db_session):
     admin = make_user(db_session, "boss@example.com", Role.ADMIN)
     correction = make_correction(db_session)
     site = make_site(db_session)
+    poll = make_poll(db_session, site)
     db_session.commit()
     # patron_id: the patrons desk is admin-only, refused before any lookup; no patron is needed.
     return {"correction_id": correction.id, "user_id": editor.id, "site_id": site.id, "member": correction.id,
-            "patron_id": 1, "editor": editor, "admin": admin}
+            "patron_id": 1, "editor": editor, "admin": admin,
+            "poll_id": poll.id, "topic_id": poll.topics[0].id, "suggestion_id": 1}
 
 
 def requests_for(app, ids):

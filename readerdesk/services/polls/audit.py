@@ -1,0 +1,41 @@
+"""The polls' audit log: every editor's action on a poll or a suggestion, who and when."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+
+from readerdesk.models import PollEvent, User
+from readerdesk.models.types import DbSession
+
+ACTIONS = {
+    "create": "created the poll",
+    "edit": "edited the poll",
+    "extend": "extended the closing time",
+    "close": "closed the poll early",
+    "announce": "emailed eligible patrons",
+    "covered": "marked a topic covered",
+    "accept": "accepted a suggestion into the poll",
+    "merge": "merged a suggestion into a topic",
+    "reject": "rejected a suggestion",
+    "export": "exported the results",
+}
+
+
+def log_poll_action(session: DbSession, *, site_id: int, poll_id: int | None, actor: User | None, action: str,
+                    detail: str = "", now: datetime) -> PollEvent:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown poll action {action!r}")
+    event = PollEvent(site_id=site_id, poll_id=poll_id, actor=actor, action=action, detail=detail[:2000],
+                      created_at=now)
+    session.add(event)
+    return event
+
+
+def poll_log(session: DbSession, poll_id: int) -> list[PollEvent]:
+    return list(session.scalars(select(PollEvent).where(PollEvent.poll_id == poll_id).order_by(PollEvent.id)))
+
+
+def recent_poll_events(session: DbSession, limit: int = 50) -> list[PollEvent]:
+    return list(session.scalars(select(PollEvent).order_by(PollEvent.id.desc()).limit(limit)))
