@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from readerdesk.models import Article, CorrectionNote, Site
+from readerdesk.models import Article, CorrectionNote, NoteType, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.types import DbSession
 from readerdesk.services.publishing.publish import public_notes
@@ -27,13 +27,35 @@ class LogPage:
     next_before: int | None  # the id to pass as ``before`` for the next (older) page
 
 
-def log_page(session: DbSession, *, site: Site | None = None, before: int | None = None, limit: int = 30) -> LogPage:
-    """A page of public notes, newest first; keyset pagination on (published_at, id)."""
-    query = (select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES),
-                                          CorrectionNote.awaiting_approval.is_(False))
-             .options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site)))
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """``YYYY-MM`` → the month's first instant and the next month's, in UTC; ValueError otherwise."""
+    start = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start, end
+
+
+def _public() -> Select:
+    return select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES),
+                                        CorrectionNote.awaiting_approval.is_(False))
+
+
+def public_note(session: DbSession, note_id: int) -> CorrectionNote | None:
+    """A published public note by id (its permanent page); None for any other."""
+    return session.scalar(_public().where(CorrectionNote.id == note_id))
+
+
+def log_page(session: DbSession, *, site: Site | None = None, before: int | None = None, limit: int = 30,
+             note_type: NoteType | None = None, month: str | None = None) -> LogPage:
+    """A page of public notes, newest first; keyset pagination on (published_at, id). ``note_type`` and
+    ``month`` (``YYYY-MM``; ValueError when it is not one) narrow it."""
+    query = _public().options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site))
     if site is not None:
         query = query.where(CorrectionNote.site_id == site.id)
+    if note_type is not None:
+        query = query.where(CorrectionNote.note_type == note_type)
+    if month:
+        start, end = month_bounds(month)
+        query = query.where(CorrectionNote.published_at >= start, CorrectionNote.published_at < end)
     if before is not None:
         cursor = session.get(CorrectionNote, before)
         if cursor is not None:

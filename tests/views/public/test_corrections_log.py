@@ -127,3 +127,34 @@ def test_notes_on_a_ukrainian_site_are_labelled_in_ukrainian(client, db_session)
     page = client.get(f"/sites/{site.name}/articles/{article.id}")
     assert "Виправлення та оновлення" in page.text and "<strong>Виправлення</strong>" in page.text
     assert "У попередній версії цієї статті йшлося, що засідання було у вівторок. Воно було в середу." in page.text
+
+
+def test_the_log_filters_by_site_type_and_month_and_each_note_has_a_permanent_page(client, db_session):
+    from datetime import UTC, datetime
+
+    site = make_site(db_session, "courier")
+    _, october = published(db_session, site=site, body="October update.",
+                           when=datetime(2026, 10, 31, 23, 0, tzinfo=UTC))
+    _, november = published(db_session, site=site, body="November update.",
+                            when=datetime(2026, 11, 1, 0, 30, tzinfo=UTC))
+    _, retraction = published(db_session, site=site, body="Retracted <story>.", note_type="retraction",
+                              when=datetime(2026, 11, 2, tzinfo=UTC))
+    _, elsewhere = published(db_session, body="Other site.", when=datetime(2026, 11, 3, tzinfo=UTC))
+
+    def listed(**query):
+        page = client.get("/corrections", query_string=query)
+        assert page.status_code == 200
+        return [body for body in ("October update.", "November update.", "Retracted &lt;story&gt;.", "Other site.")
+                if body in page.text]
+
+    assert listed(month="2026-11") == ["November update.", "Retracted &lt;story&gt;.", "Other site."]
+    assert listed(month="2026-10") == ["October update."]
+    assert listed(site="courier", type="update") == ["October update.", "November update."]
+    assert listed(site="courier", type="retraction", month="2026-11") == ["Retracted &lt;story&gt;."]
+    assert client.get("/corrections", query_string={"month": "November"}).status_code == 400
+    assert client.get("/corrections", query_string={"type": "silent"}).status_code == 400
+    permalink = client.get(f"/corrections/notes/{retraction.id}")
+    assert permalink.status_code == 200 and "Retracted &lt;story&gt;." in permalink.text
+    assert f'href="/corrections/notes/{retraction.id}"' in client.get("/corrections").text
+    assert client.get("/corrections/notes/999999").status_code == 404
+    assert october.id != november.id != elsewhere.id
