@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from readerdesk.models import Article, CorrectionNote, NoteType, Site
+from readerdesk.models import Article, Correction, CorrectionNote, NoteType, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.types import DbSession
+from readerdesk.services.desk.time_to_correct import median
 from readerdesk.services.publishing.publish import public_notes
 from readerdesk.text.urls import InvalidURL, normalise_url
 
@@ -77,6 +78,41 @@ def article_for_url(session: DbSession, url: str) -> Article | None:
     except InvalidURL:
         return None
     return session.scalar(select(Article).where(Article.url == url).order_by(Article.id).limit(1))
+
+
+@dataclass(frozen=True)
+class YearlySummary:
+    """A site's (or every site's) transparency report for one calendar year (UTC)."""
+
+    year: int
+    by_type: dict[NoteType, int]  # public notes published in the year, every public type listed
+    reader_reported: int  # of them, the notes published for a reader's report
+    median_time_to_correct: timedelta | None  # report → note, over the reader-reported ones
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_type.values())
+
+    @property
+    def reader_share(self) -> float | None:
+        return self.reader_reported / self.total if self.total else None
+
+
+def yearly_summary(session: DbSession, year: int, *, site: Site | None = None) -> YearlySummary:
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    query = (select(CorrectionNote.note_type, CorrectionNote.published_at, Correction.created_at)
+             .outerjoin(Correction, Correction.id == CorrectionNote.correction_id)
+             .where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES), CorrectionNote.awaiting_approval.is_(False),
+                    CorrectionNote.published_at >= start, CorrectionNote.published_at < start.replace(year=year + 1)))
+    if site is not None:
+        query = query.where(CorrectionNote.site_id == site.id)
+    by_type = dict.fromkeys(PUBLIC_NOTE_TYPES, 0)
+    waits = []
+    for note_type, published_at, reported_at in session.execute(query).all():
+        by_type[note_type] += 1
+        if reported_at is not None:
+            waits.append(published_at - reported_at)
+    return YearlySummary(year=year, by_type=by_type, reader_reported=len(waits), median_time_to_correct=median(waits))
 
 
 def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:

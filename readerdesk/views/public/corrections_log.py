@@ -11,7 +11,7 @@ from readerdesk.extensions import db
 from readerdesk.models import NoteType, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.services.articles.sites import list_sites
-from readerdesk.services.publishing.corrections_log import atom_feed, log_page, public_note
+from readerdesk.services.publishing.corrections_log import atom_feed, log_page, public_note, yearly_summary
 from readerdesk.text.ids import arg_id
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.sites import site_or_404
@@ -51,6 +51,16 @@ def index():
     filters = {"site": site.name if site else None, "type": note_type.value if note_type else None, "month": month}
     return render_template("public/corrections_log/log.html", page=page, site=site, sites=list_sites(db.session),
                            note_type=note_type, month=month, filters=filters, note_types=PUBLIC_NOTE_TYPES)
+
+
+@bp.get("/corrections/<int:year>")
+def yearly(year: int):
+    """The yearly transparency summary, per site with ``?site=NAME``."""
+    if not 2000 <= year <= 9998:
+        abort(404, description="There is no summary for that year.")
+    site = _site_filter()
+    summary = yearly_summary(db.session, year, site=site)
+    return render_template("public/corrections_log/year.html", summary=summary, site=site, year=year)
 
 
 @bp.get("/corrections/notes/<int:note_id>")

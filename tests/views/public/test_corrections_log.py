@@ -158,3 +158,32 @@ def test_the_log_filters_by_site_type_and_month_and_each_note_has_a_permanent_pa
     assert f'href="/corrections/notes/{retraction.id}"' in client.get("/corrections").text
     assert client.get("/corrections/notes/999999").status_code == 404
     assert october.id != november.id != elsewhere.id
+
+
+def test_the_yearly_summary_counts_types_and_the_median_time_to_correct(client, db_session):
+    from datetime import UTC, datetime, timedelta
+
+    site = make_site(db_session, "gazette")
+    editor = make_user(db_session)
+    article = make_article(db_session, site)
+    for note_type, reported, hours in [("update", datetime(2026, 3, 1, tzinfo=UTC), 2),
+                                       ("update", datetime(2026, 5, 1, tzinfo=UTC), 10),
+                                       ("retraction", datetime(2026, 12, 31, 20, tzinfo=UTC), 3),
+                                       ("update", datetime(2025, 6, 1, tzinfo=UTC), 100)]:
+        correction = make_correction(db_session, article, created_at=reported)
+        publishing.publish(db_session, correction, note_type=note_type, body="Note.", actor=editor,
+                           now=reported + timedelta(hours=hours), expected_version=1)
+    orphan = published(db_session, site=site, when=datetime(2026, 7, 1, tzinfo=UTC))[1]
+    orphan.correction_id = None  # its report was erased: the note stays, no longer counted as a reader's
+    published(db_session, when=datetime(2026, 7, 1, tzinfo=UTC))  # another site
+    db_session.commit()
+    page = client.get("/corrections/2026", query_string={"site": "gazette"})
+    assert page.status_code == 200
+    text = page.text
+    assert "<td>Update</td><td>3</td>" in text and "<td>Retraction</td><td>1</td>" in text
+    assert "<td>Correction</td><td>0</td>" in text and "<th>All</th><th>4</th>" in text
+    assert "75% (3 of 4)" in text  # the orphaned note is not a reader's
+    assert "3.0 hours" in text  # median of 2, 3, 10 h
+    assert "<th>All</th><th>5</th>" in client.get("/corrections/2026").text
+    assert "<th>All</th><th>0</th>" in client.get("/corrections/2024").text
+    assert client.get("/corrections/12").status_code == 404
