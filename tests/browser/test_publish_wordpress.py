@@ -40,7 +40,8 @@ def test_report_accept_publish_with_the_wording_written_into_wordpress(app, db_s
             page.click("text=Publish…")
         assert page.locator("#apply_wording").is_checked()
         assert "written into the post in WordPress" in page.locator("fieldset .hint").inner_text()
-        page.fill("#body", "An earlier version gave the wrong vote count.")
+        page.fill("#was_wrong", "the council voted twelve to five")
+        page.fill("#is_right", "It voted eleven to five.")
         with page.expect_navigation():
             page.click("input[name=preview]")
         diff = page.locator(".cms-diff")
@@ -55,7 +56,8 @@ def test_report_accept_publish_with_the_wording_written_into_wordpress(app, db_s
         assert "<em>voted eleven to five</em>" in wordpress.post(42)["content"]["raw"]
         published = page.locator("section.published")
         assert "(revision 2)" in published.inner_text()
-        assert "An earlier version gave the wrong vote count." in published.locator("blockquote.note").inner_text()
+        assert ("An earlier version of this article said the council voted twelve to five. It voted eleven to five."
+                in published.locator("blockquote.note").inner_text())
         assert "changed the post in WordPress" in published.inner_text()
 
         page.goto(f"{live_server}/desk/corrections/{correction.id}")
