@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 
 from readerdesk.clock import utcnow
-from tests.factories import PASSWORD, make_article, make_correction, make_site, make_user, paragraphs
+from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
 
@@ -23,11 +24,7 @@ def test_a_stated_correction_reaches_the_article_its_json_ld_and_the_authors_fig
     report = make_correction(db_session, article, exact="twelve members", created_at=utcnow() - timedelta(hours=5))
     db_session.commit()
 
-    page.goto(f"{live_server}/desk/corrections/{report.id}/publish")
-    page.fill("#email", editor.email)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/desk/corrections/{report.id}/publish")
+    browser_sign_in(page, f"{live_server}/desk/corrections/{report.id}/publish", editor.email)
     assert "A factual error fixed" in page.locator(".note-type-definitions").inner_text()
     page.select_option("#note_type", "correction")
     page.fill("#was_wrong", "the committee had twelve members")
