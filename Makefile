@@ -6,7 +6,7 @@ FLASK := $(VENV)/bin/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test quick lint chaos install install-dev upgrade demo bench clean
+.PHONY: run test quick lint chaos install install-dev upgrade demo bench clean translations translations-compile
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,21 @@ demo: upgrade
 # The demo runs in debug mode on the loopback interface: no SECRET_KEY needed, cookies over http.
 run: demo
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
+
+# The desk's languages (Flask-Babel): gettext catalogues in readerdesk/translations/<lang>/LC_MESSAGES.
+# `make translations` extracts every marked string (babel.cfg) into messages.pot, merges it into each
+# messages.po (translate the new entries there), and compiles the .mo files, which stay committed so
+# that a fresh clone runs without this step. tests/test_translations.py fails on a stale catalogue.
+TRANSLATIONS := readerdesk/translations
+PYBABEL := $(VENV)/bin/pybabel
+translations: $(VENV)/.installed
+	$(PYBABEL) -q extract -F $(TRANSLATIONS)/babel.cfg -k _l -k N_ -k lazy_ngettext:1,2 --no-location --sort-output -w 120 \
+		-o $(TRANSLATIONS)/messages.pot readerdesk templates
+	$(PYBABEL) -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete -w 120
+	$(MAKE) translations-compile
+
+translations-compile: $(VENV)/.installed
+	$(PYBABEL) -q compile -d $(TRANSLATIONS)
 
 # Static checks, each on its own: style (ruff.toml), types (mypy.ini), the layers' imports
 # (.importlinter), and the widget's source (eslint, lint-js).

@@ -28,6 +28,7 @@ from readerdesk.views import register_blueprints
 from readerdesk.views.errors import register_error_handlers
 from readerdesk.views.guards import register_request_guards
 from readerdesk.views.headers import register_security_headers
+from readerdesk.views.locale import init_babel
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -65,6 +66,7 @@ def create_app(config: dict | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
+    init_babel(app, os.path.join(os.path.dirname(__file__), "translations"))
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_blueprints(app)

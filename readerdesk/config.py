@@ -15,6 +15,7 @@ import secrets
 from collections import Counter
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dotenv import load_dotenv
 from redis.backoff import NoBackoff
@@ -170,6 +171,14 @@ def parse_support_tiers(raw: str | None) -> list[dict]:
     return tiers
 
 
+def _timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"DESK_TIMEZONE must be an IANA time zone such as Europe/Kyiv, got {name!r}") from exc
+    return name
+
+
 def load_config(instance_path: str, environ: dict | None = None) -> dict:
     """Build the Flask config mapping from environment variables."""
     if environ is None:
@@ -205,6 +214,8 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "JOBS_KEEP_DONE_DAYS": _int(env, "JOBS_KEEP_DONE_DAYS", 7),
         "DEBUG": debug,
         "TESTING": testing,
+        # The time zone the desk shows dates in (an IANA name such as Europe/Kyiv).
+        "DESK_TIMEZONE": _timezone(env.get("DESK_TIMEZONE") or "UTC"),
         # Public API limits.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -36,6 +37,7 @@ else:
     Model = db.Model
 
 migrate = Migrate()
+babel = Babel()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

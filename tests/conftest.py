@@ -16,6 +16,7 @@ import dataclasses
 import os
 from contextlib import contextmanager
 
+import flask_babel
 import pytest
 from flask import Flask, g
 from flask.globals import app_ctx
@@ -176,9 +177,11 @@ def committed_database(app: Flask):
 def forget_the_previous_request():
     """The test's app context spans every request a test makes, so Flask's ``g`` would outlive a
     request and carry the signed-in user, the CSRF token and the CSP nonce from one request (or one
-    client) to the next. In production each request has its own; here too."""
+    client) to the next (Flask-Babel keeps the language and time zone there too). In production each
+    request has its own; here too."""
     for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
         g.pop(name, None)
+    flask_babel.refresh()
 
 
 @pytest.fixture

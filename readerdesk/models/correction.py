@@ -14,14 +14,15 @@ from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.site import BODY
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
+from readerdesk.text.i18n import N_
 
 
 class Kind(enum.StrEnum):
-    TYPO = "typo"
-    FACTUAL = "factual"
-    UNCLEAR = "unclear"
-    OTHER = "other"
-    GENERAL = "general"  # the "write to us" form, without a passage
+    TYPO = N_("typo")
+    FACTUAL = N_("factual")
+    UNCLEAR = N_("unclear")
+    OTHER = N_("other")
+    GENERAL = N_("general")  # the "write to us" form, without a passage
 
 
 class Status(enum.StrEnum):
@@ -61,12 +62,12 @@ class Status(enum.StrEnum):
 _OPEN = frozenset({Status.NEW, Status.IN_REVIEW, Status.ACCEPTED})
 _UNDECIDED = frozenset({Status.NEW, Status.IN_REVIEW})
 _LABELS = {
-    Status.NEW: "new",
-    Status.IN_REVIEW: "in review",
-    Status.ACCEPTED: "accepted",
-    Status.PUBLISHED: "published",
-    Status.REJECTED: "rejected",
-    Status.SPAM: "spam",
+    Status.NEW: N_("new"),
+    Status.IN_REVIEW: N_("in review"),
+    Status.ACCEPTED: N_("accepted"),
+    Status.PUBLISHED: N_("published"),
+    Status.REJECTED: N_("rejected"),
+    Status.SPAM: N_("spam"),
 }
 
 
@@ -84,14 +85,14 @@ class AnchorState(enum.StrEnum):
     * unanchored: the reader's text is not in any revision readerdesk has (yet).
     """
 
-    ANCHORED = "anchored"
-    UNANCHORED = "unanchored"
-    UNCHANGED = "unchanged"
-    MOVED = "moved"
-    EDITED = "edited"
-    REMOVED = "removed"
-    AMBIGUOUS = "ambiguous"
-    NONE = "none"  # a general message, no passage
+    ANCHORED = N_("anchored")
+    UNANCHORED = N_("unanchored")
+    UNCHANGED = N_("unchanged")
+    MOVED = N_("moved")
+    EDITED = N_("edited")
+    REMOVED = N_("removed")
+    AMBIGUOUS = N_("ambiguous")
+    NONE = N_("none")  # a general message, no passage
 
 
 # The PostgreSQL full-text index on quote and comment (migration a3249d93d90b, used by

@@ -12,11 +12,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.text.i18n import N_
 
 
 class Role(enum.StrEnum):
-    ADMIN = "admin"
-    EDITOR = "editor"
+    ADMIN = N_("admin")
+    EDITOR = N_("editor")
 
 
 class User(UserMixin, Model):
@@ -40,6 +41,9 @@ class User(UserMixin, Model):
     totp_secret: Mapped[str | None] = mapped_column(String(64), default=None)
     totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     totp_last_step: Mapped[int | None] = mapped_column(default=None)
+    # The desk's language this staff member chose on their account page ("en", "uk"); None: the
+    # browser's (views.locale).
+    language: Mapped[str | None] = mapped_column(String(10), default=None)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-SUPPORTED = ("en", "uk")
+SUPPORTED = ("en", "uk")  # also the desk's languages: readerdesk/translations has a catalogue for each
+LANGUAGE_NAMES = {"en": "English", "uk": "Українська"}  # each in itself, as a language picker shows them
 
 UK = {
     "Some fields are missing or invalid.": "Деякі поля не заповнено або заповнено неправильно.",
@@ -357,6 +358,12 @@ _UNIT_WORDS = {
     "day": {"en": ("day", "days"), "uk": ("день", "дні", "днів")},
     "minute": {"en": ("minute", "minutes"), "uk": ("хвилина", "хвилини", "хвилин")},
 }
+
+
+def N_(message: str) -> str:
+    """Marks a desk string for the gettext catalogues (pybabel extract -k N_) where it is defined; the
+    template translates it where it is shown (``_(label)``)."""
+    return message
 
 
 def counted(count: int, unit: str, language: str) -> str:

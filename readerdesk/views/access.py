@@ -11,6 +11,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import abort, flash, g, redirect, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from readerdesk.clock import utcnow
@@ -43,7 +44,7 @@ def send_to_login():
 
 
 def _enrol_first():
-    flash("Set up two-factor sign-in to continue: it is required for your account.", "error")
+    flash(gettext("Set up two-factor sign-in to continue: it is required for your account."), "error")
     return redirect(url_for("account.two_factor"))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, PasswordField, StringField
@@ -29,18 +31,18 @@ PENDING_SECONDS = 300  # between the password and the code
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=320)],
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320)],
                        render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
                              render_kw={"autocomplete": "current-password"})
-    remember = BooleanField("Keep me signed in")
+    remember = BooleanField(_l("Keep me signed in"))
     next = HiddenField()  # where to go after signing in (checked by safe_next)
 
 
 class TwoFactorForm(FlaskForm):
     """A code from the authenticator app (or a recovery code): at sign-in and when enrolling."""
 
-    code = StringField("Code", validators=[DataRequired(message="Type the code."), Length(max=40)])
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("Type the code.")), Length(max=40)])
 
 
 def _login_limit() -> str:
@@ -80,7 +82,7 @@ def login():
         if user is not None:
             return _sign_in(user, remember=form.remember.data, next_url=form.next.data, how="password")
         # One message for an unknown email and a wrong password: no user enumeration.
-        flash("Wrong email or password.", "error")
+        flash(gettext("Wrong email or password."), "error")
         return render_template("auth/login.html", form=form), 401
     return render_template("auth/login.html", form=form)
 
@@ -100,7 +102,7 @@ def two_factor():
     user, pending = _pending_user()
     if user is None:
         session.pop(PENDING_KEY, None)
-        flash("Sign in again: the page waited too long for the code.", "error")
+        flash(gettext("Sign in again: the page waited too long for the code."), "error")
         return redirect(url_for("auth.login"))
     form = TwoFactorForm()
     if not form.validate_on_submit():
@@ -126,5 +128,5 @@ def logout():
         end_session(db.session, session.get(SESSION_TOKEN_KEY), now=utcnow())
     logout_user()
     session.clear()
-    flash("You are signed out.", "info")
+    flash(gettext("You are signed out."), "info")
     return redirect(url_for("auth.login"))

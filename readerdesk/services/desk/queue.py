@@ -21,11 +21,13 @@ from sqlalchemy.orm import joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
 from readerdesk.models.types import DbSession
+from readerdesk.text.i18n import N_
 from readerdesk.text.ids import parse_id
 
 TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}
-TAB_LABELS = {tab: status.label.capitalize() if status else "All" for tab, status in TABS.items()}
-SORTS = {"priority": "Priority", "newest": "Newest first", "oldest": "Oldest first"}
+# In lower case, as the catalogues have them; the queue capitalises each in its language.
+TAB_LABELS = {tab: status.label if status else N_("all") for tab, status in TABS.items()}
+SORTS = {"priority": N_("Priority"), "newest": N_("Newest first"), "oldest": N_("Oldest first")}
 PAGE_SIZE = 50
 COUNT_CAP = 10_000
 MAX_QUERY_LENGTH = 200

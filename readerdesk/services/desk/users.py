@@ -17,6 +17,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
+from readerdesk.text.i18n import SUPPORTED
 
 MIN_PASSWORD_LENGTH = 10
 
@@ -123,6 +124,13 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
     set_password(user, new, password_settings=password_settings)
     record(session, "password_changed", user=user, now=now)
     return end_all_sessions(session, user, now=now, keep_token=keep_token)
+
+
+def set_language(user: User, language: str | None) -> None:
+    """The desk's language for ``user``; None or "" goes back to the browser's."""
+    if language and language not in SUPPORTED:
+        raise UserError(f"readerdesk has no {language!r} catalogue; choose one of {', '.join(SUPPORTED)}.")
+    user.language = language or None
 
 
 def list_users(session: DbSession) -> list[User]:

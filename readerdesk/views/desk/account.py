@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext, ngettext, refresh
 from flask_login import current_user, logout_user
 
 from readerdesk.clock import utcnow
@@ -22,24 +23,25 @@ from readerdesk.services.desk.two_factor import (
     unused_recovery_codes,
     verify_second_factor,
 )
-from readerdesk.services.desk.users import PasswordSettings, UserError, change_password
+from readerdesk.services.desk.users import PasswordSettings, UserError, change_password, set_language
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import SESSION_TOKEN_KEY, account_required
 from readerdesk.views.auth import TwoFactorForm
-from readerdesk.views.desk.forms import ConfirmForm, PasswordChangeForm
+from readerdesk.views.desk.forms import ConfirmForm, LanguageForm, PasswordChangeForm
 
 bp = Blueprint("account", __name__, url_prefix="/desk/account")
 ENROL_KEY = "two_factor_enrolment"  # the secret being set up, until a code confirms it
 
 
-def _page(password_form=None, code_form=None, status: int = 200):
+def _page(password_form=None, code_form=None, language_form=None, status: int = 200):
     now = utcnow()
     return render_template(
         "desk/account/account.html", sessions=live_sessions(db.session, current_user, now=now),
         this_session=g.get("staff_session"), password_form=password_form or PasswordChangeForm(formdata=None),
         code_form=code_form or TwoFactorForm(formdata=None), confirm_form=ConfirmForm(formdata=None),
         required=two_factor_required(current_user, current_policy(db.session)),
-        codes_left=unused_recovery_codes(db.session, current_user)), status
+        codes_left=unused_recovery_codes(db.session, current_user),
+        language_form=language_form or LanguageForm(formdata=None, language=current_user.language or "")), status
 
 
 @bp.get("/")
@@ -62,7 +64,21 @@ def password():
     except UserError as exc:
         form.current.errors = [*form.current.errors, str(exc)]
         return _page(password_form=form, status=400)
-    flash("Your password is changed." + (f" {ended} other session(s) ended." if ended else ""), "info")
+    ended_note = ngettext("%(num)d other session ended.", "%(num)d other sessions ended.", ended) if ended else ""
+    flash(" ".join(filter(None, [gettext("Your password is changed."), ended_note])), "info")
+    return redirect(url_for("account.index"), 303)
+
+
+@bp.post("/language")
+@account_required
+def language():
+    form = LanguageForm()
+    if not form.validate():
+        return _page(language_form=form, status=400)
+    with unit_of_work(db.session):
+        set_language(current_user, form.language.data)
+    refresh()  # the message below in the language just chosen
+    flash(gettext("The desk now speaks your language."), "info")
     return redirect(url_for("account.index"), 303)
 
 
@@ -77,7 +93,7 @@ def end_sessions():
         record(db.session, "signed_out_everywhere", user=current_user, now=utcnow())
     logout_user()
     session.clear()
-    flash("You are signed out everywhere.", "info")
+    flash(gettext("You are signed out everywhere."), "info")
     return redirect(url_for("auth.login"), 303)
 
 
@@ -117,7 +133,7 @@ def _second_factor_checked(form: TwoFactorForm) -> bool:
         form.code.errors = [*form.code.errors, str(exc)]
         return False
     if not ok:
-        form.code.errors = [*form.code.errors, "That code does not match."]
+        form.code.errors = [*form.code.errors, gettext("That code does not match.")]
     return ok
 
 
@@ -144,5 +160,5 @@ def disable():
     except TwoFactorError as exc:
         flash(str(exc), "error")
         return _page(status=400)
-    flash("Two-factor sign-in is off.", "info")
+    flash(gettext("Two-factor sign-in is off."), "info")
     return redirect(url_for("account.index"), 303)

@@ -7,6 +7,7 @@ here once. Decision forms carry the version the editor saw: services refuse a st
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -29,6 +30,7 @@ from wtforms.widgets import HiddenInput
 from readerdesk.models import Eligibility, NoteType, ResultsVisibility
 from readerdesk.models.moderation import RejectionCode
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
+from readerdesk.text.i18n import LANGUAGE_NAMES
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
 
 
@@ -67,7 +69,7 @@ class IdListField(StringField):
         self.raw = valuelist[0] if valuelist else ""
         self.data = parse_id_list(self.raw) if len(self.raw) <= self.MAX_LENGTH else None
         if self.raw.strip() and self.data is None:
-            raise ValueError("Give report numbers, e.g. 12, 15.")
+            raise ValueError(_l("Give report numbers, e.g. 12, 15."))
 
     def _value(self) -> str:
         return getattr(self, "raw", None) or ", ".join(str(i) for i in self.data or ())
@@ -81,17 +83,19 @@ def version_field() -> IntegerField:
 # --- triage --------------------------------------------------------------------------------------
 
 # In the order the buttons appear; a report's page shows the ones its state allows.
-DECISIONS = [SelectChoice("claim", "Claim"), SelectChoice("accept", "Accept"), SelectChoice("reject", "Reject"),
-             SelectChoice("spam", "Spam"), SelectChoice("reopen", "Reopen (undo)")]
-BULK_DECISIONS = [SelectChoice("accept", "Accept"), SelectChoice("reject", "Reject"), SelectChoice("spam", "Spam")]
+DECISIONS = [SelectChoice("claim", _l("Claim")), SelectChoice("accept", _l("Accept")),
+             SelectChoice("reject", _l("Reject")), SelectChoice("spam", _l("Spam")),
+             SelectChoice("reopen", _l("Reopen (undo)"))]
+BULK_DECISIONS = [SelectChoice("accept", _l("Accept")), SelectChoice("reject", _l("Reject")),
+                  SelectChoice("spam", _l("Spam"))]
 
 
 class DecisionForm(FlaskForm):
     action = SelectField(choices=DECISIONS)  # drawn as one submit button per action
     version = version_field()
-    reason = TextAreaField("Why (optional, kept in the log)", validators=[Optional(), Length(max=2000)],
+    reason = TextAreaField(_l("Why (optional, kept in the log)"), validators=[Optional(), Length(max=2000)],
                            render_kw={"rows": 2})
-    reader_message = TextAreaField("Message to the reader with a rejection (optional, emailed to them)",
+    reader_message = TextAreaField(_l("Message to the reader with a rejection (optional, emailed to them)"),
                                    validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
     rejection_code = SelectField("Reason for a rejection (told to the reader in their language)",
                                  choices=[SelectChoice("", "—"),
@@ -99,26 +103,26 @@ class DecisionForm(FlaskForm):
     next = HiddenField()
 
 
-NOBODY = SelectChoice("", "Nobody")
+NOBODY = SelectChoice("", _l("Nobody"))
 
 
 class AssignForm(FlaskForm):
     # Choices are the active staff, set by the view; "" is nobody. Any user id is accepted here:
     # the view checks that the user exists.
-    assignee = SelectField("Assigned to", choices=[NOBODY], coerce=optional_id, validate_choice=False)
+    assignee = SelectField(_l("Assigned to"), choices=[NOBODY], coerce=optional_id, validate_choice=False)
     version = version_field()
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField("Add a note (staff only)", id="note-body",
-                         validators=[DataRequired(message="Write something first."), Length(max=10_000)],
+    body = TextAreaField(_l("Add a note (staff only)"), id="note-body",
+                         validators=[DataRequired(message=_l("Write something first.")), Length(max=10_000)],
                          render_kw={"rows": 3})
 
 
 class MergeForm(FlaskForm):
-    others = IdListField("Same issue as report #", id="merge-others",
-                         validators=[DataRequired(message="Give report numbers, e.g. 12, 15.")],
-                         render_kw={"size": 12, "placeholder": "e.g. 12, 15"})
+    others = IdListField(_l("Same issue as report #"), id="merge-others",
+                         validators=[DataRequired(message=_l("Give report numbers, e.g. 12, 15."))],
+                         render_kw={"size": 12, "placeholder": _l("e.g. 12, 15")})
 
 
 class SplitForm(FlaskForm):
@@ -324,13 +328,18 @@ class PolicyForm(FlaskForm):
 
 
 class PasswordChangeForm(FlaskForm):
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=1024)])
-    new = PasswordField("New password", validators=[DataRequired(), Length(max=1024)])
-    confirm = PasswordField("New password again", validators=[DataRequired(), Length(max=1024)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)])
+    new = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)])
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=1024)])
 
     def validate_confirm(self, field):
         if field.data != self.new.data:
-            raise ValidationError("The two new passwords differ.")
+            raise ValidationError(_l("The two new passwords differ."))
+
+
+class LanguageForm(FlaskForm):
+    language = SelectField(_l("Desk language"), choices=[SelectChoice("", _l("As my browser asks")), *(
+        SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items())], validators=[Optional()])
 
 
 class ConfirmForm(FlaskForm):

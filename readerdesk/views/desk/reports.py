@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -37,8 +38,37 @@ from readerdesk.views.errors import error_response
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
-PAST_TENSE = {"accept": "Accepted", "reject": "Rejected", "spam": "Marked as spam", "reopen": "Reopened",
-              "claim": "Claimed", "assign": "Assigned"}
+
+
+def _decided(action: str, report_id: int, others: int) -> str:
+    """What a decision did, in the desk's language: "Accepted report #12 and 2 duplicates."."""
+    done = {
+        "accept": lambda: ngettext("Accepted report #%(id)s and %(num)d duplicate.",
+                                   "Accepted report #%(id)s and %(num)d duplicates.", others, id=report_id),
+        "reject": lambda: ngettext("Rejected report #%(id)s and %(num)d duplicate.",
+                                   "Rejected report #%(id)s and %(num)d duplicates.", others, id=report_id),
+        "spam": lambda: ngettext("Marked report #%(id)s and %(num)d duplicate as spam.",
+                                 "Marked report #%(id)s and %(num)d duplicates as spam.", others, id=report_id),
+        "reopen": lambda: ngettext("Reopened report #%(id)s and %(num)d duplicate.",
+                                   "Reopened report #%(id)s and %(num)d duplicates.", others, id=report_id),
+        "claim": lambda: ngettext("Claimed report #%(id)s and %(num)d duplicate.",
+                                  "Claimed report #%(id)s and %(num)d duplicates.", others, id=report_id),
+    } if others else {
+        "accept": lambda: gettext("Accepted report #%(id)s.", id=report_id),
+        "reject": lambda: gettext("Rejected report #%(id)s.", id=report_id),
+        "spam": lambda: gettext("Marked report #%(id)s as spam.", id=report_id),
+        "reopen": lambda: gettext("Reopened report #%(id)s.", id=report_id),
+        "claim": lambda: gettext("Claimed report #%(id)s.", id=report_id),
+    }
+    return done[action]()
+
+
+def _bulk_decided(action: str, count: int) -> str:
+    return {
+        "accept": lambda: ngettext("Accepted %(num)d report.", "Accepted %(num)d reports.", count),
+        "reject": lambda: ngettext("Rejected %(num)d report.", "Rejected %(num)d reports.", count),
+        "spam": lambda: ngettext("Marked %(num)d report as spam.", "Marked %(num)d reports as spam.", count),
+    }[action]()
 
 
 @bp.get("/")
@@ -101,7 +131,7 @@ def decide_view(correction_id: int):
     correction = report_or_404(correction_id)
     form = DecisionForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error="Choose an action; the form was incomplete.")
+        return _detail_page(correction, status=400, error=gettext("Choose an action; the form was incomplete."))
     try:
         with unit_of_work(db.session) as work:
             events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),
@@ -112,8 +142,7 @@ def decide_view(correction_id: int):
     except ModerationError as exc:
         return _refused(correction_id, exc)
     others = len(events) - 1
-    flash(f"{PAST_TENSE[form.action.data]} report #{correction.id}"
-          + (f" and {others} duplicate{'s' if others != 1 else ''}." if others else "."), "info")
+    flash(_decided(form.action.data, correction.id, others), "info")
     return redirect(safe_next(form.next.data, url_for("desk.detail", correction_id=correction.id)), 303)
 
 
@@ -123,17 +152,18 @@ def assign_view(correction_id: int):
     correction = report_or_404(correction_id)
     form = AssignForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error="Choose a staff member.")
+        return _detail_page(correction, status=400, error=gettext("Choose a staff member."))
     assignee = db.session.get(User, form.assignee.data) if form.assignee.data is not None else None
     if form.assignee.data is not None and assignee is None:
-        return _detail_page(correction, status=400, error="There is no such staff member.")
+        return _detail_page(correction, status=400, error=gettext("There is no such staff member."))
     try:
         with unit_of_work(db.session):
             decide(db.session, correction, "assign", actor=current_user, now=utcnow(),
                    expected_version=form.version.data, assignee=assignee)
     except ModerationError as exc:
         return _refused(correction_id, exc)
-    flash(f"Assigned to {assignee.display_name}." if assignee else "Nobody is assigned now.", "info")
+    flash(gettext("Assigned to %(name)s.", name=assignee.display_name) if assignee
+          else gettext("Nobody is assigned now."), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 
 
@@ -143,14 +173,15 @@ def add_note(correction_id: int):
     correction = report_or_404(correction_id)
     form = NoteForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error=" ".join(form.body.errors) or "The note is invalid.",
+        return _detail_page(correction, status=400,
+                            error=" ".join(map(str, form.body.errors)) or gettext("The note is invalid."),
                             note=form)
     try:
         with unit_of_work(db.session):
             moderation.add_internal_note(db.session, correction, form.body.data, author=current_user, now=utcnow())
     except ModerationError as exc:
         return _refused(correction_id, exc)
-    flash("Note added.", "info")
+    flash(gettext("Note added."), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id, _anchor="notes"), 303)
 
 
@@ -160,19 +191,21 @@ def merge_view(correction_id: int):
     correction = report_or_404(correction_id)
     form = MergeForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error="Give the numbers of the reports to merge, e.g. 12, 15.",
+        return _detail_page(correction, status=400,
+                            error=gettext("Give the numbers of the reports to merge, e.g. 12, 15."),
                             merge=form)
     ids = set(form.others.data or []) - {correction.id}
     others = db.session.scalars(select(Correction).where(Correction.id.in_(ids))).all()
     missing = ids - {c.id for c in others}
     if missing:
-        return _detail_page(correction, status=400, error=f"There is no report #{min(missing)}.", merge=form)
+        return _detail_page(correction, status=400, error=gettext("There is no report #%(id)s.", id=min(missing)),
+                            merge=form)
     try:
         with unit_of_work(db.session):
             merge(db.session, [correction, *others], actor=current_user, now=utcnow())
     except DuplicateError as exc:
         return _refused(correction_id, exc)
-    flash("Merged: these reports are now one group.", "info")
+    flash(gettext("Merged: these reports are now one group."), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 
 
@@ -183,19 +216,19 @@ def split_view(correction_id: int):
     form = SplitForm()
     member = db.session.get(Correction, form.member.data) if form.validate() else None
     if member is None or member.group_id != correction.group_id:
-        return _detail_page(correction, status=400, error="That report is not in this group.")
+        return _detail_page(correction, status=400, error=gettext("That report is not in this group."))
     try:
         with unit_of_work(db.session):
             split(db.session, member, actor=current_user, now=utcnow())
     except DuplicateError as exc:
         return _refused(correction_id, exc)
-    flash(f"Report #{member.id} is on its own now.", "info")
+    flash(gettext("Report #%(id)s is on its own now.", id=member.id), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 
 
 def _bulk_item(raw: str) -> tuple[int, int] | None:
     """A queue checkbox's value, "<report id>:<version it showed>", or None when it is not one."""
-    correction_id, _, version = raw.partition(":")
+    correction_id, _colon, version = raw.partition(":")
     parsed_id, parsed_version = parse_id(correction_id), parse_id(version)
     if parsed_id is None or parsed_version is None:
         return None
@@ -209,15 +242,16 @@ def bulk():
     checked = [_bulk_item(raw) for raw in request.form.getlist("item")]
     items = [item for item in checked if item is not None]
     if len(items) != len(checked):
-        abort(400, description="Some of the selected reports are not report numbers. Reload the queue and try again.")
+        abort(400, description=gettext(
+            "Some of the selected reports are not report numbers. Reload the queue and try again."))
     if not form.validate() or not items:
-        flash("Select at least one report and an action.", "error")
+        flash(gettext("Select at least one report and an action."), "error")
         return redirect(safe_next(form.next.data, url_for("desk.index")), 303)
     with unit_of_work(db.session) as work:
         result = bulk_decide(db.session, items, form.action.data, actor=current_user, now=utcnow())
         work.after_commit(*decision_jobs(result.events))
     if result.applied:
-        flash(f"{PAST_TENSE[form.action.data]} {len(result.applied)} report(s).", "info")
+        flash(_bulk_decided(form.action.data, len(result.applied)), "info")
     for correction_id, why in result.refused:
-        flash(f"Report #{correction_id} was not changed: {why}", "error")
+        flash(gettext("Report #%(id)s was not changed: %(why)s", id=correction_id, why=why), "error")
     return redirect(safe_next(form.next.data, url_for("desk.index")), 303)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from babel.units import format_unit
 from flask import Blueprint, Response, render_template, request
+from flask_babel import format_date, get_locale, ngettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -15,15 +17,18 @@ bp = Blueprint("desk_stats", __name__, url_prefix="/desk")
 
 
 def _human(delta) -> str:
+    """A duration in the desk's language: "2 h 5 min", "2 год 5 хв", "3 days 4 h"."""
     if delta is None:
         return "—"
     minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} min"
     hours, minutes = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h {minutes} min"
-    return f"{hours // 24} days {hours % 24} h"
+    if hours >= 48:
+        parts = [(hours // 24, "duration-day"), (hours % 24, "duration-hour")]
+    elif hours:
+        parts = [(hours, "duration-hour"), (minutes, "duration-minute")]
+    else:
+        parts = [(minutes, "duration-minute")]
+    return " ".join(format_unit(value, unit, length="short", locale=get_locale()) for value, unit in parts)
 
 
 def _days() -> int:
@@ -47,12 +52,13 @@ def index():
     days = _days()
     stats = desk_stats(db.session, now=utcnow(), days=days)
     correcting = time_to_correct(db.session, since=stats.since)
-    label = "%d %b"
     charts = {
-        "per_day": bar_chart([(d.strftime(label), n) for d, n in stats.per_day],
-                             title=f"Reports per day, last {days} days"),
-        "decisions": line_chart([(d.strftime(label), n) for d, n in stats.decisions_per_day],
-                                title=f"First decisions per day, last {days} days"),
+        "per_day": bar_chart([(format_date(d, "d MMM"), n) for d, n in stats.per_day],
+                             title=ngettext("Reports per day, last %(num)d day", "Reports per day, last %(num)d days",
+                                            days)),
+        "decisions": line_chart([(format_date(d, "d MMM"), n) for d, n in stats.decisions_per_day],
+                                title=ngettext("First decisions per day, last %(num)d day",
+                                               "First decisions per day, last %(num)d days", days)),
     }
     if correcting.by_author:
         charts["by_author"] = bar_chart([(f.name, round(f.median.total_seconds() / 3600, 1))

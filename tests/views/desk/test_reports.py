@@ -122,7 +122,7 @@ def test_bulk_decides_the_fresh_and_reports_the_stale(signed_in, db_session):
     response = signed_in.post("/desk/bulk", data={"action": "spam", "item": [f"{fresh.id}:1", f"{stale.id}:5"],
                                                   "next": "/desk/?tab=new"}, follow_redirects=True)
     html = response.get_data(as_text=True)
-    assert "Marked as spam 1 report(s)." in html and f"Report #{stale.id} was not changed" in html
+    assert "Marked 1 report as spam." in html and f"Report #{stale.id} was not changed" in html
     db_session.expire_all()
     assert (fresh.status, stale.status) == (Status.SPAM, Status.NEW)
     assert db_session.scalars(select(ModerationEvent.correction_id)).all() == [fresh.id]

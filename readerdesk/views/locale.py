@@ -1,0 +1,56 @@
+"""Which language and time zone a page is drawn in (Flask-Babel's selectors).
+
+Staff see the desk in the language they chose on their account page; without a choice (and for
+anyone signed out: the sign-in pages) the browser's Accept-Language decides among the languages
+readerdesk ships catalogues for, else English. A reader page may set ``g.page_language`` (its site's
+language), which then wins. Dates are shown in ``DESK_TIMEZONE``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_skeleton
+from flask import Flask, current_app, g, request
+from flask_babel import format_date, get_locale, get_timezone
+from flask_login import current_user
+
+from readerdesk.extensions import babel
+from readerdesk.text.i18n import SUPPORTED as LANGUAGES
+
+
+def select_locale() -> str:
+    page_language = g.get("page_language")
+    if page_language in LANGUAGES:
+        return page_language
+    chosen = getattr(current_user, "language", None) if current_user else None
+    if chosen in LANGUAGES:
+        return chosen
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def select_timezone() -> str:
+    return current_app.config["DESK_TIMEZONE"]
+
+
+def when(moment: datetime | None) -> str:
+    """A moment on the desk, in its language and time zone: "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
+    if moment is None:
+        return ""
+    locale, zone = get_locale(), get_timezone()
+    date = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
+    time = format_skeleton("Hm", moment, tzinfo=zone, locale=locale)
+    return locale.datetime_formats["medium"].format(time, date)  # "{1}, {0}": the language's order
+
+
+def day(moment: datetime | None) -> str:
+    """A day, written out: "1 December 2026", "1 грудня 2026 р."."""
+    return "" if moment is None else format_date(moment, "long")
+
+
+def init_babel(app: Flask, translations_dir: str) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.filters.update(when=when, day=day)
+    app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

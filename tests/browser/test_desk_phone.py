@@ -1,0 +1,103 @@
+"""A Ukrainian editor triages a report on a phone (390 × 844, touch): the desk is in Ukrainian, no page
+scrolls sideways, and the controls are big enough for a thumb."""
+
+import pytest
+
+from readerdesk.models import Status
+from tests.factories import PASSWORD, make_article, make_correction, make_user, paragraphs
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True, "has_touch": True,
+         "locale": "uk-UA"}
+THUMB = 44  # CSS px: WCAG 2.5.5's target size, more than 2.5.8's minimum of 24
+
+
+@pytest.fixture
+def phone(browser):
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def widths(page) -> tuple[int, int]:
+    return page.evaluate("[window.innerWidth, document.documentElement.scrollWidth]")
+
+
+def wider_than_the_screen(page, width: int) -> list[str]:
+    """The elements reaching past the right edge (outside any box that scrolls on its own)."""
+    return page.evaluate("""width => [...document.querySelectorAll('body *')].filter(e => {
+        for (let p = e.parentElement; p; p = p.parentElement) {
+            if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(p).overflowX)) return false;
+        }
+        return e.getBoundingClientRect().right > width + 0.5;
+    }).map(e => `${e.tagName.toLowerCase()}.${e.className}: ${Math.round(e.getBoundingClientRect().right)}`)""", width)
+
+
+def too_small(page, selector: str) -> list[str]:
+    """The visible controls matching ``selector`` smaller than a thumb, as "text: w×h"."""
+    return page.locator(selector).evaluate_all(f"""els => els.filter(e => e.offsetParent !== null).map(e => {{
+        const r = e.getBoundingClientRect();
+        return r.height < {THUMB} || r.width < {THUMB} ? `${{e.textContent.trim()}}: ${{r.width}}×${{r.height}}` : null;
+    }}).filter(Boolean)""")
+
+
+def test_a_ukrainian_editor_triages_a_report_on_a_phone(app, db_session, live_server, phone):
+    page = phone
+    editor = make_user(db_session, "redaktorka.z.dovgoyu.adresoyu@example.com")
+    editor.language = "uk"
+    article = make_article(db_session, title="Дуже довгий заголовок статті, який на вузькому екрані має переноситися",
+                           html=paragraphs("Київ отримав 1234 нові автобуси минулого тижня."))
+    report = make_correction(db_session, article, exact="1234 нові автобуси",
+                             comment="Насправді їх було 123, див. рішення міськради" * 3)
+    db_session.commit()
+
+    page.goto(f"{live_server}/desk/")
+    assert page.locator("h1").inner_text() == "Вхід до панелі редакції"  # the phone's language, before sign-in
+    assert widths(page)[1] <= widths(page)[0] == 390
+    page.fill("#email", editor.email)
+    page.fill("#password", PASSWORD)
+    page.locator("button[type=submit]").tap()
+    page.wait_for_url(f"{live_server}/desk/")
+
+    assert page.locator("html").get_attribute("lang") == "uk"
+    assert page.locator("h1").inner_text() == "Виправлення"
+    assert page.locator(".tab.current").inner_text().startswith("Нове")
+    inner, scroll = widths(page)
+    assert inner == 390 and scroll <= inner, wider_than_the_screen(page, 390)  # innerWidth grows with what overflows
+    row = page.locator("tr.queue-row")
+    assert row.locator("td.state").inner_text() == "нове"
+    assert row.bounding_box()["width"] <= 390  # a card, not a table row wider than the screen
+    assert too_small(page, "#queue .open-link, .bulk-actions button, .filters button") == []
+
+    with page.expect_navigation():
+        row.locator(".open-link").tap()
+    assert page.locator("h1").inner_text().startswith(f"Звернення №{report.id}")
+    inner, scroll = widths(page)
+    assert inner == 390 and scroll <= inner
+    buttons = page.locator("#decision-form .buttons button")
+    assert buttons.all_inner_texts() == ["Взяти собі", "Прийняти", "Відхилити", "Спам"]
+    assert too_small(page, "#decision-form .buttons button") == []
+    # The decision buttons stay within a thumb's reach: in the lower part of the screen.
+    assert buttons.first.bounding_box()["y"] > 844 / 2
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Прийняти").tap()
+    assert page.locator(".flash").first.inner_text() == f"Прийнято звернення №{report.id}."
+    assert page.locator("h1 .state").inner_text() == "прийнято"
+    inner, scroll = widths(page)
+    assert inner == 390 and scroll <= inner
+    db_session.expire_all()
+    assert db_session.get(type(report), report.id).status == Status.ACCEPTED
+
+    # The smallest phones the desk is laid out for.
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/desk/?tab=all", f"/desk/corrections/{report.id}", "/desk/account/", "/desk/stats"):
+        page.goto(f"{live_server}{path}")
+        inner, scroll = widths(page)
+        assert inner == 360 and scroll <= inner, (path, wider_than_the_screen(page, 360))
+        assert page.locator("html").get_attribute("lang") == "uk"
+    assert page.locator("h1").inner_text() == "Статистика"
+    assert page.locator("svg.chart").first.bounding_box()["width"] <= 360  # the charts scale down
