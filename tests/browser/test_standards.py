@@ -46,4 +46,4 @@ def test_a_stated_correction_reaches_the_article_its_json_ld_and_the_authors_fig
 
     page.goto(f"{live_server}/desk/stats")
     row = page.locator("table.ttc-authors tr", has_text="Olena Koval").inner_text()
-    assert [cell.strip() for cell in row.split("\t")] == ["Olena Koval", "1", "5 h 0 min", "5 h 0 min"]
+    assert [cell.strip() for cell in row.split("\t")] == ["Olena Koval", "1", "5 hr 0 min", "5 hr 0 min"]

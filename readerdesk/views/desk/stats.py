@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from babel.units import format_unit
 from flask import Blueprint, Response, render_template, request
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, get_locale, gettext, ngettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -63,6 +63,6 @@ def index():
     if correcting.by_author:
         charts["by_author"] = bar_chart([(f.name, round(f.median.total_seconds() / 3600, 1))
                                          for f in correcting.by_author[:15]],
-                                        title="Median hours to a published note, by author")
+                                        title=gettext("Median hours to a published note, by author"))
     return render_template("desk/stats/stats.html", stats=stats, charts=charts, periods=PERIODS,
                            median=_human(stats.median_first_decision), correcting=correcting, human=_human)

@@ -20,8 +20,8 @@ def test_the_stats_page_shows_time_to_correct_by_author_and_section_with_a_csv(c
     assert client.get("/desk/stats/time-to-correct.csv").status_code in (302, 401, 403)
     sign_in(client, editor)
     page = client.get("/desk/stats").text
-    assert "Median 4 h 0 min, 90th percentile 6 h 0 min (2 notes)" in page
-    assert "<td>Olena &lt;Koval&gt;</td><td>2</td><td>4 h 0 min</td><td>6 h 0 min</td>" in page
+    assert "Median 4 hr 0 min, 90th percentile 6 hr 0 min (2 notes)" in page
+    assert "<td>Olena &lt;Koval&gt;</td><td>2</td><td>4 hr 0 min</td><td>6 hr 0 min</td>" in page
     assert "<td>Politics</td><td>2</td>" in page and "<svg" in page
     response = client.get("/desk/stats/time-to-correct.csv?days=90")
     assert response.mimetype == "text/csv" and "time-to-correct-90-days.csv" in response.headers["Content-Disposition"]
