@@ -2,7 +2,7 @@
 bylines and sections, time-to-correct targets
 
 Revision ID: f3a17c0e9b21
-Revises: 14a03c8dbf57
+Revises: f3b8d2a61c07
 Create Date: 2026-12-01 14:40:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f3a17c0e9b21'
-down_revision = '14a03c8dbf57'
+down_revision = 'f3b8d2a61c07'
 branch_labels = None
 depends_on = None
 
