@@ -49,7 +49,8 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         group=members(session, correction.group_id or correction.id) or [correction],
         notes=moderation.internal_notes(session, correction),
         events=moderation.history(session, correction),
-        actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],
+        actions=[a for a in moderation.allowed_actions(correction.status)
+                 if a not in ("unassign", "assign", "propose_note")],
         staff=active_staff(session),
         can_assign="assign" in moderation.allowed_actions(correction.status),
         part_label=PART_LABELS.get(correction.part, correction.part),
