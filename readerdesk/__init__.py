@@ -25,6 +25,7 @@ from readerdesk.jobs import runner as job_runner
 from readerdesk.sessions import NoApiCookieSessionInterface
 from readerdesk.text.ids import IdConverter
 from readerdesk.views import register_blueprints
+from readerdesk.views.assets import register_assets
 from readerdesk.views.errors import register_error_handlers
 from readerdesk.views.guards import register_request_guards
 from readerdesk.views.headers import register_security_headers
@@ -37,7 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
         __name__,
         instance_relative_config=True,
         template_folder=os.path.join(os.path.dirname(__file__), os.pardir, "templates"),
-        static_folder=os.path.join(os.path.dirname(__file__), os.pardir, "static"),
+        static_folder=None,  # served by views.assets: versioned URLs, caching, gzip
     )
     app.config.update(load_config(app.instance_path))
     if config:
@@ -51,7 +52,10 @@ def create_app(config: dict | None = None) -> Flask:
         proxies = app.config["TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(app.config))
-    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", ratelimit_storage_options(app.config))
+    # Always names the pool (None: the limiter's own): Flask-Limiter's one Limiter object keeps the
+    # options of every app it was set up with, and a pool left over from another app must not stay.
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {
+        **ratelimit_storage_options(app.config), "connection_pool": job_runner.limiter_connection_pool(app.config)})
     if not app.config.get("SECRET_KEY") and app.config.get("DEBUG"):
         app.config["SECRET_KEY"] = development_secret_key(app.instance_path)
     app.session_interface = NoApiCookieSessionInterface()
@@ -70,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     register_blueprints(app)
+    register_assets(app)
 
     register_commands(app)
     job_runner.init_app(app)

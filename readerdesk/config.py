@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from dotenv import load_dotenv
 from redis.backoff import NoBackoff
 from redis.retry import Retry
+from sqlalchemy.engine import make_url
 
 # Values that must never reach production as the secret key.
 INSECURE_SECRET_KEYS = {"", "dev", "change-me", "changeme", "secret"}
@@ -218,6 +219,9 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
         "DESK_TIMEZONE": _timezone(env.get("DESK_TIMEZONE") or "UTC"),
         # Public API limits.
         "MAX_CONTENT_LENGTH": _int(env, "MAX_CONTENT_LENGTH", 64 * 1024),
+        # Articles from the CMS (push) and WordPress (sync): a long article in a non-Latin script,
+        # JSON-escaped, is far over the readers' limit above.
+        "MAX_ARTICLE_BYTES": _int(env, "MAX_ARTICLE_BYTES", 2 * 1024 * 1024),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         # Redis down: count in this process's memory meanwhile (Flask-Limiter logs the switch once).
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -283,13 +287,18 @@ def load_config(instance_path: str, environ: dict | None = None) -> dict:
 
 def engine_options(config: dict) -> dict:
     """SQLAlchemy engine options: pre-ping (a connection the server dropped is replaced before use,
-    e.g. after a PostgreSQL restart) and, on PostgreSQL, the connect and statement timeouts."""
+    e.g. after a PostgreSQL restart) and, on PostgreSQL, the connect and statement timeouts. Server
+    options the URL gives (``?options=-csearch_path%3Dother``) are kept: connect arguments replace
+    the URL's, so the timeout is added to them."""
     options: dict = {"pool_pre_ping": True}
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql"):
         connect_args: dict = {"connect_timeout": config.get("DATABASE_CONNECT_TIMEOUT", 3)}
         timeout_ms = int(config.get("DATABASE_STATEMENT_TIMEOUT", 5) * 1000)
         if timeout_ms > 0:
-            connect_args["options"] = f"-c statement_timeout={timeout_ms}"
+            from_url = make_url(url).query.get("options") or ""
+            from_url = from_url if isinstance(from_url, str) else " ".join(from_url)
+            connect_args["options"] = f"{from_url} -c statement_timeout={timeout_ms}".strip()
         options["connect_args"] = connect_args
     return options
 

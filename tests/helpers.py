@@ -1,10 +1,13 @@
-"""Test helpers that are not factories: signing in through the real login forms, running the outbox."""
+"""Test helpers that are not factories: signing in through the real login forms, running the outbox,
+counting SQL."""
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyotp
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -81,3 +84,22 @@ def browser_sign_in(page, url: str, email: str, password: str = PASSWORD) -> Non
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url(url)
+
+
+@contextmanager
+def recorded_statements(session) -> Iterator[list[str]]:
+    """The SQL statements run on the session's database while the block runs (requests included:
+    under the SAVEPOINT fixtures they share the test's connection), less the fixtures' own SAVEPOINT
+    statements, which stand in for a real BEGIN and COMMIT. The listener goes at the end."""
+    engine = session.get_bind().engine
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *rest):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")):
+            statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

@@ -161,6 +161,10 @@ def test_postgresql_connections_check_themselves_and_time_out(tmp_path):
     no_timeout = load_config(str(tmp_path), env(DATABASE_URL="postgresql://db/rd", DATABASE_STATEMENT_TIMEOUT="0"))
     assert "options" not in engine_options(no_timeout)["connect_args"]
     assert engine_options(load_config(str(tmp_path), env())) == {"pool_pre_ping": True}
+    # A search path (or any server option) the URL sets stays, with the timeout added.
+    in_schema = load_config(str(tmp_path), env(DATABASE_URL="postgresql://db/rd?options=-csearch_path%3Dbench",
+                                               DATABASE_STATEMENT_TIMEOUT="2.5"))
+    assert engine_options(in_schema)["connect_args"]["options"] == "-csearch_path=bench -c statement_timeout=2500"
 
 
 @pytest.mark.postgres

@@ -1,7 +1,11 @@
 """Re-anchoring inside the app: 1,000 open corrections on a 50,000-character article, one new revision.
 
 Times ``services.articles.add_revision`` end to end (sanitize, canonical text, diff, re-anchor every
-open correction, write 1,000 anchor-history rows, flush) plus the commit, on a real database.
+open correction, write 1,000 anchor-history rows, flush) plus the commit, on a real database; the
+re-anchoring part of it alone (``reanchor_open_corrections`` and the commit: the same work as the
+engine's plus the database's); and in the same run the anchoring engine alone on the same spans (one
+``RevisionDiff``, then ``reanchor`` for each). Re-anchoring / engine is what the app adds around the
+engine; add_revision also sanitizes the new HTML and computes its canonical text.
 
     .venv/bin/python bench/anchoring/app_reanchor.py                       # SQLite in a temp dir
     .venv/bin/python bench/anchoring/app_reanchor.py --database-url postgresql://postgres@127.0.0.1:5432/test
@@ -11,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import os
 import random
 import statistics
 import sys
@@ -24,9 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import make_cases  # noqa: E402
 
 from readerdesk import create_app  # noqa: E402
+from readerdesk.anchoring import RevisionDiff  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
 from readerdesk.models import AnchorState, Correction  # noqa: E402
+from readerdesk.services.articles import ingest  # noqa: E402
 from readerdesk.services.articles.ingest import add_revision, ingest_article  # noqa: E402
 from readerdesk.services.articles.sites import create_site  # noqa: E402
 
@@ -49,7 +56,32 @@ def article_texts(size: int, rng: random.Random) -> tuple[str, str]:
     return old, new
 
 
-def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, dict]:
+def engine_time(old_text: str, new_text: str, spans: list[tuple[int, int]]) -> tuple[float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
+    diff = RevisionDiff(old_text, new_text)
+    for span in spans:
+        diff.reanchor(span)
+    return time.perf_counter() - started, time.process_time() - cpu
+
+
+# (wall, CPU) seconds in reanchor_open_corrections, per add_revision. CPU time is this process's
+# alone: on a shared machine it moves far less than wall time (SQLite runs in the process too).
+REANCHORING: list[tuple[float, float]] = []
+
+
+def timed_reanchoring(*args, **kwargs):
+    started, cpu = time.perf_counter(), time.process_time()
+    try:
+        return reanchor_open_corrections(*args, **kwargs)
+    finally:
+        REANCHORING.append((time.perf_counter() - started, time.process_time() - cpu))
+
+
+reanchor_open_corrections = ingest.reanchor_open_corrections
+ingest.reanchor_open_corrections = timed_reanchoring
+
+
+def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, tuple, tuple, dict]:
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -73,13 +105,17 @@ def run_once(app, size: int, count: int, rng: random.Random) -> tuple[float, dic
         db.session.expire_all()
         article = db.session.merge(article)
         t0 = time.perf_counter()
-        add_revision(db.session, article, as_html(new), now=utcnow())
+        revision = add_revision(db.session, article, as_html(new), now=utcnow())
+        t_commit, cpu_commit = time.perf_counter(), time.process_time()
         db.session.commit()
         elapsed = time.perf_counter() - t0
+        reanchoring = (REANCHORING[-1][0] + time.perf_counter() - t_commit,
+                       REANCHORING[-1][1] + time.process_time() - cpu_commit)
+        engine = engine_time(text, revision.text, [(r["start"], r["end"]) for r in rows])
         states = dict(db.session.execute(
             db.select(Correction.anchor_state, db.func.count()).group_by(Correction.anchor_state)).all())
         db.session.remove()
-        return elapsed, {k.value: v for k, v in states.items()}
+        return elapsed, reanchoring, engine, {k.value: v for k, v in states.items()}
 
 
 def main() -> int:
@@ -96,14 +132,26 @@ def main() -> int:
         app = create_app({"TESTING": True, "SECRET_KEY": "bench-secret-key-xxxxxxxx",
                           "SQLALCHEMY_DATABASE_URI": normalise_database_url(url)})
         rng = random.Random(11)
-        times, states = [], {}
+        times, reanchorings, engines, states = [], [], [], {}
         for _ in range(args.repeats):
-            elapsed, states = run_once(app, args.size, args.corrections, rng)
+            elapsed, reanchoring, engine, states = run_once(app, args.size, args.corrections, rng)
             times.append(elapsed)
+            reanchorings.append(reanchoring)
+            engines.append(engine)
         dialect = url.split(":", 1)[0]
-        print(f"{dialect}: {args.corrections} corrections, {args.size:,}-char article, one revision: "
-              f"median {statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms, "
-              f"max {max(times) * 1000:.0f} ms over {args.repeats} runs; states after: {states}")
+        wall = [r[0] / e[0] for r, e in zip(reanchorings, engines, strict=True)]
+        cpu = [r[1] / e[1] for r, e in zip(reanchorings, engines, strict=True)]
+
+        def ms(values):
+            return f"{statistics.median(values) * 1000:.0f} ms"
+
+        print(f"{dialect}: {args.corrections} corrections, {args.size:,}-char article, one revision, medians of "
+              f"{args.repeats} runs: add_revision + commit {ms(times)} (min {min(times) * 1000:.0f}, max "
+              f"{max(times) * 1000:.0f}); re-anchoring + commit {ms([r[0] for r in reanchorings])} wall, "
+              f"{ms([r[1] for r in reanchorings])} CPU; the engine alone {ms([e[0] for e in engines])} wall, "
+              f"{ms([e[1] for e in engines])} CPU; re-anchoring / engine: {statistics.median(wall):.2f} wall "
+              f"(per run {', '.join(f'{r:.2f}' for r in wall)}), {statistics.median(cpu):.2f} CPU "
+              f"(per run {', '.join(f'{r:.2f}' for r in cpu)}); load {os.getloadavg()[0]:.1f}; states after: {states}")
     return 0
 
 

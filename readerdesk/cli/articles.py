@@ -15,7 +15,7 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.services.articles.fetching import FetchError, fetch_html
 from readerdesk.services.articles.ingest import IngestError, ingest_article
-from readerdesk.services.articles.wordpress import SyncReport, iter_posts, last_synced, store_post
+from readerdesk.services.articles.wordpress import PER_PAGE, SyncReport, iter_posts, last_synced, store_post
 from readerdesk.text.extraction import ExtractionError, extract_article
 
 articles_cli = AppGroup("articles", help="Import articles into readerdesk.")
@@ -73,7 +73,8 @@ def articles_import(source, site_name, selector, exclude, url_override):
 @click.argument("base_url")
 @click.option("--site", "site_name", help="Site name (optional when there is only one).")
 @click.option("--since", help="Only posts modified after this date (default: since the last sync).")
-@click.option("--per-page", default=100, show_default=True, type=click.IntRange(1, 100), help="Posts per API request.")
+@click.option("--per-page", default=PER_PAGE, show_default=True, type=click.IntRange(1, 100),
+              help="Posts per API request.")
 def articles_sync_wordpress(base_url, site_name, since, per_page):
     """Pull posts from a WordPress site's REST API."""
     site = site_or_fail(site_name)
@@ -82,12 +83,14 @@ def articles_sync_wordpress(base_url, site_name, since, per_page):
     totals: dict[str, int] = {}
     try:
         posts = iter_posts(http_session(), base_url, since=since_at, timeout=current_app.config["HTTP_TIMEOUT"],
-                           per_page=per_page, on_total=lambda total: totals.setdefault("posts", total))
+                           max_article_bytes=current_app.config["MAX_ARTICLE_BYTES"], per_page=per_page,
+                           on_total=lambda total: totals.setdefault("posts", total))
         first = next(posts, None)
         if first is not None:
             with click.progressbar(length=totals.get("posts", 1), label="Syncing posts", file=sys.stderr) as bar:
                 for post in itertools.chain([first], posts):
-                    store_post(db.session, site, post, now=utcnow(), report=report)
+                    store_post(db.session, site, post, now=utcnow(), report=report,
+                               max_article_bytes=current_app.config["MAX_ARTICLE_BYTES"])
                     bar.update(1)
     except FetchError as exc:
         fail(str(exc))

@@ -33,6 +33,7 @@ def refetch_and_anchor(correction_id: int) -> None:
     now = utcnow()
     try:
         refetch_article(db.session, correction.article, now=now, timeout=current_app.config["HTTP_TIMEOUT"],
+                        max_article_bytes=current_app.config["MAX_ARTICLE_BYTES"],
                         http=http_session_for(current_app.config))
         revision = correction.article.current_revision
         unanchored = correction.anchor_state == AnchorState.UNANCHORED

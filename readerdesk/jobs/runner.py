@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import Flask, current_app, has_request_context
-from redis import Redis
+from redis import ConnectionPool, Redis
 from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from redis.retry import Retry
@@ -105,6 +105,16 @@ def redis_client(url: str, *, timeout: float, blocking: bool = False) -> Redis:
                                        socket_timeout=None if blocking else timeout, retry=Retry(NoBackoff(), 0),
                                        health_check_interval=30 if blocking else 0)
     return _clients[key]
+
+
+def limiter_connection_pool(config) -> ConnectionPool | None:
+    """The rate limiter's Redis connection pool when it counts in the queue's Redis (``REDIS_URL``):
+    the same fail-fast client's, so a report's request (the limit, then handing its job to RQ) uses
+    one pooled connection per process for both. None when they are not the same Redis."""
+    url = config.get("REDIS_URL")
+    if not url or config.get("RATELIMIT_STORAGE_URI") != url:
+        return None
+    return redis_client(url, timeout=config["REDIS_TIMEOUT"]).connection_pool
 
 
 def lease(config) -> timedelta:

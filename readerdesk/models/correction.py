@@ -108,7 +108,13 @@ class Correction(Model):
         Index("ix_corrections_status_created", "status", "created_at", "id"),
         Index("ix_corrections_article_status", "article_id", "status"),
         Index("ix_corrections_assignee_status", "assignee_id", "status"),
-        Index("ix_corrections_group", "group_id"),
+        # A group's members in order (the detail page pages through them).
+        Index("ix_corrections_group", "group_id", "id"),
+        # The queue's tab counts under any mix of the usual filters, read from the index alone
+        # (services.desk.queue.tab_counts).
+        Index("ix_corrections_counts", "status", "is_lead", "kind", "anchor_state", "assignee_id", "article_id"),
+        # The passages a new report on an article is compared with (services.corrections.duplicates).
+        Index("ix_corrections_passages", "article_id", "holds_passage", "status"),
         # One queue row per duplicate group (its lead): by age, and by priority (group size, then
         # age). services.queue pages through these with keyset cursors, never OFFSET.
         Index("ix_corrections_queue_age", "status", "is_lead", "created_at", "id"),
@@ -183,12 +189,20 @@ class Correction(Model):
     status: Mapped[Status] = mapped_column(string_enum(Status, "correction_status"), default=Status.NEW)
     version: Mapped[int] = mapped_column(default=1)  # optimistic concurrency, see services.moderation
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
-    # Duplicates share a group: the id of the first report on the passage (its own id when alone).
+    # Duplicates share a group: the id of its lead, the earliest report (its own id when alone).
+    # See services.corrections.duplicates: the lead's row stands for the group.
     group_id: Mapped[int | None] = mapped_column(default=None)
-    # Denormalised from the group by services.duplicates: whether this is the group's lead (the
-    # earliest report, the one the queue shows) and how many reports the group holds.
+    # Whether this is the group's lead (the one row the queue shows), and on the lead only, how many
+    # reports the group holds (other members keep 0: a new report updates one row, not the group).
     is_lead: Mapped[bool] = mapped_column(default=True)
     group_size: Mapped[int] = mapped_column(default=1)
+    # Whether this report's passage draws new reports into its group: a lead's does, and so does that
+    # of a lead an editor merged into another group. The passage is [passage_start, passage_end) in
+    # anchor_revision_id's text: the part every report that joined through it selected, narrowed as
+    # they arrive; None means the report's own anchored span (or its quote, when it is not anchored).
+    holds_passage: Mapped[bool] = mapped_column(default=True)
+    passage_start: Mapped[int | None] = mapped_column(default=None)
+    passage_end: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     first_decision_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)

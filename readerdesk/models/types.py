@@ -7,13 +7,19 @@ from datetime import UTC, datetime
 from typing import TypeAlias
 
 from flask_sqlalchemy.session import Session as FlaskSession
-from sqlalchemy import DateTime, Enum, event
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy import DateTime, Enum, Table, event
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 from sqlalchemy.types import TypeDecorator
 
 # What a service's ``session`` parameter accepts: views and the CLI pass Flask-SQLAlchemy's
 # ``db.session`` (a scoped session), scripts and benchmarks a plain ``Session``.
 DbSession: TypeAlias = Session | scoped_session[FlaskSession]
+
+
+def table_of(model: type[DeclarativeBase]) -> Table:
+    """A model's table, for Core statements that go around the unit of work (bulk UPDATEs by a bound
+    id, multi-row INSERTs). ``Model.__table__`` is typed as any FromClause; this is the Table."""
+    return model.metadata.tables[model.__tablename__]
 
 
 class UTCDateTime(TypeDecorator):

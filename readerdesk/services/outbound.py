@@ -120,9 +120,11 @@ def _request(http: requests.Session, method: str, url: str, *, timeout: float, *
         raise FetchError(f"cannot fetch {url}: {exc.__class__.__name__}") from None
 
 
-def get(http: requests.Session, url: str, *, timeout: float, params: dict | None = None) -> requests.Response:
+def get(http: requests.Session, url: str, *, timeout: float, params: dict | None = None,
+        max_bytes: int = MAX_PAGE_BYTES) -> requests.Response:
     """GET ``url``, following redirects on its own host only. Raises FetchError (AddressRefused for
-    a non-public address) with a one-line message."""
+    a non-public address) with a one-line message; also for a body over ``max_bytes`` (a page; the
+    WordPress connectors allow whole articles up to MAX_ARTICLE_BYTES)."""
     host = (urlsplit(url).hostname or "").lower()
     for _ in range(MAX_REDIRECTS + 1):
         response = _request(http, "GET", url, timeout=timeout, params=params)
@@ -138,8 +140,8 @@ def get(http: requests.Session, url: str, *, timeout: float, params: dict | None
         raise FetchError(f"{url} redirects more than {MAX_REDIRECTS} times")
     if response.status_code >= 400:
         raise FetchError(f"{url} answered HTTP {response.status_code}")
-    if len(response.content) > MAX_PAGE_BYTES:
-        raise FetchError(f"{url} is larger than {MAX_PAGE_BYTES // (1024 * 1024)} MB")
+    if len(response.content) > max_bytes:
+        raise FetchError(f"{url} is larger than {max_bytes:,} bytes")
     return response
 
 

@@ -7,6 +7,9 @@
   recurses, and a thousand levels would exhaust its stack.
 
 The Stripe webhook is left alone: its body is verified byte for byte, and Stripe sends neither.
+
+The body limit is ``MAX_CONTENT_LENGTH`` (readers' reports, forms), except where a CMS sends whole
+articles: there it is ``MAX_ARTICLE_BYTES`` (``ARTICLE_ENDPOINTS``), set before any body is read.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from readerdesk.views.errors import error_response
 
 NUL = "\x00"
 UNCHECKED_ENDPOINTS = {"webhooks.stripe_webhook"}
+ARTICLE_ENDPOINTS = {"api.push_article"}
 MAX_JSON_DEPTH = 32
 NUL_REFUSED = "Text cannot contain NUL (U+0000) characters."
 SURROGATE_REFUSED = "Text cannot contain unpaired surrogates (such as \\ud800): send valid Unicode."
@@ -108,6 +112,11 @@ def _language(problem: str) -> str:
 
 
 def register_request_guards(app: Flask) -> None:
+    @app.before_request
+    def allow_whole_articles():
+        if request.endpoint in ARTICLE_ENDPOINTS:
+            request.max_content_length = app.config["MAX_ARTICLE_BYTES"]
+
     @app.before_request
     def refuse_unstorable_input():
         if request.endpoint in UNCHECKED_ENDPOINTS:

@@ -9,7 +9,7 @@ from readerdesk.models import Article, ArticleRevision
 from readerdesk.services.articles.sites import create_site
 from tests.cli.shared import BOX_OPTIONS, NEWS_PAGE, WORDPRESS_SITE, add_site, count
 from tests.fakes.http import LocalServer
-from tests.fakes.wordpress import FakeWordPress
+from tests.fakes.wordpress import FakeWordPress, load_posts
 
 # The fake servers listen on 127.0.0.1, which outbound fetches refuse unless allowed.
 pytestmark = pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])
@@ -133,6 +133,23 @@ def test_sync_wordpress_since_option_and_errors(runner, db_session):
     assert not_wp.exit_code == 1 and "did not answer with JSON" in not_wp.output
     unreachable = runner.invoke(args=["articles", "sync-wordpress", "http://127.0.0.1:9"])
     assert unreachable.exit_code == 1 and "cannot reach" in unreachable.output
+
+
+def test_sync_wordpress_takes_a_fifty_thousand_character_post_and_skips_one_over_the_limit(runner, db_session,
+                                                                                         app):
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
+    posts = load_posts()
+    sentence = "Міська рада ухвалила бюджет на наступний рік після восьмигодинного засідання. "
+    posts[0]["content"]["rendered"] = "".join(f"<p>{sentence * 8}{n}</p>" for n in range(80))  # ~52,000 chars
+    app.config["MAX_ARTICLE_BYTES"] = 150_000
+    posts[1]["content"]["rendered"] = f"<p>{sentence * 1200}</p>"  # ~170,000 bytes in UTF-8
+    with FakeWordPress(posts) as wordpress:
+        result = runner.invoke(args=["articles", "sync-wordpress", wordpress.url])
+    assert result.exit_code == 0, result.output
+    assert "4 created, 0 updated, 0 unchanged, 1 skipped" in result.output
+    assert f"post {posts[1]['id']}: " in result.output and "larger than MAX_ARTICLE_BYTES (150,000)" in result.output
+    big = db_session.scalar(select(Article).where(Article.external_id == f"wp:{posts[0]['id']}"))
+    assert len(big.current_revision.text) > 50_000
 
 
 @pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[])  # as in production: the listener is not reachable

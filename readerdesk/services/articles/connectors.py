@@ -16,7 +16,7 @@ from readerdesk.models import Article, Site
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles.cms import CmsConnector, CmsError
 from readerdesk.services.articles.credentials import wordpress_credentials
-from readerdesk.services.articles.fetching import FetchError, fetch_html, get
+from readerdesk.services.articles.fetching import MAX_PAGE_BYTES, FetchError, fetch_html, get
 from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
 from readerdesk.services.articles.wordpress_edit import WordPressConnector
@@ -28,7 +28,7 @@ class RefetchError(RuntimeError):
 
 
 def refetch_article(session: DbSession, article: Article, *, http: requests.Session, now: datetime,
-                    timeout: float) -> None:
+                    timeout: float, max_article_bytes: int) -> None:
     """Fetch the article again through its site's connector and ingest it (flushes, never commits).
 
     A changed text becomes a new current revision; an unchanged one changes nothing."""
@@ -44,13 +44,15 @@ def refetch_article(session: DbSession, article: Article, *, http: requests.Sess
             external = article.external_id or ""
             if not external.startswith("wp:") or not site.connector_url:
                 raise RefetchError(f"article {article.id} has no WordPress post id or the site no connector URL")
-            response = get(http, f"{posts_endpoint(site.connector_url)}/{external[3:]}", timeout=timeout)
+            response = get(http, f"{posts_endpoint(site.connector_url)}/{external[3:]}", timeout=timeout,
+                           max_bytes=max(MAX_PAGE_BYTES, max_article_bytes))
             try:
                 post = response.json()
             except ValueError:
                 raise RefetchError(f"{response.url} did not answer with JSON") from None
             report = SyncReport()
-            store_post(session, site, post if isinstance(post, dict) else {}, now=now, report=report)
+            store_post(session, site, post if isinstance(post, dict) else {}, now=now, report=report,
+                       max_article_bytes=max_article_bytes)
             if report.skipped:
                 raise RefetchError(report.skipped[0])
         else:

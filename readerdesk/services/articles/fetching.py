@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import requests
 
-from readerdesk.services.outbound import FetchError, get
+from readerdesk.services.outbound import MAX_PAGE_BYTES, FetchError, get
 
-__all__ = ["FetchError", "fetch_html", "get"]
+__all__ = ["MAX_PAGE_BYTES", "FetchError", "fetch_html", "get"]
 
 
 def fetch_html(http: requests.Session, url: str, *, timeout: float) -> str:

@@ -13,11 +13,13 @@ from sqlalchemy import func, select
 
 from readerdesk.models import Article, Site
 from readerdesk.models.types import DbSession
-from readerdesk.services.articles.fetching import FetchError, get
+from readerdesk.services.articles.fetching import MAX_PAGE_BYTES, FetchError, get
 from readerdesk.services.articles.ingest import IngestError, IngestResult, ingest_article
 from readerdesk.text.extraction import parse_datetime
 
-PER_PAGE = 100
+# Posts per request. A page may hold this many posts of up to MAX_ARTICLE_BYTES each, so it may be
+# that many times bigger than one article (and at least MAX_PAGE_BYTES).
+PER_PAGE = 20
 # Boxes WordPress plugins put inside post content (Jetpack sharing and related posts, YARPP,
 # AddToAny): never part of the article, whatever the site's own exclusions say.
 WORDPRESS_BOILERPLATE = [".sharedaddy", ".jp-relatedposts", "#jp-relatedposts", ".yarpp-related",
@@ -45,8 +47,8 @@ def _gmt(value: str | None) -> datetime | None:
 
 
 def iter_posts(
-    http: requests.Session, base_url: str, *, since: datetime | None, timeout: float, per_page: int = PER_PAGE,
-    on_total: Callable[[int], object] = lambda total: None,
+    http: requests.Session, base_url: str, *, since: datetime | None, timeout: float, max_article_bytes: int,
+    per_page: int = PER_PAGE, on_total: Callable[[int], object] = lambda total: None,
 ) -> Iterator[dict]:
     """Every published post modified after ``since``, page by page (``X-WP-TotalPages``)."""
     page, total_pages = 1, None
@@ -57,7 +59,8 @@ def iter_posts(
         params["modified_after"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
     while total_pages is None or page <= total_pages:
         params["page"] = page
-        response = get(http, posts_endpoint(base_url), params=params, timeout=timeout)
+        response = get(http, posts_endpoint(base_url), params=params, timeout=timeout,
+                       max_bytes=max(MAX_PAGE_BYTES, per_page * max_article_bytes))
         try:
             posts = response.json()
         except ValueError:
@@ -87,10 +90,18 @@ def plain_title(rendered: str) -> str:
     return htmllib.unescape(_TAG_RE.sub("", rendered or "")).strip()
 
 
-def store_post(session: DbSession, site: Site, post: dict, *, now: datetime,
-               report: SyncReport) -> IngestResult | None:
-    """Store one post from the REST API (None, and a line in ``report``, when it cannot be)."""
+def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, report: SyncReport,
+               max_article_bytes: int | None = None) -> IngestResult | None:
+    """Store one post from the REST API (None, and a line in ``report``, when it cannot be): a broken
+    post, or one larger than ``max_article_bytes`` (MAX_ARTICLE_BYTES; None: a post readerdesk itself
+    just wrote back, whose size is known)."""
     post_id = str(post.get("id", "?"))
+    html = post.get("content", {}).get("rendered", "") if isinstance(post.get("content"), dict) else ""
+    size = len(html.encode("utf-8")) if isinstance(html, str) else 0
+    if max_article_bytes is not None and size > max_article_bytes:
+        report.skipped.append(f"post {post_id}: {size:,} bytes, larger than MAX_ARTICLE_BYTES "
+                              f"({max_article_bytes:,}); raise the setting to sync it")
+        return None
     try:
         # A savepoint per post: one broken post is reported and skipped, the rest are stored.
         with session.begin_nested():

@@ -18,13 +18,26 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from readerdesk.models import AnchorState, Article, Correction, DecoyReport, Kind, Site, Status
+from readerdesk.anchoring import Anchor, anchor
+from readerdesk.models import (
+    AnchorState,
+    Article,
+    ArticleRevision,
+    Correction,
+    CorrectionAnchor,
+    DecoyReport,
+    Kind,
+    Site,
+    Status,
+)
 from readerdesk.models.site import BODY, PART_NAMES
-from readerdesk.models.types import DbSession
-from readerdesk.services.corrections.duplicates import assign_group
+from readerdesk.models.types import DbSession, table_of
+from readerdesk.services.corrections.duplicates import Arrival, assign_group, find_group, membership, record_arrival
 from readerdesk.services.corrections.reanchoring import anchor_new_report, quote_is_found, quote_selectors
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
@@ -355,8 +368,11 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
     return origin in own_origins or origin in site.allowed_origins
 
 
-def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
-    """The article at this (normalised) URL on a site that allows ``origin``.
+def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str], *,
+                 with_revision: bool = False, lock: bool = False) -> Article:
+    """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site
+    (and its current revision, text included, when ``with_revision``) in one query. ``lock``: the
+    same query takes the article's row lock for its duplicate groups (``duplicates.lock_article``).
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
     allows the origin."""
@@ -364,7 +380,12 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
         url = normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    articles = list(session.scalars(select(Article).where(Article.url == url).order_by(Article.id)))
+    query = select(Article).where(Article.url == url).order_by(Article.id).options(joinedload(Article.site))
+    if with_revision:
+        query = query.options(joinedload(Article.current_revision))
+    if lock:
+        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
+    articles = list(session.scalars(query))
     if not articles:
         raise ArticleNotFound(article_url)
     for article in articles:
@@ -400,40 +421,157 @@ def _decoy(report: CorrectionInput, article: Article, fingerprint: str, now: dat
                        language=report.language or article.site.language, anchored=found, created_at=now)
 
 
+def _insert_unless_key_exists_statement():
+    """``INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` the stored report, as text:
+    the same SQL on PostgreSQL and SQLite, and (unlike SQLAlchemy's dialect inserts, which are never
+    cached) compiled once per process. Every column is a typed parameter (``_with_defaults``)."""
+    columns = [c for c in table_of(Correction).columns if not c.primary_key]
+    sql = (f"INSERT INTO {Correction.__tablename__} ({', '.join(f'{chr(34)}{c.name}{chr(34)}' for c in columns)}) "
+           f"VALUES ({', '.join(f':{c.key}' for c in columns)}) "
+           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING *")
+    statement = text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
+    return select(Correction).from_statement(statement.columns(*table_of(Correction).columns)), columns
+
+
+_INSERT_UNLESS_KEY_EXISTS, _INSERT_COLUMNS = _insert_unless_key_exists_statement()
+
+
+def _with_defaults(values: dict) -> dict:
+    """Every column's value: the ones given, else the column's default (what the ORM would insert)."""
+    row = {}
+    for column in _INSERT_COLUMNS:
+        if column.key in values:
+            row[column.key] = values[column.key]
+        elif column.default is None:
+            row[column.key] = None
+        else:
+            row[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
+    return row
+
+
+def _insert_unless_key_exists(session: DbSession, values: dict) -> Correction | None:
+    """INSERT the report unless its idempotency key is stored already (then None): one statement,
+    and safe when two requests with one key race (the unique index decides, nothing fails)."""
+    return session.scalars(_INSERT_UNLESS_KEY_EXISTS, _with_defaults(values)).first()
+
+
 def submit_correction(
     session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip_hash: str, now: datetime,
 ) -> Submission:
-    """Validate and store a reader's report (flushes, never commits). ``ip_hash`` is the sender's
-    address as services.privacy.ip_hashing hashes it.
+    """Validate and store a reader's report (never commits). ``ip_hash`` is the sender's address as
+    services.privacy.ip_hashing hashes it.
 
     The same idempotency key with the same report returns the first correction (``created`` False),
     also when two requests race: the unique constraint decides and the loser reads the winner's row.
     The same key with a different report raises IdempotencyKeyReused. A quote that is not in the
     current revision is stored anyway: anchored in an earlier revision that has it word for word (the
-    reader's copy of the page was older), else unanchored (see ``needs_refetch``). A report that
+    reader's copy of the page was older), else unanchored (see ``needs_refetch``). The report joins the
+    duplicate group of the passage it matches (``services.corrections.duplicates``). A report that
     filled the honeypot goes through the same checks and answers, but only a :class:`DecoyReport`
-    is kept."""
+    is kept.
+
+    The usual report (a quote found word for word in the current revision, or a general message)
+    costs five SQL statements whatever the article or the group holds, and the unit of work adds the
+    editors' job to the outbox, a sixth: the article with its site and revision, taking the lock on
+    the article's groups; the passages held on it; the report; its anchor history row; the UPDATE of
+    its group's lead (or of itself, when it starts a group). Other reports take the ORM path, which
+    looks through earlier revisions (``_store_with_evidence``)."""
     report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins)
+    article = find_article(session, report.article_url, origin, own_origins, with_revision=True,
+                           lock=not report.trapped)
     fingerprint = report.fingerprint()
+    if report.trapped:
+        return _store_decoy(session, report, article, fingerprint, now)
+    revision = article.current_revision
+    if revision is None or revision.id != article.current_revision_id:  # a revision stored as we waited
+        current_id = article.current_revision_id
+        revision = session.get(ArticleRevision, current_id) if current_id is not None else None
+    found = _verbatim_anchor(report, revision)
+    if report.exact and revision is not None and found is None:
+        return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
+    if revision is not None and found is not None:
+        arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
+    else:
+        arrival = Arrival(article.id, None, report.part, None, None, report.exact)
+    choice = find_group(session, arrival)
+    correction = _insert_unless_key_exists(session, {
+        "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "body_fingerprint": fingerprint,
+        "article_id": article.id, "kind": report.kind, "selectors": report.selectors, "exact": report.exact,
+        "prefix": report.prefix, "suffix": report.suffix, "part": report.part,
+        "selection_clipped": report.clipped, "selected_text": report.selected_text, "page_url": report.page_url,
+        "suggestion": report.suggestion, "comment": report.comment, "reader_name": report.reader_name,
+        "reader_email": report.reader_email, "notify_reader": report.notify_reader,
+        "language": report.language or article.site.language, "ip_hash": ip_hash, "created_at": now,
+        "updated_at": now, **_anchor_columns(report, revision, found), **membership(choice),
+    })
+    if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
+        existing = _by_key(session, report.idempotency_key)
+        assert existing is not None  # the conflict was with a committed row, which this statement sees
+        return _seen_before(existing, fingerprint)
+    set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
+    if revision is not None and found is not None:
+        session.execute(insert(table_of(CorrectionAnchor)).values(
+            correction_id=correction.id, revision_id=revision.id, state=AnchorState.ANCHORED, start=found.start,
+            end=found.end, confidence=found.confidence, created_at=now))
+    record_arrival(session, correction, choice)
+    return Submission(correction, created=True)
+
+
+def _verbatim_anchor(report: CorrectionInput, revision: ArticleRevision | None) -> Anchor | None:
+    """The engine's anchor of the reader's quote in ``revision`` (in the report's part) when the text
+    there is the quote word for word: the usual report. None otherwise."""
+    if not report.exact or revision is None:
+        return None
+    part_text = revision.part_text(report.part)
+    if not part_text:
+        return None
+    found = anchor(quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), part_text)
+    if found.state != "anchored" or found.start is None or found.end is None:
+        return None
+    return found if part_text[found.start:found.end] == report.exact else None
+
+
+def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, found: Anchor | None) -> dict:
+    """What ``reanchoring.anchor_new_report`` records for the usual report, as columns."""
+    if not report.exact:
+        return {"anchor_state": AnchorState.NONE}
+    if revision is None or found is None:  # an article with no text yet
+        return {"anchor_state": AnchorState.UNANCHORED}
+    return {"captured_revision_id": revision.id, "anchor_state": AnchorState.ANCHORED, "revision_id": revision.id,
+            "start": found.start, "end": found.end, "quote_verbatim": True, "anchor_revision_id": revision.id,
+            "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
+
+
+def _store_decoy(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
+                 now: datetime) -> Submission:
     existing = _by_key(session, report.idempotency_key)
     if existing is not None:
         return _seen_before(existing, fingerprint)
+    return _add_or_seen(session, _decoy(report, article, fingerprint, now), report, fingerprint)
 
-    if report.trapped:
-        stored: Correction | DecoyReport = _decoy(report, article, fingerprint, now)
-    else:
-        stored = Correction(
-            public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
-            article=article, kind=report.kind, selectors=report.selectors, exact=report.exact, prefix=report.prefix,
-            suffix=report.suffix, part=report.part, selection_clipped=report.clipped,
-            selected_text=report.selected_text, page_url=report.page_url, suggestion=report.suggestion,
-            comment=report.comment, reader_name=report.reader_name, reader_email=report.reader_email,
-            notify_reader=report.notify_reader, language=report.language or article.site.language, ip_hash=ip_hash,
-            anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
-        )
-        if report.exact:
-            anchor_new_report(session, stored, article, now=now)
+
+def _store_with_evidence(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
+                         ip_hash: str, now: datetime) -> Submission:
+    """A quote not word for word in the current revision: placed by ``anchor_new_report`` (earlier
+    revisions, then followed forward), through the ORM."""
+    existing = _by_key(session, report.idempotency_key)
+    if existing is not None:
+        return _seen_before(existing, fingerprint)
+    stored = Correction(
+        public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
+        article=article, kind=report.kind, selectors=report.selectors, exact=report.exact, prefix=report.prefix,
+        suffix=report.suffix, part=report.part, selection_clipped=report.clipped,
+        selected_text=report.selected_text, page_url=report.page_url, suggestion=report.suggestion,
+        comment=report.comment, reader_name=report.reader_name, reader_email=report.reader_email,
+        notify_reader=report.notify_reader, language=report.language or article.site.language, ip_hash=ip_hash,
+        anchor_state=AnchorState.NONE, created_at=now, updated_at=now,
+    )
+    anchor_new_report(session, stored, article, now=now)
+    return _add_or_seen(session, stored, report, fingerprint)
+
+
+def _add_or_seen(session: DbSession, stored: Correction | DecoyReport, report: CorrectionInput,
+                 fingerprint: str) -> Submission:
     try:
         with session.begin_nested():
             session.add(stored)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from readerdesk.models import Correction, CorrectionAnchor, InternalNote, ModerationEvent, User
 from readerdesk.models.site import PART_LABELS
 from readerdesk.models.types import DbSession
-from readerdesk.services.corrections.duplicates import members
+from readerdesk.services.corrections.duplicates import GroupCounts, MemberPage, group_counts, member_page
 from readerdesk.services.corrections.passages import (
     AnchorStory,
     PassageContext,
@@ -27,7 +27,8 @@ class ReportDetail:
     story: AnchorStory
     anchors: list[CorrectionAnchor]  # the anchor history, oldest first
     suggestion_diff: list[DiffPart] | None
-    group: list[Correction]  # every member, this report included, oldest first
+    group: MemberPage  # a page of the members, this report's group, oldest first
+    group_counts: GroupCounts  # the whole group: its size, by state, and readers waiting for an answer
     notes: list[InternalNote]
     events: list[ModerationEvent]
     actions: list[str]
@@ -36,7 +37,10 @@ class ReportDetail:
     part_label: str  # where on the page the passage is: "the headline", "a photo caption"...
 
 
-def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
+def report_detail(session: DbSession, correction: Correction, *, members_after: int | None = None) -> ReportDetail:
+    """The page's data; its size does not grow with the group: members come a page at a time
+    (``members_after``: the id the previous page ended on), with the group's counts."""
+    group_id = correction.group_id or correction.id
     context = passage_context(correction)
     passage = context.passage if context else correction.exact
     suggestion = correction.suggestion.strip()
@@ -46,7 +50,8 @@ def report_detail(session: DbSession, correction: Correction) -> ReportDetail:
         story=anchor_story(session, correction),
         anchors=anchor_history(session, correction),
         suggestion_diff=word_diff(passage, suggestion) if suggestion and passage else None,
-        group=members(session, correction.group_id or correction.id) or [correction],
+        group=member_page(session, group_id, after=members_after),
+        group_counts=group_counts(session, group_id),
         notes=moderation.internal_notes(session, correction),
         events=moderation.history(session, correction),
         actions=[a for a in moderation.allowed_actions(correction.status)

@@ -26,9 +26,40 @@ from readerdesk.models import IpHashKey
 from readerdesk.models.types import DbSession
 
 
-def day_key(session: DbSession, day: date, *, now: datetime) -> str:
+class KnownDayKey:
+    """The latest day's key as this process last used it, so that a report's request need not ask
+    the database for it again (one per process, e.g. per gunicorn worker). A day's key never
+    changes, and the purge deletes only the keys of days at least ``RETENTION_IP_DAYS`` (one or more)
+    past, never the current day's; a new day replaces it. A key made in a transaction that then fails
+    was never stored: the caller ``forget``s it."""
+
+    def __init__(self) -> None:
+        self._known: tuple[date, str] | None = None  # replaced whole: safe between threads
+
+    def get(self, day: date) -> str | None:
+        known = self._known
+        return known[1] if known is not None and known[0] == day else None
+
+    def remember(self, day: date, key: str) -> None:
+        self._known = (day, key)
+
+    def forget(self) -> None:
+        self._known = None
+
+
+def day_key(session: DbSession, day: date, *, now: datetime, known: KnownDayKey | None = None) -> str:
     """The key of ``day``, made on the day's first use (flushes; the caller commits). Two requests
-    making it at once: the unique day decides, and the loser reads the winner's key."""
+    making it at once: the unique day decides, and the loser reads the winner's key. With ``known``,
+    a key used before costs no query, and the key found or made is remembered."""
+    key = known.get(day) if known is not None else None
+    if key is None:
+        key = _stored_or_new_key(session, day, now=now)
+        if known is not None:
+            known.remember(day, key)
+    return key
+
+
+def _stored_or_new_key(session: DbSession, day: date, *, now: datetime) -> str:
     key = session.scalar(select(IpHashKey.key).where(IpHashKey.day == day))
     if key is not None:
         return key
@@ -48,8 +79,9 @@ def hash_with_key(ip: str, key: str, secret_key: str) -> str:
     return hmac.new(day_secret, ip.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def hash_ip(session: DbSession, ip: str | None, *, secret_key: str, now: datetime) -> str:
+def hash_ip(session: DbSession, ip: str | None, *, secret_key: str, now: datetime,
+            known: KnownDayKey | None = None) -> str:
     """The sender's address as stored and rate-limited on: "" when there is none."""
     if not ip:
         return ""
-    return hash_with_key(ip, day_key(session, now.date(), now=now), secret_key)
+    return hash_with_key(ip, day_key(session, now.date(), now=now, known=known), secret_key)

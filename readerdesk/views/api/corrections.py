@@ -33,7 +33,7 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
-from readerdesk.services.privacy.ip_hashing import hash_ip
+from readerdesk.services.privacy.ip_hashing import KnownDayKey, hash_ip
 from readerdesk.services.privacy.notice import report_notice
 from readerdesk.text.extraction import parse_datetime
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
@@ -158,7 +158,7 @@ def _preflight():
 def _cors_headers(response):
     origin = _origin()
     if origin and "Access-Control-Allow-Origin" not in response.headers and (
-        g.get("readable_refusal") or _cors_allowed(origin)
+        g.get("readable_refusal") or g.get("origin_allowed") or _cors_allowed(origin)
     ):
         response.headers["Access-Control-Allow-Origin"] = origin
     if "Retry-After" in response.headers:  # the widget waits that long before sending a 503'd report again
@@ -180,6 +180,15 @@ def _refuse_origin(exc: OriginNotAllowed):
     return error_response(403, exc.message(reader_language()), code="origin_not_allowed")
 
 
+@bp.errorhandler(413)
+def _too_large(exc):
+    if request.endpoint == "api.push_article":
+        limit = current_app.config["MAX_ARTICLE_BYTES"]
+        return error_response(413, f"The article is larger than MAX_ARTICLE_BYTES ({limit:,} bytes). Send a "
+                                   "shorter body, or ask the admin to raise MAX_ARTICLE_BYTES.")
+    return error_response(413)
+
+
 @bp.errorhandler(429)
 def _too_many(exc):
     message = "You have sent many reports in a short time. Please wait a few minutes and try again."
@@ -194,13 +203,15 @@ def _corrections_limit() -> str:
 
 
 IP_HASH_KEY = "readerdesk.ip_hash"
+KNOWN_DAY_KEY = "readerdesk.known_ip_day_key"  # in app.extensions: one per app, so one per process
 
 
 def sender_ip_hash() -> str:
     """The sender's address hashed with today's key: what the report stores and the rate limit counts
     on, so neither the database nor the limiter's storage ever holds a reader's IP. The day's first
     report makes the key, committed at once: a report refused later in the request must not take it
-    away, or the next request would hash the same address differently."""
+    away, or the next request would hash the same address differently. Once read, the process keeps
+    the day's key (``KnownDayKey``): a report costs no query for it."""
     if IP_HASH_KEY not in request.environ:  # once a request: the limit and the report share it
         try:
             request.environ[IP_HASH_KEY] = _hash_sender_ip()
@@ -213,8 +224,14 @@ def sender_ip_hash() -> str:
 
 
 def _hash_sender_ip() -> str:
-    with unit_of_work(db.session):
-        return hash_ip(db.session, request.remote_addr, secret_key=current_app.config["SECRET_KEY"], now=utcnow())
+    known = current_app.extensions.setdefault(KNOWN_DAY_KEY, KnownDayKey())
+    try:
+        with unit_of_work(db.session):
+            return hash_ip(db.session, request.remote_addr, known=known, secret_key=current_app.config["SECRET_KEY"],
+                           now=utcnow())
+    except BaseException:
+        known.forget()  # a key made in the transaction that failed was never stored
+        raise
 
 
 def _status_url(public_id: str) -> str:
@@ -261,6 +278,7 @@ def _store_report(data: dict, ip_hash: str):
         submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
                                        ip_hash=ip_hash, now=utcnow())
         correction = submission.correction
+        g.origin_allowed = True  # the article's site allows it: no need to ask every site again
         # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
         # honeypot was filled) is described the same way: bots learn nothing.
         body = {"id": correction.public_id, "status": public_status(correction)["status"],

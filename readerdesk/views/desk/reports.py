@@ -105,7 +105,7 @@ def _blank_forms(d: ReportDetail) -> dict:
 
 def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None, **forms):
     """The report's page; ``forms`` replaces blank forms with posted ones, to show their errors."""
-    d = report_detail(db.session, correction)
+    d = report_detail(db.session, correction, members_after=parse_id(request.args.get("members_after", "")))
     # The publishing page is another blueprint's; link to it only when it is installed.
     can_publish = "desk_publish.publish" in current_app.view_functions
     return render_template("desk/reports/detail.html", d=d, error=error, forms={**_blank_forms(d), **forms},

@@ -138,3 +138,24 @@ def test_states_agree_with_spans_and_evidence(db_session):
             if row.state in (AnchorState.REMOVED, AnchorState.AMBIGUOUS):
                 assert row.start is None and row.end is None
     assert {AnchorState.UNCHANGED, AnchorState.MOVED, AnchorState.EDITED, AnchorState.REMOVED} <= seen
+
+
+def test_a_groups_passage_follows_a_new_revision_and_still_draws_its_readers(db_session):
+    from readerdesk.services.corrections.duplicates import assign_group
+
+    article = make_article(db_session, html=paragraphs(P1, P2, P3))
+    wide = make_correction(db_session, article, exact="contractors will replace twelve of the bridge's cross-girders")
+    assign_group(db_session, wide)
+    word = make_correction(db_session, article, exact="twelve")
+    assign_group(db_session, word)
+    db_session.refresh(wide)
+    assert article.current_revision.text[wide.passage_start:wide.passage_end] == "twelve"
+    revision = add_revision(db_session, article, paragraphs("A new first paragraph.", P1, P2, P3), now=utcnow())
+    db_session.refresh(wide)
+    assert wide.anchor_revision_id == revision.id
+    assert revision.text[wide.passage_start:wide.passage_end] == "twelve"
+    # A reader of the new revision who selects the number joins the group.
+    later = make_correction(db_session, article, exact="twelve of the bridge's")
+    assign_group(db_session, later)
+    db_session.refresh(wide)
+    assert later.group_id == wide.id and wide.group_size == 3

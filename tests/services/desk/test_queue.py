@@ -6,8 +6,17 @@ import pytest
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Kind, Status
 from readerdesk.services.corrections.duplicates import assign_group
-from readerdesk.services.desk.queue import TAB_LABELS, QueueError, QueueFilters, parse_filters, queue_page
+from readerdesk.services.desk.queue import (
+    TAB_LABELS,
+    QueueError,
+    QueueFilters,
+    filter_conditions,
+    parse_filters,
+    queue_page,
+    tab_counts,
+)
 from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
+from tests.helpers import recorded_statements
 
 T0 = utcnow().replace(microsecond=0) - timedelta(days=10)
 
@@ -84,14 +93,24 @@ def test_filters_narrow_the_queue_and_counts_follow_them(db_session, editor):
     assert counts["new"] == (1, False) and counts["in_review"] == (1, False) and counts["all"] == (2, False)
 
 
-def test_counts_stop_at_the_cap(db_session, editor):
-    from readerdesk.services.desk.queue import _conditions, tab_counts
-
-    article = make_article(db_session)
+def test_counts_stop_at_the_cap_in_at_most_two_statements(db_session, editor):
+    article, other = make_article(db_session), make_article(db_session)
     for _ in range(4):
         make_correction(db_session, article)
-    counts = tab_counts(db_session, _conditions(db_session, QueueFilters(), editor), cap=3)
-    assert counts["new"] == (3, True) and counts["spam"] == (0, False)
+    make_correction(db_session, other, status=Status.SPAM)
+    make_correction(db_session, other)
+    db_session.flush()
+    with recorded_statements(db_session) as statements:
+        counts = tab_counts(db_session, filter_conditions(db_session, QueueFilters(), editor), cap=3)
+    assert counts["new"] == (3, True) and counts["spam"] == (1, False) and counts["all"] == (3, True)
+    assert len(statements) == 2
+    # Filters that leave few rows: every tab exact, in one statement.
+    with recorded_statements(db_session) as statements:
+        only_other = filter_conditions(db_session, QueueFilters(article_id=other.id), editor)
+        counts = tab_counts(db_session, only_other, cap=3)
+    assert (counts["new"], counts["spam"], counts["all"], counts["published"]) == ((1, False), (1, False),
+                                                                                  (2, False), (0, False))
+    assert len(statements) == 1
 
 
 def test_search_escapes_like_wildcards(db_session, editor):

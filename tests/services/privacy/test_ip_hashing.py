@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from readerdesk.models import IpHashKey
-from readerdesk.services.privacy.ip_hashing import day_key, hash_ip, hash_with_key
+from readerdesk.services.privacy.ip_hashing import KnownDayKey, day_key, hash_ip, hash_with_key
+from tests.helpers import recorded_statements
 
 SECRET = "test-secret-key-not-for-production"
 MORNING = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
@@ -22,6 +23,20 @@ def test_one_address_hashes_the_same_all_day_and_differently_the_next(db_session
     assert "203.0.113.9" not in first and len(first) == 64
     assert db_session.scalar(select(func.count()).select_from(IpHashKey)) == 2  # one key a day
     assert hash_ip(db_session, None, secret_key=SECRET, now=MORNING) == ""
+
+
+def test_a_process_keeps_the_days_key_so_a_report_asks_the_database_once_a_day(db_session):
+    known = KnownDayKey()
+    first = hash_ip(db_session, "203.0.113.9", secret_key=SECRET, now=MORNING, known=known)
+    db_session.commit()
+    with recorded_statements(db_session) as statements:
+        later = hash_ip(db_session, "203.0.113.9", secret_key=SECRET, now=MORNING + timedelta(hours=9), known=known)
+    assert later == first and statements == []
+    # The next day's key replaces it; the old day's is not used again.
+    next_day = hash_ip(db_session, "203.0.113.9", secret_key=SECRET, now=MORNING + timedelta(days=1), known=known)
+    assert next_day != first and known.get(MORNING.date()) is None
+    known.forget()  # what the API does when the transaction that made a key fails
+    assert known.get((MORNING + timedelta(days=1)).date()) is None
 
 
 def test_the_hash_needs_both_the_days_key_and_the_secret_key(db_session):

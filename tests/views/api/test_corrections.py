@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from ipaddress import ip_network
 
 import psycopg
 import pytest
+from rq import Queue
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from readerdesk.clock import utcnow
+from readerdesk.extensions import db, limiter
+from readerdesk.jobs import runner
 from readerdesk.models import AnchorState, Correction, DecoyReport, OutboxEntry, OutboxStatus
-from tests.conftest import UNREACHABLE_REDIS_URL
+from tests.conftest import UNREACHABLE_REDIS_URL, is_postgres
 from tests.factories import PASSWORD, make_article, make_site, make_user, paragraphs
 from tests.fakes.http import StaticSite
-from tests.helpers import run_jobs
+from tests.helpers import recorded_statements, run_jobs
 
 ORIGIN = "https://news.example"
 
@@ -190,6 +195,30 @@ def test_rate_limit(client, article):
                         RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}")
 def test_rate_limit_in_redis(client, article):
     _three_reports_one_refused(client, article)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_REDIS_URL"), reason="TEST_REDIS_URL is not set")
+@pytest.mark.app_config(REDIS_URL=os.environ.get("TEST_REDIS_URL"), RATELIMIT_ENABLED=True,
+                        RATELIMIT_STORAGE_URI=os.environ.get("TEST_REDIS_URL", "memory://"),
+                        RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}", RATELIMIT_CORRECTIONS="100 per minute",
+                        MAIL_SERVER="127.0.0.1")  # so that the editors' job is queued (no worker runs it here)
+def test_reports_share_one_pooled_redis_connection_for_the_limit_and_the_queue(app, client, db_session, article):
+    connection = runner.redis_client(app.config["REDIS_URL"], timeout=app.config["REDIS_TIMEOUT"])
+    assert limiter.storage.get_connection().connection_pool is connection.connection_pool
+    created_before = connection.connection_pool._created_connections  # no public counter in redis-py
+    bodies = [body(article, idempotency_key=f"pooled-{uuid.uuid4().hex}") for _ in range(5)]
+    ids = [client.post("/api/v1/corrections", json=data).get_json()["id"] for data in bodies]
+    # Sequential requests: the limiter's checks and the five hand-overs to RQ took one pooled connection.
+    assert connection.connection_pool._created_connections <= max(created_before, 1)
+    corrections = db_session.scalars(select(Correction).where(Correction.public_id.in_(ids))).all()
+    entries = db_session.scalars(select(OutboxEntry).where(OutboxEntry.job == "new_correction")).all()
+    assert sorted(e.args[0] for e in entries) == sorted(c.id for c in corrections)
+    queue = Queue(runner.QUEUE_NAME, connection=connection)
+    rq_ids = {f"{runner.RQ_JOB_PREFIX}{e.id}" for e in entries}
+    assert rq_ids <= set(queue.job_ids)
+    for job in queue.jobs:
+        if job.id in rq_ids:
+            job.delete()
 
 
 @pytest.mark.real_commits  # each reader's request on its own connection
@@ -423,6 +452,65 @@ def test_a_ukrainian_reader_gets_the_errors_in_ukrainian(client, db_session):
     assert unknown.status_code == 404 and unknown.get_json()["error"].startswith("Ми не знаємо цієї статті")
     too_big = client.post("/api/v1/corrections?lang=uk", data="x" * 70_000, content_type="application/json")
     assert too_big.status_code == 413 and too_big.get_json()["error"] == "Надіслане завелике."
+
+
+@pytest.mark.app_config(MAIL_SERVER="127.0.0.1")  # the editors are told: each report writes their job
+def test_an_accepted_report_costs_six_statements_however_big_its_group(client, db_session, article):
+    # The process's first report of the day also makes (or reads) the day's IP key, and keeps it
+    # (services.privacy.ip_hashing): a general message, which joins no group, takes that cost here.
+    first = client.post("/api/v1/corrections", json={"idempotency_key": "flood-key-first", "kind": "general",
+                                                     "article_url": article.url, "comment": "Thank you."})
+    assert first.status_code == 201
+    sizes = []
+    for n in range(4):
+        data = body(article, idempotency_key=f"flood-key-{n:04d}")
+        db.session.remove()  # the request starts from an empty session, as in production
+        with recorded_statements(db_session) as statements:
+            response = client.post("/api/v1/corrections", json=data, headers={"Origin": "https://m.news.example"})
+        assert response.status_code == 201
+        assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
+        sizes.append(len(statements))
+    # The first starts a group, the others join it: the same six statements each time, the editors'
+    # job in the outbox included (it runs after the response, off the request).
+    assert sizes == [6, 6, 6, 6], statements
+    assert any(sql.lstrip().upper().startswith("INSERT INTO OUTBOX") for sql in statements)
+    jobs = db_session.scalars(select(OutboxEntry).where(OutboxEntry.status == OutboxStatus.PENDING)).all()
+    assert [job.job for job in jobs] == ["new_correction"] * 5
+    lead = db_session.scalar(select(Correction).where(Correction.idempotency_key == "flood-key-0000"))
+    assert lead.is_lead and lead.group_size == 4
+    # The same key again reads the stored report back.
+    data = body(article, idempotency_key="flood-key-0000")
+    db.session.remove()
+    with recorded_statements(db_session) as statements:
+        again = client.post("/api/v1/corrections", json=data)
+    assert again.status_code == 200 and len(statements) <= 6
+
+
+@pytest.mark.postgres
+@pytest.mark.real_commits  # sixteen threads, sixteen connections
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_two_hundred_parallel_reports_on_one_passage_are_counted_exactly(app, db_session, article):
+    """Every report joins one group, and its size equals its members, however the requests interleave;
+    a report sent twice at once is stored once."""
+    keys = [f"parallel-{n:04d}" for n in range(200)] + [f"parallel-{n:04d}" for n in range(0, 200, 10)]
+    bodies = [body(article, idempotency_key=key, email="", notify=False) for key in keys]
+    barrier = threading.Barrier(16)
+
+    def send(data):
+        client = app.test_client()
+        with contextlib.suppress(threading.BrokenBarrierError):
+            barrier.wait(timeout=5)
+        return client.post("/api/v1/corrections", json=data)
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        responses = list(pool.map(send, bodies))
+    assert sum(r.status_code == 201 for r in responses) == 200
+    assert sum(r.status_code == 200 for r in responses) == 20  # the repeats: the first report back
+    db_session.expire_all()
+    assert count(db_session) == 200
+    leads = db_session.scalars(select(Correction).where(Correction.is_lead.is_(True))).all()
+    assert len(leads) == 1 and leads[0].group_size == 200
+    assert db_session.scalar(select(func.count()).where(Correction.group_id == leads[0].id)) == 200
 
 
 @LOCAL_FETCHES

@@ -50,5 +50,8 @@ schema = schemathesis.openapi.from_dict(openapi_document())
 @settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "40")), deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_the_api_never_answers_with_a_server_error(case, fuzz_app):
-    case.call_and_validate(app=fuzz_app, checks=[not_a_server_error, status_code_conformance, content_type_conformance,
-                                                 response_schema_conformance])
+    # Answers uncompressed: schemathesis's WSGI transport does not undo gzip as an HTTP client does
+    # (tests/views/test_assets.py checks the compression).
+    case.call_and_validate(app=fuzz_app, headers={"Accept-Encoding": "identity"},
+                           checks=[not_a_server_error, status_code_conformance, content_type_conformance,
+                                   response_schema_conformance])

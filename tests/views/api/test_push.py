@@ -1,5 +1,6 @@
 """A CMS pushes articles with PUT /api/v1/sites/<site>/articles and its API token."""
 
+import json
 
 import pytest
 from sqlalchemy import func, select
@@ -92,6 +93,37 @@ def test_a_non_ascii_site_name_with_a_valid_token_is_a_401_not_a_500(client, db_
 def test_a_wrong_method_says_which_are_allowed(client):
     response = client.delete("/api/v1/corrections")
     assert response.status_code == 405 and response.headers["Allow"] == "OPTIONS, POST"
+
+
+def cyrillic_article(characters: int) -> str:
+    """An article in Ukrainian of about ``characters`` characters, in paragraphs."""
+    sentence = "Міська рада ухвалила бюджет на наступний рік після восьмигодинного засідання. "
+    paragraph = sentence * 8
+    count = characters // len(paragraph) + 1
+    return "".join(f"<p>{paragraph.strip()} Абзац {n}.</p>" for n in range(count))
+
+
+def test_a_fifty_thousand_character_article_in_cyrillic_pushes(client, db_session, token):
+    html = cyrillic_article(50_000)
+    # A CMS escapes non-ASCII in JSON (\u0431...): the body is several times the readers' 64 KB limit.
+    response = client.put("/api/v1/sites/news/articles", data=json.dumps({**BODY, "html": html}),
+                          content_type="application/json", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 201, response.get_json()
+    text = db_session.scalar(select(ArticleRevision.text))
+    assert len(text) >= 50_000 and text.startswith("Міська рада")
+
+
+@pytest.mark.app_config(MAX_ARTICLE_BYTES=100_000)
+def test_an_article_over_max_article_bytes_is_refused_naming_the_setting(client, db_session, token):
+    response = push(client, token, {**BODY, "html": cyrillic_article(50_000)})
+    assert response.status_code == 413
+    assert "MAX_ARTICLE_BYTES (100,000 bytes)" in response.get_json()["error"]
+    assert db_session.scalar(select(func.count()).select_from(Article)) == 0
+
+
+def test_readers_reports_keep_their_own_smaller_limit(client, db_session, token):
+    response = client.post("/api/v1/corrections", json={"comment": "x" * 70_000})
+    assert response.status_code == 413 and "MAX_ARTICLE_BYTES" not in response.get_json()["error"]
 
 
 

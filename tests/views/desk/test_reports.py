@@ -55,6 +55,26 @@ def test_the_report_page_shows_passage_suggestion_reader_and_group(signed_in, db
     assert f'/desk/corrections/{c.id}/publish' in html and "Publish…" in html
 
 
+def test_a_big_group_is_shown_fifty_reports_at_a_time_with_its_counts(signed_in, db_session):
+    article = make_article(db_session, html=paragraphs("The council voted twelve to five on Thursday."))
+    reports = [make_correction(db_session, article, exact="twelve", notify_reader=i < 3,
+                               reader_email="r@example.org") for i in range(61)]
+    for r in reports[1:]:
+        assign_group(db_session, r)
+    reports[5].status = Status.IN_REVIEW
+    db_session.commit()
+    member_links = re.compile(r'<td><a href="/desk/corrections/(\d+)">')
+    html = signed_in.get(f"/desk/corrections/{reports[0].id}").get_data(as_text=True)
+    assert "Reports on this passage (61)" in html and "all 61 reports in the group" in html
+    assert "60 new · 1 in review — 3 readers ask to hear the outcome." in html
+    first = [int(i) for i in member_links.findall(html)]
+    assert first == [r.id for r in reports[:50]]
+    next_link = re.search(r'href="([^"]+)" id="members-next"', html).group(1).replace("&amp;", "&")
+    html = signed_in.get(next_link).get_data(as_text=True)
+    assert [int(i) for i in member_links.findall(html)] == [r.id for r in reports[50:]]
+    assert 'id="members-next"' not in html and 'id="members-first"' in html
+
+
 def test_deciding_redirects_logs_and_applies_to_the_group(signed_in, db_session, editor):
     article = make_article(db_session)
     c = make_correction(db_session, article, exact="twelve to five")
