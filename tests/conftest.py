@@ -37,6 +37,11 @@ from tests.local_servers import free_port
 settings.register_profile("readerdesk", deadline=None)
 settings.load_profile("readerdesk")
 
+# Apps a test makes from the environment (create_app() in the config tests) get no job thread: one
+# left polling after its test used the next tests' shared connection and released their SAVEPOINTs.
+# Tests that want the thread ask for it with app_config(JOBS_BACKGROUND_THREAD=True) and stop it.
+os.environ["JOBS_BACKGROUND_THREAD"] = "0"
+
 # Fixtures defined beside their fakes (the fake Stripe's ``fake_stripe``, the SSRF ``listener``), and the
 # real WordPress (``real_wordpress``).
 pytest_plugins = ["tests.fakes.stripe", "tests.fakes.http", "tests.real_wordpress"]

@@ -77,6 +77,15 @@ def run_jobs() -> int:
     return total
 
 
+def browser_sign_in(page, url: str, email: str, password: str = PASSWORD) -> None:
+    """Open ``url`` at the desk in a browser page, sign in on the login page it leads to, and land back there."""
+    page.goto(url)
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(url)
+
+
 @contextmanager
 def recorded_statements(session) -> Iterator[list[str]]:
     """The SQL statements run on the session's database while the block runs (requests included:

@@ -16,10 +16,12 @@ from tests.conftest import mail_settings
 from tests.factories import CHEAP_PASSWORDS
 from tests.helpers import run_jobs
 
+WAS_WRONG, IS_RIGHT = "the grant was €640,000", "It is €604,000."
+
 pytestmark = pytest.mark.slow
 
 LIBRARY = "http://127.0.0.1:5000/sites/demo/news/library"
-NOTE = "An earlier version of this article gave the grant as €640,000. It is €604,000."
+NOTE = "An earlier version of this article said the grant was €640,000. It is €604,000."
 
 
 def report(client, key, exact, prefix, suffix, **fields):
@@ -60,7 +62,8 @@ def test_report_triage_merge_publish_and_tell_the_readers(app, client, db_sessio
     assert "×3" in client.get("/desk/?tab=new").get_data(as_text=True)
 
     # Publish: preview the new wording, then confirm it.
-    form = {"note_type": "correction", "body": NOTE, "apply_wording": "y", "wording": "€604,000 grant",
+    form = {"note_type": "correction", "was_wrong": WAS_WRONG, "is_right": IS_RIGHT, "body": "",
+            "apply_wording": "y", "wording": "€604,000 grant",
             "version": str(lead.version), "preview": "Preview"}
     preview = client.post(f"/desk/corrections/{lead.id}/publish", data=form)
     assert preview.status_code == 200

@@ -1,7 +1,7 @@
 """duplicate groups at a flat cost: held passages, the lead's size only, member paging and count indexes
 
 Revision ID: c41e7a9d2f10
-Revises: f3b8d2a61c07
+Revises: f3a17c0e9b21
 Create Date: 2026-12-01 10:30:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c41e7a9d2f10'
-down_revision = 'f3b8d2a61c07'
+down_revision = 'f3a17c0e9b21'
 branch_labels = None
 depends_on = None
 

@@ -58,7 +58,8 @@ def articles_import(source, site_name, selector, exclude, url_override):
     try:
         result = ingest_article(db.session, site, url=url, title=extracted.title, html=extracted.html,
                                 published_at=extracted.published_at, modified_at=extracted.modified_at,
-                                parts=extracted.parts, now=utcnow())
+                                parts=extracted.parts, authors=extracted.authors, section=extracted.section,
+                                now=utcnow())
     except IngestError as exc:
         fail(str(exc))
     db.session.commit()

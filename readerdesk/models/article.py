@@ -32,6 +32,10 @@ class Article(Model):
     hosted: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
     modified_at: Mapped[datetime | None] = mapped_column(UTCDateTime, default=None)
+    # The byline and the section, from the page's metadata (text.extraction.byline, section_of): the
+    # time-to-correct figures are grouped by them (services.desk.time_to_correct).
+    authors: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    section: Mapped[str | None] = mapped_column(String(100), default=None)
     current_revision_id: Mapped[int | None] = mapped_column(
         ForeignKey("article_revisions.id", use_alter=True, ondelete="SET NULL"), default=None
     )

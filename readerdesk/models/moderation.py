@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
@@ -12,6 +13,21 @@ from readerdesk.extensions import Model
 from readerdesk.models.correction import Correction, Status
 from readerdesk.models.types import UTCDateTime, append_only, string_enum
 from readerdesk.models.user import User
+
+
+class RejectionCode(enum.StrEnum):
+    """Why a report was rejected; told to the reader in their language (services.mail.notifications)
+    and counted in the desk statistics."""
+
+    NOT_AN_ERROR = "not_an_error"
+    ALREADY_CORRECTED = "already_corrected"
+    OPINION = "opinion"
+    OUT_OF_SCOPE = "out_of_scope"
+    DUPLICATE = "duplicate"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
 
 
 class ModerationEvent(Model):
@@ -35,6 +51,9 @@ class ModerationEvent(Model):
     reason: Mapped[str] = mapped_column(Text, default="")
     # What the editor chose to tell the reader (e.g. why a report was rejected); "" for nothing.
     reader_message: Mapped[str] = mapped_column(Text, default="")
+    # A rejection's reason code (None for other decisions, and for rejections made without one).
+    rejection_code: Mapped[RejectionCode | None] = mapped_column(string_enum(RejectionCode, "rejection_code"),
+                                                                 default=None)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

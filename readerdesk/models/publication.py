@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from readerdesk.clock import utcnow
@@ -21,11 +21,18 @@ class NoteType(enum.StrEnum):
     CORRECTION = "correction"
     CLARIFICATION = "clarification"
     UPDATE = "update"
+    EDITORS_NOTE = "editors_note"
+    RETRACTION = "retraction"
     SILENT = "silent"  # a typo fix: the text changes, no public note
 
     @property
     def label(self) -> str:
-        return self.value.capitalize()
+        return "Editor's note" if self is NoteType.EDITORS_NOTE else self.value.capitalize()
+
+    @property
+    def definition(self) -> str:
+        """What the type is for, shown to the editor choosing it."""
+        return DEFINITIONS[self]
 
     def label_in(self, language: str) -> str:
         """The label in the site's language (English when we have no translation)."""
@@ -33,8 +40,26 @@ class NoteType(enum.StrEnum):
 
 
 LABELS = {"uk": {NoteType.CORRECTION: "Виправлення", NoteType.CLARIFICATION: "Уточнення",
-                  NoteType.UPDATE: "Оновлення"}}
-PUBLIC_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION, NoteType.UPDATE)
+                  NoteType.UPDATE: "Оновлення", NoteType.EDITORS_NOTE: "Примітка редакції",
+                  NoteType.RETRACTION: "Відкликання"}}
+DEFINITIONS = {
+    NoteType.CORRECTION: "A factual error fixed: the article said something that was not true.",
+    NoteType.CLARIFICATION: "The facts were right but the wording was misleading or incomplete.",
+    NoteType.UPDATE: "New information since publication; nothing in the earlier version was wrong.",
+    NoteType.EDITORS_NOTE: "Context from the editors about how the article was reported or edited.",
+    NoteType.RETRACTION: "The article's central claim does not stand. The article stays online under a "
+                         "retraction notice at the top; it is never removed.",
+    NoteType.SILENT: "A typo or spelling fix that changes no meaning: the text changes, no public note.",
+}
+PUBLIC_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION, NoteType.UPDATE, NoteType.EDITORS_NOTE,
+                     NoteType.RETRACTION)
+# Notes that must say what the article said and what is right ("An earlier version ... said ...").
+STATED_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION)
+# Notes that change the article's dateModified (never a silent fix, a clarification or an editor's note:
+# Google News asks publishers not to refresh dates artificially).
+DATE_MODIFYING_NOTE_TYPES = (NoteType.CORRECTION, NoteType.UPDATE, NoteType.RETRACTION)
+# Notes a site may require a second editor to approve before they are published (Site.second_approval).
+SECOND_APPROVAL_NOTE_TYPES = (NoteType.RETRACTION, NoteType.CLARIFICATION)
 
 
 class CorrectionNote(Model):
@@ -56,6 +81,14 @@ class CorrectionNote(Model):
     correction_id: Mapped[int | None] = mapped_column(ForeignKey("corrections.id", ondelete="SET NULL"), default=None)
     note_type: Mapped[NoteType] = mapped_column(string_enum(NoteType, "note_type"))
     body: Mapped[str] = mapped_column(Text, default="")
+    # For corrections and clarifications: what the article said, and what is right (the body reads
+    # "An earlier version of this article said <was_wrong>. <is_right>").
+    was_wrong: Mapped[str | None] = mapped_column(Text, default=None)
+    is_right: Mapped[str | None] = mapped_column(Text, default=None)
+    # A note proposed by one editor that the site requires a second editor to approve: not public, and
+    # the report not yet published, until ``approved_by`` approves it (services.publishing.approve).
+    awaiting_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
     # When the editor applied a new wording to a hosted article: the wording and the revision it made.
@@ -75,13 +108,14 @@ class CorrectionNote(Model):
     site: Mapped[Site] = relationship()
     article: Mapped[Article] = relationship()
     correction: Mapped[Correction | None] = relationship()
-    author: Mapped[User | None] = relationship()
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[revision_id])
     passage_revision: Mapped[ArticleRevision | None] = relationship(foreign_keys=[passage_revision_id])
 
     @property
     def is_public(self) -> bool:
-        return self.note_type != NoteType.SILENT
+        return self.note_type != NoteType.SILENT and not self.awaiting_approval
 
 
 # The statistics (services.stats) bucket corrections by day over a date range: a plain index on

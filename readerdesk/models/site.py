@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
@@ -51,6 +51,17 @@ class Site(Model):
     language: Mapped[str] = mapped_column(String(10), default="en")
     # The newsroom's privacy policy: the notices where readers give their data link to it.
     privacy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The newsroom's published standards (schema.org publishingPrinciples, correctionsPolicy,
+    # actionableFeedbackPolicy): every article page's JSON-LD links to them. "" when not set.
+    principles_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    corrections_policy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    feedback_policy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # Retractions and clarifications need a second editor's approval before they are published.
+    second_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Targets, in hours from the report (None: no target): a first decision on any report, and a
+    # published correction of a factual error. Reports past them are flagged in the queue.
+    target_decision_hours: Mapped[int | None] = mapped_column(default=None)
+    target_correction_hours: Mapped[int | None] = mapped_column(default=None)
     # The support page, in this site's currency (minor units): tiers as a list of {"id", "name",
     # "amount", "interval": "month"|"year", "description"}, the bounds of a custom amount, and the card
     # fee a reader may cover (basis points of the total plus a fixed part).

@@ -26,6 +26,9 @@ class ExtractedArticle:
     # The other reportable parts' HTML, by name (the site's part selectors, matched anywhere in the
     # page; see html_by_selector).
     parts: dict[str, str] = field(default_factory=dict)
+    # The byline and the section, for the time-to-correct figures by author and section.
+    authors: tuple[str, ...] = ()
+    section: str | None = None
 
 
 def looks_like_html(document: str) -> bool:
@@ -72,6 +75,38 @@ def _json_ld_article(tree: LexborHTMLParser) -> dict:
                     return item
                 stack.extend(v for v in (item.get("@graph"),) if v)
     return {}
+
+
+def _names(value) -> list[str]:
+    """Author names from a JSON-LD ``author`` (a string, a Person/Organization, or a list of them)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def byline(tree: LexborHTMLParser, ld: dict) -> tuple[str, ...]:
+    """The authors' names: the ``author`` meta tag (names separated by commas), else the JSON-LD
+    ``author``. Duplicates and blanks dropped, order kept; at most 20 names of 200 characters."""
+    meta = _meta(tree, "author")
+    found = meta.split(",") if meta else _names(ld.get("author"))
+    names: list[str] = []
+    for name in found:
+        name = " ".join(name.split())[:200]
+        if name and name not in names and not name.startswith(("http://", "https://")):
+            names.append(name)
+    return tuple(names[:20])
+
+
+def section_of(tree: LexborHTMLParser, ld: dict) -> str | None:
+    """``article:section``, else the JSON-LD ``articleSection`` (its first entry when a list)."""
+    value = _meta(tree, "article:section") or ld.get("articleSection")
+    if isinstance(value, list):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), None)
+    return " ".join(value.split())[:100] or None if isinstance(value, str) else None
 
 
 def _text_of(node) -> str:
@@ -152,4 +187,6 @@ def extract_article(document: str, body_selector: str, exclude: list[str],
         modified_at=parse_datetime(_meta(tree, "article:modified_time") or ld_text.get("dateModified")
                                    or _meta(tree, "og:updated_time", "dateModified")),
         parts=html_by_selector(tree, part_selectors or {}),
+        authors=byline(tree, ld),
+        section=section_of(tree, ld),
     )

@@ -5,8 +5,9 @@ from ipaddress import ip_network
 import pytest
 
 from readerdesk.models import Status
-from tests.factories import PASSWORD, make_correction, make_user, make_wordpress_article
+from tests.factories import make_correction, make_user, make_wordpress_article
 from tests.fakes.wordpress import FakeWordPress
+from tests.helpers import browser_sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits,  # a live server in a thread
               pytest.mark.app_config(ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")])]  # the fake WordPress
@@ -27,11 +28,7 @@ def test_report_accept_publish_with_the_wording_written_into_wordpress(app, db_s
                                      suggestion="voted eleven to five")
         db_session.commit()
 
-        page.goto(f"{live_server}/desk/corrections/{correction.id}")
-        page.fill("#email", editor.email)
-        page.fill("#password", PASSWORD)
-        page.click("button[type=submit]")
-        page.wait_for_url(f"{live_server}/desk/corrections/{correction.id}")
+        browser_sign_in(page, f"{live_server}/desk/corrections/{correction.id}", editor.email)
         with page.expect_navigation():
             page.click("button[name=action][value=accept]")
         assert page.locator("h1 .state").inner_text() == Status.ACCEPTED.label
@@ -40,7 +37,8 @@ def test_report_accept_publish_with_the_wording_written_into_wordpress(app, db_s
             page.click("text=Publish…")
         assert page.locator("#apply_wording").is_checked()
         assert "written into the post in WordPress" in page.locator("fieldset .hint").inner_text()
-        page.fill("#body", "An earlier version gave the wrong vote count.")
+        page.fill("#was_wrong", "the council voted twelve to five")
+        page.fill("#is_right", "It voted eleven to five.")
         with page.expect_navigation():
             page.click("input[name=preview]")
         diff = page.locator(".cms-diff")
@@ -55,7 +53,8 @@ def test_report_accept_publish_with_the_wording_written_into_wordpress(app, db_s
         assert "<em>voted eleven to five</em>" in wordpress.post(42)["content"]["raw"]
         published = page.locator("section.published")
         assert "(revision 2)" in published.inner_text()
-        assert "An earlier version gave the wrong vote count." in published.locator("blockquote.note").inner_text()
+        assert ("An earlier version of this article said the council voted twelve to five. It voted eleven to five."
+                in published.locator("blockquote.note").inner_text())
         assert "changed the post in WordPress" in published.inner_text()
 
         page.goto(f"{live_server}/desk/corrections/{correction.id}")

@@ -42,8 +42,8 @@ def test_the_reader_gets_the_published_note_and_a_link_to_the_corrected_passage(
     editor = make_user(db_session)
     correction = reader_correction(db_session)
     preview = publishing.preview_wording(correction, "eleven to five")
-    result = publishing.publish(db_session, correction, note_type="correction",
-                                body="An earlier version said the vote was 12–5 & unanimous <not>.", actor=editor,
+    result = publishing.publish(db_session, correction, note_type="correction", body="",
+                                was_wrong="the vote was 12–5 & unanimous <not>", is_right="It was 11–5.", actor=editor,
                                 now=utcnow(), expected_version=1, apply_wording="eleven to five",
                                 expected_passage=preview.passage.text)
     db_session.commit()
@@ -53,7 +53,7 @@ def test_the_reader_gets_the_published_note_and_a_link_to_the_corrected_passage(
     assert message["Subject"] == "Your correction was published: Council approves the bridge"
     text, html = body(message, "plain"), body(message, "html")
     assert "Hello Olena," in text
-    assert "An earlier version said the vote was 12–5 & unanimous <not>." in text
+    assert "An earlier version of this article said the vote was 12–5 & unanimous <not>. It was 11–5." in text
     link = f"{correction.article.url}#:~:text=eleven%20to%20five"
     assert link in text and f'href="{link}"' in html
     assert "12–5 &amp; unanimous &lt;not&gt;." in html and "<not>" not in html
@@ -87,6 +87,30 @@ def test_a_rejection_is_polite_and_carries_the_reason_meant_for_the_reader(app, 
     assert "internal" not in text
     assert "&lt;b&gt;Eve&lt;/b&gt;" in html and "<b>Eve</b>" not in html
 
+
+
+@pytest.mark.parametrize("language, code, sentence", [
+    ("en", "opinion", "The passage is an opinion, not a statement of fact we can correct."),
+    ("uk", "already_corrected", "Статтю вже було виправлено."),
+    ("en", "duplicate", "Another reader reported the same passage"),
+])
+def test_a_rejections_reason_code_is_told_to_the_reader_in_their_language(app, db_session, smtp_server, language,
+                                                                          code, sentence):
+    app.config.update(mail_settings(smtp_server))
+    correction = reader_correction(db_session, language=language)
+    event = moderation.reject(db_session, correction, actor=make_user(db_session), now=utcnow(), expected_version=1,
+                              code=code)
+    db_session.commit()
+    after_decision(correction.id, event.id)
+    [message] = smtp_server.messages
+    assert sentence in body(message, "plain")
+
+
+def test_an_unknown_reason_code_is_refused(db_session):
+    correction = reader_correction(db_session)
+    with pytest.raises(moderation.ModerationError, match="Choose a reason"):
+        moderation.reject(db_session, correction, actor=make_user(db_session), now=utcnow(), expected_version=1,
+                          code="boring")
 
 def test_nothing_is_sent_for_spam_without_consent_or_twice_for_the_same_decision(app, db_session, smtp_server):
     app.config.update(mail_settings(smtp_server))

@@ -19,6 +19,8 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.factories import PASSWORD, make_article, make_site, make_user
 from tests.fakes.http import StaticSite
 
+STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
 
 # Each one sets window.__xss, logs XSS-RAN or opens a dialog if it ever runs.
@@ -81,7 +83,8 @@ def corpus(app, db_session, live_server):
     add_internal_note(db_session, correction, CORPUS, author=editor, now=utcnow())
     event = moderation.accept(db_session, correction, actor=editor, now=utcnow(), expected_version=correction.version,
                               reason=CORPUS)
-    publication = publish(db_session, correction, note_type="correction", body=CORPUS, actor=editor, now=utcnow(),
+    publication = publish(db_session, correction, note_type="correction", **STATED,
+                          body=CORPUS, actor=editor, now=utcnow(),
                           expected_version=correction.version)
     db.session.add(Patron(site_id=site.id, email="p@example.com", currency="EUR", interval=Interval.MONTH, amount=300,
                           supporter_since=utcnow(), list_publicly=True, display_name=SHORT,

@@ -88,3 +88,20 @@ def test_reportable_parts_are_read_anywhere_in_the_page():
 
     assert {name: canonical_text(html) for name, html in article.parts.items()} == {
         "headline": "The headline", "standfirst": "The standfirst.", "caption": "First caption.\n\nSecond."}
+
+
+@pytest.mark.parametrize("head, authors, section", [
+    ('<meta name="author" content="Olena Koval, Ivan Petrenko"><meta property="article:section" content="Politics">',
+     ("Olena Koval", "Ivan Petrenko"), "Politics"),
+    ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "H", "articleSection": ["Local", "X"],'
+     ' "author": [{"@type": "Person", "name": "Ann  Lee"}, {"@type": "Person", "name": "Bo Chen"},'
+     ' "Ann Lee"]}</script>',
+     ("Ann Lee", "Bo Chen"), "Local"),
+    ('<script type="application/ld+json">{"headline": "H", "author": {"name": "Desk"}}</script>', ("Desk",), None),
+    ('<meta name="author" content="https://news.example/staff/1">', (), None),
+    ("", (), None),
+])
+def test_the_byline_and_section_come_from_the_page_metadata(head, authors, section):
+    page = f"<html><head>{head}</head><body><article><p>Body text.</p></article></body></html>"
+    extracted = extract_article(page, "article", [])
+    assert (extracted.authors, extracted.section) == (authors, section)

@@ -23,7 +23,7 @@ def values(db_session):
     return {"poll_id": poll.id, "topic_id": poll.topics[0].id, "suggestion_id": 1,
             "site_name": site.name, "site_id": site.id, "article_id": article.id, "correction_id": correction.id,
             "user_id": admin.id, "patron_id": 1, "public_id": correction.public_id, "slug": "x", "filename": "site.css",
-            "member": correction.id, "token": "not-a-token", "admin": admin}
+            "member": correction.id, "token": "not-a-token", "admin": admin, "year": 2026, "note_id": 1}
 
 
 def every_route(app, values):

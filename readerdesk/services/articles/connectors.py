@@ -38,7 +38,8 @@ def refetch_article(session: DbSession, article: Article, *, http: requests.Sess
             extracted = extract_article(fetch_html(http, article.url, timeout=timeout), site.body_selector,
                                         site.exclude_selectors, site.parts)
             ingest_article(session, site, url=article.url, title=extracted.title or article.title,
-                           html=extracted.html, now=now, modified_at=extracted.modified_at, parts=extracted.parts)
+                           html=extracted.html, now=now, modified_at=extracted.modified_at, parts=extracted.parts,
+                           authors=extracted.authors, section=extracted.section)
         elif site.connector == "wordpress":
             external = article.external_id or ""
             if not external.startswith("wp:") or not site.connector_url:

@@ -117,6 +117,14 @@ def article_url_of(site: Site, url: str) -> str:
     return url
 
 
+def _set_byline(article: Article, authors: Sequence[str] | None, section: str | None) -> None:
+    """The byline and section from the source; absent ones leave what the article had."""
+    if authors:
+        article.authors = list(authors)
+    if section:
+        article.section = section
+
+
 def ingest_article(
     session: DbSession,
     site: Site,
@@ -131,6 +139,8 @@ def ingest_article(
     exclude: Sequence[str] = (),
     hosted: bool = False,
     parts: dict[str, str] | None = None,
+    authors: Sequence[str] | None = None,
+    section: str | None = None,
 ) -> IngestResult:
     """Create or update an article from its body HTML (and ``parts``: the HTML of other reportable
     parts, see :func:`part_texts`). Drops the site's excluded boxes (and ``exclude``), sanitizes,
@@ -171,6 +181,7 @@ def ingest_article(
             article.external_id = external_id
         if published_at:
             article.published_at = published_at
+    _set_byline(article, authors, section)
     revision = add_revision(session, article, body, now=now, source_modified_at=modified_at,
                             parts=part_texts(site, title, body, parts))
     return IngestResult(article=article, revision=revision, created=created)

@@ -29,6 +29,14 @@ class PrivacyUrlInvalid(SiteError):
     """The privacy policy URL is not an absolute http(s) URL."""
 
 
+class StandardsUrlInvalid(SiteError):
+    """One of the standards links (``field``) is not an absolute http(s) URL."""
+
+    def __init__(self, field: str, message: str):
+        self.field = field
+        super().__init__(message)
+
+
 class PartsInvalid(SiteError):
     """A reportable part is not NAME=CSS with a known name and a valid selector."""
 
@@ -146,6 +154,32 @@ def _privacy_url(url: str | None) -> str:
         return absolute_link(url or "")
     except InvalidURL:
         raise PrivacyUrlInvalid(f"the privacy policy URL must be an absolute http(s) URL, got {url!r}") from None
+
+
+STANDARDS_LINKS = {"principles_url": "the publishing principles URL",
+                   "corrections_policy_url": "the corrections policy URL",
+                   "feedback_policy_url": "the feedback policy URL"}
+
+
+def update_standards(site: Site, *, second_approval: bool, target_decision_hours: int | None = None,
+                     target_correction_hours: int | None = None, **urls: str | None) -> None:
+    """The newsroom's standards links (STANDARDS_LINKS, each "" for none) that every article page's JSON-LD
+    carries, whether retractions and clarifications need a second editor, and the time-to-correct
+    targets in hours (None for none). Validates all first."""
+    for hours in (target_decision_hours, target_correction_hours):
+        if hours is not None and not 1 <= hours <= 24 * 365:
+            raise SiteError("a target is a number of hours from 1 to 8760")
+    checked = {}
+    for field, what in STANDARDS_LINKS.items():
+        url = (urls.get(field) or "").strip()
+        try:
+            checked[field] = absolute_link(url) if url else ""
+        except InvalidURL:
+            raise StandardsUrlInvalid(field, f"{what} must be an absolute http(s) URL, got {url!r}") from None
+    for field, url in checked.items():
+        setattr(site, field, url)
+    site.second_approval = bool(second_approval)
+    site.target_decision_hours, site.target_correction_hours = target_decision_hours, target_correction_hours
 
 
 def get_site(session: DbSession, name: str) -> Site:

@@ -14,7 +14,7 @@ from types import EllipsisType
 from sqlalchemy import CursorResult, select, update
 
 from readerdesk.models import Correction, Status, User
-from readerdesk.models.moderation import InternalNote, ModerationEvent
+from readerdesk.models.moderation import InternalNote, ModerationEvent, RejectionCode
 from readerdesk.models.types import DbSession
 
 S = Status
@@ -28,6 +28,8 @@ TRANSITIONS: dict[str, dict[Status, Status]] = {
     "spam": {S.NEW: S.SPAM, S.IN_REVIEW: S.SPAM, S.ACCEPTED: S.SPAM, S.REJECTED: S.SPAM},
     "publish": {S.NEW: S.PUBLISHED, S.IN_REVIEW: S.PUBLISHED, S.ACCEPTED: S.PUBLISHED},
     "reopen": {S.ACCEPTED: S.IN_REVIEW, S.REJECTED: S.IN_REVIEW, S.SPAM: S.IN_REVIEW},
+    # A note proposed for a second editor's approval (Site.second_approval): recorded, no state change.
+    "propose_note": {S.NEW: S.NEW, S.IN_REVIEW: S.IN_REVIEW, S.ACCEPTED: S.ACCEPTED},
 }
 # Decisions that count as the "first decision" for the time-to-first-decision statistic.
 DECISIONS = {"accept", "reject", "spam", "publish"}
@@ -60,7 +62,7 @@ def allowed_actions(status: Status) -> list[str]:
 
 def _apply(session: DbSession, correction: Correction, action: str, *, actor: User | None, now: datetime,
            expected_version: int, reason: str = "", assignee: User | None | EllipsisType = ...,
-           reader_message: str = "") -> ModerationEvent:
+           reader_message: str = "", rejection_code: RejectionCode | None = None) -> ModerationEvent:
     """Apply one transition. ``assignee`` is left alone unless given; None unassigns."""
     moves = TRANSITIONS.get(action)
     if moves is None or correction.status not in moves:
@@ -92,7 +94,7 @@ def _apply(session: DbSession, correction: Correction, action: str, *, actor: Us
         from_status=from_status, to_status=to_status, from_version=expected_version,
         to_version=correction.version, reason=(reason or "").strip()[:MAX_REASON_LENGTH],
         reader_message=(reader_message or "").strip()[:MAX_REASON_LENGTH],
-        assignee_id=correction.assignee_id, created_at=now,
+        assignee_id=correction.assignee_id, created_at=now, rejection_code=rejection_code,
     )
     session.add(event)
     session.flush()
@@ -118,10 +120,15 @@ def accept(session, correction, *, actor, now, expected_version, reason="") -> M
     return _apply(session, correction, "accept", actor=actor, now=now, expected_version=expected_version, reason=reason)
 
 
-def reject(session, correction, *, actor, now, expected_version, reason="", reader_message="") -> ModerationEvent:
-    """``reason`` stays on the desk; ``reader_message`` goes into the email to the reader."""
+def reject(session, correction, *, actor, now, expected_version, reason="", reader_message="",
+           code: RejectionCode | str | None = None) -> ModerationEvent:
+    """``reason`` stays on the desk; ``reader_message`` and the reason ``code`` go into the email to the reader."""
+    try:
+        rejection_code = RejectionCode(code) if code else None
+    except ValueError:
+        raise ModerationError("Choose a reason: " + ", ".join(c.label.lower() for c in RejectionCode) + ".") from None
     return _apply(session, correction, "reject", actor=actor, now=now, expected_version=expected_version, reason=reason,
-                  reader_message=reader_message)
+                  reader_message=reader_message, rejection_code=rejection_code)
 
 
 def mark_spam(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
@@ -136,6 +143,12 @@ def reopen(session, correction, *, actor, now, expected_version, reason="") -> M
 def mark_published(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
     """The state change behind publishing a note (the note itself is services.publishing's)."""
     return _apply(session, correction, "publish", actor=actor, now=now, expected_version=expected_version,
+                  reason=reason)
+
+
+def propose_note(session, correction, *, actor, now, expected_version, reason="") -> ModerationEvent:
+    """The audit record of a note proposed for a second editor's approval; the state stays."""
+    return _apply(session, correction, "propose_note", actor=actor, now=now, expected_version=expected_version,
                   reason=reason)
 
 

@@ -54,7 +54,8 @@ def report_detail(session: DbSession, correction: Correction, *, members_after: 
         group_counts=group_counts(session, group_id),
         notes=moderation.internal_notes(session, correction),
         events=moderation.history(session, correction),
-        actions=[a for a in moderation.allowed_actions(correction.status) if a not in ("unassign", "assign")],
+        actions=[a for a in moderation.allowed_actions(correction.status)
+                 if a not in ("unassign", "assign", "propose_note")],
         staff=active_staff(session),
         can_assign="assign" in moderation.allowed_actions(correction.status),
         part_label=PART_LABELS.get(correction.part, correction.part),

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, SQLColumnExpression, extract, func, select
 
 from readerdesk.models import Article, Correction, Status
+from readerdesk.models.moderation import ModerationEvent, RejectionCode
 from readerdesk.models.types import DbSession
 
 DECIDED = tuple(s for s in Status if s not in Status.undecided())
@@ -60,6 +61,8 @@ class DeskStats:
     median_first_decision: timedelta | None
     by_status: dict[Status, int]
     top_articles: list[TopArticle]
+    # Rejections decided in the period, by reason code (None: rejected without one).
+    rejections_by_code: dict[RejectionCode | None, int]
 
     @property
     def total(self) -> int:
@@ -117,10 +120,15 @@ def desk_stats(session: DbSession, *, now: datetime, days: int = 30) -> DeskStat
         select(Article.id, Article.title, Article.url, top.c.reports).join(top, top.c.article_id == Article.id)
         .order_by(top.c.reports.desc(), Article.id)
     )]
+    rejections = dict(session.execute(
+        select(ModerationEvent.rejection_code, func.count())
+        .where(ModerationEvent.action == "reject", ModerationEvent.created_at >= since)
+        .group_by(ModerationEvent.rejection_code)
+    ).all())
     return DeskStats(
         days=days, since=since,
         per_day=_daily(session, dialect, Correction.created_at, since, today, days),
         decisions_per_day=_daily(session, dialect, Correction.first_decision_at, since, today, days),
         median_first_decision=median_time_to_first_decision(session, since),
-        by_status=by_status, top_articles=top_articles,
+        by_status=by_status, top_articles=top_articles, rejections_by_code=rejections,
     )

@@ -22,10 +22,10 @@ BULK_ACTIONS = ("accept", "reject", "spam")
 
 
 def _run(session: DbSession, report: Correction, action: str, *, actor: User, now: datetime, version: int,
-         reason: str, assignee: User | None, reader_message: str = "") -> ModerationEvent:
+         reason: str, assignee: User | None, reader_message: str = "", code: str | None = None) -> ModerationEvent:
     if action == "reject":
         return moderation.reject(session, report, actor=actor, now=now, expected_version=version, reason=reason,
-                                 reader_message=reader_message)
+                                 reader_message=reader_message, code=code)
     if action == "claim":
         return moderation.claim(session, report, actor=actor, now=now, expected_version=version)
     if action == "assign":
@@ -36,10 +36,11 @@ def _run(session: DbSession, report: Correction, action: str, *, actor: User, no
 
 def decide(session: DbSession, correction: Correction, action: str, *, actor: User, now: datetime,
            expected_version: int, reason: str = "", assignee: User | None = None,
-           reader_message: str = "") -> list[ModerationEvent]:
+           reader_message: str = "", code: str | None = None) -> list[ModerationEvent]:
     """Apply ``action`` to ``correction`` and to the members of its group it is allowed for.
 
-    ``reader_message`` goes with a rejection to every reader who asked to hear the outcome.
+    ``reader_message`` and the reason ``code`` (RejectionCode) go with a rejection to every reader who
+    asked to hear the outcome.
 
     Reopening goes to the members that were in the same state as the report being reopened; every
     other action to the open members. Returns the events, the decided report's first.
@@ -48,7 +49,7 @@ def decide(session: DbSession, correction: Correction, action: str, *, actor: Us
         raise ModerationError(f"Unknown action “{action}”.")
     status_before = correction.status
     events = [_run(session, correction, action, actor=actor, now=now, version=expected_version, reason=reason,
-                   assignee=assignee, reader_message=reader_message)]
+                   assignee=assignee, reader_message=reader_message, code=code)]
     allowed_from = TRANSITIONS["unassign" if action == "assign" and assignee is None else action]
     for other in members(session, correction.group_id or correction.id):
         if other.id == correction.id or other.status not in allowed_from:
@@ -57,7 +58,7 @@ def decide(session: DbSession, correction: Correction, action: str, *, actor: Us
             continue
         try:
             events.append(_run(session, other, action, actor=actor, now=now, version=other.version,
-                               reason=reason, assignee=assignee, reader_message=reader_message))
+                               reason=reason, assignee=assignee, reader_message=reader_message, code=code))
         except moderation.StaleDecision:
             continue  # changed by someone else this very moment: theirs stands
     return events

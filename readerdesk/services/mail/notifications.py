@@ -108,6 +108,11 @@ READER_STRINGS = {
         "rejected_intro": "Thank you for taking the time to report a possible error in “{title}”. "
                           "Our editors checked it carefully and decided not to change the article.",
         "reason_intro": "The editors' explanation:",
+        "code_not_an_error": "What the article says is correct: we found no error.",
+        "code_already_corrected": "The article had already been corrected.",
+        "code_opinion": "The passage is an opinion, not a statement of fact we can correct.",
+        "code_out_of_scope": "This is outside what our corrections cover.",
+        "code_duplicate": "Another reader reported the same passage, and we answered there.",
         "rejected_outro": "Reports like yours help us get things right, and we read every one.",
         "your_report": "Your report:",
         "footer": "You receive this message because you asked, when you sent your report to {site}, "
@@ -128,6 +133,11 @@ READER_STRINGS = {
         "rejected_intro": "Дякуємо, що знайшли час повідомити про можливу помилку в «{title}». "
                           "Редактори уважно все перевірили й вирішили не змінювати статтю.",
         "reason_intro": "Пояснення редакторів:",
+        "code_not_an_error": "У статті написано правильно: помилки ми не знайшли.",
+        "code_already_corrected": "Статтю вже було виправлено.",
+        "code_opinion": "Цей фрагмент — думка, а не твердження про факт, яке можна виправити.",
+        "code_out_of_scope": "Це виходить за межі того, що охоплюють наші виправлення.",
+        "code_duplicate": "Про цей самий фрагмент уже повідомив інший читач, і ми відповіли там.",
         "rejected_outro": "Такі повідомлення допомагають нам писати точніше, і ми читаємо кожне.",
         "your_report": "Ваше повідомлення:",
         "footer": "Ви отримали цей лист, бо, надсилаючи повідомлення до {site}, попросили повідомити, "
@@ -175,6 +185,8 @@ def decision_email(correction: Correction, event: ModerationEvent, *, forget_url
     else:
         subject = s["rejected_subject"].format(title=title)
         paragraphs.append(s["rejected_intro"].format(title=title))
+        if event.rejection_code:
+            paragraphs.append(s[f"code_{event.rejection_code.value}"])
         if event.reader_message:
             paragraphs += [s["reason_intro"], Quote(event.reader_message)]
         paragraphs.append(s["rejected_outro"])

@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import joinedload
 
-from readerdesk.models import Article, CorrectionNote, Site
+from readerdesk.models import Article, Correction, CorrectionNote, NoteType, Site
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.types import DbSession
+from readerdesk.services.desk.time_to_correct import median
 from readerdesk.services.publishing.publish import public_notes
 from readerdesk.text.urls import InvalidURL, normalise_url
 
@@ -27,12 +28,35 @@ class LogPage:
     next_before: int | None  # the id to pass as ``before`` for the next (older) page
 
 
-def log_page(session: DbSession, *, site: Site | None = None, before: int | None = None, limit: int = 30) -> LogPage:
-    """A page of public notes, newest first; keyset pagination on (published_at, id)."""
-    query = (select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES))
-             .options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site)))
+def month_bounds(month: str) -> tuple[datetime, datetime]:
+    """``YYYY-MM`` → the month's first instant and the next month's, in UTC; ValueError otherwise."""
+    start = datetime.strptime(month, "%Y-%m").replace(tzinfo=UTC)
+    end = start.replace(year=start.year + 1, month=1) if start.month == 12 else start.replace(month=start.month + 1)
+    return start, end
+
+
+def _public() -> Select:
+    return select(CorrectionNote).where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES),
+                                        CorrectionNote.awaiting_approval.is_(False))
+
+
+def public_note(session: DbSession, note_id: int) -> CorrectionNote | None:
+    """A published public note by id (its permanent page); None for any other."""
+    return session.scalar(_public().where(CorrectionNote.id == note_id))
+
+
+def log_page(session: DbSession, *, site: Site | None = None, before: int | None = None, limit: int = 30,
+             note_type: NoteType | None = None, month: str | None = None) -> LogPage:
+    """A page of public notes, newest first; keyset pagination on (published_at, id). ``note_type`` and
+    ``month`` (``YYYY-MM``; ValueError when it is not one) narrow it."""
+    query = _public().options(joinedload(CorrectionNote.article), joinedload(CorrectionNote.site))
     if site is not None:
         query = query.where(CorrectionNote.site_id == site.id)
+    if note_type is not None:
+        query = query.where(CorrectionNote.note_type == note_type)
+    if month:
+        start, end = month_bounds(month)
+        query = query.where(CorrectionNote.published_at >= start, CorrectionNote.published_at < end)
     if before is not None:
         cursor = session.get(CorrectionNote, before)
         if cursor is not None:
@@ -47,13 +71,53 @@ def log_page(session: DbSession, *, site: Site | None = None, before: int | None
     return LogPage(notes, notes[-1].id if has_more else None)
 
 
-def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:
-    """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
+def article_for_url(session: DbSession, url: str) -> Article | None:
+    """The article at ``url`` (on any site); None for an unknown or invalid URL."""
     try:
         url = normalise_url(url)
     except InvalidURL:
-        return []
-    article = session.scalar(select(Article).where(Article.url == url).order_by(Article.id).limit(1))
+        return None
+    return session.scalar(select(Article).where(Article.url == url).order_by(Article.id).limit(1))
+
+
+@dataclass(frozen=True)
+class YearlySummary:
+    """A site's (or every site's) transparency report for one calendar year (UTC)."""
+
+    year: int
+    by_type: dict[NoteType, int]  # public notes published in the year, every public type listed
+    reader_reported: int  # of them, the notes published for a reader's report
+    median_time_to_correct: timedelta | None  # report → note, over the reader-reported ones
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_type.values())
+
+    @property
+    def reader_share(self) -> float | None:
+        return self.reader_reported / self.total if self.total else None
+
+
+def yearly_summary(session: DbSession, year: int, *, site: Site | None = None) -> YearlySummary:
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    query = (select(CorrectionNote.note_type, CorrectionNote.published_at, Correction.created_at)
+             .outerjoin(Correction, Correction.id == CorrectionNote.correction_id)
+             .where(CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES), CorrectionNote.awaiting_approval.is_(False),
+                    CorrectionNote.published_at >= start, CorrectionNote.published_at < start.replace(year=year + 1)))
+    if site is not None:
+        query = query.where(CorrectionNote.site_id == site.id)
+    by_type = dict.fromkeys(PUBLIC_NOTE_TYPES, 0)
+    waits = []
+    for note_type, published_at, reported_at in session.execute(query).all():
+        by_type[note_type] += 1
+        if reported_at is not None:
+            waits.append(published_at - reported_at)
+    return YearlySummary(year=year, by_type=by_type, reader_reported=len(waits), median_time_to_correct=median(waits))
+
+
+def notes_for_url(session: DbSession, url: str) -> list[CorrectionNote]:
+    """Public notes of the article at ``url`` (on any site), oldest first. Unknown URL: none."""
+    article = article_for_url(session, url)
     return public_notes(session, article) if article is not None else []
 
 

@@ -29,7 +29,12 @@ from readerdesk.models import (
     User,
 )
 from readerdesk.models.moderation import ModerationEvent
-from readerdesk.models.publication import PUBLIC_NOTE_TYPES
+from readerdesk.models.publication import (
+    DATE_MODIFYING_NOTE_TYPES,
+    PUBLIC_NOTE_TYPES,
+    SECOND_APPROVAL_NOTE_TYPES,
+    STATED_NOTE_TYPES,
+)
 from readerdesk.models.site import BODY, PART_LABELS
 from readerdesk.models.types import DbSession
 from readerdesk.services.articles import ingest as article_service
@@ -247,17 +252,53 @@ def _record_edit(session: DbSession, correction: Correction, revision: ArticleRe
     return row
 
 
-def _check_note(note_type: NoteType | str, body: str) -> tuple[NoteType, str]:
+# "An earlier version of this article said <what was wrong>. <what is right>", in the site's language.
+EARLIER_VERSION_SAID = {"en": "An earlier version of this article said {wrong}.",
+                        "uk": "У попередній версії цієї статті йшлося, що {wrong}."}
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(normalise_plain_text(text or "").split())
+    return text if not text or text[-1] in ".!?…»”\"" else text + "."
+
+
+def stated_body(was_wrong: str, is_right: str, extra: str = "", *, language: str = "en") -> str:
+    """The public text of a correction or clarification: what the article said, then what is right,
+    then anything else the editor wrote."""
+    wrong = " ".join(normalise_plain_text(was_wrong or "").split()).rstrip(".")
+    said = EARLIER_VERSION_SAID.get((language or "en").split("-")[0], EARLIER_VERSION_SAID["en"])
+    return " ".join(part for part in (said.format(wrong=wrong), _sentence(is_right), extra.strip()) if part)
+
+
+@dataclass(frozen=True)
+class NoteText:
+    note_type: NoteType
+    body: str
+    was_wrong: str | None = None
+    is_right: str | None = None
+
+
+def check_note(note_type: NoteType | str, body: str, *, was_wrong: str = "", is_right: str = "",
+               language: str = "en") -> NoteText:
+    """The note as readers will read it, or a PublishError saying what is missing."""
     try:
         note_type = NoteType(note_type)
     except ValueError:
-        raise PublishError("Choose a note type: correction, clarification, update or silent.") from None
+        raise PublishError("Choose a note type: " + ", ".join(t.label.lower() for t in NoteType) + ".") from None
     body = normalise_plain_text(body or "").strip()
-    if note_type in PUBLIC_NOTE_TYPES and not body:
-        raise PublishError(f"Write the text of the {note_type.value} readers will see.")
-    if len(body) > MAX_NOTE_LENGTH:
+    wrong, right = (normalise_plain_text(was_wrong or "").strip(), normalise_plain_text(is_right or "").strip())
+    if note_type in STATED_NOTE_TYPES:
+        if not wrong or not right:
+            raise PublishError(f"A {note_type.label.lower()} says what the article said and what is right: "
+                               "fill in both.")
+        text = NoteText(note_type, stated_body(wrong, right, body, language=language), wrong, right)
+    else:
+        if note_type in PUBLIC_NOTE_TYPES and not body:
+            raise PublishError(f"Write the text of the {note_type.label.lower()} readers will see.")
+        text = NoteText(note_type, body)
+    if len(text.body) > MAX_NOTE_LENGTH:
         raise PublishError(f"A note can be at most {MAX_NOTE_LENGTH:,} characters.")
-    return note_type, body
+    return text
 
 
 def _preview_again(correction: Correction, note_type: NoteType, apply_wording: str | None,
@@ -282,9 +323,14 @@ def _preview_again(correction: Correction, note_type: NoteType, apply_wording: s
     return preview
 
 
+def needs_second_approval(correction: Correction, note_type: NoteType) -> bool:
+    return correction.article.site.second_approval and note_type in SECOND_APPROVAL_NOTE_TYPES
+
+
 def publish(session: DbSession, correction: Correction, *, note_type: NoteType | str, body: str, actor: User,
             now: datetime, expected_version: int, apply_wording: str | None = None,
-            expected_passage: str | None = None, cms: CmsEdit | None = None) -> Publication:
+            expected_passage: str | None = None, cms: CmsEdit | None = None, was_wrong: str = "",
+            is_right: str = "") -> Publication:
     """Publish ``correction``: state → published, the note stored, and optionally the wording applied.
 
     The open duplicates in its group are published with it (each with its own audit event): they
@@ -295,21 +341,21 @@ def publish(session: DbSession, correction: Correction, *, note_type: NoteType |
     With ``cms``, the wording is written into the post in the CMS (conditional on the version the
     editor previewed) *after* the state change and *before* anything else: a failed write raises and
     the caller's rollback leaves the report as it was.
+    Where the site requires a second editor's approval for this type (retractions, clarifications),
+    the note is only proposed: stored awaiting approval, the report unpublished, the proposal in the
+    audit log; :func:`approve` publishes it.
     Raises PublishError, CmsConflict, CmsError, IllegalTransition or StaleDecision; never commits.
     """
-    note_type, body = _check_note(note_type, body)
-    preview = _preview_again(correction, note_type, apply_wording, expected_passage, cms)
+    text = check_note(note_type, body, was_wrong=was_wrong, is_right=is_right,
+                      language=correction.article.site.language)
+    if needs_second_approval(correction, text.note_type):
+        return _propose(session, correction, text, actor=actor, now=now, expected_version=expected_version,
+                        apply_wording=apply_wording)
+    preview = _preview_again(correction, text.note_type, apply_wording, expected_passage, cms)
     event = moderation.mark_published(session, correction, actor=actor, now=now, expected_version=expected_version)
-    group_events = []
-    for other in members(session, correction.group_id or correction.id):
-        if other.id == correction.id or other.status not in moderation.TRANSITIONS["publish"]:
-            continue
-        try:
-            group_events.append(moderation.mark_published(session, other, actor=actor, now=now,
-                                                          expected_version=other.version))
-        except moderation.StaleDecision:
-            continue  # changed by someone else this very moment: theirs stands
+    group_events = _publish_group(session, correction, actor=actor, now=now)
     revision = None
+    modified_before = correction.article.modified_at
     if preview is not None:
         if isinstance(preview, CmsWordingPreview):
             assert cms is not None
@@ -317,17 +363,85 @@ def publish(session: DbSession, correction: Correction, *, note_type: NoteType |
             revision = cms.connector.store(session, written, now=now) or correction.article.current_revision
         else:
             revision = article_service.add_revision(session, correction.article, preview.html, now=now)
+            if text.note_type not in DATE_MODIFYING_NOTE_TYPES:
+                # A typo fix, a clarification or an editor's note is no reason to refresh the date.
+                correction.article.modified_at = modified_before
         if revision is not None:
             _record_edit(session, correction, revision, preview.passage, preview.wording, actor=actor, now=now)
     passage = corrected_passage(correction, preview, revision)
     note = CorrectionNote(
         site_id=correction.article.site_id, article_id=correction.article_id, correction_id=correction.id,
-        note_type=note_type, body=body, published_at=now, author_id=actor.id,
-        wording=preview.wording if preview else None, revision_id=revision.id if revision else None,
+        note_type=text.note_type, body=text.body, was_wrong=text.was_wrong, is_right=text.is_right,
+        published_at=now, author_id=actor.id, wording=preview.wording if preview else None,
+        revision_id=revision.id if revision else None,
         part=correction.part, passage_revision=passage[0] if passage else None,
         passage_start=passage[1] if passage else None, passage_end=passage[2] if passage else None,
     )
     session.add(note)
+    session.flush()
+    return Publication(note=note, event=event, group_events=group_events)
+
+
+def _publish_group(session: DbSession, correction: Correction, *, actor: User, now: datetime) -> list[ModerationEvent]:
+    """Publish the open duplicates in the correction's group with it, each with its own audit event."""
+    events = []
+    for other in members(session, correction.group_id or correction.id):
+        if other.id == correction.id or other.status not in moderation.TRANSITIONS["publish"]:
+            continue
+        try:
+            events.append(moderation.mark_published(session, other, actor=actor, now=now,
+                                                    expected_version=other.version))
+        except moderation.StaleDecision:
+            continue  # changed by someone else this very moment: theirs stands
+    return events
+
+
+def pending_note(session: DbSession, correction: Correction) -> CorrectionNote | None:
+    """The note proposed for this report that awaits a second editor's approval, if any."""
+    return session.scalar(select(CorrectionNote).where(CorrectionNote.correction_id == correction.id,
+                                                       CorrectionNote.awaiting_approval.is_(True)))
+
+
+def _propose(session: DbSession, correction: Correction, text: NoteText, *, actor: User, now: datetime,
+             expected_version: int, apply_wording: str | None) -> Publication:
+    if apply_wording is not None:
+        raise PublishError(f"A {text.note_type.label.lower()} needs a second editor's approval on this site, "
+                           "and the text cannot wait for it: propose the note without changing the text.")
+    if pending_note(session, correction) is not None:
+        raise PublishError("A note for this report already awaits a second editor's approval.")
+    event = moderation.propose_note(
+        session, correction, actor=actor, now=now, expected_version=expected_version,
+        reason=f"{text.note_type.label} proposed; it awaits a second editor's approval.")
+    note = CorrectionNote(
+        site_id=correction.article.site_id, article_id=correction.article_id, correction_id=correction.id,
+        note_type=text.note_type, body=text.body, was_wrong=text.was_wrong, is_right=text.is_right,
+        published_at=now, author_id=actor.id, awaiting_approval=True, part=correction.part,
+    )
+    session.add(note)
+    session.flush()
+    return Publication(note=note, event=event)
+
+
+def approve(session: DbSession, note: CorrectionNote, *, actor: User, now: datetime,
+            expected_version: int) -> Publication:
+    """A second editor approves a proposed note: the report is published with it, the approval (the
+    publish event by ``actor``, naming the proposer) in the audit log. The proposer cannot approve."""
+    if not note.awaiting_approval or note.correction is None:
+        raise PublishError("This note does not await approval.")
+    if note.author_id == actor.id:
+        raise PublishError("A second editor must approve this note: you proposed it.")
+    correction = note.correction
+    proposer = note.author.display_name if note.author else "a former editor"
+    event = moderation.mark_published(
+        session, correction, actor=actor, now=now, expected_version=expected_version,
+        reason=f"Second approval of the {note.note_type.label.lower()} proposed by {proposer}.")
+    group_events = _publish_group(session, correction, actor=actor, now=now)
+    passage = corrected_passage(correction, None, None)
+    note.awaiting_approval = False
+    note.approved_by_id = actor.id
+    note.published_at = now
+    if passage is not None:
+        note.passage_revision, note.passage_start, note.passage_end = passage
     session.flush()
     return Publication(note=note, event=event, group_events=group_events)
 
@@ -351,7 +465,8 @@ def public_notes(session: DbSession, article: Article) -> list[CorrectionNote]:
     """The article's public notes, oldest first (as they read at the end of the article)."""
     return list(session.scalars(
         select(CorrectionNote)
-        .where(CorrectionNote.article_id == article.id, CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES))
+        .where(CorrectionNote.article_id == article.id, CorrectionNote.note_type.in_(PUBLIC_NOTE_TYPES),
+               CorrectionNote.awaiting_approval.is_(False))
         .order_by(CorrectionNote.published_at, CorrectionNote.id)
     ))
 
@@ -359,26 +474,41 @@ def public_notes(session: DbSession, article: Article) -> list[CorrectionNote]:
 def note_for_correction(session: DbSession, correction: Correction) -> CorrectionNote | None:
     """The note published for this report, or for the duplicate group it belongs to."""
     published_for = [correction.id] + ([correction.group_id] if correction.group_id else [])
-    return session.scalar(select(CorrectionNote).where(or_(*(CorrectionNote.correction_id == i for i in published_for)))
+    return session.scalar(select(CorrectionNote).where(or_(*(CorrectionNote.correction_id == i for i in published_for)),
+                                                       CorrectionNote.awaiting_approval.is_(False))
                           .order_by(CorrectionNote.id.desc()).limit(1))
 
 
 def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote]) -> dict:
-    """services.articles.news_article_json_ld plus schema.org ``correction`` (CorrectionComment
-    objects) and ``dateModified`` no earlier than the latest note."""
+    """services.articles.news_article_json_ld plus the site's standards (schema.org
+    ``publishingPrinciples``, ``correctionsPolicy``, ``actionableFeedbackPolicy``, the ones it set),
+    ``correction`` (CorrectionComment objects) and ``dateModified`` no earlier than the latest
+    correction, update or retraction: a clarification or an editor's note never refreshes the date."""
     data = article_service.news_article_json_ld(article)
+    data.update(site_policies(article.site))
     public = [n for n in notes if n.is_public]
     if not public:
         return data
-    data["correction"] = [
-        {"@type": "CorrectionComment", "text": n.body, "datePublished": n.published_at.isoformat()}
-        for n in public
-    ]
-    latest = max(n.published_at for n in public)
+    data["correction"] = [correction_comment(n) for n in public]
+    dated = [n.published_at for n in public if n.note_type in DATE_MODIFYING_NOTE_TYPES]
     modified = article.modified_at or article.published_at
-    if modified is None or latest > modified:
-        data["dateModified"] = latest.isoformat()
+    if dated and (modified is None or max(dated) > modified):
+        data["dateModified"] = max(dated).isoformat()
+    if any(n.note_type == NoteType.RETRACTION for n in public):
+        data["creativeWorkStatus"] = "Retracted"
     return data
+
+
+def site_policies(site) -> dict:
+    """The site's standards links as schema.org NewsMediaOrganization properties (those set)."""
+    links = {"publishingPrinciples": site.principles_url, "correctionsPolicy": site.corrections_policy_url,
+             "actionableFeedbackPolicy": site.feedback_policy_url}
+    return {key: url for key, url in links.items() if url}
+
+
+def correction_comment(note: CorrectionNote) -> dict:
+    """A public note as a schema.org CorrectionComment."""
+    return {"@type": "CorrectionComment", "text": note.body, "datePublished": note.published_at.isoformat()}
 
 
 def note_as_json(note: CorrectionNote) -> dict:
@@ -389,7 +519,8 @@ def note_as_json(note: CorrectionNote) -> dict:
     canonical text), or None when it cannot be located exactly. The widget marks it in the page only
     where it finds that quote exactly."""
     return {"id": note.id, "type": note.note_type.value, "label": note.note_type.label_in(note.site.language),
-            "text": note.body, "published_at": note.published_at.isoformat(), "passage": note_passage(note)}
+            "text": note.body, "published_at": note.published_at.isoformat(), "passage": note_passage(note),
+            "was_wrong": note.was_wrong, "is_right": note.is_right, "schema": correction_comment(note)}
 
 
 def note_passage(note: CorrectionNote) -> dict | None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 from flask import jsonify, request
 
 from readerdesk.extensions import db
-from readerdesk.services.publishing.corrections_log import notes_for_url
-from readerdesk.services.publishing.publish import note_as_json
+from readerdesk.models import NoteType
+from readerdesk.services.publishing.corrections_log import article_for_url
+from readerdesk.services.publishing.publish import note_as_json, public_notes, site_policies
 from readerdesk.text.urls import InvalidURL, normalise_url
 from readerdesk.views.api.corrections import ApiError, bp
 
@@ -22,7 +23,13 @@ def article_notes():
         url = normalise_url(url)
     except InvalidURL:
         raise ApiError(400, "url must be an absolute http(s) address.") from None
-    response = jsonify(url=url, notes=[note_as_json(n) for n in notes_for_url(db.session, url)])
+    article = article_for_url(db.session, url)
+    notes = public_notes(db.session, article) if article is not None else []
+    # A retraction first: the widget lists the notes in this order, so readers meet it before the rest.
+    notes.sort(key=lambda note: note.note_type != NoteType.RETRACTION)
+    response = jsonify(url=url, notes=[note_as_json(n) for n in notes],
+                       retracted=any(n.note_type == NoteType.RETRACTION for n in notes),
+                       policies=site_policies(article.site) if article is not None else {})
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=60"
     return response

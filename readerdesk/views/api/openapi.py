@@ -6,6 +6,7 @@ validates it with openapi-spec-validator, so it cannot drift from the code unnot
 
 from __future__ import annotations
 
+from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.corrections.capture import (
     MAX_COMMENT,
@@ -206,18 +207,30 @@ def openapi_document() -> dict:
                     "parameters": [{"name": "url", "in": "query", "required": True, "schema": {"type": "string"},
                                     "description": "The article URL."}],
                     "responses": {
-                        "200": {"description": "The notes, oldest first.", "content": {"application/json": {"schema": {
+                        "200": {"description": "The notes, oldest first, a retraction before the others.",
+                                "content": {"application/json": {"schema": {
                             "type": "object",
                             "properties": {
                                 "url": {"type": "string"},
+                                "retracted": {"type": "boolean", "description": "The article is retracted."},
+                                "policies": {"type": "object", "description": (
+                                    "The site's standards links as schema.org properties (those set): "
+                                    "publishingPrinciples, correctionsPolicy, actionableFeedbackPolicy."),
+                                    "additionalProperties": {"type": "string", "format": "uri"}},
                                 "notes": {"type": "array", "items": {
                                     "type": "object",
                                     "properties": {
                                         "id": {"type": "integer"},
-                                        "type": {"type": "string", "enum": ["correction", "clarification", "update"]},
+                                        "type": {"type": "string", "enum": [t.value for t in PUBLIC_NOTE_TYPES]},
                                         "label": {"type": "string"},
                                         "text": {"type": "string"},
                                         "published_at": {"type": "string", "format": "date-time"},
+                                        "was_wrong": {"type": ["string", "null"], "description": (
+                                            "For a correction or clarification: what the article said.")},
+                                        "is_right": {"type": ["string", "null"]},
+                                        "schema": {"type": "object", "description": (
+                                            "The note as a schema.org CorrectionComment, for a publisher's own "
+                                            "JSON-LD.")},
                                         "passage": {"type": ["object", "null"], "description": (
                                             "The corrected passage in the current revision: its part and W3C "
                                             "selectors in that part's canonical text; null when it cannot be "

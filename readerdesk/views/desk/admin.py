@@ -14,14 +14,17 @@ from readerdesk.services.articles.credentials import (
     set_wordpress_credentials,
 )
 from readerdesk.services.articles.sites import (
+    STANDARDS_LINKS,
     PartsInvalid,
     PrivacyUrlInvalid,
     SiteError,
+    StandardsUrlInvalid,
     create_site,
     list_sites,
     parse_parts,
     rotate_token,
     update_site,
+    update_standards,
 )
 from readerdesk.services.desk.security_log import ACTIONS, recent_events, record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
@@ -239,6 +242,11 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     form.connector.data = site.connector or ""
     form.connector_url.data = site.connector_url or ""
     form.privacy_url.data = site.privacy_url
+    for name in STANDARDS_LINKS:
+        form[name].data = getattr(site, name)
+    form.second_approval.data = site.second_approval
+    form.target_decision_hours.data = site.target_decision_hours
+    form.target_correction_hours.data = site.target_correction_hours
     form.currency.data = settings.currency
     form.support_tiers.data = tier_lines(site.support_tiers or current_app.config["SUPPORT_TIERS"], settings.currency)
     form.min_amount.data = major_units(site.support_min_amount, settings.currency)
@@ -277,9 +285,14 @@ def edit_site(site_id: int):
                         exclude_selectors=lines(form.exclude_selectors.data), connector=form.connector.data or None,
                         connector_url=form.connector_url.data, privacy_url=form.privacy_url.data,
                         parts=parse_parts(lines(form.parts.data)))
+            update_standards(site, second_approval=form.second_approval.data,
+                             target_decision_hours=form.target_decision_hours.data,
+                             target_correction_hours=form.target_correction_hours.data,
+                             **{name: form[name].data for name in STANDARDS_LINKS})
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:
         wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
+                 else form[exc.field] if isinstance(exc, StandardsUrlInvalid)
                  else form.parts if isinstance(exc, PartsInvalid) else form.connector)
         wrong.errors = [*wrong.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)

@@ -28,6 +28,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from readerdesk.models import Eligibility, NoteType, ResultsVisibility
+from readerdesk.models.moderation import RejectionCode
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
 from readerdesk.text.i18n import LANGUAGE_NAMES
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
@@ -96,6 +97,9 @@ class DecisionForm(FlaskForm):
                            render_kw={"rows": 2})
     reader_message = TextAreaField(_l("Message to the reader with a rejection (optional, emailed to them)"),
                                    validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
+    rejection_code = SelectField("Reason for a rejection (told to the reader in their language)",
+                                 choices=[SelectChoice("", "—"),
+                                          *(SelectChoice(c.value, c.label) for c in RejectionCode)], default="")
     next = HiddenField()
 
 
@@ -132,18 +136,18 @@ class BulkForm(FlaskForm):
 
 # --- publishing ----------------------------------------------------------------------------------
 
-NOTE_TYPE_CHOICES = [
-    SelectChoice(NoteType.CORRECTION.value, "Correction — we got a fact wrong"),
-    SelectChoice(NoteType.CLARIFICATION.value, "Clarification — the text was unclear or incomplete"),
-    SelectChoice(NoteType.UPDATE.value, "Update — something changed since publication"),
-    SelectChoice(NoteType.SILENT.value, "Silent fix — a typo; no public note"),
-]
+NOTE_TYPE_CHOICES = [SelectChoice(t.value, t.label) for t in NoteType]
 
 
 class PublishForm(FlaskForm):
     """Shape only: services.publishing checks the rules (a body for public notes, a preview...)."""
 
     note_type = SelectField("Public note", choices=NOTE_TYPE_CHOICES, default=NoteType.CORRECTION.value)
+    was_wrong = TextAreaField("What the article said (wrong or misleading)",
+                              validators=[Length(max=MAX_NOTE_LENGTH)], render_kw={"rows": 2, "cols": 70,
+                                         "placeholder": "the committee had twelve members"})
+    is_right = TextAreaField("What is right", validators=[Length(max=MAX_NOTE_LENGTH)],
+                             render_kw={"rows": 2, "cols": 70, "placeholder": "It has eleven."})
     body = TextAreaField("Note readers will see", validators=[Length(max=MAX_NOTE_LENGTH)],
                          render_kw={"rows": 4, "cols": 70})
     apply_wording = BooleanField("Change the article text")
@@ -157,6 +161,13 @@ class PublishForm(FlaskForm):
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
     preview = SubmitField("Preview", render_kw={"class": "button secondary"})
     confirm = SubmitField("Publish", render_kw={"class": "button"})
+
+
+class ApproveNoteForm(FlaskForm):
+    """A second editor approves a proposed note (Site.second_approval)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
+    approve = SubmitField("Approve and publish", render_kw={"class": "button"})
 
 
 # --- the supporters wall -------------------------------------------------------------------------
@@ -247,6 +258,18 @@ class SiteEditForm(FlaskForm):
     privacy_url = StringField("Privacy policy URL", validators=[Optional(), Length(max=500)],
                               description="Linked from the notices in the widget and on the support form. "
                                           "Without it they link to readerdesk's own page on the data it keeps.")
+    # Standards: linked from every article's JSON-LD (services.articles.sites.update_standards).
+    principles_url = StringField("Publishing principles URL", validators=[Optional(), Length(max=500)],
+                                 description="schema.org publishingPrinciples: your ethics and standards.")
+    corrections_policy_url = StringField("Corrections policy URL", validators=[Optional(), Length(max=500)],
+                                         description="schema.org correctionsPolicy.")
+    feedback_policy_url = StringField("Feedback policy URL", validators=[Optional(), Length(max=500)],
+                                      description="schema.org actionableFeedbackPolicy: how readers reach you.")
+    second_approval = BooleanField("Retractions and clarifications need a second editor's approval")
+    target_decision_hours = IntegerField("Target for a first decision (hours; empty for none)",
+                                         validators=[Optional(), NumberRange(min=1, max=24 * 365)])
+    target_correction_hours = IntegerField("Target for a published correction of a factual error (hours)",
+                                           validators=[Optional(), NumberRange(min=1, max=24 * 365)])
     # Patrons: the support page and receipts (checked by services.patrons.site_settings).
     currency = StringField("Currency (ISO 4217, e.g. EUR, UAH, JPY)", validators=[DataRequired(), Length(max=3)])
     support_tiers = TextAreaField("Tiers, one a line: id | name | amount | month or year | description",

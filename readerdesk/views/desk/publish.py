@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Correction
+from readerdesk.models import Correction, NoteType
 from readerdesk.services.articles.cms import CmsConflict, CmsConnector, CmsError
 from readerdesk.services.articles.connectors import can_edit_in_cms, cms_connector
 from readerdesk.services.articles.credentials import CredentialsError
@@ -25,7 +25,7 @@ from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import CmsEdit, PublishError, WordingNotMappable
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
-from readerdesk.views.desk.forms import PublishForm
+from readerdesk.views.desk.forms import ApproveNoteForm, PublishForm
 from readerdesk.views.desk.reports import report_or_404
 
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
@@ -45,9 +45,21 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
             wording_refusal += (" An admin can give readerdesk WordPress write access at the site's settings, "
                                 "so the wording can be applied here.")
     note = publishing.note_for_correction(db.session, correction)
+    pending = publishing.pending_note(db.session, correction)
+    note_text: publishing.NoteText | str  # the note as readers will read it, or why it cannot be published
+    try:
+        note_text = publishing.check_note(form.note_type.data or "", form.body.data or "",
+                                          was_wrong=form.was_wrong.data or "", is_right=form.is_right.data or "",
+                                          language=article.site.language)
+    except PublishError as exc:
+        note_text = str(exc)
+    approve_form = ApproveNoteForm(formdata=None, version=correction.version) if pending else None
     return render_template("desk/publish/publish.html", correction=correction, form=form, preview=preview,
                            error=error, passage=passage, wording_refusal=wording_refusal, note=note, in_cms=in_cms,
-                           fallback=fallback,
+                           fallback=fallback, pending=pending, note_text=note_text, approve_form=approve_form,
+                           note_types=list(NoteType),
+                           needs_approval=[t.value for t in NoteType
+                                           if publishing.needs_second_approval(correction, t)],
                            showing_preview=preview is not None or (form.preview.data and not error)), status
 
 
@@ -114,6 +126,7 @@ def publish(correction_id: int):
                     db.session, correction, note_type=form.note_type.data, body=form.body.data or "",
                     actor=current_user, now=utcnow(), expected_version=form.version.data, apply_wording=wording,
                     expected_passage=form.expected_passage.data if wording is not None else None, cms=cms,
+                    was_wrong=form.was_wrong.data or "", is_right=form.is_right.data or "",
                 )
                 # After commit: the email can fail and retry without touching the decision.
                 work.after_commit(*decision_jobs(publication.events))
@@ -121,10 +134,35 @@ def publish(correction_id: int):
             return _after_conflict(correction, form, wording, str(exc))
         except (ModerationError, CmsError, CredentialsError) as exc:
             return _refused(correction, form, exc)
-        flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
+        if publication.note.awaiting_approval:
+            flash(f"{publication.note.note_type.label} proposed: it is published once a second editor "
+                  "approves it.", "success")
+        else:
+            flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
         return redirect(url_for("desk_publish.publish", correction_id=correction.id))
     # A preview (or a confirm whose wording changed after its preview: show the new preview first).
     return _preview(correction, form, wording)
+
+
+@bp.post("/corrections/<int:correction_id>/approve-note")
+@staff_required
+def approve_note(correction_id: int):
+    """A second editor approves the note proposed for this report: it is published, the approval audited."""
+    correction = report_or_404(correction_id)
+    form = ApproveNoteForm()
+    pending = publishing.pending_note(db.session, correction)
+    if pending is None or not form.validate():
+        return _render(correction, PublishForm(formdata=None),
+                       error="There is no note awaiting approval here, or the form expired.", status=400)
+    try:
+        with unit_of_work(db.session) as work:
+            publication = publishing.approve(db.session, pending, actor=current_user, now=utcnow(),
+                                             expected_version=form.version.data)
+            work.after_commit(*decision_jobs(publication.events))
+    except ModerationError as exc:
+        return _refused(correction, PublishForm(formdata=None), exc)
+    flash(f"Approved: the {publication.note.note_type.label.lower()} is published.", "success")
+    return redirect(url_for("desk_publish.publish", correction_id=correction.id))
 
 
 def _after_conflict(correction: Correction, form: PublishForm, wording: str | None, message: str):

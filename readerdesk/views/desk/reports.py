@@ -18,6 +18,7 @@ from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
 from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
 from readerdesk.services.desk.report_detail import ReportDetail, report_detail
+from readerdesk.services.desk.time_to_correct import past_target
 from readerdesk.services.desk.triage import bulk_decide, decide
 from readerdesk.services.desk.users import active_staff, list_users
 from readerdesk.services.mail.notifications import decision_jobs
@@ -73,6 +74,7 @@ def _bulk_decided(action: str, count: int) -> str:
 @bp.get("/")
 @staff_required
 def index():
+    now = utcnow()
     try:
         filters = parse_filters(request.args)
         page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None,
@@ -84,6 +86,7 @@ def index():
         bulk_form=BulkForm(formdata=None, next=request.full_path),
         staff=active_staff(db.session), kinds=list(Kind), anchor_states=list(AnchorState), args=request.args,
         staff_names={u.id: u.display_name for u in list_users(db.session)},
+        past_target={c.id: why for c in page.rows if (why := past_target(c, c.article.site, now))},
     )
 
 
@@ -133,7 +136,8 @@ def decide_view(correction_id: int):
         with unit_of_work(db.session) as work:
             events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),
                             expected_version=form.version.data, reason=form.reason.data or "",
-                            reader_message=form.reader_message.data or "")
+                            reader_message=form.reader_message.data or "",
+                            code=form.rejection_code.data or None)
             work.after_commit(*decision_jobs(events))
     except ModerationError as exc:
         return _refused(correction_id, exc)

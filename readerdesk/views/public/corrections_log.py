@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.models import Site
+from readerdesk.models import NoteType, Site
+from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.services.articles.sites import list_sites
-from readerdesk.services.publishing.corrections_log import atom_feed, log_page
+from readerdesk.services.publishing.corrections_log import atom_feed, log_page, public_note, yearly_summary
 from readerdesk.text.ids import arg_id
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.sites import site_or_404
@@ -26,11 +27,49 @@ def _site_filter() -> Site | None:
     return site_or_404(name) if name else None
 
 
+def _type_filter() -> NoteType | None:
+    value = request.args.get("type")
+    if not value:
+        return None
+    try:
+        note_type = NoteType(value)
+    except ValueError:
+        note_type = None
+    if note_type not in PUBLIC_NOTE_TYPES:
+        abort(400, description="type is one of: " + ", ".join(t.value for t in PUBLIC_NOTE_TYPES) + ".")
+    return note_type
+
+
 @bp.get("/corrections")
 def index():
+    site, note_type, month = _site_filter(), _type_filter(), request.args.get("month") or None
+    try:
+        page = log_page(db.session, site=site, before=arg_id(request.args, "before"), limit=PAGE_SIZE,
+                        note_type=note_type, month=month)
+    except ValueError:
+        abort(400, description="month is a year and a month, e.g. 2026-11.")
+    filters = {"site": site.name if site else None, "type": note_type.value if note_type else None, "month": month}
+    return render_template("public/corrections_log/log.html", page=page, site=site, sites=list_sites(db.session),
+                           note_type=note_type, month=month, filters=filters, note_types=PUBLIC_NOTE_TYPES)
+
+
+@bp.get("/corrections/<int:year>")
+def yearly(year: int):
+    """The yearly transparency summary, per site with ``?site=NAME``."""
+    if not 2000 <= year <= 9998:
+        abort(404, description="There is no summary for that year.")
     site = _site_filter()
-    page = log_page(db.session, site=site, before=arg_id(request.args, "before"), limit=PAGE_SIZE)
-    return render_template("public/corrections_log/log.html", page=page, site=site, sites=list_sites(db.session))
+    summary = yearly_summary(db.session, year, site=site)
+    return render_template("public/corrections_log/year.html", summary=summary, site=site, year=year)
+
+
+@bp.get("/corrections/notes/<int:note_id>")
+def note(note_id: int):
+    """A note's permanent page."""
+    found = public_note(db.session, note_id)
+    if found is None:
+        abort(404, description="There is no such note.")
+    return render_template("public/corrections_log/note.html", note=found)
 
 
 @bp.get("/corrections.atom")

@@ -54,3 +54,22 @@ def test_charts_are_svg_with_axes_labels_and_escaped_text():
     line = str(line_chart([("a", 1), ("b", None), ("c", 2), ("d", 4)], title="Line"))
     assert line.count("<circle") == 3 and line.count("<polyline") == 1  # the gap breaks the line
     assert nice_ceiling(0) == 1 and nice_ceiling(7) == 10 and nice_ceiling(23) == 50
+
+
+def test_rejections_are_counted_by_reason_code(db_session):
+    from readerdesk.models.moderation import RejectionCode
+    from readerdesk.services.desk import moderation
+    from tests.factories import make_user
+
+    editor, article = make_user(db_session), make_article(db_session)
+    codes = ["opinion", "opinion", "duplicate", None]
+    for code in codes:
+        correction = make_correction(db_session, article, created_at=NOW - timedelta(days=1))
+        moderation.reject(db_session, correction, actor=editor, now=NOW - timedelta(hours=2), expected_version=1,
+                          code=code)
+    old = make_correction(db_session, article, created_at=NOW - timedelta(days=60))
+    moderation.reject(db_session, old, actor=editor, now=NOW - timedelta(days=59), expected_version=1,
+                      code="out_of_scope")
+    stats = desk_stats(db_session, now=NOW, days=30)
+    assert stats.rejections_by_code == {RejectionCode.OPINION: 2, RejectionCode.DUPLICATE: 1, None: 1}
+    assert desk_stats(db_session, now=NOW, days=90).rejections_by_code[RejectionCode.OUT_OF_SCOPE] == 1

@@ -17,7 +17,7 @@ def publish_notes(db_session, count, *, site=None, start=None):
     for i in range(count):
         article = make_article(db_session, site, title=f"Story {i} <&>")
         correction = make_correction(db_session, article)
-        notes.append(publishing.publish(db_session, correction, note_type="correction", body=f"Fixed {i} & more <b>",
+        notes.append(publishing.publish(db_session, correction, note_type="update", body=f"Fixed {i} & more <b>",
                                         actor=editor, now=start + timedelta(minutes=i), expected_version=1).note)
     return site, notes
 
@@ -54,7 +54,7 @@ def test_the_atom_feed_is_valid_atom_with_escaped_text(db_session):
     assert len(entries) == 2
     for entry, note in zip(entries, reversed(notes), strict=True):
         assert entry.find(f"{A}id").text == f"tag:desk.example,{note.published_at:%Y-%m-%d}:correction-note/{note.id}"
-        assert entry.find(f"{A}title").text == f"Correction: {note.article.title}"
+        assert entry.find(f"{A}title").text == f"Update: {note.article.title}"
         assert entry.find(f"{A}updated").text == note.published_at.isoformat()
         assert entry.find(f"{A}published").text == note.published_at.isoformat()
         assert entry.find(f"{A}link").get("href") == note.article.url

@@ -8,6 +8,8 @@ from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import PublishError
 from tests.factories import make_article, make_correction, make_user
 
+STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
+
 HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/minutes">five</a> on Tuesday.</p>'
         "<p>The bridge reopens in May.</p>")
 
@@ -22,12 +24,15 @@ def setup(db_session, *, hosted=True, exact="voted twelve to five", suggestion="
 def test_publishing_a_note_moves_the_report_to_published_and_stores_the_dated_note(db_session):
     editor, article, correction = setup(db_session)
     now = utcnow()
-    result = publishing.publish(db_session, correction, note_type="correction",
-                                body="An earlier version gave the wrong vote count.", actor=editor, now=now,
+    result = publishing.publish(db_session, correction, note_type="correction", body="", actor=editor, now=now,
+                                was_wrong="the council voted twelve to five", is_right="It voted eleven to five.",
                                 expected_version=1)
     assert correction.status == Status.PUBLISHED
     assert (result.note.note_type, result.note.body, result.note.published_at) == (
-        NoteType.CORRECTION, "An earlier version gave the wrong vote count.", now)
+        NoteType.CORRECTION, "An earlier version of this article said the council voted twelve to five. "
+                             "It voted eleven to five.", now)
+    assert (result.note.was_wrong, result.note.is_right) == ("the council voted twelve to five",
+                                                             "It voted eleven to five.")
     assert result.event.action == "publish" and result.event.actor_id == editor.id
     assert publishing.public_notes(db_session, article) == [result.note]
     assert article.current_revision.number == 1  # the text is untouched
@@ -39,7 +44,8 @@ def test_applying_the_wording_across_em_and_a_link_creates_a_revision(db_session
     assert preview.passage.text == "voted twelve to five"
     assert [(p.op, p.text) for p in preview.diff if p.op != "equal"] == [("delete", "twelve"), ("insert", "eleven")]
     assert preview.new_paragraphs == "The council voted eleven to five on Tuesday."
-    result = publishing.publish(db_session, correction, note_type="correction", body="We corrected the vote count.",
+    result = publishing.publish(db_session, correction, note_type="correction", **STATED,
+                                body="We corrected the vote count.",
                                 actor=editor, now=utcnow(), expected_version=1, apply_wording="voted eleven to five",
                                 expected_passage=preview.passage.text)
     revision = article.current_revision
@@ -58,20 +64,24 @@ def test_a_silent_typo_fix_changes_the_text_without_a_public_note(db_session):
     assert publishing.public_notes(db_session, article) == []
 
 
-@pytest.mark.parametrize("note_type", ["clarification", "update"])
-def test_clarifications_and_updates_are_public_notes(db_session, note_type):
+@pytest.mark.parametrize("note_type", ["clarification", "update", "editors_note", "retraction"])
+def test_every_public_type_is_a_public_note(db_session, note_type):
     editor, article, correction = setup(db_session)
     publishing.publish(db_session, correction, note_type=note_type, body="More context.", actor=editor,
-                       now=utcnow(), expected_version=1)
+                       now=utcnow(), expected_version=1, **STATED)
     [note] = publishing.public_notes(db_session, article)
     assert note.note_type.value == note_type
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"note_type": "correction", "body": "  "}, "Write the text of the correction"),
+    ({"note_type": "update", "body": "  "}, "Write the text of the update"),
+    ({"note_type": "retraction", "body": ""}, "Write the text of the retraction"),
+    ({"note_type": "correction", "body": "x", "was_wrong": "twelve"}, "says what the article said and what is right"),
+    ({"note_type": "clarification", "body": "x", "is_right": "It is."}, "says what the article said and what is"),
     ({"note_type": "erratum", "body": "x"}, "Choose a note type"),
     ({"note_type": "silent", "body": ""}, "A silent fix changes the text"),
-    ({"note_type": "correction", "body": "x", "apply_wording": "voted eleven to five"}, "Preview the new wording"),
+    ({"note_type": "correction", **STATED, "body": "x",
+      "apply_wording": "voted eleven to five"}, "Preview the new wording"),
 ])
 def test_incomplete_requests_are_refused_and_change_nothing(db_session, kwargs, message):
     editor, article, correction = setup(db_session)
@@ -84,7 +94,8 @@ def test_incomplete_requests_are_refused_and_change_nothing(db_session, kwargs, 
 def test_wording_is_refused_for_articles_the_cms_publishes(db_session):
     editor, article, correction = setup(db_session, hosted=False)
     with pytest.raises(PublishError, match="site's own CMS"):
-        publishing.publish(db_session, correction, note_type="correction", body="x", actor=editor, now=utcnow(),
+        publishing.publish(db_session, correction, note_type="correction", **STATED,
+                           body="x", actor=editor, now=utcnow(),
                            expected_version=1, apply_wording="voted eleven to five",
                            expected_passage="voted twelve to five")
     assert correction.status == Status.NEW
@@ -102,7 +113,8 @@ def test_wording_is_refused_when_the_passage_is_not_anchored_in_the_current_revi
 def test_wording_is_refused_when_the_text_changed_since_the_preview(db_session):
     editor, article, correction = setup(db_session)
     with pytest.raises(PublishError, match="changed since your preview"):
-        publishing.publish(db_session, correction, note_type="correction", body="x", actor=editor, now=utcnow(),
+        publishing.publish(db_session, correction, note_type="correction", **STATED,
+                           body="x", actor=editor, now=utcnow(),
                            expected_version=1, apply_wording="voted eleven to five",
                            expected_passage="voted thirteen to five")
     assert article.current_revision.number == 1 and correction.status == Status.NEW
@@ -111,18 +123,19 @@ def test_wording_is_refused_when_the_text_changed_since_the_preview(db_session):
 def test_a_stale_version_or_a_closed_report_cannot_be_published(db_session):
     editor, article, correction = setup(db_session)
     with pytest.raises(StaleDecision):
-        publishing.publish(db_session, correction, note_type="correction", body="x", actor=editor, now=utcnow(),
+        publishing.publish(db_session, correction, note_type="correction", **STATED,
+                           body="x", actor=editor, now=utcnow(),
                            expected_version=7)
     rejected = make_correction(db_session, article, exact="reopens", status=Status.REJECTED)
     with pytest.raises(IllegalTransition):
-        publishing.publish(db_session, rejected, note_type="correction", body="x", actor=editor, now=utcnow(),
+        publishing.publish(db_session, rejected, note_type="correction", **STATED, body="x", actor=editor, now=utcnow(),
                            expected_version=1)
 
 
 def test_json_ld_lists_the_notes_as_correction_comments_and_updates_date_modified(db_session):
     editor, article, correction = setup(db_session)
     later = utcnow()
-    publishing.publish(db_session, correction, note_type="correction", body="Vote count fixed.", actor=editor,
+    publishing.publish(db_session, correction, note_type="update", body="Vote count fixed.", actor=editor,
                        now=later, expected_version=1)
     data = publishing.news_article_json_ld_with_notes(article, publishing.public_notes(db_session, article))
     assert data["@type"] == "NewsArticle"
@@ -137,7 +150,8 @@ def test_json_ld_lists_the_notes_as_correction_comments_and_updates_date_modifie
 def test_an_applied_wording_is_the_notes_passage_and_the_api_gives_its_selectors(db_session):
     editor, article, correction = setup(db_session)
     preview = publishing.preview_wording(correction, "voted eleven to five")
-    note = publishing.publish(db_session, correction, note_type="correction", body="The vote was eleven to five.",
+    note = publishing.publish(db_session, correction, note_type="correction", **STATED,
+                              body="The vote was eleven to five.",
                               actor=editor, now=utcnow(), expected_version=1, apply_wording="voted eleven to five",
                               expected_passage=preview.passage.text).note
     text = article.current_revision.text
@@ -152,7 +166,8 @@ def test_an_applied_wording_is_the_notes_passage_and_the_api_gives_its_selectors
 
 def test_a_notes_passage_follows_small_edits_and_is_dropped_when_rewritten_beyond_recognition(db_session):
     editor, article, correction = setup(db_session, hosted=False)
-    note = publishing.publish(db_session, correction, note_type="correction", body="The vote was eleven to five.",
+    note = publishing.publish(db_session, correction, note_type="correction", **STATED,
+                              body="The vote was eleven to five.",
                               actor=editor, now=utcnow(), expected_version=1).note
     assert publishing.note_as_json(note)["passage"]["selectors"][0]["exact"] == "voted twelve to five"
     add_revision(db_session, article, "<p>Updated.</p>" + HTML.replace("twelve", "eleven"), now=utcnow())
@@ -168,7 +183,8 @@ def test_a_wording_is_applied_to_the_body_only_and_a_headline_note_marks_the_hea
     correction.anchor_start, correction.anchor_end = 8, 16  # "approves" in "Council approves the bridge"
     with pytest.raises(PublishError, match="in the headline, not the body"):
         publishing.preview_wording(correction, "rejects")
-    note = publishing.publish(db_session, correction, note_type="correction", body="The council did not approve it.",
+    note = publishing.publish(db_session, correction, note_type="correction", **STATED,
+                              body="The council did not approve it.",
                               actor=editor, now=utcnow(), expected_version=1).note
     passage = publishing.note_as_json(note)["passage"]
     assert passage["part"] == "headline" and passage["selectors"][0]["exact"] == "approves"

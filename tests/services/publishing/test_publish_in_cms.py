@@ -16,6 +16,8 @@ from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_correction, make_user, make_wordpress_article
 from tests.fakes.wordpress import FakeWordPress
 
+STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
+
 RAW = ("<!-- wp:paragraph -->\n<p>The council <em>voted</em> twelve to <a href=\"https://news.example/m\">five</a>"
        " on Tuesday.</p>\n<!-- /wp:paragraph -->\n\n<!-- wp:paragraph -->\n<p>The bridge reopens in May.</p>\n"
        "<!-- /wp:paragraph -->")
@@ -45,7 +47,7 @@ def report(db_session, wordpress, exact="voted twelve to five", **kwargs):
 
 def publish(db_session, correction, editor, preview, **kwargs):
     return publishing.publish(
-        db_session, correction, note_type="correction", body="We corrected the vote count.", actor=editor,
+        db_session, correction, note_type="correction", **STATED, body="We corrected the vote count.", actor=editor,
         now=utcnow(), expected_version=correction.version, apply_wording=preview.wording,
         expected_passage=preview.passage.text,
         cms=CmsEdit(connector_for(correction.article), preview.document.version), **kwargs)

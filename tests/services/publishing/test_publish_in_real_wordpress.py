@@ -16,6 +16,8 @@ from readerdesk.services.publishing.publish import CmsEdit
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import make_correction, make_user, make_wordpress_article
 
+STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
+
 GUTENBERG = ("<!-- wp:paragraph -->\n<p>The council <em>voted</em> twelve to "
              "<a href=\"https://news.example/minutes\">five</a> on Tuesday, the mayor's office said.</p>\n"
              "<!-- /wp:paragraph -->\n\n<!-- wp:paragraph -->\n<p>The bridge&nbsp;reopens in May.</p>\n"
@@ -39,7 +41,8 @@ def report(db_session, wordpress, raw, exact, credentials=None):
 
 def publish(db_session, correction, preview):
     return publishing.publish(
-        db_session, correction, note_type="correction", body="We corrected this.", actor=make_user(db_session),
+        db_session, correction, note_type="correction", **STATED,
+        body="We corrected this.", actor=make_user(db_session),
         now=utcnow(), expected_version=correction.version, apply_wording=preview.wording,
         expected_passage=preview.passage.text, cms=CmsEdit(connector_for(correction.article),
                                                            preview.document.version))

@@ -1,4 +1,5 @@
 import html as html_lib
+import json
 import re
 from datetime import timedelta
 
@@ -8,7 +9,7 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.models import Role, SecurityEvent, Site
 from readerdesk.services.articles.sites import hash_token
-from tests.factories import PASSWORD, TOTP_SECRET, make_site, make_user
+from tests.factories import PASSWORD, TOTP_SECRET, make_article, make_site, make_user
 from tests.helpers import enrol, next_totp_code, on_desk, password_step, security_actions, sign_in
 
 
@@ -230,6 +231,29 @@ def test_a_sites_privacy_policy_url_is_set_on_its_settings_page(as_admin, db_ses
     assert 'value="https://courier.example/privacy#readers"' in as_admin.get(f"/desk/admin/sites/{site.id}").get_data(
         as_text=True)
 
+
+def test_an_admin_sets_the_standards_links_that_every_article_page_carries(as_admin, client, db_session):
+    site = make_site(db_session, "courier", base_url="https://courier.example")
+    article = make_article(db_session, site)
+    db_session.commit()
+    settings = support_form(as_admin, site)
+    bad = as_admin.post(f"/desk/admin/sites/{site.id}", data={**settings, "corrections_policy_url": "our policy"})
+    assert bad.status_code == 400 and "corrections policy URL must be an absolute http(s) URL" in bad.text
+    saved = as_admin.post(f"/desk/admin/sites/{site.id}", data={
+        **settings, "principles_url": "https://courier.example/ethics",
+        "corrections_policy_url": "https://courier.example/corrections", "feedback_policy_url":
+        "https://courier.example/contact", "second_approval": "y", "target_decision_hours": "24",
+        "target_correction_hours": "48"})
+    assert saved.status_code == 303
+    db_session.expire_all()
+    assert site.second_approval is True
+    assert (site.target_decision_hours, site.target_correction_hours) == (24, 48)
+    page = as_admin.get(f"/sites/{site.name}/articles/{article.id}").text
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1))
+    assert (data["publishingPrinciples"], data["correctionsPolicy"], data["actionableFeedbackPolicy"]) == (
+        "https://courier.example/ethics", "https://courier.example/corrections", "https://courier.example/contact")
+    assert client.get("/api/v1/notes", query_string={"url": article.url}).json["policies"]["correctionsPolicy"] == (
+        "https://courier.example/corrections")
 
 
 def test_wordpress_write_access_is_set_at_the_sites_page_and_the_password_never_shown_again(as_admin, db_session,

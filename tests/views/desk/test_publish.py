@@ -7,6 +7,8 @@ from tests.conftest import mail_settings
 from tests.factories import PASSWORD, make_article, make_correction, make_user
 from tests.helpers import run_jobs, sign_in
 
+STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
+
 HTML = ('<p>The council <em>voted</em> twelve to <a href="https://news.example/minutes">five</a> on Tuesday.</p>'
         "<p>The bridge reopens in May.</p>")
 
@@ -44,7 +46,7 @@ def test_preview_shows_the_word_diff_then_publishing_changes_the_article_and_ema
     page = client.get(url(correction))
     assert page.status_code == 200
     assert "voted twelve to five" in page.text and "\nvoted eleven to five</textarea>" in page.text
-    form = {"note_type": "correction", "body": "We misreported the vote.", "apply_wording": "y",
+    form = {"note_type": "correction", **STATED, "body": "We misreported the vote.", "apply_wording": "y",
             "wording": "voted eleven to five", "version": "1", "preview": "Preview"}
     preview = client.post(url(correction), data=form)
     assert preview.status_code == 200
@@ -73,7 +75,7 @@ def test_changing_the_wording_after_the_preview_shows_a_new_preview_instead_of_p
     editor, article, correction = setup
     login(client, editor)
     response = client.post(url(correction), data={
-        "note_type": "correction", "body": "x", "apply_wording": "y", "wording": "voted ten to five",
+        "note_type": "correction", **STATED, "body": "x", "apply_wording": "y", "wording": "voted ten to five",
         "version": "1", "expected_passage": "voted twelve to five", "previewed_wording": "voted eleven to five",
         "confirm": "Publish"})
     assert response.status_code == 200 and "<ins>ten</ins>" in response.text
@@ -94,9 +96,10 @@ def test_a_stale_version_gets_409_with_a_readable_message(client, db_session, se
 def test_a_missing_note_is_a_form_error_not_a_500(client, setup):
     editor, _, correction = setup
     login(client, editor)
-    response = client.post(url(correction), data={"note_type": "correction", "body": "", "version": "1",
-                                                   "confirm": "Publish"})
-    assert response.status_code == 400 and "Write the text of the correction" in response.text
+    response = client.post(url(correction), data={"note_type": "correction", "was_wrong": "the vote", "is_right": "",
+                                                   "body": "", "version": "1", "confirm": "Publish"})
+    assert response.status_code == 400 and "what the article said and what is right" in response.text
+    assert correction.status == Status.NEW
     assert client.get("/desk/corrections/999999/publish").status_code == 404
 
 
@@ -104,8 +107,9 @@ def test_with_the_smtp_server_down_the_decision_is_stored_and_the_page_answers(a
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=1, HTTP_TIMEOUT=1)  # nothing listens on port 1
     editor, article, correction = setup
     login(client, editor)
-    response = client.post(url(correction), data={"note_type": "clarification", "body": "The vote was close.",
-                                                   "version": "1", "confirm": "Publish"}, follow_redirects=True)
+    response = client.post(url(correction), data={"note_type": "clarification", **STATED,
+                                                   "body": "The vote was close.", "version": "1", "confirm": "Publish"},
+                           follow_redirects=True)
     assert response.status_code == 200 and "Published." in response.text
     db_session.expire_all()
     assert correction.status == Status.PUBLISHED
@@ -125,3 +129,40 @@ def test_publishing_needs_the_csrf_token(client, db_session, setup):
     assert client.post(url(correction), data={**data, "csrf_token": token}).status_code == 302
     db_session.expire_all()
     assert correction.status == Status.PUBLISHED
+
+
+def test_the_form_defines_each_type_and_asks_what_was_wrong_and_what_is_right(client, setup):
+    editor, article, correction = setup
+    login(client, editor)
+    page = client.get(url(correction)).text
+    assert "A factual error fixed" in page and "Editor&#39;s note" in page and "never removed" in page
+    assert 'name="was_wrong"' in page and 'name="is_right"' in page
+    preview = client.post(url(correction), data={"note_type": "correction", "was_wrong": "the vote was 12–5",
+                                                 "is_right": "It was 11–5.", "body": "", "version": "1",
+                                                 "preview": "Preview"}).text
+    assert "An earlier version of this article said the vote was 12–5. It was 11–5." in preview
+
+
+def test_a_second_editor_approves_a_retraction_from_the_publish_page(client, db_session, setup):
+    editor, article, correction = setup
+    article.site.second_approval = True
+    other = make_user(db_session)
+    db_session.commit()
+    login(client, editor)
+    data = {"note_type": "retraction", "body": "The vote never took place.", "version": "1", "confirm": "Publish"}
+    proposed = client.post(url(correction), data=data, follow_redirects=True)
+    assert "Retraction proposed" in proposed.text and "Another editor must approve it." in proposed.text
+    assert "The vote never took place." not in client.get(f"/sites/{article.site.name}/articles/{article.id}").text
+    client.post("/auth/logout")
+    login(client, other)
+    page = client.get(url(correction)).text
+    assert "awaiting a second editor" in page and "Approve and publish" in page
+    version = re.search(r'name="version"[^>]*value="(\d+)"', page) or re.search(r'value="(\d+)"[^>]*name="version"',
+                                                                                 page)
+    approved = client.post(f"/desk/corrections/{correction.id}/approve-note",
+                           data={"version": version.group(1)}, follow_redirects=True)
+    assert approved.status_code == 200 and "Approved: the retraction is published." in approved.text
+    db_session.expire_all()
+    assert correction.status == Status.PUBLISHED
+    article_page = client.get(f"/sites/{article.site.name}/articles/{article.id}").text
+    assert 'class="retraction-notice"' in article_page and "The vote never took place." in article_page

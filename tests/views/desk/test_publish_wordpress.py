@@ -11,6 +11,8 @@ from tests.factories import make_correction, make_user, make_wordpress_article
 from tests.fakes.wordpress import FakeWordPress
 from tests.helpers import sign_in
 
+STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
+
 RAW = ("<!-- wp:paragraph -->\n<p>The council <em>voted</em> twelve to five on Tuesday.</p>\n<!-- /wp:paragraph -->"
        "\n\n<!-- wp:paragraph -->\n<p>The bridge reopens in May.</p>\n<!-- /wp:paragraph -->")
 # The fake and the real WordPress listen on 127.0.0.1, which the SSRF guard refuses unless allowed.
@@ -41,7 +43,7 @@ def url(correction):
     return f"/desk/corrections/{correction.id}/publish"
 
 
-FORM = {"note_type": "correction", "body": "We misreported the vote.", "apply_wording": "y",
+FORM = {"note_type": "correction", **STATED, "body": "We misreported the vote.", "apply_wording": "y",
         "wording": "voted eleven to five", "version": "1", "preview": "Preview"}
 
 

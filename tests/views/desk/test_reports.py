@@ -241,3 +241,22 @@ def test_desk_merge_and_bulk_forms_with_400_digit_ids_are_400(client, db_session
     assert bulk.status_code == 400 and b"not report numbers" in bulk.data
     also_huge_version = client.post("/desk/bulk", data={"action": "reject", "item": [f"{correction.id}:{huge}"]})
     assert also_huge_version.status_code == 400
+
+
+def test_a_rejection_carries_its_reason_code_to_the_group_and_the_stats_count_it(signed_in, db_session):
+    article = make_article(db_session)
+    c = make_correction(db_session, article, exact="twelve to five")
+    dup = make_correction(db_session, article, exact="twelve")
+    assign_group(db_session, dup)
+    db_session.commit()
+    assert 'name="rejection_code"' in signed_in.get(f"/desk/corrections/{c.id}").text
+    bad = signed_in.post(f"/desk/corrections/{c.id}/decide",
+                         data={"action": "reject", "version": "1", "rejection_code": "boring"})
+    assert bad.status_code == 400
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide",
+                              data={"action": "reject", "version": "1", "rejection_code": "already_corrected"})
+    assert response.status_code == 303
+    codes = db_session.scalars(select(ModerationEvent.rejection_code).where(ModerationEvent.action == "reject")).all()
+    assert [code.value for code in codes] == ["already_corrected", "already_corrected"]
+    stats = signed_in.get("/desk/stats").text
+    assert re.search(r"<td>Already corrected</td><td>2</td>", stats)

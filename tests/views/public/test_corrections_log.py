@@ -11,11 +11,12 @@ from readerdesk.services.publishing.corrections_log import ATOM_NS
 from tests.factories import make_article, make_correction, make_site, make_user
 
 
-def published(db_session, *, site=None, body="We misreported the vote <count>.", title="Council & bridge", when=None):
+def published(db_session, *, site=None, body="We misreported the vote <count>.", title="Council & bridge", when=None,
+              note_type="update", **statement):
     editor = make_user(db_session)
     article = make_article(db_session, site, title=title)
     correction = make_correction(db_session, article)
-    note = publishing.publish(db_session, correction, note_type="correction", body=body, actor=editor,
+    note = publishing.publish(db_session, correction, note_type=note_type, body=body, actor=editor, **statement,
                               now=when or utcnow(), expected_version=1).note
     db_session.commit()
     return article, note
@@ -77,7 +78,8 @@ def test_the_atom_feed_is_served_as_atom(client, db_session):
 
 
 def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
-    article, note = published(db_session)
+    article, note = published(db_session, note_type="correction", body="", was_wrong="the vote was 12 <count>",
+                              is_right="It was 11.")
     response = client.get("/api/v1/notes", query_string={"url": article.url + "?utm_campaign=x"},
                           headers={"Origin": "https://elsewhere.example"})
     assert response.status_code == 200
@@ -85,8 +87,12 @@ def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
     assert "Access-Control-Allow-Credentials" not in response.headers
     [answer] = response.json["notes"]
     passage = answer.pop("passage")
-    assert answer == {"id": note.id, "type": "correction", "label": "Correction",
-                      "text": "We misreported the vote <count>.", "published_at": note.published_at.isoformat()}
+    text = "An earlier version of this article said the vote was 12 <count>. It was 11."
+    assert answer == {"id": note.id, "type": "correction", "label": "Correction", "text": text,
+                      "published_at": note.published_at.isoformat(), "was_wrong": "the vote was 12 <count>",
+                      "is_right": "It was 11.", "schema": {"@type": "CorrectionComment", "text": text,
+                                                         "datePublished": note.published_at.isoformat()}}
+    assert response.json["retracted"] is False
     # Where the corrected passage stands now, for the widget to mark it: its part and selectors.
     quote, position = passage["selectors"]
     text = article.current_revision.text
@@ -116,7 +122,68 @@ def test_stats_page_for_editors_with_svg_charts(client, db_session):
 
 def test_notes_on_a_ukrainian_site_are_labelled_in_ukrainian(client, db_session):
     site = make_site(db_session, "hromada", language="uk")
-    article, note = published(db_session, site=site, body="Раніше ми помилково вказали дату.")
+    article, note = published(db_session, site=site, note_type="correction", body="",
+                              was_wrong="засідання було у вівторок", is_right="Воно було в середу")
     page = client.get(f"/sites/{site.name}/articles/{article.id}")
     assert "Виправлення та оновлення" in page.text and "<strong>Виправлення</strong>" in page.text
-    assert "Раніше ми помилково вказали дату." in page.text
+    assert "У попередній версії цієї статті йшлося, що засідання було у вівторок. Воно було в середу." in page.text
+
+
+def test_the_log_filters_by_site_type_and_month_and_each_note_has_a_permanent_page(client, db_session):
+    from datetime import UTC, datetime
+
+    site = make_site(db_session, "courier")
+    _, october = published(db_session, site=site, body="October update.",
+                           when=datetime(2026, 10, 31, 23, 0, tzinfo=UTC))
+    _, november = published(db_session, site=site, body="November update.",
+                            when=datetime(2026, 11, 1, 0, 30, tzinfo=UTC))
+    _, retraction = published(db_session, site=site, body="Retracted <story>.", note_type="retraction",
+                              when=datetime(2026, 11, 2, tzinfo=UTC))
+    _, elsewhere = published(db_session, body="Other site.", when=datetime(2026, 11, 3, tzinfo=UTC))
+
+    def listed(**query):
+        page = client.get("/corrections", query_string=query)
+        assert page.status_code == 200
+        return [body for body in ("October update.", "November update.", "Retracted &lt;story&gt;.", "Other site.")
+                if body in page.text]
+
+    assert listed(month="2026-11") == ["November update.", "Retracted &lt;story&gt;.", "Other site."]
+    assert listed(month="2026-10") == ["October update."]
+    assert listed(site="courier", type="update") == ["October update.", "November update."]
+    assert listed(site="courier", type="retraction", month="2026-11") == ["Retracted &lt;story&gt;."]
+    assert client.get("/corrections", query_string={"month": "November"}).status_code == 400
+    assert client.get("/corrections", query_string={"type": "silent"}).status_code == 400
+    permalink = client.get(f"/corrections/notes/{retraction.id}")
+    assert permalink.status_code == 200 and "Retracted &lt;story&gt;." in permalink.text
+    assert f'href="/corrections/notes/{retraction.id}"' in client.get("/corrections").text
+    assert client.get("/corrections/notes/999999").status_code == 404
+    assert october.id != november.id != elsewhere.id
+
+
+def test_the_yearly_summary_counts_types_and_the_median_time_to_correct(client, db_session):
+    from datetime import UTC, datetime, timedelta
+
+    site = make_site(db_session, "gazette")
+    editor = make_user(db_session)
+    article = make_article(db_session, site)
+    for note_type, reported, hours in [("update", datetime(2026, 3, 1, tzinfo=UTC), 2),
+                                       ("update", datetime(2026, 5, 1, tzinfo=UTC), 10),
+                                       ("retraction", datetime(2026, 12, 31, 20, tzinfo=UTC), 3),
+                                       ("update", datetime(2025, 6, 1, tzinfo=UTC), 100)]:
+        correction = make_correction(db_session, article, created_at=reported)
+        publishing.publish(db_session, correction, note_type=note_type, body="Note.", actor=editor,
+                           now=reported + timedelta(hours=hours), expected_version=1)
+    orphan = published(db_session, site=site, when=datetime(2026, 7, 1, tzinfo=UTC))[1]
+    orphan.correction_id = None  # its report was erased: the note stays, no longer counted as a reader's
+    published(db_session, when=datetime(2026, 7, 1, tzinfo=UTC))  # another site
+    db_session.commit()
+    page = client.get("/corrections/2026", query_string={"site": "gazette"})
+    assert page.status_code == 200
+    text = page.text
+    assert "<td>Update</td><td>3</td>" in text and "<td>Retraction</td><td>1</td>" in text
+    assert "<td>Correction</td><td>0</td>" in text and "<th>All</th><th>4</th>" in text
+    assert "75% (3 of 4)" in text  # the orphaned note is not a reader's
+    assert "3.0 hours" in text  # median of 2, 3, 10 h
+    assert "<th>All</th><th>5</th>" in client.get("/corrections/2026").text
+    assert "<th>All</th><th>0</th>" in client.get("/corrections/2024").text
+    assert client.get("/corrections/12").status_code == 404
