@@ -1,4 +1,5 @@
-"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set, and the daily privacy purge."""
+"""``flask --app app worker``: runs queued jobs when ``REDIS_URL`` is set, the daily privacy purge and the
+reminders at the sites' targets."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from readerdesk.cli.common import fail
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.jobs.privacy import schedule_next_purge
+from readerdesk.jobs.reminders import schedule_next_reminders
 from readerdesk.jobs.runner import run_worker
 
 
@@ -16,12 +18,13 @@ from readerdesk.jobs.runner import run_worker
 @click.option("--burst", is_flag=True, help="Hand out and run what is due now, then stop.")
 def worker_command(burst):
     """Run background jobs from the Redis queue, and hand out again those Redis lost (needs REDIS_URL).
-    Puts the daily privacy purge on the outbox's schedule.
+    Puts the daily privacy purge and the target reminders on the outbox's schedule.
 
     SIGTERM or Ctrl+C finishes the job in hand and stops; a second one stops at once."""
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, the web processes run jobs themselves and no worker is needed")
     at = schedule_next_purge(db.session, utcnow())
+    schedule_next_reminders(db.session, utcnow())
     db.session.commit()
     click.echo(f"The next privacy purge runs at {at:%Y-%m-%d %H:%M} UTC.", err=True)
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

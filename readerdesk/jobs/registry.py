@@ -21,13 +21,14 @@ from readerdesk.jobs.patrons import (
 )
 from readerdesk.jobs.polls import send_poll_announcements, send_poll_link, send_topic_covered
 from readerdesk.jobs.privacy import daily_purge
+from readerdesk.jobs.reminders import send_target_reminders
 from readerdesk.services.effects import Job
 
 JOBS: dict[str, Callable[..., Any]] = {
     func.__name__: func
     for func in (refetch_and_anchor, after_decision, new_correction, send_receipt, send_payment_failed_notice,
                  send_portal_link, send_dispute_notice, send_year_end_summary, daily_purge,
-                 send_poll_link, send_poll_announcements, send_topic_covered)
+                 send_poll_link, send_poll_announcements, send_topic_covered, send_target_reminders)
 }
 
 

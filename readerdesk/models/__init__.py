@@ -10,6 +10,7 @@ from readerdesk.models.correction import (
     Kind,
     Status,
 )
+from readerdesk.models.desk_mapping import AuthorDesk
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.outbox import OutboxEntry, OutboxStatus
@@ -58,6 +59,7 @@ def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
 
 
 __all__ = [
+    "AuthorDesk",
     "MAX_TOPICS_PER_POLL",
     "MIN_TOPICS_PER_POLL",
     "FULLTEXT_INDEX",

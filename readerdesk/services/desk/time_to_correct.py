@@ -1,11 +1,12 @@
-"""Time to correct: how long a reader's report waited for its published note, by author and section,
-and the reports past their site's targets (first decision, published correction).
+"""Time to correct: how long a reader's report waited for its published note, by author, desk and
+section, and the reports past their site's targets (first decision, published correction).
 
 The time to correct of a report is its note's ``published_at`` − the report's ``created_at``, over
 the reports whose note was published in the period (awaiting-approval notes are not published yet).
 The median is the middle value (the mean of the middle two for an even count); the 90th percentile
 is the nearest-rank one: the ⌈0.9·n⌉-th smallest value. An article with several authors counts for
-each of them; one without a byline or a section is grouped under "—".
+each of them, and once for each desk its authors are on (``services.desk.author_desks``); one without
+a byline or a section, or by an author on no desk, is grouped under "—".
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy.orm import joinedload
 from readerdesk.models import Article, Correction, CorrectionNote, Kind, Site, Status
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.types import DbSession
+from readerdesk.services.desk.author_desks import desk_map
 
 UNKNOWN = "—"
 OPEN_FOR_CORRECTION = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
@@ -55,6 +57,7 @@ class TimeToCorrect:
     overall: GroupFigure | None
     by_author: list[GroupFigure]
     by_section: list[GroupFigure]
+    by_desk: list[GroupFigure]
 
 
 def _figures(groups: dict[str, list[timedelta]]) -> list[GroupFigure]:
@@ -72,8 +75,10 @@ def time_to_correct(session: DbSession, *, since: datetime, site: Site | None = 
              .options(joinedload(CorrectionNote.article)))
     if site is not None:
         query = query.where(CorrectionNote.site_id == site.id)
+    desks = desk_map(session)
     every: list[timedelta] = []
     by_author: dict[str, list[timedelta]] = {}
+    by_desk: dict[str, list[timedelta]] = {}
     by_section: dict[str, list[timedelta]] = {}
     for note, reported_at in session.execute(query).all():
         waited = note.published_at - reported_at
@@ -82,8 +87,11 @@ def time_to_correct(session: DbSession, *, since: datetime, site: Site | None = 
         for author in article.authors or [UNKNOWN]:
             by_author.setdefault(author, []).append(waited)
         by_section.setdefault(article.section or UNKNOWN, []).append(waited)
+        for desk in {desks.get(author, UNKNOWN) for author in article.authors or [UNKNOWN]}:
+            by_desk.setdefault(desk, []).append(waited)
     overall = GroupFigure("All", len(every), median(every), percentile_90(every)) if every else None  # type: ignore[arg-type]
-    return TimeToCorrect(overall=overall, by_author=_figures(by_author), by_section=_figures(by_section))
+    return TimeToCorrect(overall=overall, by_author=_figures(by_author), by_section=_figures(by_section),
+                         by_desk=_figures(by_desk))
 
 
 def as_csv(figures: TimeToCorrect) -> str:
@@ -92,7 +100,8 @@ def as_csv(figures: TimeToCorrect) -> str:
     writer = csv.writer(out)
     writer.writerow(["group", "name", "corrections", "median_hours", "p90_hours"])
     rows = ([("all", figures.overall)] if figures.overall else []) + [
-        ("author", f) for f in figures.by_author] + [("section", f) for f in figures.by_section]
+        ("author", f) for f in figures.by_author] + [("desk", f) for f in figures.by_desk] + [
+        ("section", f) for f in figures.by_section]
     for group, figure in rows:
         # A leading =, +, - or @ would be a formula to a spreadsheet: quote it as text.
         name = "'" + figure.name if figure.name[:1] in ("=", "+", "-", "@") else figure.name

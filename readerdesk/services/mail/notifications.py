@@ -26,6 +26,8 @@ log = logging.getLogger("readerdesk.notifications")
 READER_DECISION = "reader-decision"
 EDITOR_NEW = "editor-new"
 SLACK_NEW = "slack-new"
+TARGET_REMINDER = "target-reminder"  # one row per report, target and recipient
+SLACK_REMINDER = "slack-reminder"  # one row per report and target
 DIGEST = "digest"  # one row per editor per digest
 DIGEST_RUN = "digest-run"  # one row per completed digest: its sent_at is where the next one starts
 FIRST_DIGEST_WINDOW = timedelta(days=1)
@@ -233,9 +235,33 @@ def new_correction_email(correction: Correction, to: str, *, public_url: str) ->
     return Email(to=to, subject=f"New correction on “{correction.article.title}”", text=text, html=html)
 
 
+TARGET_WORDS = {"decision": "a first decision", "correction": "a published correction"}
+
+
+def reminder_subject(correction: Correction, target: str, hours: int) -> str:
+    return f"{hours} h without {TARGET_WORDS[target]}: “{correction.article.title}”"
+
+
+def reminder_email(correction: Correction, target: str, hours: int, to: str, *, public_url: str) -> Email:
+    """The one reminder that a report reached its site's target (``services.desk.reminders``)."""
+    lead = (f"This report has waited {hours} hours, the site's target for {TARGET_WORDS[target]}; "
+            "it is flagged late in the queue.")
+    link = Link("Open it on the desk", desk_url(public_url, correction))
+    text, html = compose([lead, *_summary_lines(correction), link], EDITOR_FOOTER)
+    return Email(to=to, subject=reminder_subject(correction, target, hours), text=text, html=html)
+
+
+def _slack_escape(value: str) -> str:  # Slack's mrkdwn reserves & < >
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_reminder_text(correction: Correction, target: str, hours: int, *, public_url: str) -> str:
+    return (f"{_slack_escape(reminder_subject(correction, target, hours))}\n"
+            f"<{desk_url(public_url, correction)}|Open it on the desk>")
+
+
 def slack_text(correction: Correction, *, public_url: str) -> str:
-    def esc(value: str) -> str:  # Slack's mrkdwn reserves & < >
-        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    esc = _slack_escape
 
     text = f"New {correction.kind.value} report on “{esc(correction.article.title)}”"
     if correction.exact:

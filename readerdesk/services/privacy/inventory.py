@@ -116,6 +116,7 @@ PERSONAL_DATA: tuple[PersonalField, ...] = (
 NO_READER_DATA: dict[str, str] = {
     "sites": "the newsroom's sites and their settings",
     "articles": "published articles",
+    "author_desks": "the desk of each byline's author (names already public on the articles)",
     "article_revisions": "the articles' text, revision by revision",
     "correction_anchors": "where a report's passage sits in each revision (the article's text)",
     "correction_notes": "the public correction notes editors publish",

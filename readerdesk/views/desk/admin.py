@@ -26,6 +26,7 @@ from readerdesk.services.articles.sites import (
     update_site,
     update_standards,
 )
+from readerdesk.services.desk.author_desks import AuthorDeskError, list_mappings, set_desk
 from readerdesk.services.desk.security_log import ACTIONS, recent_events, record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.services.desk.two_factor import TwoFactorError, current_policy, reset_two_factor, set_policy
@@ -43,6 +44,7 @@ from readerdesk.text.money import major_units
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import (
+    AuthorDeskForm,
     ConfirmForm,
     PolicyForm,
     SiteCreateForm,
@@ -179,6 +181,37 @@ def policy_view():
 def security_log():
     events = recent_events(db.session, before=arg_id(request.args, "before"))
     return render_template("desk/admin/security_log.html", events=events, actions=ACTIONS)
+
+
+# --- author desks ------------------------------------------------------------------------------
+
+def _desks_page(form: AuthorDeskForm | None = None, status: int = 200):
+    return render_template("desk/admin/author_desks.html", mappings=list_mappings(db.session),
+                           form=form or AuthorDeskForm(formdata=None)), status
+
+
+@bp.get("/author-desks")
+@admin_required
+def author_desks():
+    return _desks_page()
+
+
+@bp.post("/author-desks")
+@admin_required
+def set_author_desk():
+    """Put an author on a desk (or, with an empty desk, off it): /desk/stats groups time to correct by it."""
+    form = AuthorDeskForm()
+    if not form.validate():
+        return _desks_page(form, 400)
+    try:
+        with unit_of_work(db.session):
+            row = set_desk(db.session, form.author.data, form.desk.data or "")
+    except AuthorDeskError as exc:
+        form.author.errors = [*form.author.errors, str(exc)]
+        return _desks_page(form, 400)
+    author = form.author.data.strip()
+    flash(f"{author} is on the {row.desk} desk." if row else f"{author} is on no desk.", "info")
+    return redirect(url_for("desk_admin.author_desks"), 303)
 
 
 # --- sites -------------------------------------------------------------------------------------

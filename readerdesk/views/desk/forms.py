@@ -235,6 +235,11 @@ class UserActiveForm(FlaskForm):
     active = SelectField(choices=[SelectChoice("0", "Deactivate"), SelectChoice("1", "Reactivate")])
 
 
+class AuthorDeskForm(FlaskForm):
+    author = StringField("Author, as in the bylines", validators=[DataRequired(), Length(max=200)])
+    desk = StringField("Desk (empty to remove the author's desk)", validators=[Optional(), Length(max=200)])
+
+
 class SiteCreateForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=80)])
     title = StringField("Title", validators=[Optional(), Length(max=200)])

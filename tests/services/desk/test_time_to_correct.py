@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 from readerdesk.models import Kind, Status
 from readerdesk.services.desk import moderation
+from readerdesk.services.desk.author_desks import set_desk
 from readerdesk.services.desk.time_to_correct import as_csv, past_target, percentile_90, time_to_correct
 from readerdesk.services.publishing import publish as publishing
 from tests.factories import make_article, make_correction, make_site, make_user
@@ -88,3 +89,29 @@ def test_reports_past_the_sites_targets_are_flagged_as_the_clock_moves(db_sessio
     assert past_target(typo, site, NOW + 100 * H) is None  # the correction target is for factual errors
     site.target_decision_hours = site.target_correction_hours = None
     assert past_target(report, site, NOW + 1000 * H) is None
+
+
+def test_figures_by_desk_count_a_report_once_per_desk_of_its_authors(db_session):
+    site, editor = make_site(db_session), make_user(db_session)
+    set_desk(db_session, "Olena Koval", "Politics")
+    set_desk(db_session, "Ivan Petrenko", "Politics")
+    set_desk(db_session, "Bo Chen", "Culture")
+    politics = make_article(db_session, site, authors=["Olena Koval"])
+    both_politics = make_article(db_session, site, authors=["Olena Koval", "Ivan Petrenko"])
+    mixed = make_article(db_session, site, authors=["Ivan Petrenko", "Bo Chen"])
+    unmapped = make_article(db_session, site, authors=["Freelancer"])
+    for hours in (2, 4):
+        corrected(db_session, politics, editor, hours=hours)
+    corrected(db_session, both_politics, editor, hours=10)  # two Politics authors: counted once
+    corrected(db_session, mixed, editor, hours=20)  # Politics and Culture: once each
+    corrected(db_session, unmapped, editor, hours=7)
+    db_session.flush()
+
+    figures = time_to_correct(db_session, since=NOW - timedelta(days=30))
+    by_desk = {f.name: (f.corrections, f.median, f.p90) for f in figures.by_desk}
+    # Politics: 2, 4, 10, 20 h → median (4 + 10) / 2 = 7 h; p90 = ⌈3.6⌉ = 4th value = 20 h.
+    # Culture: 20 h alone. "—" (no desk): 7 h alone.
+    assert by_desk == {"Politics": (4, 7 * H, 20 * H), "Culture": (1, 20 * H, 20 * H), "—": (1, 7 * H, 7 * H)}
+    assert [f.name for f in figures.by_desk] == ["Politics", "Culture", "—"]
+    lines = as_csv(figures).splitlines()
+    assert "desk,Politics,4,7.00,20.00" in lines and "desk,Culture,1,20.00,20.00" in lines

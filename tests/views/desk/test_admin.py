@@ -307,3 +307,19 @@ def test_a_sites_reportable_parts_are_set_on_its_settings_page(as_admin, db_sess
     db_session.expire_all()
     assert site.parts == {"headline": "h1", "caption": "figure figcaption"}
     assert "caption=figure figcaption" in as_admin.get(f"/desk/admin/sites/{site.id}").get_data(as_text=True)
+
+
+def test_an_admin_puts_an_author_on_a_desk_and_an_editor_cannot(app, as_admin, db_session):
+    assert "No author is on a desk yet." in as_admin.get("/desk/admin/author-desks").text
+    response = as_admin.post("/desk/admin/author-desks", data={"author": "Olena <Koval>", "desk": "Politics"})
+    assert response.status_code == 303
+    page = as_admin.get("/desk/admin/author-desks").text
+    assert "<td>Olena &lt;Koval&gt;</td><td>Politics</td>" in page
+    response = as_admin.post("/desk/admin/author-desks", data={"author": "", "desk": "Politics"})
+    assert response.status_code == 400
+    editor = make_user(db_session, "desk-ed@example.com")
+    db_session.commit()
+    other = app.test_client()
+    sign_in(other, editor)
+    assert other.post("/desk/admin/author-desks", data={"author": "Bo", "desk": "Culture"}).status_code == 403
+    assert "Bo" not in as_admin.get("/desk/admin/author-desks").text.split("<h2>")[0]

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from readerdesk.clock import utcnow
 from readerdesk.models import Kind
+from readerdesk.services.desk.author_desks import set_desk
 from readerdesk.services.publishing import publish as publishing
 from tests.factories import make_article, make_correction, make_site, make_user
 from tests.helpers import sign_in
@@ -11,6 +12,7 @@ from tests.helpers import sign_in
 
 def test_the_stats_page_shows_time_to_correct_by_author_and_section_with_a_csv(client, db_session):
     editor = make_user(db_session)
+    set_desk(db_session, "Olena <Koval>", "Investigations")
     article = make_article(db_session, authors=["Olena <Koval>"], section="Politics")
     for hours in (2, 6):
         report = make_correction(db_session, article, created_at=utcnow() - timedelta(days=1))
@@ -23,10 +25,12 @@ def test_the_stats_page_shows_time_to_correct_by_author_and_section_with_a_csv(c
     assert "Median 4 hr 0 min, 90th percentile 6 hr 0 min (2 notes)" in page
     assert "<td>Olena &lt;Koval&gt;</td><td>2</td><td>4 hr 0 min</td><td>6 hr 0 min</td>" in page
     assert "<td>Politics</td><td>2</td>" in page and "<svg" in page
+    assert "<td>Investigations</td><td>2</td><td>4 hr 0 min</td>" in page
     response = client.get("/desk/stats/time-to-correct.csv?days=90")
     assert response.mimetype == "text/csv" and "time-to-correct-90-days.csv" in response.headers["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.text)))
     assert ["author", "Olena <Koval>", "2", "4.00", "6.00"] in rows
+    assert ["desk", "Investigations", "2", "4.00", "6.00"] in rows
 
 
 def test_the_queue_flags_reports_past_the_sites_target(client, db_session):
