@@ -9,9 +9,8 @@ from flask import current_app
 from readerdesk.cli.common import fail
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.jobs.privacy import schedule_next_purge
-from readerdesk.jobs.reminders import schedule_next_reminders
 from readerdesk.jobs.runner import run_worker
+from readerdesk.jobs.timetable import start_timetable
 
 
 @click.command("worker")
@@ -23,8 +22,7 @@ def worker_command(burst):
     SIGTERM or Ctrl+C finishes the job in hand and stops; a second one stops at once."""
     if not current_app.config.get("REDIS_URL"):
         fail("REDIS_URL is not set: without Redis, the web processes run jobs themselves and no worker is needed")
-    at = schedule_next_purge(db.session, utcnow())
-    schedule_next_reminders(db.session, utcnow())
+    at = start_timetable(db.session, utcnow())
     db.session.commit()
     click.echo(f"The next privacy purge runs at {at:%Y-%m-%d %H:%M} UTC.", err=True)
     run_worker(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]

@@ -49,6 +49,7 @@ from readerdesk.jobs.outbox import (
     running_entry,
 )
 from readerdesk.jobs.registry import JOBS
+from readerdesk.jobs.timetable import start_timetable
 from readerdesk.models import OutboxStatus
 
 log = logging.getLogger("readerdesk.jobs.runner")
@@ -250,6 +251,7 @@ class BackgroundRunner:
             self._thread.join(timeout)
 
     def _loop(self) -> None:
+        _run_guarded(self.app, self._start_timetable)  # without Redis there is no worker to do it
         while not self.stopping.is_set():
             self.wake_up.wait(self.app.config["JOBS_POLL_SECONDS"])
             self.wake_up.clear()
@@ -257,6 +259,12 @@ class BackgroundRunner:
                 _run_guarded(self.app, lambda: run_due(self.app, should_stop=self.stopping))
             if not self.stopping.is_set():
                 _purge_now_and_then(self.app)
+
+
+    @staticmethod
+    def _start_timetable() -> None:
+        start_timetable(db.session, utcnow())
+        db.session.commit()
 
 
 def _run_guarded(app: Flask, work: Callable[[], object]) -> None:

@@ -47,9 +47,14 @@ def decided_correction(db_session):
     return correction, event
 
 
-def outbox(db_session) -> list[tuple[str, OutboxStatus, int]]:
+TIMETABLED = {"daily_purge", "send_target_reminders"}  # the job thread puts these on the outbox at its start
+
+
+def outbox(db_session, *, timetable: bool = False) -> list[tuple[str, OutboxStatus, int]]:
+    """The outbox's rows, without the timetabled ones unless asked."""
     db_session.expire_all()
-    return [(e.job, e.status, e.attempts) for e in db_session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))]
+    return [(e.job, e.status, e.attempts) for e in db_session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))
+            if timetable or e.job not in TIMETABLED]
 
 
 def wait_for(condition, timeout=15.0):
@@ -110,6 +115,20 @@ def test_without_redis_a_thread_sends_the_email_after_the_response(app, client, 
     finally:
         app.extensions[runner.EXTENSION].stop()
         slow.stop()
+
+
+@pytest.mark.real_commits  # the runner's thread has its own connection
+@pytest.mark.app_config(JOBS_BACKGROUND_THREAD=True, JOBS_POLL_SECONDS=0.2)
+def test_without_redis_the_job_thread_puts_the_timetable_on_the_outbox(app, db_session):
+    """No worker runs without Redis: the web process's thread schedules the purge and the reminders."""
+    job_thread = app.extensions[runner.EXTENSION]
+    try:
+        job_thread.wake()
+        pending = TIMETABLED
+        assert wait_for(lambda: {job for job, status, _ in outbox(db_session, timetable=True)
+                                 if status is OutboxStatus.PENDING} == pending)
+    finally:
+        job_thread.stop()
 
 
 SLOW_PAGE_SECONDS = 3
