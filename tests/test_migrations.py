@@ -54,3 +54,19 @@ def test_downgrade_to_base_and_back(empty_database):
     assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
     upgrade()
     assert "corrections" in inspect(db.engine).get_table_names()
+
+
+def test_a_reader_s_report_is_stored_on_a_database_built_by_migrations(empty_database, client):
+    """The migrations add columns in another order than the models declare them: the report's INSERT
+    ... RETURNING must not read them by position (it did, and every report on a migrated PostgreSQL
+    answered 500 while the suite, on create_all's order, passed)."""
+    from tests.factories import make_article
+
+    upgrade()
+    article = make_article(db.session)
+    db.session.commit()
+    response = client.post("/api/v1/corrections", json={
+        "idempotency_key": "migrated-db-0001", "article_url": article.url, "kind": "typo",
+        "selectors": [{"type": "TextQuoteSelector", "exact": "voted twelve to five"}], "comment": "Eleven."})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    assert response.get_json()["anchored"] is True

@@ -426,9 +426,12 @@ def _insert_unless_key_exists_statement():
     the same SQL on PostgreSQL and SQLite, and (unlike SQLAlchemy's dialect inserts, which are never
     cached) compiled once per process. Every column is a typed parameter (``_with_defaults``)."""
     columns = [c for c in table_of(Correction).columns if not c.primary_key]
+    # RETURNING names every column in the model's order: ``*`` is the table's order on disk, which a
+    # database built by migrations (columns added over time) does not share with the model.
+    returned = ", ".join(f'"{c.name}"' for c in table_of(Correction).columns)
     sql = (f"INSERT INTO {Correction.__tablename__} ({', '.join(f'{chr(34)}{c.name}{chr(34)}' for c in columns)}) "
            f"VALUES ({', '.join(f':{c.key}' for c in columns)}) "
-           "ON CONFLICT (idempotency_key) DO NOTHING RETURNING *")
+           f"ON CONFLICT (idempotency_key) DO NOTHING RETURNING {returned}")
     statement = text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
     return select(Correction).from_statement(statement.columns(*table_of(Correction).columns)), columns
 
