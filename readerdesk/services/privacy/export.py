@@ -72,7 +72,8 @@ def export_records(session: DbSession, records: PersonalRecords, *, settings: Re
         "emails_sent": [{"kind": n.kind, "to": n.recipient, "sent_at": _when(n.sent_at)}
                         for n in records.notifications],
         "patrons": [{
-            "site": p.site.name, "email": p.email, "name": p.name, "status": p.status.value, "tier": p.tier,
+            "record": p.id, "site": p.site.name, "email": p.email, "name": p.name, "status": p.status.value,
+            "tier": p.tier,
             "amount": p.amount, "currency": p.currency, "interval": p.interval.value,
             "supporter_since": _when(p.supporter_since), "canceled_at": _when(p.canceled_at),
             "listed_on_wall": p.list_publicly, "wall_name": p.display_name, "wall_status": p.wall_status.value,
@@ -105,12 +106,14 @@ def export_records(session: DbSession, records: PersonalRecords, *, settings: Re
         "manage_links_used": [{"nonce": u.nonce, "used_at": _when(u.used_at)} for u in records.portal_link_uses],
         # Votes are secret: what a patron chose is stored apart from who voted (services.polls.ballots).
         "polls_voted_in": [{"poll": v.poll.question, "site": v.poll.site.name, "as": v.person,
+                            "patron_record": v.patron_id,
                             "first_voted_at": _when(v.first_voted_at),
                             "last_voted_at": _when(v.last_voted_at), "tell_when_covered": v.tell_when_covered}
                            for v in records.poll_votes],
         "poll_ballots": [_ballot(session, b) for b in records.poll_ballots],
         "voting_links_used": [{"nonce": u.nonce, "used_at": _when(u.used_at)} for u in records.poll_link_uses],
         "topic_suggestions": [{"title": t.title, "sentence": t.body, "status": t.status.value,
+                               "patron_record": t.patron_id,
                                "suggested_at": _when(t.created_at)} for t in records.topic_suggestions],
     }
 
