@@ -38,6 +38,7 @@ from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
 from readerdesk.jobs.privacy import daily_purge  # noqa: E402
+from readerdesk.jobs.reminders import send_target_reminders  # noqa: E402
 from readerdesk.models import (  # noqa: E402
     Correction,
     OutboxEntry,
@@ -55,7 +56,7 @@ EDITOR = "editor@chaos.example"
 # Readers' reports spread over a few articles and passages, as on a news site (scenario 4 is the
 # worst case: everyone on one passage).
 LOAD_ARTICLES, LOAD_SENTENCES = 10, 20
-TIMETABLED_JOBS = [daily_purge.__name__]
+TIMETABLED_JOBS = [daily_purge.__name__, send_target_reminders.__name__]
 
 
 @dataclass
@@ -110,8 +111,9 @@ def rows_per_key(app, prefix: str) -> dict[str, int]:
 
 
 def outbox_counts(app) -> dict[str, int]:
-    """The outbox's rows by status, leaving out timetabled work (the daily privacy purge that the worker
-    schedules for 03:00): it is pending all run long, by design, and nothing the run asked for."""
+    """The outbox's rows by status, leaving out timetabled work (the daily privacy purge and the target
+    reminders, which the worker schedules at its start): pending all run long, by design, and nothing
+    the run asked for."""
     with app.app_context():
         found = dict(db.session.execute(select(OutboxEntry.status, func.count())
                                         .where(OutboxEntry.job.not_in(TIMETABLED_JOBS))
