@@ -1,7 +1,9 @@
 """Error pages and JSON errors: a readable sentence, never a traceback."""
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import suppress
+from typing import TypeVar
 
 import psycopg
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
@@ -11,6 +13,8 @@ from werkzeug.exceptions import HTTPException, InternalServerError, SecurityErro
 
 from readerdesk.extensions import db
 from readerdesk.text.i18n import SUPPORTED, pick_language, say
+
+T = TypeVar("T")
 
 MESSAGES = {
     400: "The request could not be understood.",
@@ -57,6 +61,19 @@ def connection_lost(exc: BaseException) -> bool:
     idempotent work may be tried again on a fresh connection."""
     return (isinstance(exc, DBAPIError) and database_unavailable(exc)
             and not isinstance(exc.orig, psycopg.errors.QueryCanceled | sqlite3.OperationalError))
+
+
+def once_more_if_connection_lost(work: Callable[[], T], what: str) -> T:
+    """``work()``, and once more on a fresh connection when the database dropped the first one (a
+    restart): for idempotent work only, such as storing a report under its idempotency key."""
+    try:
+        return work()
+    except DBAPIError as exc:
+        if not connection_lost(exc):
+            raise
+        db.session.rollback()
+        current_app.logger.warning("database connection lost while %s; trying once more", what)
+        return work()
 
 
 def unavailable_response():

@@ -14,7 +14,6 @@ Cross-origin rules (the widget runs on publishers' pages):
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
-from sqlalchemy.exc import DBAPIError
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import csrf, db, limiter
@@ -40,7 +39,7 @@ from readerdesk.text.i18n import SUPPORTED, pick_language, say
 from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
-from readerdesk.views.errors import connection_lost, error_response
+from readerdesk.views.errors import error_response, once_more_if_connection_lost
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 
@@ -213,13 +212,7 @@ def sender_ip_hash() -> str:
     away, or the next request would hash the same address differently. Once read, the process keeps
     the day's key (``KnownDayKey``): a report costs no query for it."""
     if IP_HASH_KEY not in request.environ:  # once a request: the limit and the report share it
-        try:
-            request.environ[IP_HASH_KEY] = _hash_sender_ip()
-        except DBAPIError as exc:
-            if not connection_lost(exc):
-                raise
-            db.session.rollback()  # a connection the database dropped (a restart): once more on a new one
-            request.environ[IP_HASH_KEY] = _hash_sender_ip()
+        request.environ[IP_HASH_KEY] = once_more_if_connection_lost(_hash_sender_ip, "hashing a sender's IP")
     return request.environ[IP_HASH_KEY]
 
 
@@ -249,15 +242,9 @@ def create_correction():
     data = json_body()
     ip_hash = sender_ip_hash()
     try:
-        try:
-            submission, body = _store_report(data, ip_hash)
-        except DBAPIError as exc:
-            if not connection_lost(exc):
-                raise
-            # The connection dropped (a database restart). The idempotency key makes a second try
-            # safe: it stores the report, or finds it if the first commit did land after all.
-            current_app.logger.warning("database connection lost while storing a report; trying once more")
-            submission, body = _store_report(data, ip_hash)
+        # The idempotency key makes a second try safe after a dropped connection: it stores the
+        # report, or finds it if the first commit did land after all.
+        submission, body = once_more_if_connection_lost(lambda: _store_report(data, ip_hash), "storing a report")
     except InvalidCorrection as exc:
         return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
     except ArticleNotFound:
