@@ -37,8 +37,7 @@ from readerdesk import create_app  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
-from readerdesk.jobs.privacy import daily_purge  # noqa: E402
-from readerdesk.jobs.reminders import send_target_reminders  # noqa: E402
+from readerdesk.jobs.timetable import TIMETABLED_JOBS  # noqa: E402
 from readerdesk.models import (  # noqa: E402
     Correction,
     OutboxEntry,
@@ -56,7 +55,6 @@ EDITOR = "editor@chaos.example"
 # Readers' reports spread over a few articles and passages, as on a news site (scenario 4 is the
 # worst case: everyone on one passage).
 LOAD_ARTICLES, LOAD_SENTENCES = 10, 20
-TIMETABLED_JOBS = [daily_purge.__name__, send_target_reminders.__name__]
 
 
 @dataclass

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from readerdesk.jobs.privacy import schedule_next_purge
-from readerdesk.jobs.reminders import schedule_next_reminders
+from readerdesk.jobs.privacy import daily_purge, schedule_next_purge
+from readerdesk.jobs.reminders import schedule_next_reminders, send_target_reminders
 from readerdesk.models.types import DbSession
+
+# The jobs on the timetable: a pending row of each is there all the time, by design.
+TIMETABLED_JOBS = frozenset({daily_purge.__name__, send_target_reminders.__name__})
 
 
 def start_timetable(session: DbSession, now: datetime) -> datetime:

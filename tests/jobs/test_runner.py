@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.jobs import runner
+from readerdesk.jobs.timetable import TIMETABLED_JOBS
 from readerdesk.models import AnchorState, Correction, NotificationSent, OutboxEntry, OutboxStatus
 from readerdesk.services.desk import moderation
 from readerdesk.services.effects import Job
@@ -47,14 +48,13 @@ def decided_correction(db_session):
     return correction, event
 
 
-TIMETABLED = {"daily_purge", "send_target_reminders"}  # the job thread puts these on the outbox at its start
 
 
 def outbox(db_session, *, timetable: bool = False) -> list[tuple[str, OutboxStatus, int]]:
     """The outbox's rows, without the timetabled ones unless asked."""
     db_session.expire_all()
     return [(e.job, e.status, e.attempts) for e in db_session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))
-            if timetable or e.job not in TIMETABLED]
+            if timetable or e.job not in TIMETABLED_JOBS]
 
 
 def wait_for(condition, timeout=15.0):
@@ -124,7 +124,7 @@ def test_without_redis_the_job_thread_puts_the_timetable_on_the_outbox(app, db_s
     job_thread = app.extensions[runner.EXTENSION]
     try:
         job_thread.wake()
-        pending = TIMETABLED
+        pending = TIMETABLED_JOBS
         assert wait_for(lambda: {job for job, status, _ in outbox(db_session, timetable=True)
                                  if status is OutboxStatus.PENDING} == pending)
     finally:
