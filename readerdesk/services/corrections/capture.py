@@ -401,11 +401,13 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _by_key(session: DbSession, model: type[Correction | DecoyReport], key: str) -> Correction | DecoyReport | None:
+def _by_key(session: DbSession, key: str, *, decoy: bool) -> Correction | DecoyReport | None:
     """The report of this kind (real, or a decoy) stored under ``key``. Each kind looks only at its
     own: a real report whose key a bot's decoy used first is stored, not answered as the decoy, and a
     bot guessing a real report's key gets a decoy of its own, not that report's id."""
-    return session.scalar(select(model).where(model.idempotency_key == key))
+    if decoy:
+        return session.scalar(select(DecoyReport).where(DecoyReport.idempotency_key == key))
+    return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
 def _seen_before(existing: Correction | DecoyReport, fingerprint: str) -> Submission:
@@ -510,7 +512,7 @@ def submit_correction(
         "updated_at": now, **_anchor_columns(report, revision, found), **membership(choice),
     })
     if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
-        existing = _by_key(session, Correction, report.idempotency_key)
+        existing = _by_key(session, report.idempotency_key, decoy=False)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
         return _seen_before(existing, fingerprint)
     set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
@@ -549,7 +551,7 @@ def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, f
 
 def _store_decoy(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
                  now: datetime) -> Submission:
-    existing = _by_key(session, DecoyReport, report.idempotency_key)
+    existing = _by_key(session, report.idempotency_key, decoy=True)
     if existing is not None:
         return _seen_before(existing, fingerprint)
     return _add_or_seen(session, _decoy(report, article, fingerprint, now), report, fingerprint)
@@ -559,7 +561,7 @@ def _store_with_evidence(session: DbSession, report: CorrectionInput, article: A
                          ip_hash: str, now: datetime) -> Submission:
     """A quote not word for word in the current revision: placed by ``anchor_new_report`` (earlier
     revisions, then followed forward), through the ORM."""
-    existing = _by_key(session, Correction, report.idempotency_key)
+    existing = _by_key(session, report.idempotency_key, decoy=False)
     if existing is not None:
         return _seen_before(existing, fingerprint)
     stored = Correction(
@@ -584,7 +586,7 @@ def _add_or_seen(session: DbSession, stored: Correction | DecoyReport, report: C
             if isinstance(stored, Correction):
                 assign_group(session, stored)  # with earlier reports on the same passage, if any
     except IntegrityError:
-        existing = _by_key(session, type(stored), report.idempotency_key)
+        existing = _by_key(session, report.idempotency_key, decoy=isinstance(stored, DecoyReport))
         if existing is None:
             raise
         return _seen_before(existing, fingerprint)
