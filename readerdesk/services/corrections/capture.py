@@ -16,9 +16,10 @@ import secrets
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import Select, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -380,18 +381,26 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
         url = normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    query = select(Article).where(Article.url == url).order_by(Article.id).options(joinedload(Article.site))
-    if with_revision:
-        query = query.options(joinedload(Article.current_revision))
-    if lock:
-        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
-    articles = list(session.scalars(query))
+    articles = list(session.scalars(_articles_at_url(with_revision, lock), {"url": url}))
     if not articles:
         raise ArticleNotFound(article_url)
     for article in articles:
         if origin_allowed(article.site, origin, own_origins):
             return article
     raise OriginNotAllowed(origin or "", articles[0].site)
+
+
+@cache
+def _articles_at_url(with_revision: bool, lock: bool) -> Select:
+    """``find_article``'s query, built once per variant: each report runs it, and building a query
+    with its loader options costs more than running the cached one."""
+    query = (select(Article).where(Article.url == bindparam("url")).order_by(Article.id)
+             .options(joinedload(Article.site)))
+    if with_revision:
+        query = query.options(joinedload(Article.current_revision))
+    if lock:
+        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
+    return query
 
 
 # --- storing ---------------------------------------------------------------------------------
@@ -441,6 +450,7 @@ def _insert_unless_key_exists_statement():
 
 
 _INSERT_UNLESS_KEY_EXISTS, _INSERT_COLUMNS = _insert_unless_key_exists_statement()
+_INSERT_ANCHOR = insert(table_of(CorrectionAnchor))  # the values as parameters: built once
 
 
 def _with_defaults(values: dict) -> dict:
@@ -517,9 +527,9 @@ def submit_correction(
         return _seen_before(existing, fingerprint)
     set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
     if revision is not None and found is not None:
-        session.execute(insert(table_of(CorrectionAnchor)).values(
-            correction_id=correction.id, revision_id=revision.id, state=AnchorState.ANCHORED, start=found.start,
-            end=found.end, confidence=found.confidence, created_at=now))
+        session.execute(_INSERT_ANCHOR, {
+            "correction_id": correction.id, "revision_id": revision.id, "state": AnchorState.ANCHORED,
+            "start": found.start, "end": found.end, "confidence": found.confidence, "created_at": now})
     record_arrival(session, correction, choice)
     return Submission(correction, created=True)
 
