@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
+from readerdesk.models import SEARCH_VECTOR, AnchorState, Article, Correction, Kind, Status, User
 from readerdesk.models.types import DbSession
 from readerdesk.text.i18n import N_
 from readerdesk.text.ids import parse_id
@@ -79,18 +79,18 @@ def day_start(day) -> datetime:
 
 def search_condition(dialect_name: str, q: str) -> ColumnElement[bool]:
     """Full-text match of the quote and the comment. The one place that knows the dialects:
-    PostgreSQL uses the GIN index on ``to_tsvector('simple', exact || ' ' || comment)`` (same
-    expression as the migration); SQLite falls back to a case-insensitive LIKE on both."""
+    PostgreSQL matches the stored ``to_tsvector('simple', exact || ' ' || comment)`` column, which
+    has a GIN index (``models.correction.FULLTEXT_DDL``); SQLite falls back to a case-insensitive
+    LIKE on both."""
     if dialect_name == "postgresql":
-        quote_and_comment = Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment)
-        document = func.to_tsvector(_SIMPLE, quote_and_comment)
-        return document.op("@@")(func.plainto_tsquery(_SIMPLE, q))
+        return _SEARCH_VECTOR.op("@@")(func.plainto_tsquery(_SIMPLE, q))
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(Correction.exact.ilike(pattern, escape="\\"), Correction.comment.ilike(pattern, escape="\\"))
 
 
 # Literals, not bound parameters, so the expression is the index's expression and the planner uses it.
 _SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
+_SEARCH_VECTOR: ColumnClause[Any] = literal_column(f"{Correction.__tablename__}.{SEARCH_VECTOR}")
 
 
 def filter_conditions(session: DbSession, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
