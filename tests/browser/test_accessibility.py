@@ -17,8 +17,16 @@ from readerdesk.services.polls.ballots import make_vote_token, vote_link
 from readerdesk.services.publishing.publish import publish
 from tests.browser.axe import assert_no_serious_violations
 from tests.conftest import TEST_SECRET_KEY
-from tests.factories import (PASSWORD, make_article, make_correction, make_patron, make_poll, make_site, make_user,
-                             paragraphs)
+from tests.factories import (
+    PASSWORD,
+    make_article,
+    make_correction,
+    make_patron,
+    make_poll,
+    make_site,
+    make_user,
+    paragraphs,
+)
 from tests.helpers import next_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread

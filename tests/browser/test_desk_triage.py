@@ -67,7 +67,9 @@ def test_triage_the_queue_with_the_keyboard(app, db_session, live_server, browse
         (Status.ACCEPTED, None), (Status.REJECTED, None), (Status.SPAM, None), (Status.IN_REVIEW, editor.id)]
 
 
-ACTIVE = "() => { const a = document.activeElement; return a.closest('dialog') ? 'dialog:' + a.textContent.trim() : a.tagName + ':' + a.textContent.trim(); }"
+# What has focus: "dialog:<its text>" inside the help dialog, else "<TAG>:<its text>".
+ACTIVE = """() => { const a = document.activeElement;
+  return (a.closest('dialog') ? 'dialog' : a.tagName) + ':' + a.textContent.trim(); }"""
 
 
 def _queue_with_one_report(db_session, live_server, page, email: str) -> str:

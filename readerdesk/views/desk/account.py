@@ -23,7 +23,13 @@ from readerdesk.services.desk.two_factor import (
     unused_recovery_codes,
     verify_second_factor,
 )
-from readerdesk.services.desk.users import PasswordSettings, UserError, change_password, set_keyboard_shortcuts, set_language
+from readerdesk.services.desk.users import (
+    PasswordSettings,
+    UserError,
+    change_password,
+    set_keyboard_shortcuts,
+    set_language,
+)
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import SESSION_TOKEN_KEY, account_required
 from readerdesk.views.auth import TwoFactorForm
