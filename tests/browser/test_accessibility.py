@@ -150,6 +150,11 @@ def test_desk_pages(newsroom, page):
         check(page, url, path)
     check(page, url, "/desk/corrections/999999", 404)
 
+    page.goto(f"{url}/desk/account/")
+    page.get_by_role("button", name="Change password").click()  # nothing filled in: every field in error
+    expect(page.locator(".field-error").first).to_be_visible()
+    assert_no_serious_violations(page, "the account page with a refused form")
+
     page.goto(f"{url}/desk/")
     page.keyboard.press("?")
     expect(page.locator("#keyboard-help")).to_be_visible()
