@@ -185,7 +185,7 @@ def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | No
     count_lines = []
     for run in counts or []:
         count_lines += ["", f"Tab counts alone ({run['dialect']}, uncached, all seven tabs), before issue 10 (a "
-                            "query per tab, each stopped at 10,000) and now (capped at 1,000, one or two "
+                            "query per tab, each stopped at 10,000) and now (capped at 1,000, one to three "
                             "statements), timed alternately in the same run: median (p90) ms", "",
                         "| filters | before | now | statements now |", "|---|---|---|---|"]
         count_lines += [f"| {label} | {r['before'][0]:.1f} ({r['before'][1]:.1f}) | {r['now'][0]:.1f} "
