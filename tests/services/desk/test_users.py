@@ -36,7 +36,7 @@ def test_production_hashes_at_argon2s_default_cost_and_upgrades_cheaper_hashes_a
 @pytest.mark.parametrize("email, password, role, message", [
     ("not-an-email", PASSWORD, "editor", "invalid email"),
     ("a@example.com", "short", "editor", "at least"),
-    ("a@example.com", PASSWORD, "owner", "admin or editor"),
+    ("a@example.com", PASSWORD, "owner", "admin, editor or author"),
 ])
 def test_create_user_refuses_bad_input(db_session, email, password, role, message):
     with pytest.raises(UserError, match=message):
