@@ -36,7 +36,7 @@ def policy_html(markdown: str) -> Markup:
                             filter_style_properties={"text-align"}))
 
 
-def set_policy(site: Site, markdown: str | None) -> None:
+def set_hosted_policy(site: Site, markdown: str | None) -> None:
     """Store the site's hosted policy ("" removes it): NFC, line ends as ``\\n``, trailing spaces kept
     (two of them are a Markdown line break)."""
     text = unicodedata.normalize("NFC", (markdown or "").replace("\r\n", "\n").replace("\r", "\n"))

@@ -32,7 +32,7 @@ from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.services.desk.two_factor import TwoFactorError, current_policy, reset_two_factor, set_policy
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.services.patrons.pledges import SupportSettings
-from readerdesk.services.publishing.policy_page import PolicyError, set_policy
+from readerdesk.services.publishing.policy_page import PolicyError, set_hosted_policy
 from readerdesk.services.patrons.site_settings import (
     SupportSettingsError,
     SupportSettingsForm,
@@ -324,7 +324,7 @@ def edit_site(site_id: int):
                              target_decision_hours=form.target_decision_hours.data,
                              target_correction_hours=form.target_correction_hours.data,
                              **{name: form[name].data for name in STANDARDS_LINKS})
-            set_policy(site, form.policy_markdown.data)
+            set_hosted_policy(site, form.policy_markdown.data)
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:
         wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
