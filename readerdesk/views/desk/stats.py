@@ -103,7 +103,10 @@ def corrections_csv():
 
 
 def _rate_chart(rates, title: str):
-    return bar_chart([(r.name, round(r.per_100, 1)) for r in rates[:CHART_GROUPS]], title=title) if rates else None
+    """A bar per group, worst first; none when no article was corrected (a row of zeros says nothing)."""
+    if not any(r.corrections for r in rates):
+        return None
+    return bar_chart([(r.name, round(r.per_100, 1)) for r in rates[:CHART_GROUPS]], title=title)
 
 
 @bp.get("/stats")
