@@ -120,13 +120,14 @@ def byline_of(post: dict) -> tuple[list[str], str | None]:
     (``categories``), other than WordPress's default "Uncategorized". Nothing embedded (an old
     WordPress, a plugin that hides users): no names and no section, and the article keeps what it had."""
     authors = [name[:MAX_AUTHOR] for name in map(_name, _embedded(post, "author")) if name]
-    categories = {}
+    categories: dict[object, str] = {}
     for terms in _embedded(post, "wp:term"):
         for term in terms if isinstance(terms, list) else []:
             if (isinstance(term, dict) and term.get("taxonomy") == "category" and _name(term)
                     and term.get("slug") != DEFAULT_CATEGORY_SLUG):
                 categories.setdefault(term.get("id"), _name(term))
-    listed = post.get("categories") if isinstance(post.get("categories"), list) else []
+    listed = post.get("categories")
+    listed = listed if isinstance(listed, list) else []
     ordered = [categories[i] for i in listed if i in categories] + [
         name for i, name in categories.items() if i not in listed]
     return list(dict.fromkeys(authors)), (ordered[0][:MAX_SECTION] if ordered else None)

@@ -20,7 +20,7 @@ import io
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select, true
 
 from readerdesk.models import Article, Correction, CorrectionNote, NoteType, Status
 from readerdesk.models.types import DbSession
@@ -124,7 +124,7 @@ def oldest_open_reports(session: DbSession, *, now: datetime, author: str | None
                         limit: int = OLDEST_OPEN) -> list[OpenReport]:
     """The open queue rows waiting longest, oldest first (only those on ``author``'s articles when given)."""
     query = (select(Correction, Article).join(Article, Article.id == Correction.article_id)
-             .where(Correction.status.in_(Status.open()), or_(Correction.is_lead.is_(True), Correction.group_id.is_(None)))
+             .where(Correction.status.in_(Status.open()), Correction.is_lead == true())
              .order_by(Correction.created_at, Correction.id))
     found: list[OpenReport] = []
     # An author's rows are picked in Python (the byline is a JSON list); read in chunks until enough.

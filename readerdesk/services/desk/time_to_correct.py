@@ -104,7 +104,8 @@ def as_csv(figures: TimeToCorrect) -> str:
         ("author", f) for f in figures.by_author] + [("desk", f) for f in figures.by_desk] + [
         ("section", f) for f in figures.by_section]
     for group, figure in rows:
-        writer.writerow([group, csv_safe(figure.name), figure.corrections, f"{figure.median.total_seconds() / 3600:.2f}",
+        writer.writerow([group, csv_safe(figure.name), figure.corrections,
+                         f"{figure.median.total_seconds() / 3600:.2f}",
                          f"{figure.p90.total_seconds() / 3600:.2f}"])
     return out.getvalue()
 

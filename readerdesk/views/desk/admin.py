@@ -32,7 +32,6 @@ from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.services.desk.two_factor import TwoFactorError, current_policy, reset_two_factor, set_policy
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, list_users, set_active, set_role
 from readerdesk.services.patrons.pledges import SupportSettings
-from readerdesk.services.publishing.policy_page import PolicyError, set_hosted_policy
 from readerdesk.services.patrons.site_settings import (
     SupportSettingsError,
     SupportSettingsForm,
@@ -40,6 +39,7 @@ from readerdesk.services.patrons.site_settings import (
     tiers_below_minimum,
     update_support_settings,
 )
+from readerdesk.services.publishing.policy_page import PolicyError, set_hosted_policy
 from readerdesk.text.ids import arg_id
 from readerdesk.text.money import major_units
 from readerdesk.unit_of_work import unit_of_work
@@ -92,7 +92,8 @@ def create_user_view():
     try:
         with unit_of_work(db.session):
             user = create_user(db.session, form.email.data, form.password.data, form.role.data,
-                               name=form.name.data or "", byline=form.byline.data or "", actor=current_user, now=utcnow(),
+                               name=form.name.data or "", byline=form.byline.data or "", actor=current_user,
+                               now=utcnow(),
                                password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         form.email.errors = [*form.email.errors, str(exc)]

@@ -17,7 +17,8 @@ def term(term_id, name, slug=None, taxonomy="category"):
 
 def test_author_names_and_the_posts_first_category_are_the_byline_and_section():
     post = {"categories": [12, 5], "_embedded": {
-        "author": [{"id": 3, "name": "  Olena   Koval "}, {"id": 4, "name": "Bo Chen"}, {"id": 3, "name": "Olena Koval"}],
+        "author": [{"id": 3, "name": "  Olena   Koval "}, {"id": 4, "name": "Bo Chen"},
+                   {"id": 3, "name": "Olena Koval"}],
         "wp:term": [[term(5, "Culture"), term(12, "News &amp; Politics")], [term(8, "bridges", taxonomy="post_tag")]],
     }}
     assert byline_of(post) == (["Olena Koval", "Bo Chen"], "News & Politics")
@@ -25,8 +26,8 @@ def test_author_names_and_the_posts_first_category_are_the_byline_and_section():
 
 def test_uncategorized_tags_hidden_users_and_missing_embeds_give_nothing():
     hidden = {"code": "rest_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}
-    post = {"categories": [1], "_embedded": {"author": [hidden], "wp:term": [[term(1, "Uncategorized")],
-                                                                               [term(8, "Sport", taxonomy="post_tag")]]}}
+    terms = [[term(1, "Uncategorized")], [term(8, "Sport", taxonomy="post_tag")]]
+    post = {"categories": [1], "_embedded": {"author": [hidden], "wp:term": terms}}
     assert byline_of(post) == ([], None)
     assert byline_of({"id": 1}) == ([], None)
     assert byline_of({"_embedded": "nonsense", "categories": "x"}) == ([], None)

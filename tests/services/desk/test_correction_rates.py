@@ -63,7 +63,8 @@ def test_corrections_per_100_articles_by_author_and_desk_match_the_hand_computed
     assert (by_author["Olena Koval"].articles, by_author["Olena Koval"].corrections) == (4, 4)
     assert by_author["Olena Koval"].per_100 == 100.0
     # Bo: shared (1) + own (0) = 1 of 2 → 50 per 100. The unsigned article is "—" with none.
-    assert (by_author["Bo Chen"].articles, by_author["Bo Chen"].corrections, by_author["Bo Chen"].per_100) == (2, 1, 50.0)
+    bo = by_author["Bo Chen"]
+    assert (bo.articles, bo.corrections, bo.per_100) == (2, 1, 50.0)
     assert (by_author["—"].articles, by_author["—"].per_100) == (1, 0.0)
     # Politics: Olena's 4 articles; "—": Bo's own and the unsigned one (the shared one is on both desks).
     assert (by_desk["Politics"].articles, by_desk["Politics"].corrections) == (4, 4)

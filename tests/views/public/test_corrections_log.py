@@ -104,7 +104,7 @@ def test_the_atom_feed_takes_the_logs_type_and_month_filters_and_the_log_links_t
     assert client.get("/corrections.atom?type=silent").status_code == 400
     log = client.get("/corrections?site=courier&type=update&month=2026-10").text
     feed_link = '/corrections.atom?site=courier&amp;type=update&amp;month=2026-10'
-    assert f'class="feed-link"' in log and f'href="{feed_link}" class="feed-link"' in log
+    assert 'class="feed-link"' in log and f'href="{feed_link}" class="feed-link"' in log
     assert f'<link rel="alternate" type="application/atom+xml" title="Corrections" href="{feed_link}">' in log
 
 
