@@ -13,8 +13,8 @@ from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
 from readerdesk.demo.bench import BenchSeedError, seed_bench
 from readerdesk.extensions import db
-from readerdesk.models import Role
 from readerdesk.jobs.mail import send_digest
+from readerdesk.models import Role
 from readerdesk.services.desk.two_factor import reset_two_factor
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, user_by_email
 from readerdesk.services.mail.smtp import MailNotConfigured, SmtpSettings
