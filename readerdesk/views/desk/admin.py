@@ -126,7 +126,9 @@ def set_role_view(user_id: int):
         abort(400, description="Choose admin, editor or author.")
     try:
         with unit_of_work(db.session):
-            set_role(db.session, user, form.role.data, byline=form.byline.data or "", actor=current_user, now=utcnow())
+            # No byline field sent (a client that only changes roles): the byline stays as it was.
+            byline = (form.byline.data or "") if "byline" in request.form else None
+            set_role(db.session, user, form.role.data, byline=byline, actor=current_user, now=utcnow())
     except UserError as exc:
         flash(str(exc), "error")
         return _users_page(status=400)
