@@ -1,7 +1,7 @@
 """A hosted corrections and feedback policy per site, and the byline an author signs with
 
 Revision ID: a8c2e4f61d93
-Revises: b7d41e2c9a58
+Revises: a9c3e5f71d24
 Create Date: 2026-12-01 16:55:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a8c2e4f61d93'
-down_revision = 'b7d41e2c9a58'
+down_revision = 'a9c3e5f71d24'
 branch_labels = None
 depends_on = None
 

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
@@ -50,6 +50,9 @@ class User(UserMixin, Model):
     # The name this staff member signs articles with, exactly as in ``Article.authors`` (set by an
     # admin): an author's figures are those of this name.
     byline: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    # The desk's single-key shortcuts (j k o a r s c x): on unless this staff member turned them off
+    # on their account page (WCAG 2.1.4: a speech-input user's words must not fire decisions).
+    keyboard_shortcuts: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
