@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import Select, bindparam, func, insert, inspect, literal, select, true, update
+from sqlalchemy import BindParameter, Select, bindparam, func, insert, inspect, literal, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -187,7 +187,8 @@ _CORRECTIONS = table_of(Correction)
 _ONE_ROW = _CORRECTIONS.c.id == bindparam("row_id")
 _START_GROUP = update(_CORRECTIONS).where(_ONE_ROW).values(group_id=bindparam("row_id"))
 _GROW_GROUP = update(_CORRECTIONS).where(_ONE_ROW).values(group_size=_CORRECTIONS.c.group_size + 1)
-_NARROWED = {"passage_start": bindparam("narrowed_start"), "passage_end": bindparam("narrowed_end")}
+_NARROWED: dict[str, BindParameter[int]] = {"passage_start": bindparam("narrowed_start"),
+                                             "passage_end": bindparam("narrowed_end")}
 _GROW_GROUP_AND_NARROW = _GROW_GROUP.values(**_NARROWED)
 _NARROW = update(_CORRECTIONS).where(_ONE_ROW).values(**_NARROWED)
 

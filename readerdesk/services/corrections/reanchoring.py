@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rapidfuzz.distance import Indel
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import Column, Dialect, Table, bindparam, insert, select, text, update
 from sqlalchemy.orm import object_session
 
 from readerdesk.anchoring import (
@@ -274,20 +274,22 @@ def _write_followed(session: DbSession, changes: list[dict], history: list[dict]
     session.execute(text(f'INSERT INTO {anchors.name} ({quoted}) SELECT {quoted} FROM {rows}'), arrays)
 
 
-def _unnested(dialect, table, rows: list[dict], names: list[str], ids=None) -> tuple[str, dict]:
+def _unnested(dialect: Dialect, table: Table, rows: list[dict], names: list[str],
+              ids: tuple[str, Column] | None = None) -> tuple[str, dict]:
     """``unnest(CAST(:a AS type[]), ...) AS u(...)``: ``rows`` as one array parameter per column,
     each value as the column's type binds it (an enum as its string), sent as text for PostgreSQL to
     read as the column's type (a list of Python ints and floats, or of Nones only, has no one array
     type of its own). ``ids``: the key holding the row's id, and the id column whose type it has."""
-    columns = [(ids[0], ids[1]) if ids else None, *((name, table.c[name]) for name in names)]
-    columns = [column for column in columns if column is not None]
-    arrays, casts = {}, []
+    columns = [*([ids] if ids else []), *((name, table.c[name]) for name in names)]
+    arrays: dict[str, list[str | None]] = {}
+    casts = []
     for name, column in columns:
         process = column.type.bind_processor(dialect)
         values = [process(row[name]) for row in rows] if process else [row[name] for row in rows]
         arrays[f"a_{name}"] = [None if value is None else str(value) for value in values]
         casts.append(f"CAST(:a_{name} AS {column.type.compile(dialect=dialect)}[])")
-    return f"unnest({', '.join(casts)}) AS u({', '.join(f'{chr(34)}{name}{chr(34)}' for name, _ in columns)})", arrays
+    aliases = ", ".join(f'"{name}"' for name, _ in columns)
+    return f"unnest({', '.join(casts)}) AS u({aliases})", arrays
 
 
 # What following a report needs, and nothing more (no ORM object per report).
