@@ -12,20 +12,6 @@ from readerdesk.services.desk.live_queue import VERSION_KEY, database_version
 from readerdesk.services.desk.triage import decide
 from readerdesk.unit_of_work import unit_of_work
 from tests.factories import make_article, make_correction, make_site, make_user
-from tests.local_servers import RedisServer, have_redis
-
-
-@pytest.fixture
-def own_redis(app):
-    if not have_redis():
-        pytest.skip("redis-server is not installed")
-    with RedisServer() as server:
-        app.config.update(REDIS_URL=server.url(), REDIS_TIMEOUT=0.5)
-        queue_changes.redis_outage.recovered()
-        queue_changes._owed.clear()
-        yield server
-    queue_changes.redis_outage.recovered()
-    queue_changes._owed.clear()
 
 
 def stored_version(server) -> int | None:
@@ -33,69 +19,69 @@ def stored_version(server) -> int | None:
     return None if raw is None else int(raw)
 
 
-def test_a_new_report_bumps_the_version_when_it_commits_not_before(app, own_redis):
+def test_a_new_report_bumps_the_version_when_it_commits_not_before(app, queue_redis):
     article = make_article(db.session)
     db.session.commit()
-    before = stored_version(own_redis)
+    before = stored_version(queue_redis)
     make_correction(db.session, article)
-    assert stored_version(own_redis) == before  # flushed, not committed
+    assert stored_version(queue_redis) == before  # flushed, not committed
     db.session.commit()
-    after = stored_version(own_redis)
+    after = stored_version(queue_redis)
     assert after is not None and after != before
     assert queue_changes.current_version(db.session, app.config) == f"r.{after}"
 
 
-def test_a_decision_bumps_the_version_and_a_refused_one_does_not(app, own_redis):
+def test_a_decision_bumps_the_version_and_a_refused_one_does_not(app, queue_redis):
     editor = make_user(db.session, "ed@example.com")
     report = make_correction(db.session)
     db.session.commit()
-    start = stored_version(own_redis)
+    start = stored_version(queue_redis)
 
     with unit_of_work(db.session):
         decide(db.session, report, "claim", actor=editor, now=utcnow(), expected_version=report.version)
-    claimed = stored_version(own_redis)
+    claimed = stored_version(queue_redis)
     assert claimed == start + 1
 
     with pytest.raises(RuntimeError), unit_of_work(db.session):
         decide(db.session, report, "accept", actor=editor, now=utcnow(), expected_version=report.version)
         raise RuntimeError("rolled back")
     db.session.commit()  # nothing pending: the rolled-back change leaves nothing to announce
-    assert stored_version(own_redis) == claimed
+    assert stored_version(queue_redis) == claimed
 
 
-def test_a_bulk_update_statement_on_reports_bumps_the_version(app, own_redis):
+def test_a_bulk_update_statement_on_reports_bumps_the_version(app, queue_redis):
     report = make_correction(db.session)
     db.session.commit()
-    start = stored_version(own_redis)
+    start = stored_version(queue_redis)
     db.session.execute(update(Correction).where(Correction.id == report.id).values(group_size=3))
     db.session.commit()
-    assert stored_version(own_redis) == start + 1
+    assert stored_version(queue_redis) == start + 1
 
 
-def test_a_commit_that_touches_no_report_leaves_the_version_alone(app, own_redis):
+def test_a_commit_that_touches_no_report_leaves_the_version_alone(app, queue_redis):
     make_correction(db.session)
     db.session.commit()
-    start = stored_version(own_redis)
+    start = stored_version(queue_redis)
     make_site(db.session, name="elsewhere")
     db.session.commit()
-    assert stored_version(own_redis) == start
+    assert stored_version(queue_redis) == start
 
 
-def test_a_flushed_redis_starts_past_every_version_it_handed_out(app, own_redis):
+def test_a_flushed_redis_starts_past_every_version_it_handed_out(app, queue_redis):
     make_correction(db.session)
     db.session.commit()
-    old = stored_version(own_redis)
-    own_redis.flush()
+    old = stored_version(queue_redis)
+    queue_redis.flush()
     assert queue_changes.current_version(db.session, app.config) == database_version(db.session)
     make_correction(db.session)
     db.session.commit()
-    assert stored_version(own_redis) > old
+    assert stored_version(queue_redis) > old
 
 
-def test_with_redis_down_changes_commit_and_the_version_comes_from_the_database(app, own_redis):
+def test_with_redis_down_changes_commit_and_the_version_comes_from_the_database(app, queue_redis):
     make_correction(db.session)
     db.session.commit()
-    own_redis.stop()
+    queue_redis.stop()
 
     report = make_correction(db.session)  # the commit's bump fails quietly
     db.session.commit()
@@ -104,11 +90,11 @@ def test_with_redis_down_changes_commit_and_the_version_comes_from_the_database(
     down = queue_changes.current_version(db.session, app.config)
     assert down == database_version(db.session)
 
-    own_redis.start()
+    queue_redis.start()
     queue_changes.redis_outage.retry_at = 0
     back = queue_changes.current_version(db.session, app.config)
     assert back.startswith("r.")  # and the bump Redis missed was made as it came back
-    assert stored_version(own_redis) is not None
+    assert stored_version(queue_redis) is not None
 
 
 def test_without_redis_the_version_is_the_databases_and_moves_with_each_change(app):

@@ -87,7 +87,7 @@ def parse_shown(raw: str) -> dict[int, str]:
     shown: dict[int, str] = {}
     for item in filter(None, raw.split(",")):
         correction_id, _colon, stamp = item.partition(":")
-        if not correction_id.isdigit() or len(correction_id) > 18 or len(stamp) > 40:
+        if not correction_id.isdigit() or len(correction_id) > 18 or not 0 < len(stamp) <= 40:
             raise QueueError("The list of reports on the page is broken; reload the page.")
         shown[int(correction_id)] = stamp
     if len(shown) > MAX_SHOWN:
@@ -95,24 +95,34 @@ def parse_shown(raw: str) -> dict[int, str]:
     return shown
 
 
+def parse_seen(raw: str) -> datetime:
+    """When the page last looked, as :func:`micros` gave it; :class:`QueueError` when it is not that."""
+    if not raw.isdigit() or len(raw) > 18:
+        raise QueueError("The time the page was drawn is missing or broken; reload the page.")
+    return datetime.fromtimestamp(int(raw) / 1_000_000, UTC)
+
+
 @dataclass
 class QueueChanges:
-    arrived: list[Correction]  # in the tab now, not on the page: newest first
+    arrived: list[Correction]  # in the tab now, not on the page: newest first (none asked: [])
     changed: list[tuple[Correction, bool]]  # on the page and drawn differently now; still in the tab?
     gone: list[int]  # on the page, and no longer there at all (their article was deleted)
     checked_at: datetime  # what the page sends as ``seen`` next time
 
 
-def queue_changes(session: DbSession, filters: QueueFilters, *, actor: User, seen: datetime,
+def queue_changes(session: DbSession, filters: QueueFilters, *, actor: User, seen: datetime | None,
                   shown: dict[int, str], now: datetime) -> QueueChanges:
-    """What changed for a page showing ``shown`` ({id: stamp}) under ``filters`` since ``seen``."""
+    """What changed for a page showing ``shown`` ({id: stamp}) under ``filters`` since ``seen``.
+    ``seen`` None: only the rows shown (a later page of the queue, where new rows do not belong)."""
     check_filters(filters)
     conds = [*filter_conditions(session, filters, actor), *status_conditions(filters.tab)]
-    arrived_stmt = (select(Correction).where(*conds, Correction.updated_at > seen - OVERLAP)
-                    .order_by(Correction.updated_at.desc(), Correction.id.desc()))
-    if shown:
-        arrived_stmt = arrived_stmt.where(Correction.id.not_in(shown))
-    arrived = list(session.scalars(arrived_stmt.options(joinedload(Correction.article)).limit(MAX_ARRIVED)))
+    arrived: list[Correction] = []
+    if seen is not None:
+        arrived_stmt = (select(Correction).where(*conds, Correction.updated_at > seen - OVERLAP)
+                        .order_by(Correction.updated_at.desc(), Correction.id.desc()))
+        if shown:
+            arrived_stmt = arrived_stmt.where(Correction.id.not_in(shown))
+        arrived = list(session.scalars(arrived_stmt.options(joinedload(Correction.article)).limit(MAX_ARRIVED)))
     changed: list[tuple[Correction, bool]] = []
     gone: list[int] = []
     if shown:

@@ -228,9 +228,17 @@ def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor
     rows = rows[:page_size]
     counts = {}
     if with_counts:
-        counts = _cached_counts(session, filters, actor, base, count_cache_seconds)
+        counts = queue_counts(session, filters, actor=actor, count_cache_seconds=count_cache_seconds, base=base)
     return QueuePage(rows=rows, next_cursor=encode_cursor(rows[-1]) if has_more else None, filters=filters,
                      counts=counts)
+
+
+def queue_counts(session: DbSession, filters: QueueFilters, *, actor: User, count_cache_seconds: float = 0,
+                 base: list[ColumnElement[bool]] | None = None) -> dict[str, tuple[int, bool]]:
+    """Each tab's count under ``filters`` (see :func:`tab_counts`), filtered ones kept briefly."""
+    if base is None:
+        base = filter_conditions(session, filters, actor)
+    return _cached_counts(session, filters, actor, base, count_cache_seconds)
 
 
 # Filtered counts, briefly remembered: (database, filters, actor) -> (expires, counts).
