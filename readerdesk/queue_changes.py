@@ -46,8 +46,9 @@ def _after_flush(session: Session, _flush: UOWTransaction) -> None:
 
 
 def _on_execute(state: ORMExecuteState) -> None:
-    if (state.is_update or state.is_delete) and getattr(state.statement, "table", None) is not None \
-            and state.statement.table.name == Correction.__tablename__:
+    """An UPDATE or DELETE statement on the reports' table (a conditional decision, a merge)."""
+    table = getattr(state.statement, "table", None)
+    if (state.is_update or state.is_delete) and table is not None and table.name == Correction.__tablename__:
         state.session.info[CHANGED] = True
 
 

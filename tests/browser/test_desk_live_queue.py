@@ -67,7 +67,8 @@ def test_two_editors_see_new_reports_and_each_others_work_without_reloading(app,
         a.keyboard.press("Space")
         a.evaluate("window.focusedBefore = document.activeElement")
 
-        new_id = report_through_the_api(app, live_server, article, "live-queue-report-0001", "twelve to five", "<b>Eleven</b> to five.")
+        new_id = report_through_the_api(app, live_server, article, "live-queue-report-0001", "twelve to five",
+                                        "<b>Eleven</b> to five.")
         arrived = a.locator(f'tr.queue-row[data-id="{new_id}"]')
         arrived.wait_for(timeout=WITHIN)
         assert row_ids(a) == [str(new_id), str(waiting.id)]  # on top

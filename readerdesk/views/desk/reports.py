@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     Blueprint,
     Response,
@@ -28,8 +30,8 @@ from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
 from readerdesk.services.corrections.passages import edit_label
 from readerdesk.services.desk import moderation
-from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
 from readerdesk.services.desk.live_queue import micros, parse_seen, parse_shown, queue_changes, row_stamp
+from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
 from readerdesk.services.desk.queue import (
     SORTS,
     TAB_LABELS,
@@ -117,7 +119,7 @@ def index():
                           count_cache_seconds=current_app.config["DESK_COUNT_CACHE_SECONDS"])
     except QueueError as exc:
         return error_response(400, str(exc))
-    updates_args = {k: v for k, v in request.args.items() if k not in _LIVE_ARGS}
+    updates_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in _LIVE_ARGS}
     return render_template(
         "desk/reports/index.html", page=page, tabs=TAB_LABELS, sorts=SORTS, sites=list_sites(db.session),
         bulk_form=BulkForm(formdata=None, next=request.full_path),
