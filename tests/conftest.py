@@ -259,6 +259,7 @@ def queue_redis(app):
     with RedisServer() as server:
         app.config.update(REDIS_URL=server.url(), REDIS_TIMEOUT=0.5)
         yield server
+        queue_changes.stop_listeners()
     queue_changes.redis_outage.recovered()
     queue_changes._owed.clear()
 

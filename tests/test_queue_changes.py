@@ -1,6 +1,8 @@
 """The queue's version moves in Redis after a commit that changed a report, never before, never on a
 rollback, and a Redis that does not answer fails nothing: the version then comes from the database."""
 
+import time
+
 import pytest
 from sqlalchemy import update
 
@@ -8,7 +10,7 @@ from readerdesk import queue_changes
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import Correction
-from readerdesk.services.desk.live_queue import VERSION_KEY, database_version
+from readerdesk.services.desk.live_queue import VERSION_KEY, bump_version, database_version
 from readerdesk.services.desk.triage import decide
 from readerdesk.unit_of_work import unit_of_work
 from tests.factories import make_article, make_correction, make_site, make_user
@@ -72,7 +74,6 @@ def test_a_flushed_redis_starts_past_every_version_it_handed_out(app, queue_redi
     db.session.commit()
     old = stored_version(queue_redis)
     queue_redis.flush()
-    assert queue_changes.current_version(db.session, app.config) == database_version(db.session)
     make_correction(db.session)
     db.session.commit()
     assert stored_version(queue_redis) > old
@@ -110,3 +111,34 @@ def test_without_redis_the_version_is_the_databases_and_moves_with_each_change(a
     make_correction(db.session, report.article)
     db.session.commit()
     assert queue_changes.current_version(db.session, app.config) not in (first, claimed)
+
+
+def wait_for(condition, seconds: float = 5.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "not within the time"
+        time.sleep(0.02)
+
+
+def redis_gets(server) -> int:
+    return server.client().info("commandstats").get("cmdstat_get", {}).get("calls", 0)
+
+
+def test_a_version_another_app_server_published_is_heard_and_polls_then_ask_redis_nothing(
+        app, queue_redis, monkeypatch):
+    monkeypatch.setattr(queue_changes.VersionListener, "RECONCILE_SECONDS", 3600)  # no GETs of its own here
+    make_correction(db.session)
+    db.session.commit()
+    queue_changes.current_version(db.session, app.config)  # this process's first poll starts its listener
+    listener = queue_changes._listener(app.config, start=False)
+    wait_for(lambda: listener.subscribed)
+
+    published = bump_version(queue_redis.client(), now=utcnow())  # another server's commit
+    wait_for(lambda: listener.version() == f"r.{published}")
+    gets = redis_gets(queue_redis)
+    for _ in range(5):
+        assert queue_changes.current_version(db.session, app.config) == f"r.{published}"
+    assert redis_gets(queue_redis) == gets
+
+    queue_redis.stop()  # the listener notices, and polls no longer trust what it last heard
+    wait_for(lambda: listener.version() is None)

@@ -54,10 +54,15 @@ def database_version(session: DbSession) -> str:
     return f"d.{micros(latest) if latest else 0}.{last_report or 0}.{last_event or 0}"
 
 
-def redis_version(redis: Redis) -> str | None:
-    """The queue's version kept in Redis; None when Redis holds none (never bumped, or flushed)."""
+def redis_counter(redis: Redis) -> int | None:
+    """The counter Redis keeps; None when it holds none (never bumped, or flushed)."""
     raw = redis.get(VERSION_KEY)
-    return None if raw is None else f"r.{int(raw)}"
+    return None if raw is None else int(raw)
+
+
+def redis_version(counter: int) -> str:
+    """The queue's version for Redis's counter (never equal to a database version)."""
+    return f"r.{counter}"
 
 
 def bump_version(redis: Redis, *, now: datetime) -> int:
