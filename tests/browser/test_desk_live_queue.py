@@ -118,11 +118,12 @@ def test_on_a_phone_an_empty_queue_shows_the_new_report_as_a_card(app, db_sessio
     db_session.commit()
     context, page = signed_in_page(browser, live_server, ada, **PHONE)
     try:
-        assert page.locator("#queue").is_hidden() and page.locator("p.empty").is_visible()
+        assert page.locator("#queue").is_hidden() and page.locator(".bulk-actions").is_hidden()
+        assert page.locator("p.empty").is_visible()
         new_id = report_through_the_api(app, live_server, article, "live-queue-phone-0001", "twelve to five", "Eleven.")
         card = page.locator(f'tr.queue-row[data-id="{new_id}"]')
         card.wait_for(timeout=WITHIN)
-        assert page.locator("p.empty").is_hidden()
+        assert page.locator("p.empty").is_hidden() and page.locator(".bulk-actions").is_visible()
         assert card.evaluate("row => getComputedStyle(row).display") == "block"  # the card layout
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     finally:
