@@ -136,7 +136,7 @@
   var unseen = 0;
   var timer = null;
   var busy = false;
-  var VISIBLE_MS = 2000, HIDDEN_MS = 30000, AFTER_ERROR_MS = 15000;
+  var VISIBLE_MS = 2000, HIDDEN_MS = 30000, AFTER_ERROR_MS = 15000, MAX_SHOWN = 100;
 
   function queueRows() {
     return Array.prototype.slice.call(tbody.querySelectorAll("tr.queue-row"));
@@ -231,10 +231,12 @@
   function poll() {
     if (busy) return;
     busy = true;
-    var shown = queueRows().map(function (row) { return row.dataset.id + ":" + row.dataset.stamp; }).join(",");
+    // The first MAX_SHOWN rows (the server's limit); ids and hex stamps need no escaping.
+    var shown = queueRows().slice(0, MAX_SHOWN).map(function (row) {
+      return row.dataset.id + ":" + row.dataset.stamp;
+    }).join(",");
     var url = live.dataset.updates + (live.dataset.updates.indexOf("?") < 0 ? "?" : "&") +
-      "since=" + encodeURIComponent(version) + "&seen=" + encodeURIComponent(seen) +
-      "&shown=" + encodeURIComponent(shown);
+      "since=" + encodeURIComponent(version) + "&seen=" + encodeURIComponent(seen) + "&shown=" + shown;
     fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (response.status === 304) return null;

@@ -18,6 +18,7 @@ and the tab counts.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -40,7 +41,9 @@ CHANNEL = "readerdesk:desk-queue"
 # A report is stamped (updated_at) before its transaction commits, so one committed just after a
 # page looked can carry a stamp from just before: look this far back, and skip the rows it shows.
 OVERLAP = timedelta(seconds=30)
-MAX_SHOWN = 200
+# The rows a poll may name: a page of 50 and as many arrived, about 1,700 characters of query string,
+# well inside gunicorn's 4,094-byte request line (static/desk.js sends the first 100).
+MAX_SHOWN = 100
 MAX_ARRIVED = 50
 
 
@@ -83,8 +86,9 @@ def micros(moment: datetime) -> int:
 
 
 def row_stamp(correction: Correction) -> str:
-    """What a queue row shows, in a word: it differs whenever the row would be drawn differently."""
-    return f"{correction.version}.{micros(correction.updated_at)}"
+    """What a queue row shows, in a word: it differs whenever the row would be drawn differently.
+    Eight hex digits, so a page's ``shown`` list stays short in the query string."""
+    return format(zlib.crc32(f"{correction.version}.{micros(correction.updated_at)}".encode()), "08x")
 
 
 def parse_shown(raw: str) -> dict[int, str]:
