@@ -71,7 +71,8 @@ def measure(database_url: str, redis_url: str | None, n: int) -> tuple[dict, str
         with app.app_context():
             event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
             dialect = db.engine.dialect.name
-            server = db.session.scalar(text("SELECT version()" if dialect == "postgresql" else "SELECT sqlite_version()"))
+            which = "SELECT version()" if dialect == "postgresql" else "SELECT sqlite_version()"
+            server = db.session.scalar(text(which))
             total = db.session.scalar(text("SELECT count(*) FROM corrections"))
             db.session.remove()
             client = app.test_client()
