@@ -117,8 +117,8 @@ def write_readme(results: dict, server: str, total: int, n: int, command: str) -
         BEGIN,
         f"Recorded {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()} with {os.cpu_count()} cores "
         f"(shared, noisy: medians), Python {platform.python_version()}; {server}, {total:,} reports; {n} timed "
-        "requests per case after one warm-up. Every request also reads the editor's staff session (the sign-in "
-        "check of every desk request): those are the statements on an unchanged poll.",
+        "requests per case after one warm-up. One statement of each request is the sign-in check every desk "
+        "request makes (the editor's staff session); the others are the poll's.",
         "",
         *lines,
         "",
