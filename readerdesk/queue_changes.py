@@ -34,7 +34,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from readerdesk.clock import utcnow
-from readerdesk.jobs.runner import Outage, redis_client
+from readerdesk.jobs.runner import redis_client, redis_outage
 from readerdesk.models import Correction
 from readerdesk.models.types import DbSession
 from readerdesk.services.desk.live_queue import (
@@ -47,7 +47,6 @@ from readerdesk.services.desk.live_queue import (
 
 log = logging.getLogger("readerdesk.queue_changes")
 CHANGED = "readerdesk.queue_changed"
-redis_outage = Outage("Redis (the desk queue's version)", "open queues read their version from the database")
 _owed = threading.Event()  # a bump Redis did not take
 
 

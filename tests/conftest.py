@@ -250,17 +250,18 @@ def queue_redis(app):
     """The app with its own redis-server (``REDIS_URL``): the desk queue's version lives there. The
     queue's memory of a Redis outage is forgotten before and after."""
     from readerdesk import queue_changes
+    from readerdesk.jobs.runner import redis_outage
     from tests.local_servers import RedisServer, have_redis
 
     if not have_redis():
         pytest.skip("redis-server is not installed")
-    queue_changes.redis_outage.recovered()
+    redis_outage.recovered()
     queue_changes._owed.clear()
     with RedisServer() as server:
         app.config.update(REDIS_URL=server.url(), REDIS_TIMEOUT=0.5)
         yield server
         queue_changes.stop_listeners()
-    queue_changes.redis_outage.recovered()
+    redis_outage.recovered()
     queue_changes._owed.clear()
 
 

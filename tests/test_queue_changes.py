@@ -9,6 +9,7 @@ from sqlalchemy import update
 from readerdesk import queue_changes
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
+from readerdesk.jobs.runner import redis_outage
 from readerdesk.models import Correction
 from readerdesk.services.desk.live_queue import VERSION_KEY, bump_version, database_version
 from readerdesk.services.desk.triage import decide
@@ -87,12 +88,12 @@ def test_with_redis_down_changes_commit_and_the_version_comes_from_the_database(
     report = make_correction(db.session)  # the commit's bump fails quietly
     db.session.commit()
     assert db.session.get(Correction, report.id) is not None
-    queue_changes.redis_outage.retry_at = 0  # past the cooldown
+    redis_outage.retry_at = 0  # past the cooldown
     down = queue_changes.current_version(db.session, app.config)
     assert down == database_version(db.session)
 
     queue_redis.start()
-    queue_changes.redis_outage.retry_at = 0
+    redis_outage.retry_at = 0
     back = queue_changes.current_version(db.session, app.config)
     assert back.startswith("r.")  # and the bump Redis missed was made as it came back
     assert stored_version(queue_redis) is not None
