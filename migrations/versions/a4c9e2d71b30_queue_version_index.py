@@ -1,7 +1,7 @@
 """The desk queue's version: an index on corrections.updated_at, so the latest change is one index lookup
 
 Revision ID: a4c9e2d71b30
-Revises: a9c3e5f71d24
+Revises: a8c2e4f61d93
 Create Date: 2026-12-01 16:50:00.000000
 
 """
@@ -9,7 +9,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a4c9e2d71b30'
-down_revision = 'a9c3e5f71d24'
+down_revision = 'a8c2e4f61d93'
 branch_labels = None
 depends_on = None
 
