@@ -245,5 +245,25 @@ def limiter_fresh():
     limiter._storage_dead = False
 
 
+@pytest.fixture
+def queue_redis(app):
+    """The app with its own redis-server (``REDIS_URL``): the desk queue's version lives there. The
+    queue's memory of a Redis outage is forgotten before and after."""
+    from readerdesk import queue_changes
+    from readerdesk.jobs.runner import redis_outage
+    from tests.local_servers import RedisServer, have_redis
+
+    if not have_redis():
+        pytest.skip("redis-server is not installed")
+    redis_outage.recovered()
+    queue_changes._owed.clear()
+    with RedisServer() as server:
+        app.config.update(REDIS_URL=server.url(), REDIS_TIMEOUT=0.5)
+        yield server
+        queue_changes.stop_listeners()
+    redis_outage.recovered()
+    queue_changes._owed.clear()
+
+
 def mail_settings(server) -> dict:
     return {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_FROM": "Desk <desk@example.com>"}
