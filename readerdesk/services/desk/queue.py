@@ -35,7 +35,7 @@ from sqlalchemy.orm import joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.ids import parse_id
 
 TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}

@@ -47,6 +47,7 @@ from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise
 from readerdesk.text.diff import DiffPart, word_diff
 from readerdesk.text.rawmap import RawEdit, RawMappingError, edit_raw, fold
 from readerdesk.text.textmap import MappingError, replace_passage
+from readerdesk.text.languages import ENGLISH, N_, Translator
 
 MAX_NOTE_LENGTH = 5000
 MAX_WORDING_LENGTH = 5000
@@ -511,14 +512,15 @@ def correction_comment(note: CorrectionNote) -> dict:
     return {"@type": "CorrectionComment", "text": note.body, "datePublished": note.published_at.isoformat()}
 
 
-def note_as_json(note: CorrectionNote) -> dict:
-    """A public note for the notes API; the label is in the site's language, for the widget to show.
+def note_as_json(note: CorrectionNote, translator: Translator = ENGLISH) -> dict:
+    """A public note for the notes API; ``translator`` says the label in the site's language, for the
+    widget to show.
 
     ``passage`` is where the corrected passage stands in the article's current revision: its part and
     W3C selectors (a quote with enough context to be unique, and its position, in that part's
     canonical text), or None when it cannot be located exactly. The widget marks it in the page only
     where it finds that quote exactly."""
-    return {"id": note.id, "type": note.note_type.value, "label": note.note_type.label_in(note.site.language),
+    return {"id": note.id, "type": note.note_type.value, "label": translator.gettext(note.note_type.label),
             "text": note.body, "published_at": note.published_at.isoformat(), "passage": note_passage(note),
             "was_wrong": note.was_wrong, "is_right": note.is_right, "schema": correction_comment(note)}
 

@@ -14,6 +14,7 @@ from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.publishing.corrections_log import atom_feed, log_page, public_note, yearly_summary
 from readerdesk.text.ids import arg_id
 from readerdesk.views.links import public_url_for
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("corrections_log", __name__)
@@ -69,6 +70,7 @@ def note(note_id: int):
     found = public_note(db.session, note_id)
     if found is None:
         abort(404, description="There is no such note.")
+    use_page_language(found.site.language)
     return render_template("public/corrections_log/note.html", note=found)
 
 

@@ -3,15 +3,15 @@
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from sqlalchemy import select
 
-from readerdesk.extensions import db
+from readerdesk.extensions import TRANSLATOR, db
 from readerdesk.models import Article, Correction, Site
 from readerdesk.services.articles.ingest import articles_of_site
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
 from readerdesk.services.privacy.reader_links import can_forget, forget_token
 from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
-from readerdesk.text.i18n import say_html
 from readerdesk.text.ids import arg_id
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("pages", __name__)
@@ -64,8 +64,10 @@ def correction_status_page(public_id: str):
     correction = get_by_public_id(db.session, public_id)
     if correction is None:
         abort(404, description="We could not find this report. Check the link in your confirmation.")
-    status = public_status(correction)
+    use_page_language(correction.language)  # the language the reader wrote in
+    status = public_status(correction, TRANSLATOR)
     forget = (url_for("privacy.forget") + "#" + forget_token(current_app.config["SECRET_KEY"], correction)
               if isinstance(correction, Correction) and can_forget(correction) else None)
-    return render_template("public/pages/status.html", status=status, site=correction.article.site,
-                           forget_url=forget, t=lambda text, **values: say_html(text, status["language"], **values))
+    return render_template("public/pages/status.html", status=status, correction=correction,
+                           site=correction.article.site,
+                           forget_url=forget)

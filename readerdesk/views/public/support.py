@@ -9,7 +9,7 @@ from flask import Blueprint, Response, abort, current_app, redirect, render_temp
 from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db, limiter
+from readerdesk.extensions import TRANSLATOR, db, limiter
 from readerdesk.models import Patron, Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
@@ -72,8 +72,7 @@ def _support_form(settings: SupportSettings) -> SupportForm:
 
 def _render_page(site: Site, form: SupportForm, settings: SupportSettings, status: int = 200, error: str | None = None):
     example = settings.offered_tiers[0].amount if settings.offered_tiers else settings.min_amount
-    notice = support_notice(site, retention_settings(), language=site.language,
-                            default_policy_url=data_page_url(site))
+    notice = support_notice(site, retention_settings(), TRANSLATOR, default_policy_url=data_page_url(site))
     return render_template(
         "public/support/page.html", site=site, form=form, settings=settings, error=error,
         payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency),
