@@ -20,6 +20,7 @@ from babel.dates import format_skeleton
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, get_locale, get_timezone
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from readerdesk.extensions import babel
 from readerdesk.text.languages import LANGUAGES, pick_language
@@ -36,7 +37,7 @@ def reader_language(*, read_body: bool = True) -> str:
     widget's page language), then Accept-Language. ``read_body=False`` for a body too deep to parse."""
     data = None
     if read_body and request.is_json:
-        with contextlib.suppress(ValueError, RecursionError):  # the guards refuse such a body
+        with contextlib.suppress(ValueError, RecursionError, HTTPException):  # refused elsewhere: too deep, too large
             data = json.loads(request.get_data(cache=True))
     try:
         accepted = request.accept_languages.best_match(LANGUAGES)

@@ -299,7 +299,7 @@ def _quote_text(quote: dict | None, errors: _Errors) -> tuple[str, str, str]:
 def _email_and_notify(data: dict, errors: _Errors) -> tuple[str, bool]:
     """The reader's email address, and whether they asked to be told the outcome (which needs it)."""
     email = _text(data, "email", errors, limit=MAX_EMAIL)
-    if email and "email" not in errors.fields:
+    if email and "email" not in errors.problems:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
@@ -332,7 +332,7 @@ def parse_correction(data: dict) -> CorrectionInput:
     exact, prefix, suffix = _quote_text(quote, errors)
     if kind == Kind.GENERAL and quote is not None:
         errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
-    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
+    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.problems:
         errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
     part, clipped = _part(data, errors)
@@ -347,7 +347,7 @@ def parse_correction(data: dict) -> CorrectionInput:
     email, notify = _email_and_notify(data, errors)
     language = _language(data, errors)
 
-    if errors.fields:
+    if errors.problems:
         raise InvalidCorrection(errors.problems)
     return CorrectionInput(
         idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
