@@ -19,7 +19,7 @@ TRANSLATIONS = ROOT / "readerdesk" / "translations"
 LANGUAGES = ("en", "uk")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2)}
-METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2")]  # as babel.cfg
+METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2"), ("**.js", "javascript")]  # babel.cfg
 
 
 def _key(message_id) -> str:
@@ -28,7 +28,7 @@ def _key(message_id) -> str:
 
 def _marked_in_the_source() -> set[str]:
     found = set()
-    for folder in (ROOT / "readerdesk", ROOT / "templates"):
+    for folder in (ROOT / "readerdesk", ROOT / "templates", ROOT / "static" / "src" / "widget"):
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
                 folder, METHODS, keywords=KEYWORDS, options_map={"**.html": {"trimmed": "false"}}):
             found.add(_key(message))

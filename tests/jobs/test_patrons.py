@@ -43,7 +43,7 @@ def test_a_receipt_carries_the_newsrooms_legal_details_and_a_manage_link_naming_
     send_receipt(payment.id)
     [message] = smtp_server.messages
     text = message.get_content()
-    assert "we received 8.00 EUR on 2026-03-05" in text
+    assert "we received €8.00 on March 5, 2026" in text
     for line in ("Kyiv Daily Foundation", "1 Khreshchatyk St", "Kyiv 01001", "Tax id: UA-44556677",
                  "No goods or services were provided in exchange for this contribution."):
         assert line in text

@@ -6,6 +6,8 @@ import secrets
 
 import stripe
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
@@ -39,6 +41,7 @@ from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.links import public_url_for
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
 from readerdesk.views.public.privacy import data_page_url, retention_settings
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("support", __name__)
@@ -57,7 +60,7 @@ def _settings(site: Site) -> SupportSettings:
 def _support_form(settings: SupportSettings) -> SupportForm:
     form = SupportForm()
     tiers = settings.offered_tiers
-    form.choice.choices = [*(SelectChoice(t.id, t.name) for t in tiers), SelectChoice("custom", "Another amount")]
+    form.choice.choices = [*(SelectChoice(t.id, t.name) for t in tiers), SelectChoice("custom", _l("Another amount"))]
     if request.method == "GET":
         form.form_key.data = secrets.token_urlsafe(24)
         wanted = request.args.get("tier")
@@ -75,7 +78,7 @@ def _render_page(site: Site, form: SupportForm, settings: SupportSettings, statu
     notice = support_notice(site, retention_settings(), TRANSLATOR, default_policy_url=data_page_url(site))
     return render_template(
         "public/support/page.html", site=site, form=form, settings=settings, error=error,
-        payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency),
+        payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency, get_locale()),
         fee_example=(example, settings.total(example, cover_fee=True)), notice=notice,
     ), status
 
@@ -90,7 +93,7 @@ def support(site_name: str | None = None):
         return _render_page(site, form, settings)
     if not payments_enabled(current_app.config):
         return _render_page(site, form, settings, 503,
-                            "Payments are not set up yet, so we cannot take your support online.")
+                            gettext("Payments are not set up yet, so we cannot take your support online."))
     if not form.validate_on_submit():
         return _render_page(site, form, settings, 400)
     pledge_request = PledgeRequest(
@@ -102,7 +105,7 @@ def support(site_name: str | None = None):
         with unit_of_work(db.session):  # the local record exists before Stripe hears of it
             pledge = create_pledge(db.session, site, pledge_request, settings, now=utcnow())
     except PledgeError as exc:
-        form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
+        form.custom_amount.errors = [*form.custom_amount.errors, gettext(str(exc))]
         return _render_page(site, form, settings, 400)
     success_url = public_url_for("support.success") + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
     cancel_url = public_url_for("support.cancel", site=site.name)
@@ -112,7 +115,7 @@ def support(site_name: str | None = None):
     except CheckoutFailed as exc:
         db.session.commit()  # keeps the failure on the pledge
         form.form_key.data = secrets.token_urlsafe(24)  # a new try is a new pledge
-        return _render_page(site, form, settings, exc.status, str(exc))
+        return _render_page(site, form, settings, exc.status, gettext(str(exc)))
     db.session.commit()
     return redirect(checkout_url, code=303)
 
@@ -134,8 +137,10 @@ def success():
         abort(502, description="We could not reach our payment provider to check your payment. "
                                "If you paid, you will receive a receipt by email.")
     site = outcome.pledge.site
+    use_page_language(site.language)
     return render_template("public/support/success.html", outcome=outcome, site=site,
-                           amount=format_amount(outcome.amount_total or outcome.pledge.total, outcome.currency))
+                           amount=format_amount(outcome.amount_total or outcome.pledge.total, outcome.currency,
+                                                get_locale()))
 
 
 @bp.get("/support/cancel")
@@ -185,7 +190,8 @@ def open_portal():
         patron = _peek(token)
         if patron is None:
             return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
-                                   error="This link has expired or was used already. Ask for a new one."), 400
+                                   error=gettext("This link has expired or was used already. Ask for a new one.")), 400
+        use_page_language(patron.site.language)
         years = years_with_payments(db.session, patron)
         return render_template("public/support/manage_open.html", token=token, patron=patron, years=years)
     if not payments_enabled(current_app.config):
@@ -199,7 +205,7 @@ def open_portal():
                                         return_url=public_url_for("support.support", site=patron.site.name))
     except PortalLinkInvalid as exc:
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
-                               error=str(exc)), 400
+                               error=gettext(str(exc))), 400
     except stripe.StripeError:  # rolled back: the link stays usable
         abort(502, description="We could not reach our payment provider. Please try the link again in a minute.")
     return redirect(url, code=303)
