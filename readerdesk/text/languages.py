@@ -7,10 +7,13 @@ A language is spoken when it has a catalogue, so adding one is adding one .po fi
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Protocol
 
 from babel import Locale
+from babel.numbers import format_decimal
+from babel.support import Translations
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"  # the msgids are English
@@ -62,18 +65,34 @@ class Translator(Protocol):
         ...
 
 
-class _English:
-    """The source language without any catalogue: the msgids as they are (what the desk's English-only
-    records, such as the privacy export, use)."""
+class CatalogueTranslator:
+    """A :class:`Translator` for one language, straight from the compiled catalogues (the same .mo files
+    Flask-Babel reads), for code that knows its language but runs in no request: a note's stored
+    sentence in its site's language, the desk's English-only records (:data:`ENGLISH`)."""
+
+    def __init__(self, language: str | None):
+        self.language = pick_language(language)
+        self._catalogue = _catalogue(self.language)
 
     def gettext(self, string: str, **variables) -> str:
-        return string % variables if variables else string
+        translated = self._catalogue.ugettext(string)
+        return translated % variables if variables else translated
 
     def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
-        return (singular if num == 1 else plural) % {"num": num, **variables}
+        return self._catalogue.ungettext(singular, plural, num) % {"num": num, **variables}
 
     def number(self, number: int) -> str:
-        return f"{number:,}"
+        return format_decimal(number, locale=self.language)
 
 
-ENGLISH: Translator = _English()
+@functools.cache
+def _catalogue(language: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS), [language])
+
+
+def translator_for(language: str | None) -> Translator:
+    """Says things in ``language`` (else English), outside Flask."""
+    return CatalogueTranslator(language)
+
+
+ENGLISH: Translator = CatalogueTranslator(SOURCE_LANGUAGE)

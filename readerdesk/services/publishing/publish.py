@@ -47,7 +47,7 @@ from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise
 from readerdesk.text.diff import DiffPart, word_diff
 from readerdesk.text.rawmap import RawEdit, RawMappingError, edit_raw, fold
 from readerdesk.text.textmap import MappingError, replace_passage
-from readerdesk.text.languages import ENGLISH, N_, Translator
+from readerdesk.text.languages import ENGLISH, N_, Translator, translator_for
 
 MAX_NOTE_LENGTH = 5000
 MAX_WORDING_LENGTH = 5000
@@ -254,8 +254,7 @@ def _record_edit(session: DbSession, correction: Correction, revision: ArticleRe
 
 
 # "An earlier version of this article said <what was wrong>. <what is right>", in the site's language.
-EARLIER_VERSION_SAID = {"en": "An earlier version of this article said {wrong}.",
-                        "uk": "У попередній версії цієї статті йшлося, що {wrong}."}
+EARLIER_VERSION_SAID = N_("An earlier version of this article said %(wrong)s.")
 
 
 def _sentence(text: str) -> str:
@@ -267,8 +266,8 @@ def stated_body(was_wrong: str, is_right: str, extra: str = "", *, language: str
     """The public text of a correction or clarification: what the article said, then what is right,
     then anything else the editor wrote."""
     wrong = " ".join(normalise_plain_text(was_wrong or "").split()).rstrip(".")
-    said = EARLIER_VERSION_SAID.get((language or "en").split("-")[0], EARLIER_VERSION_SAID["en"])
-    return " ".join(part for part in (said.format(wrong=wrong), _sentence(is_right), extra.strip()) if part)
+    said = translator_for(language).gettext(EARLIER_VERSION_SAID, wrong=wrong)
+    return " ".join(part for part in (said, _sentence(is_right), extra.strip()) if part)
 
 
 @dataclass(frozen=True)
