@@ -79,3 +79,18 @@ def test_admins_hear_of_a_dispute_when_it_opens_and_when_it_closes_once_each(app
     assert "Dispute needs response: 20.00 EUR from ann@example.com" in smtp_server.messages[0]["Subject"]
     assert "Evidence due by: 2026-03-20" in opened and "Reason: fraudulent" in opened
     assert "counts as refunded" in lost
+
+
+def test_a_ukrainian_sites_receipt_is_in_ukrainian_with_the_amount_and_day_written_its_way(app, db_session,
+                                                                                          smtp_server):
+    app.config.update(mail_settings(smtp_server), PUBLIC_URL="https://desk.example")
+    site = newsroom(db_session)
+    site.language = "uk"
+    payment = paid(db_session, site, amount=123450, currency="UAH")
+    send_receipt(payment.id)
+    [message] = smtp_server.messages
+    text = message.get_content()
+    assert message["Subject"] == "Дякуємо за підтримку Kyiv Daily"
+    assert "Вітаємо, Ann!" in text
+    assert "Дякуємо: ми отримали 1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}₴ 5 березня 2026\N{NARROW NO-BREAK SPACE}р." in text
+    assert "Ваша підтримка поновлюється щомісяця" in text and "Thank you" not in text

@@ -258,3 +258,16 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
     assert summary("99999").status_code == 404  # not a year we keep: no 500
     assert summary("9" * 400).status_code == 404
     assert summary("2025", token="forged").status_code == 403
+
+
+@pytest.mark.parametrize(("seconds", "said"), [
+    (60, "Воно діє один раз, 1 хвилину."), (180, "Воно діє один раз, 3 хвилини."), (300, "Воно діє один раз, 5 хвилин."),
+])
+def test_a_ukrainian_patron_is_told_how_long_the_link_works_with_the_right_plural(app, client, db_session, seconds,
+                                                                                   said):
+    app.config["PORTAL_LINK_MAX_AGE"] = seconds
+    make_site(db_session, "hromada", language="uk")
+    db_session.commit()
+    page = client.post("/sites/hromada/support/manage", data={"email": "reader@example.org"},
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Перевірте пошту</h1>" in page and said in page
