@@ -71,14 +71,15 @@ def test_committed_mo_is_compiled_from_the_po(language):
 # --- the templates mark what users read ----------------------------------------------------------
 
 TEMPLATES = ROOT / "templates"
-# Drawn in Ukrainian so far; the rest of the desk is listed in NOT_YET and the test below makes sure
-# that list only shrinks.
 # Every page a reader or patron sees, drawn in their page's or site's language.
 READER_PAGES = ["errors/error.html", *sorted(str(p.relative_to(ROOT / "templates"))
                                              for p in (ROOT / "templates" / "public").rglob("*.html"))]
-CHECKED = [*READER_PAGES, "base.html", "auth/login.html", "auth/two_factor.html", "desk/base.html", "desk/reports/index.html",
+# Drawn in Ukrainian so far; the rest of the desk is listed in NOT_YET and the test below makes sure
+# that list only shrinks.
+CHECKED = ["base.html", "auth/login.html", "auth/two_factor.html", "desk/base.html", "desk/reports/index.html",
            "desk/reports/detail.html", "desk/reports/_help.html", "desk/stats/stats.html", "desk/account/account.html",
            "desk/account/two_factor.html", "desk/account/recovery_codes.html"]
+CHECKED += READER_PAGES
 NOT_YET = sorted(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "desk").rglob("*.html")
                  if str(p.relative_to(TEMPLATES)) not in CHECKED)
 # Words that are the same in every language: the product's name, key names, symbols.

@@ -13,7 +13,7 @@ from typing import Protocol
 
 from babel import Locale
 from babel.numbers import format_decimal
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"  # the msgids are English
@@ -52,9 +52,9 @@ def N_(message: str) -> str:
 
 
 class Translator(Protocol):
-    """What a service that words a sentence for a reader needs: Flask-Babel's ``gettext``,
-    ``ngettext`` and number formatting (views and jobs pass ``views.locale.TRANSLATOR``, in the reader's locale), so services stay free
-    of Flask."""
+    """What a service that words a sentence for a reader needs: ``gettext``, ``ngettext`` and number
+    formatting. Views and jobs pass ``extensions.TRANSLATOR`` (Flask-Babel's, in the request's or the
+    forced locale), so services stay free of Flask; :func:`translator_for` serves code outside Flask."""
 
     def gettext(self, string: str, **variables) -> str: ...
 
@@ -75,18 +75,18 @@ class CatalogueTranslator:
         self._catalogue = _catalogue(self.language)
 
     def gettext(self, string: str, **variables) -> str:
-        translated = self._catalogue.ugettext(string)
+        translated = self._catalogue.gettext(string)
         return translated % variables if variables else translated
 
     def ngettext(self, singular: str, plural: str, num: int, **variables) -> str:
-        return self._catalogue.ungettext(singular, plural, num) % {"num": num, **variables}
+        return self._catalogue.ngettext(singular, plural, num) % {"num": num, **variables}
 
     def number(self, number: int) -> str:
         return format_decimal(number, locale=self.language)
 
 
 @functools.cache
-def _catalogue(language: str) -> Translations:
+def _catalogue(language: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [language])
 
 

@@ -7,11 +7,10 @@ from typing import TypeVar
 
 import psycopg
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
-
-from flask_babel import gettext
 
 from readerdesk.extensions import db
 from readerdesk.text.languages import N_
@@ -97,7 +96,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return error_response(400, gettext("Your form expired or was sent from elsewhere. Reload the page and try again."))
+        return error_response(400, gettext("Your form expired or was sent from elsewhere. Reload the page and try "
+                                           "again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -81,5 +81,6 @@ def init_babel(app: Flask, translations_dir: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters.update(when=when, day=day, number=flask_babel.format_decimal, percent=flask_babel.format_percent)
+    app.jinja_env.filters.update(when=when, day=day, number=flask_babel.format_decimal,
+                                 percent=flask_babel.format_percent)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

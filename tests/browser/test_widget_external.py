@@ -34,7 +34,8 @@ def publisher_page(live, second_origin, lang: str = "en") -> str:
     with live.app.app_context():
         html = db.session.scalar(select(Article).where(Article.url == live.url + BRIDGE)).current_revision.html
     second_origin.html = (
-        f'<!doctype html><html lang="{lang}"><head><title>Bridge</title><link rel="canonical" href="{live.url}{BRIDGE}">'
+        f'<!doctype html><html lang="{lang}"><head><title>Bridge</title>'
+        f'<link rel="canonical" href="{live.url}{BRIDGE}">'
         f'</head><body><div id="story">{html}</div><div data-readerdesk-support data-site="demo"></div>'
         f'<script src="{live.url}/static/readerdesk.js" data-container="#story" async></script></body></html>'
     )

@@ -92,5 +92,6 @@ def test_a_ukrainian_sites_receipt_is_in_ukrainian_with_the_amount_and_day_writt
     text = message.get_content()
     assert message["Subject"] == "Дякуємо за підтримку Kyiv Daily"
     assert "Вітаємо, Ann!" in text
-    assert "Дякуємо: ми отримали 1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}₴ 5 березня 2026\N{NARROW NO-BREAK SPACE}р." in text
+    amount, day = "1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}₴", "5 березня 2026\N{NARROW NO-BREAK SPACE}р."
+    assert f"Дякуємо: ми отримали {amount} {day}" in text
     assert "Ваша підтримка поновлюється щомісяця" in text and "Thank you" not in text

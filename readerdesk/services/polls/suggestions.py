@@ -28,8 +28,8 @@ def suggest_topic(session: DbSession, poll: Poll, patron: Patron, title: str, bo
     if not title:
         raise SuggestionError(N_("Give your suggested topic a title."))
     if len(title) > MAX_TITLE or len(body) > MAX_BODY:
-        raise SuggestionError(N_("A suggestion is a title (at most %(title)s characters) and a sentence (at most %(body)s)."),
-                              title=MAX_TITLE, body=MAX_BODY)
+        raise SuggestionError(N_("A suggestion is a title (at most %(title)s characters) and a sentence "
+                                 "(at most %(body)s)."), title=MAX_TITLE, body=MAX_BODY)
     suggestion = TopicSuggestion(site_id=poll.site_id, poll_id=poll.id, patron_id=patron.id, title=title, body=body,
                                  created_at=now)
     session.add(suggestion)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from readerdesk.services.privacy.retention import RetentionSettings
 from readerdesk.services.privacy.notice import days, minutes
+from readerdesk.services.privacy.retention import RetentionSettings
 from readerdesk.text.languages import ENGLISH, N_, Translator
 
 

@@ -45,9 +45,9 @@ from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
 from readerdesk.text.diff import DiffPart, word_diff
+from readerdesk.text.languages import ENGLISH, N_, Translator, translator_for
 from readerdesk.text.rawmap import RawEdit, RawMappingError, edit_raw, fold
 from readerdesk.text.textmap import MappingError, replace_passage
-from readerdesk.text.languages import ENGLISH, N_, Translator, translator_for
 
 MAX_NOTE_LENGTH = 5000
 MAX_WORDING_LENGTH = 5000

@@ -30,8 +30,8 @@ from wtforms.widgets import HiddenInput
 from readerdesk.models import Eligibility, NoteType, ResultsVisibility
 from readerdesk.models.moderation import RejectionCode
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
-from readerdesk.text.languages import LANGUAGES, language_name
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
+from readerdesk.text.languages import LANGUAGES, language_name
 
 
 def optional_id(raw) -> int | None:

@@ -40,11 +40,13 @@ class SupportForm(FlaskForm):
 
 
 class ManageSupportForm(FlaskForm):
-    email = EmailField(_l("Your email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
+    email = EmailField(_l("Your email"),
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
 
 
 class PollLinkForm(FlaskForm):
-    email = EmailField(_l("Your email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
+    email = EmailField(_l("Your email"),
+                       validators=[DataRequired(), Email(check_deliverability=False), Length(max=320)])
 
 
 class BallotForm(FlaskForm):

@@ -26,8 +26,8 @@ from readerdesk.services.polls.editing import open_polls, to_local
 from readerdesk.services.polls.eligibility import NotEligible, why_not_eligible
 from readerdesk.services.polls.results import poll_results, results_chart
 from readerdesk.unit_of_work import unit_of_work
-from readerdesk.views.public.forms import BallotForm, PollLinkForm
 from readerdesk.views.locale import use_page_language
+from readerdesk.views.public.forms import BallotForm, PollLinkForm
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("polls", __name__)

@@ -39,9 +39,9 @@ from readerdesk.text.ids import parse_id
 from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.links import public_url_for
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
 from readerdesk.views.public.privacy import data_page_url, retention_settings
-from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("support", __name__)
@@ -78,7 +78,8 @@ def _render_page(site: Site, form: SupportForm, settings: SupportSettings, statu
     notice = support_notice(site, retention_settings(), TRANSLATOR, default_policy_url=data_page_url(site))
     return render_template(
         "public/support/page.html", site=site, form=form, settings=settings, error=error,
-        payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency, get_locale()),
+        payments_enabled=payments_enabled(current_app.config),
+        fmt=lambda m: format_amount(m, site.currency, get_locale()),
         fee_example=(example, settings.total(example, cover_fee=True)), notice=notice,
     ), status
 

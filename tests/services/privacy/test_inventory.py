@@ -7,13 +7,11 @@ import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
-
-from readerdesk.extensions import Model
-from readerdesk.services.privacy.inventory import FREE_TEXT, NO_READER_DATA, PERSONAL_DATA
-from readerdesk.services.privacy.retention import RetentionSettings
 from flask_babel import force_locale
 
-from readerdesk.extensions import TRANSLATOR
+from readerdesk.extensions import TRANSLATOR, Model
+from readerdesk.services.privacy.inventory import FREE_TEXT, NO_READER_DATA, PERSONAL_DATA
+from readerdesk.services.privacy.retention import RetentionSettings
 from readerdesk.text.languages import LANGUAGES, TRANSLATIONS
 
 README = Path(__file__).resolve().parents[3] / "README.md"

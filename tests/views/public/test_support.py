@@ -64,7 +64,8 @@ def test_a_site_whose_tiers_stripe_cannot_charge_offers_only_its_own_amount(clie
     make_site(db_session, "kyiv", currency="UAH")  # SUPPORT_TIERS: 3.00 UAH is below Stripe's minimum
     db_session.commit()
     page = client.get("/sites/kyiv/support").get_data(as_text=True)
-    assert "UAH\N{NO-BREAK SPACE}3.00" not in page and "UAH\N{NO-BREAK SPACE}30.00" in page  # only the yearly 30.00 UAH is chargeable
+    # Only the yearly 30.00 UAH is chargeable.
+    assert "UAH\N{NO-BREAK SPACE}3.00" not in page and "UAH\N{NO-BREAK SPACE}30.00" in page
     response = client.post("/sites/kyiv/support", data=form(choice="custom", custom_amount="3"))
     assert response.status_code == 400 and "The smallest amount we can accept is 25.00 UAH" in response.get_data(
         as_text=True)
@@ -261,7 +262,8 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
 
 
 @pytest.mark.parametrize(("seconds", "said"), [
-    (60, "Воно діє один раз, 1 хвилину."), (180, "Воно діє один раз, 3 хвилини."), (300, "Воно діє один раз, 5 хвилин."),
+    (60, "Воно діє один раз, 1 хвилину."), (180, "Воно діє один раз, 3 хвилини."),
+    (300, "Воно діє один раз, 5 хвилин."),
 ])
 def test_a_ukrainian_patron_is_told_how_long_the_link_works_with_the_right_plural(app, client, db_session, seconds,
                                                                                    said):
