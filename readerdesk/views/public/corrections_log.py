@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -58,7 +59,7 @@ def index():
 def yearly(year: int):
     """The yearly transparency summary, per site with ``?site=NAME``."""
     if not 2000 <= year <= 9998:
-        abort(404, description="There is no summary for that year.")
+        abort(404, description=gettext("There is no summary for that year."))
     site = _site_filter()
     summary = yearly_summary(db.session, year, site=site)
     return render_template("public/corrections_log/year.html", summary=summary, site=site, year=year)
@@ -69,7 +70,7 @@ def note(note_id: int):
     """A note's permanent page."""
     found = public_note(db.session, note_id)
     if found is None:
-        abort(404, description="There is no such note.")
+        abort(404, description=gettext("There is no such note."))
     use_page_language(found.site.language)
     return render_template("public/corrections_log/note.html", note=found)
 

@@ -1,6 +1,7 @@
 """Public pages: the site list, each site's article index, and the article pages readerdesk serves."""
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from readerdesk.extensions import TRANSLATOR, db
@@ -52,7 +53,7 @@ def article(site_name: str, article_id: int):
 
 def _render_article(site: Site, article: Article | None):
     if article is None or article.current_revision is None:
-        abort(404, description="There is no such article.")
+        abort(404, description=gettext("There is no such article."))
     notes = public_notes(db.session, article)
     return render_template("public/pages/article.html", site=site, article=article, revision=article.current_revision,
                            notes=notes, json_ld=news_article_json_ld_with_notes(article, notes))
@@ -63,7 +64,7 @@ def correction_status_page(public_id: str):
     """The reader's status link: what happened to their report, with no personal data."""
     correction = get_by_public_id(db.session, public_id)
     if correction is None:
-        abort(404, description="We could not find this report. Check the link in your confirmation.")
+        abort(404, description=gettext("We could not find this report. Check the link in your confirmation."))
     use_page_language(correction.language)  # the language the reader wrote in
     status = public_status(correction, TRANSLATOR)
     forget = (url_for("privacy.forget") + "#" + forget_token(current_app.config["SECRET_KEY"], correction)

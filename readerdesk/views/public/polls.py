@@ -36,7 +36,7 @@ bp = Blueprint("polls", __name__)
 def _poll_or_404(poll_id: int, site: Site | None = None) -> Poll:
     poll = db.session.get(Poll, poll_id)
     if poll is None or (site is not None and poll.site_id != site.id):
-        abort(404, description="There is no such poll.")
+        abort(404, description=gettext("There is no such poll."))
     return poll
 
 

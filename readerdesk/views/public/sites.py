@@ -4,6 +4,7 @@ The page is then drawn in the site's language (views.locale.use_page_language)."
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext
 
 from readerdesk.extensions import db
 from readerdesk.models import Site
@@ -17,6 +18,6 @@ def site_or_404(name: str | None) -> Site:
     try:
         site = find_site(db.session, name)
     except SiteNotFound:
-        abort(404, description="There is no such site." if name else "There is no site here yet.")
+        abort(404, description=gettext("There is no such site.") if name else gettext("There is no site here yet."))
     use_page_language(site.language)
     return site

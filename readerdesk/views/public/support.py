@@ -125,18 +125,18 @@ def support(site_name: str | None = None):
 def success():
     session_id = request.args.get("session_id", "")
     if not session_id.startswith("cs_") or len(session_id) > 255:
-        abort(400, description="This page needs the payment reference Stripe sends back.")
+        abort(400, description=gettext("This page needs the payment reference Stripe sends back."))
     if not payments_enabled(current_app.config):
-        abort(503, description="Payments are not set up.")
+        abort(503, description=gettext("Payments are not set up."))
     try:
         outcome = checkout_outcome(db.session, stripe_client_for(current_app), session_id)
     except LookupError:
-        abort(404, description="We do not know this payment.")
+        abort(404, description=gettext("We do not know this payment."))
     except stripe.InvalidRequestError:
-        abort(404, description="We do not know this payment.")
+        abort(404, description=gettext("We do not know this payment."))
     except stripe.StripeError:
-        abort(502, description="We could not reach our payment provider to check your payment. "
-                               "If you paid, you will receive a receipt by email.")
+        abort(502, description=gettext("We could not reach our payment provider to check your payment. "
+                                       "If you paid, you will receive a receipt by email."))
     site = outcome.pledge.site
     use_page_language(site.language)
     return render_template("public/support/success.html", outcome=outcome, site=site,
@@ -196,7 +196,7 @@ def open_portal():
         years = years_with_payments(db.session, patron)
         return render_template("public/support/manage_open.html", token=token, patron=patron, years=years)
     if not payments_enabled(current_app.config):
-        abort(503, description="Payments are not set up.")
+        abort(503, description=gettext("Payments are not set up."))
     try:
         # The link is used up only when Stripe gave us a portal to send the patron to.
         with unit_of_work(db.session):
@@ -208,7 +208,8 @@ def open_portal():
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
                                error=gettext(str(exc))), 400
     except stripe.StripeError:  # rolled back: the link stays usable
-        abort(502, description="We could not reach our payment provider. Please try the link again in a minute.")
+        abort(502, description=gettext("We could not reach our payment provider. Please try the link again in a "
+                                       "minute."))
     return redirect(url, code=303)
 
 
@@ -229,12 +230,12 @@ def year_summary_pdf():
     year = parse_id(request.form.get("year", ""))
     patron = _peek(token)
     if patron is None:
-        abort(403, description="This link has expired. Ask for a new one on the manage page.")
+        abort(403, description=gettext("This link has expired. Ask for a new one on the manage page."))
     if year is None or year not in SUMMARY_YEARS:
-        abort(404, description=f"We have no contributions from you in {year}.")
+        abort(404, description=gettext("We have no contributions from you in %(year)s.", year=year))
     summary = year_summary(db.session, patron, year)
     if not summary.payments:
-        abort(404, description=f"We have no contributions from you in {year}.")
+        abort(404, description=gettext("We have no contributions from you in %(year)s.", year=year))
     return Response(year_end_pdf(summary), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={patron.site.name}-contributions-{year}.pdf",
         "Cache-Control": "private, no-store"})
