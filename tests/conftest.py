@@ -184,7 +184,7 @@ def forget_the_previous_request():
     request and carry the signed-in user, the CSRF token and the CSP nonce from one request (or one
     client) to the next (Flask-Babel keeps the language and time zone there too). In production each
     request has its own; here too."""
-    for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
+    for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce", "page_language"):
         g.pop(name, None)
     flask_babel.refresh()
 

@@ -14,7 +14,7 @@ from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.site import BODY
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class Kind(enum.StrEnum):

@@ -35,8 +35,8 @@ from sqlalchemy.orm import joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
 from readerdesk.text.ids import parse_id
+from readerdesk.text.languages import N_
 
 TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}
 # In lower case, as the catalogues have them; the queue capitalises each in its language.
