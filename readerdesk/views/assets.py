@@ -35,6 +35,7 @@ CSRF_FIELD = "csrf_token"  # Flask-WTF keeps the request's token in g under this
 STATIC_BROTLI_QUALITY = 11  # once per file change: the smallest output is worth the time
 DYNAMIC_BROTLI_QUALITY = 5  # per response: about gzip's speed, and still smaller
 DYNAMIC_GZIP_LEVEL = 6
+WIDGET_CATALOGUES = "i18n/"  # the widget's words in each language (tools/widget_catalogues.py): public
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,8 @@ def serve_static(filename: str) -> Response:
         response.cache_control.immutable = True
     else:
         response.cache_control.max_age = UNVERSIONED_MAX_AGE
+    if filename.startswith(WIDGET_CATALOGUES):  # the widget fetches its words from publishers' pages
+        response.headers["Access-Control-Allow-Origin"] = "*"
     response.make_conditional(request)  # a 304 when the client's ETag matches
     return response
 
