@@ -43,10 +43,12 @@ class Refusal:
 
 def typed(form: FlaskForm, names: Iterable[str]) -> dict[str, str]:
     """What the editor typed or chose in ``form``'s fields ``names``: text as typed, a ticked box as
-    "y"; empty fields are left out."""
+    "y"; fields left empty or as they were are left out."""
     kept = {}
     for name in names:
         data = form[name].data
+        if data == form[name].default:
+            continue
         if data is True:
             kept[name] = "y"
         elif isinstance(data, str) and data.strip():
