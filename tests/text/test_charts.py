@@ -38,7 +38,7 @@ def test_every_label_stays_inside_the_box():
     for x, anchor, label in labels:
         half = text_width(label, 11) / 2
         lo, hi = {"start": (x, x + 2 * half), "middle": (x - half, x + half), "end": (x - 2 * half, x)}[anchor]
-        assert 0 <= lo and hi <= WIDTH, (label, anchor, x)
+        assert lo >= 0 and hi <= WIDTH, (label, anchor, x)
     # The y axis makes room for its longest number ("50000", the round number above 30000).
     ticks = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end" font-size="11">(\d+)<', svg)
     assert all(float(x) - text_width(label, 11) >= 0 for x, label in ticks) and ("50000" in {t for _, t in ticks})

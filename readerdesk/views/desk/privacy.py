@@ -96,8 +96,8 @@ def erasure_review():
     """The review again, after an erasure was refused (post/redirect/get). The address is not in the
     URL (it would end up in logs): it comes from the refused form, kept for this browser, once."""
     kept = refusal(REVIEW_PAGE)
-    form = PrivacyEraseForm(formdata=None, **kept.for_form("erase")) if kept else None
-    address = _address(form) if form is not None and form.email.data else None
+    form = PrivacyEraseForm(formdata=None, **(kept.for_form("erase") if kept else {}))
+    address = _address(form) if kept is not None and form.email.data else None
     if kept is None or address is None:
         flash(gettext("Enter the address again to review its erasure."), "info")
         return redirect(url_for("desk_privacy.index"), 303)

@@ -122,7 +122,8 @@ def test_a_conflicting_decision_redirects_to_the_report_with_the_typed_text_kept
     # The typed text is back in the form (escaped), with the report's current version.
     assert re.search(r">\s*Пояснення &lt;b&gt;редакторки&lt;/b&gt;</textarea>", html)
     assert re.search(r">\s*Thanks, but no</textarea>", html)
-    assert '<input name="version" type="hidden" value="2"><input name="next" type="hidden" value="/desk/?tab=new">' in html
+    assert ('<input name="version" type="hidden" value="2">'
+            '<input name="next" type="hidden" value="/desk/?tab=new">') in html
     assert re.search(r'<option selected value="not_an_error">', html)
 
     # A reload is a GET: nothing is sent again, and the refusal is not shown twice.
@@ -135,7 +136,8 @@ def test_a_conflicting_decision_redirects_to_the_report_with_the_typed_text_kept
 def test_the_kept_text_belongs_to_the_browser_that_typed_it(signed_in, colleague, db_session):
     c = make_correction(db_session)
     db_session.commit()
-    assert colleague.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"}).status_code == 303
+    claimed = colleague.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"})
+    assert claimed.status_code == 303
     response = signed_in.post(f"/desk/corrections/{c.id}/decide",
                               data={"action": "reject", "version": "1", "reason": "Minutes say 12"})
     assert response.status_code == 303
@@ -151,7 +153,8 @@ def test_the_kept_text_belongs_to_the_browser_that_typed_it(signed_in, colleague
 def test_a_stale_assignment_redirects_without_text_to_keep(signed_in, colleague, db_session, editor):
     c = make_correction(db_session)
     db_session.commit()
-    assert colleague.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"}).status_code == 303
+    claimed = colleague.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"})
+    assert claimed.status_code == 303
     response = signed_in.post(f"/desk/corrections/{c.id}/assign", data={"assignee": str(editor.id), "version": "1"})
     assert response.status_code == 303
     html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
