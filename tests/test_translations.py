@@ -19,7 +19,7 @@ TRANSLATIONS = ROOT / "readerdesk" / "translations"
 LANGUAGES = ("en", "uk")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None, "lazy_gettext": None,
             "lazy_ngettext": (1, 2)}
-METHODS = [("**.py", "python"), ("**.html", "jinja2")]
+METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2"), ("**.js", "javascript")]  # babel.cfg
 
 
 def _key(message_id) -> str:
@@ -28,7 +28,7 @@ def _key(message_id) -> str:
 
 def _marked_in_the_source() -> set[str]:
     found = set()
-    for folder in (ROOT / "readerdesk", ROOT / "templates"):
+    for folder in (ROOT / "readerdesk", ROOT / "templates", ROOT / "static" / "src" / "widget"):
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
                 folder, METHODS, keywords=KEYWORDS, options_map={"**.html": {"trimmed": "false"}}):
             found.add(_key(message))
@@ -71,12 +71,16 @@ def test_committed_mo_is_compiled_from_the_po(language):
 # --- the templates mark what users read ----------------------------------------------------------
 
 TEMPLATES = ROOT / "templates"
+# Every page a reader or patron sees, drawn in their page's or site's language.
+READER_PAGES = ["errors/error.html", *sorted(str(p.relative_to(ROOT / "templates"))
+                                             for p in (ROOT / "templates" / "public").rglob("*.html"))]
 # Drawn in Ukrainian so far; the rest of the desk is listed in NOT_YET and the test below makes sure
 # that list only shrinks.
 CHECKED = ["base.html", "auth/login.html", "auth/two_factor.html", "desk/base.html", "desk/reports/index.html",
            "desk/reports/detail.html", "desk/reports/_help.html", "desk/stats/stats.html", "desk/account/account.html",
            "desk/account/two_factor.html", "desk/account/recovery_codes.html", "desk/stats/_figures.html",
-           "desk/stats/_periods.html", "desk/stats/author.html"]
+           "desk/stats/_periods.html", "desk/stats/author.html", "desk/reports/_row.html"]
+CHECKED += READER_PAGES
 NOT_YET = sorted(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "desk").rglob("*.html")
                  if str(p.relative_to(TEMPLATES)) not in CHECKED)
 # Words that are the same in every language: the product's name, key names, symbols.

@@ -15,6 +15,7 @@ from readerdesk.models.correction import Correction
 from readerdesk.models.site import BODY, Site
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
+from readerdesk.text.languages import N_
 
 
 class NoteType(enum.StrEnum):
@@ -27,21 +28,18 @@ class NoteType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return "Editor's note" if self is NoteType.EDITORS_NOTE else self.value.capitalize()
+        """In English, which is its catalogue key: a page shows ``_(note_type.label)``."""
+        return LABELS[self]
 
     @property
     def definition(self) -> str:
         """What the type is for, shown to the editor choosing it."""
         return DEFINITIONS[self]
 
-    def label_in(self, language: str) -> str:
-        """The label in the site's language (English when we have no translation)."""
-        return LABELS.get((language or "en").split("-")[0], {}).get(self, self.label)
 
-
-LABELS = {"uk": {NoteType.CORRECTION: "Виправлення", NoteType.CLARIFICATION: "Уточнення",
-                  NoteType.UPDATE: "Оновлення", NoteType.EDITORS_NOTE: "Примітка редакції",
-                  NoteType.RETRACTION: "Відкликання"}}
+LABELS = {NoteType.CORRECTION: N_("Correction"), NoteType.CLARIFICATION: N_("Clarification"),
+          NoteType.UPDATE: N_("Update"), NoteType.EDITORS_NOTE: N_("Editor's note"),
+          NoteType.RETRACTION: N_("Retraction"), NoteType.SILENT: N_("Silent")}
 DEFINITIONS = {
     NoteType.CORRECTION: "A factual error fixed: the article said something that was not true.",
     NoteType.CLARIFICATION: "The facts were right but the wording was misleading or incomplete.",

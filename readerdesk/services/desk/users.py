@@ -18,7 +18,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
-from readerdesk.text.i18n import SUPPORTED
+from readerdesk.text.languages import LANGUAGES
 
 MIN_PASSWORD_LENGTH = 10
 MAX_BYLINE = 200  # User.byline
@@ -142,8 +142,8 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
 
 def set_language(user: User, language: str | None) -> None:
     """The desk's language for ``user``; None or "" goes back to the browser's."""
-    if language and language not in SUPPORTED:
-        raise UserError(f"readerdesk has no {language!r} catalogue; choose one of {', '.join(SUPPORTED)}.")
+    if language and language not in LANGUAGES:
+        raise UserError(f"readerdesk has no {language!r} catalogue; choose one of {', '.join(LANGUAGES)}.")
     user.language = language or None
 
 
