@@ -1,7 +1,7 @@
 """Form drafts: an editor's text from a refused form, kept for the page they are redirected to
 
 Revision ID: d5e8a1c3b702
-Revises: a8c2e4f61d93
+Revises: a4c9e2d71b30
 Create Date: 2026-12-01 17:35:00.000000
 
 """
@@ -12,7 +12,7 @@ import readerdesk.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'd5e8a1c3b702'
-down_revision = 'a8c2e4f61d93'
+down_revision = 'a4c9e2d71b30'
 branch_labels = None
 depends_on = None
 
