@@ -6,7 +6,7 @@ every one of them. Now the database stores it (a generated column) and the index
 SQLite has no tsvector and searches with LIKE: nothing changes there.
 
 Revision ID: e5c0a7b31f42
-Revises: a4c9e2d71b30
+Revises: d5e8a1c3b702
 Create Date: 2026-12-01 17:25:00.000000
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'e5c0a7b31f42'
-down_revision = 'a4c9e2d71b30'
+down_revision = 'd5e8a1c3b702'
 branch_labels = None
 depends_on = None
 
