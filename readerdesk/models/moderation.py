@@ -13,6 +13,7 @@ from readerdesk.extensions import Model
 from readerdesk.models.correction import Correction, Status
 from readerdesk.models.types import UTCDateTime, append_only, string_enum
 from readerdesk.models.user import User
+from readerdesk.text.languages import N_
 
 
 class RejectionCode(enum.StrEnum):
@@ -27,7 +28,17 @@ class RejectionCode(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        """In English, which is its catalogue key: a page shows ``_(code.label)``."""
+        return _REJECTION_LABELS[self]
+
+
+_REJECTION_LABELS = {
+    RejectionCode.NOT_AN_ERROR: N_("Not an error"),
+    RejectionCode.ALREADY_CORRECTED: N_("Already corrected"),
+    RejectionCode.OPINION: N_("Opinion"),
+    RejectionCode.OUT_OF_SCOPE: N_("Out of scope"),
+    RejectionCode.DUPLICATE: N_("Duplicate"),
+}
 
 
 class ModerationEvent(Model):

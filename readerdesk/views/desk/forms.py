@@ -98,9 +98,9 @@ class DecisionForm(FlaskForm):
                            render_kw={"rows": 2})
     reader_message = TextAreaField(_l("Message to the reader with a rejection (optional, emailed to them)"),
                                    validators=[Optional(), Length(max=2000)], render_kw={"rows": 2})
-    rejection_code = SelectField("Reason for a rejection (told to the reader in their language)",
+    rejection_code = SelectField(_l("Reason for a rejection (told to the reader in their language)"),
                                  choices=[SelectChoice("", "—"),
-                                          *(SelectChoice(c.value, c.label) for c in RejectionCode)], default="")
+                                          *(SelectChoice(c.value, _l(c.label)) for c in RejectionCode)], default="")
     next = HiddenField()
 
 

@@ -467,3 +467,14 @@ def test_with_redis_down_the_queue_still_loads_and_polls_from_the_database(signe
     db_session.commit()
     data = poll(signed_in, state).get_json()
     assert [item["id"] for item in data["arrived"]] == [report.id]
+
+
+def test_a_ukrainian_editor_chooses_a_rejection_reason_in_ukrainian(signed_in, editor, db_session):
+    editor.language = "uk"
+    c = make_correction(db_session, make_article(db_session))
+    db_session.commit()
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "Причина відхилення" in html
+    for ukrainian in ("Не помилка", "Вже виправлено", "Дублікат", "Поза нашою тематикою"):
+        assert f">{ukrainian}</option>" in html
+    assert "Not an error" not in html and "Reason for a rejection" not in html
