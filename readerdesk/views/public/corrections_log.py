@@ -38,7 +38,8 @@ def _type_filter() -> NoteType | None:
     except ValueError:
         note_type = None
     if note_type not in PUBLIC_NOTE_TYPES:
-        abort(400, description="type is one of: " + ", ".join(t.value for t in PUBLIC_NOTE_TYPES) + ".")
+        abort(400, description=gettext("type is one of: %(types)s.",
+                                        types=", ".join(t.value for t in PUBLIC_NOTE_TYPES)))
     return note_type
 
 
@@ -49,7 +50,7 @@ def _filtered_page(limit: int, before: int | None = None):
     try:
         page = log_page(db.session, site=site, before=before, limit=limit, note_type=note_type, month=month)
     except ValueError:
-        abort(400, description="month is a year and a month, e.g. 2026-11.")
+        abort(400, description=gettext("month is a year and a month, e.g. 2026-11."))
     filters = {"site": site.name if site else None, "type": note_type.value if note_type else None, "month": month}
     return site, note_type, month, page, {key: value for key, value in filters.items() if value}
 

@@ -218,3 +218,11 @@ def test_the_yearly_summary_counts_types_and_the_median_time_to_correct(client, 
     assert "<th>All</th><th>5</th>" in client.get("/corrections/2026").text
     assert "<th>All</th><th>0</th>" in client.get("/corrections/2024").text
     assert client.get("/corrections/12").status_code == 404
+
+
+def test_a_bad_log_filter_is_explained_in_the_readers_language(client):
+    uk = {"Accept-Language": "uk"}
+    wrong_type = client.get("/corrections?type=bogus", headers=uk)
+    assert wrong_type.status_code == 400 and "type має бути одним із: correction," in wrong_type.text
+    wrong_month = client.get("/corrections.atom?month=2026-13", headers=uk)
+    assert wrong_month.status_code == 400 and "month — це рік і місяць, наприклад 2026-11." in wrong_month.text
