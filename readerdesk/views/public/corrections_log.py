@@ -88,9 +88,10 @@ def feed():
     (``?month=YYYY-MM``); each filtered feed has its own address and id."""
     site, note_type, month, page, params = _filtered_page(FEED_SIZE)
     feed_url = public_url_for("corrections_log.feed", **params)
-    title = " · ".join(["Corrections", *([site.title or site.name] if site else []),
-                        *([note_type.label] if note_type else []), *([month] if month else [])])
+    title = " · ".join([gettext("Corrections"), *([site.title or site.name] if site else []),
+                        *([gettext(note_type.label)] if note_type else []), *([month] if month else [])])
     authority = urlsplit(current_app.config["PUBLIC_URL"]).hostname
     body = atom_feed(page.notes, title=title, feed_url=feed_url, authority=authority, now=utcnow(),
-                     html_url=public_url_for("corrections_log.index", **params))
+                     html_url=public_url_for("corrections_log.index", **params),
+                     type_label=lambda note_type: gettext(note_type.label))
     return Response(body, mimetype="application/atom+xml")
