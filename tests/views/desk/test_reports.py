@@ -478,3 +478,12 @@ def test_a_ukrainian_editor_chooses_a_rejection_reason_in_ukrainian(signed_in, e
     for ukrainian in ("Не помилка", "Вже виправлено", "Дублікат", "Поза нашою тематикою"):
         assert f">{ukrainian}</option>" in html
     assert "Not an error" not in html and "Reason for a rejection" not in html
+
+
+def test_a_ukrainian_editor_reads_which_part_of_the_page_a_passage_is_in_ukrainian(signed_in, editor, db_session):
+    editor.language = "uk"
+    c = make_correction(db_session, make_article(db_session, html=paragraphs("Council votes on the bridge.")),
+                        exact="bridge")
+    db_session.commit()
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "У частині «основний текст»." in html and "the body" not in html
