@@ -15,6 +15,7 @@ from readerdesk.models.correction import Correction
 from readerdesk.models.site import BODY, Site
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
+from readerdesk.text.i18n import N_
 
 
 class NoteType(enum.StrEnum):
@@ -27,7 +28,7 @@ class NoteType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return "Editor's note" if self is NoteType.EDITORS_NOTE else self.value.capitalize()
+        return DESK_LABELS[self]
 
     @property
     def definition(self) -> str:
@@ -39,17 +40,21 @@ class NoteType(enum.StrEnum):
         return LABELS.get((language or "en").split("-")[0], {}).get(self, self.label)
 
 
+# What the desk calls each type (catalogue ids: desk templates translate them).
+DESK_LABELS = {NoteType.CORRECTION: N_("Correction"), NoteType.CLARIFICATION: N_("Clarification"),
+               NoteType.UPDATE: N_("Update"), NoteType.EDITORS_NOTE: N_("Editor's note"),
+               NoteType.RETRACTION: N_("Retraction"), NoteType.SILENT: N_("Silent")}
 LABELS = {"uk": {NoteType.CORRECTION: "Виправлення", NoteType.CLARIFICATION: "Уточнення",
                   NoteType.UPDATE: "Оновлення", NoteType.EDITORS_NOTE: "Примітка редакції",
                   NoteType.RETRACTION: "Відкликання"}}
 DEFINITIONS = {
-    NoteType.CORRECTION: "A factual error fixed: the article said something that was not true.",
-    NoteType.CLARIFICATION: "The facts were right but the wording was misleading or incomplete.",
-    NoteType.UPDATE: "New information since publication; nothing in the earlier version was wrong.",
-    NoteType.EDITORS_NOTE: "Context from the editors about how the article was reported or edited.",
-    NoteType.RETRACTION: "The article's central claim does not stand. The article stays online under a "
-                         "retraction notice at the top; it is never removed.",
-    NoteType.SILENT: "A typo or spelling fix that changes no meaning: the text changes, no public note.",
+    NoteType.CORRECTION: N_("A factual error fixed: the article said something that was not true."),
+    NoteType.CLARIFICATION: N_("The facts were right but the wording was misleading or incomplete."),
+    NoteType.UPDATE: N_("New information since publication; nothing in the earlier version was wrong."),
+    NoteType.EDITORS_NOTE: N_("Context from the editors about how the article was reported or edited."),
+    NoteType.RETRACTION: N_("The article's central claim does not stand. The article stays online under a "
+                         "retraction notice at the top; it is never removed."),
+    NoteType.SILENT: N_("A typo or spelling fix that changes no meaning: the text changes, no public note."),
 }
 PUBLIC_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION, NoteType.UPDATE, NoteType.EDITORS_NOTE,
                      NoteType.RETRACTION)

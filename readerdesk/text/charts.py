@@ -6,7 +6,7 @@ Every label is escaped; the result is :class:`markupsafe.Markup`, safe to put in
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
@@ -40,7 +40,8 @@ def round_ticks(y_max: float, wanted: int) -> int:
     return wanted
 
 
-def _frame(title: str, y_max: float, ticks: int, plot_w: float, plot_h: float) -> list[str]:
+def _frame(title: str, y_max: float, ticks: int, plot_w: float, plot_h: float,
+           number: Callable[[float], str]) -> list[str]:
     ticks = round_ticks(y_max, ticks)
     parts = [f'<text x="{MARGIN_LEFT}" y="16" class="chart-title" font-size="13" font-weight="bold">'
              f'{escape(title)}</text>']
@@ -50,7 +51,7 @@ def _frame(title: str, y_max: float, ticks: int, plot_w: float, plot_h: float) -
         parts.append(f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{MARGIN_LEFT + plot_w:.1f}" y2="{y:.1f}" '
                      f'stroke="#ddd" stroke-width="1"/>')
         parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
-                     f'{_fmt(value)}</text>')
+                     f'{escape(number(value))}</text>')
     # Axes.
     parts.append(f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP}" x2="{MARGIN_LEFT}" y2="{MARGIN_TOP + plot_h:.1f}" '
                  f'stroke="#333"/>')
@@ -75,11 +76,12 @@ def _svg(title: str, parts: list[str], width: int, height: int) -> Markup:
 
 
 def bar_chart(data: Sequence[tuple[str, float]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
-              ticks: int = 4) -> Markup:
-    """Vertical bars, one per (label, value), with a y axis from 0 and the value in each bar's tooltip."""
+              ticks: int = 4, number: Callable[[float], str] = _fmt) -> Markup:
+    """Vertical bars, one per (label, value), with a y axis from 0 and the value in each bar's tooltip.
+    ``number`` writes the values (the desk passes views.locale.number, for the page's language)."""
     plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     y_max = nice_ceiling(max((v for _, v in data), default=0))
-    parts = _frame(title, y_max, ticks, plot_w, plot_h)
+    parts = _frame(title, y_max, ticks, plot_w, plot_h, number)
     slot = plot_w / max(len(data), 1)
     xs = []
     for i, (label, value) in enumerate(data):
@@ -87,17 +89,18 @@ def bar_chart(data: Sequence[tuple[str, float]], *, title: str, width: int = WID
         x = MARGIN_LEFT + i * slot + slot * 0.1
         xs.append(x + slot * 0.4)
         parts.append(f'<rect x="{x:.1f}" y="{MARGIN_TOP + plot_h - bar_h:.1f}" width="{slot * 0.8:.1f}" '
-                     f'height="{bar_h:.1f}" fill="#3b6ea5"><title>{escape(label)}: {_fmt(value)}</title></rect>')
+                     f'height="{bar_h:.1f}" fill="#3b6ea5"><title>{escape(label)}: {escape(number(value))}'
+                     '</title></rect>')
     parts += _x_labels([label for label, _ in data], xs, plot_h)
     return _svg(title, parts, width, height)
 
 
 def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
-               ticks: int = 4, unit: str = "") -> Markup:
+               ticks: int = 4, unit: str = "", number: Callable[[float], str] = _fmt) -> Markup:
     """A line through the (label, value) points; ``None`` values break the line."""
     plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     y_max = nice_ceiling(max((v for _, v in data if v is not None), default=0))
-    parts = _frame(title + (f" ({unit})" if unit else ""), y_max, ticks, plot_w, plot_h)
+    parts = _frame(title + (f" ({unit})" if unit else ""), y_max, ticks, plot_w, plot_h, number)
     step = plot_w / max(len(data) - 1, 1)
     xs = [MARGIN_LEFT + i * step for i in range(len(data))]
     segments: list[list[tuple[float, float]]] = [[]]
@@ -108,7 +111,7 @@ def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: i
         y = MARGIN_TOP + plot_h - plot_h * value / y_max
         segments[-1].append((x, y))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#b5482f"><title>{escape(label)}: '
-                     f'{_fmt(round(value, 2))}{escape(" " + unit if unit else "")}</title></circle>')
+                     f'{escape(number(round(value, 2)))}{escape(" " + unit if unit else "")}</title></circle>')
     for segment in segments:
         if len(segment) > 1:
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)

@@ -8,15 +8,23 @@ language), which then wins. Dates are shown in ``DESK_TIMEZONE``.
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import datetime
+from decimal import Decimal
 
+from babel import Locale
 from babel.dates import format_skeleton
+from babel.dates import get_timezone as babel_timezone
+from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import format_date, format_decimal, get_locale, get_timezone, gettext, ngettext
 from flask_login import current_user
 
 from readerdesk.extensions import babel
+from readerdesk.services.privacy.records import COUNT_NAMES
 from readerdesk.text.i18n import SUPPORTED as LANGUAGES
+from readerdesk.text.money import minor_exponent
+from readerdesk.text.translatable import Phrase, TranslatableError
 
 
 def select_locale() -> str:
@@ -33,11 +41,12 @@ def select_timezone() -> str:
     return current_app.config["DESK_TIMEZONE"]
 
 
-def when(moment: datetime | None) -> str:
-    """A moment on the desk, in its language and time zone: "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
+def when(moment: datetime | None, zone_name: str | None = None) -> str:
+    """A moment on the desk, in its language and time zone (or ``zone_name``'s, e.g. a site's):
+    "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
     if moment is None:
         return ""
-    locale, zone = get_locale(), get_timezone()
+    locale, zone = get_locale(), babel_timezone(zone_name) if zone_name else get_timezone()
     date = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
     time = format_skeleton("Hm", moment, tzinfo=zone, locale=locale)
     return locale.datetime_formats["medium"].format(time, date)  # "{1}, {0}": the language's order
@@ -48,9 +57,45 @@ def day(moment: datetime | None) -> str:
     return "" if moment is None else format_date(moment, "long")
 
 
+def month(moment: datetime | None) -> str:
+    """A month and its year: "Nov 2026", "лист. 2026 р."."""
+    return "" if moment is None else format_skeleton("yMMM", moment, locale=get_locale())
+
+
+def money(minor: int, currency: str) -> str:
+    """An amount in integer minor units, in the page's language, with as many decimals as Stripe counts
+    (text.money.minor_exponent): "€1,234.50", "1 234,50 ₴", "¥300", "1,250 BHD"."""
+    code, exponent = currency.upper(), minor_exponent(currency)
+    locale = get_locale() or Locale.parse("en")
+    pattern = copy(parse_pattern(locale.currency_formats["standard"]))
+    pattern.frac_prec = (exponent, exponent)
+    return pattern.apply(Decimal(minor).scaleb(-exponent), locale, currency=code, currency_digits=False)
+
+
+def number(value: float) -> str:
+    """A number in the page's language: "1,234.5", "1 234,5"."""
+    return format_decimal(value)
+
+
+def counted_records(counts: dict[str, int]) -> str:
+    """services.privacy.records.describe_counts in the page's language: "2 звіти, 1 запис патрона"."""
+    return ", ".join(ngettext(*COUNT_NAMES[name], count) if name in COUNT_NAMES else f"{count} {name}"
+                     for name, count in counts.items() if count)
+
+
+def explain(exc: Exception) -> str:
+    """An error's sentence in the page's language: a TranslatableError through the catalogue (its values
+    too when they are errors or Phrases), any other error as it is."""
+    if not isinstance(exc, TranslatableError):
+        return str(exc)
+    values = {name: explain(value) if isinstance(value, Exception) else gettext(value) if isinstance(value, Phrase)
+              else value for name, value in exc.values.items()}
+    return gettext(exc.message, **values)
+
+
 def init_babel(app: Flask, translations_dir: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters.update(when=when, day=day)
+    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=number)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

@@ -17,12 +17,13 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
-from readerdesk.text.i18n import SUPPORTED
+from readerdesk.text.i18n import N_, SUPPORTED
+from readerdesk.text.translatable import TranslatableError
 
 MIN_PASSWORD_LENGTH = 10
 
 
-class UserError(ValueError):
+class UserError(TranslatableError, ValueError):
     pass
 
 
@@ -63,15 +64,15 @@ def create_user(session: DbSession, email: str, password: str, role: Role | str 
         validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
         email = normalise_email(validated.normalized)
     except EmailNotValidError as exc:
-        raise UserError(f"invalid email address: {exc}") from None
+        raise UserError(N_("invalid email address: %(why)s"), why=str(exc)) from None
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise UserError(N_("the password must be at least %(count)d characters long"), count=MIN_PASSWORD_LENGTH)
     try:
         role = Role(role)
     except ValueError:
-        raise UserError("role must be admin or editor") from None
+        raise UserError(N_("role must be admin or editor")) from None
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise UserError(f"a user with the email {email} exists already")
+        raise UserError(N_("a user with the email %(email)s exists already"), email=email)
     user = User(email=email, password_hash=hash_password(password, password_settings), role=role, name=name)
     session.add(user)
     session.flush()
@@ -107,7 +108,7 @@ def authenticate(session: DbSession, email: str, password: str, *, now: datetime
 
 def set_password(user: User, password: str, *, password_settings: PasswordSettings) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise UserError(N_("the password must be at least %(count)d characters long"), count=MIN_PASSWORD_LENGTH)
     user.password_hash = hash_password(password, password_settings)
 
 
@@ -118,9 +119,9 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
     try:
         _hasher(password_settings).verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise UserError("Your current password is not right.") from None
+        raise UserError(N_("Your current password is not right.")) from None
     if new == current:
-        raise UserError("Choose a new password, not the current one.")
+        raise UserError(N_("Choose a new password, not the current one."))
     set_password(user, new, password_settings=password_settings)
     record(session, "password_changed", user=user, now=now)
     return end_all_sessions(session, user, now=now, keep_token=keep_token)
@@ -129,7 +130,8 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
 def set_language(user: User, language: str | None) -> None:
     """The desk's language for ``user``; None or "" goes back to the browser's."""
     if language and language not in SUPPORTED:
-        raise UserError(f"readerdesk has no {language!r} catalogue; choose one of {', '.join(SUPPORTED)}.")
+        raise UserError(N_("readerdesk has no “%(language)s” catalogue; choose one of %(languages)s."),
+                        language=language, languages=", ".join(SUPPORTED))
     user.language = language or None
 
 
@@ -149,9 +151,9 @@ def _other_active_admins(session: DbSession, user: User) -> int:
 def set_active(session: DbSession, user: User, active: bool, *, actor: User, now: datetime) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     if not active and user.id == actor.id:
-        raise UserError("You cannot deactivate your own account.")
+        raise UserError(N_("You cannot deactivate your own account."))
     if not active and user.role == Role.ADMIN and _other_active_admins(session, user) == 0:
-        raise UserError("This is the last active admin; make someone else admin first.")
+        raise UserError(N_("This is the last active admin; make someone else admin first."))
     if user.active != active:
         record(session, "user_reactivated" if active else "user_deactivated", user=user, actor=actor, now=now)
     user.active = active
@@ -163,11 +165,11 @@ def set_role(session: DbSession, user: User, role: Role | str, *, actor: User, n
     try:
         role = Role(role)
     except ValueError:
-        raise UserError("role must be admin or editor") from None
+        raise UserError(N_("role must be admin or editor")) from None
     if user.id == actor.id and role != user.role:
-        raise UserError("You cannot change your own role; ask another admin.")
+        raise UserError(N_("You cannot change your own role; ask another admin."))
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
-        raise UserError("This is the last active admin; make someone else admin first.")
+        raise UserError(N_("This is the last active admin; make someone else admin first."))
     if user.role != role:
         record(session, "role_changed", user=user, actor=actor, now=now, detail=f"{user.role.value} → {role.value}")
     user.role = role

@@ -35,6 +35,7 @@ from readerdesk.views.desk.forms import (
     SplitForm,
 )
 from readerdesk.views.errors import error_response
+from readerdesk.views.locale import explain
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -122,7 +123,7 @@ def _refused(correction_id: int, exc: ModerationError | DuplicateError):
     """A decision that cannot be applied (already rolled back): the report's page, with why, and the
     state it is in now."""
     status = 409 if isinstance(exc, (StaleDecision, IllegalTransition)) else 400
-    return _detail_page(report_or_404(correction_id), status=status, error=str(exc))
+    return _detail_page(report_or_404(correction_id), status=status, error=explain(exc))
 
 
 @bp.post("/corrections/<int:correction_id>/decide")
