@@ -83,6 +83,12 @@ def counted_records(counts: dict[str, int]) -> str:
                      for name, count in counts.items() if count)
 
 
+def phrase(text: str) -> str:
+    """A catalogue id that comes from data (a Stripe word with a fallback, a stored label), translated
+    as plain text: templates escape it, which they do not do to ``_()``'s result."""
+    return gettext(text)
+
+
 def explain(exc: Exception) -> str:
     """An error's sentence in the page's language: a TranslatableError through the catalogue (its values
     too when they are errors or Phrases), any other error as it is."""
@@ -97,5 +103,5 @@ def init_babel(app: Flask, translations_dir: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=number)
+    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=number, phrase=phrase)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

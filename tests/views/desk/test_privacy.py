@@ -73,7 +73,7 @@ def test_a_patron_still_paying_needs_the_stripe_box(app, as_admin, client, fake_
                          follow_redirects=True)
     page = done.get_data(as_text=True)
     customer, _gift_customer = fake_stripe.deleted_customers  # a customer per pledge (issue 11)
-    assert f"Deleted Stripe customer {customer} after cancelling 1 active subscription(s)." in page
+    assert f"Deleted Stripe customer {customer} after cancelling 1 active subscription." in page
     db_session.expire_all()
     assert all(email.startswith("erased-") for email in db_session.scalars(select(Patron.email)))
     assert all(c.reader_email == "" for c in db_session.scalars(select(Correction)))

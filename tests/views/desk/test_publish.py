@@ -135,7 +135,7 @@ def test_the_form_defines_each_type_and_asks_what_was_wrong_and_what_is_right(cl
     editor, article, correction = setup
     login(client, editor)
     page = client.get(url(correction)).text
-    assert "A factual error fixed" in page and "Editor&#39;s note" in page and "never removed" in page
+    assert "A factual error fixed" in page and "Editor's note" in page and "never removed" in page
     assert 'name="was_wrong"' in page and 'name="is_right"' in page
     preview = client.post(url(correction), data={"note_type": "correction", "was_wrong": "the vote was 12–5",
                                                  "is_right": "It was 11–5.", "body": "", "version": "1",
@@ -161,7 +161,7 @@ def test_a_second_editor_approves_a_retraction_from_the_publish_page(client, db_
                                                                                  page)
     approved = client.post(f"/desk/corrections/{correction.id}/approve-note",
                            data={"version": version.group(1)}, follow_redirects=True)
-    assert approved.status_code == 200 and "Approved: the retraction is published." in approved.text
+    assert approved.status_code == 200 and "Approved and published: Retraction." in approved.text
     db_session.expire_all()
     assert correction.status == Status.PUBLISHED
     article_page = client.get(f"/sites/{article.site.name}/articles/{article.id}").text
