@@ -108,7 +108,7 @@ def recorded_statements(session) -> Iterator[list[str]]:
 
 # Latin words a Ukrainian page keeps: formats, codes and names of things (the catalogue writes them so).
 KEPT_IN_UKRAINIAN = {"CSV", "JSON", "Email", "email", "UTC", "API", "CSS", "URL", "CMS", "IANA", "ISO", "EIN", "IP",
-                     "Redis", "MAIL", "SERVER", "flask", "app", "privacy", "purge", "id", "Editor", "Author", "schema", "org"}
+                     "Redis", "MAIL", "SERVER", "id", "Editor", "Author", "schema", "org"}
 
 
 def english_left(page: str, *data: str) -> list[str]:
@@ -117,6 +117,6 @@ def english_left(page: str, *data: str) -> list[str]:
     questions: what people typed, in any language) is taken out."""
     main = page.split("<main", 1)[1].split("</main>", 1)[0].split(">", 1)[1]
     for text in sorted(data, key=len, reverse=True):
-        main = main.replace(text, " ")
+        main = re.sub(rf"(?<!\w){re.escape(text)}(?!\w)", " ", main)
     return [text for text in untranslated(main) if set(re.findall(r"[A-Za-z]+", text)) - KEPT_IN_UKRAINIAN
             - SAME_IN_EVERY_LANGUAGE]

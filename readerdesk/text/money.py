@@ -10,6 +10,7 @@ of 10 here.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from readerdesk.text.i18n import N_
@@ -37,6 +38,18 @@ STRIPE_MAXIMUM_CHARGE = 99_999_999
 
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 AMOUNT_RE = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An amount as one of a sentence's values: ``str()`` writes it as format_amount does (the CLI,
+    logs); the desk writes it in the page's language (views.locale.explain)."""
+
+    minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return format_amount(self.minor, self.currency)
 
 
 class AmountError(TranslatableError, ValueError):
@@ -119,11 +132,10 @@ def check_chargeable(amount: int, currency: str) -> None:
     smallest = minimum_charge(currency)
     if amount < smallest:
         raise AmountError(N_("The smallest amount we can accept is %(amount)s."),
-                          amount=format_amount(smallest, currency))
+                          amount=Amount(smallest, currency))
     if amount > STRIPE_MAXIMUM_CHARGE:
         raise AmountError(N_("The largest amount we can accept is %(amount)s."),
-                          amount=format_amount(STRIPE_MAXIMUM_CHARGE, currency))
+                          amount=Amount(STRIPE_MAXIMUM_CHARGE, currency))
     if amount != chargeable(amount, currency):
-        example = format_amount(chargeable(amount, currency), currency)
         raise AmountError(N_("Amounts in %(currency)s must end in 0 (e.g. %(example)s)."), currency=currency.upper(),
-                          example=example)
+                          example=Amount(chargeable(amount, currency), currency))

@@ -4,6 +4,11 @@ Staff see the desk in the language they chose on their account page; without a c
 anyone signed out: the sign-in pages) the browser's Accept-Language decides among the languages
 readerdesk ships catalogues for, else English. A reader page may set ``g.page_language`` (its site's
 language), which then wins. Dates are shown in ``DESK_TIMEZONE``.
+
+Also the one place the desk writes dates, months, numbers and money in the page's language (the
+Jinja filters ``when``, ``day``, ``month``, ``number``, ``money``: "1 234,50 ₴", "1 грудня 2026 р."), and
+says what Flask-free code handed it: a service's TranslatableError (``explain``), a label that comes
+from data (``phrase``), the privacy records' counts (``counted_records``).
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from flask_login import current_user
 from readerdesk.extensions import babel
 from readerdesk.services.privacy.records import COUNT_NAMES
 from readerdesk.text.i18n import SUPPORTED as LANGUAGES
-from readerdesk.text.money import minor_exponent
+from readerdesk.text.money import Amount, minor_exponent
 from readerdesk.text.translatable import Phrase, TranslatableError
 
 
@@ -91,12 +96,21 @@ def phrase(text: str) -> str:
 
 def explain(exc: Exception) -> str:
     """An error's sentence in the page's language: a TranslatableError through the catalogue (its values
-    too when they are errors or Phrases), any other error as it is."""
+    too when they are errors, Phrases or Amounts), any other error as it is."""
     if not isinstance(exc, TranslatableError):
         return str(exc)
-    values = {name: explain(value) if isinstance(value, Exception) else gettext(value) if isinstance(value, Phrase)
-              else value for name, value in exc.values.items()}
-    return gettext(exc.message, **values)
+    return gettext(exc.message, **{name: _value(value) for name, value in exc.values.items()})
+
+
+def _value(value: object) -> object:
+    """One of a TranslatableError's values, as the page writes it."""
+    if isinstance(value, Exception):
+        return explain(value)
+    if isinstance(value, Phrase):
+        return gettext(value)
+    if isinstance(value, Amount):
+        return money(value.minor, value.currency)
+    return value
 
 
 def init_babel(app: Flask, translations_dir: str) -> None:

@@ -93,8 +93,8 @@ def test_a_ukrainian_editor_runs_polls_in_ukrainian_with_plurals_dates_and_the_s
     site = make_site(db_session)
     site.time_zone = "Europe/Kyiv"
     poll = make_poll(db_session, site, topics=("Housing", "Schools"), max_choices=2,
-                     opens_at=datetime(2026, 11, 30, 22, 0, tzinfo=UTC), closes_at=datetime(2027, 1, 5, 10, 0, tzinfo=UTC),
-                     now=datetime(2026, 11, 30, 23, 0, tzinfo=UTC))
+                     opens_at=datetime(2026, 11, 30, 22, 0, tzinfo=UTC),
+                     closes_at=datetime(2027, 1, 5, 10, 0, tzinfo=UTC), now=datetime(2026, 11, 30, 23, 0, tzinfo=UTC))
     voters = [make_patron(db_session, site, f"voter{i}@example.org") for i in range(5)]
     for voter in voters:
         cast_vote(db_session, TEST_SECRET_KEY, poll, voter, [poll.topics[0].id], tell_when_covered=False, now=utcnow())
