@@ -254,5 +254,5 @@ def bulk():
     if result.applied:
         flash(_bulk_decided(form.action.data, len(result.applied)), "info")
     for correction_id, why in result.refused:
-        flash(gettext("Report #%(id)s was not changed: %(why)s", id=correction_id, why=why), "error")
+        flash(gettext("Report #%(id)s was not changed: %(why)s", id=correction_id, why=explain(why)), "error")
     return redirect(safe_next(form.next.data, url_for("desk.index")), 303)
