@@ -76,9 +76,10 @@ def _svg(title: str, parts: list[str], width: int, height: int) -> Markup:
 
 
 def bar_chart(data: Sequence[tuple[str, float]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
-              ticks: int = 4, number: Callable[[float], str] = _fmt) -> Markup:
+              ticks: int = 4, number: Callable[[float], str] | None = None) -> Markup:
     """Vertical bars, one per (label, value), with a y axis from 0 and the value in each bar's tooltip.
     ``number`` writes the values (the desk passes views.locale.number, for the page's language)."""
+    number = number or _fmt
     plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     y_max = nice_ceiling(max((v for _, v in data), default=0))
     parts = _frame(title, y_max, ticks, plot_w, plot_h, number)
@@ -96,8 +97,9 @@ def bar_chart(data: Sequence[tuple[str, float]], *, title: str, width: int = WID
 
 
 def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
-               ticks: int = 4, unit: str = "", number: Callable[[float], str] = _fmt) -> Markup:
+               ticks: int = 4, unit: str = "", number: Callable[[float], str] | None = None) -> Markup:
     """A line through the (label, value) points; ``None`` values break the line."""
+    number = number or _fmt
     plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     y_max = nice_ceiling(max((v for _, v in data if v is not None), default=0))
     parts = _frame(title + (f" ({unit})" if unit else ""), y_max, ticks, plot_w, plot_h, number)

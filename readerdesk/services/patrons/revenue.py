@@ -194,10 +194,9 @@ def mrr_chart(summary: RevenueSummary, *, title: str | None = None,
     """The MRR line of one currency, in its major units. The desk passes its ``title``, month labels
     and ``number`` format in the page's language."""
     exponent = minor_exponent(summary.currency)
-    extra = {"number": number} if number else {}
     return line_chart([(month_label(m), m.mrr / 10 ** exponent) for m in summary.months],
                       title=title or f"Monthly recurring revenue, last {len(summary.months)} months",
-                      unit=summary.currency, **extra)
+                      unit=summary.currency, number=number)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

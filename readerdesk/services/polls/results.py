@@ -65,8 +65,7 @@ def results_chart(results: PollResults, title: str = "Votes per topic",
                   number: Callable[[float], str] | None = None) -> Markup:
     """Server-side SVG bars, one per topic (titles shortened on the axis, whole in each tooltip). The
     desk passes its ``title`` and ``number`` format in the page's language."""
-    extra = {"number": number} if number else {}
-    return bar_chart([(_short(c.topic.title), c.votes) for c in results.topics], title=title, **extra)
+    return bar_chart([(_short(c.topic.title), c.votes) for c in results.topics], title=title, number=number)
 
 
 CSV_COLUMNS = ("poll_id", "question", "topic_id", "topic", "votes", "share_of_ballots", "tier", "covered_url")
