@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String
+from sqlalchemy import String, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
@@ -44,6 +44,9 @@ class User(UserMixin, Model):
     # The desk's language this staff member chose on their account page ("en", "uk"); None: the
     # browser's (views.locale).
     language: Mapped[str | None] = mapped_column(String(10), default=None)
+    # The desk's single-key shortcuts (j k o a r s c x): on unless this staff member turned them off
+    # on their account page (WCAG 2.1.4: a speech-input user's words must not fire decisions).
+    keyboard_shortcuts: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

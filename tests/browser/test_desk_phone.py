@@ -101,3 +101,46 @@ def test_a_ukrainian_editor_triages_a_report_on_a_phone(app, db_session, live_se
         assert page.locator("html").get_attribute("lang") == "uk"
     assert page.locator("h1").inner_text() == "Статистика"
     assert page.locator("svg.chart").first.bounding_box()["width"] <= 360  # the charts scale down
+
+
+# Scrolls the page so that the i-th control (outside the sticky decision buttons) sits just under them,
+# and gives focus, without scrolling, to the one before it: the next Tab lands on a control the
+# buttons cover, unless the page scrolls it clear. Returns how many controls there are.
+UNDER_THE_BUTTONS = """(i) => {
+  const bar = document.querySelector('.decide .buttons');
+  const controls = [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
+    .filter((e) => e.offsetParent !== null && !bar.contains(e));
+  const b = bar.getBoundingClientRect();
+  window.scrollBy(0, controls[i].getBoundingClientRect().top - (b.top + 4));
+  controls[i - 1].focus({ preventScroll: true });
+  return controls.length;
+}"""
+# The focused control when the sticky decision buttons hide it entirely, else null.
+HIDDEN_BY_THE_BUTTONS = """() => {
+  const a = document.activeElement, bar = document.querySelector('.decide .buttons');
+  if (!a || a === document.body || bar.contains(a)) return null;
+  const r = a.getBoundingClientRect(), b = bar.getBoundingClientRect();
+  return r.top >= b.top - 0.5 && r.bottom <= b.bottom + 0.5 ? a.outerHTML.slice(0, 100) : null;
+}"""
+
+
+def test_keyboard_focus_is_never_hidden_behind_the_decision_buttons(db_session, live_server, phone):
+    """WCAG 2.4.11: on a phone, a control that gets keyboard focus scrolls clear of the decision
+    buttons kept at the bottom of the screen, wherever the page was scrolled."""
+    page = phone
+    editor = make_user(db_session, "ed@example.com")
+    article = make_article(db_session, html=paragraphs("The bridge cost twelve million euros."))
+    report = make_correction(db_session, article, exact="twelve million", comment="It was eleven. " * 40)
+    db_session.commit()
+    page.goto(f"{live_server}/desk/corrections/{report.id}")
+    page.fill("#email", editor.email)
+    page.fill("#password", PASSWORD)
+    page.locator("button[type=submit]").tap()
+    page.wait_for_url(f"{live_server}/desk/corrections/{report.id}")
+    hidden, i, count = [], 1, 2
+    while i < count:
+        count = page.evaluate(UNDER_THE_BUTTONS, i)
+        page.keyboard.press("Tab")
+        hidden.append(page.evaluate(HIDDEN_BY_THE_BUTTONS))
+        i += 1
+    assert count > 10 and [h for h in hidden if h] == []

@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
@@ -64,3 +65,74 @@ def test_triage_the_queue_with_the_keyboard(app, db_session, live_server, browse
     states = {c.id: (c.status, c.assignee_id) for c in db_session.scalars(select(Correction))}
     assert [states[int(i)] for i in ids] == [
         (Status.ACCEPTED, None), (Status.REJECTED, None), (Status.SPAM, None), (Status.IN_REVIEW, editor.id)]
+
+
+# What has focus: "dialog:<its text>" inside the help dialog, else "<TAG>:<its text>".
+ACTIVE = """() => { const a = document.activeElement;
+  return (a.closest('dialog') ? 'dialog' : a.tagName) + ':' + a.textContent.trim(); }"""
+
+
+def _queue_with_one_report(db_session, live_server, page, email: str) -> str:
+    editor = make_user(db_session, email)
+    article = make_article(db_session, html=paragraphs("The bridge cost twelve million."))
+    report = make_correction(db_session, article, exact="twelve million")
+    db_session.commit()
+    page.goto(f"{live_server}/desk/")
+    page.fill("#email", editor.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{live_server}/desk/")
+    return str(report.id)
+
+
+def test_the_keyboard_help_keeps_focus_inside_and_gives_it_back(db_session, live_server, browser_page):
+    page = browser_page
+    _queue_with_one_report(db_session, live_server, page, "ed@example.com")
+    opener = page.get_by_role("button", name="Keyboard shortcuts")
+    opener.focus()
+    page.keyboard.press("Enter")
+    help_box = page.locator("#keyboard-help")
+    assert help_box.is_visible() and help_box.evaluate("d => d.matches(':modal')")
+    assert page.evaluate(ACTIVE) == "dialog:Close"
+    seen = set()
+    for key in ["Tab"] * 5 + ["Shift+Tab"] * 5:  # round and round its two controls, never onto the page
+        page.keyboard.press(key)
+        seen.add(page.evaluate(ACTIVE))
+    assert seen == {"dialog:Close", "dialog:Turn them off on your account page."}
+    page.keyboard.press("Escape")
+    assert not help_box.is_visible()
+    assert page.evaluate(ACTIVE) == "BUTTON:Keyboard shortcuts"  # back where it was opened
+
+    page.keyboard.press("?")  # the shortcut opens it too, and closes it
+    assert help_box.is_visible()
+    page.keyboard.press("?")
+    assert not help_box.is_visible()
+    assert page.evaluate(ACTIVE) == "BUTTON:Keyboard shortcuts"
+
+
+def test_single_key_shortcuts_can_be_turned_off(db_session, live_server, browser_page):
+    page = browser_page
+    report_id = _queue_with_one_report(db_session, live_server, page, "speech@example.com")
+    page.get_by_label("Search").focus()  # in a text field, the keys are typed, never obeyed
+    page.keyboard.type("a")
+    assert page.url == f"{live_server}/desk/" and page.get_by_label("Search").input_value() == "a"
+
+    page.goto(f"{live_server}/desk/account/")
+    box = page.get_by_label("Single-key shortcuts", exact=False)
+    assert box.is_checked()  # on unless turned off
+    box.uncheck()
+    page.locator("#shortcuts button[type=submit]").click()
+    expect(page.locator(".flash")).to_have_text("Single-key shortcuts are off.")
+    assert not page.get_by_label("Single-key shortcuts", exact=False).is_checked()
+
+    page.goto(f"{live_server}/desk/")
+    for key in ("j", "a", "r", "s", "c", "o", "?"):
+        page.keyboard.press(key)
+    page.wait_for_timeout(300)
+    assert page.url == f"{live_server}/desk/" and not page.locator("#keyboard-help").is_visible()
+    assert selected_id(page) == report_id  # still there, undecided
+    page.get_by_role("button", name="Keyboard shortcuts").click()
+    expect(page.locator("#keyboard-help")).to_contain_text("Single-key shortcuts are off.")
+    assert page.locator("#keyboard-help kbd").count() == 0
+    db_session.expire_all()
+    assert db_session.get(Correction, int(report_id)).status == Status.NEW

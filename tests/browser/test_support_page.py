@@ -70,6 +70,19 @@ def test_from_the_support_box_to_checkout(live_app, stripe_server, page):
     assert "{CHECKOUT_SESSION_ID}" in sent.params["success_url"]
 
 
+def test_the_support_box_shows_where_keyboard_focus_is(live_app, page):
+    page.set_content(
+        f'<h1>A news article</h1><div data-readerdesk-support data-site="demo" data-base="{live_app}"></div>'
+        f'<script src="{live_app}/static/readerdesk-support.js"></script>')
+    page.get_by_role("link", name="Regular reader").wait_for()
+    page.keyboard.press("Tab")  # the first control in the box
+    ring = page.evaluate("""() => { const box = document.querySelector('[data-readerdesk-support]');
+      const el = box.shadowRoot.activeElement; const s = getComputedStyle(el);
+      return [el.textContent, s.outlineStyle, parseFloat(s.outlineWidth), s.outlineColor]; }""")
+    assert ring[0].startswith("A cup of coffee")  # the first tier
+    assert ring[1:] == ["solid", 2.0, "rgb(11, 92, 173)"]  # #0b5cad: 6.6:1 on the white page
+
+
 def test_a_bad_amount_is_explained_on_the_page(live_app, page):
     page.goto(f"{live_app}/support?amount=0.30&frequency=once")
     page.get_by_label("Email").fill("reader@example.com")

@@ -314,6 +314,32 @@ def test_keyboard_only(page, live):
     assert correction.comment == "Sent with the keyboard."
 
 
+def _described(page, control_id: str) -> tuple[str | None, str | None, str]:
+    """A widget control's aria-invalid, and the text of what its aria-describedby names."""
+    return page.evaluate("""(id) => { const root = document.querySelector('[data-readerdesk]').shadowRoot;
+      const c = root.getElementById(id); const d = c.getAttribute('aria-describedby');
+      return [c.getAttribute('aria-invalid'), d, d ? root.getElementById(d).textContent : '']; }""", control_id)
+
+
+def test_after_a_refused_send_focus_goes_to_the_first_field_in_error(page, live):
+    open_article(page, live)
+    page.get_by_text("write to us here").click()
+    page.locator("[data-readerdesk] #email").fill("not an address")
+    page.locator("[data-readerdesk] #s").click()  # no message and a wrong address: two fields in error
+    expect(page.locator("[data-readerdesk] #e-email")).to_have_text("This does not look like an email address.")
+    assert _active(page) == "widget:comment"  # the first in the form, not <body>
+    assert _described(page, "comment") == ["true", "e-comment", "Please write your message."]
+    assert _described(page, "email") == ["true", "e-email", "This does not look like an email address."]
+
+    page.keyboard.type("Is the bridge 131 years old?")
+    page.locator("[data-readerdesk] #s").click()  # the message is fixed, the address is not
+    expect(page.locator("[data-readerdesk] #e-comment")).to_have_text("")
+    assert _active(page) == "widget:email"
+    assert _described(page, "comment") == [None, None, ""]
+    assert _described(page, "email")[:2] == ["true", "e-email"]
+    assert live.count() == 0
+
+
 def _add_article(live, slug: str, html: str) -> None:
     with live.app.app_context():
         site = db.session.scalar(select(Site).where(Site.name == "demo"))

@@ -76,6 +76,13 @@ def test_bulk_decision_counts_in_ukrainian_plurals(client, db_session, ukrainian
     assert {c.status for c in reports} == {Status.ACCEPTED}
 
 
+def test_the_skip_link_speaks_the_pages_language(client):
+    english = client.get("/auth/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    ukrainian = client.get("/auth/login", headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    assert '<a class="skip-link" href="#main">Skip to content</a>' in english
+    assert '<a class="skip-link" href="#main">Перейти до вмісту</a>' in ukrainian
+
+
 def test_a_staff_member_chooses_the_desk_language(client, db_session):
     user = make_user(db_session, "ed@example.com")
     db_session.commit()

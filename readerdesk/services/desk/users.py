@@ -135,6 +135,11 @@ def set_language(user: User, language: str | None) -> None:
     user.language = language or None
 
 
+def set_keyboard_shortcuts(user: User, on: bool) -> None:
+    """Whether the desk answers ``user``'s single-key shortcuts (WCAG 2.1.4 lets them turn them off)."""
+    user.keyboard_shortcuts = on
+
+
 def list_users(session: DbSession) -> list[User]:
     return list(session.scalars(select(User).order_by(User.active.desc(), User.email)))
 

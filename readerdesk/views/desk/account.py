@@ -23,17 +23,23 @@ from readerdesk.services.desk.two_factor import (
     unused_recovery_codes,
     verify_second_factor,
 )
-from readerdesk.services.desk.users import PasswordSettings, UserError, change_password, set_language
+from readerdesk.services.desk.users import (
+    PasswordSettings,
+    UserError,
+    change_password,
+    set_keyboard_shortcuts,
+    set_language,
+)
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import SESSION_TOKEN_KEY, account_required
 from readerdesk.views.auth import TwoFactorForm
-from readerdesk.views.desk.forms import ConfirmForm, LanguageForm, PasswordChangeForm
+from readerdesk.views.desk.forms import ConfirmForm, LanguageForm, PasswordChangeForm, ShortcutsForm
 
 bp = Blueprint("account", __name__, url_prefix="/desk/account")
 ENROL_KEY = "two_factor_enrolment"  # the secret being set up, until a code confirms it
 
 
-def _page(password_form=None, code_form=None, language_form=None, status: int = 200):
+def _page(password_form=None, code_form=None, language_form=None, shortcuts_form=None, status: int = 200):
     now = utcnow()
     return render_template(
         "desk/account/account.html", sessions=live_sessions(db.session, current_user, now=now),
@@ -41,7 +47,9 @@ def _page(password_form=None, code_form=None, language_form=None, status: int = 
         code_form=code_form or TwoFactorForm(formdata=None), confirm_form=ConfirmForm(formdata=None),
         required=two_factor_required(current_user, current_policy(db.session)),
         codes_left=unused_recovery_codes(db.session, current_user),
-        language_form=language_form or LanguageForm(formdata=None, language=current_user.language or "")), status
+        language_form=language_form or LanguageForm(formdata=None, language=current_user.language or ""),
+        shortcuts_form=shortcuts_form or ShortcutsForm(formdata=None,
+                                                       keyboard_shortcuts=current_user.keyboard_shortcuts)), status
 
 
 @bp.get("/")
@@ -79,6 +87,19 @@ def language():
         set_language(current_user, form.language.data)
     refresh()  # the message below in the language just chosen
     flash(gettext("The desk now speaks your language."), "info")
+    return redirect(url_for("account.index"), 303)
+
+
+@bp.post("/shortcuts")
+@account_required
+def shortcuts():
+    form = ShortcutsForm()
+    if not form.validate():
+        return _page(shortcuts_form=form, status=400)
+    with unit_of_work(db.session):
+        set_keyboard_shortcuts(current_user, form.keyboard_shortcuts.data)
+    flash(gettext("Single-key shortcuts are on.") if form.keyboard_shortcuts.data
+          else gettext("Single-key shortcuts are off."), "info")
     return redirect(url_for("account.index"), 303)
 
 

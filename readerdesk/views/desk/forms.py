@@ -349,6 +349,12 @@ class LanguageForm(FlaskForm):
         SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items())], validators=[Optional()])
 
 
+class ShortcutsForm(FlaskForm):
+    keyboard_shortcuts = BooleanField(
+        _l("Single-key shortcuts on the queue and a report's page (j, k, o, a, r, s, c, x, ?)"),
+        description=_l("Turn them off if you use speech input or often press keys by accident."))
+
+
 class ConfirmForm(FlaskForm):
     """A button that only needs the CSRF token (e.g. rotate a token)."""
 

@@ -184,10 +184,7 @@ export function openDialog(selected) {
   reportKey = newReportKey();
 
   form.reset();
-  root.querySelectorAll(".e").forEach((error) => {
-    error.textContent = "";
-  });
-  root.querySelectorAll("[aria-invalid]").forEach((control) => control.removeAttribute("aria-invalid"));
+  clearErrors();
   say("");
   find("#body").hidden = find("#s").hidden = false;
   find("#x").textContent = strings.cancel;
@@ -248,6 +245,7 @@ function submit() {
   else if (context) report.selected_text = context;
 
   sending = true;
+  clearErrors();
   find("#s").disabled = true;
   say(strings.sending, true);
   sendReport(report).then((result) => {
@@ -255,6 +253,7 @@ function submit() {
     find("#s").disabled = false;
     if (!dialog.open || report.idempotency_key !== reportKey) return; // the reader has moved on
     if (result.ok) return showThanks(result.answer);
+    find("#s").focus(); // disabling it while sending dropped focus to the page's <body>
     if (result.queued) {
       // Offline, or a server error that said why: the report waits in the queue either way.
       const error = result.answer && result.answer.error;
@@ -279,8 +278,19 @@ function showThanks(answer) {
   find("#x").focus();
 }
 
-// The server's field errors go beside their fields; errors for fields the form does not show go
-// in the message line, after the server's summary.
+function clearErrors() {
+  root.querySelectorAll(".e").forEach((error) => {
+    error.textContent = "";
+  });
+  root.querySelectorAll("[aria-invalid]").forEach((control) => {
+    control.removeAttribute("aria-invalid");
+    control.removeAttribute("aria-describedby");
+  });
+}
+
+// The server's field errors go beside their fields, each tied to its control (aria-invalid,
+// aria-describedby), and focus goes to the first of those controls; errors for fields the form
+// does not show go in the message line, after the server's summary.
 function showErrors(answer) {
   const fields = (answer && answer.fields) || {};
   const elsewhere = [];
@@ -289,11 +299,15 @@ function showErrors(answer) {
     if (error) {
       error.textContent = fields[name];
       const control = form.elements[name];
-      (control.length ? control[0] : control).setAttribute("aria-invalid", "true"); // a radio group: its first
+      const first = control.length ? control[0] : control; // a radio group: its first
+      first.setAttribute("aria-invalid", "true");
+      first.setAttribute("aria-describedby", error.id);
     } else {
       elsewhere.push(fields[name]);
     }
   }
   const details = elsewhere.length ? elsewhere.join(" ") : Object.keys(fields).length ? strings.checkFields : "";
   say(`${(answer && answer.error) || strings.failed} ${details}`);
+  const invalid = form.querySelector("[aria-invalid]"); // the first in the form's order
+  if (invalid) invalid.focus();
 }

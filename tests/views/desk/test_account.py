@@ -71,3 +71,27 @@ def test_new_recovery_codes_replace_the_old_ones(client, db_session):
     assert page.status_code == 200 and len(re.findall(r"<code>[A-Z2-9-]{19}</code>", page.get_data(as_text=True))) == 10
     assert client.post("/desk/account/two-factor/recovery-codes", data={"code": "111111"}).status_code == 400
     assert security_actions(db_session)[-2:] == ["recovery_codes_generated", "two_factor_failed"]
+
+
+def _shortcuts_ticked(client) -> bool:
+    account = client.get("/desk/account/").get_data(as_text=True)
+    return bool(re.search(r'<input [^>]*\bchecked\b[^>]*name="keyboard_shortcuts"', account))
+
+
+def test_single_key_shortcuts_are_on_until_turned_off(client, db_session, editor):
+    sign_in(client, editor)
+    assert _shortcuts_ticked(client)
+    assert '<meta name="desk-shortcuts" content="on">' in client.get("/desk/").get_data(as_text=True)
+
+    response = client.post("/desk/account/shortcuts", data={}, follow_redirects=True)  # the box unticked
+    assert "Single-key shortcuts are off." in response.get_data(as_text=True)
+    assert editor.keyboard_shortcuts is False
+    assert not _shortcuts_ticked(client)
+    queue = client.get("/desk/").get_data(as_text=True)
+    assert '<meta name="desk-shortcuts" content="off">' in queue  # desk.js then listens for no single key
+    assert 'id="shortcuts-off"' in queue and "<kbd>j</kbd>" not in queue  # the help says so
+
+    client.post("/desk/account/shortcuts", data={"keyboard_shortcuts": "y"})
+    assert editor.keyboard_shortcuts is True
+    assert _shortcuts_ticked(client)
+    assert "<kbd>j</kbd>" in client.get("/desk/").get_data(as_text=True)
