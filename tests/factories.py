@@ -45,11 +45,11 @@ def make_article(session, site: Site | None = None, *, html: str | None = None, 
 
 
 def make_user(session, email: str | None = None, role: Role | str = Role.EDITOR, password: str = PASSWORD, *,
-              two_factor: bool | None = None) -> User:
+              two_factor: bool | None = None, byline: str = "") -> User:
     """A staff account. Admins get two-factor sign-in (with TOTP_SECRET) unless ``two_factor=False``:
     the desk requires it of them."""
     user = create_user(session, email or f"editor{next(_counter)}@example.com", password, role,
-                       password_settings=CHEAP_PASSWORDS)
+                       password_settings=CHEAP_PASSWORDS, byline=byline)
     if two_factor if two_factor is not None else user.is_admin:
         user.totp_secret, user.totp_enabled_at = TOTP_SECRET, utcnow()
     session.flush()

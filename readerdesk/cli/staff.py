@@ -14,6 +14,7 @@ from readerdesk.demo import load_demo
 from readerdesk.demo.bench import BenchSeedError, seed_bench
 from readerdesk.extensions import db
 from readerdesk.jobs.mail import send_digest
+from readerdesk.models import Role
 from readerdesk.services.desk.two_factor import reset_two_factor
 from readerdesk.services.desk.users import PasswordSettings, UserError, create_user, user_by_email
 from readerdesk.services.mail.smtp import MailNotConfigured, SmtpSettings
@@ -33,13 +34,14 @@ def demo_command():
 
 @readerdesk_cli.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["admin", "editor"]), default="editor", show_default=True)
+@click.option("--role", type=click.Choice([role.value for role in Role]), default="editor", show_default=True)
 @click.option("--name", default="")
+@click.option("--byline", default="", help="An author's name as in the bylines: they see only its figures.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
-def create_user_command(email, role, name, password):
+def create_user_command(email, role, name, byline, password):
     """Create a staff account."""
     try:
-        user = create_user(db.session, email, password, role, name=name,
+        user = create_user(db.session, email, password, role, name=name, byline=byline,
                            password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         fail(str(exc))

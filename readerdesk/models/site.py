@@ -57,6 +57,9 @@ class Site(Model):
     principles_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     corrections_policy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
     feedback_policy_url: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The corrections and feedback policy readerdesk hosts for the site (/sites/<name>/policy), in
+    # Markdown admins edit on the desk ("" for none): the JSON-LD links to it where a URL above is unset.
+    policy_markdown: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Retractions and clarifications need a second editor's approval before they are published.
     second_approval: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Targets, in hours from the report (None: no target): a first decision on any report, and a

@@ -1,4 +1,4 @@
-"""Staff accounts: admins and editors. Readers and patrons have no accounts."""
+"""Staff accounts: admins, editors and authors. Readers and patrons have no accounts."""
 
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ from readerdesk.text.i18n import N_
 class Role(enum.StrEnum):
     ADMIN = N_("admin")
     EDITOR = N_("editor")
+    # A journalist who sees only their own figures on /desk/stats (the articles whose byline has their
+    # ``byline`` name) and their account page; every other desk page refuses them.
+    AUTHOR = N_("author")
 
 
 class User(UserMixin, Model):
@@ -44,6 +47,9 @@ class User(UserMixin, Model):
     # The desk's language this staff member chose on their account page ("en", "uk"); None: the
     # browser's (views.locale).
     language: Mapped[str | None] = mapped_column(String(10), default=None)
+    # The name this staff member signs articles with, exactly as in ``Article.authors`` (set by an
+    # admin): an author's figures are those of this name.
+    byline: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # The desk's single-key shortcuts (j k o a r s c x): on unless this staff member turned them off
     # on their account page (WCAG 2.1.4: a speech-input user's words must not fire decisions).
     keyboard_shortcuts: Mapped[bool] = mapped_column(default=True, server_default=true())
@@ -55,6 +61,10 @@ class User(UserMixin, Model):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_author(self) -> bool:
+        return self.role == Role.AUTHOR
 
     @property
     def has_two_factor(self) -> bool:

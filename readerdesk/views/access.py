@@ -3,7 +3,11 @@
 A request is signed in when its session cookie names a live server-side staff session
 (``services.desk.staff_sessions``): a copied cookie stops working when that session ends. Staff who
 need two-factor sign-in (admins; everyone under the all-staff policy) and have not set it up yet
-can only reach the enrolment page until they do."""
+can only reach the enrolment page until they do.
+
+Three levels, each view declaring one (``view.access``, checked by tests/views/desk/test_access.py):
+``admin``; ``staff`` (editors and admins); ``author`` (also authors, who see only their own
+statistics and their account pages: every other desk page answers them 403)."""
 
 from __future__ import annotations
 
@@ -49,7 +53,25 @@ def _enrol_first():
 
 
 def staff_required(view):
-    """Signed-in, active staff (editor or admin) who have two-factor sign-in if they need it."""
+    """Signed-in, active staff (editor or admin) who have two-factor sign-in if they need it;
+    authors get 403."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if current_user.is_author:
+            abort(403, description=gettext("Authors see only their own statistics and their account."))
+        if needs_enrolment(current_user):
+            return _enrol_first()
+        return view(*args, **kwargs)
+
+    wrapped.access = "staff"  # type: ignore[attr-defined]
+    return wrapped
+
+
+def author_allowed(view):
+    """Like :func:`staff_required`, and authors too: the view shows them only what is theirs."""
 
     @wraps(view)
     def wrapped(*args, **kwargs):
@@ -59,8 +81,13 @@ def staff_required(view):
             return _enrol_first()
         return view(*args, **kwargs)
 
-    wrapped.access = "staff"  # type: ignore[attr-defined]
+    wrapped.access = "author"  # type: ignore[attr-defined]
     return wrapped
+
+
+def home_for(user: User) -> str:
+    """Where a staff member lands after signing in: the queue, or an author's own statistics."""
+    return url_for("desk_stats.index") if user.is_author else url_for("desk.index")
 
 
 def account_required(view):

@@ -23,7 +23,7 @@ from readerdesk.services.desk.staff_sessions import SessionSettings, end_session
 from readerdesk.services.desk.two_factor import TwoFactorError, verify_second_factor
 from readerdesk.services.desk.users import PasswordSettings, authenticate
 from readerdesk.unit_of_work import unit_of_work
-from readerdesk.views.access import SESSION_TOKEN_KEY, safe_next
+from readerdesk.views.access import SESSION_TOKEN_KEY, home_for, safe_next
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 PENDING_KEY = "two_factor_pending"
@@ -59,7 +59,7 @@ def _sign_in(user: User, *, remember: bool, next_url: str, how: str):
     session[SESSION_TOKEN_KEY] = token
     session.permanent = remember  # "keep me signed in": the cookie outlives the browser, REMEMBER_DAYS at most
     login_user(user, remember=False)  # no Flask-Login remember cookie: the session is the only credential
-    return redirect(safe_next(next_url, url_for("desk.index")))
+    return redirect(safe_next(next_url, home_for(user)))
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -69,7 +69,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if current_user.is_authenticated and request.method == "GET":
-        return redirect(safe_next(form.next.data, url_for("desk.index")))
+        return redirect(safe_next(form.next.data, home_for(current_user)))
     if form.validate_on_submit():
         with unit_of_work(db.session):  # a wrong password for a known account is logged
             user = authenticate(db.session, form.email.data, form.password.data, now=utcnow(),

@@ -41,6 +41,9 @@ def newsroom(app, db_session, live_server):
     """An English and a Ukrainian site; an article with a published correction and a report waiting;
     an admin with two-factor sign-in and an editor; patrons and an open poll."""
     site = make_site(db_session, "courier", title="The Courier")
+    site.policy_markdown = ("# How we correct\n\nWe fix errors **promptly**.\n\n"
+                            "- Write to [the desk](mailto:desk@news.example)\n\n"
+                            "| Type | Meaning |\n| --- | --- |\n| Correction | A factual error fixed |\n")
     make_site(db_session, "visnyk", title="Вісник", language="uk")
     article = make_article(db_session, site, url="https://news.example/2026/bridge", title="A bridge for the city",
                            html=STORY)
@@ -92,7 +95,7 @@ def test_reader_and_patron_pages(newsroom, page):
                  f"/support?site={site.name}", "/support?site=visnyk", f"/supporters?site={site.name}",
                  f"/support/manage?site={site.name}", f"/privacy?site={site.name}",
                  f"/support/polls?site={site.name}", f"/support/polls/{poll.id}",
-                 f"/sites/{site.name}/polls/{poll.id}"]:
+                 f"/sites/{site.name}/polls/{poll.id}", f"/sites/{site.name}/policy"]:
         check(page, url, path)
     check(page, url, "/no/such/page", 404)
     check(page, url, "/corrections/notes/999999", 404)

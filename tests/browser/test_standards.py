@@ -1,5 +1,6 @@
 """An editor publishes a correction that says what was wrong; the article page shows it with its
-JSON-LD; the stats page shows the author's time to correct."""
+JSON-LD; the author, signed in, sees their own time to correct and corrections per 100 articles on the
+stats page."""
 
 import json
 from datetime import timedelta
@@ -7,6 +8,7 @@ from datetime import timedelta
 import pytest
 
 from readerdesk.clock import utcnow
+from readerdesk.models import Role
 from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
 from tests.helpers import browser_sign_in
 
@@ -17,6 +19,7 @@ def test_a_stated_correction_reaches_the_article_its_json_ld_and_the_authors_fig
                                                                                      browser_page):
     page = browser_page
     editor = make_user(db_session, "standards@example.com")
+    author = make_user(db_session, "olena@example.com", Role.AUTHOR, byline="Olena Koval")
     site = make_site(db_session, "standards-gazette")
     site.corrections_policy_url = "https://news.example/corrections-policy"
     article = make_article(db_session, site, html=paragraphs("The committee has twelve members.", "It meets in May."),
@@ -44,6 +47,12 @@ def test_a_stated_correction_reaches_the_article_its_json_ld_and_the_authors_fig
     [comment] = data["correction"]
     assert comment["@type"] == "CorrectionComment" and comment["text"].endswith("It has eleven.")
 
-    page.goto(f"{live_server}/desk/stats")
+    page.goto(f"{live_server}/desk/")
+    page.click("button:has-text('Sign out')")
+    page.wait_for_url("**/auth/login**")
+    browser_sign_in(page, f"{live_server}/desk/stats", author.email)
+    assert page.locator("h1").inner_text() == "Your statistics"
     row = page.locator("table.ttc-authors tr", has_text="Olena Koval").inner_text()
     assert [cell.strip() for cell in row.split("\t")] == ["Olena Koval", "1", "5 hr 0 min", "5 hr 0 min"]
+    rate = page.locator("table.rate-authors tr", has_text="Olena Koval").inner_text()
+    assert [cell.strip() for cell in rate.split("\t")] == ["Olena Koval", "1", "1", "100.0"]

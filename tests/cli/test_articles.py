@@ -104,6 +104,23 @@ def test_sync_wordpress_pulls_every_page_and_drops_plugin_boxes(runner, db_sessi
         assert "Related" not in article.current_revision.text
 
 
+def test_sync_wordpress_imports_each_posts_author_and_category_as_byline_and_section(runner, db_session):
+    add_site(runner, "wp", base_url=WORDPRESS_SITE)
+    with FakeWordPress() as wordpress:
+        wordpress.hidden_authors.add(7)  # a plugin hides this user: embedded as an error
+        assert runner.invoke(args=["articles", "sync-wordpress", wordpress.url]).exit_code == 0
+        assert wordpress.embed_requests and set(wordpress.embed_requests) == {"author,wp:term"}
+    byline = {a.external_id: (a.authors, a.section) for a in db_session.scalars(select(Article))}
+    assert byline == {
+        "wp:4812": (["Marta Hryhorenko"], "Transport"),
+        # categories [4, 7]: the post's first, not the first by name; "&amp;" read as "&"
+        "wp:4807": (["Taras Bondar"], "Transport"),
+        "wp:4799": (["Marta Hryhorenko"], "Environment"),
+        "wp:4790": ([], "Education"),
+        "wp:4786": (["Taras Bondar"], "Transport"),
+    }
+
+
 def test_sync_wordpress_is_incremental_with_modified_after(runner, db_session):
     add_site(runner, "wp", base_url=WORDPRESS_SITE)
     with FakeWordPress() as wordpress:

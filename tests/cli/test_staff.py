@@ -48,6 +48,11 @@ def test_create_user_with_password_option_and_errors(runner, db_session):
     assert duplicate.exit_code == 1 and "exists already" in duplicate.output
     short = runner.invoke(args=["readerdesk", "create-user", "b@example.com", "--password", "short"])
     assert short.exit_code == 1 and "at least" in short.output
+    unsigned = runner.invoke(args=["readerdesk", "create-user", "w@example.com", "--role", "author", *password])
+    assert unsigned.exit_code == 1 and "needs the name they sign articles with" in unsigned.output
+    author = runner.invoke(args=["readerdesk", "create-user", "w@example.com", "--role", "author",
+                                 "--byline", "Olena Koval", *password])
+    assert author.exit_code == 0 and "Created author w@example.com." in author.output
 
 
 def test_create_user_prompts_for_the_password(runner, db_session):

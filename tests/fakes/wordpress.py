@@ -26,6 +26,12 @@ _BLOCK_COMMENT_RE = re.compile(r"<!-- /?wp:[^>]*-->\n?")
 _POST_RE = re.compile(r"^/wp-json/wp/v2/posts/(\d+)(/revisions)?$")
 
 
+AUTHORS = {3: "Marta Hryhorenko", 5: "Taras Bondar", 7: "Ivan Petrenko"}
+CATEGORIES = {1: ("Uncategorized", "uncategorized"), 4: ("Transport", "transport"),
+              7: ("City &amp; Council", "city-council"), 9: ("Environment", "environment"),
+              11: ("Education", "education")}
+
+
 def load_posts() -> list[dict]:
     posts = []
     for name in ("posts_page1.json", "posts_page2.json"):
@@ -48,8 +54,10 @@ def _error(status: int, code: str, message: str) -> tuple[int, dict, bytes]:
 
 class FakeWordPress(LocalServer):
     """Behaves like WordPress for the parameters readerdesk sends: per_page, page, modified_after,
-    orderby=modified, order; X-WP-Total and X-WP-TotalPages headers; 400 past the last page; and
-    for editable posts, context=edit, updates and revisions behind basic auth."""
+    orderby=modified, order; X-WP-Total and X-WP-TotalPages headers; 400 past the last page;
+    ``_embed`` (the author as /wp/v2/users shows it, or WordPress's error for a hidden user, and the
+    categories and tags as ``wp:term``); and for editable posts, context=edit, updates and revisions
+    behind basic auth."""
 
     def __init__(self, posts: list[dict] | None = None):
         self.posts = posts if posts is not None else load_posts()
@@ -57,6 +65,11 @@ class FakeWordPress(LocalServer):
         self.users: dict[str, tuple[str, str]] = {}
         self.revisions: dict[int, list[dict]] = {}
         self.clock = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+        # Public names of the fixtures' authors and categories, by id (WordPress escapes "&" in term names).
+        self.authors: dict[int, str] = dict(AUTHORS)
+        self.categories: dict[int, tuple[str, str]] = dict(CATEGORIES)
+        self.hidden_authors: set[int] = set()  # as a plugin that hides users does: embedded as an error
+        self.embed_requests: list[str] = []
         super().__init__(self.answer)
 
     # --- what a test sets up or does as another editor -----------------------------------------
@@ -113,7 +126,7 @@ class FakeWordPress(LocalServer):
             return 200, JSON, json.dumps(self.revisions.get(post_id, [])).encode()
         if method == "POST":
             return self._update(post, body, headers)
-        return 200, JSON, json.dumps(self._view(post, editing)).encode()
+        return 200, JSON, json.dumps(self._embed(self._view(post, editing), query)).encode()
 
     def _authenticate(self, headers) -> str | tuple[int, dict, bytes]:
         auth = headers.get("Authorization", "")
@@ -136,6 +149,20 @@ class FakeWordPress(LocalServer):
         shown["title"] = {"rendered": post["title"]["rendered"]}
         return shown
 
+    def _embed(self, post: dict, query) -> dict:
+        """``_embed``: the author and the terms, as WordPress embeds them (categories by name, then tags)."""
+        if "_embed" not in query:
+            return post
+        self.embed_requests.append(query["_embed"][0])
+        author_id = post.get("author")
+        author = ({"code": "rest_user_invalid_id", "message": "Invalid user ID.", "data": {"status": 404}}
+                  if author_id in self.hidden_authors or author_id not in self.authors
+                  else {"id": author_id, "name": self.authors[author_id], "slug": f"user-{author_id}"})
+        categories = sorted(({"id": i, "name": self.categories[i][0], "slug": self.categories[i][1],
+                              "taxonomy": "category"} for i in post.get("categories", []) if i in self.categories),
+                            key=lambda term: term["name"])
+        return {**post, "_embedded": {"author": [author], "wp:term": [categories, []]}}
+
     def _update(self, post: dict, body: bytes, headers) -> tuple[int, dict, bytes]:
         since = headers.get("If-Unmodified-Since")
         if since:
@@ -152,7 +179,7 @@ class FakeWordPress(LocalServer):
     def _list(self, query):
         per_page = int(query.get("per_page", ["10"])[0])
         page = int(query.get("page", ["1"])[0])
-        posts = [self._view(p, False) for p in self.posts]
+        posts = [self._embed(self._view(p, False), query) for p in self.posts]
         if "modified_after" in query:
             after = query["modified_after"][0]
             posts = [p for p in posts if p["modified_gmt"] > after]

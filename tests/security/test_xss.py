@@ -69,7 +69,11 @@ def corpus(app, db_session, live_server):
     publisher = StaticSite()
     site = make_site(db_session, "courier", base_url="https://news.example", title=SHORT,
                      allowed_origins=[publisher.url])
-    article = make_article(db_session, site, url="https://news.example/2026/story", title=CORPUS[:400], html=(
+    # The hosted policy page: Markdown with the corpus as text, in links and as raw HTML blocks.
+    site.policy_markdown = "# Policy\n\n" + "\n\n".join(
+        f"{payload}\n\n[link]({payload})\n\n<div>{payload}</div>" for payload in PAYLOADS)
+    article = make_article(db_session, site, url="https://news.example/2026/story", title=CORPUS[:400],
+                           authors=[SHORT], section=SHORT, html=(
         f"<p>Before {CORPUS.replace('<', '&lt;')} after.</p><script>window.__xss=20</script>"
         "<img src=x onerror=\"window.__xss=21\"><p>The mayor said twelve bridges.</p>"))
     editor = make_user(db_session, "ed@example.com")
@@ -115,6 +119,7 @@ def test_nothing_in_the_corpus_runs_on_any_page(corpus, live_server, browser_pag
         "/corrections", f"/corrections?site={site.name}", "/corrections.atom",
         f"/status/{correction.public_id}",
         f"/supporters?site={site.name}",
+        f"/sites/{site.name}/policy",
     ]
     for path in public_pages:
         page.goto(live_server + path)

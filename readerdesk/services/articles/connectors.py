@@ -18,7 +18,7 @@ from readerdesk.services.articles.cms import CmsConnector, CmsError
 from readerdesk.services.articles.credentials import wordpress_credentials
 from readerdesk.services.articles.fetching import MAX_PAGE_BYTES, FetchError, fetch_html, get
 from readerdesk.services.articles.ingest import IngestError, ingest_article
-from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
+from readerdesk.services.articles.wordpress import EMBED, SyncReport, posts_endpoint, store_post
 from readerdesk.services.articles.wordpress_edit import WordPressConnector
 from readerdesk.text.extraction import ExtractionError, extract_article
 from readerdesk.text.i18n import N_
@@ -45,8 +45,8 @@ def refetch_article(session: DbSession, article: Article, *, http: requests.Sess
             external = article.external_id or ""
             if not external.startswith("wp:") or not site.connector_url:
                 raise RefetchError(f"article {article.id} has no WordPress post id or the site no connector URL")
-            response = get(http, f"{posts_endpoint(site.connector_url)}/{external[3:]}", timeout=timeout,
-                           max_bytes=max(MAX_PAGE_BYTES, max_article_bytes))
+            response = get(http, f"{posts_endpoint(site.connector_url)}/{external[3:]}", params=EMBED,
+                           timeout=timeout, max_bytes=max(MAX_PAGE_BYTES, max_article_bytes))
             try:
                 post = response.json()
             except ValueError:

@@ -1,4 +1,7 @@
-"""Pull posts from a WordPress site's REST API (``/wp-json/wp/v2/posts``)."""
+"""Pull posts from a WordPress site's REST API (``/wp-json/wp/v2/posts``).
+
+Posts are asked for with ``_embed=author,wp:term``, so each carries its author's public name and its
+categories' names: they become the article's byline and section (see :func:`byline_of`)."""
 
 from __future__ import annotations
 
@@ -25,6 +28,12 @@ PER_PAGE = 20
 WORDPRESS_BOILERPLATE = [".sharedaddy", ".jp-relatedposts", "#jp-relatedposts", ".yarpp-related",
                          ".addtoany_share_save_container"]
 _TAG_RE = re.compile(r"<[^>]+>")
+# What to embed in each post: its author (``/wp/v2/users/<id>``) and its terms (categories and tags).
+EMBED = {"_embed": "author,wp:term"}
+# WordPress's default category, which every post without one gets: not a section.
+DEFAULT_CATEGORY_SLUG = "uncategorized"
+MAX_SECTION = 100  # Article.section
+MAX_AUTHOR = 200  # models.desk_mapping.MAX_NAME
 
 
 @dataclass
@@ -53,7 +62,7 @@ def iter_posts(
     """Every published post modified after ``since``, page by page (``X-WP-TotalPages``)."""
     page, total_pages = 1, None
     params: dict[str, str | int] = {
-        "per_page": per_page, "page": page, "orderby": "modified", "order": "asc", "status": "publish",
+        "per_page": per_page, "page": page, "orderby": "modified", "order": "asc", "status": "publish", **EMBED,
     }
     if since is not None:
         params["modified_after"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
@@ -90,6 +99,40 @@ def plain_title(rendered: str) -> str:
     return htmllib.unescape(_TAG_RE.sub("", rendered or "")).strip()
 
 
+def _embedded(post: dict, key: str) -> list:
+    embedded = post.get("_embedded")
+    found = embedded.get(key) if isinstance(embedded, dict) else None
+    return found if isinstance(found, list) else []
+
+
+def _name(item) -> str:
+    """A name from an embedded user or term; "" for an error in its place (a user WordPress hides
+    answers ``{"code": "rest_user_invalid_id", ...}``) or anything else."""
+    if not isinstance(item, dict) or "code" in item or not isinstance(item.get("name"), str):
+        return ""
+    return " ".join(htmllib.unescape(item["name"]).split())
+
+
+def byline_of(post: dict) -> tuple[list[str], str | None]:
+    """The post's author names and its section from the embedded author and categories.
+
+    The section is the first of the post's categories, in the order the post lists them
+    (``categories``), other than WordPress's default "Uncategorized". Nothing embedded (an old
+    WordPress, a plugin that hides users): no names and no section, and the article keeps what it had."""
+    authors = [name[:MAX_AUTHOR] for name in map(_name, _embedded(post, "author")) if name]
+    categories: dict[object, str] = {}
+    for terms in _embedded(post, "wp:term"):
+        for term in terms if isinstance(terms, list) else []:
+            if (isinstance(term, dict) and term.get("taxonomy") == "category" and _name(term)
+                    and term.get("slug") != DEFAULT_CATEGORY_SLUG):
+                categories.setdefault(term.get("id"), _name(term))
+    listed = post.get("categories")
+    listed = listed if isinstance(listed, list) else []
+    ordered = [categories[i] for i in listed if i in categories] + [
+        name for i, name in categories.items() if i not in listed]
+    return list(dict.fromkeys(authors)), (ordered[0][:MAX_SECTION] if ordered else None)
+
+
 def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, report: SyncReport,
                max_article_bytes: int | None = None) -> IngestResult | None:
     """Store one post from the REST API (None, and a line in ``report``, when it cannot be): a broken
@@ -103,6 +146,7 @@ def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, rep
                               f"({max_article_bytes:,}); raise the setting to sync it")
         return None
     try:
+        authors, section = byline_of(post)
         # A savepoint per post: one broken post is reported and skipped, the rest are stored.
         with session.begin_nested():
             result = ingest_article(
@@ -114,6 +158,8 @@ def store_post(session: DbSession, site: Site, post: dict, *, now: datetime, rep
                 published_at=_gmt(post.get("date_gmt")),
                 modified_at=_gmt(post.get("modified_gmt")),
                 exclude=WORDPRESS_BOILERPLATE,
+                authors=authors,
+                section=section,
                 now=now,
             )
     except (IngestError, KeyError, AttributeError, TypeError) as exc:

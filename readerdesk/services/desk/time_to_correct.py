@@ -24,6 +24,7 @@ from readerdesk.models import Article, Correction, CorrectionNote, Kind, Site, S
 from readerdesk.models.publication import PUBLIC_NOTE_TYPES
 from readerdesk.models.types import DbSession
 from readerdesk.services.desk.author_desks import desk_map
+from readerdesk.services.patrons.revenue import csv_safe
 
 UNKNOWN = "—"
 OPEN_FOR_CORRECTION = (Status.NEW, Status.IN_REVIEW, Status.ACCEPTED)
@@ -103,9 +104,8 @@ def as_csv(figures: TimeToCorrect) -> str:
         ("author", f) for f in figures.by_author] + [("desk", f) for f in figures.by_desk] + [
         ("section", f) for f in figures.by_section]
     for group, figure in rows:
-        # A leading =, +, - or @ would be a formula to a spreadsheet: quote it as text.
-        name = "'" + figure.name if figure.name[:1] in ("=", "+", "-", "@") else figure.name
-        writer.writerow([group, name, figure.corrections, f"{figure.median.total_seconds() / 3600:.2f}",
+        writer.writerow([group, csv_safe(figure.name), figure.corrections,
+                         f"{figure.median.total_seconds() / 3600:.2f}",
                          f"{figure.p90.total_seconds() / 3600:.2f}"])
     return out.getvalue()
 

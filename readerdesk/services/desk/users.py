@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -21,6 +22,7 @@ from readerdesk.text.i18n import N_, SUPPORTED
 from readerdesk.text.translatable import TranslatableError
 
 MIN_PASSWORD_LENGTH = 10
+MAX_BYLINE = 200  # User.byline
 
 
 class UserError(TranslatableError, ValueError):
@@ -57,8 +59,22 @@ def hash_password(password: str, settings: PasswordSettings) -> str:
     return _hasher(settings).hash(password)
 
 
+def _role_and_byline(role: Role | str, byline: str) -> tuple[Role, str]:
+    """The role, and the byline name (NFC, trimmed) an author's figures are found by; an author needs one."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise UserError(N_("role must be admin, editor or author")) from None
+    byline = unicodedata.normalize("NFC", (byline or "").strip())
+    if len(byline) > MAX_BYLINE:
+        raise UserError(N_("the byline name is at most %(count)d characters"), count=MAX_BYLINE)
+    if role == Role.AUTHOR and not byline:
+        raise UserError(N_("an author needs the name they sign articles with, exactly as in the bylines"))
+    return role, byline
+
+
 def create_user(session: DbSession, email: str, password: str, role: Role | str = Role.EDITOR, name: str = "", *,
-                password_settings: PasswordSettings,
+                password_settings: PasswordSettings, byline: str = "",
                 actor: User | None = None, now: datetime | None = None) -> User:
     try:
         validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
@@ -67,13 +83,11 @@ def create_user(session: DbSession, email: str, password: str, role: Role | str 
         raise UserError(N_("invalid email address: %(why)s"), why=str(exc)) from None
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(N_("the password must be at least %(count)d characters long"), count=MIN_PASSWORD_LENGTH)
-    try:
-        role = Role(role)
-    except ValueError:
-        raise UserError(N_("role must be admin or editor")) from None
+    role, byline = _role_and_byline(role, byline)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise UserError(N_("a user with the email %(email)s exists already"), email=email)
-    user = User(email=email, password_hash=hash_password(password, password_settings), role=role, name=name)
+    user = User(email=email, password_hash=hash_password(password, password_settings), role=role, name=name,
+                byline=byline)
     session.add(user)
     session.flush()
     if actor is not None and now is not None:
@@ -145,7 +159,10 @@ def list_users(session: DbSession) -> list[User]:
 
 
 def active_staff(session: DbSession) -> list[User]:
-    return list(session.scalars(select(User).where(User.active.is_(True)).order_by(User.email)))
+    """The active editors and admins: those who triage (assignees, the editors' emails, reminders).
+    Authors are not among them."""
+    return list(session.scalars(select(User).where(User.active.is_(True), User.role != Role.AUTHOR)
+                                .order_by(User.email)))
 
 
 def _other_active_admins(session: DbSession, user: User) -> int:
@@ -166,15 +183,14 @@ def set_active(session: DbSession, user: User, active: bool, *, actor: User, now
         end_all_sessions(session, user, now=now)
 
 
-def set_role(session: DbSession, user: User, role: Role | str, *, actor: User, now: datetime) -> None:
-    try:
-        role = Role(role)
-    except ValueError:
-        raise UserError(N_("role must be admin or editor")) from None
+def set_role(session: DbSession, user: User, role: Role | str, *, actor: User, now: datetime,
+             byline: str | None = None) -> None:
+    """Change the role and, when given, the byline name (an author's figures are that name's)."""
+    role, byline = _role_and_byline(role, user.byline if byline is None else byline)
     if user.id == actor.id and role != user.role:
         raise UserError(N_("You cannot change your own role; ask another admin."))
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
         raise UserError(N_("This is the last active admin; make someone else admin first."))
     if user.role != role:
         record(session, "role_changed", user=user, actor=actor, now=now, detail=f"{user.role.value} → {role.value}")
-    user.role = role
+    user.role, user.byline = role, byline

@@ -484,13 +484,14 @@ def note_for_correction(session: DbSession, correction: Correction) -> Correctio
                           .order_by(CorrectionNote.id.desc()).limit(1))
 
 
-def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote]) -> dict:
+def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote], *,
+                                   hosted_policy_url: str | None = None) -> dict:
     """services.articles.news_article_json_ld plus the site's standards (schema.org
     ``publishingPrinciples``, ``correctionsPolicy``, ``actionableFeedbackPolicy``, the ones it set),
     ``correction`` (CorrectionComment objects) and ``dateModified`` no earlier than the latest
     correction, update or retraction: a clarification or an editor's note never refreshes the date."""
     data = article_service.news_article_json_ld(article)
-    data.update(site_policies(article.site))
+    data.update(site_policies(article.site, hosted_policy_url))
     public = [n for n in notes if n.is_public]
     if not public:
         return data
@@ -504,11 +505,13 @@ def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote
     return data
 
 
-def site_policies(site) -> dict:
-    """The site's standards links as schema.org NewsMediaOrganization properties (those set)."""
+def site_policies(site, hosted_policy_url: str | None = None) -> dict:
+    """The site's standards links as schema.org NewsMediaOrganization properties (those set). Where
+    the site set no URL and readerdesk hosts its policy page (``hosted_policy_url``, absolute; see
+    services.publishing.policy_page), the property links to that page."""
     links = {"publishingPrinciples": site.principles_url, "correctionsPolicy": site.corrections_policy_url,
              "actionableFeedbackPolicy": site.feedback_policy_url}
-    return {key: url for key, url in links.items() if url}
+    return {key: url or hosted_policy_url for key, url in links.items() if url or hosted_policy_url}
 
 
 def correction_comment(note: CorrectionNote) -> dict:

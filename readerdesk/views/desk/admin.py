@@ -40,6 +40,7 @@ from readerdesk.services.patrons.site_settings import (
     tiers_below_minimum,
     update_support_settings,
 )
+from readerdesk.services.publishing.policy_page import PolicyError, set_hosted_policy
 from readerdesk.text.ids import arg_id
 from readerdesk.text.money import major_units, minimum_charge
 from readerdesk.unit_of_work import unit_of_work
@@ -72,7 +73,7 @@ def _users_page(form: UserCreateForm | None = None, status: int = 200):
     policy = current_policy(db.session)
     return render_template(
         "desk/admin/users.html", users=users, form=form or UserCreateForm(formdata=None),
-        role_forms={u.id: UserRoleForm(formdata=None, role=u.role.value) for u in users},
+        role_forms={u.id: UserRoleForm(formdata=None, role=u.role.value, byline=u.byline) for u in users},
         active_form=UserActiveForm(formdata=None), confirm_form=ConfirmForm(formdata=None), policy=policy,
         policy_form=PolicyForm(formdata=None, two_factor_for_all=policy.two_factor_for_all),
     ), status
@@ -93,7 +94,8 @@ def create_user_view():
     try:
         with unit_of_work(db.session):
             user = create_user(db.session, form.email.data, form.password.data, form.role.data,
-                               name=form.name.data or "", actor=current_user, now=utcnow(),
+                               name=form.name.data or "", byline=form.byline.data or "", actor=current_user,
+                               now=utcnow(),
                                password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
         form.email.errors = [*form.email.errors, explain(exc)]
@@ -125,10 +127,12 @@ def set_active_view(user_id: int):
 def set_role_view(user_id: int):
     user, form = _get(User, user_id), UserRoleForm()
     if not form.validate():
-        abort(400, description=gettext("Choose admin or editor."))
+        abort(400, description=gettext("Choose admin, editor or author."))
     try:
         with unit_of_work(db.session):
-            set_role(db.session, user, form.role.data, actor=current_user, now=utcnow())
+            # No byline field sent (a client that only changes roles): the byline stays as it was.
+            byline = (form.byline.data or "") if "byline" in request.form else None
+            set_role(db.session, user, form.role.data, byline=byline, actor=current_user, now=utcnow())
     except UserError as exc:
         flash(explain(exc), "error")
         return _users_page(status=400)
@@ -283,6 +287,7 @@ def _fill_edit_form(form: SiteEditForm, site: Site) -> None:
     form.privacy_url.data = site.privacy_url
     for name in STANDARDS_LINKS:
         form[name].data = getattr(site, name)
+    form.policy_markdown.data = site.policy_markdown
     form.second_approval.data = site.second_approval
     form.target_decision_hours.data = site.target_decision_hours
     form.target_correction_hours.data = site.target_correction_hours
@@ -328,12 +333,16 @@ def edit_site(site_id: int):
                              target_decision_hours=form.target_decision_hours.data,
                              target_correction_hours=form.target_correction_hours.data,
                              **{name: form[name].data for name in STANDARDS_LINKS})
+            set_hosted_policy(site, form.policy_markdown.data)
             update_support_settings(site, _support_settings(form))
     except SiteError as exc:
         wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
                  else form[exc.field] if isinstance(exc, StandardsUrlInvalid)
                  else form.parts if isinstance(exc, PartsInvalid) else form.connector)
         wrong.errors = [*wrong.errors, explain(exc)]
+        return _edit_page(_get(Site, site_id), form, 400)
+    except PolicyError as exc:
+        form.policy_markdown.errors = [*form.policy_markdown.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except SupportSettingsError as exc:
         return _edit_page(_get(Site, site_id), form, 400, error=explain(exc))

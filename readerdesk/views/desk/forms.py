@@ -29,6 +29,7 @@ from wtforms.widgets import HiddenInput
 
 from readerdesk.models import Eligibility, NoteType, ResultsVisibility
 from readerdesk.models.moderation import RejectionCode
+from readerdesk.services.publishing.policy_page import MAX_POLICY_MARKDOWN
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
 from readerdesk.text.i18n import LANGUAGE_NAMES
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
@@ -216,7 +217,9 @@ class SuggestionDecisionForm(FlaskForm):
 
 # --- administration ------------------------------------------------------------------------------
 
-ROLES = [SelectChoice("editor", _l("Editor")), SelectChoice("admin", _l("Admin"))]
+ROLES = [SelectChoice("editor", _l("Editor")), SelectChoice("admin", _l("Admin")), SelectChoice("author", _l("Author"))]
+BYLINE_HELP = _l("For an author: the name they sign articles with, exactly as in the bylines. They see only "
+                 "this name's figures.")
 
 
 class UserCreateForm(FlaskForm):
@@ -226,10 +229,12 @@ class UserCreateForm(FlaskForm):
                              description=_l("At least 10 characters. Give it to them in person or by a channel "
                                             "you trust."))
     role = SelectField(_l("Role"), choices=ROLES)
+    byline = StringField(_l("Byline name"), validators=[Optional(), Length(max=200)], description=BYLINE_HELP)
 
 
 class UserRoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=ROLES)
+    byline = StringField(_l("Byline name"), validators=[Optional(), Length(max=200)])
 
 
 class UserActiveForm(FlaskForm):
@@ -272,6 +277,11 @@ class SiteEditForm(FlaskForm):
                                          description=_l("schema.org correctionsPolicy."))
     feedback_policy_url = StringField(_l("Feedback policy URL"), validators=[Optional(), Length(max=500)],
                                       description=_l("schema.org actionableFeedbackPolicy: how readers reach you."))
+    policy_markdown = TextAreaField(
+        _l("Corrections and feedback policy readerdesk hosts (Markdown)"),
+        validators=[Optional(), Length(max=MAX_POLICY_MARKDOWN)],
+        description=_l("Shown at the site's policy page; the JSON-LD links to it where the corrections or "
+                       "feedback policy URL above is empty. Headings, lists, links and emphasis; no HTML."))
     second_approval = BooleanField(_l("Retractions and clarifications need a second editor's approval"))
     target_decision_hours = IntegerField(_l("Target for a first decision (hours; empty for none)"),
                                          validators=[Optional(), NumberRange(min=1, max=24 * 365)])

@@ -40,15 +40,21 @@ def _type_filter() -> NoteType | None:
     return note_type
 
 
-@bp.get("/corrections")
-def index():
+def _filtered_page(limit: int, before: int | None = None):
+    """The log's filters from the query string (``site``, ``type``, ``month``), the page of notes they
+    give, and the filters as query parameters (those set) for links to the same view."""
     site, note_type, month = _site_filter(), _type_filter(), request.args.get("month") or None
     try:
-        page = log_page(db.session, site=site, before=arg_id(request.args, "before"), limit=PAGE_SIZE,
-                        note_type=note_type, month=month)
+        page = log_page(db.session, site=site, before=before, limit=limit, note_type=note_type, month=month)
     except ValueError:
         abort(400, description="month is a year and a month, e.g. 2026-11.")
     filters = {"site": site.name if site else None, "type": note_type.value if note_type else None, "month": month}
+    return site, note_type, month, page, {key: value for key, value in filters.items() if value}
+
+
+@bp.get("/corrections")
+def index():
+    site, note_type, month, page, filters = _filtered_page(PAGE_SIZE, arg_id(request.args, "before"))
     return render_template("public/corrections_log/log.html", page=page, site=site, sites=list_sites(db.session),
                            note_type=note_type, month=month, filters=filters, note_types=PUBLIC_NOTE_TYPES)
 
@@ -74,11 +80,12 @@ def note(note_id: int):
 
 @bp.get("/corrections.atom")
 def feed():
-    site = _site_filter()
-    page = log_page(db.session, site=site, limit=FEED_SIZE)
-    params = {"site": site.name} if site else {}
+    """The log as Atom, with the log's filters: per site (``?site=``), type (``?type=``) and month
+    (``?month=YYYY-MM``); each filtered feed has its own address and id."""
+    site, note_type, month, page, params = _filtered_page(FEED_SIZE)
     feed_url = public_url_for("corrections_log.feed", **params)
-    title = f"Corrections · {site.title or site.name}" if site else "Corrections"
+    title = " · ".join(["Corrections", *([site.title or site.name] if site else []),
+                        *([note_type.label] if note_type else []), *([month] if month else [])])
     authority = urlsplit(current_app.config["PUBLIC_URL"]).hostname
     body = atom_feed(page.notes, title=title, feed_url=feed_url, authority=authority, now=utcnow(),
                      html_url=public_url_for("corrections_log.index", **params))

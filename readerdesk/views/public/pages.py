@@ -9,9 +9,11 @@ from readerdesk.services.articles.ingest import articles_of_site
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
 from readerdesk.services.privacy.reader_links import can_forget, forget_token
+from readerdesk.services.publishing.policy_page import hosts_policy, policy_html
 from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
 from readerdesk.text.i18n import say_html
 from readerdesk.text.ids import arg_id
+from readerdesk.views.links import hosted_policy_url
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("pages", __name__)
@@ -55,7 +57,17 @@ def _render_article(site: Site, article: Article | None):
         abort(404, description="There is no such article.")
     notes = public_notes(db.session, article)
     return render_template("public/pages/article.html", site=site, article=article, revision=article.current_revision,
-                           notes=notes, json_ld=news_article_json_ld_with_notes(article, notes))
+                           notes=notes, json_ld=news_article_json_ld_with_notes(
+                               article, notes, hosted_policy_url=hosted_policy_url(site)))
+
+
+@bp.get("/sites/<site_name>/policy")
+def policy(site_name: str):
+    """The corrections and feedback policy readerdesk hosts for the site (Markdown admins edit)."""
+    site = site_or_404(site_name)
+    if not hosts_policy(site):
+        abort(404, description="This site has no policy page here.")
+    return render_template("public/pages/policy.html", site=site, policy=policy_html(site.policy_markdown))
 
 
 @bp.get("/status/<public_id>")

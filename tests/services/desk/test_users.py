@@ -2,7 +2,15 @@ import pytest
 
 from readerdesk.clock import utcnow
 from readerdesk.config import load_config
-from readerdesk.services.desk.users import PasswordSettings, UserError, authenticate, create_user
+from readerdesk.models import Role
+from readerdesk.services.desk.users import (
+    PasswordSettings,
+    UserError,
+    active_staff,
+    authenticate,
+    create_user,
+    set_role,
+)
 from tests.factories import CHEAP_PASSWORDS, PASSWORD, make_user
 
 
@@ -36,7 +44,7 @@ def test_production_hashes_at_argon2s_default_cost_and_upgrades_cheaper_hashes_a
 @pytest.mark.parametrize("email, password, role, message", [
     ("not-an-email", PASSWORD, "editor", "invalid email"),
     ("a@example.com", "short", "editor", "at least"),
-    ("a@example.com", PASSWORD, "owner", "admin or editor"),
+    ("a@example.com", PASSWORD, "owner", "admin, editor or author"),
 ])
 def test_create_user_refuses_bad_input(db_session, email, password, role, message):
     with pytest.raises(UserError, match=message):
@@ -47,3 +55,16 @@ def test_emails_are_unique_ignoring_case(db_session):
     make_user(db_session, "x@example.com")
     with pytest.raises(UserError, match="exists already"):
         make_user(db_session, "X@EXAMPLE.com")
+
+
+def test_an_author_has_a_byline_name_and_is_not_among_those_who_triage(db_session):
+    admin = make_user(db_session, "boss@example.com", Role.ADMIN)
+    editor = make_user(db_session, "ed@example.com")
+    author = make_user(db_session, "w@example.com", Role.AUTHOR, byline=" Olena  Koval ".strip())
+    assert active_staff(db_session) == [admin, editor]  # assignees, the editors' emails, reminders
+    with pytest.raises(UserError, match="needs the name they sign articles with"):
+        set_role(db_session, editor, Role.AUTHOR, actor=admin, now=utcnow())
+    set_role(db_session, editor, Role.AUTHOR, byline="Bo Chen", actor=admin, now=utcnow())
+    assert (editor.role, editor.byline) == (Role.AUTHOR, "Bo Chen")
+    set_role(db_session, author, Role.EDITOR, actor=admin, now=utcnow())  # keeps the byline it had
+    assert (author.role, author.byline) == (Role.EDITOR, "Olena  Koval")

@@ -396,7 +396,10 @@ def test_refetch_from_wordpress(client, db_session, cms):
     cms.content_type = "application/json"
     cms.html = json.dumps({"id": 42, "link": article.url, "title": {"rendered": "Story"},
                            "content": {"rendered": "<p>Fresh wording of the story.</p>"},
-                           "modified_gmt": "2026-11-21T09:00:00"})
+                           "modified_gmt": "2026-11-21T09:00:00", "categories": [3],
+                           "_embedded": {"author": [{"id": 2, "name": "Olena Koval"}],
+                                         "wp:term": [[{"id": 3, "name": "Politics", "slug": "politics",
+                                                       "taxonomy": "category"}], []]}})
     data = body(article, selectors=[{"type": "TextQuoteSelector", "exact": "Fresh wording"}])
     assert client.post("/api/v1/corrections", json=data).status_code == 201
     run_jobs()
@@ -404,6 +407,7 @@ def test_refetch_from_wordpress(client, db_session, cms):
     db_session.expire_all()
     correction = db_session.scalar(select(Correction))
     assert correction.anchor_state == AnchorState.ANCHORED and correction.revision.number == 2
+    assert (correction.article.authors, correction.article.section) == (["Olena Koval"], "Politics")
 
 
 @LOCAL_FETCHES

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
-from readerdesk.models import Role, SecurityEvent, Site
+from readerdesk.models import Role, SecurityEvent, Site, User
 from readerdesk.services.articles.sites import hash_token
 from tests.factories import PASSWORD, TOTP_SECRET, make_article, make_site, make_user
 from tests.helpers import english_left, enrol, next_totp_code, on_desk, password_step, security_actions, sign_in
@@ -323,6 +323,54 @@ def test_an_admin_puts_an_author_on_a_desk_and_an_editor_cannot(app, as_admin, d
     sign_in(other, editor)
     assert other.post("/desk/admin/author-desks", data={"author": "Bo", "desk": "Culture"}).status_code == 403
     assert "Bo" not in as_admin.get("/desk/admin/author-desks").text.split("<h2>")[0]
+
+
+def test_an_admin_writes_the_hosted_policy_that_article_pages_link_to(as_admin, app, client, db_session):
+    site = make_site(db_session, "kyiv", base_url="https://kyiv.example")
+    site.principles_url = "https://kyiv.example/ethics"
+    article = make_article(db_session, site)
+    db_session.commit()
+    assert client.get("/sites/kyiv/policy").status_code == 404  # none yet
+    markdown = "# Corrections\n\nWrite to **us**. <script>alert(1)</script>\n\n[Ethics](javascript:alert(1))"
+    response = as_admin.post(f"/desk/admin/sites/{site.id}", data={**support_form(as_admin, site),
+                                                                   "principles_url": site.principles_url,
+                                                                   "policy_markdown": markdown})
+    assert response.status_code == 303
+    assert "# Corrections" in as_admin.get(f"/desk/admin/sites/{site.id}").text  # shown again to edit
+    page = client.get("/sites/kyiv/policy").text
+    assert "<h1>Corrections</h1>" in page and "<strong>us</strong>" in page
+    assert "<script>alert" not in page and 'href="javascript' not in page
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>',
+                                client.get(f"/sites/kyiv/articles/{article.id}").text, re.S).group(1))
+    hosted = app.config["PUBLIC_URL"] + "/sites/kyiv/policy"
+    assert (data["publishingPrinciples"], data["correctionsPolicy"], data["actionableFeedbackPolicy"]) == (
+        "https://kyiv.example/ethics", hosted, hosted)
+    notes = client.get("/api/v1/notes", query_string={"url": article.url}).get_json()
+    assert notes["policies"]["correctionsPolicy"] == hosted
+
+
+def test_a_policy_too_long_is_a_form_error(as_admin, db_session):
+    site = make_site(db_session)
+    db_session.commit()
+    response = as_admin.post(f"/desk/admin/sites/{site.id}", data={**support_form(as_admin, site),
+                                                                   "policy_markdown": "x" * 50_001})
+    assert response.status_code == 400 and "cannot be longer than 50000 characters" in response.text
+    assert db_session.get(Site, site.id).policy_markdown == ""
+
+
+def test_an_admin_makes_an_author_with_a_byline_name(as_admin, app, db_session):
+    refused = as_admin.post("/desk/admin/users", data={"email": "w@example.com", "password": PASSWORD,
+                                                       "role": "author"})
+    assert refused.status_code == 400 and "needs the name they sign articles with" in refused.text
+    created = as_admin.post("/desk/admin/users", data={"email": "w@example.com", "password": PASSWORD,
+                                                       "role": "author", "byline": " Olena Koval "})
+    assert created.status_code == 303
+    user = db_session.scalar(select(User).where(User.email == "w@example.com"))
+    assert (user.role, user.byline) == (Role.AUTHOR, "Olena Koval")
+    as_admin.post(f"/desk/admin/users/{user.id}/role", data={"role": "author", "byline": "Bo Chen"})
+    db_session.refresh(user)
+    assert user.byline == "Bo Chen"
+    assert sign_in(app.test_client(), "w@example.com").headers["Location"] == "/desk/stats"
 
 
 def test_a_ukrainian_admin_runs_staff_sites_and_their_settings_in_ukrainian(in_ukrainian, db_session, editor):

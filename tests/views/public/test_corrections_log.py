@@ -77,6 +77,37 @@ def test_the_atom_feed_is_served_as_atom(client, db_session):
     assert entry.find(f"{a}link").get("href") == article.url
 
 
+def test_the_atom_feed_takes_the_logs_type_and_month_filters_and_the_log_links_to_it(client, db_session):
+    site = make_site(db_session, "courier")
+    october = utcnow().replace(year=2026, month=10, day=15)
+    published(db_session, site=site, body="October update", when=october)
+    published(db_session, site=site, body="October retraction", note_type="retraction", when=october)
+    published(db_session, site=site, body="November update", when=october + timedelta(days=30))
+    published(db_session, body="Another site's October update", when=october)
+    a = f"{{{ATOM_NS}}}"
+
+    def entries(query):
+        response = client.get("/corrections.atom" + query)
+        assert response.status_code == 200, query
+        feed = ET.fromstring(response.data)
+        return feed, [e.find(f"{a}content").text for e in feed.findall(f"{a}entry")]
+
+    feed, bodies = entries("?site=courier&type=update&month=2026-10")
+    assert bodies == ["October update"]
+    assert feed.find(f"{a}title").text == "Corrections · courier · Update · 2026-10"
+    assert feed.find(f"{a}link[@rel='self']").get("href") == (
+        "http://localhost/corrections.atom?site=courier&type=update&month=2026-10")
+    assert sorted(entries("?month=2026-10")[1]) == ["Another site's October update", "October retraction",
+                                                   "October update"]
+    assert entries("?site=courier&type=retraction")[1] == ["October retraction"]
+    assert client.get("/corrections.atom?month=october").status_code == 400
+    assert client.get("/corrections.atom?type=silent").status_code == 400
+    log = client.get("/corrections?site=courier&type=update&month=2026-10").text
+    feed_link = '/corrections.atom?site=courier&amp;type=update&amp;month=2026-10'
+    assert 'class="feed-link"' in log and f'href="{feed_link}" class="feed-link"' in log
+    assert f'<link rel="alternate" type="application/atom+xml" title="Corrections" href="{feed_link}">' in log
+
+
 def test_the_notes_api_answers_any_origin_without_cookies(client, db_session):
     article, note = published(db_session, note_type="correction", body="", was_wrong="the vote was 12 <count>",
                               is_right="It was 11.")
