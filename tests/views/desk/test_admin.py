@@ -399,7 +399,8 @@ def test_a_ukrainian_admin_runs_staff_sites_and_their_settings_in_ukrainian(in_u
     tiers = [str(value) for tier in site.support_tiers for value in tier.values()]
     # Codes and names the form asks for as they are written (CSS part names, schema.org properties...).
     codes = ("headline, standfirst, caption", "(html)", "WordPress REST API", "publishingPrinciples",
-             "correctionsPolicy", "actionableFeedbackPolicy", "EUR", "JPY", "BHD", "Europe/Kyiv", "UTC")
+             "correctionsPolicy", "actionableFeedbackPolicy", "EUR", "JPY", "BHD", "Europe/Kyiv", "UTC",
+             "(Markdown)", "JSON-LD", "HTML")
     assert english_left(settings, *data, *tiers, *codes) == []
 
     refused = in_ukrainian.post(f"/desk/admin/sites/{site.id}", data={
