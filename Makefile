@@ -31,7 +31,8 @@ demo: upgrade
 run: demo
 	FLASK_DEBUG=1 $(FLASK) run --host $(HOST) --port $(PORT)
 
-# The desk's languages (Flask-Babel): gettext catalogues in readerdesk/translations/<lang>/LC_MESSAGES.
+# readerdesk's languages (Flask-Babel): gettext catalogues in readerdesk/translations/<lang>/LC_MESSAGES, for
+# the desk, the reader pages, the emails and the widget (its words go to static/i18n at `make widget`).
 # `make translations` extracts every marked string (babel.cfg) into messages.pot, merges it into each
 # messages.po (translate the new entries there), and compiles the .mo files, which stay committed so
 # that a fresh clone runs without this step. tests/test_translations.py fails on a stale catalogue.
@@ -39,7 +40,7 @@ TRANSLATIONS := readerdesk/translations
 PYBABEL := $(VENV)/bin/pybabel
 translations: $(VENV)/.installed
 	$(PYBABEL) -q extract -F $(TRANSLATIONS)/babel.cfg -k _l -k N_ -k N_plural:1,2 -k lazy_ngettext:1,2 --no-location --sort-output -w 120 \
-		-o $(TRANSLATIONS)/messages.pot readerdesk templates
+		-o $(TRANSLATIONS)/messages.pot readerdesk templates static/src/widget
 	$(PYBABEL) -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete -w 120
 	$(MAKE) translations-compile
 
@@ -75,7 +76,8 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-widget: node_modules/.installed
+widget: node_modules/.installed $(VENV)/.installed
+	$(PY) tools/widget_catalogues.py
 	npm run --silent build
 
 lint-js: node_modules/.installed

@@ -5,10 +5,14 @@
 //
 //   node build-widget.mjs [--outdir DIR]      (`make widget` runs it with the default, static/)
 //
+// The widget's words in other languages are static/i18n/readerdesk.<lang>.json, written from the gettext
+// catalogues by tools/widget_catalogues.py (`make widget` runs it first); the widget loads the one for
+// its page's language, and is built knowing which languages have one.
+//
 // The outputs are committed, because the Flask app serves them as they are;
 // tests/test_widget_source.py builds into a temporary folder and checks they equal this build.
 
-import { readFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -40,6 +44,14 @@ const cssAsMinifiedText = {
 const { values } = parseArgs({ options: { outdir: { type: "string", default: "static" } } });
 const root = dirname(fileURLToPath(import.meta.url));
 
+// English, then each language with a catalogue in static/i18n, in order.
+const catalogued = (await readdir(resolve(root, "static/i18n")))
+  .map((name) => /^readerdesk\.([a-z]{2,3})\.json$/.exec(name))
+  .filter(Boolean)
+  .map((match) => match[1])
+  .sort();
+const LANGUAGES = ["en", ...catalogued];
+
 await esbuild.build({
   absWorkingDir: root,
   entryPoints: [
@@ -55,6 +67,7 @@ await esbuild.build({
   charset: "utf8", // the Ukrainian strings as UTF-8 (Flask serves .js as UTF-8), not \u escapes
   legalComments: "none",
   banner: { js: BANNER },
+  define: { READERDESK_LANGUAGES: JSON.stringify(LANGUAGES) },
   plugins: [cssAsMinifiedText],
   logLevel: "warning",
 });

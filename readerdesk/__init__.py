@@ -9,7 +9,7 @@ from datetime import timedelta
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from readerdesk import models
+from readerdesk import models, queue_changes
 from readerdesk.cli import register_commands
 from readerdesk.config import (
     check_production_config,
@@ -65,6 +65,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     db.init_app(app)
+    queue_changes.watch()
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), os.pardir, "migrations"),
                      include_object=models.include_in_autogenerate)
     csrf.init_app(app)

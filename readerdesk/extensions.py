@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+import flask_babel
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -38,6 +39,19 @@ else:
 
 migrate = Migrate()
 babel = Babel()
+
+
+class _BabelTranslator:
+    """Flask-Babel's gettext, ngettext and number format, in the locale of the request (views.locale)
+    or of ``force_locale`` (jobs): the :class:`readerdesk.text.languages.Translator` views and jobs
+    hand to services."""
+
+    gettext = staticmethod(flask_babel.gettext)
+    ngettext = staticmethod(flask_babel.ngettext)
+    number = staticmethod(flask_babel.format_decimal)
+
+
+TRANSLATOR = _BabelTranslator()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -13,6 +13,9 @@ the session back and propagates, for the caller to turn into a form error, a 4xx
 one-line CLI failure.
 
 Jobs the settings make pointless (mail jobs without ``MAIL_SERVER``) are not written at all.
+
+The desk's open queues hear of a committed change to a report the same way, after the commit: a
+hook on the session (``readerdesk.queue_changes``) bumps their version, whatever committed it.
 """
 
 from __future__ import annotations

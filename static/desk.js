@@ -137,10 +137,18 @@
     if (handled) event.preventDefault();
   }
 
-  rows.forEach(function (row, i) {
+  function bindRow(row) {
     row.addEventListener("click", function (event) {
-      if (event.target.tagName !== "A" && event.target.tagName !== "INPUT") highlight(i);
+      if (event.target.tagName !== "A" && event.target.tagName !== "INPUT") highlight(rows.indexOf(row));
     });
+  }
+  rows.forEach(bindRow);
+  // The live queue (below) added rows: take them in; the selected row stays the selected one.
+  document.addEventListener("desk:rows-added", function (event) {
+    var selected = rows[current];
+    event.detail.rows.forEach(bindRow);
+    rows = Array.prototype.slice.call(document.querySelectorAll("tr.queue-row"));
+    current = rows.indexOf(selected);
   });
   setUpHelp();
   if (shortcutsOn()) document.addEventListener("keydown", onShortcut);
@@ -150,4 +158,159 @@
     try { saved = parseInt(sessionStorage.getItem(storageKey) || "0", 10) || 0; } catch (e) { saved = 0; }
     highlight(saved);
   }
+})();
+
+
+/* The live queue: the desk queue keeps itself current without a reload (README, "The live queue").
+   It polls /desk/queue/updates with the version it has: "304" means nothing changed. New rows go to the
+   top with a highlight, and their number into the tab title until the editor next presses a key or
+   clicks; rows another editor changed are redrawn where they stand; screen readers hear one polite
+   sentence. It never moves focus or the keyboard's selected row: a row's <tr> stays, and a cell
+   holding focus is left in place. Every 2 s while the tab is visible, every 30 s while it is hidden. */
+(function () {
+  "use strict";
+  var live = document.getElementById("live-queue");
+  var table = document.getElementById("queue");
+  if (!live || !table || !window.fetch) return;
+  var tbody = table.tBodies[0];
+  var announcer = document.getElementById("queue-announcer");
+  var title = document.title;
+  var version = live.dataset.version;
+  var seen = live.dataset.seen;
+  var unseen = 0;
+  var timer = null;
+  var busy = false;
+  var VISIBLE_MS = 2000, HIDDEN_MS = 30000, AFTER_ERROR_MS = 15000, MAX_SHOWN = 100;
+
+  function queueRows() {
+    return Array.prototype.slice.call(tbody.querySelectorAll("tr.queue-row"));
+  }
+
+  function findRow(id) {
+    return tbody.querySelector('tr.queue-row[data-id="' + id + '"]');
+  }
+
+  function parseRow(html) {
+    var holder = document.createElement("tbody");  // rows parse only inside a table section
+    holder.innerHTML = html;  // drawn by the server's row macro, reader text escaped there
+    return holder.querySelector("tr");
+  }
+
+  // Redraw ``row`` as ``fresh`` shows it, keeping the <tr> itself, its selection and any focus inside it.
+  function redraw(row, fresh) {
+    var active = document.activeElement;
+    var box = row.querySelector('input[type="checkbox"]');
+    var checked = box ? box.checked : false;
+    ["version", "stamp", "url", "decide"].forEach(function (key) { row.dataset[key] = fresh.dataset[key]; });
+    row.classList.toggle("left-tab", fresh.classList.contains("left-tab"));
+    var oldCells = Array.prototype.slice.call(row.cells);
+    var newCells = Array.prototype.slice.call(fresh.cells);
+    newCells.forEach(function (cell, i) {
+      var old = oldCells[i];
+      if (!old) { row.appendChild(cell); return; }
+      if (old.contains(active) && active !== document.body) {
+        var oldBox = old.querySelector('input[type="checkbox"]');
+        var newBox = cell.querySelector('input[type="checkbox"]');
+        if (oldBox && newBox) oldBox.value = newBox.value;  // a bulk decision carries the version shown
+        return;
+      }
+      row.replaceChild(cell, old);
+    });
+    var newBox = row.querySelector('input[type="checkbox"]');
+    if (newBox) newBox.checked = checked;
+  }
+
+  function showTitle() {
+    document.title = unseen ? "(" + unseen + ") " + title : title;
+  }
+
+  function announce(sentence) {
+    if (!announcer || !sentence) return;
+    announcer.textContent = "";
+    setTimeout(function () { announcer.textContent = sentence; }, 100);  // the same words again are heard again
+  }
+
+  function apply(data) {
+    version = data.version;
+    seen = data.seen;
+    data.changed.forEach(function (item) {
+      var row = findRow(item.id);
+      if (row) redraw(row, parseRow(item.html));
+    });
+    data.gone.forEach(function (id) {
+      var row = findRow(id);
+      if (row) row.classList.add("left-tab");
+    });
+    var added = [];
+    for (var i = data.arrived.length - 1; i >= 0; i--) {  // newest first: the newest ends on top
+      var fresh = parseRow(data.arrived[i].html);
+      var existing = findRow(data.arrived[i].id);
+      if (existing) { redraw(existing, fresh); continue; }
+      tbody.insertBefore(fresh, tbody.firstChild);
+      added.push(fresh);
+    }
+    Object.keys(data.counts).forEach(function (tab) {
+      var count = document.querySelector('.tabs a[data-tab="' + tab + '"] .count');
+      if (count) count.textContent = data.counts[tab];
+    });
+    if (added.length) {
+      Array.prototype.forEach.call(live.querySelectorAll("[data-when-rows]"), function (el) { el.hidden = false; });
+      Array.prototype.forEach.call(live.querySelectorAll("[data-when-empty]"), function (el) { el.hidden = true; });
+      unseen += added.length;
+      showTitle();
+      document.dispatchEvent(new CustomEvent("desk:rows-added", { detail: { rows: added } }));
+    }
+    announce(data.announcement);
+  }
+
+  function later(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(poll, ms);
+  }
+
+  function pause() {
+    return document.visibilityState === "hidden" ? HIDDEN_MS : VISIBLE_MS;
+  }
+
+  function poll() {
+    if (busy) return;
+    busy = true;
+    // The first MAX_SHOWN rows (the server's limit); ids and hex stamps need no escaping.
+    var shown = queueRows().slice(0, MAX_SHOWN).map(function (row) {
+      return row.dataset.id + ":" + row.dataset.stamp;
+    }).join(",");
+    var url = live.dataset.updates + (live.dataset.updates.indexOf("?") < 0 ? "?" : "&") +
+      "since=" + encodeURIComponent(version) + "&seen=" + encodeURIComponent(seen) + "&shown=" + shown;
+    fetch(url, { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" } })
+      .then(function (response) {
+        if (response.status === 304) return null;
+        if (response.status === 401 || response.status === 403) throw new Error("signed out");
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        if (data) apply(data);
+        busy = false;
+        later(pause());
+      })
+      .catch(function (error) {
+        busy = false;
+        if (String(error.message) !== "signed out") later(AFTER_ERROR_MS);  // signed out: stop asking
+      });
+  }
+
+  function seenByEditor() {
+    if (!unseen) return;
+    unseen = 0;
+    showTitle();
+    Array.prototype.forEach.call(tbody.querySelectorAll("tr.queue-row.arrived"), function (row) {
+      row.classList.remove("arrived");
+    });
+  }
+  document.addEventListener("keydown", seenByEditor);
+  document.addEventListener("pointerdown", seenByEditor);
+  document.addEventListener("visibilitychange", function () {
+    later(document.visibilityState === "visible" ? 0 : HIDDEN_MS);
+  });
+  later(pause());
 })();

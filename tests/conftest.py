@@ -184,7 +184,7 @@ def forget_the_previous_request():
     request and carry the signed-in user, the CSRF token and the CSP nonce from one request (or one
     client) to the next (Flask-Babel keeps the language and time zone there too). In production each
     request has its own; here too."""
-    for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce"):
+    for name in ("_login_user", "csrf_token", "staff_session", "csp_nonce", "page_language"):
         g.pop(name, None)
     flask_babel.refresh()
 
@@ -243,6 +243,26 @@ def limiter_fresh():
     limiter._storage_dead = False
     yield limiter
     limiter._storage_dead = False
+
+
+@pytest.fixture
+def queue_redis(app):
+    """The app with its own redis-server (``REDIS_URL``): the desk queue's version lives there. The
+    queue's memory of a Redis outage is forgotten before and after."""
+    from readerdesk import queue_changes
+    from readerdesk.jobs.runner import redis_outage
+    from tests.local_servers import RedisServer, have_redis
+
+    if not have_redis():
+        pytest.skip("redis-server is not installed")
+    redis_outage.recovered()
+    queue_changes._owed.clear()
+    with RedisServer() as server:
+        app.config.update(REDIS_URL=server.url(), REDIS_TIMEOUT=0.5)
+        yield server
+        queue_changes.stop_listeners()
+    redis_outage.recovered()
+    queue_changes._owed.clear()
 
 
 def mail_settings(server) -> dict:

@@ -19,7 +19,7 @@ TRANSLATIONS = ROOT / "readerdesk" / "translations"
 LANGUAGES = ("en", "uk")
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "N_": None, "N_plural": (1, 2),
             "lazy_gettext": None, "lazy_ngettext": (1, 2)}
-METHODS = [("**.py", "python"), ("**.html", "jinja2")]
+METHODS = [("**.py", "python"), ("**.html", "jinja2"), ("**.txt", "jinja2"), ("**.js", "javascript")]  # babel.cfg
 
 
 def _key(message_id) -> str:
@@ -28,7 +28,7 @@ def _key(message_id) -> str:
 
 def _marked_in_the_source() -> set[str]:
     found = set()
-    for folder in (ROOT / "readerdesk", ROOT / "templates"):
+    for folder in (ROOT / "readerdesk", ROOT / "templates", ROOT / "static" / "src" / "widget"):
         for _filename, _lineno, message, _comments, _context in extract_from_dir(
                 folder, METHODS, keywords=KEYWORDS, options_map={"**.html": {"trimmed": "false"}}):
             found.add(_key(message))
@@ -71,9 +71,12 @@ def test_committed_mo_is_compiled_from_the_po(language):
 # --- the templates mark what users read ----------------------------------------------------------
 
 TEMPLATES = ROOT / "templates"
+# Every page a reader or patron sees, drawn in their page's or site's language.
+READER_PAGES = ["errors/error.html", *sorted(str(p.relative_to(ROOT / "templates"))
+                                             for p in (ROOT / "templates" / "public").rglob("*.html"))]
 # Every desk template, and the pages staff see before the desk (the site chrome, signing in).
 CHECKED = ["base.html", "auth/login.html", "auth/two_factor.html",
-           *sorted(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "desk").rglob("*.html"))]
+           *sorted(str(p.relative_to(TEMPLATES)) for p in (TEMPLATES / "desk").rglob("*.html")), *READER_PAGES]
 # Words that are the same in every language: the product's name, key names, symbols.
 SAME_IN_EVERY_LANGUAGE = {"readerdesk", "Stripe", "WordPress", "https", "Esc", "j", "k", "o", "a", "r", "s", "c", "x"}
 # Comments, trans blocks, expressions, tags, and the blocks that fill attributes (a class, the lang).

@@ -4,6 +4,7 @@ source, and the built widget fits its budget (at most 8 KB gzipped, CSS inside, 
 from __future__ import annotations
 
 import gzip
+import json
 import re
 import shutil
 import subprocess
@@ -47,6 +48,33 @@ def test_committed_build_is_a_fresh_build_of_the_source(tmp_path):
         assert (tmp_path / name).read_bytes() == (STATIC / name).read_bytes(), (
             f"static/{name} is not the build of static/src: run `make widget` and commit the result"
         )
+
+
+def test_committed_widget_catalogues_are_built_from_the_po_files():
+    """static/i18n/readerdesk.<lang>.json hold the catalogues' translations of the widget's words."""
+    from tools import widget_catalogues
+
+    assert widget_catalogues.main(["--check"]) == 0, "run `make widget` and commit static/i18n"
+    ukrainian = json.loads((STATIC / "i18n" / "readerdesk.uk.json").read_text(encoding="utf-8"))
+    assert ukrainian["Suggest a correction"] == "Запропонувати виправлення"
+    assert set(ukrainian) == widget_catalogues.widget_messages(), "a word of the widget is not translated"
+
+
+def test_a_third_language_is_one_more_po_file(tmp_path, monkeypatch):
+    from tools import widget_catalogues
+
+    translations = tmp_path / "translations"
+    for language in ("en", "uk"):
+        shutil.copytree(widget_catalogues.TRANSLATIONS / language, translations / language)
+    polish = (widget_catalogues.TRANSLATIONS / "uk" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    polish = polish.replace('msgid "Send"\nmsgstr "Надіслати"', 'msgid "Send"\nmsgstr "Wyślij"')
+    (translations / "pl" / "LC_MESSAGES").mkdir(parents=True)
+    (translations / "pl" / "LC_MESSAGES" / "messages.po").write_text(polish.replace("Language: uk", "Language: pl"),
+                                                                      encoding="utf-8")
+    monkeypatch.setattr(widget_catalogues, "TRANSLATIONS", translations)
+    files = widget_catalogues.catalogues()
+    assert sorted(files) == ["readerdesk.pl.json", "readerdesk.uk.json"]
+    assert json.loads(files["readerdesk.pl.json"])["Send"] == "Wyślij"
 
 
 def _regex_source(name: str) -> str:

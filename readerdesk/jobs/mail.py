@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import TRANSLATOR, db
 from readerdesk.jobs.outbox import rows_changed
 from readerdesk.models import Correction, NotificationSent, Status
 from readerdesk.models.moderation import ModerationEvent
@@ -41,6 +42,7 @@ from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email, 
 from readerdesk.services.outbound import http_session_for
 from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import note_for_correction
+from readerdesk.text.languages import pick_language
 
 
 class SendInProgress(RuntimeError):
@@ -123,12 +125,13 @@ def after_decision(correction_id: int, event_id: int) -> None:
     if correction is None or event is None or event.correction_id != correction.id:
         return
     note = note_for_correction(session, correction) if event.action == "publish" else None
-    message = decision_email(
-        correction, event, forget_url=forget_url(current_app.config["PUBLIC_URL"], current_app.config["SECRET_KEY"],
-                                                 correction),
-        note_text=note.body if note is not None and note.is_public else "",
-        corrected_passage=note.wording if note is not None and note.wording is not None else None,
-    )
+    with force_locale(pick_language(correction.language)):  # the language the reader wrote in
+        message = decision_email(
+            correction, event, TRANSLATOR,
+            forget_url=forget_url(current_app.config["PUBLIC_URL"], current_app.config["SECRET_KEY"], correction),
+            note_text=note.body if note is not None and note.is_public else "",
+            corrected_passage=note.wording if note is not None and note.wording is not None else None,
+        )
     if message is None:
         return
     send_mail_once(session, _mail_settings(), READER_DECISION, str(event.id), message, now=utcnow(),

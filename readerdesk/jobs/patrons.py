@@ -13,6 +13,7 @@ import logging
 from typing import Any
 
 from flask import current_app, render_template
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
@@ -25,6 +26,7 @@ from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email
 from readerdesk.services.patrons.pledges import make_portal_token, portal_link
 from readerdesk.services.patrons.receipts import YEAR_END, newsroom_lines, summary_lines, year_end_pdf, year_summary
 from readerdesk.services.privacy.erasure import is_erased_address
+from readerdesk.text.languages import pick_language
 from readerdesk.text.money import format_amount
 
 log = logging.getLogger("readerdesk.jobs.patrons")
@@ -85,18 +87,21 @@ def send_receipt(payment_id: int) -> None:
     patron = payment.patron
     renews = patron.interval.recurring and patron.status in (PatronStatus.ACTIVE, PatronStatus.PAST_DUE,
                                                             PatronStatus.PENDING)
-    _send(RECEIPT, str(payment.id), patron.email, f"Thank you for supporting {_site_name(patron.site)}", "receipt",
-          patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency), renews=renews,
-          newsroom=newsroom_lines(patron.site), manage_url=manage_url(patron.site))
+    with force_locale(pick_language(patron.site.language)):  # a patron reads their site's language
+        _send(RECEIPT, str(payment.id), patron.email,
+              gettext("Thank you for supporting %(site)s", site=_site_name(patron.site)), "receipt",
+              patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency, get_locale()),
+              renews=renews, newsroom=newsroom_lines(patron.site), manage_url=manage_url(patron.site))
 
 
 def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> None:
     patron = db.session.get(Patron, patron_id)
     if patron is None:
         return
-    _send(PAYMENT_FAILED, _per_job_key(), patron.email,
-          f"Your support for {_site_name(patron.site)}: the payment failed", "payment_failed",
-          patron=patron, amount=format_amount(amount, currency), manage_url=manage_url(patron.site))
+    with force_locale(pick_language(patron.site.language)):
+        _send(PAYMENT_FAILED, _per_job_key(), patron.email,
+              gettext("Your support for %(site)s: the payment failed", site=_site_name(patron.site)), "payment_failed",
+              patron=patron, amount=format_amount(amount, currency, get_locale()), manage_url=manage_url(patron.site))
 
 
 def send_portal_link(patron_id: int) -> None:
@@ -106,8 +111,10 @@ def send_portal_link(patron_id: int) -> None:
         return
     config = current_app.config
     link = portal_link(config["PUBLIC_URL"], make_portal_token(config["SECRET_KEY"], patron))
-    _send(PORTAL_LINK, _per_job_key(), patron.email, f"Manage your support for {_site_name(patron.site)}",
-          "portal_link", patron=patron, link=link, minutes=config["PORTAL_LINK_MAX_AGE"] // 60)
+    with force_locale(pick_language(patron.site.language)):
+        _send(PORTAL_LINK, _per_job_key(), patron.email,
+              gettext("Manage your support for %(site)s", site=_site_name(patron.site)),
+              "portal_link", patron=patron, link=link, minutes=config["PORTAL_LINK_MAX_AGE"] // 60)
 
 
 def send_dispute_notice(dispute_id: int) -> None:

@@ -11,6 +11,7 @@ import logging
 from datetime import timedelta
 
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -23,7 +24,7 @@ from readerdesk.services.polls.ballots import make_vote_token, vote_link
 from readerdesk.services.polls.covered import voters_to_tell
 from readerdesk.services.polls.eligibility import eligible_patrons
 from readerdesk.services.privacy.erasure import is_erased_address
-from readerdesk.text.i18n import say
+from readerdesk.text.languages import pick_language
 
 log = logging.getLogger("readerdesk.jobs.polls")
 POLL_LINK = "poll-link"
@@ -50,8 +51,8 @@ def _send(settings: SmtpSettings, kind: str, key: str | None, to: str, subject: 
                    public_url=current_app.config["PUBLIC_URL"])
 
 
-def _render(template: str, language: str, **context) -> str:
-    return render_template(f"mail/polls/{template}.txt", t=lambda text, **v: say(text, language, **v), **context)
+def _render(template: str, **context) -> str:
+    return render_template(f"mail/polls/{template}.txt", **context)
 
 
 def send_poll_link(patron_id: int, poll_id: int) -> None:
@@ -63,11 +64,11 @@ def send_poll_link(patron_id: int, poll_id: int) -> None:
     config = current_app.config
     expires_at = min(utcnow() + timedelta(seconds=config["PORTAL_LINK_MAX_AGE"]), poll.closes_at)
     link = vote_link(config["PUBLIC_URL"], make_vote_token(config["SECRET_KEY"], patron, poll, expires_at=expires_at))
-    language = poll.site.language
     entry_id = current_entry_id()
-    _send(settings, POLL_LINK, None if entry_id is None else f"outbox:{entry_id}", patron.email,
-          say("Your voting link: {question}", language, question=poll.question),
-          _render("link", language, poll=poll, link=link, minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60))
+    with force_locale(pick_language(poll.site.language)):
+        subject = gettext("Your voting link: %(question)s", question=poll.question)
+        text = _render("link", poll=poll, link=link, minutes=current_app.config["PORTAL_LINK_MAX_AGE"] // 60)
+    _send(settings, POLL_LINK, None if entry_id is None else f"outbox:{entry_id}", patron.email, subject, text)
 
 
 def send_poll_announcements(poll_id: int) -> int:
@@ -75,15 +76,16 @@ def send_poll_announcements(poll_id: int) -> int:
     poll, settings = db.session.get(Poll, poll_id), _settings()
     if poll is None or settings is None:
         return 0
-    language, sent = poll.site.language, 0
+    sent = 0
     for patron in eligible_patrons(db.session, poll, now=utcnow()):
         if not patron.poll_announcements:
             continue
         token = make_vote_token(current_app.config["SECRET_KEY"], patron, poll, expires_at=poll.closes_at)
-        _send(settings, POLL_ANNOUNCEMENT, f"{poll.id}:{patron.id}", patron.email,
-              say("Vote for the topics we cover next: {question}", language, question=poll.question),
-              _render("announcement", language, poll=poll, link=vote_link(current_app.config["PUBLIC_URL"], token),
-                      opt_out=_public(f"/sites/{poll.site.name}/support/polls")))
+        with force_locale(pick_language(poll.site.language)):
+            subject = gettext("Vote for the topics we cover next: %(question)s", question=poll.question)
+            text = _render("announcement", poll=poll, link=vote_link(current_app.config["PUBLIC_URL"], token),
+                           opt_out=_public(f"/sites/{poll.site.name}/support/polls"))
+        _send(settings, POLL_ANNOUNCEMENT, f"{poll.id}:{patron.id}", patron.email, subject, text)
         sent += 1
     return sent
 
@@ -92,10 +94,11 @@ def send_topic_covered(topic_id: int) -> int:
     topic, settings = db.session.get(PollTopic, topic_id), _settings()
     if topic is None or settings is None or not topic.covered_url:
         return 0
-    language, sent = topic.poll.site.language, 0
+    sent = 0
+    with force_locale(pick_language(topic.poll.site.language)):
+        subject = gettext("You voted for it, we wrote it: %(topic)s", topic=topic.title)
+        text = _render("covered", topic=topic, poll=topic.poll)
     for voter in voters_to_tell(db.session, current_app.config["SECRET_KEY"], topic):
-        _send(settings, TOPIC_COVERED, f"{topic.id}:{voter.id}", voter.patron.email,
-              say("You voted for it, we wrote it: {topic}", language, topic=topic.title),
-              _render("covered", language, topic=topic, poll=topic.poll))
+        _send(settings, TOPIC_COVERED, f"{topic.id}:{voter.id}", voter.patron.email, subject, text)
         sent += 1
     return sent

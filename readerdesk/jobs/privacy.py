@@ -20,7 +20,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.privacy.audit import PURGE, Actor, record
 from readerdesk.services.privacy.retention import PurgeStep, RetentionSettings, counts, plan_purge, run_purge
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 log = logging.getLogger("readerdesk.privacy")
 PURGE_AT = time(3, 0)  # UTC: the night's quietest hour in Europe

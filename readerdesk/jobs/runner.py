@@ -91,7 +91,9 @@ class Outage:
             self.down_since, self.retry_at = None, 0.0
 
 
-redis_outage = Outage("Redis", "jobs wait in the outbox and are handed out when it is back")
+# One Redis (REDIS_URL), one outage: the job queue and the desk queue's version (queue_changes) share it.
+redis_outage = Outage("Redis", "jobs wait in the outbox and are handed out when it is back; open desk queues "
+                               "read their version from the database")
 database_outage = Outage("The database", "jobs wait until it is back")
 _clients: dict[tuple[str, float, bool], Redis] = {}
 

@@ -14,7 +14,7 @@ from readerdesk.models.article import Article, ArticleRevision
 from readerdesk.models.site import BODY
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class Kind(enum.StrEnum):
@@ -121,6 +121,9 @@ class Correction(Model):
         Index("ix_corrections_queue_priority", "status", "is_lead", "group_size", "created_at", "id"),
         Index("ix_corrections_lead_age", "is_lead", "created_at", "id"),
         Index("ix_corrections_lead_priority", "is_lead", "group_size", "created_at", "id"),
+        # The latest change to any report: the open queues' version without Redis
+        # (services.desk.live_queue.database_version) and the rows they have not seen yet.
+        Index("ix_corrections_updated", "updated_at"),
         # PostgreSQL also has a GIN full-text index on exact || ' ' || comment, created in the
         # migration only (see services.queue.search_condition).
     )

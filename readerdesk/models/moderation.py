@@ -13,7 +13,7 @@ from readerdesk.extensions import Model
 from readerdesk.models.correction import Correction, Status
 from readerdesk.models.types import UTCDateTime, append_only, string_enum
 from readerdesk.models.user import User
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class RejectionCode(enum.StrEnum):

@@ -17,7 +17,7 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class Interval(enum.StrEnum):

@@ -22,7 +22,7 @@ from readerdesk.models.patron import Patron
 from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 MIN_TOPICS_PER_POLL, MAX_TOPICS_PER_POLL = 2, 20
 

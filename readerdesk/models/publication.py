@@ -15,7 +15,7 @@ from readerdesk.models.correction import Correction
 from readerdesk.models.site import BODY, Site
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class NoteType(enum.StrEnum):
@@ -28,25 +28,18 @@ class NoteType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return DESK_LABELS[self]
+        """In English, which is its catalogue key: a page shows ``_(note_type.label)``."""
+        return LABELS[self]
 
     @property
     def definition(self) -> str:
         """What the type is for, shown to the editor choosing it."""
         return DEFINITIONS[self]
 
-    def label_in(self, language: str) -> str:
-        """The label in the site's language (English when we have no translation)."""
-        return LABELS.get((language or "en").split("-")[0], {}).get(self, self.label)
 
-
-# What the desk calls each type (catalogue ids: desk templates translate them).
-DESK_LABELS = {NoteType.CORRECTION: N_("Correction"), NoteType.CLARIFICATION: N_("Clarification"),
-               NoteType.UPDATE: N_("Update"), NoteType.EDITORS_NOTE: N_("Editor's note"),
-               NoteType.RETRACTION: N_("Retraction"), NoteType.SILENT: N_("Silent")}
-LABELS = {"uk": {NoteType.CORRECTION: "Виправлення", NoteType.CLARIFICATION: "Уточнення",
-                  NoteType.UPDATE: "Оновлення", NoteType.EDITORS_NOTE: "Примітка редакції",
-                  NoteType.RETRACTION: "Відкликання"}}
+LABELS = {NoteType.CORRECTION: N_("Correction"), NoteType.CLARIFICATION: N_("Clarification"),
+          NoteType.UPDATE: N_("Update"), NoteType.EDITORS_NOTE: N_("Editor's note"),
+          NoteType.RETRACTION: N_("Retraction"), NoteType.SILENT: N_("Silent")}
 DEFINITIONS = {
     NoteType.CORRECTION: N_("A factual error fixed: the article said something that was not true."),
     NoteType.CLARIFICATION: N_("The facts were right but the wording was misleading or incomplete."),

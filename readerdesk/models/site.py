@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 #: The parts of an article page a reader may report on besides the body, each found on the page by a
 #: CSS selector the site names (``Site.parts``). Each is its own canonical text in a revision.

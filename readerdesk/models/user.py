@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime, string_enum
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class Role(enum.StrEnum):

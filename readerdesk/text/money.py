@@ -10,10 +10,14 @@ of 10 here.
 from __future__ import annotations
 
 import re
+from copy import copy
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from readerdesk.text.i18n import N_
+from babel import Locale
+from babel.numbers import parse_pattern
+
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import TranslatableError
 
 # Stripe's zero-decimal currencies.
@@ -38,6 +42,7 @@ STRIPE_MAXIMUM_CHARGE = 99_999_999
 
 CURRENCY_RE = re.compile(r"[A-Z]{3}")
 AMOUNT_RE = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
+_CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=[0-9])|(?<=[0-9])(?=[A-Z]{3})")
 
 
 @dataclass(frozen=True)
@@ -100,10 +105,17 @@ def parse_amount(text: str, currency: str) -> int:
     return amount
 
 
-def format_amount(minor: int, currency: str) -> str:
-    """12345, "EUR" → "123.45 EUR"; 500, "JPY" → "500 JPY"; 1250, "BHD" → "1.250 BHD"."""
+def format_amount(minor: int, currency: str, locale: Locale | str | None = None) -> str:
+    """12345, "EUR" → "123.45 EUR"; 500, "JPY" → "500 JPY"; 1250, "BHD" → "1.250 BHD". With a ``locale``
+    (a reader's page), the way that language writes money: 123450, "UAH", "uk" → "1 234,50 ₴"."""
     exponent = minor_exponent(currency)
     major = Decimal(minor).scaleb(-exponent)
+    if locale is not None:  # the language's pattern, with the currency's decimals as Stripe counts them
+        locale = Locale.parse(locale)
+        pattern = copy(parse_pattern(locale.currency_formats["standard"].pattern))
+        pattern.frac_prec = (exponent, exponent)
+        written = pattern.apply(major, locale, currency=currency.upper(), currency_digits=False)
+        return _CODE_TOUCHING_DIGIT.sub("\N{NO-BREAK SPACE}", written)  # "UAH 100.00", CLDR's currency spacing
     return f"{major:,.{exponent}f} {currency.upper()}"
 
 

@@ -142,6 +142,14 @@ def _set_text(piece: Piece, text: str) -> None:
         _remove(piece.node)
 
 
+def _splits_a_character(block: _Block, at: int) -> bool:
+    """Whether canonical offset ``at`` falls between two characters made from one raw character (a
+    precomposed letter such as "שׁ" or "ǅ" that normalisation writes as two): no raw edit can put a
+    boundary there."""
+    i = at - block.start
+    return 0 < i < len(block.origins) and block.origins[i - 1] == block.origins[i]
+
+
 def replace_passage(html: str, start: int, end: int, wording: str) -> str:
     """Sanitized ``html`` with canonical ``[start, end)`` replaced by the plain-text ``wording``.
 
@@ -154,6 +162,8 @@ def replace_passage(html: str, start: int, end: int, wording: str) -> str:
     wording = normalise_plain_text(wording)
     first = mapping._block_at(start, as_end=False)
     last = mapping._block_at(end, as_end=True)
+    if _splits_a_character(first, start) or _splits_a_character(last, end):
+        raise MappingError("the passage begins or ends inside a character (a letter and its accent)")
     a_piece, a_offset = first.locate(first.origins[start - first.start][0], prefer_end=False)
     b_piece, b_offset = last.locate(last.origins[end - 1 - last.start][1], prefer_end=True)
     # The pieces of the passage, in document order, from the first to the last.

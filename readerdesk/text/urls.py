@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import TranslatableError
 
 # Query parameters that only track where a reader came from; they never change the article.

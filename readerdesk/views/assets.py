@@ -30,6 +30,7 @@ MIN_COMPRESSED_BYTES = 1024
 VERSIONED_MAX_AGE = 365 * 24 * 3600
 UNVERSIONED_MAX_AGE = 300
 CSRF_FIELD = "csrf_token"  # Flask-WTF keeps the request's token in g under this name
+WIDGET_CATALOGUES = "i18n/"  # the widget's words in each language (tools/widget_catalogues.py): public
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ def serve_static(filename: str) -> Response:
         response.cache_control.immutable = True
     else:
         response.cache_control.max_age = UNVERSIONED_MAX_AGE
+    if filename.startswith(WIDGET_CATALOGUES):  # the widget fetches its words from publishers' pages
+        response.headers["Access-Control-Allow-Origin"] = "*"
     response.make_conditional(request)  # a 304 when the client's ETag matches
     return response
 

@@ -7,27 +7,28 @@ from typing import TypeVar
 
 import psycopg
 from flask import Flask, Response, current_app, g, jsonify, make_response, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from readerdesk.extensions import db
-from readerdesk.text.i18n import SUPPORTED, pick_language, say
+from readerdesk.text.languages import N_
 
 T = TypeVar("T")
 
 MESSAGES = {
-    400: "The request could not be understood.",
-    401: "Please sign in.",
-    403: "You do not have permission to do this.",
-    404: "We could not find this page.",
-    405: "This method is not allowed here.",
-    409: "Someone else changed this in the meantime. Reload and try again.",
-    413: "What you sent is too large.",
-    415: "Send JSON with Content-Type: application/json.",
-    429: "Too many requests. Please wait a moment and try again.",
-    500: "Something went wrong on our side. The team has been told.",
-    503: "The service is temporarily unavailable.",
+    400: N_("The request could not be understood."),
+    401: N_("Please sign in."),
+    403: N_("You do not have permission to do this."),
+    404: N_("We could not find this page."),
+    405: N_("This method is not allowed here."),
+    409: N_("Someone else changed this in the meantime. Reload and try again."),
+    413: N_("What you sent is too large."),
+    415: N_("Send JSON with Content-Type: application/json."),
+    429: N_("Too many requests. Please wait a moment and try again."),
+    500: N_("Something went wrong on our side. The team has been told."),
+    503: N_("The service is temporarily unavailable."),
 }
 
 
@@ -38,11 +39,8 @@ def wants_json() -> bool:
 
 
 def error_response(status: int, message: str | None = None, **extra):
-    if message is None and request.path.startswith("/api/"):
-        # Readers see these in the widget (a body too large, a wrong content type): in their language.
-        language = pick_language(request.args.get("lang"), request.accept_languages.best_match(SUPPORTED))
-        message = say(MESSAGES.get(status, "Error."), language)
-    message = message or MESSAGES.get(status, "Error.")
+    # In the request's language (views.locale): the reader's in the widget and on public pages.
+    message = message or gettext(MESSAGES.get(status, N_("Error.")))
     if wants_json():
         return jsonify(error=message, status=status, **extra), status
     return render_template("errors/error.html", status=status, message=message), status
@@ -98,7 +96,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
-        return error_response(400, "Your form expired or was sent from elsewhere. Reload the page and try again.")
+        return error_response(400, gettext("Your form expired or was sent from elsewhere. Reload the page and try "
+                                           "again."))
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

@@ -18,17 +18,19 @@ import contextlib
 import json
 
 from flask import Flask, request
+from flask_babel import gettext
 
-from readerdesk.text.i18n import SUPPORTED, pick_language, say
+from readerdesk.text.languages import N_
 from readerdesk.views.errors import error_response
+from readerdesk.views.locale import reader_language, use_page_language
 
 NUL = "\x00"
 UNCHECKED_ENDPOINTS = {"webhooks.stripe_webhook"}
 ARTICLE_ENDPOINTS = {"api.push_article"}
 MAX_JSON_DEPTH = 32
-NUL_REFUSED = "Text cannot contain NUL (U+0000) characters."
-SURROGATE_REFUSED = "Text cannot contain unpaired surrogates (such as \\ud800): send valid Unicode."
-TOO_DEEP = "The JSON is nested too deeply (at most {depth} levels)."
+NUL_REFUSED = N_("Text cannot contain NUL (U+0000) characters.")
+SURROGATE_REFUSED = N_("Text cannot contain unpaired surrogates (such as \\ud800): send valid Unicode.")
+TOO_DEEP = N_("The JSON is nested too deeply (at most %(depth)s levels).")
 
 
 def json_depth(raw: bytes) -> int:
@@ -98,19 +100,6 @@ def problem_with_input() -> str | None:
     return None
 
 
-def _language(problem: str) -> str:
-    """The reader's language: the report's ``language``, ``?lang=``, then Accept-Language."""
-    data = None
-    if request.is_json and problem != TOO_DEEP:
-        with contextlib.suppress(ValueError):
-            data = json.loads(request.get_data(cache=True))
-    try:
-        accepted = request.accept_languages.best_match(SUPPORTED)
-    except ValueError:
-        accepted = None
-    return pick_language(data.get("language") if isinstance(data, dict) else None, request.args.get("lang"), accepted)
-
-
 def register_request_guards(app: Flask) -> None:
     @app.before_request
     def allow_whole_articles():
@@ -124,4 +113,6 @@ def register_request_guards(app: Flask) -> None:
         problem = problem_with_input()
         if problem is None:
             return None
-        return error_response(400, say(problem, _language(problem), depth=MAX_JSON_DEPTH))
+        if request.path.startswith("/api/"):  # the widget shows it to the reader
+            use_page_language(reader_language(read_body=problem != TOO_DEEP))
+        return error_response(400, gettext(problem, depth=MAX_JSON_DEPTH))

@@ -1,9 +1,12 @@
-"""Which language and time zone a page is drawn in (Flask-Babel's selectors).
+"""Which language and time zone a page is drawn in (Flask-Babel's selectors): the one place that decides.
 
-Staff see the desk in the language they chose on their account page; without a choice (and for
-anyone signed out: the sign-in pages) the browser's Accept-Language decides among the languages
-readerdesk ships catalogues for, else English. A reader page may set ``g.page_language`` (its site's
-language), which then wins. Dates are shown in ``DESK_TIMEZONE``.
+Readers and patrons get their page's or site's language: a public view calls :func:`use_page_language`
+with the article's or site's language, which then wins over everything. The API speaks the reader's
+language (:func:`reader_language`: the report's ``language``, the widget's ``?lang=``, then
+Accept-Language). Staff see the desk in the language they chose on their account page; without a choice
+(and for anyone signed out: the sign-in pages) the browser's Accept-Language decides among the languages
+readerdesk ships catalogues for, else English. Emails and jobs, outside a request, use
+``flask_babel.force_locale(site.language)``. Dates are shown in ``DESK_TIMEZONE``.
 
 Also the one place the desk writes dates, months, numbers and money in the page's language (the
 Jinja filters ``when``, ``day``, ``month``, ``number``, ``money``: "1 234,50 ₴", "1 грудня 2026 р."), and
@@ -13,29 +16,51 @@ from data (``phrase``), the privacy records' counts (``counted_records``).
 
 from __future__ import annotations
 
-from copy import copy
+import contextlib
+import json
 from datetime import datetime
-from decimal import Decimal
 
-from babel import Locale
+import flask_babel
 from babel.dates import format_skeleton
 from babel.dates import get_timezone as babel_timezone
-from babel.numbers import parse_pattern
 from flask import Flask, current_app, g, request
 from flask_babel import format_date, format_decimal, get_locale, get_timezone, gettext, ngettext
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from readerdesk.extensions import babel
 from readerdesk.services.privacy.records import COUNT_NAMES
-from readerdesk.text.i18n import SUPPORTED as LANGUAGES
-from readerdesk.text.money import Amount, minor_exponent
+from readerdesk.text.languages import LANGUAGES, pick_language
+from readerdesk.text.money import Amount, format_amount
 from readerdesk.text.translatable import Phrase, TranslatableError
+
+
+def use_page_language(language: str | None) -> None:
+    """Draw the rest of this request in ``language`` (a page's or site's), else English."""
+    g.page_language = pick_language(language)
+    flask_babel.refresh()  # forget a locale chosen before the page knew its site
+
+
+def reader_language(*, read_body: bool = True) -> str:
+    """The reader's language on the API: the report's ``language``, the ``lang`` query argument (the
+    widget's page language), then Accept-Language. ``read_body=False`` for a body too deep to parse."""
+    data = None
+    if read_body and request.is_json:
+        with contextlib.suppress(ValueError, RecursionError, HTTPException):  # refused elsewhere: too deep, too large
+            data = json.loads(request.get_data(cache=True))
+    try:
+        accepted = request.accept_languages.best_match(LANGUAGES)
+    except ValueError:
+        accepted = None
+    return pick_language(data.get("language") if isinstance(data, dict) else None, request.args.get("lang"), accepted)
 
 
 def select_locale() -> str:
     page_language = g.get("page_language")
     if page_language in LANGUAGES:
         return page_language
+    if request.path.startswith("/api/"):
+        return reader_language()
     chosen = getattr(current_user, "language", None) if current_user else None
     if chosen in LANGUAGES:
         return chosen
@@ -69,12 +94,8 @@ def month(moment: datetime | None) -> str:
 
 def money(minor: int, currency: str) -> str:
     """An amount in integer minor units, in the page's language, with as many decimals as Stripe counts
-    (text.money.minor_exponent): "€1,234.50", "1 234,50 ₴", "¥300", "1,250 BHD"."""
-    code, exponent = currency.upper(), minor_exponent(currency)
-    locale = get_locale() or Locale.parse("en")
-    pattern = copy(parse_pattern(locale.currency_formats["standard"]))
-    pattern.frac_prec = (exponent, exponent)
-    return pattern.apply(Decimal(minor).scaleb(-exponent), locale, currency=code, currency_digits=False)
+    (text.money.format_amount with the page's locale): "€1,234.50", "1 234,50 ₴", "¥300", "1,250 BHD"."""
+    return format_amount(minor, currency, get_locale() or "en")
 
 
 def number(value: float) -> str:
@@ -117,5 +138,6 @@ def init_babel(app: Flask, translations_dir: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=number, phrase=phrase)
+    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=number, phrase=phrase,
+                                 percent=flask_babel.format_percent)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

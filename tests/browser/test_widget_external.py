@@ -30,11 +30,12 @@ def published_note(live):
         db.session.commit()
 
 
-def publisher_page(live, second_origin) -> str:
+def publisher_page(live, second_origin, lang: str = "en") -> str:
     with live.app.app_context():
         html = db.session.scalar(select(Article).where(Article.url == live.url + BRIDGE)).current_revision.html
     second_origin.html = (
-        f'<!doctype html><html lang="en"><head><title>Bridge</title><link rel="canonical" href="{live.url}{BRIDGE}">'
+        f'<!doctype html><html lang="{lang}"><head><title>Bridge</title>'
+        f'<link rel="canonical" href="{live.url}{BRIDGE}">'
         f'</head><body><div id="story">{html}</div><div data-readerdesk-support data-site="demo"></div>'
         f'<script src="{live.url}/static/readerdesk.js" data-container="#story" async></script></body></html>'
     )
@@ -59,3 +60,15 @@ def test_readerdesks_own_pages_do_not_repeat_the_notes(page, live, published_not
     page.wait_for_timeout(300)
     assert page.locator("aside.readerdesk-notes").count() == 0
     assert NOTE in page.content()  # printed by the server under the article
+
+
+def test_on_a_ukrainian_publishers_page_the_widget_speaks_ukrainian_and_labels_notes_in_the_sites_language(
+        page, live, second_origin, published_note):
+    """Its words come from static/i18n/readerdesk.uk.json, fetched across origins; the note's label is
+    the site's (English) one."""
+    page.goto(publisher_page(live, second_origin, lang="uk-UA"))
+    expect(page.get_by_text("напишіть нам тут")).to_be_visible()
+    expect(page.locator("aside.readerdesk-notes")).to_contain_text("Correction, ")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("[data-readerdesk] h2")).to_have_text("Напишіть нам")
+    expect(page.locator("[data-readerdesk] #s")).to_have_text("Надіслати")

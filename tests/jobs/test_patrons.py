@@ -43,7 +43,7 @@ def test_a_receipt_carries_the_newsrooms_legal_details_and_a_manage_link_naming_
     send_receipt(payment.id)
     [message] = smtp_server.messages
     text = message.get_content()
-    assert "we received 8.00 EUR on 2026-03-05" in text
+    assert "we received €8.00 on March 5, 2026" in text
     for line in ("Kyiv Daily Foundation", "1 Khreshchatyk St", "Kyiv 01001", "Tax id: UA-44556677",
                  "No goods or services were provided in exchange for this contribution."):
         assert line in text
@@ -79,3 +79,19 @@ def test_admins_hear_of_a_dispute_when_it_opens_and_when_it_closes_once_each(app
     assert "Dispute needs response: 20.00 EUR from ann@example.com" in smtp_server.messages[0]["Subject"]
     assert "Evidence due by: 2026-03-20" in opened and "Reason: fraudulent" in opened
     assert "counts as refunded" in lost
+
+
+def test_a_ukrainian_sites_receipt_is_in_ukrainian_with_the_amount_and_day_written_its_way(app, db_session,
+                                                                                          smtp_server):
+    app.config.update(mail_settings(smtp_server), PUBLIC_URL="https://desk.example")
+    site = newsroom(db_session)
+    site.language = "uk"
+    payment = paid(db_session, site, amount=123450, currency="UAH")
+    send_receipt(payment.id)
+    [message] = smtp_server.messages
+    text = message.get_content()
+    assert message["Subject"] == "Дякуємо за підтримку Kyiv Daily"
+    assert "Вітаємо, Ann!" in text
+    amount, day = "1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}₴", "5 березня 2026\N{NARROW NO-BREAK SPACE}р."
+    assert f"Дякуємо: ми отримали {amount} {day}" in text
+    assert "Ваша підтримка поновлюється щомісяця" in text and "Thank you" not in text

@@ -15,6 +15,7 @@ from readerdesk.services.desk.moderation import add_internal_note
 from readerdesk.services.mail.notifications import decision_email, new_correction_email
 from readerdesk.services.privacy.reader_links import forget_url
 from readerdesk.services.publishing.publish import publish
+from readerdesk.text.languages import ENGLISH
 from tests.conftest import TEST_SECRET_KEY
 from tests.factories import PASSWORD, make_article, make_site, make_user
 from tests.fakes.http import StaticSite
@@ -100,9 +101,9 @@ def corpus(app, db_session, live_server):
                       f'<script src="{live_server}/static/readerdesk.js" data-container=".article-body" async></script>'
                       f'</body></html>')
     forget = forget_url(live_server, TEST_SECRET_KEY, correction)
-    emails = [decision_email(correction, publication.events[0], forget_url=forget, note_text=CORPUS,
+    emails = [decision_email(correction, publication.events[0], ENGLISH, forget_url=forget, note_text=CORPUS,
                              corrected_passage=CORPUS),
-              decision_email(correction, event, forget_url=forget),
+              decision_email(correction, event, ENGLISH, forget_url=forget),
               new_correction_email(correction, "ed@example.com", public_url=live_server)]
     yield {"site": site, "article": article, "correction": correction, "editor": editor, "publisher": publisher,
            "emails": [e for e in emails if e is not None]}

@@ -85,6 +85,19 @@ def test_replacing_any_passage_gives_the_text_with_the_passage_replaced(html, da
     passage = text[start:end]
     if passage != passage.strip() or "\n\n" in passage or " " in (wording[:1] + wording[-1:]):
         return  # edge whitespace and block joins collapse by the canonical rules; covered above
-    new_text = canonical_text(replace_passage(html, start, end, wording))
+    try:
+        new_text = canonical_text(replace_passage(html, start, end, wording))
+    except MappingError as refused:
+        assert "inside a character" in str(refused)  # the one refusal: tested on its own below
+        return
     expected = canonical_text("<p>" + (text[:start] + wording + text[end:]).replace("\n\n", "</p><p>") + "</p>")
     assert new_text == expected
+
+
+def test_a_passage_that_splits_a_letter_from_its_mark_is_refused_not_cut_wrongly():
+    # U+FB2A (shin with shin dot) is one character in the HTML and two in the canonical text.
+    html = "<p>\ufb2a and more</p>"
+    assert canonical_text(html)[:2] == "\u05e9\u05c1"
+    with pytest.raises(MappingError, match="inside a character"):
+        replace_passage(html, 0, 1, "x")
+    assert canonical_text(replace_passage(html, 0, 2, "x")) == "x and more"

@@ -8,7 +8,7 @@ from flask_babel import force_locale
 
 from readerdesk.models import Status
 from readerdesk.services.patrons.site_settings import SupportSettingsError
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.money import Amount, AmountError
 from readerdesk.text.translatable import Phrase
 from readerdesk.views.locale import counted_records, explain, money, phrase

@@ -69,7 +69,7 @@ def test_a_duplicate_delivery_gives_one_payment_and_one_receipt(app, client, db_
     assert db_session.scalar(select(db.func.count(Payment.id))) == 1
     run_jobs()
     assert [m["Subject"] for m in smtp_server.messages] == [f"Thank you for supporting {site.title}"]
-    assert "we received 3.00 EUR" in smtp_server.messages[0].get_content()
+    assert "we received €3.00" in smtp_server.messages[0].get_content()
 
 
 def test_a_processing_error_is_a_500_and_the_retry_succeeds(app, client, db_session, fake_stripe, monkeypatch):
@@ -309,7 +309,7 @@ def test_a_failed_delayed_payment_tells_the_supporter(app, client, db_session, f
     assert db_session.get(type(pledge), pledge.id).status.value == "failed"
     run_jobs()
     [message] = smtp_server.messages
-    assert "could not collect your payment of 20.00 EUR" in message.get_content()
+    assert "could not collect your payment of €20.00" in message.get_content()
 
 
 @pytest.mark.parametrize("order", ORDERS)

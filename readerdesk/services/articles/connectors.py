@@ -21,7 +21,7 @@ from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.wordpress import EMBED, SyncReport, posts_endpoint, store_post
 from readerdesk.services.articles.wordpress_edit import WordPressConnector
 from readerdesk.text.extraction import ExtractionError, extract_article
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 
 class RefetchError(RuntimeError):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from readerdesk.models import Site
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import Phrase, TranslatableError
 from readerdesk.text.urls import InvalidURL, absolute_link, normalise_origin, normalise_url
 

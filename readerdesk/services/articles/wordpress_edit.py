@@ -19,7 +19,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.articles.cms import CmsConflict, CmsError, RawDocument
 from readerdesk.services.articles.credentials import WordPressCredentials
 from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import Phrase
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024

@@ -41,7 +41,7 @@ from readerdesk.services.corrections.duplicates import Arrival, assign_group, fi
 from readerdesk.services.corrections.reanchoring import anchor_new_report, quote_is_found, quote_selectors
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
-from readerdesk.text.i18n import pick_language, say
+from readerdesk.text.languages import N_, Translator, pick_language
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
 
 MAX_QUOTE = 2000  # code points
@@ -61,41 +61,46 @@ _LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
 
 
 class InvalidCorrection(ValueError):
-    """Some fields are missing or wrong; ``fields`` maps each to a sentence for the reader, in
-    ``language``."""
+    """Some fields are missing or wrong; ``problems`` maps each to a sentence for the reader (a
+    catalogue key and its values: :meth:`fields` says them)."""
 
-    def __init__(self, fields: dict[str, str], language: str = "en"):
+    def __init__(self, problems: dict[str, tuple[str, dict]]):
         super().__init__("Some fields are missing or invalid.")
-        self.fields, self.language = fields, language
+        self.problems = problems
+
+    def fields(self, translator: Translator) -> dict[str, str]:
+        return {name: translator.gettext(message, **{key: translator.number(value) if type(value) is int else value
+                                                      for key, value in values.items()})
+                for name, (message, values) in self.problems.items()}
 
 
 class ArticleNotFound(LookupError):
     """No site readerdesk knows has an article at this URL."""
 
 
-KEY_REUSED = "This idempotency key was used for a different report. Send a new key for a new report."
+KEY_REUSED = N_("This idempotency key was used for a different report. Send a new key for a new report.")
 
 
 class IdempotencyKeyReused(ValueError):
     """The key belongs to a report with a different body: a client bug, or someone guessing keys."""
 
-    def message(self, language: str) -> str:
-        return say(KEY_REUSED, language)
+    def message(self, translator: Translator) -> str:
+        return translator.gettext(KEY_REUSED)
 
 
-ORIGIN_REFUSED = ("This website ({origin}) is not set up to send corrections for {site}. "
-                  "The site's admin can add it to the allowed origins.")
+ORIGIN_REFUSED = N_("This website (%(origin)s) is not set up to send corrections for %(site)s. "
+                    "The site's admin can add it to the allowed origins.")
 
 
 class OriginNotAllowed(PermissionError):
     """The page sending the report is not on an origin the article's site allows."""
 
     def __init__(self, origin: str, site: Site):
-        super().__init__(say(ORIGIN_REFUSED, "en", origin=origin, site=site.title or site.name))
+        super().__init__(ORIGIN_REFUSED % {"origin": origin, "site": site.title or site.name})
         self.origin, self.site = origin, site
 
-    def message(self, language: str) -> str:
-        return say(ORIGIN_REFUSED, language, origin=self.origin, site=self.site.title or self.site.name)
+    def message(self, translator: Translator) -> str:
+        return translator.gettext(ORIGIN_REFUSED, origin=self.origin, site=self.site.title or self.site.name)
 
 
 @dataclass(frozen=True)
@@ -143,12 +148,12 @@ class Submission:
 
 @dataclass
 class _Errors:
-    language: str = "en"
-    fields: dict[str, str] = field(default_factory=dict)
+    problems: dict[str, tuple[str, dict]] = field(default_factory=dict)
 
     def add(self, name: str, message: str, **values) -> None:
-        """The first problem of each field, in the reader's language (``message`` is a template)."""
-        self.fields.setdefault(name, say(message, self.language, **values))
+        """The first problem of each field: a catalogue key (marked N_ when a reader can meet it, else
+        said in English as it is) and its values."""
+        self.problems.setdefault(name, (message, values))
 
 
 # --- parsing ---------------------------------------------------------------------------------
@@ -170,23 +175,23 @@ def _text(data: dict, name: str, errors: _Errors, *, limit: int, required: bool 
         return ""
     value = normalise_plain_text(value).strip()
     if required and not value:
-        errors.add(name, what or "Required.")
+        errors.add(name, what or N_("Required."))
     elif len(value) > limit:
-        errors.add(name, "Too long: at most {limit:,} characters (this has {length:,}).",
+        errors.add(name, N_("Too long: at most %(limit)s characters (this has %(length)s)."),
                    limit=limit, length=len(value))
     return value
 
 
 def _links_ok(name: str, value: str, errors: _Errors) -> None:
     if len(_LINK_RE.findall(value)) > MAX_LINKS:
-        errors.add(name, "Please include at most {count} links.", count=MAX_LINKS)
+        errors.add(name, N_("Please include at most %(count)s links."), count=MAX_LINKS)
 
 
 def _url(value: str, name: str, errors: _Errors) -> str:
     if not value:
         return ""
     if len(value) > MAX_URL:
-        errors.add(name, f"Too long: at most {MAX_URL} characters.")
+        errors.add(name, "Too long: at most %(limit)s characters.", limit=MAX_URL)
         return ""
     try:
         return normalise_url(value)
@@ -207,7 +212,7 @@ def _selectors(raw, errors: _Errors) -> tuple[list[dict], dict | None, dict | No
         errors.add("selectors", "Must be a list of W3C selectors (TextQuoteSelector, TextPositionSelector).")
         return [], None, None
     if len(raw) > MAX_SELECTORS:
-        errors.add("selectors", f"At most {MAX_SELECTORS} selectors.")
+        errors.add("selectors", "At most %(limit)s selectors.", limit=MAX_SELECTORS)
         return [], None, None
     quote = position = None
     for item in raw:
@@ -287,24 +292,24 @@ def _quote_text(quote: dict | None, errors: _Errors) -> tuple[str, str, str]:
     if not exact.strip():
         errors.add("selectors", "The quoted passage (TextQuoteSelector exact) is empty.")
     elif len(exact) > MAX_QUOTE:
-        errors.add("selectors", "The quoted passage is too long: at most {limit:,} characters.", limit=MAX_QUOTE)
+        errors.add("selectors", N_("The quoted passage is too long: at most %(limit)s characters."), limit=MAX_QUOTE)
     return exact, prefix, suffix
 
 
 def _email_and_notify(data: dict, errors: _Errors) -> tuple[str, bool]:
     """The reader's email address, and whether they asked to be told the outcome (which needs it)."""
     email = _text(data, "email", errors, limit=MAX_EMAIL)
-    if email and "email" not in errors.fields:
+    if email and "email" not in errors.problems:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
-            errors.add("email", "This does not look like an email address.")
+            errors.add("email", N_("This does not look like an email address."))
     notify = data.get("notify", False)
     if not isinstance(notify, bool):
         errors.add("notify", "Must be true or false.")
         notify = False
     elif notify and not email:
-        errors.add("notify", "To be told the outcome, give your email address.")
+        errors.add("notify", N_("To be told the outcome, give your email address."))
     return email, notify
 
 
@@ -318,7 +323,7 @@ def _language(data: dict, errors: _Errors) -> str | None:
 
 def parse_correction(data: dict) -> CorrectionInput:
     """Check a report's fields (types, lengths, formats, links); raise InvalidCorrection listing all problems."""
-    errors = _Errors(language=pick_language(data.get("language")))
+    errors = _Errors()
     key = _idempotency_key(data, errors)
     article_url, page_url = _article_and_page_url(data, errors)
     kind = _kind(data, errors)
@@ -327,7 +332,7 @@ def parse_correction(data: dict) -> CorrectionInput:
     exact, prefix, suffix = _quote_text(quote, errors)
     if kind == Kind.GENERAL and quote is not None:
         errors.add("kind", "A general message has no quoted passage; pick what is wrong with the passage.")
-    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.fields:
+    if kind in PASSAGE_KINDS and quote is None and "selectors" not in errors.problems:
         errors.add("selectors", "A correction needs the quoted passage (a TextQuoteSelector).")
 
     part, clipped = _part(data, errors)
@@ -335,15 +340,15 @@ def parse_correction(data: dict) -> CorrectionInput:
 
     suggestion = _text(data, "suggestion", errors, limit=MAX_SUGGESTION)
     comment = _text(data, "comment", errors, limit=MAX_COMMENT, required=kind == Kind.GENERAL,
-                    what="Please write your message.")
+                    what=N_("Please write your message."))
     _links_ok("suggestion", suggestion, errors)
     _links_ok("comment", comment, errors)
     name = _text(data, "name", errors, limit=MAX_NAME)
     email, notify = _email_and_notify(data, errors)
     language = _language(data, errors)
 
-    if errors.fields:
-        raise InvalidCorrection(errors.fields, errors.language)
+    if errors.problems:
+        raise InvalidCorrection(errors.problems)
     return CorrectionInput(
         idempotency_key=key, article_url=article_url, page_url=page_url, kind=kind, selectors=selectors,
         exact=exact, prefix=prefix, suffix=suffix,
@@ -614,25 +619,26 @@ def get_by_public_id(session: DbSession, public_id: str) -> Correction | DecoyRe
             or session.scalar(select(DecoyReport).where(DecoyReport.public_id == public_id)))
 
 
-# What the reader's status link says about each state (translated by text.i18n). Spam reads as a
+# What the reader's status link says about each state (catalogue keys). Spam reads as a
 # rejection: the sender is not told their report was taken for spam.
 STATUS_SENTENCES = {
-    Status.NEW: "Received. An editor will look at it soon.",
-    Status.IN_REVIEW: "An editor is looking at it.",
-    Status.ACCEPTED: "Accepted: the editors agree and will correct the article.",
-    Status.PUBLISHED: "Corrected: the article has been updated.",
-    Status.REJECTED: "Reviewed: the editors decided not to change the article.",
+    Status.NEW: N_("Received. An editor will look at it soon."),
+    Status.IN_REVIEW: N_("An editor is looking at it."),
+    Status.ACCEPTED: N_("Accepted: the editors agree and will correct the article."),
+    Status.PUBLISHED: N_("Corrected: the article has been updated."),
+    Status.REJECTED: N_("Reviewed: the editors decided not to change the article."),
 }
 
 
-def public_status(correction: Correction | DecoyReport) -> dict:
-    """What the reader's status link shows, in the language they wrote in: no name, email, IP or message."""
+def public_status(correction: Correction | DecoyReport, translator: Translator) -> dict:
+    """What the reader's status link shows: no name, email, IP or message. Its sentence is said by
+    ``translator``, which callers set to the report's ``language``."""
     status = Status.REJECTED if correction.status is Status.SPAM else correction.status
     return {
         "id": correction.public_id,
         "status": status.value,
         "language": pick_language(correction.language),
-        "status_text": say(STATUS_SENTENCES[status], pick_language(correction.language)),
+        "status_text": translator.gettext(STATUS_SENTENCES[status]),
         "kind": correction.kind.value,
         "quote": correction.exact,
         "article": {"url": correction.article.url, "title": correction.article.title},

@@ -48,7 +48,7 @@ from sqlalchemy.orm.util import identity_key
 
 from readerdesk.models import Article, Correction, ModerationEvent, Status, User
 from readerdesk.models.types import DbSession, table_of
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import Phrase, TranslatableError
 
 # Two spans are the same passage when they share at least this much of the shorter one.

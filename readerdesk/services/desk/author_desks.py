@@ -8,7 +8,7 @@ from sqlalchemy import select
 from readerdesk.models import AuthorDesk
 from readerdesk.models.desk_mapping import MAX_NAME
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import TranslatableError
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import CursorResult, select, update
 from readerdesk.models import Correction, Status, User
 from readerdesk.models.moderation import InternalNote, ModerationEvent, RejectionCode
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import Phrase, TranslatableError
 
 S = Status

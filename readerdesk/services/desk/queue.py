@@ -35,8 +35,8 @@ from sqlalchemy.orm import joinedload
 
 from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
 from readerdesk.text.ids import parse_id
+from readerdesk.text.languages import N_
 
 TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}
 # In lower case, as the catalogues have them; the queue capitalises each in its language.
@@ -119,7 +119,7 @@ def filter_conditions(session: DbSession, filters: QueueFilters, actor: User) ->
     return conds
 
 
-def _status_conditions(tab: str) -> list[ColumnElement[bool]]:
+def status_conditions(tab: str) -> list[ColumnElement[bool]]:
     status = TABS[tab]
     return [Correction.status == status] if status is not None else []
 
@@ -198,24 +198,29 @@ def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[
     return rows
 
 
-def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor: str | None = None,
-               page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
+def check_filters(filters: QueueFilters) -> None:
+    """:class:`QueueError` for a tab, sort or search the queue cannot show."""
     if filters.tab not in TABS:
         raise QueueError(f"There is no tab “{filters.tab}”.")
     if filters.sort not in SORTS:
         raise QueueError(f"Sort by one of: {', '.join(SORTS)}.")
     if len(filters.q) > MAX_QUERY_LENGTH:
         raise QueueError(f"Search for at most {MAX_QUERY_LENGTH} characters.")
+
+
+def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor: str | None = None,
+               page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
+    check_filters(filters)
     page_size = page_size or PAGE_SIZE
     position = decode_cursor(cursor) if cursor else None
     base = filter_conditions(session, filters, actor)
-    conds = [*base, *_status_conditions(filters.tab)]
+    conds = [*base, *status_conditions(filters.tab)]
     if len(base) > 1 and not session.scalar(select(exists().where(*conds))):
         # Filters nothing matches: an index answers that at once, where walking the sort order
         # would read every row of the tab to find none.
         rows = []
     elif filters.sort == "priority":
-        walk = [Correction.is_lead == true(), *_status_conditions(filters.tab)]
+        walk = [Correction.is_lead == true(), *status_conditions(filters.tab)]
         rows = _priority_page(session, conds, walk, position, page_size + 1)
     else:
         rows = _age_page(session, conds, filters.sort, position, page_size + 1)
@@ -223,9 +228,17 @@ def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor
     rows = rows[:page_size]
     counts = {}
     if with_counts:
-        counts = _cached_counts(session, filters, actor, base, count_cache_seconds)
+        counts = queue_counts(session, filters, actor=actor, count_cache_seconds=count_cache_seconds, base=base)
     return QueuePage(rows=rows, next_cursor=encode_cursor(rows[-1]) if has_more else None, filters=filters,
                      counts=counts)
+
+
+def queue_counts(session: DbSession, filters: QueueFilters, *, actor: User, count_cache_seconds: float = 0,
+                 base: list[ColumnElement[bool]] | None = None) -> dict[str, tuple[int, bool]]:
+    """Each tab's count under ``filters`` (see :func:`tab_counts`), filtered ones kept briefly."""
+    if base is None:
+        base = filter_conditions(session, filters, actor)
+    return _cached_counts(session, filters, actor, base, count_cache_seconds)
 
 
 # Filtered counts, briefly remembered: (database, filters, actor) -> (expires, counts).

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from readerdesk.models import SecurityEvent, User
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 # action: how the log page says it
 ACTIONS = {

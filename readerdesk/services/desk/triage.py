@@ -16,7 +16,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
 BULK_ACTIONS = ("accept", "reject", "spam")

@@ -26,7 +26,7 @@ from readerdesk.models import RecoveryCode, StaffPolicy, User
 from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import count_since, record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import TranslatableError
 
 ISSUER = "readerdesk"

@@ -18,7 +18,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
-from readerdesk.text.i18n import N_, SUPPORTED
+from readerdesk.text.languages import LANGUAGES, N_
 from readerdesk.text.translatable import TranslatableError
 
 MIN_PASSWORD_LENGTH = 10
@@ -143,9 +143,9 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
 
 def set_language(user: User, language: str | None) -> None:
     """The desk's language for ``user``; None or "" goes back to the browser's."""
-    if language and language not in SUPPORTED:
+    if language and language not in LANGUAGES:
         raise UserError(N_("readerdesk has no “%(language)s” catalogue; choose one of %(languages)s."),
-                        language=language, languages=", ".join(SUPPORTED))
+                        language=language, languages=", ".join(LANGUAGES))
     user.language = language or None
 
 

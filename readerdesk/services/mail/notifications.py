@@ -20,6 +20,7 @@ from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.outbound import post_json
+from readerdesk.text.languages import N_, Translator
 
 log = logging.getLogger("readerdesk.notifications")
 
@@ -94,63 +95,14 @@ def compose(paragraphs: list[str | Link | Quote], footer: str) -> tuple[str, str
     return text, str(html)
 
 
-# The reader's language: correction.language. Unknown languages get English.
-READER_STRINGS = {
-    "en": {
-        "hello": "Hello {name},",
-        "hello_anonymous": "Hello,",
-        "published_subject": "Your correction was published: {title}",
-        "published_intro": "Thank you for your report on “{title}”. We have corrected the article.",
-        "note_intro": "The note we published with it:",
-        "published_link": "See the corrected passage",
-        "accepted_subject": "Thank you — your report was accepted: {title}",
-        "accepted_intro": "Thank you for your report on “{title}”. Our editors checked it and agree: "
-                          "the article will be corrected.",
-        "rejected_subject": "About your report on “{title}”",
-        "rejected_intro": "Thank you for taking the time to report a possible error in “{title}”. "
-                          "Our editors checked it carefully and decided not to change the article.",
-        "reason_intro": "The editors' explanation:",
-        "code_not_an_error": "What the article says is correct: we found no error.",
-        "code_already_corrected": "The article had already been corrected.",
-        "code_opinion": "The passage is an opinion, not a statement of fact we can correct.",
-        "code_out_of_scope": "This is outside what our corrections cover.",
-        "code_duplicate": "Another reader reported the same passage, and we answered there.",
-        "rejected_outro": "Reports like yours help us get things right, and we read every one.",
-        "your_report": "Your report:",
-        "footer": "You receive this message because you asked, when you sent your report to {site}, "
-                  "to be told what happened to it. We use your address for nothing else.",
-        "forget_link": "Delete my email from this report",
-    },
-    "uk": {
-        "hello": "Вітаємо, {name}!",
-        "hello_anonymous": "Вітаємо!",
-        "published_subject": "Ваше виправлення опубліковано: {title}",
-        "published_intro": "Дякуємо за ваше повідомлення щодо «{title}». Ми виправили статтю.",
-        "note_intro": "Примітка, яку ми опублікували:",
-        "published_link": "Переглянути виправлений фрагмент",
-        "accepted_subject": "Дякуємо — ваше повідомлення прийнято: {title}",
-        "accepted_intro": "Дякуємо за ваше повідомлення щодо «{title}». Редактори перевірили його й погоджуються: "
-                          "статтю буде виправлено.",
-        "rejected_subject": "Щодо вашого повідомлення про «{title}»",
-        "rejected_intro": "Дякуємо, що знайшли час повідомити про можливу помилку в «{title}». "
-                          "Редактори уважно все перевірили й вирішили не змінювати статтю.",
-        "reason_intro": "Пояснення редакторів:",
-        "code_not_an_error": "У статті написано правильно: помилки ми не знайшли.",
-        "code_already_corrected": "Статтю вже було виправлено.",
-        "code_opinion": "Цей фрагмент — думка, а не твердження про факт, яке можна виправити.",
-        "code_out_of_scope": "Це виходить за межі того, що охоплюють наші виправлення.",
-        "code_duplicate": "Про цей самий фрагмент уже повідомив інший читач, і ми відповіли там.",
-        "rejected_outro": "Такі повідомлення допомагають нам писати точніше, і ми читаємо кожне.",
-        "your_report": "Ваше повідомлення:",
-        "footer": "Ви отримали цей лист, бо, надсилаючи повідомлення до {site}, попросили повідомити, "
-                  "що з ним сталося. Вашу адресу ми ні для чого іншого не використовуємо.",
-        "forget_link": "Видалити мій email із цього повідомлення",
-    },
+# Why an editor rejected a report, in the reader's words (models.moderation.RejectionCode's values).
+REJECTION_REASONS = {
+    "not_an_error": N_("What the article says is correct: we found no error."),
+    "already_corrected": N_("The article had already been corrected."),
+    "opinion": N_("The passage is an opinion, not a statement of fact we can correct."),
+    "out_of_scope": N_("This is outside what our corrections cover."),
+    "duplicate": N_("Another reader reported the same passage, and we answered there."),
 }
-
-
-def reader_strings(language: str) -> dict[str, str]:
-    return READER_STRINGS.get((language or "en").split("-")[0].lower(), READER_STRINGS["en"])
 
 
 @dataclass(frozen=True)
@@ -161,42 +113,47 @@ class Email:
     html: str | None = None
 
 
-def decision_email(correction: Correction, event: ModerationEvent, *, forget_url: str, note_text: str = "",
-                   corrected_passage: str | None = None) -> Email | None:
-    """The reader's email about ``event``, or None when there is nothing to tell them. ``forget_url`` is
-    the reader's "Delete my email from this report" link (services.privacy.reader_links)."""
+def decision_email(correction: Correction, event: ModerationEvent, translator: Translator, *, forget_url: str,
+                   note_text: str = "", corrected_passage: str | None = None) -> Email | None:
+    """The reader's email about ``event``, or None when there is nothing to tell them. ``translator`` says
+    it in the reader's language (the job forces the report's ``language``). ``forget_url`` is the reader's
+    "Delete my email from this report" link (services.privacy.reader_links)."""
     if event.action not in ("publish", "accept", "reject"):
         return None
     if not correction.notify_reader or not correction.reader_email:
         return None
-    s = reader_strings(correction.language)
+    _ = translator.gettext
     article, site = correction.article, correction.article.site
     title = article.title
     paragraphs: list[str | Link | Quote] = [
-        s["hello"].format(name=correction.reader_name) if correction.reader_name else s["hello_anonymous"]]
+        _("Hello %(name)s,", name=correction.reader_name) if correction.reader_name else _("Hello,")]
     if event.action == "publish":
-        subject = s["published_subject"].format(title=title)
-        paragraphs.append(s["published_intro"].format(title=title))
+        subject = _("Your correction was published: %(title)s", title=title)
+        paragraphs.append(_("Thank you for your report on “%(title)s”. We have corrected the article.", title=title))
         if note_text:
-            paragraphs += [s["note_intro"], Quote(note_text)]
+            paragraphs += [_("The note we published with it:"), Quote(note_text)]
         passage = corrected_passage if corrected_passage is not None else correction.exact
-        paragraphs.append(Link(s["published_link"], text_fragment_url(article.url, passage)))
+        paragraphs.append(Link(_("See the corrected passage"), text_fragment_url(article.url, passage)))
     elif event.action == "accept":
-        subject = s["accepted_subject"].format(title=title)
-        paragraphs.append(s["accepted_intro"].format(title=title))
+        subject = _("Thank you — your report was accepted: %(title)s", title=title)
+        paragraphs.append(_("Thank you for your report on “%(title)s”. Our editors checked it and agree: "
+                            "the article will be corrected.", title=title))
     else:
-        subject = s["rejected_subject"].format(title=title)
-        paragraphs.append(s["rejected_intro"].format(title=title))
+        subject = _("About your report on “%(title)s”", title=title)
+        paragraphs.append(_("Thank you for taking the time to report a possible error in “%(title)s”. "
+                            "Our editors checked it carefully and decided not to change the article.", title=title))
         if event.rejection_code:
-            paragraphs.append(s[f"code_{event.rejection_code.value}"])
+            paragraphs.append(_(REJECTION_REASONS[event.rejection_code.value]))
         if event.reader_message:
-            paragraphs += [s["reason_intro"], Quote(event.reader_message)]
-        paragraphs.append(s["rejected_outro"])
+            paragraphs += [_("The editors' explanation:"), Quote(event.reader_message)]
+        paragraphs.append(_("Reports like yours help us get things right, and we read every one."))
     if correction.exact and event.action != "publish":
         suggestion = f"\n→ {correction.suggestion}" if correction.suggestion else ""
-        paragraphs += [s["your_report"], Quote(correction.exact + suggestion)]
-    paragraphs.append(Link(s["forget_link"], forget_url))
-    text, html = compose(paragraphs, s["footer"].format(site=site.title or site.name))
+        paragraphs += [_("Your report:"), Quote(correction.exact + suggestion)]
+    paragraphs.append(Link(_("Delete my email from this report"), forget_url))
+    footer = _("You receive this message because you asked, when you sent your report to %(site)s, to be told "
+               "what happened to it. We use your address for nothing else.", site=site.title or site.name)
+    text, html = compose(paragraphs, footer)
     return Email(to=correction.reader_email, subject=subject, text=text, html=html)
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from readerdesk.models import Interval, Patron, PatronStatus, Pledge, PledgeStatus, PortalLinkUse, Site, WallStatus
 from readerdesk.models.types import DbSession
 from readerdesk.text.emails import normalise_email
+from readerdesk.text.languages import N_
 from readerdesk.text.money import (
     AmountError,
     chargeable,
@@ -149,7 +150,7 @@ def _pledged_amount(request: PledgeRequest, settings: SupportSettings) -> tuple[
     if request.tier_id:
         tier = settings.tier(request.tier_id)
         if tier is None:
-            raise PledgeError("Choose one of the tiers shown, or enter your own amount.")
+            raise PledgeError(N_("Choose one of the tiers shown, or enter your own amount."))
         return tier.amount, tier.interval, tier.id
     try:
         amount = parse_amount(request.custom_amount, settings.currency)
@@ -157,7 +158,7 @@ def _pledged_amount(request: PledgeRequest, settings: SupportSettings) -> tuple[
     except AmountError as exc:
         raise PledgeError(str(exc)) from None
     except ValueError:
-        raise PledgeError("Choose monthly, yearly or one time.") from None
+        raise PledgeError(N_("Choose monthly, yearly or one time.")) from None
     if amount < settings.min_amount:
         smallest = format_amount(settings.min_amount, settings.currency)
         raise PledgeError(f"The smallest amount we can accept is {smallest}.")
@@ -222,13 +223,13 @@ def _read(session: DbSession, secret_key: str, token: str, max_age: int) -> tupl
     try:
         data = _serializer(secret_key).loads(token, max_age=max_age)
     except SignatureExpired:
-        raise PortalLinkInvalid("This link has expired. Ask for a new one below.") from None
+        raise PortalLinkInvalid(N_("This link has expired. Ask for a new one below.")) from None
     except BadSignature:
-        raise PortalLinkInvalid("This link is not valid. Ask for a new one below.") from None
+        raise PortalLinkInvalid(N_("This link is not valid. Ask for a new one below.")) from None
     patron = session.get(Patron, data.get("p")) if isinstance(data, dict) else None
     nonce = data.get("n") if isinstance(data, dict) else None
     if patron is None or not isinstance(nonce, str) or not patron.stripe_customer_id:
-        raise PortalLinkInvalid("This link is not valid. Ask for a new one below.")
+        raise PortalLinkInvalid(N_("This link is not valid. Ask for a new one below."))
     return patron, nonce
 
 
@@ -247,5 +248,5 @@ def redeem_portal_token(session: DbSession, secret_key: str, token: str, *, max_
             session.add(PortalLinkUse(nonce=nonce, patron_id=patron.id, used_at=now))
             session.flush()
     except IntegrityError:
-        raise PortalLinkInvalid("This link has been used already. Ask for a new one below.") from None
+        raise PortalLinkInvalid(N_("This link has been used already. Ask for a new one below.")) from None
     return patron

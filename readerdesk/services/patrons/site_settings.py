@@ -14,7 +14,7 @@ from decimal import Decimal
 from zoneinfo import available_timezones
 
 from readerdesk.models import Interval, Site
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.money import (
     CURRENCY_RE,
     AmountError,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from readerdesk.models import PollEvent, User
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 ACTIONS = {
     "create": N_("created the poll"),

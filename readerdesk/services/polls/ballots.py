@@ -25,6 +25,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.polls.eligibility import NotEligible, person_of, tier_label, why_not_eligible
 from readerdesk.services.polls.errors import PatronMessage
 from readerdesk.services.polls.suggestions import SuggestionError, suggest_topic
+from readerdesk.text.languages import N_
 
 LINK_SALT = "readerdesk.poll-vote"
 VOTE_LINK_PATH = "/support/polls/vote"
@@ -79,18 +80,18 @@ def read_vote_token(session: DbSession, secret_key: str, token: str, *, now: dat
     try:
         data = URLSafeSerializer(secret_key, salt=LINK_SALT).loads(token)
     except BadSignature:
-        raise VoteLinkInvalid("This voting link is not valid. Ask for a new one below.") from None
+        raise VoteLinkInvalid(N_("This voting link is not valid. Ask for a new one below.")) from None
     if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "pqx") \
             or not isinstance(data.get("n"), str):
-        raise VoteLinkInvalid("This voting link is not valid. Ask for a new one below.")
+        raise VoteLinkInvalid(N_("This voting link is not valid. Ask for a new one below."))
     expires_at = datetime.fromtimestamp(data["x"], UTC)
     if now >= expires_at:
-        raise VoteLinkInvalid("This voting link has expired. Ask for a new one below.")
+        raise VoteLinkInvalid(N_("This voting link has expired. Ask for a new one below."))
     patron, poll = session.get(Patron, data["p"]), session.get(Poll, data["q"])
     if patron is None or poll is None:
-        raise VoteLinkInvalid("This voting link is not valid. Ask for a new one below.")
+        raise VoteLinkInvalid(N_("This voting link is not valid. Ask for a new one below."))
     if session.scalar(select(PollLinkUse.id).where(PollLinkUse.nonce == data["n"])) is not None:
-        raise VoteLinkInvalid("This voting link has been used already. Ask for a new one below.")
+        raise VoteLinkInvalid(N_("This voting link has been used already. Ask for a new one below."))
     return VoteLink(patron, poll, data["n"], expires_at)
 
 
@@ -101,7 +102,7 @@ def _use_link(session: DbSession, link: VoteLink, now: datetime) -> None:
                                     used_at=now))
             session.flush()
     except IntegrityError:
-        raise VoteLinkInvalid("This voting link has been used already. Ask for a new one below.") from None
+        raise VoteLinkInvalid(N_("This voting link has been used already. Ask for a new one below.")) from None
 
 
 # --- voting --------------------------------------------------------------------------------------
@@ -111,9 +112,9 @@ def check_can_vote(session: DbSession, poll: Poll, patron: Patron, *, now: datet
     """Raises VoteRefused (closed, not open yet) or NotEligible."""
     state = poll.state(now)
     if state is PollState.CLOSED:
-        raise VoteRefused("This poll has closed: votes are no longer taken.")
+        raise VoteRefused(N_("This poll has closed: votes are no longer taken."))
     if state is PollState.SCHEDULED:
-        raise VoteRefused("This poll is not open yet.")
+        raise VoteRefused(N_("This poll is not open yet."))
     reason = why_not_eligible(session, poll, patron, now=now)
     if reason is not None:
         raise NotEligible(reason)
@@ -122,14 +123,14 @@ def check_can_vote(session: DbSession, poll: Poll, patron: Patron, *, now: datet
 def _check_choices(poll: Poll, topic_ids: Sequence[int]) -> list[int]:
     chosen = list(dict.fromkeys(topic_ids))
     if not chosen:
-        raise VoteRefused("Choose at least one topic.")
+        raise VoteRefused(N_("Choose at least one topic."))
     if len(chosen) > poll.max_choices:
         if poll.max_choices == 1:
-            raise VoteRefused("You can choose one topic in this poll.")
-        raise VoteRefused("You can choose at most {count} topics in this poll.", count=poll.max_choices)
+            raise VoteRefused(N_("You can choose one topic in this poll."))
+        raise VoteRefused(N_("You can choose at most %(count)s topics in this poll."), count=poll.max_choices)
     own = {t.id for t in poll.topics}
     if any(topic_id not in own for topic_id in chosen):
-        raise VoteRefused("One of the topics you chose is not in this poll. Reload the page and choose again.")
+        raise VoteRefused(N_("One of the topics you chose is not in this poll. Reload the page and choose again."))
     return chosen
 
 

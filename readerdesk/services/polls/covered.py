@@ -16,7 +16,7 @@ from readerdesk.services.effects import Job
 from readerdesk.services.polls.audit import log_poll_action
 from readerdesk.services.polls.ballots import ballot_key
 from readerdesk.services.polls.editing import PollError
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.urls import InvalidURL, absolute_link
 
 

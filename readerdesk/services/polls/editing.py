@@ -28,7 +28,7 @@ from readerdesk.models import (
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.polls.audit import log_poll_action
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import TranslatableError
 
 MAX_CHOICES = 20

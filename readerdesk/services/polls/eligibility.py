@@ -20,6 +20,7 @@ from sqlalchemy import or_, select
 
 from readerdesk.models import Eligibility, Interval, Patron, PatronStatus, Payment, PaymentStatus, Poll
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
 
 DONOR_WINDOW = timedelta(days=365)
 
@@ -61,7 +62,7 @@ def _recent_donor(session: DbSession, patron: Patron, now: datetime) -> bool:
 def why_not_eligible(session: DbSession, poll: Poll, patron: Patron, *, now: datetime) -> str | None:
     """None when ``patron`` may vote in ``poll`` at ``now``; else the reason, for the patron."""
     if patron.site_id != poll.site_id:
-        return "This poll is for another publication's patrons."
+        return N_("This poll is for another publication's patrons.")
     if patron.interval.recurring:
         if patron.status is PatronStatus.ACTIVE:
             return None
@@ -69,16 +70,16 @@ def why_not_eligible(session: DbSession, poll: Poll, patron: Patron, *, now: dat
             since = patron.state_as_of or patron.supporter_since
             if now - since <= timedelta(days=poll.site.past_due_grace_days):
                 return None
-            return ("Your last payment did not go through, so you cannot vote until it does. You can update your "
-                    "card from the “manage my support” page.")
+            return (N_("Your last payment did not go through, so you cannot vote until it does. You can update your "
+                    "card from the “manage my support” page."))
         if patron.status is PatronStatus.PENDING:
-            return "Your payment has not arrived yet. You can vote as soon as it does."
+            return N_("Your payment has not arrived yet. You can vote as soon as it does.")
     elif (poll.eligibility is Eligibility.PATRONS_AND_DONORS and patron.status is not PatronStatus.CANCELED
           and _recent_donor(session, patron, now)):
         return None
     if poll.eligibility is Eligibility.PATRONS:
-        return "This poll is for active patrons. Become a patron to vote in the next one."
-    return "This poll is for active patrons and for donors of the last 12 months. Become a patron to vote."
+        return N_("This poll is for active patrons. Become a patron to vote in the next one.")
+    return N_("This poll is for active patrons and for donors of the last 12 months. Become a patron to vote.")
 
 
 def eligible_patrons(session: DbSession, poll: Poll, *, now: datetime) -> list[Patron]:

@@ -12,7 +12,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.polls.audit import log_poll_action
 from readerdesk.services.polls.editing import PollError, ballots_cast
 from readerdesk.services.polls.errors import PatronMessage
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 MAX_TITLE, MAX_BODY = 200, 500
 
@@ -26,10 +26,10 @@ def suggest_topic(session: DbSession, poll: Poll, patron: Patron, title: str, bo
     title = unicodedata.normalize("NFC", (title or "").strip())
     body = unicodedata.normalize("NFC", (body or "").strip())
     if not title:
-        raise SuggestionError("Give your suggested topic a title.")
+        raise SuggestionError(N_("Give your suggested topic a title."))
     if len(title) > MAX_TITLE or len(body) > MAX_BODY:
-        raise SuggestionError("A suggestion is a title (at most {title} characters) and a sentence (at most {body}).",
-                              title=MAX_TITLE, body=MAX_BODY)
+        raise SuggestionError(N_("A suggestion is a title (at most %(title)s characters) and a sentence "
+                                 "(at most %(body)s)."), title=MAX_TITLE, body=MAX_BODY)
     suggestion = TopicSuggestion(site_id=poll.site_id, poll_id=poll.id, patron_id=patron.id, title=title, body=body,
                                  created_at=now)
     session.add(suggestion)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from readerdesk.models import AuditEntry, User
 from readerdesk.models.types import DbSession
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 
 EXPORT = "export"
 ERASURE = "erasure"

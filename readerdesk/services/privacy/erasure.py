@@ -40,7 +40,7 @@ from readerdesk.services.privacy.inventory import ERASED_TEXT, FREE_TEXT
 from readerdesk.services.privacy.records import PersonalRecords, describe_counts
 from readerdesk.services.privacy.retention import empty_pledges, remove_contact
 from readerdesk.services.privacy.stripe_customers import StripeDeletion
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.text.translatable import TranslatableError
 
 ERASED_DOMAIN = "erased.invalid"  # .invalid never resolves: nothing can be sent there

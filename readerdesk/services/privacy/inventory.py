@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from readerdesk.services.privacy.notice import days, minutes
 from readerdesk.services.privacy.retention import RetentionSettings
-from readerdesk.text.i18n import counted, say
+from readerdesk.text.languages import ENGLISH, N_, Translator
 
 
 @dataclass(frozen=True)
@@ -18,97 +19,97 @@ class PersonalField:
     columns: tuple[str, ...]
     what: str
     purpose: str
-    retention: str  # may name {reader_days}, {ip_days} ("180 days"), {link_minutes} ("30 minutes")
+    retention: str  # may name %(reader_days)s, %(ip_days)s ("180 days"), %(link_minutes)s ("30 minutes")
     on_erasure: str  # for the README and the desk: English only
 
-    def retention_for(self, settings: RetentionSettings, language: str = "en") -> str:
-        """How long, with the settings' numbers, in ``language`` (readerdesk.text.i18n's catalogues
-        hold ``what``, ``purpose`` and ``retention`` of every field)."""
-        return say(self.retention, language, reader_days=counted(settings.reader_days, "day", language),
-                   ip_days=counted(settings.ip_days, "day", language),
-                   link_minutes=counted(settings.portal_link_max_age // 60, "minute", language))
+    def retention_for(self, settings: RetentionSettings, translator: Translator = ENGLISH) -> str:
+        """How long, with the settings' numbers, said by ``translator`` (the catalogues hold ``what``,
+        ``purpose`` and ``retention`` of every field: they are marked N_)."""
+        return translator.gettext(self.retention, reader_days=days(settings.reader_days, translator),
+                                  ip_days=days(settings.ip_days, translator),
+                                  link_minutes=minutes(settings.portal_link_max_age // 60, translator))
 
 
-CONTACT_RETENTION = ("{reader_days} after the report is closed (published, rejected or spam); at once when "
-                     "the reader uses the “Delete my email from this report” link")
+CONTACT_RETENTION = N_("%(reader_days)s after the report is closed (published, rejected or spam); at once when "
+                       "the reader uses the “Delete my email from this report” link")
 
-ACCOUNTING = "As long as accounting law requires"
+ACCOUNTING = N_("As long as accounting law requires")
 ANONYMISED = "kept for accounting; the patron it belongs to is anonymised"
 
 PERSONAL_DATA: tuple[PersonalField, ...] = (
     PersonalField("corrections", ("reader_email", "reader_name"),
-                  "A reporter's email address and name (both optional)",
-                  "To tell them what the editors decided, when they ask, and to ask them about their report",
+                  N_("A reporter's email address and name (both optional)"),
+                  N_("To tell them what the editors decided, when they ask, and to ask them about their report"),
                   CONTACT_RETENTION, "emptied; the report says its reader was erased"),
-    PersonalField("corrections", ("page_url",), "The address of the page a report was sent from",
-                  "To see the passage where the reader saw it", CONTACT_RETENTION, "emptied"),
+    PersonalField("corrections", ("page_url",), N_("The address of the page a report was sent from"),
+                  N_("To see the passage where the reader saw it"), CONTACT_RETENTION, "emptied"),
     PersonalField("corrections", ("ip_hash",),
-                  "The sender's IP address, hashed with that day's random key (never the address itself)",
-                  "Rate limits against floods of reports",
-                  "{ip_days}; the day's key is deleted then too, so no hash can be traced back", "emptied"),
-    PersonalField("corrections", ("comment", "suggestion"), "What the reader wrote: the comment and the wording "
-                  "they suggest (with the passage they quoted, which is the article's text)",
-                  "The newsroom's editorial record of corrections",
-                  "Kept: nothing in it identifies the reader once the name and email are gone",
+                  N_("The sender's IP address, hashed with that day's random key (never the address itself)"),
+                  N_("Rate limits against floods of reports"),
+                  N_("%(ip_days)s; the day's key is deleted then too, so no hash can be traced back"), "emptied"),
+    PersonalField("corrections", ("comment", "suggestion"), N_("What the reader wrote: the comment and the wording "
+                  "they suggest (with the passage they quoted, which is the article's text)"),
+                  N_("The newsroom's editorial record of corrections"),
+                  N_("Kept: nothing in it identifies the reader once the name and email are gone"),
                   "kept; their email address, and their name, wherever it appears in the text becomes [erased]"),
-    PersonalField("moderation_events", ("reader_message",), "What an editor wrote back to a reader",
-                  "Sent with the decision email; part of the decision log", "Kept with the decision log",
+    PersonalField("moderation_events", ("reader_message",), N_("What an editor wrote back to a reader"),
+                  N_("Sent with the decision email; part of the decision log"), N_("Kept with the decision log"),
                   "kept; their email address and name in it become [erased]"),
-    PersonalField("internal_notes", ("body",), "Editors' notes on a report (never shown to readers)",
-                  "Coordination between editors", "Kept with the report",
+    PersonalField("internal_notes", ("body",), N_("Editors' notes on a report (never shown to readers)"),
+                  N_("Coordination between editors"), N_("Kept with the report"),
                   "kept; their email address and name in it become [erased]"),
-    PersonalField("notifications_sent", ("recipient",), "The address each email went to",
-                  "Sending each email exactly once", "{reader_days} after it was sent", "emptied"),
-    PersonalField("patrons", ("email", "name"), "A patron's email address and name",
-                  "Receipts, notices of failed payments and the link to manage their support",
-                  "While they support the newsroom, and until they ask for erasure",
+    PersonalField("notifications_sent", ("recipient",), N_("The address each email went to"),
+                  N_("Sending each email exactly once"), N_("%(reader_days)s after it was sent"), "emptied"),
+    PersonalField("patrons", ("email", "name"), N_("A patron's email address and name"),
+                  N_("Receipts, notices of failed payments and the link to manage their support"),
+                  N_("While they support the newsroom, and until they ask for erasure"),
                   "anonymised: the email becomes erased-N@erased.invalid, the name goes"),
-    PersonalField("patrons", ("display_name",), "The name a patron asked to show on the supporters wall",
-                  "The public supporters wall, once an admin approves it", "While they are listed",
+    PersonalField("patrons", ("display_name",), N_("The name a patron asked to show on the supporters wall"),
+                  N_("The public supporters wall, once an admin approves it"), N_("While they are listed"),
                   "emptied, and off the wall"),
     PersonalField("patrons", ("stripe_customer_id", "stripe_subscription_id"),
-                  "A patron's customer and subscription ids at Stripe",
-                  "Matching Stripe's events to the patron; the customer portal",
-                  "While they support the newsroom, and until they ask for erasure",
+                  N_("A patron's customer and subscription ids at Stripe"),
+                  N_("Matching Stripe's events to the patron; the customer portal"),
+                  N_("While they support the newsroom, and until they ask for erasure"),
                   "the customer id is emptied (with --stripe the customer is deleted at Stripe, its "
                   "subscriptions cancelled first); the subscription id stays, like the payments' references"),
     PersonalField("pledges", ("email", "name", "display_name", "checkout_url"),
-                  "What a reader typed on the support form, and their checkout page at Stripe",
-                  "Starting the payment at Stripe and creating the patron record",
-                  "With the patron's record; for a checkout never finished, {reader_days}", "emptied"),
+                  N_("What a reader typed on the support form, and their checkout page at Stripe"),
+                  N_("Starting the payment at Stripe and creating the patron record"),
+                  N_("With the patron's record; for a checkout never finished, %(reader_days)s"), "emptied"),
     PersonalField("payments", ("amount", "amount_refunded", "amount_lost_in_disputes", "paid_at", "stripe_invoice_id",
                                "stripe_payment_intent_id", "stripe_charge_id"),
-                  "Each payment: amount, date, what was refunded or lost in a dispute, and Stripe's references",
-                  "Accounting, refunds and disputes", ACCOUNTING, ANONYMISED),
+                  N_("Each payment: amount, date, what was refunded or lost in a dispute, and Stripe's references"),
+                  N_("Accounting, refunds and disputes"), ACCOUNTING, ANONYMISED),
     PersonalField("patron_subscriptions", ("stripe_subscription_id", "started_at"),
-                  "Each of a patron's subscriptions at Stripe: its id, when it started and when it ended",
-                  "Following one subscription at a time; new and churned patrons on the desk", ACCOUNTING,
+                  N_("Each of a patron's subscriptions at Stripe: its id, when it started and when it ended"),
+                  N_("Following one subscription at a time; new and churned patrons on the desk"), ACCOUNTING,
                   ANONYMISED),
     PersonalField("subscription_amounts", ("amount", "effective_at"),
-                  "What each subscription charged, and from when (a plan change adds a line)",
-                  "Monthly recurring revenue month by month, from the amounts in force then", ACCOUNTING,
+                  N_("What each subscription charged, and from when (a plan change adds a line)"),
+                  N_("Monthly recurring revenue month by month, from the amounts in force then"), ACCOUNTING,
                   ANONYMISED),
     PersonalField("disputes", ("stripe_dispute_id", "amount", "reason", "opened_at"),
-                  "A dispute a patron's bank opened against a payment: Stripe's reference, amount, reason, dates",
-                  "Accounting, and answering the dispute at Stripe", ACCOUNTING, ANONYMISED),
-    PersonalField("portal_link_uses", ("nonce", "used_at"), "When a “manage my support” link was opened",
-                  "Each link works once", "Until the link has expired ({link_minutes})", "deleted"),
+                  N_("A dispute a patron's bank opened against a payment: Stripe's reference, amount, reason, dates"),
+                  N_("Accounting, and answering the dispute at Stripe"), ACCOUNTING, ANONYMISED),
+    PersonalField("portal_link_uses", ("nonce", "used_at"), N_("When a “manage my support” link was opened"),
+                  N_("Each link works once"), N_("Until the link has expired (%(link_minutes)s)"), "deleted"),
     PersonalField("poll_voters", ("person", "patron_id", "first_voted_at", "last_voted_at"),
-                  "That a patron voted in a topic poll, and when (never what they chose)",
-                  "One vote per person; telling voters when a topic they chose is covered",
-                  "While they support the newsroom, and until they ask for erasure", "deleted"),
+                  N_("That a patron voted in a topic poll, and when (never what they chose)"),
+                  N_("One vote per person; telling voters when a topic they chose is covered"),
+                  N_("While they support the newsroom, and until they ask for erasure"), "deleted"),
     PersonalField("poll_ballots", ("key", "tier"),
-                  "What a patron chose in a topic poll, filed under a keyed code with their tier, never their name",
-                  "Counting the votes, and letting a patron change their vote",
-                  "Kept with the poll's results: without the voter record nothing links it to a person",
+                  N_("What a patron chose in a topic poll, filed under a keyed code with their tier, never their name"),
+                  N_("Counting the votes, and letting a patron change their vote"),
+                  N_("Kept with the poll's results: without the voter record nothing links it to a person"),
                   "kept, counted in the results; nothing links it to them once their voter record is gone"),
-    PersonalField("poll_link_uses", ("nonce", "used_at"), "When a voting link was used",
-                  "Each link works once", "Until the link has expired (at the latest when the poll closes)",
+    PersonalField("poll_link_uses", ("nonce", "used_at"), N_("When a voting link was used"),
+                  N_("Each link works once"), N_("Until the link has expired (at the latest when the poll closes)"),
                   "deleted"),
     PersonalField("poll_suggestions", ("title", "body", "patron_id"),
-                  "A topic a patron suggested for a poll: a title and a sentence",
-                  "Editors choose topics for the polls from them",
-                  "Kept with the polls; the link to the patron goes on erasure",
+                  N_("A topic a patron suggested for a poll: a title and a sentence"),
+                  N_("Editors choose topics for the polls from them"),
+                  N_("Kept with the polls; the link to the patron goes on erasure"),
                   "pending and rejected ones deleted; accepted or merged ones kept without the patron"),
 )
 

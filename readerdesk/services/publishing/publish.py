@@ -45,7 +45,7 @@ from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.text.canonical import BLOCK_SEPARATOR, canonical_text, normalise_plain_text
 from readerdesk.text.diff import DiffPart, word_diff
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import ENGLISH, N_, Translator, translator_for
 from readerdesk.text.rawmap import RawEdit, RawMappingError, edit_raw, fold
 from readerdesk.text.textmap import MappingError, replace_passage
 from readerdesk.text.translatable import Phrase
@@ -257,8 +257,7 @@ def _record_edit(session: DbSession, correction: Correction, revision: ArticleRe
 
 
 # "An earlier version of this article said <what was wrong>. <what is right>", in the site's language.
-EARLIER_VERSION_SAID = {"en": "An earlier version of this article said {wrong}.",
-                        "uk": "У попередній версії цієї статті йшлося, що {wrong}."}
+EARLIER_VERSION_SAID = N_("An earlier version of this article said %(wrong)s.")
 
 
 def _sentence(text: str) -> str:
@@ -270,8 +269,8 @@ def stated_body(was_wrong: str, is_right: str, extra: str = "", *, language: str
     """The public text of a correction or clarification: what the article said, then what is right,
     then anything else the editor wrote."""
     wrong = " ".join(normalise_plain_text(was_wrong or "").split()).rstrip(".")
-    said = EARLIER_VERSION_SAID.get((language or "en").split("-")[0], EARLIER_VERSION_SAID["en"])
-    return " ".join(part for part in (said.format(wrong=wrong), _sentence(is_right), extra.strip()) if part)
+    said = translator_for(language).gettext(EARLIER_VERSION_SAID, wrong=wrong)
+    return " ".join(part for part in (said, _sentence(is_right), extra.strip()) if part)
 
 
 @dataclass(frozen=True)
@@ -519,14 +518,15 @@ def correction_comment(note: CorrectionNote) -> dict:
     return {"@type": "CorrectionComment", "text": note.body, "datePublished": note.published_at.isoformat()}
 
 
-def note_as_json(note: CorrectionNote) -> dict:
-    """A public note for the notes API; the label is in the site's language, for the widget to show.
+def note_as_json(note: CorrectionNote, translator: Translator = ENGLISH) -> dict:
+    """A public note for the notes API; ``translator`` says the label in the site's language, for the
+    widget to show.
 
     ``passage`` is where the corrected passage stands in the article's current revision: its part and
     W3C selectors (a quote with enough context to be unique, and its position, in that part's
     canonical text), or None when it cannot be located exactly. The widget marks it in the page only
     where it finds that quote exactly."""
-    return {"id": note.id, "type": note.note_type.value, "label": note.note_type.label_in(note.site.language),
+    return {"id": note.id, "type": note.note_type.value, "label": translator.gettext(note.note_type.label),
             "text": note.body, "published_at": note.published_at.isoformat(), "passage": note_passage(note),
             "was_wrong": note.was_wrong, "is_right": note.is_right, "schema": correction_comment(note)}
 

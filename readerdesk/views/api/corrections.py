@@ -14,9 +14,10 @@ Cross-origin rules (the widget runs on publishers' pages):
 from __future__ import annotations
 
 from flask import Blueprint, current_app, g, jsonify, request
+from flask_babel import gettext
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import csrf, db, limiter
+from readerdesk.extensions import TRANSLATOR, csrf, db, limiter
 from readerdesk.models import Correction, Site
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
@@ -35,12 +36,13 @@ from readerdesk.services.corrections.capture import (
 from readerdesk.services.privacy.ip_hashing import KnownDayKey, hash_ip
 from readerdesk.services.privacy.notice import report_notice
 from readerdesk.text.extraction import parse_datetime
-from readerdesk.text.i18n import SUPPORTED, pick_language, say
+from readerdesk.text.languages import N_, pick_language
 from readerdesk.text.urls import InvalidURL, normalise_origin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.api.openapi import openapi_document
 from readerdesk.views.errors import error_response, once_more_if_connection_lost
 from readerdesk.views.links import public_url_for
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -51,7 +53,7 @@ PREFLIGHT_MAX_AGE = 600
 def json_body() -> dict:
     """The request's JSON object, or a 4xx error response raised as an exception."""
     if not request.is_json:
-        raise ApiError(415, say("Send JSON with Content-Type: application/json.", reader_language(read_body=False)))
+        raise ApiError(415, gettext("Send JSON with Content-Type: application/json."))
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
         raise ApiError(400, "The body is not valid JSON, or not a JSON object: send one object {...}.")
@@ -166,17 +168,9 @@ def _cors_headers(response):
     return response
 
 
-def reader_language(*, read_body: bool = True) -> str:
-    """The reader's language for the sentences the API says: the report's ``language``, the
-    ``lang`` query argument (the widget's page language), then Accept-Language."""
-    data = request.get_json(silent=True) if read_body and request.is_json else None
-    return pick_language(data.get("language") if isinstance(data, dict) else None, request.args.get("lang"),
-                         request.accept_languages.best_match(SUPPORTED))
-
-
 def _refuse_origin(exc: OriginNotAllowed):
     g.readable_refusal = True
-    return error_response(403, exc.message(reader_language()), code="origin_not_allowed")
+    return error_response(403, exc.message(TRANSLATOR), code="origin_not_allowed")
 
 
 @bp.errorhandler(413)
@@ -190,8 +184,8 @@ def _too_large(exc):
 
 @bp.errorhandler(429)
 def _too_many(exc):
-    message = "You have sent many reports in a short time. Please wait a few minutes and try again."
-    return error_response(429, say(message, reader_language()))
+    message = N_("You have sent many reports in a short time. Please wait a few minutes and try again.")
+    return error_response(429, gettext(message))
 
 
 # --- readers' corrections --------------------------------------------------------------------
@@ -246,14 +240,14 @@ def create_correction():
         # report, or finds it if the first commit did land after all.
         submission, body = once_more_if_connection_lost(lambda: _store_report(data, ip_hash), "storing a report")
     except InvalidCorrection as exc:
-        return error_response(400, say("Some fields are missing or invalid.", exc.language), fields=exc.fields)
+        return error_response(400, gettext("Some fields are missing or invalid."), fields=exc.fields(TRANSLATOR))
     except ArticleNotFound:
-        return error_response(404, say("We do not know this article. Check the article URL, or write to the "
-                                       "newsroom directly.", reader_language()))
+        return error_response(404, gettext("We do not know this article. Check the article URL, or write to the "
+                                           "newsroom directly."))
     except OriginNotAllowed as exc:
         return _refuse_origin(exc)
     except IdempotencyKeyReused as exc:
-        return error_response(422, exc.message(reader_language()), code="idempotency_key_reused")
+        return error_response(422, exc.message(TRANSLATOR), code="idempotency_key_reused")
     response = jsonify(body)
     response.status_code = 201 if submission.created else 200
     response.headers["Location"] = body["status_url"]
@@ -268,7 +262,7 @@ def _store_report(data: dict, ip_hash: str):
         g.origin_allowed = True  # the article's site allows it: no need to ask every site again
         # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
         # honeypot was filled) is described the same way: bots learn nothing.
-        body = {"id": correction.public_id, "status": public_status(correction)["status"],
+        body = {"id": correction.public_id, "status": public_status(correction, TRANSLATOR)["status"],
                 "status_url": _status_url(correction.public_id),
                 "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
         if submission.created and isinstance(correction, Correction):  # a decoy tells nobody
@@ -282,7 +276,8 @@ def correction_status(public_id: str):
     correction = get_by_public_id(db.session, public_id)
     if correction is None:
         return error_response(404, "There is no report with this id.")
-    return jsonify(public_status(correction))
+    use_page_language(correction.language)  # the language the reader wrote in
+    return jsonify(public_status(correction, TRANSLATOR))
 
 
 @bp.get("/widget-config")
@@ -301,10 +296,10 @@ def widget_config():
         site = site_for_origin(db.session, origin) if origin else None
     if site is None:
         g.readable_refusal = True  # the widget shows it; it says nothing about any site
-        return error_response(404, say("readerdesk does not know this page's site.", reader_language()))
+        return error_response(404, gettext("readerdesk does not know this page's site."))
     # The notice under the form, in the page's language (else the site's), as the widget picks its own.
-    notice = report_notice(site, retention_settings(), language=request.args.get("lang"),
-                           default_policy_url=data_page_url(site))
+    use_page_language(pick_language(request.args.get("lang"), site.language))
+    notice = report_notice(site, retention_settings(), TRANSLATOR, default_policy_url=data_page_url(site))
     response = jsonify(site=site.name, body_selector=site.body_selector, exclude_selectors=site.exclude_selectors,
                        parts=site.parts or {}, language=site.language, article_known=article is not None,
                        privacy={"notice": notice.text, "policy_url": notice.policy_url,

@@ -31,8 +31,8 @@ from readerdesk.models import Eligibility, NoteType, ResultsVisibility
 from readerdesk.models.moderation import RejectionCode
 from readerdesk.services.publishing.policy_page import MAX_POLICY_MARKDOWN
 from readerdesk.services.publishing.publish import MAX_NOTE_LENGTH, MAX_WORDING_LENGTH
-from readerdesk.text.i18n import LANGUAGE_NAMES
 from readerdesk.text.ids import MAX_ID, parse_id, parse_id_list
+from readerdesk.text.languages import LANGUAGES, language_name
 
 
 def optional_id(raw) -> int | None:
@@ -356,7 +356,7 @@ class PasswordChangeForm(FlaskForm):
 
 class LanguageForm(FlaskForm):
     language = SelectField(_l("Desk language"), choices=[SelectChoice("", _l("As my browser asks")), *(
-        SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items())], validators=[Optional()])
+        SelectChoice(code, language_name(code)) for code in LANGUAGES)], validators=[Optional()])
 
 
 class ShortcutsForm(FlaskForm):

@@ -37,7 +37,7 @@ from readerdesk.services.polls.suggestions import (
     pending_suggestions,
     reject_suggestion,
 )
-from readerdesk.text.i18n import N_
+from readerdesk.text.languages import N_
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.forms import ConfirmForm, CoveredForm, ExtendPollForm, PollForm, SuggestionDecisionForm

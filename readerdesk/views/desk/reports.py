@@ -2,7 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    get_template_attribute,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,12 +25,29 @@ from wtforms import SelectChoice
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.models import AnchorState, Correction, Kind, User
+from readerdesk.queue_changes import current_version
 from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.duplicates import DuplicateError, merge, split
 from readerdesk.services.corrections.passages import edit_label
 from readerdesk.services.desk import moderation
+from readerdesk.services.desk.live_queue import (
+    QueueChanges,
+    micros,
+    parse_seen,
+    parse_shown,
+    queue_changes,
+    row_stamp,
+)
 from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
-from readerdesk.services.desk.queue import SORTS, TAB_LABELS, QueueError, parse_filters, queue_page
+from readerdesk.services.desk.queue import (
+    SORTS,
+    TAB_LABELS,
+    QueueError,
+    check_filters,
+    parse_filters,
+    queue_counts,
+    queue_page,
+)
 from readerdesk.services.desk.report_detail import ReportDetail, report_detail
 from readerdesk.services.desk.time_to_correct import past_target
 from readerdesk.services.desk.triage import bulk_decide, decide
@@ -72,23 +103,94 @@ def _bulk_decided(action: str, count: int) -> str:
     }[action]()
 
 
+def _staff_names() -> dict[int, str]:
+    return {u.id: u.display_name for u in list_users(db.session)}
+
+
+def _late(rows, now) -> dict[int, str]:
+    """Why each late row is late, by id (rows within their site's target are not in it)."""
+    return {c.id: why for c in rows if (why := past_target(c, c.article.site, now))}
+
+
+def _live_sentence(changes: QueueChanges) -> str:
+    """What a screen reader hears when the queue changed: "2 new reports in this tab. 1 report changed."."""
+    said = []
+    if changes.arrived:
+        said.append(ngettext("%(num)d new report in this tab.", "%(num)d new reports in this tab.",
+                             len(changes.arrived)))
+    if changes.changed or changes.gone:
+        said.append(ngettext("%(num)d report changed.", "%(num)d reports changed.",
+                             len(changes.changed) + len(changes.gone)))
+    return " ".join(said)
+
+
+# What the live queue leaves out of the query string it polls with: it adds its own.
+_LIVE_ARGS = ("since", "seen", "shown")
+
+
 @bp.get("/")
 @staff_required
 def index():
     now = utcnow()
+    version = current_version(db.session, current_app.config)  # before the rows: a change after moves it
     try:
         filters = parse_filters(request.args)
         page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None,
                           count_cache_seconds=current_app.config["DESK_COUNT_CACHE_SECONDS"])
     except QueueError as exc:
         return error_response(400, str(exc))
+    updates_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in _LIVE_ARGS}
     return render_template(
         "desk/reports/index.html", page=page, tabs=TAB_LABELS, sorts=SORTS, sites=list_sites(db.session),
         bulk_form=BulkForm(formdata=None, next=request.full_path),
         staff=active_staff(db.session), kinds=list(Kind), anchor_states=list(AnchorState), args=request.args,
-        staff_names={u.id: u.display_name for u in list_users(db.session)},
-        past_target={c.id: why for c in page.rows if (why := past_target(c, c.article.site, now))},
+        staff_names=_staff_names(), past_target=_late(page.rows, now), row_stamp=row_stamp,
+        live={"version": version, "seen": micros(now)}, updates_url=url_for("desk.queue_updates", **updates_args),
     )
+
+
+@bp.get("/queue/updates")
+@staff_required
+def queue_updates():
+    """What changed in the queue a page shows (its tab and filters) since the version it has.
+
+    "304 Not Modified" while the version (``since``, or ``If-None-Match``) is current, found cheaply
+    (``queue_changes.current_version``: with Redis, no round trip or one GET; else three index
+    lookups). Otherwise JSON: the rows that arrived in the tab since ``seen`` (none on a later page,
+    ``after``), the shown rows (``shown``: "id:stamp,…") drawn differently now and whether each is
+    still in the tab, drawn by the queue's own row macro; the rows gone; the tab counts; and a
+    sentence for screen readers."""
+    try:
+        filters = parse_filters(request.args)
+        check_filters(filters)
+        shown = parse_shown(request.args.get("shown", ""))
+        seen = None if request.args.get("after") else parse_seen(request.args.get("seen", ""))
+    except QueueError as exc:
+        return error_response(400, str(exc))
+    version = current_version(db.session, current_app.config)
+    headers = {"ETag": f'"{version}"', "Cache-Control": "no-store", "Vary": "Cookie"}
+    if request.args.get("since") == version or version in request.if_none_match:
+        return Response(status=304, headers=headers)
+    now = utcnow()
+    changes = queue_changes(db.session, filters, actor=current_user, seen=seen, shown=shown, now=now)
+    counts = queue_counts(db.session, filters, actor=current_user)
+    rows = [*changes.arrived, *(c for c, _in_tab in changes.changed)]
+    names, late = _staff_names(), _late(rows, now)
+    draw = get_template_attribute("desk/reports/_row.html", "queue_row")
+    count = get_template_attribute("desk/reports/_row.html", "tab_count")
+    response = jsonify(
+        version=version, seen=str(micros(changes.checked_at)),
+        arrived=[{"id": c.id, "html": str(draw(c, filters.tab, names, late.get(c.id), row_stamp(c), arrived=True))}
+                 for c in changes.arrived],
+        changed=[{"id": c.id, "in_tab": in_tab,
+                  "html": str(draw(c, filters.tab, names, late.get(c.id), row_stamp(c), left=not in_tab))}
+                 for c, in_tab in changes.changed],
+        gone=changes.gone,
+        counts={tab: str(count(n, capped)) for tab, (n, capped) in counts.items()},
+        announcement=_live_sentence(changes),
+    )
+    response.headers.update(headers)
+    return response
 
 
 def report_or_404(correction_id: int) -> Correction:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_babel import gettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -14,6 +15,7 @@ from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.publishing.corrections_log import atom_feed, log_page, public_note, yearly_summary
 from readerdesk.text.ids import arg_id
 from readerdesk.views.links import public_url_for
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("corrections_log", __name__)
@@ -63,7 +65,7 @@ def index():
 def yearly(year: int):
     """The yearly transparency summary, per site with ``?site=NAME``."""
     if not 2000 <= year <= 9998:
-        abort(404, description="There is no summary for that year.")
+        abort(404, description=gettext("There is no summary for that year."))
     site = _site_filter()
     summary = yearly_summary(db.session, year, site=site)
     return render_template("public/corrections_log/year.html", summary=summary, site=site, year=year)
@@ -74,7 +76,8 @@ def note(note_id: int):
     """A note's permanent page."""
     found = public_note(db.session, note_id)
     if found is None:
-        abort(404, description="There is no such note.")
+        abort(404, description=gettext("There is no such note."))
+    use_page_language(found.site.language)
     return render_template("public/corrections_log/note.html", note=found)
 
 

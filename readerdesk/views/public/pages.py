@@ -1,9 +1,10 @@
 """Public pages: the site list, each site's article index, and the article pages readerdesk serves."""
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
-from readerdesk.extensions import db
+from readerdesk.extensions import TRANSLATOR, db
 from readerdesk.models import Article, Correction, Site
 from readerdesk.services.articles.ingest import articles_of_site
 from readerdesk.services.articles.sites import list_sites
@@ -11,9 +12,9 @@ from readerdesk.services.corrections.capture import get_by_public_id, public_sta
 from readerdesk.services.privacy.reader_links import can_forget, forget_token
 from readerdesk.services.publishing.policy_page import hosts_policy, policy_html
 from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
-from readerdesk.text.i18n import say_html
 from readerdesk.text.ids import arg_id
 from readerdesk.views.links import hosted_policy_url
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("pages", __name__)
@@ -54,7 +55,7 @@ def article(site_name: str, article_id: int):
 
 def _render_article(site: Site, article: Article | None):
     if article is None or article.current_revision is None:
-        abort(404, description="There is no such article.")
+        abort(404, description=gettext("There is no such article."))
     notes = public_notes(db.session, article)
     return render_template("public/pages/article.html", site=site, article=article, revision=article.current_revision,
                            notes=notes, json_ld=news_article_json_ld_with_notes(
@@ -66,7 +67,7 @@ def policy(site_name: str):
     """The corrections and feedback policy readerdesk hosts for the site (Markdown admins edit)."""
     site = site_or_404(site_name)
     if not hosts_policy(site):
-        abort(404, description="This site has no policy page here.")
+        abort(404, description=gettext("This site has no policy page here."))
     return render_template("public/pages/policy.html", site=site, policy=policy_html(site.policy_markdown))
 
 
@@ -75,9 +76,11 @@ def correction_status_page(public_id: str):
     """The reader's status link: what happened to their report, with no personal data."""
     correction = get_by_public_id(db.session, public_id)
     if correction is None:
-        abort(404, description="We could not find this report. Check the link in your confirmation.")
-    status = public_status(correction)
+        abort(404, description=gettext("We could not find this report. Check the link in your confirmation."))
+    use_page_language(correction.language)  # the language the reader wrote in
+    status = public_status(correction, TRANSLATOR)
     forget = (url_for("privacy.forget") + "#" + forget_token(current_app.config["SECRET_KEY"], correction)
               if isinstance(correction, Correction) and can_forget(correction) else None)
-    return render_template("public/pages/status.html", status=status, site=correction.article.site,
-                           forget_url=forget, t=lambda text, **values: say_html(text, status["language"], **values))
+    return render_template("public/pages/status.html", status=status, correction=correction,
+                           site=correction.article.site,
+                           forget_url=forget)

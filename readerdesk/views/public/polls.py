@@ -1,11 +1,12 @@
 """Topic polls for patrons: the open polls, a voting link by email, the ballot, public results.
 
 Patrons have no password: they get a single-use magic link (services.polls.ballots), as for the
-portal. Pages are in the site's language (readerdesk.text.i18n)."""
+portal. Pages are in the site's language (views.locale.use_page_language)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db, limiter
@@ -24,28 +25,25 @@ from readerdesk.services.polls.ballots import (
 from readerdesk.services.polls.editing import open_polls, to_local
 from readerdesk.services.polls.eligibility import NotEligible, why_not_eligible
 from readerdesk.services.polls.results import poll_results, results_chart
-from readerdesk.text.i18n import say, say_html
 from readerdesk.unit_of_work import unit_of_work
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.forms import BallotForm, PollLinkForm
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("polls", __name__)
 
 
-def _t(site: Site):
-    return lambda text, **values: say_html(text, site.language, **values)
-
-
 def _poll_or_404(poll_id: int, site: Site | None = None) -> Poll:
     poll = db.session.get(Poll, poll_id)
     if poll is None or (site is not None and poll.site_id != site.id):
-        abort(404, description="There is no such poll.")
+        abort(404, description=gettext("There is no such poll."))
     return poll
 
 
 def _render(template: str, site: Site, status: int = 200, **context):
-    return render_template(f"public/polls/{template}.html", site=site, t=_t(site), language=site.language,
-                           local=lambda moment: to_local(moment, site), **context), status
+    use_page_language(site.language)
+    return render_template(f"public/polls/{template}.html", site=site, local=lambda moment: to_local(moment, site),
+                           **context), status
 
 
 @bp.get("/support/polls")
@@ -65,6 +63,7 @@ def ask_for_link(poll_id: int):
     """The poll's page for patrons: its topics, and a form that emails a single-use voting link."""
     poll = _poll_or_404(poll_id)
     site, now = poll.site, utcnow()
+    use_page_language(site.language)
     form = PollLinkForm()
     if poll.state(now) is not PollState.OPEN:
         return _render("closed", site, 200 if request.method == "GET" else 400, poll=poll)
@@ -100,6 +99,7 @@ def vote():
     except VoteLinkInvalid as exc:
         return _invalid_link(str(exc))
     poll, patron, site = link.poll, link.patron, link.poll.site
+    use_page_language(site.language)
     form = _ballot_form(poll)
     if not request.form.get("cast"):
         form.topics.data = own_choices(db.session, secret, poll, patron)
@@ -111,7 +111,7 @@ def vote():
                        changing=bool(form.topics.data))
     error = None
     if not form.validate_on_submit():
-        error = say("Something in the form is not right: please check it.", site.language)
+        error = gettext("Something in the form is not right: please check it.")
     else:
         suggestion = ((form.suggestion_title.data or "", form.suggestion_body.data or "")
                       if (form.suggestion_title.data or "").strip() else None)
@@ -123,9 +123,9 @@ def vote():
         except VoteLinkInvalid as exc:
             return _invalid_link(str(exc))
         except VoteRefused as exc:
-            error = say(exc.template, site.language, **exc.values)
+            error = gettext(exc.template, **exc.values)
         except NotEligible as exc:
-            error = say(str(exc), site.language)
+            error = gettext(str(exc))
         else:
             return _render("voted", site, poll=poll, changed=changed, voted=bool(form.topics.data),
                            suggested=suggestion is not None)
@@ -139,7 +139,7 @@ def _invalid_link(message: str):
         site = find_site(db.session, request.args.get("site"))
     except SiteNotFound:  # no site at all: the error page still explains the link
         abort(400, description=message)
-    return _render("invalid", site, 400, message=say(message, site.language))
+    return _render("invalid", site, 400, message=gettext(message))
 
 
 @bp.get("/sites/<site_name>/polls/<int:poll_id>")
@@ -148,5 +148,5 @@ def public_results(site_name: str, poll_id: int):
     poll = _poll_or_404(poll_id, site)
     now = utcnow()
     results = poll_results(db.session, poll) if poll.results_public(now) else None
-    chart = results_chart(results, say("Votes per topic", site.language)) if results else None
+    chart = results_chart(results, gettext("Votes per topic")) if results else None
     return _render("results", site, poll=poll, results=results, chart=chart, state=poll.state(now).value)

@@ -4,9 +4,10 @@ what readerdesk keeps, why and for how long (linked from the notices when a site
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, render_template, request
+from flask_babel import gettext
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
+from readerdesk.extensions import TRANSLATOR, db
 from readerdesk.models import Correction, Site
 from readerdesk.services.privacy.audit import Actor
 from readerdesk.services.privacy.erasure import remove_reader_contact
@@ -18,9 +19,10 @@ from readerdesk.services.privacy.reader_links import (
     correction_for_token,
 )
 from readerdesk.services.privacy.retention import RetentionSettings
-from readerdesk.text.i18n import SUPPORTED, pick_language, say, say_html
+from readerdesk.text.languages import pick_language
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.links import public_url_for
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.sites import site_or_404
 
 bp = Blueprint("privacy", __name__)
@@ -40,21 +42,17 @@ def data_page_url(site: Site) -> str:
 def data_page():
     """In the ``lang`` asked for, else the site's language."""
     site = site_or_404(request.args.get("site"))
-    language = pick_language(request.args.get("lang"), site.language)
+    use_page_language(pick_language(request.args.get("lang"), site.language))
     settings = retention_settings()
-    fields = [(say(f.what, language), say(f.purpose, language), f.retention_for(settings, language))
-              for f in PERSONAL_DATA]
-    return render_template("public/privacy/data.html", site=site, fields=fields, language=language,
-                           t=lambda text, **values: say_html(text, language, **values))
-
-
-def _page_language() -> str:
-    return pick_language(request.accept_languages.best_match(SUPPORTED))
+    fields = [(gettext(f.what), gettext(f.purpose), f.retention_for(settings, TRANSLATOR)) for f in PERSONAL_DATA]
+    return render_template("public/privacy/data.html", site=site, fields=fields)
 
 
 def _page(template: str, correction: Correction, status: int = 200, **context):
+    """In the language the reader wrote in."""
+    use_page_language(correction.language)
     return render_template(f"public/privacy/{template}.html", correction=correction, site=correction.article.site,
-                           t=lambda text, **values: say_html(text, correction.language, **values), **context), status
+                           **context), status
 
 
 @bp.route(FORGET_LINK_PATH, methods=["GET", "POST"])
@@ -63,13 +61,12 @@ def forget():
     script posts the token; that POST asks (mail scanners open links: they must not use this one up);
     the POST the reader's button sends, with ``confirm``, removes the address."""
     if request.method == "GET":
-        return render_template("public/privacy/forget_open.html",
-                               t=lambda text, **values: say_html(text, _page_language(), **values))
+        return render_template("public/privacy/forget_open.html")  # no report known yet: the browser's language
     token = request.form.get("token", "")
     try:
         correction = correction_for_token(db.session, current_app.config["SECRET_KEY"], token)
     except ForgetLinkInvalid:
-        abort(404, description="This link is not valid.")
+        abort(404, description=gettext("This link is not valid."))
     except AlreadyForgotten as gone:
         return _page("forgotten", gone.correction)
     if not request.form.get("confirm"):

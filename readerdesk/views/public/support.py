@@ -6,10 +6,12 @@ import secrets
 
 import stripe
 from flask import Blueprint, Response, abort, current_app, redirect, render_template, request
+from flask_babel import get_locale, gettext
+from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db, limiter
+from readerdesk.extensions import TRANSLATOR, db, limiter
 from readerdesk.models import Patron, Site
 from readerdesk.services.effects import Job
 from readerdesk.services.patrons.pledges import (
@@ -37,6 +39,7 @@ from readerdesk.text.ids import parse_id
 from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.links import public_url_for
+from readerdesk.views.locale import use_page_language
 from readerdesk.views.public.forms import ManageSupportForm, SupportForm
 from readerdesk.views.public.privacy import data_page_url, retention_settings
 from readerdesk.views.public.sites import site_or_404
@@ -57,7 +60,7 @@ def _settings(site: Site) -> SupportSettings:
 def _support_form(settings: SupportSettings) -> SupportForm:
     form = SupportForm()
     tiers = settings.offered_tiers
-    form.choice.choices = [*(SelectChoice(t.id, t.name) for t in tiers), SelectChoice("custom", "Another amount")]
+    form.choice.choices = [*(SelectChoice(t.id, t.name) for t in tiers), SelectChoice("custom", _l("Another amount"))]
     if request.method == "GET":
         form.form_key.data = secrets.token_urlsafe(24)
         wanted = request.args.get("tier")
@@ -72,11 +75,11 @@ def _support_form(settings: SupportSettings) -> SupportForm:
 
 def _render_page(site: Site, form: SupportForm, settings: SupportSettings, status: int = 200, error: str | None = None):
     example = settings.offered_tiers[0].amount if settings.offered_tiers else settings.min_amount
-    notice = support_notice(site, retention_settings(), language=site.language,
-                            default_policy_url=data_page_url(site))
+    notice = support_notice(site, retention_settings(), TRANSLATOR, default_policy_url=data_page_url(site))
     return render_template(
         "public/support/page.html", site=site, form=form, settings=settings, error=error,
-        payments_enabled=payments_enabled(current_app.config), fmt=lambda m: format_amount(m, site.currency),
+        payments_enabled=payments_enabled(current_app.config),
+        fmt=lambda m: format_amount(m, site.currency, get_locale()),
         fee_example=(example, settings.total(example, cover_fee=True)), notice=notice,
     ), status
 
@@ -91,7 +94,7 @@ def support(site_name: str | None = None):
         return _render_page(site, form, settings)
     if not payments_enabled(current_app.config):
         return _render_page(site, form, settings, 503,
-                            "Payments are not set up yet, so we cannot take your support online.")
+                            gettext("Payments are not set up yet, so we cannot take your support online."))
     if not form.validate_on_submit():
         return _render_page(site, form, settings, 400)
     pledge_request = PledgeRequest(
@@ -103,7 +106,7 @@ def support(site_name: str | None = None):
         with unit_of_work(db.session):  # the local record exists before Stripe hears of it
             pledge = create_pledge(db.session, site, pledge_request, settings, now=utcnow())
     except PledgeError as exc:
-        form.custom_amount.errors = [*form.custom_amount.errors, str(exc)]
+        form.custom_amount.errors = [*form.custom_amount.errors, gettext(str(exc))]
         return _render_page(site, form, settings, 400)
     success_url = public_url_for("support.success") + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
     cancel_url = public_url_for("support.cancel", site=site.name)
@@ -113,7 +116,7 @@ def support(site_name: str | None = None):
     except CheckoutFailed as exc:
         db.session.commit()  # keeps the failure on the pledge
         form.form_key.data = secrets.token_urlsafe(24)  # a new try is a new pledge
-        return _render_page(site, form, settings, exc.status, str(exc))
+        return _render_page(site, form, settings, exc.status, gettext(str(exc)))
     db.session.commit()
     return redirect(checkout_url, code=303)
 
@@ -122,21 +125,23 @@ def support(site_name: str | None = None):
 def success():
     session_id = request.args.get("session_id", "")
     if not session_id.startswith("cs_") or len(session_id) > 255:
-        abort(400, description="This page needs the payment reference Stripe sends back.")
+        abort(400, description=gettext("This page needs the payment reference Stripe sends back."))
     if not payments_enabled(current_app.config):
-        abort(503, description="Payments are not set up.")
+        abort(503, description=gettext("Payments are not set up."))
     try:
         outcome = checkout_outcome(db.session, stripe_client_for(current_app), session_id)
     except LookupError:
-        abort(404, description="We do not know this payment.")
+        abort(404, description=gettext("We do not know this payment."))
     except stripe.InvalidRequestError:
-        abort(404, description="We do not know this payment.")
+        abort(404, description=gettext("We do not know this payment."))
     except stripe.StripeError:
-        abort(502, description="We could not reach our payment provider to check your payment. "
-                               "If you paid, you will receive a receipt by email.")
+        abort(502, description=gettext("We could not reach our payment provider to check your payment. "
+                                       "If you paid, you will receive a receipt by email."))
     site = outcome.pledge.site
+    use_page_language(site.language)
     return render_template("public/support/success.html", outcome=outcome, site=site,
-                           amount=format_amount(outcome.amount_total or outcome.pledge.total, outcome.currency))
+                           amount=format_amount(outcome.amount_total or outcome.pledge.total, outcome.currency,
+                                                get_locale()))
 
 
 @bp.get("/support/cancel")
@@ -186,11 +191,12 @@ def open_portal():
         patron = _peek(token)
         if patron is None:
             return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
-                                   error="This link has expired or was used already. Ask for a new one."), 400
+                                   error=gettext("This link has expired or was used already. Ask for a new one.")), 400
+        use_page_language(patron.site.language)
         years = years_with_payments(db.session, patron)
         return render_template("public/support/manage_open.html", token=token, patron=patron, years=years)
     if not payments_enabled(current_app.config):
-        abort(503, description="Payments are not set up.")
+        abort(503, description=gettext("Payments are not set up."))
     try:
         # The link is used up only when Stripe gave us a portal to send the patron to.
         with unit_of_work(db.session):
@@ -200,9 +206,10 @@ def open_portal():
                                         return_url=public_url_for("support.support", site=patron.site.name))
     except PortalLinkInvalid as exc:
         return render_template("public/support/manage.html", site=_site(), form=ManageSupportForm(formdata=None),
-                               error=str(exc)), 400
+                               error=gettext(str(exc))), 400
     except stripe.StripeError:  # rolled back: the link stays usable
-        abort(502, description="We could not reach our payment provider. Please try the link again in a minute.")
+        abort(502, description=gettext("We could not reach our payment provider. Please try the link again in a "
+                                       "minute."))
     return redirect(url, code=303)
 
 
@@ -223,12 +230,12 @@ def year_summary_pdf():
     year = parse_id(request.form.get("year", ""))
     patron = _peek(token)
     if patron is None:
-        abort(403, description="This link has expired. Ask for a new one on the manage page.")
+        abort(403, description=gettext("This link has expired. Ask for a new one on the manage page."))
     if year is None or year not in SUMMARY_YEARS:
-        abort(404, description=f"We have no contributions from you in {year}.")
+        abort(404, description=gettext("We have no contributions from you in %(year)s.", year=year))
     summary = year_summary(db.session, patron, year)
     if not summary.payments:
-        abort(404, description=f"We have no contributions from you in {year}.")
+        abort(404, description=gettext("We have no contributions from you in %(year)s.", year=year))
     return Response(year_end_pdf(summary), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={patron.site.name}-contributions-{year}.pdf",
         "Cache-Control": "private, no-store"})

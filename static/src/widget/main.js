@@ -11,7 +11,7 @@ import { isDialogOpen, openDialog, placeSuggestButton, reportSentLater } from ".
 import { flushQueue } from "./offline-queue.js";
 import { articleBody, articleUrl, site, widgetScript } from "./page.js";
 import { describeSelection } from "./selectors.js";
-import { chooseLanguage, noteHeading, strings } from "./strings.js";
+import { chooseLanguage, loadLanguage, noteHeading, strings } from "./strings.js";
 import { canonicalText } from "./text-rules.js";
 
 function selectedPassage() {
@@ -135,6 +135,7 @@ function start() {
     .catch(() => {
       // Offline or unreachable: the defaults will do, and sending retries.
     })
+    .then(loadLanguage) // the page's (else the site's) language's words, unless English
     .then(whenConfigured);
   // For pages and tests: the canonical text of an element, opening the dialog, sending the queue.
   window.readerdesk = {

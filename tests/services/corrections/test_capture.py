@@ -19,6 +19,7 @@ from readerdesk.services.corrections.capture import (
 )
 from readerdesk.services.corrections.passages import anchor_story
 from readerdesk.text.diff import DiffPart
+from readerdesk.text.languages import ENGLISH
 from tests.factories import make_article, make_site, paragraphs
 
 SENDER = "5c1f" * 16  # what services.privacy.ip_hashing made of the sender's address
@@ -92,7 +93,7 @@ def test_parse_reports_every_field_problem(db_session):
             "idempotency_key": "short", "article_url": "ftp://x", "kind": "nonsense", "selectors": "nope",
             "comment": "http://a http://b http://c", "email": "not-an-email", "notify": "yes", "name": 5,
         })
-    fields = caught.value.fields
+    fields = caught.value.fields(ENGLISH)
     assert set(fields) >= {"idempotency_key", "article_url", "kind", "selectors", "comment", "email", "notify", "name"}
     assert "at most 2 links" in fields["comment"]
 
@@ -110,20 +111,20 @@ def test_bad_selectors(selectors, message):
     with pytest.raises(InvalidCorrection) as caught:
         parse_correction({"idempotency_key": "k" * 10, "article_url": "https://a.example/x", "kind": "typo",
                           "selectors": selectors})
-    assert message in caught.value.fields["selectors"]
+    assert message in caught.value.fields(ENGLISH)["selectors"]
 
 
 def test_limits_and_consent():
     base = {"idempotency_key": "k" * 10, "article_url": "https://a.example/x", "kind": "general"}
     with pytest.raises(InvalidCorrection) as caught:
         parse_correction({**base, "comment": "x" * 5001})
-    assert "at most 5,000" in caught.value.fields["comment"]
+    assert "at most 5,000" in caught.value.fields(ENGLISH)["comment"]
     with pytest.raises(InvalidCorrection) as caught:
         parse_correction({**base, "comment": "ok", "notify": True})
-    assert "email" in caught.value.fields["notify"]
+    assert "email" in caught.value.fields(ENGLISH)["notify"]
     with pytest.raises(InvalidCorrection) as caught:
         parse_correction({**base, "comment": "   "})
-    assert caught.value.fields == {"comment": "Please write your message."}
+    assert caught.value.fields(ENGLISH) == {"comment": "Please write your message."}
 
 
 def test_text_is_stored_nfc_without_invisible_characters():
@@ -205,7 +206,7 @@ def test_public_status_has_no_personal_data(db_session):
     article = make_article(db_session)
     correction = submit(db_session, report(article, "phrase", name="Ada Reader", email="ada@example.com",
                                            notify=True, comment="private note")).correction
-    status = public_status(correction)
+    status = public_status(correction, ENGLISH)
     flat = repr(status)
     assert "Ada" not in flat and "ada@example.com" not in flat and "private note" not in flat
     assert status["status"] == "new" and status["quote"] == "phrase"
@@ -289,7 +290,7 @@ def test_an_unknown_part_is_refused_and_a_general_message_keeps_its_selected_tex
     article = make_article(db_session, html=DATED)
     with pytest.raises(InvalidCorrection) as exc:
         parse_correction(report(article, "Works", part="sidebar"))
-    assert "part" in exc.value.fields
+    assert "part" in exc.value.fields(ENGLISH)
     message = submit(db_session, report(article, kind="general", comment="Is the photo credit right?",
                                         selected_text="Photo: City archive")).correction
     assert message.selected_text == "Photo: City archive" and message.anchor_state == AnchorState.NONE

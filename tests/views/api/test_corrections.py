@@ -624,3 +624,14 @@ def test_a_readers_unmatched_quote_does_not_fetch_a_loopback_article(client, db_
     assert refetch.attempts == 1 and "non-public address" in refetch.last_error
     correction = db_session.scalar(select(Correction))
     assert correction.anchor_state == AnchorState.UNANCHORED and article.current_revision.number == 1
+
+
+def test_a_ukrainian_readers_limits_are_numbers_written_the_ukrainian_way(client, db_session):
+    from tests.factories import make_article
+
+    article = make_article(db_session)
+    db_session.commit()
+    response = client.post("/api/v1/corrections?lang=uk", json={
+        "idempotency_key": "ukrainian-0003", "article_url": article.url, "kind": "general", "comment": "ж" * 5001})
+    assert response.get_json()["fields"]["comment"] == (
+        "Задовго: щонайбільше 5\N{NO-BREAK SPACE}000 символів (зараз 5\N{NO-BREAK SPACE}001).")

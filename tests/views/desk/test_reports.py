@@ -1,10 +1,13 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from readerdesk.clock import utcnow
 from readerdesk.models import ModerationEvent, Status
 from readerdesk.services.corrections.duplicates import assign_group
+from readerdesk.services.desk.live_queue import row_stamp
+from readerdesk.services.desk.triage import decide
 from tests.factories import make_article, make_correction, make_user, paragraphs
 from tests.helpers import sign_in
 
@@ -260,3 +263,146 @@ def test_a_rejection_carries_its_reason_code_to_the_group_and_the_stats_count_it
     assert [code.value for code in codes] == ["already_corrected", "already_corrected"]
     stats = signed_in.get("/desk/stats").text
     assert re.search(r"<td>Already corrected</td><td>2</td>", stats)
+
+
+# --- the live queue: /desk/queue/updates -------------------------------------------------------------------
+
+
+def live_state(client, url: str = "/desk/") -> dict:
+    """What the queue page hands its live script: where to poll, the version and the time it was drawn."""
+    html = client.get(url).text
+    found = re.search(r'id="live-queue" data-updates="([^"]*)" data-version="([^"]*)" data-seen="(\d+)"', html)
+    assert found, "the queue page has no live queue"
+    updates, version, seen = found.groups()
+    return {"updates": updates.replace("&amp;", "&"), "version": version, "seen": seen}
+
+
+def poll(client, state: dict, shown: dict[int, str] | None = None, **headers):
+    """Ask as the page's script does: the version and time it has, and the rows it shows ({id: stamp})."""
+    join = "&" if "?" in state["updates"] else "?"
+    stamps = ",".join(f"{correction_id}:{stamp}" for correction_id, stamp in (shown or {}).items())
+    return client.get(f"{state['updates']}{join}since={state['version']}&seen={state['seen']}&shown={stamps}",
+                      headers=headers)
+
+
+def test_the_queue_answers_304_until_a_report_arrives_then_sends_its_row_escaped(signed_in, db_session):
+    article = make_article(db_session, html=paragraphs("Say hello to the council."))
+    db_session.commit()
+    state = live_state(signed_in)
+    unchanged = poll(signed_in, state)
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    assert unchanged.headers["ETag"] == f'"{state["version"]}"'
+    assert signed_in.get(state["updates"] + f"?seen={state['seen']}",
+                         headers={"If-None-Match": f'"{state["version"]}"'}).status_code == 304
+
+    report = make_correction(db_session, article, exact="hello", comment="<script>alert(1)</script>")
+    db_session.commit()
+    changed = poll(signed_in, state)
+    assert changed.status_code == 200 and changed.headers["Cache-Control"] == "no-store"
+    data = changed.get_json()
+    assert data["version"] != state["version"]
+    assert [item["id"] for item in data["arrived"]] == [report.id]
+    row = data["arrived"][0]["html"]
+    assert f'data-id="{report.id}"' in row and "arrived" in row
+    assert "&lt;script&gt;" in row and "<script>" not in row
+    assert data["counts"]["new"] == "1"
+    assert data["announcement"] == "1 new report in this tab."
+    # The row is the queue's own: the page, reloaded, draws the same cells.
+    assert row.split('data-stamp="')[1].split("</tr>")[0] in signed_in.get("/desk/").text
+
+
+def test_a_report_another_editor_claimed_is_redrawn_and_leaves_the_new_tab(signed_in, client, db_session, editor):
+    other = make_user(db_session, "bo@example.com")
+    other.name = "Bo Other"
+    report, untouched = make_correction(db_session), make_correction(db_session)
+    db_session.commit()
+    state = live_state(signed_in)
+    shown = {c.id: row_stamp(c) for c in (report, untouched)}  # as the page drew them
+    decide(db_session, report, "claim", actor=other, now=utcnow(), expected_version=report.version)
+    db_session.commit()
+
+    data = poll(signed_in, state, shown).get_json()
+    assert [(item["id"], item["in_tab"]) for item in data["changed"]] == [(report.id, False)]
+    html = data["changed"][0]["html"]
+    assert "in review" in html.lower() and "Bo Other" in html and "left-tab" in html and "no longer in this tab" in html
+    assert data["arrived"] == [] and data["counts"]["new"] == "1" and data["counts"]["in_review"] == "1"
+    assert data["announcement"] == "1 report changed."
+
+
+def test_the_live_queue_keeps_to_the_pages_filters(signed_in, db_session):
+    article, elsewhere = make_article(db_session), make_article(db_session)
+    db_session.commit()
+    state = live_state(signed_in, f"/desk/?article={article.id}")
+    assert f"article={article.id}" in state["updates"]
+    make_correction(db_session, elsewhere)
+    db_session.commit()
+    data = poll(signed_in, state).get_json()
+    assert data["arrived"] == [] and data["counts"]["new"] == "0"
+    mine = make_correction(db_session, article)
+    db_session.commit()
+    assert [item["id"] for item in poll(signed_in, state).get_json()["arrived"]] == [mine.id]
+
+
+def test_a_later_page_of_the_queue_is_not_sent_new_rows(signed_in, db_session):
+    article = make_article(db_session)
+    db_session.commit()
+    state = live_state(signed_in)
+    make_correction(db_session, article)
+    db_session.commit()
+    join = "&" if "?" in state["updates"] else "?"
+    data = signed_in.get(f"{state['updates']}{join}after=abc&since=x&seen={state['seen']}&shown=").get_json()
+    assert data["arrived"] == [] and data["counts"]["new"] == "1"
+
+
+@pytest.mark.parametrize("query", ["tab=nope&seen=1", "seen=soon", "seen=1&shown=12", "seen=1&date_from=x"])
+def test_a_broken_poll_is_a_400_with_a_reason(signed_in, query):
+    response = signed_in.get(f"/desk/queue/updates?{query}", headers={"Accept": "application/json"})
+    assert response.status_code == 400 and response.get_json()["error"]
+
+
+def test_the_live_queue_is_for_staff_only(client, db_session):
+    make_correction(db_session, make_article(db_session))
+    db_session.commit()
+    url = "/desk/queue/updates?seen=1&since=x"
+    assert client.get(url, headers={"Accept": "application/json"}).status_code == 401
+    browsing = client.get(url)
+    assert browsing.status_code == 302 and "/auth/login" in browsing.headers["Location"]
+
+
+def test_with_redis_an_unchanged_queue_is_one_redis_get_and_no_query_of_the_reports(
+        signed_in, db_session, queue_redis):
+    article = make_article(db_session)
+    db_session.commit()
+    make_correction(db_session, article)  # the commit bumps Redis: from now on the version is Redis's
+    db_session.commit()
+    state = live_state(signed_in)
+    assert state["version"].startswith("r.")
+    statements = []
+
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    connection = db_session.connection()
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        assert poll(signed_in, state).status_code == 304
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    assert statements  # signing the editor in is read, as on every desk request
+    assert not [sql for sql in statements if "corrections" in sql or "moderation_events" in sql]
+    make_correction(db_session, article)
+    db_session.commit()
+    assert poll(signed_in, state).status_code == 200
+
+
+def test_with_redis_down_the_queue_still_loads_and_polls_from_the_database(signed_in, db_session, queue_redis):
+    article = make_article(db_session)
+    db_session.commit()
+    queue_redis.stop()
+    state = live_state(signed_in)
+    assert state["version"].startswith("d.")
+    assert poll(signed_in, state).status_code == 304
+    report = make_correction(db_session, article)  # Redis cannot take the bump: nothing fails
+    db_session.commit()
+    data = poll(signed_in, state).get_json()
+    assert [item["id"] for item in data["arrived"]] == [report.id]

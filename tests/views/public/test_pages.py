@@ -2,10 +2,22 @@
 
 import json
 import re
+from datetime import UTC, datetime
+
+import pytest
 
 from readerdesk.clock import utcnow
 from readerdesk.demo import load_demo
-from tests.factories import CHEAP_PASSWORDS, make_article, make_site
+from readerdesk.models import CorrectionNote, NoteType
+from tests.factories import CHEAP_PASSWORDS, make_article, make_site, make_user
+from tests.helpers import sign_in
+
+
+def publish_note(session, article, body: str, published_at: datetime | None = None) -> CorrectionNote:
+    note = CorrectionNote(site_id=article.site_id, article_id=article.id, note_type=NoteType.CORRECTION, body=body,
+                          published_at=published_at or utcnow())
+    session.add(note)
+    return note
 
 
 def test_home_lists_sites(client, db_session):
@@ -114,3 +126,35 @@ def test_the_status_page_speaks_the_readers_language(client, db_session):
     assert "Отримано. Редактор незабаром його розгляне." in page
     assert 'на <a href="/corrections">сторінці виправлень</a>.' in page
     assert client.get(f"/api/v1/corrections/{correction.public_id}").get_json()["language"] == "uk"
+
+
+@pytest.mark.app_config(DESK_TIMEZONE="Europe/Kyiv")
+def test_a_ukrainian_article_is_drawn_in_ukrainian_even_for_an_english_speaking_editor(client, db_session):
+    """The page's language is its site's: not the browser's, nor a signed-in editor's own choice."""
+    site = make_site(db_session, "hromada", title="Громада", language="uk")
+    article = make_article(db_session, site, title="Міст відремонтують")
+    article.published_at = datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+    article.modified_at = datetime(2026, 12, 2, 10, 0, tzinfo=UTC)
+    publish_note(db_session, article, "У попередній версії йшлося про дванадцять балок.")
+    editor = make_user(db_session, "editor@example.com")
+    editor.language = "en"
+    db_session.commit()
+    sign_in(client, editor)
+    page = client.get(f"/sites/hromada/articles/{article.id}",
+                      headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<html lang="uk">' in page
+    assert ">Виправлення</a>" in page and ">Підтримати нас</a>" in page  # the site chrome
+    assert "Опубліковано <time" in page and "1 груд. 2026\N{NARROW NO-BREAK SPACE}р., 11:30" in page
+    assert "Оновлено <time" in page
+    assert "Виправлення та оновлення" in page and "<strong>Виправлення</strong>," in page
+    assert "Published <time" not in page and "Corrections and updates" not in page
+    assert ">Desk</a>" in client.get("/desk/").get_data(as_text=True)  # the desk stays in the editor's language
+
+
+def test_the_corrections_log_of_a_ukrainian_site_writes_dates_the_ukrainian_way(client, db_session):
+    site = make_site(db_session, "hromada", language="uk")
+    article = make_article(db_session, site)
+    publish_note(db_session, article, "Виправлено назву вулиці.", published_at=datetime(2026, 12, 1, 12, tzinfo=UTC))
+    db_session.commit()
+    page = client.get("/corrections?site=hromada").get_data(as_text=True)
+    assert "1 грудня 2026\N{NARROW NO-BREAK SPACE}р." in page and "Усі типи" in page

@@ -52,10 +52,11 @@ def test_each_site_lists_its_own_tiers_in_its_own_currency(client, db_session, f
     make_site(db_session, "tokyo", currency="JPY", support_tiers=JPY_TIERS)
     db_session.commit()
     kyiv = client.get("/sites/kyiv/support").get_data(as_text=True)
-    assert "Кава" in kyiv and "100.00 UAH" in kyiv and "1,500.00 UAH" in kyiv and "at least 25.00 UAH" in kyiv
+    assert "Кава" in kyiv and "UAH\N{NO-BREAK SPACE}100.00" in kyiv and "UAH\N{NO-BREAK SPACE}1,500.00" in kyiv
+    assert "at least UAH\N{NO-BREAK SPACE}25.00" in kyiv  # Babel writes money the page's language's way
     assert "A cup of coffee" not in kyiv and "Payments are not set up" not in kyiv
     tokyo = client.get("/sites/tokyo/support").get_data(as_text=True)
-    assert "500 JPY" in tokyo and "at least 100 JPY" in tokyo and "Кава" not in tokyo
+    assert "¥500" in tokyo and "at least ¥100" in tokyo and "Кава" not in tokyo
     assert client.get("/sites/nowhere/support").status_code == 404
 
 
@@ -63,7 +64,8 @@ def test_a_site_whose_tiers_stripe_cannot_charge_offers_only_its_own_amount(clie
     make_site(db_session, "kyiv", currency="UAH")  # SUPPORT_TIERS: 3.00 UAH is below Stripe's minimum
     db_session.commit()
     page = client.get("/sites/kyiv/support").get_data(as_text=True)
-    assert "3.00 UAH" not in page and "30.00 UAH" in page  # only the yearly 30.00 UAH is chargeable
+    # Only the yearly 30.00 UAH is chargeable.
+    assert "UAH\N{NO-BREAK SPACE}3.00" not in page and "UAH\N{NO-BREAK SPACE}30.00" in page
     response = client.post("/sites/kyiv/support", data=form(choice="custom", custom_amount="3"))
     assert response.status_code == 400 and "The smallest amount we can accept is 25.00 UAH" in response.get_data(
         as_text=True)
@@ -135,7 +137,7 @@ def test_the_success_page_shows_what_stripe_says(client, db_session, fake_stripe
     assert b'data-state="not_completed"' in page.data
     fake_stripe.complete_session(session_id)
     page = client.get(f"/support/success?session_id={session_id}")
-    assert b'data-state="paid"' in page.data and b"gift of 15.00 EUR" in page.data
+    assert b'data-state="paid"' in page.data and "gift of €15.00" in page.get_data(as_text=True)
     assert client.get("/support/success?session_id=cs_unknown").status_code == 404
     assert client.get("/support/success").status_code == 400
     assert b"No payment was made" in client.get("/support/cancel?site=demo").data
@@ -257,3 +259,17 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
     assert summary("99999").status_code == 404  # not a year we keep: no 500
     assert summary("9" * 400).status_code == 404
     assert summary("2025", token="forged").status_code == 403
+
+
+@pytest.mark.parametrize(("seconds", "said"), [
+    (60, "Воно діє один раз, 1 хвилину."), (180, "Воно діє один раз, 3 хвилини."),
+    (300, "Воно діє один раз, 5 хвилин."),
+])
+def test_a_ukrainian_patron_is_told_how_long_the_link_works_with_the_right_plural(app, client, db_session, seconds,
+                                                                                   said):
+    app.config["PORTAL_LINK_MAX_AGE"] = seconds
+    make_site(db_session, "hromada", language="uk")
+    db_session.commit()
+    page = client.post("/sites/hromada/support/manage", data={"email": "reader@example.org"},
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "<h1>Перевірте пошту</h1>" in page and said in page

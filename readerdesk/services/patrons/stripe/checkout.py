@@ -19,6 +19,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.patrons.pledges import SupportSettings, Tier, normalise_email
 from readerdesk.services.patrons.stripe.client import plain
 from readerdesk.text.ids import parse_id
+from readerdesk.text.languages import N_
 
 if TYPE_CHECKING:
     from stripe.params import PriceCreateParams
@@ -192,9 +193,9 @@ def start_checkout(session: DbSession, client: stripe.StripeClient, pledge: Pled
         assert pledge.checkout_url
         return pledge.checkout_url
     if pledge.status is PledgeStatus.COMPLETED or pledge.status is PledgeStatus.PROCESSING:
-        raise CheckoutFailed("This support was completed already. Thank you!", 409)
+        raise CheckoutFailed(N_("This support was completed already. Thank you!"), 409)
     if pledge.status is PledgeStatus.FAILED:
-        raise CheckoutFailed(pledge.error or "This payment could not be started. Please fill in the form again.")
+        raise CheckoutFailed(pledge.error or N_("This payment could not be started. Please fill in the form again."))
     try:
         customer_id = create_customer(client, pledge)
         params = checkout_params(pledge, customer_id, pledge_line_item(client, pledge, settings),

@@ -22,7 +22,7 @@ def test_a_failed_payment_makes_the_patron_past_due_and_tells_them(app, fake_str
     for job in result.jobs:
         JOBS[job.name](*job.args)
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.com"]
-    assert "could not collect your payment of 8.00 EUR" in smtp_server.messages[0].get_content()
+    assert "could not collect your payment of €8.00" in smtp_server.messages[0].get_content()
 
 
 def test_an_invoice_names_its_subscription_under_parent_as_the_pinned_version_shapes_it(app, fake_stripe):
