@@ -9,7 +9,7 @@ readerdesk ships catalogues for, else English. Emails and jobs, outside a reques
 ``flask_babel.force_locale(site.language)``. Dates are shown in ``DESK_TIMEZONE``.
 
 Also the one place the desk writes dates, months, numbers and money in the page's language (the
-Jinja filters ``when``, ``day``, ``month``, ``number``, ``money``: "1 234,50 ₴", "1 грудня 2026 р."), and
+Jinja filters ``when``, ``day``, ``month``, ``number``, ``percent``, ``money``: "1 234,50 ₴", "1 грудня 2026 р."), and
 says what Flask-free code handed it: a service's TranslatableError (``explain``), a label that comes
 from data (``phrase``), the privacy records' counts (``counted_records``).
 """
@@ -24,7 +24,7 @@ import flask_babel
 from babel.dates import format_skeleton
 from babel.dates import get_timezone as babel_timezone
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, format_decimal, get_locale, get_timezone, gettext, ngettext
+from flask_babel import format_date, get_locale, get_timezone, gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -98,11 +98,6 @@ def money(minor: int, currency: str) -> str:
     return format_amount(minor, currency, get_locale() or "en")
 
 
-def number(value: float) -> str:
-    """A number in the page's language: "1,234.5", "1 234,5"."""
-    return format_decimal(value)
-
-
 def counted_records(counts: dict[str, int]) -> str:
     """services.privacy.records.describe_counts in the page's language: "2 звіти, 1 запис патрона"."""
     return ", ".join(ngettext(*COUNT_NAMES[name], count) if name in COUNT_NAMES else f"{count} {name}"
@@ -138,6 +133,6 @@ def init_babel(app: Flask, translations_dir: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=number, phrase=phrase,
-                                 percent=flask_babel.format_percent)
+    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=flask_babel.format_decimal,
+                                 phrase=phrase, percent=flask_babel.format_percent)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext, ngettext
+from flask_babel import format_decimal, gettext, ngettext
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
@@ -24,7 +24,7 @@ from readerdesk.text.ids import arg_id
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import WallDecisionForm
-from readerdesk.views.locale import money, month, number
+from readerdesk.views.locale import money, month
 
 bp = Blueprint("patrons_desk", __name__, url_prefix="/desk/patrons")
 PAGE_SIZE = 50
@@ -73,7 +73,7 @@ def index():
 
 def _chart(summary):
     """The MRR line of one currency, its title, months and numbers in the desk's language."""
-    return mrr_chart(summary, number=number, month_label=lambda m: month(m.start) or m.label,
+    return mrr_chart(summary, number=format_decimal, month_label=lambda m: month(m.start) or m.label,
                      title=ngettext("Monthly recurring revenue, last %(num)d month",
                                     "Monthly recurring revenue, last %(num)d months", len(summary.months)))
 

@@ -24,6 +24,7 @@ from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.services.outbound import http_session_for
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import CmsEdit, PublishError, WordingNotMappable
+from readerdesk.text.languages import translator_for
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.forms import ApproveNoteForm, PublishForm
@@ -56,9 +57,13 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
     except PublishError as exc:
         note_text = explain(exc)
     approve_form = ApproveNoteForm(formdata=None, version=correction.version) if pending else None
+    # The note's type as readers will read it: in the site's language, like its body.
+    note_label = (translator_for(article.site.language).gettext(note_text.note_type.label)
+                  if isinstance(note_text, publishing.NoteText) else "")
     return render_template("desk/publish/publish.html", correction=correction, form=form, preview=preview,
                            error=error, passage=passage, wording_refusal=wording_refusal, note=note, in_cms=in_cms,
-                           fallback=fallback, pending=pending, note_text=note_text, approve_form=approve_form,
+                           fallback=fallback, pending=pending, note_text=note_text, note_label=note_label,
+                           approve_form=approve_form,
                            note_types=list(NoteType),
                            needs_approval=[t.value for t in NoteType
                                            if publishing.needs_second_approval(correction, t)],

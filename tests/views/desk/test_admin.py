@@ -198,9 +198,9 @@ def test_an_admin_sets_a_sites_currency_tiers_bounds_fee_and_receipt_details(as_
 
 @pytest.mark.parametrize("change, message", [
     ({"support_tiers": "coffee | Coffee | 3 | month"}, "Tier line 1 (Coffee): The smallest amount we can accept is "
-                                                       "UAH25.00."),  # the desk writes money as Babel does
+                                                       "UAH\u00a025.00."),  # the desk writes money as Babel does
     ({"support_tiers": "coffee | Coffee | 100 | week"}, "Tier line 1: the interval is month or year."),
-    ({"min_amount": "1"}, "Smallest custom amount: The smallest amount we can accept is UAH25.00."),
+    ({"min_amount": "1"}, "Smallest custom amount: The smallest amount we can accept is UAH\u00a025.00."),
     ({"currency": "JPY", "support_tiers": "ocha | Tea | 300.5 | month"}, "Tier line 1 (Tea): Use a whole amount."),
     ({"currency": "BHD", "support_tiers": "a | A | 1.505 | month"}, "Tier line 1 (A): Use at most 2 decimal places."),
     ({"fee_percent": "45"}, "Card fee: between 0 and 20 %."),

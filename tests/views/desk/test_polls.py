@@ -112,7 +112,7 @@ def test_a_ukrainian_editor_runs_polls_in_ukrainian_with_plurals_dates_and_the_s
     assert english_left(page, *data, "https://…") == []
 
     index = in_ukrainian.get("/desk/polls").get_data(as_text=True)
-    assert "<h1>Опитування щодо тем</h1>" in index and "<td>відкрите</td>" in index
+    assert "<h1>Опитування про теми</h1>" in index and "<td>відкрите</td>" in index
     assert english_left(index, *data) == []
     for path in ("/desk/polls/new", "/desk/polls/suggestions"):
         assert english_left(in_ukrainian.get(path).get_data(as_text=True), *data) == []
