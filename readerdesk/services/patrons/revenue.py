@@ -189,14 +189,13 @@ def total_paid(session: DbSession, patron: Patron) -> dict[str, int]:
 
 
 def mrr_chart(summary: RevenueSummary, *, title: str | None = None,
-              month_label: Callable[[MonthFigures], str] = lambda m: m.label,
-              number: Callable[[float], str] | None = None) -> Markup:
+              month_label: Callable[[MonthFigures], str] = lambda m: m.label) -> Markup:
     """The MRR line of one currency, in its major units. The desk passes its ``title``, month labels
-    and ``number`` format in the page's language."""
+    in the page's language."""
     exponent = minor_exponent(summary.currency)
     return line_chart([(month_label(m), m.mrr / 10 ** exponent) for m in summary.months],
                       title=title or f"Monthly recurring revenue, last {len(summary.months)} months",
-                      unit=summary.currency, number=number)
+                      unit=summary.currency)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

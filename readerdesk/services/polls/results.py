@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -61,11 +60,10 @@ def _short(text: str) -> str:
     return text if len(text) <= CHART_LABEL_LENGTH else text[:CHART_LABEL_LENGTH - 1] + "…"
 
 
-def results_chart(results: PollResults, title: str = "Votes per topic",
-                  number: Callable[[float], str] | None = None) -> Markup:
+def results_chart(results: PollResults, title: str = "Votes per topic") -> Markup:
     """Server-side SVG bars, one per topic (titles shortened on the axis, whole in each tooltip). The
     desk passes its ``title`` and ``number`` format in the page's language."""
-    return bar_chart([(_short(c.topic.title), c.votes) for c in results.topics], title=title, number=number)
+    return bar_chart([(_short(c.topic.title), c.votes) for c in results.topics], title=title)
 
 
 CSV_COLUMNS = ("poll_id", "question", "topic_id", "topic", "votes", "share_of_ballots", "tier", "covered_url")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext, ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
@@ -73,7 +73,7 @@ def index():
 
 def _chart(summary):
     """The MRR line of one currency, its title, months and numbers in the desk's language."""
-    return mrr_chart(summary, number=format_decimal, month_label=lambda m: month(m.start) or m.label,
+    return mrr_chart(summary, month_label=lambda m: month(m.start) or m.label,
                      title=ngettext("Monthly recurring revenue, last %(num)d month",
                                     "Monthly recurring revenue, last %(num)d months", len(summary.months)))
 

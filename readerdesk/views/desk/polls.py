@@ -5,7 +5,7 @@ Every action goes through a service in services.polls, which writes it to the po
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_decimal, gettext
+from flask_babel import gettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -107,7 +107,7 @@ def detail(poll_id: int):
     extend.closes_at.data = to_local(poll.closes_at, poll.site).replace(tzinfo=None)
     return render_template(
         "desk/polls/detail.html", poll=poll, state=poll.state(now), results=results,
-        chart=results_chart(results, title=gettext("Votes per topic"), number=format_decimal),
+        chart=results_chart(results, title=gettext("Votes per topic")),
         eligible=eligible_voter_count(db.session, poll, now=now),
         log=poll_log(db.session, poll.id), actions=ACTIONS, extend=extend, confirm=ConfirmForm(),
         covered=CoveredForm(), editable=results.ballots == 0,

@@ -26,6 +26,7 @@ from readerdesk.services.privacy.stripe_customers import StripeDeletion, delete_
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import PrivacyEraseForm, PrivacyRequestForm
+from readerdesk.views.desk.refusals import Refusal, refusal, refuse
 from readerdesk.views.locale import counted_records, explain
 from readerdesk.views.public.privacy import retention_settings
 
@@ -89,12 +90,30 @@ def _erasure_summary(records: PersonalRecords) -> str:
     return summary
 
 
-def _review(form: PrivacyEraseForm, address: str, status: int = 200, error: str | None = None):
+def _review(form: PrivacyEraseForm, address: str, status: int = 200, error: str | None = None,
+            kept: Refusal | None = None):
     records = find_records(db.session, address)
     return render_template("desk/privacy/erase.html", form=form, address=address, records=records,
                            summary=_erasure_summary(records), live=live_subscriptions(records),
-                           staff=is_staff_address(db.session, address), error=error,
+                           staff=is_staff_address(db.session, address), error=error, kept=kept,
                            payments_enabled=payments_enabled(current_app.config)), status
+
+
+REVIEW_PAGE = "erasure-review"  # the key of the review page for views.desk.refusals
+
+
+@bp.get("/erase/review")
+@admin_required
+def erasure_review():
+    """The review again, after an erasure was refused (post/redirect/get). The address is not in the
+    URL (it would end up in logs): it comes from the refused form, kept for this browser, once."""
+    kept = refusal(REVIEW_PAGE)
+    form = PrivacyEraseForm(formdata=None, **(kept.for_form("erase") if kept else {}))
+    address = _address(form) if kept is not None and form.email.data else None
+    if kept is None or address is None:
+        flash(gettext("Enter the address again to review its erasure."), "info")
+        return redirect(url_for("desk_privacy.index"), 303)
+    return _review(form, address, error=kept.message, kept=kept)
 
 
 @bp.post("/erase/review")
@@ -133,7 +152,11 @@ def erase_view():
             changed = erase(db.session, records, actor=Actor(user=current_user), now=utcnow(),
                             stripe_deletions=deletions)
     except ErasureBlocked as exc:
-        return _review(form, address, 409, gettext("%(why)s. Nothing was erased.", why=explain(exc)))
+        # The address's data changed under the form (a subscription still charges it): a conflict. The
+        # confirmation tick is not kept: the admin confirms again, having seen why.
+        return refuse(REVIEW_PAGE, url_for("desk_privacy.erasure_review"),
+                      gettext("%(why)s. Nothing was erased.", why=explain(exc)), form=form, form_name="erase",
+                      fields=("email", "stripe"))
     for deletion in deletions:
         flash(_stripe_deletion(deletion), "info")
     flash(gettext("Erased: %(what)s.", what=counted_records(changed) or gettext("nothing was held for that address")),
