@@ -13,7 +13,7 @@ squeezed to fit (``textLength``).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
@@ -130,7 +130,7 @@ def bar_chart(data: Sequence[tuple[str, float]], *, title: str, width: int = WID
 
 
 def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
-               ticks: int = 4, unit: str = "", number: Callable[[float], str] | None = None) -> Markup:
+               ticks: int = 4, unit: str = "") -> Markup:
     """A line through the (label, value) points; ``None`` values break the line."""
     y_max = nice_ceiling(max((v for _, v in data if v is not None), default=0))
     y_labels, left = _y_axis(y_max, ticks)
@@ -146,7 +146,7 @@ def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: i
         y = MARGIN_TOP + plot_h - plot_h * value / y_max
         segments[-1].append((x, y))
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="#b5482f"><title>{escape(label)}: '
-                     f'{escape(number(round(value, 2)))}{escape(" " + unit if unit else "")}</title></circle>')
+                     f'{_fmt(round(value, 2))}{escape(" " + unit if unit else "")}</title></circle>')
     for segment in segments:
         if len(segment) > 1:
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
