@@ -13,6 +13,7 @@ from readerdesk.extensions import Model
 from readerdesk.models.correction import Correction, Status
 from readerdesk.models.types import UTCDateTime, append_only, string_enum
 from readerdesk.models.user import User
+from readerdesk.text.languages import N_
 
 
 class RejectionCode(enum.StrEnum):
@@ -27,7 +28,8 @@ class RejectionCode(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return self.value.replace("_", " ").capitalize()
+        return {"not_an_error": N_("Not an error"), "already_corrected": N_("Already corrected"),
+                "opinion": N_("Opinion"), "out_of_scope": N_("Out of scope"), "duplicate": N_("Duplicate")}[self.value]
 
 
 class ModerationEvent(Model):

@@ -10,12 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.types import UTCDateTime
+from readerdesk.text.languages import N_
 
 #: The parts of an article page a reader may report on besides the body, each found on the page by a
 #: CSS selector the site names (``Site.parts``). Each is its own canonical text in a revision.
 BODY = "body"
-PART_LABELS = {BODY: "the body", "headline": "the headline", "standfirst": "the standfirst",
-               "caption": "a photo caption"}
+PART_LABELS = {BODY: N_("the body"), "headline": N_("the headline"), "standfirst": N_("the standfirst"),
+               "caption": N_("a photo caption")}
 PART_NAMES = tuple(PART_LABELS)
 
 
