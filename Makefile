@@ -39,7 +39,7 @@ run: demo
 TRANSLATIONS := readerdesk/translations
 PYBABEL := $(VENV)/bin/pybabel
 translations: $(VENV)/.installed
-	$(PYBABEL) -q extract -F $(TRANSLATIONS)/babel.cfg -k _l -k N_ -k lazy_ngettext:1,2 --no-location --sort-output -w 120 \
+	$(PYBABEL) -q extract -F $(TRANSLATIONS)/babel.cfg -k _l -k N_ -k N_plural:1,2 -k lazy_ngettext:1,2 --no-location --sort-output -w 120 \
 		-o $(TRANSLATIONS)/messages.pot readerdesk templates static/src/widget
 	$(PYBABEL) -q update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --ignore-obsolete -w 120
 	$(MAKE) translations-compile

@@ -1,5 +1,5 @@
 """Test helpers that are not factories: signing in through the real login forms, running the outbox,
-counting SQL."""
+counting SQL, finding English left on a translated page."""
 
 import re
 import time
@@ -16,6 +16,7 @@ from readerdesk.jobs.runner import run_due
 from readerdesk.models import SecurityEvent, User
 from readerdesk.services.desk.users import normalise_email
 from tests.factories import PASSWORD, TOTP_SECRET
+from tests.test_translations import SAME_IN_EVERY_LANGUAGE, untranslated
 
 
 def next_totp_code(user: User, secret: str = TOTP_SECRET) -> str:
@@ -111,3 +112,19 @@ def recorded_statements(session) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+# Latin words a Ukrainian page keeps: formats, codes and names of things (the catalogue writes them so).
+KEPT_IN_UKRAINIAN = {"CSV", "JSON", "Email", "email", "UTC", "API", "CSS", "URL", "CMS", "IANA", "ISO", "EIN", "IP",
+                     "Redis", "MAIL", "SERVER", "id", "Editor", "Author", "schema", "org"}
+
+
+def english_left(page: str, *data: str) -> list[str]:
+    """The text of the page's <main> a reader would read that is still English (what
+    tests/test_translations.py's check finds), once the records' own ``data`` (names, emails,
+    questions: what people typed, in any language) is taken out."""
+    main = page.split("<main", 1)[1].split("</main>", 1)[0].split(">", 1)[1]
+    for text in sorted(data, key=len, reverse=True):
+        main = re.sub(rf"(?<!\w){re.escape(text)}(?!\w)", " ", main)
+    return [text for text in untranslated(main) if set(re.findall(r"[A-Za-z]+", text)) - KEPT_IN_UKRAINIAN
+            - SAME_IN_EVERY_LANGUAGE]

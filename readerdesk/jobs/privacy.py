@@ -20,10 +20,11 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.privacy.audit import PURGE, Actor, record
 from readerdesk.services.privacy.retention import PurgeStep, RetentionSettings, counts, plan_purge, run_purge
+from readerdesk.text.languages import N_
 
 log = logging.getLogger("readerdesk.privacy")
 PURGE_AT = time(3, 0)  # UTC: the night's quietest hour in Europe
-SCHEDULER = Actor(label="the worker's daily schedule")
+SCHEDULER = Actor(label=N_("the worker's daily schedule"))
 
 
 def apply_purge(session: DbSession, plan: list[PurgeStep], *, actor: Actor, now: datetime,

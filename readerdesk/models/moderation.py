@@ -28,17 +28,8 @@ class RejectionCode(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        """In English, which is its catalogue key: a page shows ``_(code.label)``."""
-        return _REJECTION_LABELS[self]
-
-
-_REJECTION_LABELS = {
-    RejectionCode.NOT_AN_ERROR: N_("Not an error"),
-    RejectionCode.ALREADY_CORRECTED: N_("Already corrected"),
-    RejectionCode.OPINION: N_("Opinion"),
-    RejectionCode.OUT_OF_SCOPE: N_("Out of scope"),
-    RejectionCode.DUPLICATE: N_("Duplicate"),
-}
+        return {"not_an_error": N_("Not an error"), "already_corrected": N_("Already corrected"),
+                "opinion": N_("Opinion"), "out_of_scope": N_("Out of scope"), "duplicate": N_("Duplicate")}[self.value]
 
 
 class ModerationEvent(Model):

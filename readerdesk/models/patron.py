@@ -17,12 +17,17 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
 from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.text.languages import N_
 
 
 class Interval(enum.StrEnum):
     MONTH = "month"
     YEAR = "year"
     ONCE = "once"  # a one-time gift
+
+    @property
+    def label(self) -> str:
+        return {"month": N_("month"), "year": N_("year"), "once": N_("once")}[self.value]
 
     @property
     def recurring(self) -> bool:
@@ -34,6 +39,11 @@ class PatronStatus(enum.StrEnum):
     ACTIVE = "active"
     PAST_DUE = "past_due"
     CANCELED = "canceled"
+
+    @property
+    def label(self) -> str:
+        return {"pending": N_("pending"), "active": N_("active"), "past_due": N_("past due"),
+                "canceled": N_("canceled")}[self.value]
 
 
 class PledgeStatus(enum.StrEnum):
@@ -49,10 +59,19 @@ class WallStatus(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
 
+    @property
+    def label(self) -> str:
+        return {"pending": N_("waiting for approval"), "approved": N_("approved"),
+                "rejected": N_("rejected")}[self.value]
+
 
 class PaymentStatus(enum.StrEnum):
     PAID = "paid"
     FAILED = "failed"
+
+    @property
+    def label(self) -> str:
+        return {"paid": N_("paid"), "failed": N_("failed")}[self.value]
 
 
 def monthly(amount: int, interval: Interval) -> int:
@@ -240,6 +259,22 @@ class SubscriptionAmount(Model):
         return monthly(self.amount, self.interval)
 
 
+# Stripe's words for a dispute's state and reason, as the desk shows them; a word Stripe adds later is
+# shown as it comes, with its underscores as spaces.
+DISPUTE_STATES = {"warning_needs_response": N_("inquiry: needs response"),
+                  "warning_under_review": N_("inquiry: under review"), "warning_closed": N_("inquiry closed"),
+                  "needs_response": N_("needs response"), "under_review": N_("under review"),
+                  "won": N_("won"), "lost": N_("lost"), "prevented": N_("prevented")}
+DISPUTE_REASONS = {"bank_cannot_process": N_("bank cannot process"), "check_returned": N_("check returned"),
+                   "credit_not_processed": N_("credit not processed"), "customer_initiated": N_("customer initiated"),
+                   "debit_not_authorized": N_("debit not authorized"), "duplicate": N_("duplicate"),
+                   "fraudulent": N_("fraudulent"), "general": N_("general"),
+                   "incorrect_account_details": N_("incorrect account details"),
+                   "insufficient_funds": N_("insufficient funds"), "product_not_received": N_("product not received"),
+                   "product_unacceptable": N_("product unacceptable"),
+                   "subscription_canceled": N_("subscription canceled"), "unrecognized": N_("unrecognized")}
+
+
 class DisputeStatus(enum.StrEnum):
     OPEN = "open"  # needs response / under review (Stripe's warning_* states too)
     WON = "won"
@@ -266,6 +301,15 @@ class Dispute(Model):
     state_as_of: Mapped[datetime] = mapped_column(UTCDateTime)
 
     payment: Mapped[Payment] = relationship(back_populates="disputes")
+
+    @property
+    def state_label(self) -> str:
+        """Stripe's state in the desk's words (a catalogue id: the template translates it)."""
+        return DISPUTE_STATES.get(self.stripe_status, self.stripe_status.replace("_", " "))
+
+    @property
+    def reason_label(self) -> str:
+        return DISPUTE_REASONS.get(self.reason, self.reason.replace("_", " "))
 
 
 class StripeEvent(Model):

@@ -22,6 +22,7 @@ from readerdesk.models.patron import Patron
 from readerdesk.models.site import Site
 from readerdesk.models.types import UTCDateTime, string_enum
 from readerdesk.models.user import User
+from readerdesk.text.languages import N_
 
 MIN_TOPICS_PER_POLL, MAX_TOPICS_PER_POLL = 2, 20
 
@@ -32,8 +33,8 @@ class Eligibility(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"patrons": "Active patrons",
-                "patrons_donors": "Active patrons and one-time donors of the last 12 months"}[self.value]
+        return {"patrons": N_("Active patrons"),
+                "patrons_donors": N_("Active patrons and one-time donors of the last 12 months")}[self.value]
 
 
 class ResultsVisibility(enum.StrEnum):
@@ -43,14 +44,18 @@ class ResultsVisibility(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"while_open": "Public while the poll is open", "after_close": "Public after it closes",
-                "never": "Never public"}[self.value]
+        return {"while_open": N_("Public while the poll is open"), "after_close": N_("Public after it closes"),
+                "never": N_("Never public")}[self.value]
 
 
 class PollState(enum.StrEnum):
     SCHEDULED = "scheduled"
     OPEN = "open"
     CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return {"scheduled": N_("scheduled"), "open": N_("open"), "closed": N_("closed")}[self.value]
 
 
 class SuggestionStatus(enum.StrEnum):

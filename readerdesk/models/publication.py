@@ -41,13 +41,13 @@ LABELS = {NoteType.CORRECTION: N_("Correction"), NoteType.CLARIFICATION: N_("Cla
           NoteType.UPDATE: N_("Update"), NoteType.EDITORS_NOTE: N_("Editor's note"),
           NoteType.RETRACTION: N_("Retraction"), NoteType.SILENT: N_("Silent")}
 DEFINITIONS = {
-    NoteType.CORRECTION: "A factual error fixed: the article said something that was not true.",
-    NoteType.CLARIFICATION: "The facts were right but the wording was misleading or incomplete.",
-    NoteType.UPDATE: "New information since publication; nothing in the earlier version was wrong.",
-    NoteType.EDITORS_NOTE: "Context from the editors about how the article was reported or edited.",
-    NoteType.RETRACTION: "The article's central claim does not stand. The article stays online under a "
-                         "retraction notice at the top; it is never removed.",
-    NoteType.SILENT: "A typo or spelling fix that changes no meaning: the text changes, no public note.",
+    NoteType.CORRECTION: N_("A factual error fixed: the article said something that was not true."),
+    NoteType.CLARIFICATION: N_("The facts were right but the wording was misleading or incomplete."),
+    NoteType.UPDATE: N_("New information since publication; nothing in the earlier version was wrong."),
+    NoteType.EDITORS_NOTE: N_("Context from the editors about how the article was reported or edited."),
+    NoteType.RETRACTION: N_("The article's central claim does not stand. The article stays online under a "
+                         "retraction notice at the top; it is never removed."),
+    NoteType.SILENT: N_("A typo or spelling fix that changes no meaning: the text changes, no public note."),
 }
 PUBLIC_NOTE_TYPES = (NoteType.CORRECTION, NoteType.CLARIFICATION, NoteType.UPDATE, NoteType.EDITORS_NOTE,
                      NoteType.RETRACTION)

@@ -16,7 +16,7 @@ from readerdesk.text.languages import N_
 #: CSS selector the site names (``Site.parts``). Each is its own canonical text in a revision.
 BODY = "body"
 PART_LABELS = {BODY: N_("the body"), "headline": N_("the headline"), "standfirst": N_("the standfirst"),
-               "caption": N_("a photo caption")}  # in English, the catalogue keys: a page shows ``_(label)``
+               "caption": N_("a photo caption")}
 PART_NAMES = tuple(PART_LABELS)
 
 

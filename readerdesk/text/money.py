@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 from copy import copy
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel import Locale
 from babel.numbers import parse_pattern
+
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 # Stripe's zero-decimal currencies.
 ZERO_DECIMAL_CURRENCIES = frozenset({"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
@@ -41,7 +45,19 @@ AMOUNT_RE = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 _CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=[0-9])|(?<=[0-9])(?=[A-Z]{3})")
 
 
-class AmountError(ValueError):
+@dataclass(frozen=True)
+class Amount:
+    """An amount as one of a sentence's values: ``str()`` writes it as format_amount does (the CLI,
+    logs); the desk writes it in the page's language (views.locale.explain)."""
+
+    minor: int
+    currency: str
+
+    def __str__(self) -> str:
+        return format_amount(self.minor, self.currency)
+
+
+class AmountError(TranslatableError, ValueError):
     """An amount a reader or an admin typed that cannot be charged; the message says why."""
 
 
@@ -71,20 +87,21 @@ def parse_amount(text: str, currency: str) -> int:
     cleaned = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     # Digits and at most one decimal point: no exponents ("1e999999999"), signs, NaN or infinity.
     if not AMOUNT_RE.fullmatch(cleaned):
-        raise AmountError("Enter the amount as a number, e.g. 5 or 7.50.")
+        raise AmountError(N_("Enter the amount as a number, e.g. 5 or 7.50."))
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise AmountError("Enter the amount as a number, e.g. 5 or 7.50.") from None
+        raise AmountError(N_("Enter the amount as a number, e.g. 5 or 7.50.")) from None
     if not value.is_finite() or value <= 0:
-        raise AmountError("Enter an amount above zero.")
+        raise AmountError(N_("Enter an amount above zero."))
     exponent = minor_exponent(currency)
     minor = value.scaleb(exponent)
     if minor != minor.to_integral_value():
-        raise AmountError(f"Use at most {exponent} decimal places." if exponent else "Use a whole amount.")
+        raise (AmountError(N_("Use at most %(places)d decimal places."), places=exponent) if exponent
+               else AmountError(N_("Use a whole amount.")))
     amount = int(minor.to_integral_value(ROUND_HALF_UP))
     if amount != chargeable(amount, currency):
-        raise AmountError(f"Use at most {exponent - 1} decimal places.")
+        raise AmountError(N_("Use at most %(places)d decimal places."), places=exponent - 1)
     return amount
 
 
@@ -126,9 +143,11 @@ def check_chargeable(amount: int, currency: str) -> None:
     """Raise AmountError, with a sentence, for an amount Stripe would refuse in ``currency``."""
     smallest = minimum_charge(currency)
     if amount < smallest:
-        raise AmountError(f"The smallest amount we can accept is {format_amount(smallest, currency)}.")
+        raise AmountError(N_("The smallest amount we can accept is %(amount)s."),
+                          amount=Amount(smallest, currency))
     if amount > STRIPE_MAXIMUM_CHARGE:
-        raise AmountError(f"The largest amount we can accept is {format_amount(STRIPE_MAXIMUM_CHARGE, currency)}.")
+        raise AmountError(N_("The largest amount we can accept is %(amount)s."),
+                          amount=Amount(STRIPE_MAXIMUM_CHARGE, currency))
     if amount != chargeable(amount, currency):
-        example = format_amount(chargeable(amount, currency), currency)
-        raise AmountError(f"Amounts in {currency.upper()} must end in 0 (e.g. {example}).")
+        raise AmountError(N_("Amounts in %(currency)s must end in 0 (e.g. %(example)s)."), currency=currency.upper(),
+                          example=Amount(chargeable(amount, currency), currency))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
+
 # Query parameters that only track where a reader came from; they never change the article.
 TRACKING_PARAMS = {
     "fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
@@ -13,7 +16,7 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "oly_")
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-class InvalidURL(ValueError):
+class InvalidURL(TranslatableError, ValueError):
     """Not an absolute http(s) URL."""
 
 
@@ -27,10 +30,10 @@ def _split(url: str):
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError as exc:
-        raise InvalidURL(f"not a valid URL: {url!r}") from exc
+        raise InvalidURL(N_("not a valid URL: %(url)r"), url=url) from exc
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS or not parts.hostname:
-        raise InvalidURL(f"expected an absolute http(s) URL, got {url!r}")
+        raise InvalidURL(N_("expected an absolute http(s) URL, got %(url)r"), url=url)
     host = parts.hostname.lower()
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"

@@ -7,6 +7,11 @@ Accept-Language). Staff see the desk in the language they chose on their account
 (and for anyone signed out: the sign-in pages) the browser's Accept-Language decides among the languages
 readerdesk ships catalogues for, else English. Emails and jobs, outside a request, use
 ``flask_babel.force_locale(site.language)``. Dates are shown in ``DESK_TIMEZONE``.
+
+Also the one place the desk writes dates, months, numbers and money in the page's language (the
+Jinja filters ``when``, ``day``, ``month``, ``number``, ``percent``, ``money``: "1 234,50 ₴", "1 грудня 2026 р."), and
+says what Flask-free code handed it: a service's TranslatableError (``explain``), a label that comes
+from data (``phrase``), the privacy records' counts (``counted_records``).
 """
 
 from __future__ import annotations
@@ -17,13 +22,17 @@ from datetime import datetime
 
 import flask_babel
 from babel.dates import format_skeleton
+from babel.dates import get_timezone as babel_timezone
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import format_date, get_locale, get_timezone, gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from readerdesk.extensions import babel
+from readerdesk.services.privacy.records import COUNT_NAMES
 from readerdesk.text.languages import LANGUAGES, pick_language
+from readerdesk.text.money import Amount, format_amount
+from readerdesk.text.translatable import Phrase, TranslatableError
 
 
 def use_page_language(language: str | None) -> None:
@@ -62,11 +71,12 @@ def select_timezone() -> str:
     return current_app.config["DESK_TIMEZONE"]
 
 
-def when(moment: datetime | None) -> str:
-    """A moment on the desk, in its language and time zone: "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
+def when(moment: datetime | None, zone_name: str | None = None) -> str:
+    """A moment on the desk, in its language and time zone (or ``zone_name``'s, e.g. a site's):
+    "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
     if moment is None:
         return ""
-    locale, zone = get_locale(), get_timezone()
+    locale, zone = get_locale(), babel_timezone(zone_name) if zone_name else get_timezone()
     date = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
     time = format_skeleton("Hm", moment, tzinfo=zone, locale=locale)
     return locale.datetime_formats["medium"].format(time, date)  # "{1}, {0}": the language's order
@@ -77,10 +87,52 @@ def day(moment: datetime | None) -> str:
     return "" if moment is None else format_date(moment, "long")
 
 
+def month(moment: datetime | None) -> str:
+    """A month and its year: "Nov 2026", "лист. 2026 р."."""
+    return "" if moment is None else format_skeleton("yMMM", moment, locale=get_locale())
+
+
+def money(minor: int, currency: str) -> str:
+    """An amount in integer minor units, in the page's language, with as many decimals as Stripe counts
+    (text.money.format_amount with the page's locale): "€1,234.50", "1 234,50 ₴", "¥300", "1,250 BHD"."""
+    return format_amount(minor, currency, get_locale() or "en")
+
+
+def counted_records(counts: dict[str, int]) -> str:
+    """services.privacy.records.describe_counts in the page's language: "2 звіти, 1 запис патрона"."""
+    return ", ".join(ngettext(*COUNT_NAMES[name], count) if name in COUNT_NAMES else f"{count} {name}"
+                     for name, count in counts.items() if count)
+
+
+def phrase(text: str) -> str:
+    """A catalogue id that comes from data (a Stripe word with a fallback, a stored label), translated
+    as plain text: templates escape it, which they do not do to ``_()``'s result."""
+    return gettext(text)
+
+
+def explain(exc: Exception) -> str:
+    """An error's sentence in the page's language: a TranslatableError through the catalogue (its values
+    too when they are errors, Phrases or Amounts), any other error as it is."""
+    if not isinstance(exc, TranslatableError):
+        return str(exc)
+    return gettext(exc.message, **{name: _value(value) for name, value in exc.values.items()})
+
+
+def _value(value: object) -> object:
+    """One of a TranslatableError's values, as the page writes it."""
+    if isinstance(value, Exception):
+        return explain(value)
+    if isinstance(value, Phrase):
+        return gettext(value)
+    if isinstance(value, Amount):
+        return money(value.minor, value.currency)
+    return value
+
+
 def init_babel(app: Flask, translations_dir: str) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
-    app.jinja_env.filters.update(when=when, day=day, number=flask_babel.format_decimal,
-                                 percent=flask_babel.format_percent)
+    app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=flask_babel.format_decimal,
+                                 phrase=phrase, percent=flask_babel.format_percent)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

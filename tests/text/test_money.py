@@ -1,6 +1,7 @@
 import pytest
 
 from readerdesk.text.money import (
+    Amount,
     AmountError,
     check_chargeable,
     format_amount,
@@ -66,3 +67,9 @@ def test_stripe_minimums_are_refused_with_a_sentence():
         check_chargeable(49, "JPY")
     with pytest.raises(AmountError, match="must end in 0"):
         check_chargeable(1505, "BHD")
+
+
+def test_a_refusal_carries_the_amount_for_the_desk_to_write_in_its_language():
+    with pytest.raises(AmountError) as refused:
+        check_chargeable(300, "UAH")
+    assert refused.value.values == {"amount": Amount(2500, "UAH")} and str(Amount(2500, "UAH")) == "25.00 UAH"

@@ -4,8 +4,14 @@ browser's; Ukrainian plurals; dates in the desk's time zone."""
 from datetime import UTC, datetime
 
 import pytest
+from flask_babel import force_locale
 
 from readerdesk.models import Status
+from readerdesk.services.patrons.site_settings import SupportSettingsError
+from readerdesk.text.languages import N_
+from readerdesk.text.money import Amount, AmountError
+from readerdesk.text.translatable import Phrase
+from readerdesk.views.locale import counted_records, explain, money, phrase
 from tests.factories import make_article, make_correction, make_user
 from tests.helpers import sign_in
 
@@ -95,6 +101,36 @@ def test_a_staff_member_chooses_the_desk_language(client, db_session):
     assert user.language is None
     assert "Your account" in client.get("/desk/account/").get_data(as_text=True)
 
+
+
+@pytest.mark.parametrize("language, minor, currency, written", [
+    ("uk", 123450, "UAH", "1\u00a0234,50\u00a0₴"), ("en", 123450, "EUR", "€1,234.50"),
+    ("uk", 300, "JPY", "300\u00a0¥"),  # no minor unit
+    ("uk", 1250, "BHD", "1,250\u00a0BHD"),  # three decimals, as Stripe counts them
+    ("en", 5, "EUR", "€0.05"),
+])
+def test_money_in_the_pages_language_with_the_currencys_decimals(app, language, minor, currency, written):
+    with app.test_request_context(), force_locale(language):
+        assert money(minor, currency) == written
+
+
+@pytest.mark.parametrize("count, words", [(1, "1 звернення"), (2, "2 звернення"), (5, "5 звернень"),
+                                          (21, "21 звернення"), (12, "12 звернень")])
+def test_counted_records_take_the_three_ukrainian_plural_forms(app, count, words):
+    with app.test_request_context(), force_locale("uk"):
+        assert counted_records({"reports": count, "payments": 0}) == words
+        assert counted_records({"reports": 1, "payments": 2}) == "1 звернення, 2 платежі"
+
+
+def test_a_services_error_is_explained_in_the_desks_language_values_and_all(app):
+    error = SupportSettingsError(N_("%(field)s: %(why)s"), field=Phrase(N_("Smallest custom amount")),
+                                 why=AmountError(N_("The smallest amount we can accept is %(amount)s."),
+                                                 amount=Amount(2500, "UAH")))
+    assert str(error) == "Smallest custom amount: The smallest amount we can accept is 25.00 UAH."  # the CLI's
+    with app.test_request_context(), force_locale("uk"):
+        assert explain(error) == "Найменша довільна сума: Найменша сума, яку ми можемо прийняти, — 25,00\u00a0₴."
+        assert explain(ValueError("plain")) == "plain"
+        assert phrase("<b>under_review</b>") == "<b>under_review</b>"  # plain text: the template escapes it
 
 def _csrf(client) -> str:
     page = client.get("/desk/account/").get_data(as_text=True)

@@ -15,6 +15,7 @@ from typing import Protocol
 
 from readerdesk.models import ArticleRevision
 from readerdesk.models.types import DbSession
+from readerdesk.text.translatable import TranslatableError
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class RawDocument:
         return f"{self.modified}#{hashlib.sha256(self.raw.encode('utf-8')).hexdigest()[:16]}"
 
 
-class CmsError(RuntimeError):
+class CmsError(TranslatableError, RuntimeError):
     """The CMS refused or could not be reached; the message is a sentence an editor can act on."""
 
 

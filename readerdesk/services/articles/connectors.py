@@ -21,6 +21,7 @@ from readerdesk.services.articles.ingest import IngestError, ingest_article
 from readerdesk.services.articles.wordpress import EMBED, SyncReport, posts_endpoint, store_post
 from readerdesk.services.articles.wordpress_edit import WordPressConnector
 from readerdesk.text.extraction import ExtractionError, extract_article
+from readerdesk.text.languages import N_
 
 
 class RefetchError(RuntimeError):
@@ -73,6 +74,6 @@ def cms_connector(site: Site, *, http: requests.Session, secret_key: str, timeou
     CredentialsError when the stored credentials cannot be read, CmsError when the site has none."""
     credentials = wordpress_credentials(site, secret_key=secret_key)
     if site.connector != "wordpress" or credentials is None:
-        raise CmsError(f"The site {site.name} has no WordPress write access: set a user and an application "
-                       "password at the site's settings.")
+        raise CmsError(N_("The site %(site)s has no WordPress write access: set a user and an application "
+                          "password at the site's settings."), site=site.name)
     return WordPressConnector(site, credentials, http=http, timeout=timeout)

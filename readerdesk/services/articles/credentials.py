@@ -16,12 +16,14 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from readerdesk.models import Site
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 MAX_USER_LENGTH = 60
 MAX_PASSWORD_LENGTH = 200
 
 
-class CredentialsError(ValueError):
+class CredentialsError(TranslatableError, ValueError):
     """The credentials cannot be set or read; the message says why (one line)."""
 
 
@@ -33,7 +35,7 @@ class WordPressCredentials:
 
 def _fernet(secret_key: str) -> Fernet:
     if not secret_key:
-        raise CredentialsError("SECRET_KEY is not set: CMS credentials cannot be sealed without it")
+        raise CredentialsError(N_("SECRET_KEY is not set: CMS credentials cannot be sealed without it"))
     key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None,
                info=b"readerdesk cms credentials v1").derive(secret_key.encode("utf-8"))
     return Fernet(base64.urlsafe_b64encode(key))
@@ -47,7 +49,8 @@ def unseal(secret_key: str, token: str) -> str:
     try:
         return _fernet(secret_key).decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
-        raise CredentialsError("the stored password cannot be read (was SECRET_KEY changed?): set it again") from None
+        raise CredentialsError(N_("the stored password cannot be read (was SECRET_KEY changed?): set it "
+                                  "again")) from None
 
 
 def set_wordpress_credentials(site: Site, user: str, application_password: str, *, secret_key: str) -> None:
@@ -55,12 +58,12 @@ def set_wordpress_credentials(site: Site, user: str, application_password: str, 
     user = (user or "").strip()
     password = (application_password or "").strip()
     if not user or len(user) > MAX_USER_LENGTH or any(c.isspace() for c in user) or ":" in user:
-        raise CredentialsError(f"give the WordPress user name (at most {MAX_USER_LENGTH} characters, "
-                               "no spaces or colons)")
+        raise CredentialsError(N_("give the WordPress user name (at most %(count)d characters, no spaces or "
+                                  "colons)"), count=MAX_USER_LENGTH)
     if not password:
-        raise CredentialsError("give the application password WordPress showed when it was created")
+        raise CredentialsError(N_("give the application password WordPress showed when it was created"))
     if len(password) > MAX_PASSWORD_LENGTH:
-        raise CredentialsError(f"an application password is at most {MAX_PASSWORD_LENGTH} characters")
+        raise CredentialsError(N_("an application password is at most %(count)d characters"), count=MAX_PASSWORD_LENGTH)
     site.wordpress_user = user
     site.wordpress_secret = seal(secret_key, password)
 

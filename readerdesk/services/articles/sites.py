@@ -15,13 +15,15 @@ from sqlalchemy import select
 from readerdesk.models import Site
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import Phrase, TranslatableError
 from readerdesk.text.urls import InvalidURL, absolute_link, normalise_origin, normalise_url
 
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 TOKEN_PREFIX = "rdk_"
 
 
-class SiteError(ValueError):
+class SiteError(TranslatableError, ValueError):
     """Bad site settings; the message says which."""
 
 
@@ -32,9 +34,9 @@ class PrivacyUrlInvalid(SiteError):
 class StandardsUrlInvalid(SiteError):
     """One of the standards links (``field``) is not an absolute http(s) URL."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, **values: object):
         self.field = field
-        super().__init__(message)
+        super().__init__(message, **values)
 
 
 class PartsInvalid(SiteError):
@@ -63,11 +65,11 @@ def new_api_token() -> str:
 def _check_selector(selector: str) -> str:
     selector = selector.strip()
     if not selector:
-        raise SiteError("a CSS selector cannot be empty")
+        raise SiteError(N_("a CSS selector cannot be empty"))
     try:
         LexborHTMLParser("<p></p>").css(selector)
     except Exception:
-        raise SiteError(f"invalid CSS selector {selector!r}") from None
+        raise SiteError(N_("invalid CSS selector %(selector)r"), selector=selector) from None
     return selector
 
 
@@ -90,16 +92,16 @@ def create_site(
     tiers, which an admin then edits at the desk."""
     name = name.strip().lower()
     if not NAME_RE.match(name):
-        raise SiteError("a site name is 1-80 lower-case letters, digits and dashes, e.g. kyiv-daily")
+        raise SiteError(N_("a site name is 1-80 lower-case letters, digits and dashes, e.g. kyiv-daily"))
     if session.scalar(select(Site.id).where(Site.name == name)) is not None:
-        raise SiteError(f"a site named {name!r} exists already")
+        raise SiteError(N_("a site named %(name)r exists already"), name=name)
     try:
         base = normalise_url(base_url)
         origins = sorted({normalise_origin(base_url), *(normalise_origin(o) for o in allowed_origins)})
     except InvalidURL as exc:
-        raise SiteError(str(exc)) from None
+        raise SiteError(exc.message, **exc.values) from None
     if not re.fullmatch(r"[A-Z]{3}", currency.upper()):
-        raise SiteError("currency must be a three-letter ISO 4217 code, e.g. EUR")
+        raise SiteError(N_("currency must be a three-letter ISO 4217 code, e.g. EUR"))
     token = new_api_token()
     site = Site(
         name=name,
@@ -125,11 +127,12 @@ def check_parts(parts: dict[str, str]) -> dict[str, str]:
     out = {}
     for name, selector in parts.items():
         if name not in PART_NAMES or name == BODY:
-            raise PartsInvalid(f"unknown part {name!r}: the parts are " + ", ".join(PART_NAMES[1:]))
+            raise PartsInvalid(N_("unknown part %(name)r: the parts are %(parts)s"), name=name,
+                               parts=", ".join(PART_NAMES[1:]))
         try:
             out[name] = _check_selector(selector)
         except SiteError as exc:
-            raise PartsInvalid(f"{name}: {exc}") from None
+            raise PartsInvalid(N_("%(name)s: %(why)s"), name=name, why=exc) from None
     return out
 
 
@@ -141,7 +144,7 @@ def parse_parts(lines: list[str]) -> dict[str, str]:
             continue
         name, sep, selector = line.partition("=")
         if not sep:
-            raise PartsInvalid(f"a part is NAME=CSS, e.g. headline=h1 (got {line.strip()!r})")
+            raise PartsInvalid(N_("a part is NAME=CSS, e.g. headline=h1 (got %(line)r)"), line=line.strip())
         parts[name.strip()] = selector.strip()
     return check_parts(parts)
 
@@ -153,12 +156,13 @@ def _privacy_url(url: str | None) -> str:
     try:
         return absolute_link(url or "")
     except InvalidURL:
-        raise PrivacyUrlInvalid(f"the privacy policy URL must be an absolute http(s) URL, got {url!r}") from None
+        raise PrivacyUrlInvalid(N_("the privacy policy URL must be an absolute http(s) URL, got %(url)r"),
+                                url=url) from None
 
 
-STANDARDS_LINKS = {"principles_url": "the publishing principles URL",
-                   "corrections_policy_url": "the corrections policy URL",
-                   "feedback_policy_url": "the feedback policy URL"}
+STANDARDS_LINKS = {"principles_url": N_("the publishing principles URL"),
+                   "corrections_policy_url": N_("the corrections policy URL"),
+                   "feedback_policy_url": N_("the feedback policy URL")}
 
 
 def update_standards(site: Site, *, second_approval: bool, target_decision_hours: int | None = None,
@@ -168,14 +172,15 @@ def update_standards(site: Site, *, second_approval: bool, target_decision_hours
     targets in hours (None for none). Validates all first."""
     for hours in (target_decision_hours, target_correction_hours):
         if hours is not None and not 1 <= hours <= 24 * 365:
-            raise SiteError("a target is a number of hours from 1 to 8760")
+            raise SiteError(N_("a target is a number of hours from 1 to 8760"))
     checked = {}
     for field, what in STANDARDS_LINKS.items():
         url = (urls.get(field) or "").strip()
         try:
             checked[field] = absolute_link(url) if url else ""
         except InvalidURL:
-            raise StandardsUrlInvalid(field, f"{what} must be an absolute http(s) URL, got {url!r}") from None
+            raise StandardsUrlInvalid(field, N_("%(what)s must be an absolute http(s) URL, got %(url)r"),
+                                      what=Phrase(what), url=url) from None
     for field, url in checked.items():
         setattr(site, field, url)
     site.second_approval = bool(second_approval)
@@ -259,21 +264,21 @@ def update_site(site: Site, *, allowed_origins: list[str], exclude_selectors: li
         others = {normalise_origin(o) for o in allowed_origins if o.strip()}
         origins = sorted({normalise_origin(site.base_url), *others})
     except InvalidURL as exc:
-        raise SiteError(str(exc)) from None
+        raise SiteError(exc.message, **exc.values) from None
     excludes = [_check_selector(s) for s in exclude_selectors if s.strip()]
     connector = connector or None
     if connector not in CONNECTORS:
-        raise SiteError("the connector is none, html or wordpress")
+        raise SiteError(N_("the connector is none, html or wordpress"))
     url = (connector_url or "").strip() or None
     if connector == "wordpress":
         if not url:
-            raise SiteError("a WordPress connector needs the site's URL (where /wp-json/ lives)")
+            raise SiteError(N_("a WordPress connector needs the site's URL (where /wp-json/ lives)"))
         try:
             url = normalise_url(url)
         except InvalidURL as exc:
-            raise SiteError(str(exc)) from None
+            raise SiteError(exc.message, **exc.values) from None
     elif url:
-        raise SiteError("only the wordpress connector takes a URL")
+        raise SiteError(N_("only the wordpress connector takes a URL"))
     checked_parts = check_parts(parts) if parts is not None else site.parts
     policy = _privacy_url(privacy_url)
     site.allowed_origins, site.exclude_selectors = origins, excludes

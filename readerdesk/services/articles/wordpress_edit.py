@@ -19,6 +19,8 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.articles.cms import CmsConflict, CmsError, RawDocument
 from readerdesk.services.articles.credentials import WordPressCredentials
 from readerdesk.services.articles.wordpress import SyncReport, posts_endpoint, store_post
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import Phrase
 
 MAX_RESPONSE_BYTES = 10 * 1024 * 1024
 
@@ -28,14 +30,14 @@ class WordPressConnector:
 
     def __init__(self, site: Site, credentials: WordPressCredentials, *, http: requests.Session, timeout: float):
         if not site.connector_url:
-            raise CmsError(f"The site {site.name} has no WordPress URL: set it at the site's settings.")
+            raise CmsError(N_("The site %(site)s has no WordPress URL: set it at the site's settings."), site=site.name)
         self.site, self.credentials, self.http, self.timeout = site, credentials, http, timeout
         self.base_url = site.connector_url.rstrip("/")
 
     def _post_url(self, external_id: str) -> str:
         if not external_id.startswith("wp:") or not external_id[3:].isdigit():
-            raise CmsError("This article did not come from WordPress (it has no post id), so readerdesk "
-                           "cannot change it there.")
+            raise CmsError(N_("This article did not come from WordPress (it has no post id), so readerdesk "
+                              "cannot change it there."))
         return f"{posts_endpoint(self.base_url)}/{external_id[3:]}"
 
     def _request(self, method: str, url: str, external_id: str, **kwargs) -> dict:
@@ -44,45 +46,46 @@ class WordPressConnector:
             response = self.http.request(method, url, auth=auth, timeout=self.timeout, allow_redirects=False,
                                          **kwargs)
         except requests.exceptions.Timeout:
-            raise CmsError(f"WordPress at {self.base_url} did not answer within {self.timeout:g} seconds. "
-                           "Nothing was changed; try again later.") from None
+            raise CmsError(N_("WordPress at %(url)s did not answer within %(seconds)s seconds. Nothing was changed; "
+                              "try again later."), url=self.base_url, seconds=f"{self.timeout:g}") from None
         except (requests.exceptions.RequestException, RuntimeError) as exc:
             # RuntimeError: the outbound guard refusing a non-public address says why in one line.
-            reason = str(exc) if isinstance(exc, RuntimeError) and str(exc) else "the connection failed"
-            raise CmsError(f"WordPress at {self.base_url} cannot be reached ({reason}). "
-                           "Nothing was changed.") from None
+            reason = str(exc) if isinstance(exc, RuntimeError) and str(exc) else Phrase(N_("the connection failed"))
+            raise CmsError(N_("WordPress at %(url)s cannot be reached (%(reason)s). Nothing was changed."),
+                           url=self.base_url, reason=reason) from None
         status = response.status_code
         user = self.credentials.user
         if status == 401:
-            raise CmsError(f"WordPress refused the user name or application password of “{user}”. Set them "
-                           "again at the site's settings (an application password is revoked when the user's "
-                           "password is reset).")
+            raise CmsError(N_("WordPress refused the user name or application password of “%(user)s”. Set them "
+                              "again at the site's settings (an application password is revoked when the user's "
+                              "password is reset)."), user=user)
         if status == 403:
-            raise CmsError(f"The WordPress user “{user}” may not edit this post. Give them the Editor role "
-                           "(or Author, for their own posts only).")
+            raise CmsError(N_("The WordPress user “%(user)s” may not edit this post. Give them the Editor role "
+                              "(or Author, for their own posts only)."), user=user)
         if status == 404 or status == 410:
-            raise CmsError(f"The post {external_id} no longer exists in WordPress (deleted or moved to the "
-                           "trash). Nothing was changed.")
+            raise CmsError(N_("The post %(post)s no longer exists in WordPress (deleted or moved to the trash). "
+                              "Nothing was changed."), post=external_id)
         if status == 412:
-            raise CmsConflict("The post was changed in WordPress since your preview. Nothing was written.")
+            raise CmsConflict(N_("The post was changed in WordPress since your preview. Nothing was written."))
         if status >= 300:
-            raise CmsError(f"WordPress at {self.base_url} answered HTTP {status}. Nothing was changed.")
+            raise CmsError(N_("WordPress at %(url)s answered HTTP %(status)s. Nothing was changed."), url=self.base_url,
+                           status=status)
         if len(response.content) > MAX_RESPONSE_BYTES:
-            raise CmsError(f"WordPress at {self.base_url} answered with more than 10 MB.")
+            raise CmsError(N_("WordPress at %(url)s answered with more than 10 MB."), url=self.base_url)
         try:
             post = response.json()
         except ValueError:
             post = None
         if not isinstance(post, dict) or not isinstance(post.get("content"), dict):
-            raise CmsError(f"{url} did not answer like WordPress (no post content). Is the site's WordPress "
-                           "URL right?")
+            raise CmsError(N_("%(url)s did not answer like WordPress (no post content). Is the site's WordPress "
+                              "URL right?"), url=url)
         return post
 
     def _document(self, external_id: str, post: dict) -> RawDocument:
         raw = post["content"].get("raw")
         if not isinstance(raw, str):
-            raise CmsError(f"WordPress did not send the raw content of {external_id}: the user "
-                           f"“{self.credentials.user}” may not edit it.")
+            raise CmsError(N_("WordPress did not send the raw content of %(post)s: the user “%(user)s” may not "
+                              "edit it."), post=external_id, user=self.credentials.user)
         post_id = external_id[3:]
         return RawDocument(external_id=external_id, raw=raw, modified=str(post.get("modified_gmt") or ""),
                            edit_url=f"{self.base_url}/wp-admin/post.php?post={post_id}&action=edit",
@@ -95,8 +98,8 @@ class WordPressConnector:
     def write_raw(self, document: RawDocument, raw: str) -> RawDocument:
         current = self.fetch_raw(document.external_id)
         if current.version != document.version:
-            raise CmsConflict(f"The post was changed in WordPress since your preview (it was modified at "
-                              f"{current.modified} UTC). Nothing was written.")
+            raise CmsConflict(N_("The post was changed in WordPress since your preview (it was modified at "
+                                 "%(when)s UTC). Nothing was written."), when=current.modified)
         headers = {"If-Unmodified-Since": _http_date(document.modified)}
         post = self._request("POST", self._post_url(document.external_id), document.external_id,
                              params={"context": "edit"}, json={"content": raw}, headers=headers)
@@ -106,7 +109,7 @@ class WordPressConnector:
         report = SyncReport()
         result = store_post(session, self.site, document.payload, now=now, report=report)
         if report.skipped:
-            raise CmsError(f"The post was read but cannot be stored: {report.skipped[0]}.")
+            raise CmsError(N_("The post was read but cannot be stored: %(why)s."), why=report.skipped[0])
         return result.revision if result is not None else None
 
 

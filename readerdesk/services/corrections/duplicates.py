@@ -49,13 +49,15 @@ from sqlalchemy.orm.util import identity_key
 
 from readerdesk.models import Article, Correction, ModerationEvent, Status, User
 from readerdesk.models.types import DbSession, table_of
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import Phrase, TranslatableError
 
 # Two spans are the same passage when they share at least this much of the shorter one.
 MIN_SHARE_OF_SHORTER = 0.5
 MEMBERS_PAGE = 50
 
 
-class DuplicateError(ValueError):
+class DuplicateError(TranslatableError, ValueError):
     """A merge or split that cannot be done; the message says why."""
 
 
@@ -279,16 +281,16 @@ def merge(session: DbSession, corrections: Iterable[Correction], *, actor: User,
     corrections = list(corrections)
     group_ids = {c.group_id or c.id for c in corrections}
     if len(group_ids) < 2:
-        raise DuplicateError("These reports are already in one group.")
+        raise DuplicateError(N_("These reports are already in one group."))
     if len({c.article_id for c in corrections}) > 1:
-        raise DuplicateError("Only reports on the same article can be merged.")
+        raise DuplicateError(N_("Only reports on the same article can be merged."))
     lock_article(session, corrections[0].article_id)
     leads = session.scalars(select(Correction).where(Correction.id.in_(group_ids))
                             .execution_options(populate_existing=True)).all()
     closed = [r for r in leads if not r.status.is_open]
     if closed:
-        raise DuplicateError(
-            f"Report #{closed[0].id} is {closed[0].status.label}: reopen it before merging.")
+        raise DuplicateError(N_("Report #%(id)s is %(status)s: reopen it before merging."), id=closed[0].id,
+                             status=Phrase(closed[0].status.label))
     group_id = min(group_ids)
     moving = Correction.group_id.in_(group_ids - {group_id})
     # The audit events first, in one statement, while the reports still name their old group.
@@ -315,7 +317,7 @@ def split(session: DbSession, correction: Correction, *, actor: User, now: datet
     rest_id = session.scalar(select(func.min(Correction.id)).where(Correction.group_id == group_id,
                                                                    Correction.id != correction.id))
     if rest_id is None:
-        raise DuplicateError("This report is not grouped with any other.")
+        raise DuplicateError(N_("This report is not grouped with any other."))
     if correction.id == group_id:  # the lead leaves: the rest follow their earliest report
         session.execute(update(Correction).where(Correction.group_id == group_id, Correction.id != correction.id)
                         .values(group_id=rest_id))

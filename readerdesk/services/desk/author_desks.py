@@ -8,9 +8,11 @@ from sqlalchemy import select
 from readerdesk.models import AuthorDesk
 from readerdesk.models.desk_mapping import MAX_NAME
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 
-class AuthorDeskError(ValueError):
+class AuthorDeskError(TranslatableError, ValueError):
     """A mapping that cannot be saved; the message says why, for the form."""
 
 
@@ -27,9 +29,9 @@ def set_desk(session: DbSession, author: str, desk: str) -> AuthorDesk | None:
     """Put ``author`` on ``desk`` (replacing their desk); an empty desk removes the mapping."""
     author, desk = author.strip(), desk.strip()
     if not author:
-        raise AuthorDeskError("Name the author, as in the articles' bylines.")
+        raise AuthorDeskError(N_("Name the author, as in the articles' bylines."))
     if len(author) > MAX_NAME or len(desk) > MAX_NAME:
-        raise AuthorDeskError(f"Names are at most {MAX_NAME} characters.")
+        raise AuthorDeskError(N_("Names are at most %(count)d characters."), count=MAX_NAME)
     row = session.scalar(select(AuthorDesk).where(AuthorDesk.author == author))
     if not desk:
         if row is not None:

@@ -16,6 +16,8 @@ from sqlalchemy import CursorResult, select, update
 from readerdesk.models import Correction, Status, User
 from readerdesk.models.moderation import InternalNote, ModerationEvent, RejectionCode
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import Phrase, TranslatableError
 
 S = Status
 # action -> {from state: to state}. Anything not listed is an illegal transition.
@@ -34,9 +36,13 @@ TRANSITIONS: dict[str, dict[Status, Status]] = {
 # Decisions that count as the "first decision" for the time-to-first-decision statistic.
 DECISIONS = {"accept", "reject", "spam", "publish"}
 MAX_REASON_LENGTH = 2000
+# The verb for each action, as an error says it ("Cannot reject a report that is “published”.").
+ACTION_VERBS = {"claim": N_("claim"), "assign": N_("assign"), "unassign": N_("unassign"), "accept": N_("accept"),
+                "reject": N_("reject"), "spam": N_("mark as spam"), "publish": N_("publish"), "reopen": N_("reopen"),
+                "propose_note": N_("propose a note for")}
 
 
-class ModerationError(Exception):
+class ModerationError(TranslatableError):
     """Base for errors a view turns into a 4xx with this message."""
 
 
@@ -50,10 +56,8 @@ class StaleDecision(ModerationError):
     def __init__(self, correction: Correction, seen_version: int):
         self.correction = correction
         self.seen_version = seen_version
-        super().__init__(
-            f"This report changed since you opened it (it is now “{correction.status.label}”). "
-            "Reload to see the latest state before deciding."
-        )
+        super().__init__(N_("This report changed since you opened it (it is now “%(status)s”). Reload to see "
+                            "the latest state before deciding."), status=Phrase(correction.status.label))
 
 
 def allowed_actions(status: Status) -> list[str]:
@@ -66,9 +70,8 @@ def _apply(session: DbSession, correction: Correction, action: str, *, actor: Us
     """Apply one transition. ``assignee`` is left alone unless given; None unassigns."""
     moves = TRANSITIONS.get(action)
     if moves is None or correction.status not in moves:
-        raise IllegalTransition(
-            f"Cannot {action} a report that is “{correction.status.label}”."
-        )
+        raise IllegalTransition(N_("Cannot %(action)s a report that is “%(status)s”."),
+                                action=Phrase(ACTION_VERBS.get(action, action)), status=Phrase(correction.status.label))
     if expected_version != correction.version:
         raise StaleDecision(correction, expected_version)
     from_status, to_status = correction.status, moves[correction.status]
@@ -111,7 +114,7 @@ def assign(session, correction, assignee: User | None, *, actor: User, now, expe
         return _apply(session, correction, "unassign", actor=actor, now=now, expected_version=expected_version,
                       assignee=None)
     if not assignee.active:
-        raise ModerationError(f"{assignee.email} is not an active staff member.")
+        raise ModerationError(N_("%(email)s is not an active staff member."), email=assignee.email)
     return _apply(session, correction, "assign", actor=actor, now=now, expected_version=expected_version,
                   assignee=assignee)
 
@@ -126,7 +129,7 @@ def reject(session, correction, *, actor, now, expected_version, reason="", read
     try:
         rejection_code = RejectionCode(code) if code else None
     except ValueError:
-        raise ModerationError("Choose a reason: " + ", ".join(c.label.lower() for c in RejectionCode) + ".") from None
+        raise ModerationError(N_("Choose a reason for the rejection from the list.")) from None
     return _apply(session, correction, "reject", actor=actor, now=now, expected_version=expected_version, reason=reason,
                   reader_message=reader_message, rejection_code=rejection_code)
 
@@ -159,9 +162,9 @@ def add_internal_note(session: DbSession, correction: Correction, body: str, *, 
                       now: datetime) -> InternalNote:
     body = (body or "").strip()
     if not body:
-        raise ModerationError("A note cannot be empty.")
+        raise ModerationError(N_("A note cannot be empty."))
     if len(body) > 10_000:
-        raise ModerationError("A note can be at most 10,000 characters.")
+        raise ModerationError(N_("A note can be at most 10,000 characters."))
     note = InternalNote(correction_id=correction.id, author_id=author.id, body=body, created_at=now)
     session.add(note)
     session.flush()

@@ -10,26 +10,27 @@ from sqlalchemy import func, select
 
 from readerdesk.models import SecurityEvent, User
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
 
 # action: how the log page says it
 ACTIONS = {
-    "signed_in": "signed in",
-    "sign_in_failed": "typed a wrong password",
-    "two_factor_failed": "typed a wrong two-factor code",
-    "signed_out": "signed out",
-    "signed_out_everywhere": "ended all their sessions",
-    "sessions_ended": "ended all sessions of",
-    "password_changed": "changed their password",
-    "two_factor_enabled": "turned on two-factor sign-in",
-    "two_factor_disabled": "turned off two-factor sign-in",
-    "recovery_codes_generated": "made new recovery codes",
-    "recovery_code_used": "signed in with a recovery code",
-    "two_factor_reset": "reset the two-factor sign-in of",
-    "policy_changed": "changed the two-factor policy",
-    "user_created": "created the account of",
-    "role_changed": "changed the role of",
-    "user_deactivated": "deactivated",
-    "user_reactivated": "reactivated",
+    "signed_in": N_("signed in"),
+    "sign_in_failed": N_("typed a wrong password"),
+    "two_factor_failed": N_("typed a wrong two-factor code"),
+    "signed_out": N_("signed out"),
+    "signed_out_everywhere": N_("ended all their sessions"),
+    "sessions_ended": N_("ended all sessions of"),
+    "password_changed": N_("changed their password"),
+    "two_factor_enabled": N_("turned on two-factor sign-in"),
+    "two_factor_disabled": N_("turned off two-factor sign-in"),
+    "recovery_codes_generated": N_("made new recovery codes"),
+    "recovery_code_used": N_("signed in with a recovery code"),
+    "two_factor_reset": N_("reset the two-factor sign-in of"),
+    "policy_changed": N_("changed the two-factor policy"),
+    "user_created": N_("created the account of"),
+    "role_changed": N_("changed the role of"),
+    "user_deactivated": N_("deactivated"),
+    "user_reactivated": N_("reactivated"),
 }
 
 

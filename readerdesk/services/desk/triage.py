@@ -16,6 +16,7 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import members
 from readerdesk.services.desk import moderation
 from readerdesk.services.desk.moderation import TRANSITIONS, ModerationError
+from readerdesk.text.languages import N_
 
 GROUP_ACTIONS = ("accept", "reject", "spam", "reopen", "claim")
 BULK_ACTIONS = ("accept", "reject", "spam")
@@ -46,7 +47,7 @@ def decide(session: DbSession, correction: Correction, action: str, *, actor: Us
     other action to the open members. Returns the events, the decided report's first.
     """
     if action not in (*GROUP_ACTIONS, "assign"):
-        raise ModerationError(f"Unknown action “{action}”.")
+        raise ModerationError(N_("Unknown action “%(action)s”."), action=action)
     status_before = correction.status
     events = [_run(session, correction, action, actor=actor, now=now, version=expected_version, reason=reason,
                    assignee=assignee, reader_message=reader_message, code=code)]
@@ -68,24 +69,24 @@ def decide(session: DbSession, correction: Correction, action: str, *, actor: Us
 class BulkResult:
     applied: list[Correction] = field(default_factory=list)
     events: list[ModerationEvent] = field(default_factory=list)
-    refused: list[tuple[int, str]] = field(default_factory=list)  # (report id, why)
+    refused: list[tuple[int, ModerationError]] = field(default_factory=list)  # (report id, why)
 
 
 def bulk_decide(session: DbSession, items: list[tuple[int, int]], action: str, *, actor: User,
                 now: datetime) -> BulkResult:
     """Decide many queue rows, each ``(id, version seen)``; stale or illegal ones are refused, not fatal."""
     if action not in BULK_ACTIONS:
-        raise ModerationError(f"Bulk “{action}” is not possible; choose accept, reject or spam.")
+        raise ModerationError(N_("Bulk “%(action)s” is not possible; choose accept, reject or spam."), action=action)
     result = BulkResult()
     for correction_id, version in items:
         correction = session.get(Correction, correction_id)
         if correction is None:
-            result.refused.append((correction_id, "It no longer exists."))
+            result.refused.append((correction_id, ModerationError(N_("It no longer exists."))))
             continue
         try:
             result.events += decide(session, correction, action, actor=actor, now=now, expected_version=version)
         except ModerationError as exc:
-            result.refused.append((correction_id, str(exc)))
+            result.refused.append((correction_id, exc))
         else:
             result.applied.append(correction)
     return result

@@ -26,6 +26,8 @@ from readerdesk.models import RecoveryCode, StaffPolicy, User
 from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import count_since, record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 ISSUER = "readerdesk"
 RECOVERY_CODES = 10
@@ -36,7 +38,7 @@ LOCKOUT = timedelta(minutes=15)
 _TOTP_RE = re.compile(r"^[0-9]{6}$")
 
 
-class TwoFactorError(ValueError):
+class TwoFactorError(TranslatableError, ValueError):
     """The step cannot be done; the message says why, for the person at the screen."""
 
 
@@ -93,10 +95,10 @@ def _time_step(secret: str, code: str, now: datetime, after: int | None) -> int 
 def enable_two_factor(session: DbSession, user: User, secret: str, code: str, *, now: datetime) -> list[str]:
     """Keep ``secret`` once ``code`` proves the app has it; returns the new recovery codes (shown once)."""
     if user.has_two_factor:
-        raise TwoFactorError("Two-factor sign-in is on already.")
+        raise TwoFactorError(N_("Two-factor sign-in is on already."))
     step = _time_step(secret, code, now, None)
     if step is None:
-        raise TwoFactorError("That code does not match. Check the time on your phone and type the newest code.")
+        raise TwoFactorError(N_("That code does not match. Check the time on your phone and type the newest code."))
     user.totp_secret, user.totp_enabled_at, user.totp_last_step = secret, now, step
     record(session, "two_factor_enabled", user=user, now=now)
     return _replace_recovery_codes(session, user)
@@ -105,7 +107,7 @@ def enable_two_factor(session: DbSession, user: User, secret: str, code: str, *,
 def disable_two_factor(session: DbSession, user: User, *, policy: StaffPolicy, now: datetime) -> None:
     """The person turns it off themselves (after :func:`verify_second_factor`); not when required."""
     if two_factor_required(user, policy):
-        raise TwoFactorError("Two-factor sign-in is required for your account; it cannot be turned off.")
+        raise TwoFactorError(N_("Two-factor sign-in is required for your account; it cannot be turned off."))
     _clear(session, user)
     record(session, "two_factor_disabled", user=user, now=now)
 
@@ -115,7 +117,7 @@ def reset_two_factor(session: DbSession, user: User, *, actor: User | None, now:
     running ``readerdesk reset-2fa``): two-factor off, every session ended. The person signs in with
     their password and enrols again (required for admins and under the all-staff policy)."""
     if actor is not None and user.id == actor.id:
-        raise TwoFactorError("Ask another admin to reset your own two-factor sign-in, or use a recovery code.")
+        raise TwoFactorError(N_("Ask another admin to reset your own two-factor sign-in, or use a recovery code."))
     _clear(session, user)
     end_all_sessions(session, user, now=now)
     record(session, "two_factor_reset", user=user, actor=actor, by_operator=actor is None, now=now,
@@ -171,7 +173,7 @@ def verify_second_factor(session: DbSession, user: User, code: str, *, now: date
     if not user.has_two_factor:
         return None
     if is_locked(session, user, now=now):
-        raise TwoFactorError("Too many wrong codes. Wait 15 minutes, or ask an admin for help.")
+        raise TwoFactorError(N_("Too many wrong codes. Wait 15 minutes, or ask an admin for help."))
     step = _time_step(user.totp_secret or "", code, now, user.totp_last_step)
     if step is not None:
         user.totp_last_step = step

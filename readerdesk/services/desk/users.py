@@ -18,13 +18,14 @@ from readerdesk.models.types import DbSession
 from readerdesk.services.desk.security_log import record
 from readerdesk.services.desk.staff_sessions import end_all_sessions
 from readerdesk.text.emails import normalise_email
-from readerdesk.text.languages import LANGUAGES
+from readerdesk.text.languages import LANGUAGES, N_
+from readerdesk.text.translatable import TranslatableError
 
 MIN_PASSWORD_LENGTH = 10
 MAX_BYLINE = 200  # User.byline
 
 
-class UserError(ValueError):
+class UserError(TranslatableError, ValueError):
     pass
 
 
@@ -63,12 +64,12 @@ def _role_and_byline(role: Role | str, byline: str) -> tuple[Role, str]:
     try:
         role = Role(role)
     except ValueError:
-        raise UserError("role must be admin, editor or author") from None
+        raise UserError(N_("role must be admin, editor or author")) from None
     byline = unicodedata.normalize("NFC", (byline or "").strip())
     if len(byline) > MAX_BYLINE:
-        raise UserError(f"the byline name is at most {MAX_BYLINE} characters")
+        raise UserError(N_("the byline name is at most %(count)d characters"), count=MAX_BYLINE)
     if role == Role.AUTHOR and not byline:
-        raise UserError("an author needs the name they sign articles with, exactly as in the bylines")
+        raise UserError(N_("an author needs the name they sign articles with, exactly as in the bylines"))
     return role, byline
 
 
@@ -79,12 +80,12 @@ def create_user(session: DbSession, email: str, password: str, role: Role | str 
         validated = validate_email(email, check_deliverability=False, globally_deliverable=False)
         email = normalise_email(validated.normalized)
     except EmailNotValidError as exc:
-        raise UserError(f"invalid email address: {exc}") from None
+        raise UserError(N_("invalid email address: %(why)s"), why=str(exc)) from None
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise UserError(N_("the password must be at least %(count)d characters long"), count=MIN_PASSWORD_LENGTH)
     role, byline = _role_and_byline(role, byline)
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise UserError(f"a user with the email {email} exists already")
+        raise UserError(N_("a user with the email %(email)s exists already"), email=email)
     user = User(email=email, password_hash=hash_password(password, password_settings), role=role, name=name,
                 byline=byline)
     session.add(user)
@@ -121,7 +122,7 @@ def authenticate(session: DbSession, email: str, password: str, *, now: datetime
 
 def set_password(user: User, password: str, *, password_settings: PasswordSettings) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters long")
+        raise UserError(N_("the password must be at least %(count)d characters long"), count=MIN_PASSWORD_LENGTH)
     user.password_hash = hash_password(password, password_settings)
 
 
@@ -132,9 +133,9 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
     try:
         _hasher(password_settings).verify(user.password_hash, current)
     except (VerificationError, InvalidHashError):
-        raise UserError("Your current password is not right.") from None
+        raise UserError(N_("Your current password is not right.")) from None
     if new == current:
-        raise UserError("Choose a new password, not the current one.")
+        raise UserError(N_("Choose a new password, not the current one."))
     set_password(user, new, password_settings=password_settings)
     record(session, "password_changed", user=user, now=now)
     return end_all_sessions(session, user, now=now, keep_token=keep_token)
@@ -143,7 +144,8 @@ def change_password(session: DbSession, user: User, current: str, new: str, *, n
 def set_language(user: User, language: str | None) -> None:
     """The desk's language for ``user``; None or "" goes back to the browser's."""
     if language and language not in LANGUAGES:
-        raise UserError(f"readerdesk has no {language!r} catalogue; choose one of {', '.join(LANGUAGES)}.")
+        raise UserError(N_("readerdesk has no “%(language)s” catalogue; choose one of %(languages)s."),
+                        language=language, languages=", ".join(LANGUAGES))
     user.language = language or None
 
 
@@ -171,9 +173,9 @@ def _other_active_admins(session: DbSession, user: User) -> int:
 def set_active(session: DbSession, user: User, active: bool, *, actor: User, now: datetime) -> None:
     """Deactivate (sign-in refused, sessions end) or reactivate a staff account."""
     if not active and user.id == actor.id:
-        raise UserError("You cannot deactivate your own account.")
+        raise UserError(N_("You cannot deactivate your own account."))
     if not active and user.role == Role.ADMIN and _other_active_admins(session, user) == 0:
-        raise UserError("This is the last active admin; make someone else admin first.")
+        raise UserError(N_("This is the last active admin; make someone else admin first."))
     if user.active != active:
         record(session, "user_reactivated" if active else "user_deactivated", user=user, actor=actor, now=now)
     user.active = active
@@ -186,9 +188,9 @@ def set_role(session: DbSession, user: User, role: Role | str, *, actor: User, n
     """Change the role and, when given, the byline name (an author's figures are that name's)."""
     role, byline = _role_and_byline(role, user.byline if byline is None else byline)
     if user.id == actor.id and role != user.role:
-        raise UserError("You cannot change your own role; ask another admin.")
+        raise UserError(N_("You cannot change your own role; ask another admin."))
     if user.role == Role.ADMIN and role != Role.ADMIN and user.active and _other_active_admins(session, user) == 0:
-        raise UserError("This is the last active admin; make someone else admin first.")
+        raise UserError(N_("This is the last active admin; make someone else admin first."))
     if user.role != role:
         record(session, "role_changed", user=user, actor=actor, now=now, detail=f"{user.role.value} → {role.value}")
     user.role, user.byline = role, byline

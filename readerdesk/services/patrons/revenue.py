@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -101,6 +102,7 @@ class MonthFigures:
     churned: int  # subscriptions that ended this month
     failed_payments: int
     received: int = 0  # paid this month, less refunds and lost disputes
+    start: datetime | None = None  # the month's first moment (UTC), for a label in the desk's language
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,7 @@ def revenue_summaries(session: DbSession, *, now: datetime, site_id: int | None 
         figures = []
         for start, end in window:
             figures.append(MonthFigures(
-                label=start.strftime("%Y-%m"),
+                label=start.strftime("%Y-%m"), start=start,
                 mrr=headline.get(currency, 0) if end > now else _month_mrr(subs, end),
                 new=len({s.patron_id for s in subs if start <= s.started_at < end}),
                 churned=sum(1 for s in subs if s.ended_at and start <= s.ended_at < end),
@@ -186,11 +188,14 @@ def total_paid(session: DbSession, patron: Patron) -> dict[str, int]:
 # --- the chart ----------------------------------------------------------------------------------
 
 
-def mrr_chart(summary: RevenueSummary) -> Markup:
-    """The MRR line of one currency, in its major units."""
+def mrr_chart(summary: RevenueSummary, *, title: str | None = None,
+              month_label: Callable[[MonthFigures], str] = lambda m: m.label) -> Markup:
+    """The MRR line of one currency, in its major units. The desk passes its ``title``, month labels
+    in the page's language."""
     exponent = minor_exponent(summary.currency)
-    return line_chart([(m.label, m.mrr / 10 ** exponent) for m in summary.months],
-                      title=f"Monthly recurring revenue, last {len(summary.months)} months", unit=summary.currency)
+    return line_chart([(month_label(m), m.mrr / 10 ** exponent) for m in summary.months],
+                      title=title or f"Monthly recurring revenue, last {len(summary.months)} months",
+                      unit=summary.currency)
 
 
 # --- CSV ----------------------------------------------------------------------------------------

@@ -8,18 +8,19 @@ from sqlalchemy import select
 
 from readerdesk.models import PollEvent, User
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
 
 ACTIONS = {
-    "create": "created the poll",
-    "edit": "edited the poll",
-    "extend": "extended the closing time",
-    "close": "closed the poll early",
-    "announce": "emailed eligible patrons",
-    "covered": "marked a topic covered",
-    "accept": "accepted a suggestion into the poll",
-    "merge": "merged a suggestion into a topic",
-    "reject": "rejected a suggestion",
-    "export": "exported the results",
+    "create": N_("created the poll"),
+    "edit": N_("edited the poll"),
+    "extend": N_("extended the closing time"),
+    "close": N_("closed the poll early"),
+    "announce": N_("emailed eligible patrons"),
+    "covered": N_("marked a topic covered"),
+    "accept": N_("accepted a suggestion into the poll"),
+    "merge": N_("merged a suggestion into a topic"),
+    "reject": N_("rejected a suggestion"),
+    "export": N_("exported the results"),
 }
 
 

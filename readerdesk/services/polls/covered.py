@@ -16,6 +16,7 @@ from readerdesk.services.effects import Job
 from readerdesk.services.polls.audit import log_poll_action
 from readerdesk.services.polls.ballots import ballot_key
 from readerdesk.services.polls.editing import PollError
+from readerdesk.text.languages import N_
 from readerdesk.text.urls import InvalidURL, absolute_link
 
 
@@ -25,9 +26,9 @@ def mark_covered(session: DbSession, topic: PollTopic, url: str, *, actor: User 
     try:
         link = absolute_link(url)
     except InvalidURL:
-        raise PollError("Give the address of the article (https://...).") from None
+        raise PollError(N_("Give the address of the article (https://...).")) from None
     if len(link) > 2000:
-        raise PollError("That address is too long.")
+        raise PollError(N_("That address is too long."))
     first_time = topic.covered_at is None
     topic.covered_url, topic.covered_at = link, topic.covered_at or now
     log_poll_action(session, site_id=topic.poll.site_id, poll_id=topic.poll_id, actor=actor, action="covered",

@@ -28,11 +28,13 @@ from readerdesk.models import (
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.services.polls.audit import log_poll_action
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 MAX_CHOICES = 20
 
 
-class PollError(ValueError):
+class PollError(TranslatableError, ValueError):
     """A poll change the desk refuses; the message says what to fix."""
 
 
@@ -95,24 +97,26 @@ def _nfc(text: str) -> str:
 def _check(draft: PollDraft, site: Site) -> tuple[str, list[TopicDraft], datetime, datetime]:
     question = _nfc(draft.question)
     if not question:
-        raise PollError("Write the question.")
+        raise PollError(N_("Write the question."))
     if len(question) > 300:
-        raise PollError("The question is too long: at most 300 characters.")
+        raise PollError(N_("The question is too long: at most 300 characters."))
     topics = [TopicDraft(_nfc(t.title), _nfc(t.description)) for t in draft.topics]
     if not MIN_TOPICS_PER_POLL <= len(topics) <= MAX_TOPICS_PER_POLL:
-        raise PollError(f"A poll has {MIN_TOPICS_PER_POLL} to {MAX_TOPICS_PER_POLL} topics (this has {len(topics)}).")
+        raise PollError(N_("A poll has %(min)d to %(max)d topics (this has %(count)d)."), min=MIN_TOPICS_PER_POLL,
+                        max=MAX_TOPICS_PER_POLL, count=len(topics))
     for number, topic in enumerate(topics, start=1):
         if not topic.title or len(topic.title) > 200:
-            raise PollError(f"Topic {number}: give it a title of at most 200 characters.")
+            raise PollError(N_("Topic %(number)d: give it a title of at most 200 characters."), number=number)
         if len(topic.description) > 1000:
-            raise PollError(f"Topic {number}: the description is too long (at most 1,000 characters).")
+            raise PollError(N_("Topic %(number)d: the description is too long (at most 1,000 characters)."),
+                            number=number)
     if len({t.title.casefold() for t in topics}) != len(topics):
-        raise PollError("Two topics have the same title.")
+        raise PollError(N_("Two topics have the same title."))
     if not 1 <= draft.max_choices <= min(MAX_CHOICES, len(topics)):
-        raise PollError(f"Votes per person: between 1 and the number of topics ({len(topics)}).")
+        raise PollError(N_("Votes per person: between 1 and the number of topics (%(count)d)."), count=len(topics))
     opens_at, closes_at = to_utc(draft.opens_at, site), to_utc(draft.closes_at, site)
     if closes_at <= opens_at:
-        raise PollError("The poll must close after it opens.")
+        raise PollError(N_("The poll must close after it opens."))
     return question, topics, opens_at, closes_at
 
 
@@ -123,7 +127,7 @@ def ballots_cast(session: DbSession, poll: Poll) -> int:
 def create_poll(session: DbSession, site: Site, draft: PollDraft, *, actor: User | None, now: datetime) -> Poll:
     question, topics, opens_at, closes_at = _check(draft, site)
     if closes_at <= now:
-        raise PollError("The closing time has passed already.")
+        raise PollError(N_("The closing time has passed already."))
     poll = Poll(site=site, question=question, opens_at=opens_at, closes_at=closes_at, eligibility=draft.eligibility,
                 max_choices=draft.max_choices, results_visibility=draft.results_visibility,
                 created_by_id=actor.id if actor else None, created_at=now,
@@ -137,10 +141,10 @@ def create_poll(session: DbSession, site: Site, draft: PollDraft, *, actor: User
 def update_poll(session: DbSession, poll: Poll, draft: PollDraft, *, actor: User | None, now: datetime) -> Poll:
     """Everything can change until the first vote; after it, nothing here (see extend/close)."""
     if ballots_cast(session, poll):
-        raise PollError("People have voted in this poll: it can only be extended or closed early now.")
+        raise PollError(N_("People have voted in this poll: it can only be extended or closed early now."))
     question, topics, opens_at, closes_at = _check(draft, poll.site)
     if closes_at <= now:
-        raise PollError("The closing time has passed already.")
+        raise PollError(N_("The closing time has passed already."))
     poll.question, poll.opens_at, poll.closes_at = question, opens_at, closes_at
     poll.eligibility, poll.max_choices, poll.results_visibility = (draft.eligibility, draft.max_choices,
                                                                    draft.results_visibility)
@@ -160,9 +164,9 @@ def extend_poll(session: DbSession, poll: Poll, closes_at_local: datetime, *, ac
                 now: datetime) -> Poll:
     closes_at = to_utc(closes_at_local, poll.site)
     if poll.state(now) is PollState.CLOSED:
-        raise PollError("This poll has closed; it cannot be reopened.")
+        raise PollError(N_("This poll has closed; it cannot be reopened."))
     if closes_at <= poll.closes_at:
-        raise PollError("Extending moves the closing time later; to end sooner, close the poll early.")
+        raise PollError(N_("Extending moves the closing time later; to end sooner, close the poll early."))
     old = poll.closes_at
     poll.closes_at = closes_at
     log_poll_action(session, site_id=poll.site_id, poll_id=poll.id, actor=actor, action="extend",
@@ -172,7 +176,7 @@ def extend_poll(session: DbSession, poll: Poll, closes_at_local: datetime, *, ac
 
 def close_poll(session: DbSession, poll: Poll, *, actor: User | None, now: datetime) -> Poll:
     if poll.state(now) is PollState.CLOSED:
-        raise PollError("This poll is closed already.")
+        raise PollError(N_("This poll is closed already."))
     poll.closes_at = now
     if poll.opens_at > now:
         poll.opens_at = now
@@ -195,9 +199,10 @@ def open_polls(session: DbSession, site: Site, *, now: datetime) -> list[Poll]:
 def announce_poll(session: DbSession, poll: Poll, *, actor: User | None, now: datetime) -> Job:
     """Email the poll's eligible patrons (who did not opt out) once, while it is open."""
     if poll.state(now) is not PollState.OPEN:
-        raise PollError("Announce a poll while it is open.")
+        raise PollError(N_("Announce a poll while it is open."))
     if poll.announced_at is not None:
-        raise PollError(f"This poll was announced on {poll.announced_at:%Y-%m-%d %H:%M} UTC already.")
+        raise PollError(N_("This poll was announced already, on %(when)s UTC."),
+                        when=f"{poll.announced_at:%Y-%m-%d %H:%M}")
     poll.announced_at = now
     log_poll_action(session, site_id=poll.site_id, poll_id=poll.id, actor=actor, action="announce", now=now)
     return Job("send_poll_announcements", (poll.id,))

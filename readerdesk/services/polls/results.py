@@ -61,7 +61,8 @@ def _short(text: str) -> str:
 
 
 def results_chart(results: PollResults, title: str = "Votes per topic") -> Markup:
-    """Server-side SVG bars, one per topic (titles shortened on the axis, whole in each tooltip)."""
+    """Server-side SVG bars, one per topic (titles shortened on the axis, whole in each tooltip). The
+    desk passes its ``title`` and ``number`` format in the page's language."""
     return bar_chart([(_short(c.topic.title), c.votes) for c in results.topics], title=title)
 
 

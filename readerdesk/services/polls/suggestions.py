@@ -49,7 +49,7 @@ def _pending(session: DbSession, suggestion_id: int) -> TopicSuggestion:
     if suggestion is None:
         raise LookupError("There is no such suggestion.")
     if suggestion.status is not SuggestionStatus.PENDING:
-        raise PollError(f"This suggestion was {suggestion.status.value} already.")
+        raise PollError(N_("This suggestion was decided already."))
     return suggestion
 
 
@@ -62,13 +62,13 @@ def accept_suggestion(session: DbSession, suggestion_id: int, poll: Poll, *, act
     """Add the suggestion to ``poll`` as a topic: only while nobody has voted in it."""
     suggestion = _pending(session, suggestion_id)
     if poll.site_id != suggestion.site_id:
-        raise PollError("That poll is for another site.")
+        raise PollError(N_("That poll is for another site."))
     if ballots_cast(session, poll):
-        raise PollError("People have voted in that poll: its topics cannot change. Merge the suggestion instead.")
+        raise PollError(N_("People have voted in that poll: its topics cannot change. Merge the suggestion instead."))
     if len(poll.topics) >= MAX_TOPICS_PER_POLL:
-        raise PollError(f"That poll has {MAX_TOPICS_PER_POLL} topics already.")
+        raise PollError(N_("That poll has %(count)d topics already."), count=MAX_TOPICS_PER_POLL)
     if any(t.title.casefold() == suggestion.title.casefold() for t in poll.topics):
-        raise PollError("That poll has a topic with this title: merge the suggestion into it.")
+        raise PollError(N_("That poll has a topic with this title: merge the suggestion into it."))
     topic = PollTopic(title=suggestion.title, description=suggestion.body, position=len(poll.topics))
     poll.topics.append(topic)
     session.flush()
@@ -83,7 +83,7 @@ def merge_suggestion(session: DbSession, suggestion_id: int, topic: PollTopic, *
                      now: datetime) -> TopicSuggestion:
     suggestion = _pending(session, suggestion_id)
     if topic.poll.site_id != suggestion.site_id:
-        raise PollError("That topic is in another site's poll.")
+        raise PollError(N_("That topic is in another site's poll."))
     suggestion.topic_id = topic.id
     _decide(suggestion, SuggestionStatus.MERGED, actor, now)
     log_poll_action(session, site_id=suggestion.site_id, poll_id=topic.poll_id, actor=actor, action="merge",

@@ -11,16 +11,17 @@ from sqlalchemy import select
 
 from readerdesk.models import AuditEntry, User
 from readerdesk.models.types import DbSession
+from readerdesk.text.languages import N_
 
 EXPORT = "export"
 ERASURE = "erasure"
 READER_REMOVAL = "reader-removal"  # a reader's own "Delete my email from this report" link
 PURGE = "purge"
 ACTIONS = {
-    EXPORT: "Access request: data exported",
-    ERASURE: "Erasure",
-    READER_REMOVAL: "A reader removed their email from a report",
-    PURGE: "Retention purge",
+    EXPORT: N_("Access request: data exported"),
+    ERASURE: N_("Erasure"),
+    READER_REMOVAL: N_("A reader removed their email from a report"),
+    PURGE: N_("Retention purge"),
 }
 
 

@@ -40,12 +40,14 @@ from readerdesk.services.privacy.inventory import ERASED_TEXT, FREE_TEXT
 from readerdesk.services.privacy.records import PersonalRecords, describe_counts
 from readerdesk.services.privacy.retention import empty_pledges, remove_contact
 from readerdesk.services.privacy.stripe_customers import StripeDeletion
+from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 ERASED_DOMAIN = "erased.invalid"  # .invalid never resolves: nothing can be sent there
 MIN_NAME_TO_REDACT = 3  # shorter "names" ("Al", "J.") would match inside ordinary words
 
 
-class ErasureBlocked(Exception):
+class ErasureBlocked(TranslatableError):
     """The erasure cannot go ahead as asked; the message says what to do first."""
 
 
@@ -83,9 +85,9 @@ def erase_records(session: DbSession, records: PersonalRecords, *, now: datetime
     names = _known_names(records)  # before they are emptied
     still_charging = [p for p in live_subscriptions(records) if p.stripe_subscription_id not in canceled_at_stripe]
     if still_charging:
-        raise ErasureBlocked(
-            f"{len(still_charging)} active subscription(s) at Stripe still charge this address: cancel them "
-            "first, or erase with the Stripe customer (--stripe / “also delete the Stripe customer”)")
+        raise ErasureBlocked(N_("Active subscriptions at Stripe still charge this address (%(count)d): cancel them "
+                                "first, or erase with the Stripe customer (--stripe / “also delete the Stripe "
+                                "customer”)"), count=len(still_charging))
     remove_contact(session, [c.id for c in records.corrections], reason="erasure", now=now)
     session.execute(update(Correction).where(Correction.id.in_([c.id for c in records.corrections]))
                     .values(ip_hash="", updated_at=Correction.updated_at))

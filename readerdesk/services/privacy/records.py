@@ -23,6 +23,7 @@ from readerdesk.models import (
 from readerdesk.models.types import DbSession
 from readerdesk.services.polls.ballots import ballot_key
 from readerdesk.text.emails import normalise_email
+from readerdesk.text.translatable import N_plural
 
 
 class NotAnAddress(ValueError):
@@ -69,14 +70,19 @@ class PersonalRecords:
         return describe_counts(self.counts()) or "nothing"
 
 
+# "%(num)d report"/"%(num)d reports": describe_counts says them in English, the desk in its language.
 COUNT_NAMES = {
-    "reports": ("report", "reports"), "emails": ("email sent", "emails sent"),
-    "patrons": ("patron record", "patron records"), "pledges": ("pledge", "pledges"),
-    "payments": ("payment", "payments"), "portal_links": ("used portal link", "used portal links"),
-    "poll_votes": ("poll voted in", "polls voted in"), "poll_links": ("used voting link", "used voting links"),
-    "topic_suggestions": ("topic suggestion", "topic suggestions"),
-    "texts": ("text with the address", "texts with the address"),
-    "stripe_customers": ("Stripe customer deleted", "Stripe customers deleted"),
+    "reports": N_plural("%(num)d report", "%(num)d reports"),
+    "emails": N_plural("%(num)d email sent", "%(num)d emails sent"),
+    "patrons": N_plural("%(num)d patron record", "%(num)d patron records"),
+    "pledges": N_plural("%(num)d pledge", "%(num)d pledges"),
+    "payments": N_plural("%(num)d payment", "%(num)d payments"),
+    "portal_links": N_plural("%(num)d used portal link", "%(num)d used portal links"),
+    "poll_votes": N_plural("%(num)d poll voted in", "%(num)d polls voted in"),
+    "poll_links": N_plural("%(num)d used voting link", "%(num)d used voting links"),
+    "topic_suggestions": N_plural("%(num)d topic suggestion", "%(num)d topic suggestions"),
+    "texts": N_plural("%(num)d text with the address", "%(num)d texts with the address"),
+    "stripe_customers": N_plural("%(num)d Stripe customer deleted", "%(num)d Stripe customers deleted"),
 }
 
 
@@ -84,8 +90,8 @@ def describe_counts(counts: dict[str, int]) -> str:
     parts = []
     for name, count in counts.items():
         if count:
-            singular, plural = COUNT_NAMES.get(name, (name, name))
-            parts.append(f"{count} {singular if count == 1 else plural}")
+            singular, plural = COUNT_NAMES.get(name, ("%(num)d " + name, "%(num)d " + name))
+            parts.append((singular if count == 1 else plural) % {"num": count})
     return ", ".join(parts)
 
 

@@ -48,6 +48,7 @@ from readerdesk.text.diff import DiffPart, word_diff
 from readerdesk.text.languages import ENGLISH, N_, Translator, translator_for
 from readerdesk.text.rawmap import RawEdit, RawMappingError, edit_raw, fold
 from readerdesk.text.textmap import MappingError, replace_passage
+from readerdesk.text.translatable import Phrase
 
 MAX_NOTE_LENGTH = 5000
 MAX_WORDING_LENGTH = 5000
@@ -65,8 +66,9 @@ class WordingNotMappable(PublishError):
 
     def __init__(self, reason: str, *, passage: str, wording: str, edit_url: str):
         self.passage, self.wording, self.edit_url = passage, wording, edit_url
-        super().__init__(f"readerdesk cannot place the passage exactly in the post ({reason}), so it will "
-                         "not change it there. Copy the new wording and change the post in WordPress.")
+        super().__init__(N_("readerdesk cannot place the passage exactly in the post (%(reason)s), so it will "
+                            "not change it there. Copy the new wording and change the post in WordPress."),
+                         reason=reason)
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,12 @@ def current_passage(correction: Correction) -> Passage:
     revision = article.current_revision
     if (revision is None or correction.anchor_revision_id != revision.id or correction.anchor_state not in LOCATED
             or correction.anchor_start is None or correction.anchor_end is None):
-        raise PublishError("The reported passage is not located in the current version of the article, "
-                           "so its wording cannot be changed here. Publish a note without changing the text.")
+        raise PublishError(N_("The reported passage is not located in the current version of the article, "
+                           "so its wording cannot be changed here. Publish a note without changing the text."))
     if correction.part != BODY:
-        raise PublishError(f"The passage is in {PART_LABELS.get(correction.part, correction.part)}, not the body: "
-                           "change it where the article is edited, and publish a note without changing the text.")
+        raise PublishError(N_("The passage is in %(part)s, not the body: change it where the article is edited, "
+                              "and publish a note without changing the text."),
+                           part=Phrase(PART_LABELS.get(correction.part, correction.part)))
     start, end = correction.anchor_start, correction.anchor_end
     return Passage(start, end, revision.text[start:end], revision)
 
@@ -159,18 +162,18 @@ def preview_wording(correction: Correction, wording: str) -> WordingPreview:
     """What the article becomes with ``wording`` in place of the passage; nothing is stored."""
     article = correction.article
     if not article.hosted:
-        raise PublishError("This article is published by the site's own CMS; change its text there. "
-                           "readerdesk can only change the text of articles it hosts.")
+        raise PublishError(N_("This article is published by the site's own CMS; change its text there. "
+                           "readerdesk can only change the text of articles it hosts."))
     passage = current_passage(correction)
     wording = _check_wording(wording, passage)
     revision = passage.revision
     try:
         html = replace_passage(revision.html, passage.start, passage.end, wording)
     except MappingError as exc:
-        raise PublishError(f"The wording cannot be applied: {exc}.") from None
+        raise PublishError(N_("The wording cannot be applied: %(why)s."), why=exc) from None
     text = canonical_text(html)
     if not text:
-        raise PublishError("The article would be empty.")
+        raise PublishError(N_("The article would be empty."))
     old_paragraphs, new_paragraphs = _changed_paragraphs(revision.text, text)
     return WordingPreview(passage=passage, wording=wording, old_paragraphs=old_paragraphs,
                           new_paragraphs=new_paragraphs, diff=word_diff(old_paragraphs, new_paragraphs),
@@ -180,11 +183,11 @@ def preview_wording(correction: Correction, wording: str) -> WordingPreview:
 def _check_wording(wording: str, passage: Passage) -> str:
     wording = " ".join(normalise_plain_text(wording or "").split())
     if len(wording) > MAX_WORDING_LENGTH:
-        raise PublishError(f"The new wording can be at most {MAX_WORDING_LENGTH:,} characters.")
+        raise PublishError(N_("The new wording can be at most %(count)s characters."), count=f"{MAX_WORDING_LENGTH:,}")
     if not wording:
-        raise PublishError("Write the new wording, or publish without changing the text.")
+        raise PublishError(N_("Write the new wording, or publish without changing the text."))
     if wording == passage.text:
-        raise PublishError("The new wording is the same as the current text.")
+        raise PublishError(N_("The new wording is the same as the current text."))
     return wording
 
 
@@ -205,7 +208,7 @@ def preview_cms_wording(correction: Correction, wording: str, *, connector: CmsC
     wording = _check_wording(wording, passage)
     document = connector.fetch_raw(correction.article.external_id or "")
     if expected_version is not None and document.version != expected_version:
-        raise CmsConflict("The post was changed in WordPress since your preview. Nothing was written.")
+        raise CmsConflict(N_("The post was changed in WordPress since your preview. Nothing was written."))
     try:
         edit = edit_raw(document.raw, passage.revision.text, passage.start, passage.end, wording)
     except RawMappingError as exc:
@@ -284,20 +287,20 @@ def check_note(note_type: NoteType | str, body: str, *, was_wrong: str = "", is_
     try:
         note_type = NoteType(note_type)
     except ValueError:
-        raise PublishError("Choose a note type: " + ", ".join(t.label.lower() for t in NoteType) + ".") from None
+        raise PublishError(N_("Choose a note type.")) from None
     body = normalise_plain_text(body or "").strip()
     wrong, right = (normalise_plain_text(was_wrong or "").strip(), normalise_plain_text(is_right or "").strip())
     if note_type in STATED_NOTE_TYPES:
         if not wrong or not right:
-            raise PublishError(f"A {note_type.label.lower()} says what the article said and what is right: "
-                               "fill in both.")
+            raise PublishError(N_("%(note_type)s: say what the article said and what is right; fill in both."),
+                               note_type=Phrase(note_type.label))
         text = NoteText(note_type, stated_body(wrong, right, body, language=language), wrong, right)
     else:
         if note_type in PUBLIC_NOTE_TYPES and not body:
-            raise PublishError(f"Write the text of the {note_type.label.lower()} readers will see.")
+            raise PublishError(N_("%(note_type)s: write the text readers will see."), note_type=Phrase(note_type.label))
         text = NoteText(note_type, body)
     if len(text.body) > MAX_NOTE_LENGTH:
-        raise PublishError(f"A note can be at most {MAX_NOTE_LENGTH:,} characters.")
+        raise PublishError(N_("A note can be at most %(count)s characters."), count=f"{MAX_NOTE_LENGTH:,}")
     return text
 
 
@@ -306,8 +309,8 @@ def _preview_again(correction: Correction, note_type: NoteType, apply_wording: s
     """The preview the editor confirmed, made again on the text as it is now (None: no wording)."""
     if apply_wording is None:
         if note_type == NoteType.SILENT:
-            raise PublishError("A silent fix changes the text without a note: apply a new wording, "
-                               "or choose a public note type.")
+            raise PublishError(N_("A silent fix changes the text without a note: apply a new wording, "
+                               "or choose a public note type."))
         return None
     preview: WordingPreview | CmsWordingPreview
     if cms is not None:
@@ -316,7 +319,7 @@ def _preview_again(correction: Correction, note_type: NoteType, apply_wording: s
     else:
         preview = preview_wording(correction, apply_wording)
     if expected_passage is None:
-        raise PublishError("Preview the new wording before publishing it.")
+        raise PublishError(N_("Preview the new wording before publishing it."))
     if normalise_plain_text(expected_passage) != preview.passage.text:
         raise PublishError("The article changed since your preview: the passage now reads "
                            f"“{preview.passage.text}”. Preview the wording again.")
@@ -405,10 +408,11 @@ def pending_note(session: DbSession, correction: Correction) -> CorrectionNote |
 def _propose(session: DbSession, correction: Correction, text: NoteText, *, actor: User, now: datetime,
              expected_version: int, apply_wording: str | None) -> Publication:
     if apply_wording is not None:
-        raise PublishError(f"A {text.note_type.label.lower()} needs a second editor's approval on this site, "
-                           "and the text cannot wait for it: propose the note without changing the text.")
+        raise PublishError(N_("%(note_type)s: on this site it needs a second editor's approval, and the text cannot "
+                              "wait for it: propose the note without changing the text."),
+                           note_type=Phrase(text.note_type.label))
     if pending_note(session, correction) is not None:
-        raise PublishError("A note for this report already awaits a second editor's approval.")
+        raise PublishError(N_("A note for this report already awaits a second editor's approval."))
     event = moderation.propose_note(
         session, correction, actor=actor, now=now, expected_version=expected_version,
         reason=f"{text.note_type.label} proposed; it awaits a second editor's approval.")
@@ -427,9 +431,9 @@ def approve(session: DbSession, note: CorrectionNote, *, actor: User, now: datet
     """A second editor approves a proposed note: the report is published with it, the approval (the
     publish event by ``actor``, naming the proposer) in the audit log. The proposer cannot approve."""
     if not note.awaiting_approval or note.correction is None:
-        raise PublishError("This note does not await approval.")
+        raise PublishError(N_("This note does not await approval."))
     if note.author_id == actor.id:
-        raise PublishError("A second editor must approve this note: you proposed it.")
+        raise PublishError(N_("A second editor must approve this note: you proposed it."))
     correction = note.correction
     proposer = note.author.display_name if note.author else "a former editor"
     event = moderation.mark_published(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from readerdesk.clock import utcnow
@@ -41,7 +42,7 @@ from readerdesk.services.patrons.site_settings import (
 )
 from readerdesk.services.publishing.policy_page import PolicyError, set_hosted_policy
 from readerdesk.text.ids import arg_id
-from readerdesk.text.money import major_units
+from readerdesk.text.money import major_units, minimum_charge
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import (
@@ -56,12 +57,13 @@ from readerdesk.views.desk.forms import (
     WordPressAccessForm,
     lines,
 )
+from readerdesk.views.locale import explain
 
 bp = Blueprint("desk_admin", __name__, url_prefix="/desk/admin")
 
 
 def _get(model, object_id: int):
-    return db.get_or_404(model, object_id, description="There is no such record.")
+    return db.get_or_404(model, object_id, description=gettext("There is no such record."))
 
 
 # --- staff -------------------------------------------------------------------------------------
@@ -96,9 +98,10 @@ def create_user_view():
                                now=utcnow(),
                                password_settings=PasswordSettings.from_config(current_app.config))
     except UserError as exc:
-        form.email.errors = [*form.email.errors, str(exc)]
+        form.email.errors = [*form.email.errors, explain(exc)]
         return _users_page(form, 400)
-    flash(f"Created {user.role.value} {user.email}.", "info")
+    flash(gettext("Created the account of %(email)s (%(role)s).", email=user.email, role=gettext(user.role.value)),
+          "info")
     return redirect(url_for("desk_admin.users"), 303)
 
 
@@ -107,14 +110,15 @@ def create_user_view():
 def set_active_view(user_id: int):
     user, form = _get(User, user_id), UserActiveForm()
     if not form.validate():
-        abort(400, description="Say whether the account should be active.")
+        abort(400, description=gettext("Say whether the account should be active."))
     try:
         with unit_of_work(db.session):
             set_active(db.session, user, form.active.data == "1", actor=current_user, now=utcnow())
     except UserError as exc:
-        flash(str(exc), "error")
+        flash(explain(exc), "error")
         return _users_page(status=400)
-    flash(f"{user.email} is {'active' if user.active else 'deactivated: they can no longer sign in'}.", "info")
+    flash(gettext("%(email)s is active.", email=user.email) if user.active
+          else gettext("%(email)s is deactivated: they can no longer sign in.", email=user.email), "info")
     return redirect(url_for("desk_admin.users"), 303)
 
 
@@ -123,16 +127,16 @@ def set_active_view(user_id: int):
 def set_role_view(user_id: int):
     user, form = _get(User, user_id), UserRoleForm()
     if not form.validate():
-        abort(400, description="Choose admin, editor or author.")
+        abort(400, description=gettext("Choose admin, editor or author."))
     try:
         with unit_of_work(db.session):
             # No byline field sent (a client that only changes roles): the byline stays as it was.
             byline = (form.byline.data or "") if "byline" in request.form else None
             set_role(db.session, user, form.role.data, byline=byline, actor=current_user, now=utcnow())
     except UserError as exc:
-        flash(str(exc), "error")
+        flash(explain(exc), "error")
         return _users_page(status=400)
-    flash(f"{user.email} is now {user.role.value}.", "info")
+    flash(gettext("%(email)s is now %(role)s.", email=user.email, role=gettext(user.role.value)), "info")
     return redirect(url_for("desk_admin.users"), 303)
 
 
@@ -147,10 +151,10 @@ def reset_two_factor_view(user_id: int):
         with unit_of_work(db.session):
             reset_two_factor(db.session, user, actor=current_user, now=utcnow())
     except TwoFactorError as exc:
-        flash(str(exc), "error")
+        flash(explain(exc), "error")
         return _users_page(status=400)
-    flash(f"Two-factor sign-in of {user.email} is reset and their sessions ended. They set it up again at their "
-          "next sign-in.", "info")
+    flash(gettext("Two-factor sign-in of %(email)s is reset and their sessions ended. They set it up again at "
+                  "their next sign-in.", email=user.email), "info")
     return redirect(url_for("desk_admin.users"), 303)
 
 
@@ -163,7 +167,8 @@ def end_sessions_view(user_id: int):
     with unit_of_work(db.session):
         ended = end_all_sessions(db.session, user, now=utcnow())
         record(db.session, "sessions_ended", user=user, actor=current_user, now=utcnow(), detail=f"{ended} session(s)")
-    flash(f"Ended {ended} session(s) of {user.email}.", "info")
+    flash(ngettext("Ended %(num)d session of %(email)s.", "Ended %(num)d sessions of %(email)s.", ended,
+                   email=user.email), "info")
     return redirect(url_for("desk_admin.users"), 303)
 
 
@@ -175,8 +180,8 @@ def policy_view():
         abort(400)
     with unit_of_work(db.session):
         set_policy(db.session, two_factor_for_all=form.two_factor_for_all.data, actor=current_user, now=utcnow())
-    flash("Two-factor sign-in is now required for all staff." if form.two_factor_for_all.data
-          else "Two-factor sign-in is now required for admins only.", "info")
+    flash(gettext("Two-factor sign-in is now required for all staff.") if form.two_factor_for_all.data
+          else gettext("Two-factor sign-in is now required for admins only."), "info")
     return redirect(url_for("desk_admin.users"), 303)
 
 
@@ -211,10 +216,11 @@ def set_author_desk():
         with unit_of_work(db.session):
             row = set_desk(db.session, form.author.data, form.desk.data or "")
     except AuthorDeskError as exc:
-        form.author.errors = [*form.author.errors, str(exc)]
+        form.author.errors = [*form.author.errors, explain(exc)]
         return _desks_page(form, 400)
     author = form.author.data.strip()
-    flash(f"{author} is on the {row.desk} desk." if row else f"{author} is on no desk.", "info")
+    flash(gettext("%(author)s is on the desk “%(desk)s”.", author=author, desk=row.desk) if row
+          else gettext("%(author)s is on no desk.", author=author), "info")
     return redirect(url_for("desk_admin.author_desks"), 303)
 
 
@@ -247,7 +253,7 @@ def create_site_view():
                 support_tiers=current_app.config["SUPPORT_TIERS"],
             )
     except SiteError as exc:
-        form.name.errors = [*form.name.errors, str(exc)]
+        form.name.errors = [*form.name.errors, explain(exc)]
         return _sites_page(form, 400)
     # The token is shown in this response only; the database keeps its hash.
     return _sites_page(new_token=(created.site, created.api_token), status=201)
@@ -267,7 +273,7 @@ def rotate_token_view(site_id: int):
 def _edit_page(site: Site, form: SiteEditForm, status: int = 200, error: str | None = None,
                wordpress_form: WordPressAccessForm | None = None):
     return render_template("desk/admin/site_edit.html", site=site, form=form, error=error,
-                           below_minimum=tiers_below_minimum(site),
+                           below_minimum=tiers_below_minimum(site), smallest=minimum_charge(site.currency),
                            wordpress_form=wordpress_form or WordPressAccessForm(formdata=None)), status
 
 
@@ -333,14 +339,14 @@ def edit_site(site_id: int):
         wrong = (form.privacy_url if isinstance(exc, PrivacyUrlInvalid)
                  else form[exc.field] if isinstance(exc, StandardsUrlInvalid)
                  else form.parts if isinstance(exc, PartsInvalid) else form.connector)
-        wrong.errors = [*wrong.errors, str(exc)]
+        wrong.errors = [*wrong.errors, explain(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except PolicyError as exc:
         form.policy_markdown.errors = [*form.policy_markdown.errors, str(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except SupportSettingsError as exc:
-        return _edit_page(_get(Site, site_id), form, 400, error=str(exc))
-    flash(f"Saved the settings of {site.name}.", "info")
+        return _edit_page(_get(Site, site_id), form, 400, error=explain(exc))
+    flash(gettext("Saved the settings of %(site)s.", site=site.name), "info")
     return redirect(url_for("desk_admin.sites"), 303)
 
 
@@ -357,17 +363,18 @@ def wordpress_access(site_id: int):
     if form.remove.data:
         with unit_of_work(db.session):
             clear_wordpress_credentials(site)
-        flash(f"readerdesk no longer has WordPress write access for {site.name}.", "info")
+        flash(gettext("readerdesk no longer has WordPress write access for %(site)s.", site=site.name), "info")
         return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)
     if site.connector != "wordpress" or not site.connector_url:
-        form.user.errors = [*form.user.errors, "Choose the WordPress connector and its URL above first."]
+        form.user.errors = [*form.user.errors, gettext("Choose the WordPress connector and its URL above first.")]
         return _edit_page(site, settings, 400, wordpress_form=form)
     try:
         with unit_of_work(db.session):
             set_wordpress_credentials(site, form.user.data or "", form.application_password.data or "",
                                       secret_key=current_app.config["SECRET_KEY"])
     except CredentialsError as exc:
-        form.application_password.errors = [*form.application_password.errors, str(exc)]
+        form.application_password.errors = [*form.application_password.errors, explain(exc)]
         return _edit_page(_get(Site, site_id), settings, 400, wordpress_form=form)
-    flash(f"Saved WordPress write access for {site.name} as {site.wordpress_user}.", "info")
+    flash(gettext("Saved WordPress write access for %(site)s as %(user)s.", site=site.name, user=site.wordpress_user),
+          "info")
     return redirect(url_for("desk_admin.edit_site", site_id=site.id), 303)

@@ -42,7 +42,7 @@ def optional_id(raw) -> int | None:
         return None
     value = parse_id(raw)
     if value is None:
-        raise ValueError("Not a valid choice.")
+        raise ValueError(_l("Not a valid choice."))
     return value
 
 
@@ -55,7 +55,7 @@ class IdField(Field):
         if valuelist:
             self.data = parse_id(valuelist[0])
             if self.data is None:
-                raise ValueError("Not a valid id.")
+                raise ValueError(_l("Not a valid id."))
 
     def _value(self) -> str:
         return "" if self.data is None else str(self.data)
@@ -137,22 +137,22 @@ class BulkForm(FlaskForm):
 
 # --- publishing ----------------------------------------------------------------------------------
 
-NOTE_TYPE_CHOICES = [SelectChoice(t.value, t.label) for t in NoteType]
+NOTE_TYPE_CHOICES = [SelectChoice(t.value, _l(t.label)) for t in NoteType]
 
 
 class PublishForm(FlaskForm):
     """Shape only: services.publishing checks the rules (a body for public notes, a preview...)."""
 
-    note_type = SelectField("Public note", choices=NOTE_TYPE_CHOICES, default=NoteType.CORRECTION.value)
-    was_wrong = TextAreaField("What the article said (wrong or misleading)",
+    note_type = SelectField(_l("Public note"), choices=NOTE_TYPE_CHOICES, default=NoteType.CORRECTION.value)
+    was_wrong = TextAreaField(_l("What the article said (wrong or misleading)"),
                               validators=[Length(max=MAX_NOTE_LENGTH)], render_kw={"rows": 2, "cols": 70,
-                                         "placeholder": "the committee had twelve members"})
-    is_right = TextAreaField("What is right", validators=[Length(max=MAX_NOTE_LENGTH)],
-                             render_kw={"rows": 2, "cols": 70, "placeholder": "It has eleven."})
-    body = TextAreaField("Note readers will see", validators=[Length(max=MAX_NOTE_LENGTH)],
+                                         "placeholder": _l("the committee had twelve members")})
+    is_right = TextAreaField(_l("What is right"), validators=[Length(max=MAX_NOTE_LENGTH)],
+                             render_kw={"rows": 2, "cols": 70, "placeholder": _l("It has eleven.")})
+    body = TextAreaField(_l("Note readers will see"), validators=[Length(max=MAX_NOTE_LENGTH)],
                          render_kw={"rows": 4, "cols": 70})
-    apply_wording = BooleanField("Change the article text")
-    wording = TextAreaField("New wording of the passage", validators=[Length(max=MAX_WORDING_LENGTH)],
+    apply_wording = BooleanField(_l("Change the article text"))
+    wording = TextAreaField(_l("New wording of the passage"), validators=[Length(max=MAX_WORDING_LENGTH)],
                             render_kw={"rows": 3, "cols": 70})
     # What the preview showed; publishing refuses if the text or the wording changed since.
     expected_passage = HiddenField()
@@ -160,149 +160,151 @@ class PublishForm(FlaskForm):
     # For a post changed in its CMS: the version (services.articles.cms.RawDocument) the preview read.
     expected_cms_version = HiddenField(validators=[Length(max=100)])
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
-    preview = SubmitField("Preview", render_kw={"class": "button secondary"})
-    confirm = SubmitField("Publish", render_kw={"class": "button"})
+    preview = SubmitField(_l("Preview"), render_kw={"class": "button secondary"})
+    confirm = SubmitField(_l("Publish"), render_kw={"class": "button"})
 
 
 class ApproveNoteForm(FlaskForm):
     """A second editor approves a proposed note (Site.second_approval)."""
 
     version = IntegerField(widget=HiddenInput(), validators=[DataRequired(), NumberRange(min=1, max=MAX_ID)])
-    approve = SubmitField("Approve and publish", render_kw={"class": "button"})
+    approve = SubmitField(_l("Approve and publish"), render_kw={"class": "button"})
 
 
 # --- the supporters wall -------------------------------------------------------------------------
 
 class WallDecisionForm(FlaskForm):
-    decision = SelectField(choices=[SelectChoice("approved", "Approve"), SelectChoice("rejected", "Reject"),
-                                    SelectChoice("pending", "Back to pending")])
+    decision = SelectField(choices=[SelectChoice("approved", _l("Approve")), SelectChoice("rejected", _l("Reject")),
+                                    SelectChoice("pending", _l("Back to pending"))])
 
 
 # --- topic polls -------------------------------------------------------------------------------
 
-ELIGIBILITY_CHOICES = [SelectChoice(e.value, e.label) for e in Eligibility]
-VISIBILITY_CHOICES = [SelectChoice(v.value, v.label) for v in ResultsVisibility]
+ELIGIBILITY_CHOICES = [SelectChoice(e.value, _l(e.label)) for e in Eligibility]
+VISIBILITY_CHOICES = [SelectChoice(v.value, _l(v.label)) for v in ResultsVisibility]
 
 
 class PollForm(FlaskForm):
     """A poll as the editor types it; times are in the site's time zone (services.polls.editing)."""
 
-    site = SelectField("Site", choices=[])  # set by the view
-    question = StringField("Question", validators=[DataRequired(), Length(max=300)])
-    topics = TextAreaField("Topics", validators=[DataRequired(), Length(max=30_000)],
-                           description="One topic a line, 2 to 20: title | optional description.")
-    opens_at = DateTimeLocalField("Opens", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    closes_at = DateTimeLocalField("Closes", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
-    eligibility = SelectField("Who may vote", choices=ELIGIBILITY_CHOICES)
-    max_choices = IntegerField("Votes per person", default=1, validators=[InputRequired(), NumberRange(1, 20)],
-                               description="1 for one vote; more lets each person choose up to that many topics.")
-    results_visibility = SelectField("Results", choices=VISIBILITY_CHOICES, default="after_close")
+    site = SelectField(_l("Site"), choices=[])  # set by the view
+    question = StringField(_l("Question"), validators=[DataRequired(), Length(max=300)])
+    topics = TextAreaField(_l("Topics"), validators=[DataRequired(), Length(max=30_000)],
+                           description=_l("One topic a line, 2 to 20: title | optional description."))
+    opens_at = DateTimeLocalField(_l("Opens"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    closes_at = DateTimeLocalField(_l("Closes"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    eligibility = SelectField(_l("Who may vote"), choices=ELIGIBILITY_CHOICES)
+    max_choices = IntegerField(_l("Votes per person"), default=1, validators=[InputRequired(), NumberRange(1, 20)],
+                               description=_l("1 for one vote; more lets each person choose up to that many topics."))
+    results_visibility = SelectField(_l("Results"), choices=VISIBILITY_CHOICES, default="after_close")
 
 
 class ExtendPollForm(FlaskForm):
-    closes_at = DateTimeLocalField("New closing time", format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
+    closes_at = DateTimeLocalField(_l("New closing time"), format="%Y-%m-%dT%H:%M", validators=[InputRequired()])
 
 
 class CoveredForm(FlaskForm):
-    url = URLField("Article that covers it", validators=[DataRequired(), Length(max=2000)])
+    url = URLField(_l("Article that covers it"), validators=[DataRequired(), Length(max=2000)])
 
 
 class SuggestionDecisionForm(FlaskForm):
-    decision = SelectField(choices=[SelectChoice("accept", "Accept into the poll"),
-                                    SelectChoice("merge", "Merge with the topic"), SelectChoice("reject", "Reject")])
-    poll_id = SelectField("Poll", choices=[], coerce=optional_id, validate_choice=False)
-    topic_id = SelectField("Topic", choices=[], coerce=optional_id, validate_choice=False)
+    decision = SelectField(choices=[SelectChoice("accept", _l("Accept into the poll")),
+                                    SelectChoice("merge", _l("Merge with the topic")),
+                                    SelectChoice("reject", _l("Reject"))])
+    poll_id = SelectField(_l("Poll"), choices=[], coerce=optional_id, validate_choice=False)
+    topic_id = SelectField(_l("Topic"), choices=[], coerce=optional_id, validate_choice=False)
 
 
 # --- administration ------------------------------------------------------------------------------
 
-ROLES = [SelectChoice("editor", "Editor"), SelectChoice("admin", "Admin"), SelectChoice("author", _l("Author"))]
+ROLES = [SelectChoice("editor", _l("Editor")), SelectChoice("admin", _l("Admin")), SelectChoice("author", _l("Author"))]
 BYLINE_HELP = _l("For an author: the name they sign articles with, exactly as in the bylines. They see only "
                  "this name's figures.")
 
 
 class UserCreateForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=320)])
-    name = StringField("Name", validators=[Optional(), Length(max=200)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)],
-                             description="At least 10 characters. Give it to them in person or by a channel you trust.")
-    role = SelectField("Role", choices=ROLES)
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=320)])
+    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)],
+                             description=_l("At least 10 characters. Give it to them in person or by a channel "
+                                            "you trust."))
+    role = SelectField(_l("Role"), choices=ROLES)
     byline = StringField(_l("Byline name"), validators=[Optional(), Length(max=200)], description=BYLINE_HELP)
 
 
 class UserRoleForm(FlaskForm):
-    role = SelectField("Role", choices=ROLES)
+    role = SelectField(_l("Role"), choices=ROLES)
     byline = StringField(_l("Byline name"), validators=[Optional(), Length(max=200)])
 
 
 class UserActiveForm(FlaskForm):
     # Drawn as the one button that applies.
-    active = SelectField(choices=[SelectChoice("0", "Deactivate"), SelectChoice("1", "Reactivate")])
+    active = SelectField(choices=[SelectChoice("0", _l("Deactivate")), SelectChoice("1", _l("Reactivate"))])
 
 
 class AuthorDeskForm(FlaskForm):
-    author = StringField("Author, as in the bylines", validators=[DataRequired(), Length(max=200)])
-    desk = StringField("Desk (empty to remove the author's desk)", validators=[Optional(), Length(max=200)])
+    author = StringField(_l("Author, as in the bylines"), validators=[DataRequired(), Length(max=200)])
+    desk = StringField(_l("Desk (empty to remove the author's desk)"), validators=[Optional(), Length(max=200)])
 
 
 class SiteCreateForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=80)])
-    title = StringField("Title", validators=[Optional(), Length(max=200)])
-    base_url = StringField("Base URL", validators=[DataRequired(), Length(max=500)])
-    body_selector = StringField("Body selector", validators=[DataRequired(), Length(max=500)])
-    exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
-    allowed_origins = TextAreaField("Other allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
-    language = StringField("Language", default="en", validators=[DataRequired(), Length(max=10)])
-    currency = StringField("Currency", default="EUR", validators=[DataRequired(), Length(max=3)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=200)])
+    base_url = StringField(_l("Base URL"), validators=[DataRequired(), Length(max=500)])
+    body_selector = StringField(_l("Body selector"), validators=[DataRequired(), Length(max=500)])
+    exclude_selectors = TextAreaField(_l("Exclude selectors (one a line)"), validators=[Optional(), Length(max=5000)])
+    allowed_origins = TextAreaField(_l("Other allowed origins (one a line)"), validators=[Optional(), Length(max=5000)])
+    language = StringField(_l("Language"), default="en", validators=[DataRequired(), Length(max=10)])
+    currency = StringField(_l("Currency"), default="EUR", validators=[DataRequired(), Length(max=3)])
 
 
 class SiteEditForm(FlaskForm):
-    allowed_origins = TextAreaField("Allowed origins (one a line)", validators=[Optional(), Length(max=5000)])
-    exclude_selectors = TextAreaField("Exclude selectors (one a line)", validators=[Optional(), Length(max=5000)])
-    parts = TextAreaField("Reportable parts besides the body (one a line, NAME=CSS: headline, standfirst, caption)",
+    allowed_origins = TextAreaField(_l("Allowed origins (one a line)"), validators=[Optional(), Length(max=5000)])
+    exclude_selectors = TextAreaField(_l("Exclude selectors (one a line)"), validators=[Optional(), Length(max=5000)])
+    parts = TextAreaField(_l("Reportable parts besides the body (one a line, NAME=CSS: headline, standfirst, caption)"),
                           validators=[Optional(), Length(max=2000)])
-    connector = SelectField("Connector", choices=[SelectChoice("", "None"),
-                                                  SelectChoice("html", "Fetch the article page (html)"),
-                                                  SelectChoice("wordpress", "WordPress REST API")])
-    connector_url = StringField("WordPress URL", validators=[Optional(), Length(max=500)])
-    privacy_url = StringField("Privacy policy URL", validators=[Optional(), Length(max=500)],
-                              description="Linked from the notices in the widget and on the support form. "
-                                          "Without it they link to readerdesk's own page on the data it keeps.")
+    connector = SelectField(_l("Connector"), choices=[SelectChoice("", _l("None")),
+                                                  SelectChoice("html", _l("Fetch the article page (html)")),
+                                                  SelectChoice("wordpress", _l("WordPress REST API"))])
+    connector_url = StringField(_l("WordPress URL"), validators=[Optional(), Length(max=500)])
+    privacy_url = StringField(_l("Privacy policy URL"), validators=[Optional(), Length(max=500)],
+                              description=_l("Linked from the notices in the widget and on the support form. "
+                                          "Without it they link to readerdesk's own page on the data it keeps."))
     # Standards: linked from every article's JSON-LD (services.articles.sites.update_standards).
-    principles_url = StringField("Publishing principles URL", validators=[Optional(), Length(max=500)],
-                                 description="schema.org publishingPrinciples: your ethics and standards.")
-    corrections_policy_url = StringField("Corrections policy URL", validators=[Optional(), Length(max=500)],
-                                         description="schema.org correctionsPolicy.")
-    feedback_policy_url = StringField("Feedback policy URL", validators=[Optional(), Length(max=500)],
-                                      description="schema.org actionableFeedbackPolicy: how readers reach you.")
+    principles_url = StringField(_l("Publishing principles URL"), validators=[Optional(), Length(max=500)],
+                                 description=_l("schema.org publishingPrinciples: your ethics and standards."))
+    corrections_policy_url = StringField(_l("Corrections policy URL"), validators=[Optional(), Length(max=500)],
+                                         description=_l("schema.org correctionsPolicy."))
+    feedback_policy_url = StringField(_l("Feedback policy URL"), validators=[Optional(), Length(max=500)],
+                                      description=_l("schema.org actionableFeedbackPolicy: how readers reach you."))
     policy_markdown = TextAreaField(
         _l("Corrections and feedback policy readerdesk hosts (Markdown)"),
         validators=[Optional(), Length(max=MAX_POLICY_MARKDOWN)],
         description=_l("Shown at the site's policy page; the JSON-LD links to it where the corrections or "
                        "feedback policy URL above is empty. Headings, lists, links and emphasis; no HTML."))
-    second_approval = BooleanField("Retractions and clarifications need a second editor's approval")
-    target_decision_hours = IntegerField("Target for a first decision (hours; empty for none)",
+    second_approval = BooleanField(_l("Retractions and clarifications need a second editor's approval"))
+    target_decision_hours = IntegerField(_l("Target for a first decision (hours; empty for none)"),
                                          validators=[Optional(), NumberRange(min=1, max=24 * 365)])
-    target_correction_hours = IntegerField("Target for a published correction of a factual error (hours)",
+    target_correction_hours = IntegerField(_l("Target for a published correction of a factual error (hours)"),
                                            validators=[Optional(), NumberRange(min=1, max=24 * 365)])
     # Patrons: the support page and receipts (checked by services.patrons.site_settings).
-    currency = StringField("Currency (ISO 4217, e.g. EUR, UAH, JPY)", validators=[DataRequired(), Length(max=3)])
-    support_tiers = TextAreaField("Tiers, one a line: id | name | amount | month or year | description",
+    currency = StringField(_l("Currency (ISO 4217, e.g. EUR, UAH, JPY)"), validators=[DataRequired(), Length(max=3)])
+    support_tiers = TextAreaField(_l("Tiers, one a line: id | name | amount | month or year | description"),
                                   validators=[DataRequired(), Length(max=5000)])
-    min_amount = StringField("Smallest custom amount", validators=[DataRequired(), Length(max=20)])
-    max_amount = StringField("Largest custom amount", validators=[DataRequired(), Length(max=20)])
-    fee_percent = StringField("Card fee a reader may cover: percent", validators=[DataRequired(), Length(max=10)])
-    fee_fixed = StringField("… plus a fixed part", validators=[Optional(), Length(max=20)])
-    wall_grace_days = IntegerField("Days a canceled supporter stays on the wall",
+    min_amount = StringField(_l("Smallest custom amount"), validators=[DataRequired(), Length(max=20)])
+    max_amount = StringField(_l("Largest custom amount"), validators=[DataRequired(), Length(max=20)])
+    fee_percent = StringField(_l("Card fee a reader may cover: percent"), validators=[DataRequired(), Length(max=10)])
+    fee_fixed = StringField(_l("… plus a fixed part"), validators=[Optional(), Length(max=20)])
+    wall_grace_days = IntegerField(_l("Days a canceled supporter stays on the wall"),
                                    validators=[InputRequired(), NumberRange(min=0, max=3650)])
-    legal_name = StringField("Legal name (on receipts)", validators=[Optional(), Length(max=200)])
-    legal_address = TextAreaField("Legal address (on receipts)", validators=[Optional(), Length(max=1000)])
-    tax_id = StringField("Tax id (EIN or national equivalent)", validators=[Optional(), Length(max=100)])
-    receipt_statement = TextAreaField("Statement on receipts", validators=[Optional(), Length(max=1000)])
+    legal_name = StringField(_l("Legal name (on receipts)"), validators=[Optional(), Length(max=200)])
+    legal_address = TextAreaField(_l("Legal address (on receipts)"), validators=[Optional(), Length(max=1000)])
+    tax_id = StringField(_l("Tax id (EIN or national equivalent)"), validators=[Optional(), Length(max=100)])
+    receipt_statement = TextAreaField(_l("Statement on receipts"), validators=[Optional(), Length(max=1000)])
     # Topic polls.
-    time_zone = StringField("Time zone (IANA, e.g. Europe/Kyiv): poll times are shown in it",
+    time_zone = StringField(_l("Time zone (IANA, e.g. Europe/Kyiv): poll times are shown in it"),
                             validators=[Optional(), Length(max=64)])
-    past_due_grace_days = IntegerField("Days a past-due patron may still vote in polls",
+    past_due_grace_days = IntegerField(_l("Days a past-due patron may still vote in polls"),
                                        validators=[Optional(), NumberRange(min=0, max=365)])
 
 
@@ -310,12 +312,12 @@ class WordPressAccessForm(FlaskForm):
     """WordPress write credentials (services.articles.credentials checks them). The password field is
     never filled in from what is stored."""
 
-    user = StringField("WordPress user", validators=[Optional(), Length(max=60)],
-                       description="A user with the Editor role, used only by readerdesk.")
-    application_password = PasswordField("Application password", validators=[Optional(), Length(max=200)],
-                                         description="Created in WordPress under Users → Profile → Application "
-                                                     "Passwords. Stored encrypted; never shown again.")
-    remove = BooleanField("Remove readerdesk's WordPress write access")
+    user = StringField(_l("WordPress user"), validators=[Optional(), Length(max=60)],
+                       description=_l("A user with the Editor role, used only by readerdesk."))
+    application_password = PasswordField(_l("Application password"), validators=[Optional(), Length(max=200)],
+                                         description=_l("Created in WordPress under Users → Profile → Application "
+                                                     "Passwords. Stored encrypted; never shown again."))
+    remove = BooleanField(_l("Remove readerdesk's WordPress write access"))
 
 
 # --- privacy requests ----------------------------------------------------------------------------
@@ -323,20 +325,20 @@ class WordPressAccessForm(FlaskForm):
 class PrivacyRequestForm(FlaskForm):
     """The address an access or erasure request is about (services.privacy.records checks it is one)."""
 
-    email = EmailField("Email address of the person who asked", validators=[DataRequired(), Length(max=320)])
+    email = EmailField(_l("Email address of the person who asked"), validators=[DataRequired(), Length(max=320)])
 
 
 class PrivacyEraseForm(FlaskForm):
     """The confirmation step of an erasure: the address again, Stripe or not, and a tick."""
 
     email = HiddenField(validators=[DataRequired(), Length(max=320)])
-    stripe = BooleanField("Also delete their customer at Stripe (their active subscriptions are cancelled first)")
-    confirm = BooleanField("I have checked that this request comes from the person at this address",
-                           validators=[DataRequired(message="Tick the box to confirm the erasure.")])
+    stripe = BooleanField(_l("Also delete their customer at Stripe (their active subscriptions are cancelled first)"))
+    confirm = BooleanField(_l("I have checked that this request comes from the person at this address"),
+                           validators=[DataRequired(message=_l("Tick the box to confirm the erasure."))])
 
 
 class PolicyForm(FlaskForm):
-    two_factor_for_all = BooleanField("Require two-factor sign-in for editors too")
+    two_factor_for_all = BooleanField(_l("Require two-factor sign-in for editors too"))
 
 
 # --- your own account ----------------------------------------------------------------------------

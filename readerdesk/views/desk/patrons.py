@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
@@ -20,10 +21,10 @@ from readerdesk.services.patrons.revenue import (
     total_paid,
 )
 from readerdesk.text.ids import arg_id
-from readerdesk.text.money import format_amount
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import WallDecisionForm
+from readerdesk.views.locale import money, month
 
 bp = Blueprint("patrons_desk", __name__, url_prefix="/desk/patrons")
 PAGE_SIZE = 50
@@ -63,11 +64,18 @@ def index():
     return render_template(
         "desk/patrons/index.html", patrons=patrons, summaries=summaries, summary=summary, filters=filters,
         tiers=tiers, sites=list_sites(db.session), next_args=next_args,
-        chart=mrr_chart(summary) if summary else None, fmt=format_amount,
+        chart=_chart(summary) if summary else None, fmt=money,
         # The currency switch keeps the filters but starts the list again from the newest patron.
         switch_args={k: v for k, v in request.args.items() if k not in ("before", "currency")},
-        pending_wall=len(pending_wall_entries(db.session)),
+        pending_wall=len(pending_wall_entries(db.session)), statuses=list(PatronStatus), intervals=list(Interval),
     )
+
+
+def _chart(summary):
+    """The MRR line of one currency, its title, months and numbers in the desk's language."""
+    return mrr_chart(summary, month_label=lambda m: month(m.start) or m.label,
+                     title=ngettext("Monthly recurring revenue, last %(num)d month",
+                                    "Monthly recurring revenue, last %(num)d months", len(summary.months)))
 
 
 @bp.get("/export.csv")
@@ -81,10 +89,10 @@ def export_csv():
 @bp.get("/<int:patron_id>")
 @admin_required
 def detail(patron_id: int):
-    patron = db.get_or_404(Patron, patron_id, description="There is no such patron.")
+    patron = db.get_or_404(Patron, patron_id, description=gettext("There is no such patron."))
     disputes = db.session.scalars(select(Dispute).join(Payment).where(Payment.patron_id == patron.id)
                                   .order_by(Dispute.opened_at)).all()
-    return render_template("desk/patrons/detail.html", patron=patron, fmt=format_amount,
+    return render_template("desk/patrons/detail.html", patron=patron, fmt=money,
                            totals=total_paid(db.session, patron), disputes=disputes)
 
 
@@ -99,11 +107,12 @@ def wall():
 def wall_decide(patron_id: int):
     form = WallDecisionForm()
     if not form.validate_on_submit():
-        abort(400, description="Choose approve or reject.")
+        abort(400, description=gettext("Choose approve or reject."))
     try:
         with unit_of_work(db.session):
             patron = moderate_wall_entry(db.session, patron_id, WallStatus(form.decision.data))
-    except LookupError as exc:
-        abort(404, description=str(exc))
-    flash(f"{patron.display_name or patron.email}: {patron.wall_status.value}.", "info")
+    except LookupError:
+        abort(404, description=gettext("This supporter did not ask to be listed."))
+    flash(gettext("%(name)s: %(state)s.", name=patron.display_name or patron.email,
+                  state=gettext(patron.wall_status.label)), "info")
     return redirect(url_for("patrons_desk.wall"))

@@ -5,6 +5,7 @@ Every action goes through a service in services.polls, which writes it to the po
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 from wtforms import SelectChoice
 
@@ -36,16 +37,18 @@ from readerdesk.services.polls.suggestions import (
     pending_suggestions,
     reject_suggestion,
 )
+from readerdesk.text.languages import N_
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.forms import ConfirmForm, CoveredForm, ExtendPollForm, PollForm, SuggestionDecisionForm
+from readerdesk.views.locale import explain
 
 bp = Blueprint("polls_desk", __name__, url_prefix="/desk/polls")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 def _poll(poll_id: int) -> Poll:
-    return db.get_or_404(Poll, poll_id, description="There is no such poll.")
+    return db.get_or_404(Poll, poll_id, description=gettext("There is no such poll."))
 
 
 def _draft(form: PollForm) -> PollDraft:
@@ -83,14 +86,14 @@ def new():
     if form.validate_on_submit():
         site = db.session.get(Site, int(form.site.data))
         if site is None:
-            abort(400, description="Choose a site.")
+            abort(400, description=gettext("Choose a site."))
         try:
             with unit_of_work(db.session):
                 poll = create_poll(db.session, site, _draft(form), actor=current_user, now=utcnow())
         except PollError as exc:
-            form.form_errors.append(str(exc))
+            form.form_errors.append(explain(exc))
         else:
-            flash("The poll is saved.", "info")
+            flash(gettext("The poll is saved."), "info")
             return redirect(url_for("polls_desk.detail", poll_id=poll.id))
     return render_template("desk/polls/edit.html", form=form, poll=None), 400 if request.method == "POST" else 200
 
@@ -103,10 +106,11 @@ def detail(poll_id: int):
     extend = ExtendPollForm()
     extend.closes_at.data = to_local(poll.closes_at, poll.site).replace(tzinfo=None)
     return render_template(
-        "desk/polls/detail.html", poll=poll, state=poll.state(now).value, results=results,
-        chart=results_chart(results), eligible=eligible_voter_count(db.session, poll, now=now),
+        "desk/polls/detail.html", poll=poll, state=poll.state(now), results=results,
+        chart=results_chart(results, title=gettext("Votes per topic")),
+        eligible=eligible_voter_count(db.session, poll, now=now),
         log=poll_log(db.session, poll.id), actions=ACTIONS, extend=extend, confirm=ConfirmForm(),
-        covered=CoveredForm(), local=lambda m: to_local(m, poll.site), editable=results.ballots == 0,
+        covered=CoveredForm(), editable=results.ballots == 0,
         mail_on=bool(current_app.config.get("MAIL_SERVER")))
 
 
@@ -115,7 +119,7 @@ def detail(poll_id: int):
 def edit(poll_id: int):
     poll = _poll(poll_id)
     if ballots_cast(db.session, poll):
-        flash("People have voted in this poll: it can only be extended or closed early now.", "error")
+        flash(gettext("People have voted in this poll: it can only be extended or closed early now."), "error")
         return redirect(url_for("polls_desk.detail", poll_id=poll.id))
     form = _poll_form(poll)
     if form.validate_on_submit():
@@ -123,9 +127,9 @@ def edit(poll_id: int):
             with unit_of_work(db.session):
                 update_poll(db.session, poll, _draft(form), actor=current_user, now=utcnow())
         except PollError as exc:
-            form.form_errors.append(str(exc))
+            form.form_errors.append(explain(exc))
         else:
-            flash("The poll is saved.", "info")
+            flash(gettext("The poll is saved."), "info")
             return redirect(url_for("polls_desk.detail", poll_id=poll.id))
     return render_template("desk/polls/edit.html", form=form, poll=poll), 400 if request.method == "POST" else 200
 
@@ -138,7 +142,7 @@ def _act(poll: Poll, change):
             if isinstance(outcome, Job):
                 work.after_commit(outcome)
     except PollError as exc:
-        flash(str(exc), "error")
+        flash(explain(exc), "error")
         return redirect(url_for("polls_desk.detail", poll_id=poll.id), code=303)
     return redirect(url_for("polls_desk.detail", poll_id=poll.id), code=303)
 
@@ -147,7 +151,7 @@ def _confirmed_poll(poll_id: int) -> Poll:
     """The poll a one-button form (close, announce) acts on, once its CSRF token checks out."""
     poll = _poll(poll_id)
     if not ConfirmForm().validate_on_submit():
-        abort(400, description="The form expired: reload the page.")
+        abort(400, description=gettext("The form expired: reload the page."))
     return poll
 
 
@@ -156,7 +160,7 @@ def _confirmed_poll(poll_id: int) -> Poll:
 def extend(poll_id: int):
     poll, form = _poll(poll_id), ExtendPollForm()
     if not form.validate_on_submit():
-        abort(400, description="Give the new closing time.")
+        abort(400, description=gettext("Give the new closing time."))
     return _act(poll, lambda: extend_poll(db.session, poll, form.closes_at.data, actor=current_user,
                                           now=utcnow()))
 
@@ -181,9 +185,9 @@ def covered(poll_id: int, topic_id: int):
     poll, form = _poll(poll_id), CoveredForm()
     topic = db.session.get(PollTopic, topic_id)
     if topic is None or topic.poll_id != poll.id:
-        abort(404, description="This poll has no such topic.")
+        abort(404, description=gettext("This poll has no such topic."))
     if not form.validate_on_submit():
-        abort(400, description="Give the address of the article that covers the topic.")
+        abort(400, description=gettext("Give the address of the article that covers the topic."))
     return _act(poll, lambda: mark_covered(db.session, topic, form.url.data, actor=current_user, now=utcnow()))
 
 
@@ -211,26 +215,26 @@ def suggestions():
 def decide_suggestion(suggestion_id: int):
     form = SuggestionDecisionForm()
     if not form.validate_on_submit():
-        abort(400, description="Choose accept, merge or reject.")
+        abort(400, description=gettext("Choose accept, merge or reject."))
     now = utcnow()
     try:
         with unit_of_work(db.session):
             if form.decision.data == "accept":
                 poll = db.session.get(Poll, form.poll_id.data) if form.poll_id.data else None
                 if poll is None:
-                    raise PollError("Choose the poll to add the topic to.")
+                    raise PollError(N_("Choose the poll to add the topic to."))
                 accept_suggestion(db.session, suggestion_id, poll, actor=current_user, now=now)
             elif form.decision.data == "merge":
                 topic = db.session.get(PollTopic, form.topic_id.data) if form.topic_id.data else None
                 if topic is None:
-                    raise PollError("Choose the topic to merge the suggestion with.")
+                    raise PollError(N_("Choose the topic to merge the suggestion with."))
                 merge_suggestion(db.session, suggestion_id, topic, actor=current_user, now=now)
             else:
                 reject_suggestion(db.session, suggestion_id, actor=current_user, now=now)
-    except LookupError as exc:
-        abort(404, description=str(exc))
+    except LookupError:
+        abort(404, description=gettext("There is no such suggestion."))
     except PollError as exc:
-        flash(str(exc), "error")
+        flash(explain(exc), "error")
     else:
-        flash("Done.", "info")
+        flash(gettext("Done."), "info")
     return redirect(url_for("polls_desk.suggestions"), code=303)

@@ -7,7 +7,7 @@ import json
 
 import stripe
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from readerdesk.clock import utcnow
@@ -17,17 +17,17 @@ from readerdesk.services.privacy.audit import ACTIONS, PURGE, Actor, last_entry,
 from readerdesk.services.privacy.erasure import (
     ErasureBlocked,
     erase,
-    erasure_summary,
     is_staff_address,
     live_subscriptions,
 )
 from readerdesk.services.privacy.export import export
-from readerdesk.services.privacy.records import NotAnAddress, describe_counts, find_records, subject_address
-from readerdesk.services.privacy.stripe_customers import delete_stripe_customers
+from readerdesk.services.privacy.records import NotAnAddress, PersonalRecords, find_records, subject_address
+from readerdesk.services.privacy.stripe_customers import StripeDeletion, delete_stripe_customers
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import PrivacyEraseForm, PrivacyRequestForm
 from readerdesk.views.desk.refusals import Refusal, refusal, refuse
+from readerdesk.views.locale import counted_records, explain
 from readerdesk.views.public.privacy import retention_settings
 
 bp = Blueprint("desk_privacy", __name__, url_prefix="/desk/admin/privacy")
@@ -36,7 +36,7 @@ bp = Blueprint("desk_privacy", __name__, url_prefix="/desk/admin/privacy")
 def _index(form: PrivacyRequestForm | None = None, status: int = 200):
     return render_template("desk/privacy/index.html", form=form or PrivacyRequestForm(formdata=None),
                            settings=retention_settings(), entries=recent_entries(db.session), actions=ACTIONS,
-                           last_purge=last_entry(db.session, PURGE), describe=describe_counts), status
+                           last_purge=last_entry(db.session, PURGE), describe=counted_records), status
 
 
 @bp.get("/")
@@ -50,7 +50,7 @@ def _address(form) -> str | None:
     try:
         return subject_address(form.email.data)
     except NotAnAddress:
-        form.email.errors = [*form.email.errors, "This is not an email address."]
+        form.email.errors = [*form.email.errors, gettext("This is not an email address.")]
         return None
 
 
@@ -78,11 +78,23 @@ def export_view():
         "Cache-Control": "no-store"})
 
 
+def _erasure_summary(records: PersonalRecords) -> str:
+    """What an erasure of ``records`` will change (services.privacy.erasure.erasure_summary, in the
+    desk's language)."""
+    counts = records.counts()
+    payments = counts.pop("payments")
+    summary = counted_records(counts) or gettext("nothing")
+    if payments:
+        return gettext("%(summary)s (%(payments)s kept for accounting, anonymised)", summary=summary,
+                       payments=counted_records({"payments": payments}))
+    return summary
+
+
 def _review(form: PrivacyEraseForm, address: str, status: int = 200, error: str | None = None,
             kept: Refusal | None = None):
     records = find_records(db.session, address)
     return render_template("desk/privacy/erase.html", form=form, address=address, records=records,
-                           summary=erasure_summary(records), live=live_subscriptions(records),
+                           summary=_erasure_summary(records), live=live_subscriptions(records),
                            staff=is_staff_address(db.session, address), error=error, kept=kept,
                            payments_enabled=payments_enabled(current_app.config)), status
 
@@ -130,9 +142,11 @@ def erase_view():
         try:
             deletions = delete_stripe_customers(stripe_client_for(current_app), records)
         except StripeNotConfigured:
-            return _review(form, address, 400, "Payments are not set up, so there is no Stripe customer to delete.")
+            return _review(form, address, 400,
+                           gettext("Payments are not set up, so there is no Stripe customer to delete."))
         except stripe.StripeError as exc:
-            return _review(form, address, 502, f"Stripe refused ({exc.user_message or exc}); nothing was erased.")
+            return _review(form, address, 502, gettext("Stripe refused (%(why)s); nothing was erased.",
+                                                       why=exc.user_message or exc))
     try:
         with unit_of_work(db.session):
             changed = erase(db.session, records, actor=Actor(user=current_user), now=utcnow(),
@@ -141,9 +155,21 @@ def erase_view():
         # The address's data changed under the form (a subscription still charges it): a conflict. The
         # confirmation tick is not kept: the admin confirms again, having seen why.
         return refuse(REVIEW_PAGE, url_for("desk_privacy.erasure_review"),
-                      f"{str(exc).capitalize()}. Nothing was erased.", form=form, form_name="erase",
+                      gettext("%(why)s. Nothing was erased.", why=explain(exc)), form=form, form_name="erase",
                       fields=("email", "stripe"))
     for deletion in deletions:
-        flash(deletion.describe(), "info")
-    flash(f"Erased: {describe_counts(changed) or 'nothing was held for that address'}.", "info")
+        flash(_stripe_deletion(deletion), "info")
+    flash(gettext("Erased: %(what)s.", what=counted_records(changed) or gettext("nothing was held for that address")),
+          "info")
     return redirect(url_for("desk_privacy.index"), 303)
+
+
+def _stripe_deletion(deletion: StripeDeletion) -> str:
+    """services.privacy.stripe_customers.StripeDeletion.describe, in the desk's language."""
+    if not deletion.deleted:
+        return gettext("Stripe customer %(id)s was already deleted.", id=deletion.customer_id)
+    if deletion.canceled_subscriptions:
+        return ngettext("Deleted Stripe customer %(id)s after cancelling %(num)d active subscription.",
+                        "Deleted Stripe customer %(id)s after cancelling %(num)d active subscriptions.",
+                        len(deletion.canceled_subscriptions), id=deletion.customer_id)
+    return gettext("Deleted Stripe customer %(id)s.", id=deletion.customer_id)

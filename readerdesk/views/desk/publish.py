@@ -10,6 +10,7 @@ link to the post's edit screen.
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from readerdesk.clock import utcnow
@@ -23,11 +24,13 @@ from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.services.outbound import http_session_for
 from readerdesk.services.publishing import publish as publishing
 from readerdesk.services.publishing.publish import CmsEdit, PublishError, WordingNotMappable
+from readerdesk.text.languages import translator_for
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.forms import ApproveNoteForm, PublishForm
 from readerdesk.views.desk.refusals import CONFLICTS, Refusal, refusal, refuse
 from readerdesk.views.desk.reports import report_or_404
+from readerdesk.views.locale import explain
 
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
 
@@ -37,14 +40,14 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
     try:
         passage, wording_refusal = publishing.current_passage(correction), None
     except PublishError as exc:
-        passage, wording_refusal = None, str(exc)
+        passage, wording_refusal = None, explain(exc)
     article = correction.article
     in_cms = can_edit_in_cms(article)
     if not article.hosted and not in_cms:
-        wording_refusal = "This article is published by the site's own CMS: change its text there."
-        if article.site.connector == "wordpress":
-            wording_refusal += (" An admin can give readerdesk WordPress write access at the site's settings, "
-                                "so the wording can be applied here.")
+        wording_refusal = (gettext("This article is published by the site's own CMS: change its text there. An admin "
+                                   "can give readerdesk WordPress write access at the site's settings, so the "
+                                   "wording can be applied here.") if article.site.connector == "wordpress"
+                           else gettext("This article is published by the site's own CMS: change its text there."))
     note = publishing.note_for_correction(db.session, correction)
     pending = publishing.pending_note(db.session, correction)
     note_text: publishing.NoteText | str  # the note as readers will read it, or why it cannot be published
@@ -53,12 +56,16 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
                                           was_wrong=form.was_wrong.data or "", is_right=form.is_right.data or "",
                                           language=article.site.language)
     except PublishError as exc:
-        note_text = str(exc)
+        note_text = explain(exc)
     approve_form = ApproveNoteForm(formdata=None, version=correction.version) if pending else None
+    # The note's type as readers will read it: in the site's language, like its body.
+    note_label = (translator_for(article.site.language).gettext(note_text.note_type.label)
+                  if isinstance(note_text, publishing.NoteText) else "")
     return render_template("desk/publish/publish.html", correction=correction, form=form, preview=preview,
                            error=error, kept=kept, passage=passage, wording_refusal=wording_refusal, note=note,
                            in_cms=in_cms,
-                           fallback=fallback, pending=pending, note_text=note_text, approve_form=approve_form,
+                           fallback=fallback, pending=pending, note_text=note_text, note_label=note_label,
+                           approve_form=approve_form,
                            note_types=list(NoteType),
                            needs_approval=[t.value for t in NoteType
                                            if publishing.needs_second_approval(correction, t)],
@@ -87,7 +94,7 @@ def _refused(correction: Correction, form: PublishForm, exc: Exception, *, befor
     be reached, 400 otherwise (with the sentence to copy when it cannot map); 200 when it is the page
     shown after a conflict (``kept``), whose request was fine.
     ``before``: what happened first (a conflict), said ahead of it."""
-    error = f"{before} {exc}" if before else str(exc)
+    error = f"{before} {explain(exc)}" if before else explain(exc)
     if isinstance(exc, CONFLICTS):
         return _conflict(correction, form, error)
     status = 502 if isinstance(exc, (CmsError, CredentialsError)) else 400
@@ -142,7 +149,7 @@ def publish(correction_id: int):
                                        and correction.suggestion)
         return _render(correction, form)
     if not form.validate():
-        return _render(correction, form, error="Please check the form.", status=400)
+        return _render(correction, form, error=gettext("Please check the form."), status=400)
     wording = form.wording.data if form.apply_wording.data else None
     if form.confirm.data and (wording or "") == (form.previewed_wording.data or ""):
         try:
@@ -159,14 +166,15 @@ def publish(correction_id: int):
                 # After commit: the email can fail and retry without touching the decision.
                 work.after_commit(*decision_jobs(publication.events))
         except CmsConflict as exc:
-            return _after_conflict(correction, form, str(exc))
+            return _after_conflict(correction, form, explain(exc))
         except (ModerationError, CmsError, CredentialsError) as exc:
             return _refused(correction, form, exc)
         if publication.note.awaiting_approval:
-            flash(f"{publication.note.note_type.label} proposed: it is published once a second editor "
-                  "approves it.", "success")
+            flash(gettext("%(note_type)s proposed: it is published once a second editor approves it.",
+                          note_type=gettext(publication.note.note_type.label)), "success")
         else:
-            flash("Published." if publication.note.is_public else "The text was fixed (no public note).", "success")
+            flash(gettext("Published.") if publication.note.is_public
+                  else gettext("The text was fixed (no public note)."), "success")
         return redirect(url_for("desk_publish.publish", correction_id=correction.id))
     # A preview (or a confirm whose wording changed after its preview: show the new preview first).
     return _preview(correction, form, wording)
@@ -181,7 +189,7 @@ def approve_note(correction_id: int):
     pending = publishing.pending_note(db.session, correction)
     if pending is None or not form.validate():
         return _render(correction, PublishForm(formdata=None),
-                       error="There is no note awaiting approval here, or the form expired.", status=400)
+                       error=gettext("There is no note awaiting approval here, or the form expired."), status=400)
     try:
         with unit_of_work(db.session) as work:
             publication = publishing.approve(db.session, pending, actor=current_user, now=utcnow(),
@@ -189,7 +197,8 @@ def approve_note(correction_id: int):
             work.after_commit(*decision_jobs(publication.events))
     except ModerationError as exc:
         return _refused(correction, PublishForm(formdata=None), exc)
-    flash(f"Approved: the {publication.note.note_type.label.lower()} is published.", "success")
+    flash(gettext("Approved and published: %(note_type)s.", note_type=gettext(publication.note.note_type.label)),
+          "success")
     return redirect(url_for("desk_publish.publish", correction_id=correction.id))
 
 
@@ -202,6 +211,6 @@ def _after_conflict(correction: Correction, form: PublishForm, message: str):
             publishing.refresh_from_cms(db.session, correction.article, connector=_connector(correction),
                                         now=utcnow())
     except (CmsError, CredentialsError) as exc:
-        return _conflict(correction, form, f"{message} {exc}")
-    return _conflict(correction, form,
-                     f"{message} readerdesk read the post again: check the new preview before publishing.")
+        return _conflict(correction, form, f"{message} {explain(exc)}")
+    return _conflict(correction, form, gettext("%(conflict)s readerdesk read the post again: check the new preview "
+                                               "before publishing.", conflict=message))

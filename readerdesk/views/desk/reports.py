@@ -68,6 +68,7 @@ from readerdesk.views.desk.forms import (
 )
 from readerdesk.views.desk.refusals import CONFLICTS, Refusal, refusal, refuse
 from readerdesk.views.errors import error_response
+from readerdesk.views.locale import explain
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -249,8 +250,8 @@ def _refused(correction_id: int, exc: ModerationError | DuplicateError, form_nam
     with why (400) and the form as posted."""
     if isinstance(exc, CONFLICTS):
         return refuse(report_page(correction_id), url_for("desk.detail", correction_id=correction_id),
-                      str(exc), form=form, form_name=form_name, fields=KEPT_FIELDS[form_name])
-    return _detail_page(report_or_404(correction_id), status=400, error=str(exc), **{form_name: form})
+                      explain(exc), form=form, form_name=form_name, fields=KEPT_FIELDS[form_name])
+    return _detail_page(report_or_404(correction_id), status=400, error=explain(exc), **{form_name: form})
 
 
 @bp.post("/corrections/<int:correction_id>/decide")
@@ -381,5 +382,5 @@ def bulk():
     if result.applied:
         flash(_bulk_decided(form.action.data, len(result.applied)), "info")
     for correction_id, why in result.refused:
-        flash(gettext("Report #%(id)s was not changed: %(why)s", id=correction_id, why=why), "error")
+        flash(gettext("Report #%(id)s was not changed: %(why)s", id=correction_id, why=explain(why)), "error")
     return redirect(safe_next(form.next.data, url_for("desk.index")), 303)

@@ -51,7 +51,7 @@ def test_bulk_applies_the_fresh_and_reports_the_stale(db_session):
     result = bulk_decide(db_session, [(fresh.id, 1), (stale.id, 7), (gone_spam.id, 1), (99999, 1)], "accept",
                          actor=editor, now=utcnow())
     assert [c.id for c in result.applied] == [fresh.id]
-    refused = dict(result.refused)
+    refused = {correction_id: str(why) for correction_id, why in result.refused}
     assert "changed since you opened it" in refused[stale.id]
     assert "spam" in refused[gone_spam.id]
     assert refused[99999] == "It no longer exists."

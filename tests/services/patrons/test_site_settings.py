@@ -35,8 +35,8 @@ def test_tier_lines_read_major_units_and_are_written_back_the_same(currency, tex
 
 @pytest.mark.parametrize("text, message", [
     ("coffee | Coffee | 3", "Tier line 1: write id | name | amount | month or year | description."),
-    ("a | A | 3 | month\na | B | 4 | month", "Tier line 2: the id 'a' must be new"),
-    ("custom | Mine | 3 | month", "Tier line 1: the id 'custom' must be new"),
+    ("a | A | 3 | month\na | B | 4 | month", "Tier line 2: the id “a” must be new"),
+    ("custom | Mine | 3 | month", "Tier line 1: the id “custom” must be new"),
     ("a |  | 3 | month", "Tier line 1: give the tier a name."),
     ("a | A | 0.10 | month", "Tier line 1 (A): The smallest amount we can accept is 0.50 EUR."),
     ("", "Offer at least one tier."),
@@ -81,8 +81,7 @@ def test_a_refused_change_saves_nothing(app, changes, message):
 
 def test_the_desk_is_told_which_stored_tiers_stripe_cannot_charge(app):
     uah = make_site(db.session, currency="UAH")  # the default tiers, in hryvnias
-    assert tiers_below_minimum(uah)[0] == ("A cup of coffee (3.00 UAH) is below Stripe's minimum charge of "
-                                           "25.00 UAH: it is not offered until you raise it.")
+    assert [(t["name"], t["amount"]) for t in tiers_below_minimum(uah)][0] == ("A cup of coffee", 300)
     assert tiers_below_minimum(make_site(db.session)) == []
 
 

@@ -36,7 +36,7 @@ def test_accept_merge_and_reject(db_session):
     assert (rents.topic_id, spam.status) == (poll.topics[0].id, SuggestionStatus.REJECTED)
     assert pending_suggestions(db_session) == []
     assert [e.action for e in poll_log(db_session, poll.id)][-3:] == ["accept", "merge", "reject"]
-    with pytest.raises(PollError, match="rejected already"):
+    with pytest.raises(PollError, match="decided already"):
         reject_suggestion(db_session, spam.id, actor=editor, now=now)
 
 

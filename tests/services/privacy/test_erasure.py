@@ -100,7 +100,7 @@ def test_an_active_subscription_stops_an_erasure_that_leaves_stripe_alone(app, c
     fill(app, client, fake_stripe, smtp_server, with_bob=False)
     records = find_records(db.session, ADA)
     assert "2 payments kept for accounting" in erasure_summary(records)
-    with pytest.raises(ErasureBlocked, match="active subscription"):
+    with pytest.raises(ErasureBlocked, match="Active subscriptions at Stripe"):
         erase(db.session, records, actor=ADMIN, now=utcnow())
     db.session.rollback()
     assert places_holding(ADA)  # nothing changed

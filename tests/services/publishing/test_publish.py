@@ -74,10 +74,10 @@ def test_every_public_type_is_a_public_note(db_session, note_type):
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"note_type": "update", "body": "  "}, "Write the text of the update"),
-    ({"note_type": "retraction", "body": ""}, "Write the text of the retraction"),
-    ({"note_type": "correction", "body": "x", "was_wrong": "twelve"}, "says what the article said and what is right"),
-    ({"note_type": "clarification", "body": "x", "is_right": "It is."}, "says what the article said and what is"),
+    ({"note_type": "update", "body": "  "}, "Update: write the text readers will see"),
+    ({"note_type": "retraction", "body": ""}, "Retraction: write the text readers will see"),
+    ({"note_type": "correction", "body": "x", "was_wrong": "twelve"}, "say what the article said and what is right"),
+    ({"note_type": "clarification", "body": "x", "is_right": "It is."}, "say what the article said and what is"),
     ({"note_type": "erratum", "body": "x"}, "Choose a note type"),
     ({"note_type": "silent", "body": ""}, "A silent fix changes the text"),
     ({"note_type": "correction", **STATED, "body": "x",

@@ -1,4 +1,5 @@
-"""Fixtures the desk's view tests share: an admin, a client signed in as them, and an editor."""
+"""Fixtures the desk's view tests share: an admin, a client signed in as them, an editor, and a
+Ukrainian-speaking admin (tests.helpers.english_left checks what they read)."""
 
 import pytest
 
@@ -25,3 +26,20 @@ def editor(db_session):
     user = make_user(db_session, "ed@example.com")
     db_session.commit()
     return user
+
+
+@pytest.fixture
+def ukrainian_admin(db_session):
+    """An admin who chose Ukrainian for the desk."""
+    user = make_user(db_session, "redaktorka@example.com", Role.ADMIN)
+    user.language = "uk"
+    db_session.commit()
+    return user
+
+
+@pytest.fixture
+def in_ukrainian(client, ukrainian_admin):
+    """A client signed in as the Ukrainian-speaking admin."""
+    sign_in(client, ukrainian_admin)
+    return client
+

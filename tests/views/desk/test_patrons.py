@@ -8,7 +8,7 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.models import Interval, Patron, PatronStatus, Payment, PaymentStatus, Role, WallStatus
 from tests.factories import make_site, make_user
-from tests.helpers import sign_in
+from tests.helpers import english_left, sign_in
 
 ROUTES = [("GET", "/desk/patrons"), ("GET", "/desk/patrons/export.csv"), ("GET", "/desk/patrons/wall"),
           ("GET", "/desk/patrons/{id}"), ("POST", "/desk/patrons/wall/{id}")]
@@ -60,7 +60,7 @@ def test_the_desk_shows_mrr_filters_and_a_chart(client, db_session):
     login(client, db_session, Role.ADMIN)
     page = client.get("/desk/patrons").get_data(as_text=True)
     row = figures_row(page, "EUR")
-    assert "<strong>13.50 EUR</strong>" in row  # 3.00 + 30.00 / 12 + 8.00 past due
+    assert "<strong>€13.50</strong>" in row  # 3.00 + 30.00 / 12 + 8.00 past due
     assert '<td class="active">2</td>' in row and '<td class="past-due">1</td>' in row
     assert "<svg" in page and "polyline" in page
     filtered = client.get("/desk/patrons?status=past_due").get_data(as_text=True)
@@ -83,14 +83,14 @@ def test_the_desk_never_adds_currencies_together(client, db_session):
     add_patron(db_session, uah, "oly@example.com", amount=12000, interval=Interval.YEAR, currency="UAH")
     login(client, db_session, Role.ADMIN)
     page = client.get("/desk/patrons").get_data(as_text=True)
-    assert "<strong>8.00 EUR</strong>" in figures_row(page, "EUR")
-    assert "<strong>1,500 JPY</strong>" in figures_row(page, "JPY")
-    assert "<strong>10.00 UAH</strong>" in figures_row(page, "UAH")
+    assert "<strong>€8.00</strong>" in figures_row(page, "EUR")
+    assert "<strong>¥1,500</strong>" in figures_row(page, "JPY")
+    assert "<strong>UAH\u00a010.00</strong>" in figures_row(page, "UAH")
     assert "Monthly recurring revenue (EUR)" in page
     switched = client.get("/desk/patrons?currency=jpy").get_data(as_text=True)
     assert "Monthly recurring revenue (JPY)" in switched and '<h2 id="figures-heading">JPY</h2>' in switched
     months = switched.split('id="months"', 1)[1].split("</table>", 1)[0]
-    assert "1,500 JPY" in months and "EUR" not in months and "UAH" not in months
+    assert "¥1,500" in months and "€" not in months and "EUR" not in months and "UAH" not in months
     only_uah = client.get(f"/desk/patrons?site={uah.name}").get_data(as_text=True)
     assert 'id="figures-UAH"' in only_uah and 'id="figures-EUR"' not in only_uah
 
@@ -143,6 +143,36 @@ def test_a_patron_page_lists_payments(client, db_session, patron):
     db_session.commit()
     login(client, db_session, Role.ADMIN)
     page = client.get(f"/desk/patrons/{patron.id}").get_data(as_text=True)
-    assert "in_1" in page and "<dd>2.00 EUR" in page  # paid in total, net of the refund
+    assert "in_1" in page and "<dd>€2.00" in page  # paid in total, net of the refund
     assert client.get("/desk/patrons/999").status_code == 404
     assert db_session.scalar(select(Payment)).refunded
+
+
+def test_a_ukrainian_admin_reads_the_patrons_desk_in_ukrainian_with_hryvnias_and_dates(in_ukrainian, db_session):
+    site = make_site(db_session, currency="UAH")
+    since = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    ann = add_patron(db_session, site, "ann@example.com", name="Ann Lee", amount=123450, currency="UAH", since=since,
+                     tier="reader", list_publicly=True, display_name="Ann", wall_status=WallStatus.PENDING)
+    db_session.add(Payment(patron_id=ann.id, amount=123450, currency="UAH", status=PaymentStatus.PAID,
+                           paid_at=since, stripe_invoice_id="in_1"))
+    db_session.commit()
+    data = ("ann@example.com", "Ann Lee", "Ann", "reader", "UAH", "in_1", site.name, "Stripe")
+
+    index = in_ukrainian.get("/desk/patrons").get_data(as_text=True)
+    assert "<h1>Патрони</h1>" in index and "Щомісячний дохід" in index
+    assert "<strong>1\u00a0234,50\u00a0₴</strong>" in index  # MRR, in the locale's format
+    assert "1 листопада 2026\u202fр." in index and "1\u00a0234,50\u00a0₴ / місяць" in index
+    assert "Щомісячний регулярний дохід, останні 12 місяців" in index  # the chart's own title, plural
+    assert english_left(index, *data) == []
+
+    detail = in_ukrainian.get(f"/desk/patrons/{ann.id}").get_data(as_text=True)
+    assert "<dt>Статус</dt><dd>активний</dd>" in detail
+    assert "<dt>Сплачено загалом</dt><dd>1\u00a0234,50\u00a0₴" in detail
+    assert "(чекає на схвалення)" in detail and "<td>1 листопада 2026\u202fр.</td>" in detail
+    assert english_left(detail, *data) == []
+
+    wall = in_ukrainian.get("/desk/patrons/wall").get_data(as_text=True)
+    assert "Стіна прихильників: чекають на схвалення" in wall and ">Схвалити</button>" in wall
+    assert english_left(wall, *data) == []
+    done = in_ukrainian.post(f"/desk/patrons/wall/{ann.id}", data={"decision": "approved"}, follow_redirects=True)
+    assert "Ann: схвалено." in done.get_data(as_text=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from readerdesk.models import AuditEntry, Correction, Patron
 from tests.factories import make_correction, make_user
-from tests.helpers import sign_in
+from tests.helpers import english_left, sign_in
 from tests.privacy_scenarios import ADA, ADA_NAME, fill
 
 
@@ -85,9 +85,31 @@ def test_a_patron_still_paying_needs_the_stripe_box(app, as_admin, client, fake_
                          follow_redirects=True)
     page = done.get_data(as_text=True)
     customer, _gift_customer = fake_stripe.deleted_customers  # a customer per pledge (issue 11)
-    assert f"Deleted Stripe customer {customer} after cancelling 1 active subscription(s)." in page
+    assert f"Deleted Stripe customer {customer} after cancelling 1 active subscription." in page
     db_session.expire_all()
     assert all(email.startswith("erased-") for email in db_session.scalars(select(Patron.email)))
     assert all(c.reader_email == "" for c in db_session.scalars(select(Correction)))
     entry = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "erasure"))
     assert entry.counts["stripe_customers"] == 2 and ADA not in json.dumps(entry.counts)
+
+
+def test_a_ukrainian_admin_handles_privacy_requests_in_ukrainian_with_plurals(in_ukrainian, db_session):
+    for _ in range(5):
+        make_correction(db_session, reader_email=ADA, reader_name=ADA_NAME)
+    db_session.commit()
+    data = (ADA, "redaktorka@example.com")
+    index = in_ukrainian.get("/desk/admin/privacy/").get_data(as_text=True)
+    assert "<h1>Запити щодо приватності</h1>" in index and "через 180 днів" in index  # settings.reader_days
+    assert english_left(index, *data, "flask --app app privacy purge") == []
+
+    review = in_ukrainian.post("/desk/admin/privacy/erase/review", data={"email": ADA}).get_data(as_text=True)
+    assert "Буде стерто: 5 звернень." in review  # the "many" form of the count
+    assert english_left(review, *data) == []
+    unticked = in_ukrainian.post("/desk/admin/privacy/erase", data={"email": ADA}).get_data(as_text=True)
+    assert "Позначте поле, щоб підтвердити стирання." in unticked
+
+    done = in_ukrainian.post("/desk/admin/privacy/erase", data={"email": ADA, "confirm": "y"}, follow_redirects=True)
+    page = done.get_data(as_text=True)
+    assert "Стерто: 5 звернень." in page and "<td>Стирання<br><small>5 звернень</small></td>" in page
+    assert "2026\u202fр., " in page  # the audit log's date
+    assert english_left(page, *data, "flask --app app privacy purge") == []

@@ -1,11 +1,13 @@
 import re
 
 import pytest
+from flask_babel import force_locale
 
 from readerdesk.models import CorrectionNote, Status
+from readerdesk.views.locale import when
 from tests.conftest import mail_settings
 from tests.factories import PASSWORD, make_article, make_correction, make_user
-from tests.helpers import run_jobs, sign_in
+from tests.helpers import english_left, run_jobs, sign_in
 
 STATED = {"was_wrong": "the vote was twelve to five", "is_right": "It was eleven to five."}
 
@@ -154,7 +156,7 @@ def test_the_form_defines_each_type_and_asks_what_was_wrong_and_what_is_right(cl
     editor, article, correction = setup
     login(client, editor)
     page = client.get(url(correction)).text
-    assert "A factual error fixed" in page and "Editor&#39;s note" in page and "never removed" in page
+    assert "A factual error fixed" in page and "Editor's note" in page and "never removed" in page
     assert 'name="was_wrong"' in page and 'name="is_right"' in page
     preview = client.post(url(correction), data={"note_type": "correction", "was_wrong": "the vote was 12–5",
                                                  "is_right": "It was 11–5.", "body": "", "version": "1",
@@ -180,8 +182,34 @@ def test_a_second_editor_approves_a_retraction_from_the_publish_page(client, db_
                                                                                  page)
     approved = client.post(f"/desk/corrections/{correction.id}/approve-note",
                            data={"version": version.group(1)}, follow_redirects=True)
-    assert approved.status_code == 200 and "Approved: the retraction is published." in approved.text
+    assert approved.status_code == 200 and "Approved and published: Retraction." in approved.text
     db_session.expire_all()
     assert correction.status == Status.PUBLISHED
     article_page = client.get(f"/sites/{article.site.name}/articles/{article.id}").text
     assert 'class="retraction-notice"' in article_page and "The vote never took place." in article_page
+
+
+def test_a_ukrainian_editor_publishes_in_ukrainian_and_reads_the_services_refusals_in_ukrainian(
+        app, db_session, setup, in_ukrainian):
+    _, article, correction = setup
+    data = (article.title, "voted twelve to five", "voted eleven to five", article.site.name, article.url,
+            "The council voted twelve to five on Tuesday.", "The bridge reopens in May.")
+    page = in_ukrainian.get(url(correction)).get_data(as_text=True)
+    assert "<h1>Опублікувати виправлення</h1>" in page and "Примітка редакції" in page
+    assert "Виправлено фактичну помилку" in page and "<dt>Відкликання</dt>" in page  # the types, defined
+    assert english_left(page, *data) == []
+
+    form = {"note_type": "update", "body": "", "version": "1", "preview": "Preview"}
+    refused = in_ukrainian.post(url(correction), data=form).get_data(as_text=True)
+    assert "Оновлення: напишіть текст, який побачать читачі." in refused  # services.publishing, translated
+    assert english_left(refused, *data) == []
+
+    done = in_ukrainian.post(url(correction), data={**form, "body": "Додано дані за вівторок.", "confirm": "Publish"},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "Опубліковано." in done
+    note = db_session.query(CorrectionNote).one()
+    with app.test_request_context(), force_locale("uk"):
+        published = when(note.published_at)
+    assert "\u202fр., " in published  # the year as Ukrainian writes it, then the time
+    assert f"Оновлення: опубліковано <time datetime=\"{note.published_at.isoformat()}\">{published}</time>" in done
+    assert english_left(done, *data, "Додано дані за вівторок.", "redaktorka@example.com") == []

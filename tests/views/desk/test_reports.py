@@ -475,7 +475,7 @@ def test_a_ukrainian_editor_chooses_a_rejection_reason_in_ukrainian(signed_in, e
     db_session.commit()
     html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
     assert "Причина відхилення" in html
-    for ukrainian in ("Не помилка", "Вже виправлено", "Дублікат", "Поза нашою тематикою"):
+    for ukrainian in ("Не помилка", "Уже виправлено", "Дублікат", "Поза межами"):
         assert f">{ukrainian}</option>" in html
     assert "Not an error" not in html and "Reason for a rejection" not in html
 
