@@ -487,3 +487,15 @@ def test_a_ukrainian_editor_reads_which_part_of_the_page_a_passage_is_in_ukraini
     db_session.commit()
     html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
     assert "У частині «основний текст»." in html and "the body" not in html
+
+
+def test_a_ukrainian_editor_is_told_what_is_wrong_with_a_queue_address_in_ukrainian(signed_in, editor, db_session):
+    editor.language = "uk"
+    db_session.commit()
+    for url, sentence in (("/desk/?tab=nope", "Вкладки «nope» немає."),
+                          ("/desk/?date_from=2026-11-30&date_to=2026-11-01", "Кінцева дата раніша за початкову."),
+                          ("/desk/queue/updates?seen=abc", "Час, коли сторінку було показано, відсутній"),
+                          ("/desk/queue/updates?seen=1&shown=x", "Список звернень на сторінці пошкоджено")):
+        response = signed_in.get(url)
+        assert response.status_code == 400, url
+        assert sentence in response.get_data(as_text=True), url
