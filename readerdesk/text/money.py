@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from copy import copy
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.numbers import parse_pattern
+
+from readerdesk.text.marks import N_
+
+if TYPE_CHECKING:  # text.languages formats money with this module: only its type is needed here
+    from readerdesk.text.languages import Translator
 
 # Stripe's zero-decimal currencies.
 ZERO_DECIMAL_CURRENCIES = frozenset({"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
@@ -41,8 +48,37 @@ AMOUNT_RE = re.compile(r"[0-9]{1,9}(\.[0-9]{1,4})?")
 _CODE_TOUCHING_DIGIT = re.compile(r"(?<=[A-Z]{3})(?=[0-9])|(?<=[0-9])(?=[A-Z]{3})")
 
 
+@dataclass(frozen=True)
+class Money:
+    """An amount in a sentence, written the way the sentence's language writes money."""
+
+    minor: int
+    currency: str
+
+
 class AmountError(ValueError):
-    """An amount a reader or an admin typed that cannot be charged; the message says why."""
+    """An amount a reader or an admin typed that cannot be charged; the message says why.
+
+    ``message`` is an English sentence marked for the catalogues, with ``%(name)s`` places that
+    ``variables`` fill (amounts as :class:`Money`): :meth:`say` words it in a translator's language, with
+    its money ("1 234,50 ₴"); ``str()`` gives it in English.
+    """
+
+    def __init__(self, message: str, **variables: str | int | Money):
+        super().__init__(message)
+        self.message = message
+        self.variables = variables
+
+    def say(self, translator: Translator) -> str:
+        return translator.gettext(self.message, **{
+            name: translator.money(value.minor, value.currency) if isinstance(value, Money) else value
+            for name, value in self.variables.items()})
+
+    def __str__(self) -> str:
+        if not self.variables:
+            return self.message
+        return self.message % {name: format_amount(value.minor, value.currency) if isinstance(value, Money) else value
+                               for name, value in self.variables.items()}
 
 
 def minor_exponent(currency: str) -> int:
@@ -71,21 +107,30 @@ def parse_amount(text: str, currency: str) -> int:
     cleaned = (text or "").strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
     # Digits and at most one decimal point: no exponents ("1e999999999"), signs, NaN or infinity.
     if not AMOUNT_RE.fullmatch(cleaned):
-        raise AmountError("Enter the amount as a number, e.g. 5 or 7.50.")
+        raise AmountError(NOT_A_NUMBER)
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise AmountError("Enter the amount as a number, e.g. 5 or 7.50.") from None
+        raise AmountError(NOT_A_NUMBER) from None
     if not value.is_finite() or value <= 0:
-        raise AmountError("Enter an amount above zero.")
+        raise AmountError(N_("Enter an amount above zero."))
     exponent = minor_exponent(currency)
     minor = value.scaleb(exponent)
     if minor != minor.to_integral_value():
-        raise AmountError(f"Use at most {exponent} decimal places." if exponent else "Use a whole amount.")
+        raise _too_many_decimals(exponent)
     amount = int(minor.to_integral_value(ROUND_HALF_UP))
     if amount != chargeable(amount, currency):
-        raise AmountError(f"Use at most {exponent - 1} decimal places.")
+        raise _too_many_decimals(exponent - 1)
     return amount
+
+
+NOT_A_NUMBER = N_("Enter the amount as a number, e.g. 5 or 7.50.")
+
+
+def _too_many_decimals(allowed: int) -> AmountError:
+    if allowed == 0:
+        return AmountError(N_("Use a whole amount."))
+    return AmountError(N_("Use at most %(places)s decimal places."), places=allowed)
 
 
 def format_amount(minor: int, currency: str, locale: Locale | str | None = None) -> str:
@@ -126,9 +171,13 @@ def check_chargeable(amount: int, currency: str) -> None:
     """Raise AmountError, with a sentence, for an amount Stripe would refuse in ``currency``."""
     smallest = minimum_charge(currency)
     if amount < smallest:
-        raise AmountError(f"The smallest amount we can accept is {format_amount(smallest, currency)}.")
+        raise AmountError(SMALLEST_AMOUNT, amount=Money(smallest, currency))
     if amount > STRIPE_MAXIMUM_CHARGE:
-        raise AmountError(f"The largest amount we can accept is {format_amount(STRIPE_MAXIMUM_CHARGE, currency)}.")
+        raise AmountError(N_("The largest amount we can accept is %(amount)s."),
+                          amount=Money(STRIPE_MAXIMUM_CHARGE, currency))
     if amount != chargeable(amount, currency):
-        example = format_amount(chargeable(amount, currency), currency)
-        raise AmountError(f"Amounts in {currency.upper()} must end in 0 (e.g. {example}).")
+        raise AmountError(N_("Amounts in %(currency)s must end in 0 (e.g. %(example)s)."), currency=currency.upper(),
+                          example=Money(chargeable(amount, currency), currency))
+
+
+SMALLEST_AMOUNT = N_("The smallest amount we can accept is %(amount)s.")

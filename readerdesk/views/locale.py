@@ -16,14 +16,13 @@ import json
 from datetime import datetime
 
 import flask_babel
-from babel.dates import format_skeleton
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from readerdesk.extensions import babel
-from readerdesk.text.languages import LANGUAGES, pick_language
+from readerdesk.text.languages import LANGUAGES, format_day, format_moment, pick_language
 
 
 def use_page_language(language: str | None) -> None:
@@ -64,17 +63,12 @@ def select_timezone() -> str:
 
 def when(moment: datetime | None) -> str:
     """A moment on the desk, in its language and time zone: "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
-    if moment is None:
-        return ""
-    locale, zone = get_locale(), get_timezone()
-    date = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
-    time = format_skeleton("Hm", moment, tzinfo=zone, locale=locale)
-    return locale.datetime_formats["medium"].format(time, date)  # "{1}, {0}": the language's order
+    return "" if moment is None else format_moment(moment, get_locale(), get_timezone())
 
 
 def day(moment: datetime | None) -> str:
     """A day, written out: "1 December 2026", "1 грудня 2026 р."."""
-    return "" if moment is None else format_date(moment, "long")
+    return "" if moment is None else format_day(moment, get_locale(), get_timezone())
 
 
 def init_babel(app: Flask, translations_dir: str) -> None:
