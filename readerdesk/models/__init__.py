@@ -11,6 +11,7 @@ from readerdesk.models.correction import (
     Status,
 )
 from readerdesk.models.desk_mapping import AuthorDesk
+from readerdesk.models.form_draft import FormDraft
 from readerdesk.models.moderation import InternalNote, ModerationEvent
 from readerdesk.models.notification import NotificationSent
 from readerdesk.models.outbox import OutboxEntry, OutboxStatus
@@ -74,6 +75,7 @@ __all__ = [
     "Dispute",
     "DisputeStatus",
     "Eligibility",
+    "FormDraft",
     "InternalNote",
     "Interval",
     "IpHashKey",

@@ -1,6 +1,13 @@
 """Small server-rendered SVG charts (bar and line) with axes and labels. No JavaScript.
 
 Every label is escaped; the result is :class:`markupsafe.Markup`, safe to put in a template.
+
+A chart is drawn in a coordinate box (``viewBox``) of WIDTH × HEIGHT and has no size of its own: it
+takes its container's width (``width="100%"``) and the height that keeps its proportions, so it scales
+down on a phone instead of widening the page. The box is narrow enough that the labels stay legible
+when scaled to a 360 px screen, and every label is kept inside it: the y axis is as wide as its
+longest number, the x axis's end labels are anchored inwards, and a title too long for the width is
+squeezed to fit (``textLength``).
 """
 
 from __future__ import annotations
@@ -10,8 +17,16 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH, HEIGHT = 720, 260
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 48, 16, 28, 48
+WIDTH, HEIGHT = 480, 220
+MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 12, 28, 30
+FONT, TITLE_FONT = 11, 13
+MAX_X_LABELS = 6
+
+
+def text_width(text: str, font_size: float) -> float:
+    """A generous estimate of how wide ``text`` is drawn in a sans-serif ``font_size`` (the server
+    cannot measure it): wide enough for digits and Cyrillic capitals."""
+    return len(text) * font_size * 0.62
 
 
 def nice_ceiling(value: float) -> float:
@@ -40,66 +55,89 @@ def round_ticks(y_max: float, wanted: int) -> int:
     return wanted
 
 
-def _frame(title: str, y_max: float, ticks: int, plot_w: float, plot_h: float) -> list[str]:
+def _y_axis(y_max: float, ticks: int) -> tuple[list[tuple[float, str]], float]:
+    """The y axis's (value, label) ticks and the left margin that fits the longest label."""
     ticks = round_ticks(y_max, ticks)
-    parts = [f'<text x="{MARGIN_LEFT}" y="16" class="chart-title" font-size="13" font-weight="bold">'
+    labels = [(y_max * i / ticks, _fmt(y_max * i / ticks)) for i in range(ticks + 1)]
+    return labels, max(28.0, 10 + max(text_width(label, FONT) for _, label in labels))
+
+
+def _frame(title: str, labels: Sequence[tuple[float, str]], y_max: float, left: float, plot_w: float,
+           plot_h: float, width: int) -> list[str]:
+    fit = (f' textLength="{width - 4:.0f}" lengthAdjust="spacingAndGlyphs"'
+           if text_width(title, TITLE_FONT) > width - 4 else "")
+    parts = [f'<text x="2" y="16" class="chart-title" font-size="{TITLE_FONT}" font-weight="bold"{fit}>'
              f'{escape(title)}</text>']
-    for i in range(ticks + 1):
-        value = y_max * i / ticks
-        y = MARGIN_TOP + plot_h - plot_h * i / ticks
-        parts.append(f'<line x1="{MARGIN_LEFT}" y1="{y:.1f}" x2="{MARGIN_LEFT + plot_w:.1f}" y2="{y:.1f}" '
+    for value, label in labels:
+        y = MARGIN_TOP + plot_h - plot_h * value / y_max
+        parts.append(f'<line x1="{left:.1f}" y1="{y:.1f}" x2="{left + plot_w:.1f}" y2="{y:.1f}" '
                      f'stroke="#ddd" stroke-width="1"/>')
-        parts.append(f'<text x="{MARGIN_LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11">'
-                     f'{_fmt(value)}</text>')
+        parts.append(f'<text x="{left - 6:.1f}" y="{y + 4:.1f}" text-anchor="end" font-size="{FONT}">'
+                     f'{label}</text>')
     # Axes.
-    parts.append(f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP}" x2="{MARGIN_LEFT}" y2="{MARGIN_TOP + plot_h:.1f}" '
+    parts.append(f'<line x1="{left:.1f}" y1="{MARGIN_TOP}" x2="{left:.1f}" y2="{MARGIN_TOP + plot_h:.1f}" '
                  f'stroke="#333"/>')
-    parts.append(f'<line x1="{MARGIN_LEFT}" y1="{MARGIN_TOP + plot_h:.1f}" x2="{MARGIN_LEFT + plot_w:.1f}" '
+    parts.append(f'<line x1="{left:.1f}" y1="{MARGIN_TOP + plot_h:.1f}" x2="{left + plot_w:.1f}" '
                  f'y2="{MARGIN_TOP + plot_h:.1f}" stroke="#333"/>')
     return parts
 
 
-def _x_labels(labels: Sequence[str], xs: Sequence[float], plot_h: float, max_labels: int = 10) -> list[str]:
+def _x_labels(labels: Sequence[str], xs: Sequence[float], plot_h: float, width: int,
+              max_labels: int = MAX_X_LABELS) -> list[str]:
+    """Every n-th label under its bar or point (and the last), anchored so it stays inside the box."""
     every = max(1, math.ceil(len(labels) / max_labels))
     y = MARGIN_TOP + plot_h + 16
-    return [f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="11">{escape(label)}</text>'
-            for i, (label, x) in enumerate(zip(labels, xs, strict=True)) if i % every == 0 or i == len(labels) - 1]
+    parts = []
+    for i, (label, x) in enumerate(zip(labels, xs, strict=True)):
+        if i % every and i != len(labels) - 1:
+            continue
+        if i != len(labels) - 1 and len(labels) - 1 - i < every:
+            continue  # too close to the last label, which is always shown
+        half = text_width(label, FONT) / 2
+        anchor, at = ("end", min(x + half, width - 2.0)) if x + half > width - 2 else ("middle", x)
+        if x - half < 2 and anchor == "middle":
+            anchor, at = "start", max(x - half, 2.0)
+        parts.append(f'<text x="{at:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{FONT}">'
+                     f'{escape(label)}</text>')
+    return parts
 
 
 def _svg(title: str, parts: list[str], width: int, height: int) -> Markup:
     return Markup(
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif"><title>{escape(title)}</title>'
-        + "".join(parts) + "</svg>"
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" width="100%" '
+        f'viewBox="0 0 {width} {height}" preserveAspectRatio="xMinYMin meet" font-family="sans-serif">'
+        f'<title>{escape(title)}</title>' + "".join(parts) + "</svg>"
     )
 
 
 def bar_chart(data: Sequence[tuple[str, float]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
               ticks: int = 4) -> Markup:
     """Vertical bars, one per (label, value), with a y axis from 0 and the value in each bar's tooltip."""
-    plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     y_max = nice_ceiling(max((v for _, v in data), default=0))
-    parts = _frame(title, y_max, ticks, plot_w, plot_h)
+    y_labels, left = _y_axis(y_max, ticks)
+    plot_w, plot_h = width - left - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
+    parts = _frame(title, y_labels, y_max, left, plot_w, plot_h, width)
     slot = plot_w / max(len(data), 1)
     xs = []
     for i, (label, value) in enumerate(data):
         bar_h = plot_h * value / y_max
-        x = MARGIN_LEFT + i * slot + slot * 0.1
+        x = left + i * slot + slot * 0.1
         xs.append(x + slot * 0.4)
         parts.append(f'<rect x="{x:.1f}" y="{MARGIN_TOP + plot_h - bar_h:.1f}" width="{slot * 0.8:.1f}" '
                      f'height="{bar_h:.1f}" fill="#3b6ea5"><title>{escape(label)}: {_fmt(value)}</title></rect>')
-    parts += _x_labels([label for label, _ in data], xs, plot_h)
+    parts += _x_labels([label for label, _ in data], xs, plot_h, width)
     return _svg(title, parts, width, height)
 
 
 def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: int = WIDTH, height: int = HEIGHT,
                ticks: int = 4, unit: str = "") -> Markup:
     """A line through the (label, value) points; ``None`` values break the line."""
-    plot_w, plot_h = width - MARGIN_LEFT - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
     y_max = nice_ceiling(max((v for _, v in data if v is not None), default=0))
-    parts = _frame(title + (f" ({unit})" if unit else ""), y_max, ticks, plot_w, plot_h)
+    y_labels, left = _y_axis(y_max, ticks)
+    plot_w, plot_h = width - left - MARGIN_RIGHT, height - MARGIN_TOP - MARGIN_BOTTOM
+    parts = _frame(title + (f" ({unit})" if unit else ""), y_labels, y_max, left, plot_w, plot_h, width)
     step = plot_w / max(len(data) - 1, 1)
-    xs = [MARGIN_LEFT + i * step for i in range(len(data))]
+    xs = [left + i * step for i in range(len(data))]
     segments: list[list[tuple[float, float]]] = [[]]
     for x, (label, value) in zip(xs, data, strict=True):
         if value is None:
@@ -113,5 +151,5 @@ def line_chart(data: Sequence[tuple[str, float | None]], *, title: str, width: i
         if len(segment) > 1:
             points = " ".join(f"{x:.1f},{y:.1f}" for x, y in segment)
             parts.append(f'<polyline points="{points}" fill="none" stroke="#b5482f" stroke-width="2"/>')
-    parts += _x_labels([label for label, _ in data], xs, plot_h)
+    parts += _x_labels([label for label, _ in data], xs, plot_h, width)
     return _svg(title, parts, width, height)

@@ -1,10 +1,14 @@
 """A Ukrainian editor triages a report on a phone (390 × 844, touch): the desk is in Ukrainian, no page
 scrolls sideways, and the controls are big enough for a thumb."""
 
+from datetime import timedelta
+
 import pytest
 
-from readerdesk.models import Status
-from tests.factories import PASSWORD, make_article, make_correction, make_user, paragraphs
+from readerdesk.clock import utcnow
+from readerdesk.models import Interval, Patron, PatronStatus, Role, Status
+from tests.factories import PASSWORD, make_article, make_correction, make_site, make_user, paragraphs
+from tests.helpers import next_totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
 
@@ -144,3 +148,56 @@ def test_keyboard_focus_is_never_hidden_behind_the_decision_buttons(db_session, 
         hidden.append(page.evaluate(HIDDEN_BY_THE_BUTTONS))
         i += 1
     assert count > 10 and [h for h in hidden if h] == []
+
+
+# Each chart's width against its container's, and its labels that reach outside the chart's box.
+CHARTS = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
+  const box = svg.getBoundingClientRect(), container = svg.parentElement.getBoundingClientRect();
+  const outside = [...svg.querySelectorAll('text')].filter(t => {
+    const r = t.getBoundingClientRect();
+    return r.left < box.left - 0.5 || r.right > box.right + 0.5 || r.top < box.top - 0.5 || r.bottom > box.bottom + 0.5;
+  }).map(t => t.textContent);
+  const label = svg.querySelector('text[font-size="11"]').getBoundingClientRect();
+  return {width: box.width, container: container.width, height: box.height, outside, label: label.height};
+})"""
+
+
+def test_the_charts_scale_to_a_phone_screen_with_every_label_inside(db_session, live_server, phone):
+    """Stats and patrons, with data, at 390 and 360 px: each chart as wide as its container at most,
+    no label cut off, no sideways scroll."""
+    page = phone
+    admin = make_user(db_session, "boss@example.com", Role.ADMIN)
+    article = make_article(db_session, html=paragraphs("Київ отримав 1234 нові автобуси минулого тижня."))
+    now = utcnow()
+    for day in range(0, 30, 2):
+        make_correction(db_session, article, exact="1234 нові автобуси", created_at=now - timedelta(days=day, hours=1),
+                        status=Status.ACCEPTED if day % 4 else Status.NEW)
+    site = make_site(db_session, name="kyiv-daily")
+    for i in range(40):
+        db_session.add(Patron(site_id=site.id, email=f"p{i}@example.com", name="", currency="UAH",
+                              interval=Interval.MONTH, amount=1_250_000 + i * 10_000, status=PatronStatus.ACTIVE,
+                              tier="coffee", supporter_since=now - timedelta(days=30 * (i % 12) + 5)))
+    db_session.commit()
+
+    page.goto(f"{live_server}/desk/stats?days=30")
+    page.fill("#email", admin.email)
+    page.fill("#password", PASSWORD)
+    page.locator("button[type=submit]").tap()
+    page.wait_for_url("**/auth/two-factor")
+    page.fill("#code", next_totp_code(admin))
+    page.locator("button[type=submit]").tap()
+    page.wait_for_url(f"{live_server}/desk/stats?days=30")
+
+    for width in (390, 360):
+        page.set_viewport_size({"width": width, "height": 800})
+        for path, count in (("/desk/stats?days=30", 2), ("/desk/patrons", 1)):
+            page.goto(f"{live_server}{path}")
+            inner, scroll = widths(page)
+            assert inner == width and scroll <= inner, (path, wider_than_the_screen(page, width))
+            charts = page.evaluate(CHARTS)
+            assert len(charts) >= count, path
+            for chart in charts:
+                assert chart["width"] <= chart["container"] + 0.5 and chart["width"] <= width, (path, chart)
+                assert chart["height"] > chart["width"] / 3, (path, chart)  # the proportions kept, not squashed
+                assert chart["outside"] == [], (path, width, chart["outside"])
+                assert chart["label"] >= 7, (path, chart)  # still readable, not shrunk to a smudge

@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
-from readerdesk.models import Correction, Status
+from readerdesk.models import Correction, ModerationEvent, Status
 from tests.factories import PASSWORD, make_article, make_correction, make_user, paragraphs
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.real_commits]  # a live server in a thread
@@ -136,3 +136,57 @@ def test_single_key_shortcuts_can_be_turned_off(db_session, live_server, browser
     assert page.locator("#keyboard-help kbd").count() == 0
     db_session.expire_all()
     assert db_session.get(Correction, int(report_id)).status == Status.NEW
+
+
+def sign_in_at(page, url: str, user) -> None:
+    page.goto(url)
+    page.fill("#email", user.email)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(url)
+
+
+def test_two_editors_conflict_and_the_second_reloads_without_resending(app, db_session, live_server, browser):
+    """Both editors open the same report; the first accepts it; the second's rejection is refused and
+    redirected to the report, with their reason kept; reloading that page sends nothing again."""
+    first, second = make_user(db_session, "first@example.com"), make_user(db_session, "second@example.com")
+    report = make_correction(db_session, make_article(db_session, html=paragraphs("The bridge cost twelve million.")),
+                             exact="twelve million")
+    db_session.commit()
+    url = f"{live_server}/desk/corrections/{report.id}"
+    contexts = [browser.new_context(), browser.new_context()]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for page, user in zip(pages, (first, second), strict=True):
+            page.set_default_timeout(10_000)
+            sign_in_at(page, url, user)
+        with pages[0].expect_navigation():
+            pages[0].get_by_role("button", name="Accept").click()
+
+        page = pages[1]  # still showing the report as it was, at version 1
+        page.fill("#reason", "Already fixed by the desk — see the minutes")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Reject").click()
+        assert page.url == url  # redirected (303) to the report, not a page answering the POST
+        alert = page.locator("#decision-error")
+        expect(alert).to_have_attribute("role", "alert")
+        expect(alert).to_contain_text("changed since you opened it")
+        expect(alert).to_contain_text("Last change: accept by first@example.com")
+        expect(alert).to_contain_text("What you typed is kept")
+        expect(page.locator("#reason")).to_have_value("Already fixed by the desk — see the minutes")
+        expect(page.locator("h1 .state")).to_have_text("accepted")
+
+        sent = []
+        page.on("request", lambda request: sent.append((request.method, request.url)))
+        page.reload()  # a POST result would make the browser ask to resend the form; this is a GET
+        assert sent and all(method == "GET" for method, _ in sent), sent
+        assert page.evaluate("performance.getEntriesByType('navigation')[0].type") == "reload"
+        expect(page.locator("#decision-error")).to_have_count(0)
+        expect(page.locator("h1 .state")).to_have_text("accepted")
+        db_session.expire_all()
+        actions = db_session.scalars(select(ModerationEvent.action).where(ModerationEvent.correction_id == report.id))
+        assert actions.all() == ["accept"]
+        assert db_session.get(Correction, report.id).status == Status.ACCEPTED
+    finally:
+        for context in contexts:
+            context.close()

@@ -37,7 +37,7 @@ def test_purge_removes_what_is_due_logs_counts_only_and_is_idempotent(runner, db
     assert (report.reader_email, report.reader_name, report.ip_hash) == ("", "", "")
     [line] = [r.getMessage() for r in caplog.records if r.name == "readerdesk.privacy"]
     assert line == ("privacy purge: reader_contacts 1, ip_hashes 1, ip_keys 0, notification_recipients 0, "
-                    "unfinished_pledges 0, portal_link_nonces 0, staff_sessions 0, poll_link_nonces 0")
+                    "unfinished_pledges 0, portal_link_nonces 0, staff_sessions 0, poll_link_nonces 0, form_drafts 0")
     assert "old.reader" not in caplog.text and "Old Reader" not in caplog.text
 
     second = runner.invoke(args=["privacy", "purge"])

@@ -133,6 +133,9 @@ NO_READER_DATA: dict[str, str] = {
     "poll_events": "editors' actions on polls and suggestions: what, when, by which editor",
     "users": "staff accounts (staff, not readers or patrons; managed at /desk/admin/users)",
     "staff_sessions": "staff members' signed-in browsers and their User-Agent (staff, not readers or patrons)",
+    "form_drafts": "what an editor typed into a desk form refused by a conflict, kept for the page it "
+                   "redirects to: deleted when shown, or by the purge after an hour (it may quote a reader, "
+                   "or hold the address of an erasure under review, for that hour)",
     "recovery_codes": "hashes of staff members' two-factor recovery codes",
     "staff_policy": "whether editors too must use two-factor sign-in",
     "security_events": "the staff security log: sign-ins and account changes of staff, never a reader's data",

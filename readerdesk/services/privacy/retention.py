@@ -11,6 +11,7 @@ daily from cron or the worker's scheduler).
 * Used "manage my support" link nonces, once the link has expired anyway (``PORTAL_LINK_MAX_AGE``).
 
 * Staff sessions (a signed-in browser's token hash and User-Agent): once expired or ended.
+* Drafts of refused desk forms (services.desk.form_drafts): after ``DRAFT_LIFETIME`` (an hour).
 
 Every step selects only what is still due, so running the purge again changes nothing.
 """
@@ -25,6 +26,7 @@ from sqlalchemy import delete, func, or_, select, update
 
 from readerdesk.models import (
     Correction,
+    FormDraft,
     IpHashKey,
     NotificationSent,
     Pledge,
@@ -36,6 +38,7 @@ from readerdesk.models import (
 )
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
+from readerdesk.services.desk.form_drafts import DRAFT_LIFETIME
 
 BATCH_SIZE = 500
 
@@ -185,8 +188,18 @@ def _ended_staff_sessions(session: DbSession, settings: RetentionSettings, now: 
     return PurgeStep("staff_sessions", "Ended staff sessions", due, apply)
 
 
+def _expired_form_drafts(session: DbSession, settings: RetentionSettings, now: datetime) -> PurgeStep:
+    # What an editor typed into a refused form may quote a reader; it was kept only to be handed back.
+    due = _ids(session, select(FormDraft.id).where(FormDraft.created_at < now - DRAFT_LIFETIME).order_by(FormDraft.id))
+
+    def apply(session: DbSession, ids: list[int]) -> None:
+        session.execute(delete(FormDraft).where(FormDraft.id.in_(ids)))
+
+    return PurgeStep("form_drafts", "Expired form drafts", due, apply)
+
+
 STEPS = (_reader_contacts, _ip_hashes, _ip_keys, _notification_recipients, _unfinished_pledges, _portal_link_uses,
-         _ended_staff_sessions, _poll_link_uses)
+         _ended_staff_sessions, _poll_link_uses, _expired_form_drafts)
 
 
 def plan_purge(session: DbSession, settings: RetentionSettings, *, now: datetime) -> list[PurgeStep]:

@@ -7,6 +7,7 @@ import json
 
 import stripe
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from readerdesk.clock import utcnow
@@ -26,6 +27,7 @@ from readerdesk.services.privacy.stripe_customers import delete_stripe_customers
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import admin_required
 from readerdesk.views.desk.forms import PrivacyEraseForm, PrivacyRequestForm
+from readerdesk.views.desk.refusals import Refusal, refusal, refuse
 from readerdesk.views.public.privacy import retention_settings
 
 bp = Blueprint("desk_privacy", __name__, url_prefix="/desk/admin/privacy")
@@ -76,12 +78,30 @@ def export_view():
         "Cache-Control": "no-store"})
 
 
-def _review(form: PrivacyEraseForm, address: str, status: int = 200, error: str | None = None):
+def _review(form: PrivacyEraseForm, address: str, status: int = 200, error: str | None = None,
+            kept: Refusal | None = None):
     records = find_records(db.session, address)
     return render_template("desk/privacy/erase.html", form=form, address=address, records=records,
                            summary=erasure_summary(records), live=live_subscriptions(records),
-                           staff=is_staff_address(db.session, address), error=error,
+                           staff=is_staff_address(db.session, address), error=error, kept=kept,
                            payments_enabled=payments_enabled(current_app.config)), status
+
+
+REVIEW_PAGE = "erasure-review"  # the key of the review page for views.desk.refusals
+
+
+@bp.get("/erase/review")
+@admin_required
+def erasure_review():
+    """The review again, after an erasure was refused (post/redirect/get). The address is not in the
+    URL (it would end up in logs): it comes from the refused form, kept for this browser, once."""
+    kept = refusal(REVIEW_PAGE)
+    form = PrivacyEraseForm(formdata=None, **(kept.for_form("erase") if kept else {}))
+    address = _address(form) if kept is not None and form.email.data else None
+    if kept is None or address is None:
+        flash(gettext("Enter the address again to review its erasure."), "info")
+        return redirect(url_for("desk_privacy.index"), 303)
+    return _review(form, address, error=kept.message, kept=kept)
 
 
 @bp.post("/erase/review")
@@ -118,7 +138,11 @@ def erase_view():
             changed = erase(db.session, records, actor=Actor(user=current_user), now=utcnow(),
                             stripe_deletions=deletions)
     except ErasureBlocked as exc:
-        return _review(form, address, 409, f"{str(exc).capitalize()}. Nothing was erased.")
+        # The address's data changed under the form (a subscription still charges it): a conflict. The
+        # confirmation tick is not kept: the admin confirms again, having seen why.
+        return refuse(REVIEW_PAGE, url_for("desk_privacy.erasure_review"),
+                      f"{str(exc).capitalize()}. Nothing was erased.", form=form, form_name="erase",
+                      fields=("email", "stripe"))
     for deletion in deletions:
         flash(deletion.describe(), "info")
     flash(f"Erased: {describe_counts(changed) or 'nothing was held for that address'}.", "info")

@@ -18,7 +18,7 @@ from readerdesk.models import Correction, NoteType
 from readerdesk.services.articles.cms import CmsConflict, CmsConnector, CmsError
 from readerdesk.services.articles.connectors import can_edit_in_cms, cms_connector
 from readerdesk.services.articles.credentials import CredentialsError
-from readerdesk.services.desk.moderation import ModerationError, StaleDecision
+from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.services.mail.notifications import decision_jobs
 from readerdesk.services.outbound import http_session_for
 from readerdesk.services.publishing import publish as publishing
@@ -26,13 +26,14 @@ from readerdesk.services.publishing.publish import CmsEdit, PublishError, Wordin
 from readerdesk.unit_of_work import unit_of_work
 from readerdesk.views.access import staff_required
 from readerdesk.views.desk.forms import ApproveNoteForm, PublishForm
+from readerdesk.views.desk.refusals import CONFLICTS, Refusal, refusal, refuse
 from readerdesk.views.desk.reports import report_or_404
 
 bp = Blueprint("desk_publish", __name__, url_prefix="/desk")
 
 
 def _render(correction: Correction, form: PublishForm, *, preview=None, error: str | None = None, status: int = 200,
-            fallback: WordingNotMappable | None = None):
+            fallback: WordingNotMappable | None = None, kept: Refusal | None = None):
     try:
         passage, wording_refusal = publishing.current_passage(correction), None
     except PublishError as exc:
@@ -55,7 +56,8 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
         note_text = str(exc)
     approve_form = ApproveNoteForm(formdata=None, version=correction.version) if pending else None
     return render_template("desk/publish/publish.html", correction=correction, form=form, preview=preview,
-                           error=error, passage=passage, wording_refusal=wording_refusal, note=note, in_cms=in_cms,
+                           error=error, kept=kept, passage=passage, wording_refusal=wording_refusal, note=note,
+                           in_cms=in_cms,
                            fallback=fallback, pending=pending, note_text=note_text, approve_form=approve_form,
                            note_types=list(NoteType),
                            needs_approval=[t.value for t in NoteType
@@ -63,16 +65,34 @@ def _render(correction: Correction, form: PublishForm, *, preview=None, error: s
                            showing_preview=preview is not None or (form.preview.data and not error)), status
 
 
-def _refused(correction: Correction, form: PublishForm, exc: Exception, *, before: str | None = None):
-    """The page again with why nothing was published: 409 for a stale decision, 502 when the CMS
-    refused or could not be reached, 400 otherwise (with the sentence to copy when it cannot map).
+def publish_page(correction_id: int) -> str:
+    """The key of a report's publishing page for views.desk.refusals."""
+    return f"publish:{correction_id}"
+
+
+# What the publishing form keeps of the editor's typing when a conflict refuses it.
+KEPT_FIELDS = ("note_type", "was_wrong", "is_right", "body", "apply_wording", "wording")
+
+
+def _conflict(correction: Correction, form: PublishForm | None, message: str):
+    """303 to the publishing page, which says ``message`` and has the editor's text back."""
+    return refuse(publish_page(correction.id), url_for("desk_publish.publish", correction_id=correction.id),
+                  message, form=form, form_name="publish", fields=KEPT_FIELDS)
+
+
+def _refused(correction: Correction, form: PublishForm, exc: Exception, *, before: str | None = None,
+             kept: Refusal | None = None):
+    """Why nothing was published. A conflict (the report changed, or no longer allows this): 303 to
+    the page (views.desk.refusals). Otherwise the page again: 502 when the CMS refused or could not
+    be reached, 400 otherwise (with the sentence to copy when it cannot map); 200 when it is the page
+    shown after a conflict (``kept``), whose request was fine.
     ``before``: what happened first (a conflict), said ahead of it."""
     error = f"{before} {exc}" if before else str(exc)
-    if isinstance(exc, WordingNotMappable):
-        return _render(correction, form, error=error, status=400, fallback=exc)
-    if isinstance(exc, (CmsError, CredentialsError)):
-        return _render(correction, form, error=error, status=502)
-    return _render(correction, form, error=error, status=409 if isinstance(exc, StaleDecision) else 400)
+    if isinstance(exc, CONFLICTS):
+        return _conflict(correction, form, error)
+    status = 502 if isinstance(exc, (CmsError, CredentialsError)) else 400
+    return _render(correction, form, error=error, status=200 if kept else status, kept=kept,
+                   fallback=exc if isinstance(exc, WordingNotMappable) else None)
 
 
 def _connector(correction: Correction) -> CmsConnector:
@@ -84,7 +104,7 @@ def _connector(correction: Correction) -> CmsConnector:
 
 
 def _preview(correction: Correction, form: PublishForm, wording: str | None, *, error: str | None = None,
-             status: int = 200):
+             kept: Refusal | None = None):
     """Show the preview of ``wording`` (the article's or the post's diff) with the confirm button."""
     preview: publishing.WordingPreview | publishing.CmsWordingPreview | None = None
     if wording is not None:
@@ -95,11 +115,11 @@ def _preview(correction: Correction, form: PublishForm, wording: str | None, *, 
             else:
                 preview = publishing.preview_wording(correction, wording)
         except (PublishError, CmsError, CredentialsError) as exc:
-            return _refused(correction, form, exc, before=error)
+            return _refused(correction, form, exc, before=error, kept=kept)
         form.expected_passage.data = preview.passage.text if preview is not None else ""
     form.previewed_wording.data = wording or ""
     form.preview.data = True
-    return _render(correction, form, preview=preview, error=error, status=status)
+    return _render(correction, form, preview=preview, error=error, kept=kept)
 
 
 @bp.route("/corrections/<int:correction_id>/publish", methods=["GET", "POST"])
@@ -108,7 +128,15 @@ def publish(correction_id: int):
     correction = report_or_404(correction_id)
     form = PublishForm()
     if request.method == "GET":
+        kept = refusal(publish_page(correction.id))
+        if kept is not None and kept.for_form("publish"):
+            # Back from a conflict: the editor's text, and its preview on the text as it is now.
+            form = PublishForm(formdata=None, **kept.for_form("publish"), version=correction.version)
+            return _preview(correction, form, form.wording.data if form.apply_wording.data else None,
+                            error=kept.message, kept=kept)
         form.version.data = correction.version
+        if kept is not None:
+            return _render(correction, form, error=kept.message, kept=kept)
         form.wording.data = correction.suggestion
         form.apply_wording.data = bool((correction.article.hosted or can_edit_in_cms(correction.article))
                                        and correction.suggestion)
@@ -131,7 +159,7 @@ def publish(correction_id: int):
                 # After commit: the email can fail and retry without touching the decision.
                 work.after_commit(*decision_jobs(publication.events))
         except CmsConflict as exc:
-            return _after_conflict(correction, form, wording, str(exc))
+            return _after_conflict(correction, form, str(exc))
         except (ModerationError, CmsError, CredentialsError) as exc:
             return _refused(correction, form, exc)
         if publication.note.awaiting_approval:
@@ -165,14 +193,15 @@ def approve_note(correction_id: int):
     return redirect(url_for("desk_publish.publish", correction_id=correction.id))
 
 
-def _after_conflict(correction: Correction, form: PublishForm, wording: str | None, message: str):
-    """The post changed in the CMS: read it again (a new revision; the report re-anchored), then show
-    the preview made on the text as it is now. Nothing of the editor's was written."""
+def _after_conflict(correction: Correction, form: PublishForm, message: str):
+    """The post changed in the CMS: read it again (a new revision; the report re-anchored), then
+    redirect to the page, which previews the editor's wording on the text as it is now. Nothing of
+    the editor's was written."""
     try:
         with unit_of_work(db.session):
             publishing.refresh_from_cms(db.session, correction.article, connector=_connector(correction),
                                         now=utcnow())
     except (CmsError, CredentialsError) as exc:
-        return _render(correction, form, error=f"{message} {exc}", status=409)
-    return _preview(correction, form, wording, status=409,
-                    error=f"{message} readerdesk read the post again: check the new preview before publishing.")
+        return _conflict(correction, form, f"{message} {exc}")
+    return _conflict(correction, form,
+                     f"{message} readerdesk read the post again: check the new preview before publishing.")

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice
 
@@ -38,7 +39,7 @@ from readerdesk.services.desk.live_queue import (
     queue_changes,
     row_stamp,
 )
-from readerdesk.services.desk.moderation import IllegalTransition, ModerationError, StaleDecision
+from readerdesk.services.desk.moderation import ModerationError
 from readerdesk.services.desk.queue import (
     SORTS,
     TAB_LABELS,
@@ -65,6 +66,7 @@ from readerdesk.views.desk.forms import (
     NoteForm,
     SplitForm,
 )
+from readerdesk.views.desk.refusals import CONFLICTS, Refusal, refusal, refuse
 from readerdesk.views.errors import error_response
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -196,35 +198,59 @@ def report_or_404(correction_id: int) -> Correction:
     return db.get_or_404(Correction, correction_id, description="There is no such report.")
 
 
-def _blank_forms(d: ReportDetail) -> dict:
-    """The report page's forms, empty, carrying the version shown."""
+def _blank_forms(d: ReportDetail, kept: Refusal | None) -> dict:
+    """The report page's forms, carrying the version shown: empty, or with the text of a refused
+    form kept (views.desk.refusals)."""
     c = d.correction
     assign = AssignForm(formdata=None, version=c.version, assignee=c.assignee_id)
     assign.assignee.choices = [NOBODY, *(SelectChoice(str(u.id), u.display_name) for u in d.staff)]
-    return {"decision": DecisionForm(formdata=None, version=c.version), "assign": assign,
-            "merge": MergeForm(formdata=None), "split": SplitForm(formdata=None), "note": NoteForm(formdata=None)}
+    return {"decision": DecisionForm(formdata=None, **{**_kept(kept, "decision"), "version": c.version}),
+            "assign": assign, "merge": MergeForm(formdata=None), "split": SplitForm(formdata=None),
+            "note": NoteForm(formdata=None, **_kept(kept, "note"))}
 
 
-def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None, **forms):
-    """The report's page; ``forms`` replaces blank forms with posted ones, to show their errors."""
+def _kept(kept: Refusal | None, form: str) -> dict[str, str]:
+    return kept.for_form(form) if kept is not None else {}
+
+
+def _detail_page(correction: Correction, *, status: int = 200, error: str | None = None,
+                 kept: Refusal | None = None, **forms):
+    """The report's page; ``forms`` replaces blank forms with posted ones, to show their errors;
+    ``kept``: why the editor's last form here was refused, with what they had typed."""
     d = report_detail(db.session, correction, members_after=parse_id(request.args.get("members_after", "")))
     # The publishing page is another blueprint's; link to it only when it is installed.
     can_publish = "desk_publish.publish" in current_app.view_functions
-    return render_template("desk/reports/detail.html", d=d, error=error, forms={**_blank_forms(d), **forms},
-                           can_publish=can_publish, edit_label=edit_label), status
+    return render_template("desk/reports/detail.html", d=d, error=kept.message if kept else error, kept=kept,
+                           forms={**_blank_forms(d, kept), **forms}, can_publish=can_publish,
+                           edit_label=edit_label), status
+
+
+def report_page(correction_id: int) -> str:
+    """The key of a report's page for views.desk.refusals."""
+    return f"report:{correction_id}"
 
 
 @bp.get("/corrections/<int:correction_id>")
 @staff_required
 def detail(correction_id: int):
-    return _detail_page(report_or_404(correction_id))
+    correction = report_or_404(correction_id)
+    return _detail_page(correction, kept=refusal(report_page(correction_id)))
 
 
-def _refused(correction_id: int, exc: ModerationError | DuplicateError):
-    """A decision that cannot be applied (already rolled back): the report's page, with why, and the
-    state it is in now."""
-    status = 409 if isinstance(exc, (StaleDecision, IllegalTransition)) else 400
-    return _detail_page(report_or_404(correction_id), status=status, error=str(exc))
+# What each of the page's forms keeps of the editor's typing when it is refused.
+KEPT_FIELDS = {"decision": ("reason", "reader_message", "rejection_code", "next"), "note": ("body",),
+               "assign": (), "merge": (), "split": ()}
+
+
+def _refused(correction_id: int, exc: ModerationError | DuplicateError, form_name: str, form: FlaskForm):
+    """A decision that cannot be applied (already rolled back). A conflict (the report changed, or
+    the decision no longer applies to its state): 303 to the report's page, which says why, shows
+    the report as it is now and has the editor's text back in the form. Anything else: the page
+    with why (400) and the form as posted."""
+    if isinstance(exc, CONFLICTS):
+        return refuse(report_page(correction_id), url_for("desk.detail", correction_id=correction_id),
+                      str(exc), form=form, form_name=form_name, fields=KEPT_FIELDS[form_name])
+    return _detail_page(report_or_404(correction_id), status=400, error=str(exc), **{form_name: form})
 
 
 @bp.post("/corrections/<int:correction_id>/decide")
@@ -242,7 +268,7 @@ def decide_view(correction_id: int):
                             code=form.rejection_code.data or None)
             work.after_commit(*decision_jobs(events))
     except ModerationError as exc:
-        return _refused(correction_id, exc)
+        return _refused(correction_id, exc, "decision", form)
     others = len(events) - 1
     flash(_decided(form.action.data, correction.id, others), "info")
     return redirect(safe_next(form.next.data, url_for("desk.detail", correction_id=correction.id)), 303)
@@ -263,7 +289,7 @@ def assign_view(correction_id: int):
             decide(db.session, correction, "assign", actor=current_user, now=utcnow(),
                    expected_version=form.version.data, assignee=assignee)
     except ModerationError as exc:
-        return _refused(correction_id, exc)
+        return _refused(correction_id, exc, "assign", form)
     flash(gettext("Assigned to %(name)s.", name=assignee.display_name) if assignee
           else gettext("Nobody is assigned now."), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
@@ -282,7 +308,7 @@ def add_note(correction_id: int):
         with unit_of_work(db.session):
             moderation.add_internal_note(db.session, correction, form.body.data, author=current_user, now=utcnow())
     except ModerationError as exc:
-        return _refused(correction_id, exc)
+        return _refused(correction_id, exc, "note", form)
     flash(gettext("Note added."), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id, _anchor="notes"), 303)
 
@@ -306,7 +332,7 @@ def merge_view(correction_id: int):
         with unit_of_work(db.session):
             merge(db.session, [correction, *others], actor=current_user, now=utcnow())
     except DuplicateError as exc:
-        return _refused(correction_id, exc)
+        return _refused(correction_id, exc, "merge", form)
     flash(gettext("Merged: these reports are now one group."), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 
@@ -323,7 +349,7 @@ def split_view(correction_id: int):
         with unit_of_work(db.session):
             split(db.session, member, actor=current_user, now=utcnow())
     except DuplicateError as exc:
-        return _refused(correction_id, exc)
+        return _refused(correction_id, exc, "split", form)
     flash(gettext("Report #%(id)s is on its own now.", id=member.id), "info")
     return redirect(url_for("desk.detail", correction_id=correction.id), 303)
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from readerdesk.models import (
     Correction,
+    FormDraft,
     Interval,
     IpHashKey,
     NotificationSent,
@@ -19,6 +20,7 @@ from readerdesk.models import (
     Status,
 )
 from readerdesk.services.desk import moderation
+from readerdesk.services.desk.form_drafts import DRAFT_LIFETIME, keep_draft
 from readerdesk.services.patrons.pledges import PledgeRequest, SupportSettings, create_pledge
 from readerdesk.services.privacy.ip_hashing import hash_ip
 from readerdesk.services.privacy.retention import RetentionSettings, counts, plan_purge, run_purge
@@ -129,3 +131,17 @@ def test_ended_and_expired_staff_sessions_go_and_live_ones_stay(app, db_session)
     assert purge(db_session, T0) == {"staff_sessions": 2}
     assert db_session.scalars(select(StaffSession.token_hash)).all() == ["a" * 64]
     assert purge(db_session, T0) == {}
+
+
+def test_form_drafts_go_after_an_hour(app, db_session):
+    editor = make_user(db_session)
+    browser = StaffSession(user=editor, token_hash="d" * 64, expires_at=T0 + timedelta(days=14))
+    db_session.add(browser)
+    db_session.flush()
+    keep_draft(db_session, browser, "report:1", form="decision", fields={"reason": "ada@example.com"}, message="",
+               now=T0 - DRAFT_LIFETIME - timedelta(minutes=1))
+    keep_draft(db_session, browser, "report:2", form="decision", fields={"reason": "fresh"}, message="",
+               now=T0 - DRAFT_LIFETIME + timedelta(minutes=1))
+    db_session.commit()
+    assert purge(db_session, T0) == {"form_drafts": 1}
+    assert db_session.scalars(select(FormDraft.page)).all() == ["report:2"]

@@ -325,6 +325,17 @@ def test_an_admin_puts_an_author_on_a_desk_and_an_editor_cannot(app, as_admin, d
     assert "Bo" not in as_admin.get("/desk/admin/author-desks").text.split("<h2>")[0]
 
 
+def test_every_column_of_the_staff_and_sites_tables_has_a_header_name(as_admin, db_session, editor):
+    """axe's empty-table-header: the action column's header is named for screen readers, not shown."""
+    make_site(db_session)
+    db_session.commit()
+    for path in ("/desk/admin/users", "/desk/admin/sites"):
+        page = as_admin.get(path).get_data(as_text=True)
+        headers = re.findall(r"<th>(.*?)</th>", re.search(r"<thead>(.*?)</thead>", page, re.S).group(1))
+        assert all(re.sub(r"<[^>]+>", "", h).strip() for h in headers), (path, headers)
+        assert '<th><span class="visually-hidden">Actions</span></th>' in page
+
+
 def test_an_admin_writes_the_hosted_policy_that_article_pages_link_to(as_admin, app, client, db_session):
     site = make_site(db_session, "kyiv", base_url="https://kyiv.example")
     site.principles_url = "https://kyiv.example/ethics"

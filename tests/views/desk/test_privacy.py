@@ -4,6 +4,7 @@ both without the address, editors cannot."""
 from __future__ import annotations
 
 import json
+import re
 
 from sqlalchemy import select
 
@@ -66,7 +67,18 @@ def test_a_patron_still_paying_needs_the_stripe_box(app, as_admin, client, fake_
     review = as_admin.post("/desk/admin/privacy/erase/review", data={"email": ADA}).get_data(as_text=True)
     assert 'id="live-subscriptions"' in review and "Also delete their customer at Stripe" in review
     blocked = as_admin.post("/desk/admin/privacy/erase", data={"email": ADA, "confirm": "y"})
-    assert blocked.status_code == 409 and "Nothing was erased." in blocked.get_data(as_text=True)
+    # Refused: a redirect to the review (the address is not in the URL), which says why, once.
+    assert blocked.status_code == 303 and blocked.headers["Location"] == "/desk/admin/privacy/erase/review"
+    assert db_session.scalar(select(Patron.email)) == ADA
+    review = as_admin.get(blocked.headers["Location"]).get_data(as_text=True)
+    alert = re.search(r'<div class="flash flash-error" role="alert" id="erase-error">(.*?)</div>', review, re.S)
+    assert alert and "Nothing was erased." in alert.group(1) and f"Erase {ADA}" in review
+    assert f'name="email" type="hidden" value="{ADA}"' in review and 'id="live-subscriptions"' in review
+    assert not re.search(r'<input[^>]*checked[^>]*name="confirm"|name="confirm"[^>]*checked', review)  # confirm again
+    # A reload neither erases nor shows the refusal again: the review is gone, the address asked again.
+    reload = as_admin.get("/desk/admin/privacy/erase/review")
+    assert reload.status_code == 303 and reload.headers["Location"] == "/desk/admin/privacy/"
+    assert "Enter the address again" in as_admin.get("/desk/admin/privacy/").get_data(as_text=True)
     assert db_session.scalar(select(Patron.email)) == ADA
 
     done = as_admin.post("/desk/admin/privacy/erase", data={"email": ADA, "confirm": "y", "stripe": "y"},

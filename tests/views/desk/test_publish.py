@@ -83,14 +83,33 @@ def test_changing_the_wording_after_the_preview_shows_a_new_preview_instead_of_p
     assert correction.status == Status.NEW
 
 
-def test_a_stale_version_gets_409_with_a_readable_message(client, db_session, setup):
+def test_a_conflict_redirects_to_the_page_with_the_note_kept(app, client, db_session, setup):
     editor, _, correction = setup
+    colleague = app.test_client()
+    sign_in(colleague, make_user(db_session, "col@example.com"))
     login(client, editor)
-    response = client.post(url(correction), data={"note_type": "update", "body": "More.", "version": "5",
-                                                   "previewed_wording": "", "confirm": "Publish"})
-    assert response.status_code == 409
-    assert "changed since you opened it" in response.text
+    # The colleague rejects the report while the editor writes the note (both saw version 1).
+    assert colleague.post(f"/desk/corrections/{correction.id}/decide",
+                          data={"action": "reject", "version": "1"}).status_code == 303
+    response = client.post(url(correction), data={"note_type": "update", "body": "Корекція: <i>більше</i>.",
+                                                   "apply_wording": "y", "wording": "voted eleven to five",
+                                                   "version": "1", "expected_passage": "voted twelve to five",
+                                                   "previewed_wording": "voted eleven to five", "confirm": "Publish"})
+    assert response.status_code == 303 and response.headers["Location"] == url(correction)
     assert db_session.query(CorrectionNote).count() == 0
+
+    page = client.get(url(correction)).text
+    alert = re.search(r'<div class="flash flash-error" role="alert" id="publish-error">(.*?)</div>', page, re.S)
+    assert alert and "“rejected”" in alert.group(1) and "What you typed is kept" in alert.group(1)
+    assert re.search(r">\s*Корекція: &lt;i&gt;більше&lt;/i&gt;.</textarea>", page)
+    assert re.search(r'<option selected value="update">', page)
+    assert re.search(r'checked id="apply_wording"|id="apply_wording"[^>]*checked', page)
+    assert re.search(r">\s*voted eleven to five</textarea>", page)
+    # A reload does not publish and no longer shows the refusal.
+    again = client.get(url(correction)).text
+    assert 'role="alert"' not in again and "Корекція" not in again
+    db_session.expire_all()
+    assert db_session.query(CorrectionNote).count() == 0 and correction.status == Status.REJECTED
 
 
 def test_a_missing_note_is_a_form_error_not_a_500(client, setup):

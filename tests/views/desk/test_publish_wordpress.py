@@ -80,8 +80,9 @@ def test_an_edit_in_wordpress_between_preview_and_confirm_is_kept_and_a_new_prev
     _, hidden = preview(client, correction)
     theirs = RAW.replace("reopens in May", "reopens in June")
     wordpress.edit_post(42, theirs)
-    page = client.post(url(correction), data={**FORM, **hidden, "confirm": "Publish"})
-    assert page.status_code == 409
+    refused = client.post(url(correction), data={**FORM, **hidden, "confirm": "Publish"})
+    assert refused.status_code == 303 and refused.headers["Location"] == url(correction)
+    page = client.get(url(correction))  # the new preview, of the wording kept, on the post as it is now
     assert "changed in WordPress since your preview" in page.text and "check the new preview" in page.text
     assert wordpress.post(42)["content"]["raw"] == theirs  # never overwritten
     db_session.expire_all()
@@ -133,9 +134,10 @@ def test_a_conflict_that_changed_the_passage_itself_says_both(client, db_session
     article, correction = setup
     _, hidden = preview(client, correction)
     wordpress.edit_post(42, RAW.replace("voted</em> twelve to five", "voted</em> eleven to five"))  # fixed there
-    page = client.post(url(correction), data={**FORM, **hidden, "confirm": "Publish"})
-    assert page.status_code == 400
-    assert "changed in WordPress since your preview" in page.text
+    refused = client.post(url(correction), data={**FORM, **hidden, "confirm": "Publish"})
+    assert refused.status_code == 303
+    page = client.get(refused.headers["Location"])
+    assert "changed in WordPress since your preview" in page.text and "What you typed is kept" in page.text
     # The other editor already made the fix: after reading the post again, the desk says so.
     assert "The new wording is the same as the current text." in page.text
     assert wordpress.post(42)["content"]["raw"] == RAW.replace("twelve", "eleven")

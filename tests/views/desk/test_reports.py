@@ -94,25 +94,86 @@ def test_deciding_redirects_logs_and_applies_to_the_group(signed_in, db_session,
     assert re.search(r"ed@example.com</td>\s*<td>accept</td>\s*<td>new</td><td>accepted</td><td>Checked", html)
 
 
-def test_a_stale_decision_gets_409_and_says_so(signed_in, db_session):
+@pytest.fixture
+def colleague(app, db_session):
+    """A second editor, signed in from another browser."""
+    client = app.test_client()
+    sign_in(client, make_user(db_session, "col@example.com"))
+    return client
+
+
+def test_a_conflicting_decision_redirects_to_the_report_with_the_typed_text_kept(signed_in, colleague, db_session):
+    c = make_correction(db_session, notify_reader=True, reader_email="r@example.com")
+    db_session.commit()
+    # Both editors opened the report at version 1; the colleague accepts first.
+    assert colleague.post(f"/desk/corrections/{c.id}/decide",
+                          data={"action": "accept", "version": "1", "reason": "Checked the minutes"}).status_code == 303
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={
+        "action": "reject", "version": "1", "reason": "Пояснення <b>редакторки</b>", "reader_message": "Thanks, but no",
+        "rejection_code": "not_an_error", "next": "/desk/?tab=new"})
+    assert response.status_code == 303 and response.headers["Location"] == f"/desk/corrections/{c.id}"
+    db_session.expire_all()
+    assert c.status == Status.ACCEPTED  # nothing of the second decision was applied
+
+    page = signed_in.get(response.headers["Location"])
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    alert = re.search(r'<div class="flash flash-error" role="alert" id="decision-error">(.*?)</div>', html, re.S)
+    assert alert and "changed since you opened it (it is now “accepted”)" in alert.group(1)
+    assert "Last change: accept by col@example.com" in alert.group(1)
+    assert "What you typed is kept in the form below" in alert.group(1)
+    # The typed text is back in the form (escaped), with the report's current version.
+    assert re.search(r">\s*Пояснення &lt;b&gt;редакторки&lt;/b&gt;</textarea>", html)
+    assert re.search(r">\s*Thanks, but no</textarea>", html)
+    assert ('<input name="version" type="hidden" value="2">'
+            '<input name="next" type="hidden" value="/desk/?tab=new">') in html
+    assert re.search(r'<option selected value="not_an_error">', html)
+
+    # A reload is a GET: nothing is sent again, and the refusal is not shown twice.
+    again = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert 'role="alert"' not in again and "Пояснення" not in again
+    db_session.expire_all()
+    assert [e.action for e in db_session.scalars(select(ModerationEvent))] == ["accept"]
+
+
+def test_the_kept_text_belongs_to_the_browser_that_typed_it(signed_in, colleague, db_session):
     c = make_correction(db_session)
     db_session.commit()
-    claimed = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"})
+    claimed = colleague.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"})
     assert claimed.status_code == 303
-    response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "reject", "version": "1"})
-    assert response.status_code == 409
-    assert "changed since you opened it" in response.get_data(as_text=True)
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide",
+                              data={"action": "reject", "version": "1", "reason": "Minutes say 12"})
+    assert response.status_code == 303
+    # The colleague's browser has no refusal of its own: the draft belongs to the browser that typed it.
+    assert "Minutes say 12" not in colleague.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "changed since you opened it" in html and re.search(r">\s*Minutes say 12</textarea>", html)
+    assert "Last change: claim by col@example.com" in html
     db_session.expire_all()
     assert c.status == Status.IN_REVIEW
 
 
-def test_an_illegal_decision_gets_409_and_a_bad_form_400(signed_in, db_session):
+def test_a_stale_assignment_redirects_without_text_to_keep(signed_in, colleague, db_session, editor):
+    c = make_correction(db_session)
+    db_session.commit()
+    claimed = colleague.post(f"/desk/corrections/{c.id}/decide", data={"action": "claim", "version": "1"})
+    assert claimed.status_code == 303
+    response = signed_in.post(f"/desk/corrections/{c.id}/assign", data={"assignee": str(editor.id), "version": "1"})
+    assert response.status_code == 303
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "changed since you opened it" in html and "Check the page as it is now" in html
+
+
+def test_an_illegal_decision_redirects_and_a_bad_form_gets_400(signed_in, db_session):
     c = make_correction(db_session, status=Status.PUBLISHED)
     db_session.commit()
     response = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "reject", "version": "1"})
-    assert response.status_code == 409 and "Cannot reject" in response.get_data(as_text=True)
-    unknown = signed_in.post(f"/desk/corrections/{c.id}/decide", data={"action": "explode", "version": "1"})
-    assert unknown.status_code == 400
+    assert response.status_code == 303
+    assert "Cannot reject" in signed_in.get(response.headers["Location"]).get_data(as_text=True)
+    # An incomplete form changes nothing: it is answered directly, the form as posted.
+    unknown = signed_in.post(f"/desk/corrections/{c.id}/decide",
+                             data={"action": "explode", "version": "1", "reason": "kept as posted"})
+    assert unknown.status_code == 400 and "Choose an action" in unknown.get_data(as_text=True)
     assert signed_in.post("/desk/corrections/999/decide", data={"action": "accept", "version": "1"}).status_code == 404
 
 
