@@ -59,16 +59,23 @@ def test_a_receipt_never_tells_a_canceled_patron_it_renews(app, db_session, smtp
     assert "renews" not in text and "This email is your receipt" in text
 
 
+def opened_dispute(db_session, payment, *, reason: str) -> Dispute:
+    """A dispute of the whole ``payment`` that needs a response, with evidence due on 20 March 2026."""
+    dispute = Dispute(stripe_dispute_id=f"dp_{payment.id}", payment=payment, amount=payment.amount,
+                      currency=payment.currency, reason=reason, stripe_status="needs_response",
+                      status=DisputeStatus.OPEN, opened_at=PAID_AT, state_as_of=PAID_AT,
+                      evidence_due_by=datetime(2026, 3, 20, tzinfo=UTC))
+    db_session.add(dispute)
+    db_session.commit()
+    return dispute
+
+
 def test_admins_hear_of_a_dispute_when_it_opens_and_when_it_closes_once_each(app, db_session, smtp_server):
     app.config.update(mail_settings(smtp_server))
     admin = make_user(db_session, "boss@example.com", role=Role.ADMIN)
     make_user(db_session, "editor@example.com", role=Role.EDITOR)
     payment = paid(db_session, newsroom(db_session), amount=2000)
-    dispute = Dispute(stripe_dispute_id="dp_1", payment=payment, amount=2000, currency="EUR", reason="fraudulent",
-                      stripe_status="needs_response", status=DisputeStatus.OPEN, opened_at=PAID_AT,
-                      state_as_of=PAID_AT, evidence_due_by=datetime(2026, 3, 20, tzinfo=UTC))
-    db_session.add(dispute)
-    db_session.commit()
+    dispute = opened_dispute(db_session, payment, reason="fraudulent")
     send_dispute_notice(dispute.id)
     send_dispute_notice(dispute.id)  # a retried job sends nothing twice
     dispute.stripe_status, dispute.status = "lost", DisputeStatus.LOST
@@ -87,11 +94,7 @@ def test_a_dispute_notice_is_in_each_admins_desk_language(app, db_session, smtp_
     olena.language = "uk"
     make_user(db_session, "boss@example.com", role=Role.ADMIN)  # no choice: English
     payment = paid(db_session, newsroom(db_session), amount=123450, currency="UAH")
-    dispute = Dispute(stripe_dispute_id="dp_2", payment=payment, amount=123450, currency="UAH", reason="",
-                      stripe_status="needs_response", status=DisputeStatus.OPEN, opened_at=PAID_AT,
-                      state_as_of=PAID_AT, evidence_due_by=datetime(2026, 3, 20, tzinfo=UTC))
-    db_session.add(dispute)
-    db_session.commit()
+    dispute = opened_dispute(db_session, payment, reason="")
     send_dispute_notice(dispute.id)
     sent = {m["To"]: m for m in smtp_server.messages}
     assert set(sent) == {"olena@example.com", "boss@example.com"}
