@@ -26,10 +26,9 @@ from contextlib import contextmanager
 from flask import current_app
 
 from readerdesk.clock import utcnow
-from readerdesk.jobs.outbox import add_jobs
+from readerdesk.jobs.outbox import insert_jobs
 from readerdesk.jobs.registry import is_wanted
 from readerdesk.jobs.runner import dispatch as dispatch_to_runner
-from readerdesk.models import OutboxEntry
 from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 
@@ -37,12 +36,12 @@ from readerdesk.services.effects import Job
 class UnitOfWork:
     def __init__(self, session: DbSession, config: Mapping):
         self.session, self.config = session, config
-        self.entries: list[OutboxEntry] = []
+        self.entry_ids: list[int] = []
 
     def after_commit(self, *jobs: Job) -> None:
         """Write ``jobs`` to the outbox in this transaction; they run once it has committed."""
         wanted = [job for job in jobs if is_wanted(job, self.config)]
-        self.entries.extend(add_jobs(self.session, wanted, now=utcnow()))
+        self.entry_ids.extend(insert_jobs(self.session, wanted, now=utcnow()))
 
 
 @contextmanager
@@ -51,8 +50,7 @@ def unit_of_work(session: DbSession, *,
     work = UnitOfWork(session, current_app.config)
     try:
         yield work
-        session.flush()
-        entry_ids = [entry.id for entry in work.entries]
+        entry_ids = work.entry_ids
         session.commit()
     except BaseException:
         session.rollback()

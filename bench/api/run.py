@@ -288,7 +288,11 @@ def main() -> None:
         results, steady = asyncio.run(phases(port, report_bodies(text, args.articles), args.seconds, args.rounds))
     finally:
         server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # a loaded machine: workers still finishing their last requests
+            server.kill()
+            server.wait()
         with psycopg.connect(args.database_url, autocommit=True) as connection:
             connection.execute(f'DROP SCHEMA IF EXISTS "{args.schema}" CASCADE')
     queue = Redis.from_url(args.redis_url)

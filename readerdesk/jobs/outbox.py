@@ -1,6 +1,6 @@
 """The outbox: jobs stored in the database with the change that caused them.
 
-A job is a row in ``outbox``, added to the caller's transaction (``add_jobs``): it commits with the
+A job is a row in ``outbox``, added to the caller's transaction (``add_jobs``, ``insert_jobs``): it commits with the
 report or the decision, or not at all. Runners then take rows by a lease (``claim``), run them and
 mark them ``done``; a failed run is tried again later (``RETRY_DELAYS``), and after the last attempt
 the row is ``failed`` until ``flask jobs retry``. Redis only carries the row ids to the worker: when
@@ -19,10 +19,10 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, Result, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Result, delete, func, insert, or_, select, update
 
 from readerdesk.models import OutboxEntry, OutboxStatus
-from readerdesk.models.types import DbSession
+from readerdesk.models.types import DbSession, table_of
 from readerdesk.services.effects import Job
 from readerdesk.text.emails import hide_addresses
 
@@ -55,12 +55,28 @@ def rows_changed(result: Result) -> int:
     return result.rowcount
 
 
+def _pending(job: Job, now: datetime) -> dict:
+    """A new row's columns: the job, due now, not tried yet."""
+    return {"job": job.name, "args": list(job.args), "status": OutboxStatus.PENDING, "attempts": 0,
+            "created_at": now, "next_attempt_at": now, "last_error": ""}
+
+
 def add_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> list[OutboxEntry]:
     """Add one pending row per job to the session (the caller's transaction commits them)."""
-    entries = [OutboxEntry(job=job.name, args=list(job.args), status=OutboxStatus.PENDING, attempts=0,
-                           created_at=now, next_attempt_at=now, last_error="") for job in jobs]
+    entries = [OutboxEntry(**_pending(job, now)) for job in jobs]
     session.add_all(entries)
     return entries
+
+
+def insert_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> list[int]:
+    """Insert one pending row per job in the caller's transaction and return their ids: what the unit
+    of work needs to hand them out after commit, in one statement and without ORM objects (each
+    reader's report writes one)."""
+    rows = [_pending(job, now) for job in jobs]
+    if not rows:
+        return []
+    outbox = table_of(OutboxEntry)
+    return list(session.scalars(insert(outbox).returning(outbox.c.id), rows))
 
 
 def schedule(session: DbSession, job: Job, *, at: datetime, now: datetime) -> OutboxEntry:

@@ -3,6 +3,7 @@
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
 from readerdesk.models.correction import (
     FULLTEXT_INDEX,
+    SEARCH_VECTOR,
     AnchorState,
     Correction,
     CorrectionAnchor,
@@ -55,8 +56,8 @@ from readerdesk.models.user import Role, User
 
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic's filter: everything but the indexes a migration creates on PostgreSQL only."""
-    return not (type_ == "index" and name == FULLTEXT_INDEX)
+    """Alembic's filter: everything but the full-text column and index, on PostgreSQL only."""
+    return not ((type_ == "index" and name == FULLTEXT_INDEX) or (type_ == "column" and name == SEARCH_VECTOR))
 
 
 __all__ = [
@@ -64,6 +65,7 @@ __all__ = [
     "MAX_TOPICS_PER_POLL",
     "MIN_TOPICS_PER_POLL",
     "FULLTEXT_INDEX",
+    "SEARCH_VECTOR",
     "AnchorState",
     "Article",
     "ArticleRevision",

@@ -1,14 +1,15 @@
-"""Static files, and gzip for the responses worth compressing.
+"""Static files, and brotli or gzip for the responses worth compressing.
 
 Static files (``/static/<file>``):
 - ``url_for('static', filename=...)`` adds ``?v=<content hash>``. A request with the file's current
   version is cached for a year, ``immutable``: a changed file gets a new URL.
 - Without it (``readerdesk.js`` as publishers embed it: that URL must never change) the answer may be
   kept ``UNVERSIONED_MAX_AGE`` seconds, then is revalidated with its ETag (a 304 when unchanged).
-- Each file is read, hashed and gzipped once per change (size and mtime), and kept in memory.
+- Each file is read, hashed and compressed once per change (size and mtime), and kept in memory.
 
-Compression: JS, CSS, HTML, JSON, Atom and SVG bodies of at least ``MIN_COMPRESSED_BYTES``, gzipped
-for clients that accept it. Pages that carry a CSRF token (the desk, forms) are sent uncompressed:
+Compression: JS, CSS, HTML, JSON, Atom and SVG bodies of at least ``MIN_COMPRESSED_BYTES``, in the
+encoding the client's Accept-Encoding prefers: brotli (``br``, smaller) when it rates it at least as
+high as gzip, else gzip; as sent otherwise. Pages that carry a CSRF token (the desk, forms) are sent uncompressed:
 compressing a secret next to text an attacker can reflect into the page leaks it (BREACH).
 """
 
@@ -20,6 +21,7 @@ import mimetypes
 import os
 from dataclasses import dataclass
 
+import brotli
 from flask import Flask, Response, abort, g, request
 from werkzeug.security import safe_join
 
@@ -30,13 +32,16 @@ MIN_COMPRESSED_BYTES = 1024
 VERSIONED_MAX_AGE = 365 * 24 * 3600
 UNVERSIONED_MAX_AGE = 300
 CSRF_FIELD = "csrf_token"  # Flask-WTF keeps the request's token in g under this name
+STATIC_BROTLI_QUALITY = 11  # once per file change: the smallest output is worth the time
+DYNAMIC_BROTLI_QUALITY = 5  # per response: about gzip's speed, and still smaller
+DYNAMIC_GZIP_LEVEL = 6
 WIDGET_CATALOGUES = "i18n/"  # the widget's words in each language (tools/widget_catalogues.py): public
 
 
 @dataclass(frozen=True)
 class Asset:
     body: bytes
-    gzipped: bytes | None  # None when not worth compressing
+    encoded: dict[str, bytes]  # "br" and "gzip" bodies; empty when not worth compressing
     version: str  # a hash of the content
     mimetype: str
 
@@ -63,27 +68,40 @@ def load_asset(filename: str) -> Asset | None:
         body = f.read()
     mimetype = mimetypes.guess_type(path)[0] or "application/octet-stream"
     compress = mimetype in COMPRESSIBLE and len(body) >= MIN_COMPRESSED_BYTES
-    asset = Asset(body, gzip.compress(body, 9, mtime=0) if compress else None,
-                  hashlib.sha256(body).hexdigest()[:16], mimetype)
+    encoded = {"br": brotli.compress(body, quality=STATIC_BROTLI_QUALITY),
+               "gzip": gzip.compress(body, 9, mtime=0)} if compress else {}
+    asset = Asset(body, encoded, hashlib.sha256(body).hexdigest()[:16], mimetype)
     _assets[path] = (key, asset)
     return asset
 
 
-def accepts_gzip() -> bool:
-    return request.accept_encodings["gzip"] > 0
+def chosen_encoding() -> str | None:
+    """``br`` or ``gzip``, as the request's Accept-Encoding rates them (brotli on a tie), or None
+    when it accepts neither."""
+    accepted = request.accept_encodings
+    brotli_q, gzip_q = accepted["br"], accepted["gzip"]
+    if brotli_q > 0 and brotli_q >= gzip_q:
+        return "br"
+    return "gzip" if gzip_q > 0 else None
+
+
+def encode(body: bytes, encoding: str) -> bytes:
+    if encoding == "br":
+        return brotli.compress(body, quality=DYNAMIC_BROTLI_QUALITY)
+    return gzip.compress(body, DYNAMIC_GZIP_LEVEL)
 
 
 def serve_static(filename: str) -> Response:
     asset = load_asset(filename)
     if asset is None:
         abort(404)
-    use_gzip = asset.gzipped is not None and accepts_gzip()
-    response = Response(asset.gzipped if use_gzip else asset.body, mimetype=asset.mimetype)
-    response.set_etag(asset.version + ("-gzip" if use_gzip else ""))
-    if asset.gzipped is not None:
+    encoding = chosen_encoding() if asset.encoded else None
+    response = Response(asset.encoded[encoding] if encoding else asset.body, mimetype=asset.mimetype)
+    response.set_etag(asset.version + (f"-{encoding}" if encoding else ""))
+    if asset.encoded:
         response.vary.add("Accept-Encoding")
-    if use_gzip:
-        response.headers["Content-Encoding"] = "gzip"
+    if encoding:
+        response.headers["Content-Encoding"] = encoding
     response.cache_control.public = True
     if request.args.get("v") == asset.version:
         response.cache_control.max_age = VERSIONED_MAX_AGE
@@ -97,16 +115,19 @@ def serve_static(filename: str) -> Response:
 
 
 def compress(response: Response) -> Response:
-    """gzip a finished response when it is worth it and safe (see the module docstring)."""
+    """Compress a finished response when it is worth it and safe (see the module docstring)."""
     if (response.direct_passthrough or response.is_streamed or "Content-Encoding" in response.headers
             or response.status_code in (204, 304) or response.status_code < 200
-            or response.mimetype not in COMPRESSIBLE or CSRF_FIELD in g or not accepts_gzip()):
+            or response.mimetype not in COMPRESSIBLE or CSRF_FIELD in g):
+        return response
+    encoding = chosen_encoding()
+    if encoding is None:
         return response
     body = response.get_data()
     if len(body) < MIN_COMPRESSED_BYTES:
         return response
-    response.set_data(gzip.compress(body, 6))
-    response.headers["Content-Encoding"] = "gzip"
+    response.set_data(encode(body, encoding))
+    response.headers["Content-Encoding"] = encoding
     response.vary.add("Accept-Encoding")
     return response
 

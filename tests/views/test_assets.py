@@ -3,6 +3,7 @@
 import gzip
 import re
 
+import brotli
 import pytest
 
 
@@ -26,21 +27,37 @@ def test_the_embedded_widget_url_is_cached_briefly_and_revalidated_with_its_etag
     assert again.status_code == 304 and not again.data
 
 
-def test_assets_are_gzipped_for_clients_that_accept_it(client):
+def test_assets_are_sent_brotli_or_gzip_as_the_client_prefers(client):
     plain = client.get("/static/readerdesk.js")
-    zipped = client.get("/static/readerdesk.js", headers={"Accept-Encoding": "gzip, br"})
-    assert zipped.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in zipped.headers["Vary"]
-    assert gzip.decompress(zipped.data) == plain.data and len(zipped.data) < len(plain.data) / 2
-    assert zipped.headers["ETag"] != plain.headers["ETag"]
+    assert "Content-Encoding" not in plain.headers
+    squeezed = client.get("/static/readerdesk.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert squeezed.headers["Content-Encoding"] == "br" and "Accept-Encoding" in squeezed.headers["Vary"]
+    assert brotli.decompress(squeezed.data) == plain.data
+    zipped = client.get("/static/readerdesk.js", headers={"Accept-Encoding": "gzip"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and gzip.decompress(zipped.data) == plain.data
+    assert len(squeezed.data) < len(zipped.data) < len(plain.data) / 2
+    # Each encoding is its own representation to a cache: its own ETag, revalidated on its own.
+    assert len({plain.headers["ETag"], zipped.headers["ETag"], squeezed.headers["ETag"]}) == 3
+    again = client.get("/static/readerdesk.js", headers={"Accept-Encoding": "br",
+                                                         "If-None-Match": squeezed.headers["ETag"]})
+    assert again.status_code == 304
+    # A client that rates gzip higher gets gzip; one that refuses both gets the file as it is.
+    rated = client.get("/static/readerdesk.js", headers={"Accept-Encoding": "br;q=0.5, gzip"})
+    assert rated.headers["Content-Encoding"] == "gzip"
     assert client.get("/static/readerdesk.js", headers={"Accept-Encoding": "identity"}).data == plain.data
+    assert client.get("/static/readerdesk.js", headers={"Accept-Encoding": "br;q=0, gzip;q=0"}).data == plain.data
 
 
 @pytest.mark.app_config(WTF_CSRF_ENABLED=True)
-def test_public_pages_are_gzipped_but_pages_with_a_csrf_token_are_not(client):
+def test_public_pages_are_compressed_but_pages_with_a_csrf_token_are_not(client):
     page = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip"})
     assert page.headers.get("Content-Encoding") == "gzip" and gzip.decompress(page.data).startswith(b"{")
-    login = client.get("/auth/login", headers={"Accept-Encoding": "gzip"})
-    assert "Content-Encoding" not in login.headers and b'name="csrf_token"' in login.data
+    page = client.get("/api/v1/openapi.json", headers={"Accept-Encoding": "gzip, br"})
+    assert page.headers.get("Content-Encoding") == "br" and brotli.decompress(page.data).startswith(b"{")
+    assert "Accept-Encoding" in page.headers["Vary"]
+    for encodings in ("gzip", "br"):
+        login = client.get("/auth/login", headers={"Accept-Encoding": encodings})
+        assert "Content-Encoding" not in login.headers and b'name="csrf_token"' in login.data
 
 
 def test_static_paths_cannot_leave_the_static_folder(client):

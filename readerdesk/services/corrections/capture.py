@@ -16,9 +16,10 @@ import secrets
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import Select, bindparam, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -385,18 +386,26 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
         url = normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    query = select(Article).where(Article.url == url).order_by(Article.id).options(joinedload(Article.site))
-    if with_revision:
-        query = query.options(joinedload(Article.current_revision))
-    if lock:
-        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
-    articles = list(session.scalars(query))
+    articles = list(session.scalars(_articles_at_url(with_revision, lock), {"url": url}))
     if not articles:
         raise ArticleNotFound(article_url)
     for article in articles:
         if origin_allowed(article.site, origin, own_origins):
             return article
     raise OriginNotAllowed(origin or "", articles[0].site)
+
+
+@cache
+def _articles_at_url(with_revision: bool, lock: bool) -> Select:
+    """``find_article``'s query, built once per variant: each report runs it, and building a query
+    with its loader options costs more than running the cached one."""
+    query = (select(Article).where(Article.url == bindparam("url")).order_by(Article.id)
+             .options(joinedload(Article.site)))
+    if with_revision:
+        query = query.options(joinedload(Article.current_revision))
+    if lock:
+        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
+    return query
 
 
 # --- storing ---------------------------------------------------------------------------------
@@ -406,9 +415,13 @@ def new_public_id() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _by_key(session: DbSession, key: str) -> Correction | DecoyReport | None:
-    return (session.scalar(select(Correction).where(Correction.idempotency_key == key))
-            or session.scalar(select(DecoyReport).where(DecoyReport.idempotency_key == key)))
+def _by_key(session: DbSession, key: str, *, decoy: bool) -> Correction | DecoyReport | None:
+    """The report of this kind (real, or a decoy) stored under ``key``. Each kind looks only at its
+    own: a real report whose key a bot's decoy used first is stored, not answered as the decoy, and a
+    bot guessing a real report's key gets a decoy of its own, not that report's id."""
+    if decoy:
+        return session.scalar(select(DecoyReport).where(DecoyReport.idempotency_key == key))
+    return session.scalar(select(Correction).where(Correction.idempotency_key == key))
 
 
 def _seen_before(existing: Correction | DecoyReport, fingerprint: str) -> Submission:
@@ -442,6 +455,7 @@ def _insert_unless_key_exists_statement():
 
 
 _INSERT_UNLESS_KEY_EXISTS, _INSERT_COLUMNS = _insert_unless_key_exists_statement()
+_INSERT_ANCHOR = insert(table_of(CorrectionAnchor))  # the values as parameters: built once
 
 
 def _with_defaults(values: dict) -> dict:
@@ -513,14 +527,14 @@ def submit_correction(
         "updated_at": now, **_anchor_columns(report, revision, found), **membership(choice),
     })
     if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
-        existing = _by_key(session, report.idempotency_key)
+        existing = _by_key(session, report.idempotency_key, decoy=False)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
         return _seen_before(existing, fingerprint)
     set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
     if revision is not None and found is not None:
-        session.execute(insert(table_of(CorrectionAnchor)).values(
-            correction_id=correction.id, revision_id=revision.id, state=AnchorState.ANCHORED, start=found.start,
-            end=found.end, confidence=found.confidence, created_at=now))
+        session.execute(_INSERT_ANCHOR, {
+            "correction_id": correction.id, "revision_id": revision.id, "state": AnchorState.ANCHORED,
+            "start": found.start, "end": found.end, "confidence": found.confidence, "created_at": now})
     record_arrival(session, correction, choice)
     return Submission(correction, created=True)
 
@@ -552,7 +566,7 @@ def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, f
 
 def _store_decoy(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
                  now: datetime) -> Submission:
-    existing = _by_key(session, report.idempotency_key)
+    existing = _by_key(session, report.idempotency_key, decoy=True)
     if existing is not None:
         return _seen_before(existing, fingerprint)
     return _add_or_seen(session, _decoy(report, article, fingerprint, now), report, fingerprint)
@@ -562,7 +576,7 @@ def _store_with_evidence(session: DbSession, report: CorrectionInput, article: A
                          ip_hash: str, now: datetime) -> Submission:
     """A quote not word for word in the current revision: placed by ``anchor_new_report`` (earlier
     revisions, then followed forward), through the ORM."""
-    existing = _by_key(session, report.idempotency_key)
+    existing = _by_key(session, report.idempotency_key, decoy=False)
     if existing is not None:
         return _seen_before(existing, fingerprint)
     stored = Correction(
@@ -587,7 +601,7 @@ def _add_or_seen(session: DbSession, stored: Correction | DecoyReport, report: C
             if isinstance(stored, Correction):
                 assign_group(session, stored)  # with earlier reports on the same passage, if any
     except IntegrityError:
-        existing = _by_key(session, report.idempotency_key)
+        existing = _by_key(session, report.idempotency_key, decoy=isinstance(stored, DecoyReport))
         if existing is None:
             raise
         return _seen_before(existing, fingerprint)

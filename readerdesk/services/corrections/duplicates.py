@@ -41,8 +41,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import func, insert, inspect, literal, select, true, update
+from sqlalchemy import BindParameter, Select, bindparam, func, insert, inspect, literal, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -110,6 +111,17 @@ def lock_article(session: DbSession, article_id: int) -> int | None:
                           .with_for_update(key_share=True))
 
 
+@cache
+def _held_passages(before: bool) -> Select:
+    """The passages held on an article (``find_group``'s one query), built once: each report runs it."""
+    held = select(
+        Correction.id, Correction.group_id, Correction.anchor_revision_id, Correction.anchor_start,
+        Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact, Correction.part,
+    ).where(Correction.article_id == bindparam("article_id"), Correction.holds_passage == true(),
+            Correction.status.in_(Status.undecided()))
+    return held.where(Correction.id < bindparam("before_id")) if before else held
+
+
 def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = None) -> GroupChoice | None:
     """The undecided group whose held passage ``arrival`` matches best, if any (call under
     ``lock_article``). One indexed query: the passages held on the article, never the members.
@@ -117,16 +129,12 @@ def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = 
     quote = normalise_quote(arrival.quote)
     if arrival.start is None and not quote:
         return None  # a general message: nothing to compare
-    held = select(
-        Correction.id, Correction.group_id, Correction.anchor_revision_id, Correction.anchor_start,
-        Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact, Correction.part,
-    ).where(Correction.article_id == arrival.article_id, Correction.holds_passage == true(),
-            Correction.status.in_(Status.undecided()))
+    parameters = {"article_id": arrival.article_id}
     if before_id is not None:
-        held = held.where(Correction.id < before_id)
+        parameters["before_id"] = before_id
     best: tuple[float, int] | None = None
     choice = None
-    for row in session.execute(held):
+    for row in session.execute(_held_passages(before_id is not None), parameters):
         if row.part != arrival.part:  # a headline's offsets and the body's are not comparable
             continue
         group_id = row.group_id or row.id
@@ -159,19 +167,30 @@ def record_arrival(session: DbSession, correction: Correction, choice: GroupChoi
     """After the new report is stored with ``membership(choice)``: one UPDATE, of the lead of the
     group it joined (its size, and the passage narrowed when the lead held it), or of the report
     itself when it starts a group (its group is its own id, known only now)."""
-    table = table_of(Correction)
     if choice is None:
-        session.execute(update(table).where(table.c.id == correction.id).values(group_id=correction.id))
+        session.execute(_START_GROUP, {"row_id": correction.id})
         set_committed_value(correction, "group_id", correction.id)
         return
-    values: dict = {"group_size": table.c.group_size + 1}
-    if choice.passage is not None and choice.holder_id == choice.group_id:
-        values.update(passage_start=choice.passage[0], passage_end=choice.passage[1])
-    session.execute(update(table).where(table.c.id == choice.group_id).values(**values))
-    if choice.passage is not None and choice.holder_id != choice.group_id:  # a merged-in group's passage
-        session.execute(update(table).where(table.c.id == choice.holder_id)
-                        .values(passage_start=choice.passage[0], passage_end=choice.passage[1]))
+    narrowed = {"narrowed_start": choice.passage[0], "narrowed_end": choice.passage[1]} if choice.passage else {}
+    if narrowed and choice.holder_id == choice.group_id:
+        session.execute(_GROW_GROUP_AND_NARROW, {"row_id": choice.group_id, **narrowed})
+    else:
+        session.execute(_GROW_GROUP, {"row_id": choice.group_id})
+        if narrowed:  # a merged-in group's passage
+            session.execute(_NARROW, {"row_id": choice.holder_id, **narrowed})
     _expire_if_loaded(session, choice.group_id, choice.holder_id)
+
+
+# ``record_arrival``'s statements, built once (each report runs one): its group, its lead's size, a
+# held passage narrowed to the part its reports share.
+_CORRECTIONS = table_of(Correction)
+_ONE_ROW = _CORRECTIONS.c.id == bindparam("row_id")
+_START_GROUP = update(_CORRECTIONS).where(_ONE_ROW).values(group_id=bindparam("row_id"))
+_GROW_GROUP = update(_CORRECTIONS).where(_ONE_ROW).values(group_size=_CORRECTIONS.c.group_size + 1)
+_NARROWED: dict[str, BindParameter[int]] = {"passage_start": bindparam("narrowed_start"),
+                                             "passage_end": bindparam("narrowed_end")}
+_GROW_GROUP_AND_NARROW = _GROW_GROUP.values(**_NARROWED)
+_NARROW = update(_CORRECTIONS).where(_ONE_ROW).values(**_NARROWED)
 
 
 def _expire_if_loaded(session: DbSession, *ids: int) -> None:

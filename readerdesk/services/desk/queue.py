@@ -5,8 +5,8 @@ Built to stay fast at a million reports:
   ``ix_corrections_queue_*`` / ``ix_corrections_lead_*`` on (status, is_lead, [group_size,] created_at, id);
 - priority order (bigger groups first, then the oldest) is read one group size at a time, so each
   step is an ascending range scan of one index even though the two keys sort in opposite directions;
-- tab counts stop at :data:`COUNT_CAP` (shown as "1,000+") and come in one or two statements
-  (``tab_counts``), so counting never scans the table.
+- tab counts stop at :data:`COUNT_CAP` (shown as "1,000+") and come in one to three statements,
+  each reading a bounded number of rows (``tab_counts``), so counting never scans the table.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload
 
-from readerdesk.models import AnchorState, Article, Correction, Kind, Status, User
+from readerdesk.models import SEARCH_VECTOR, AnchorState, Article, Correction, Kind, Status, User
 from readerdesk.models.types import DbSession
 from readerdesk.text.ids import parse_id
 from readerdesk.text.languages import N_
@@ -44,6 +44,7 @@ TAB_LABELS = {tab: status.label if status else N_("all") for tab, status in TABS
 SORTS = {"priority": N_("Priority"), "newest": N_("Newest first"), "oldest": N_("Oldest first")}
 PAGE_SIZE = 50
 COUNT_CAP = 1_000
+WIDE_SAMPLE_FACTOR = 10  # tab_counts' second look: ten times the cap's rows
 MAX_QUERY_LENGTH = 200
 
 
@@ -79,18 +80,18 @@ def day_start(day) -> datetime:
 
 def search_condition(dialect_name: str, q: str) -> ColumnElement[bool]:
     """Full-text match of the quote and the comment. The one place that knows the dialects:
-    PostgreSQL uses the GIN index on ``to_tsvector('simple', exact || ' ' || comment)`` (same
-    expression as the migration); SQLite falls back to a case-insensitive LIKE on both."""
+    PostgreSQL matches the stored ``to_tsvector('simple', exact || ' ' || comment)`` column, which
+    has a GIN index (``models.correction.FULLTEXT_DDL``); SQLite falls back to a case-insensitive
+    LIKE on both."""
     if dialect_name == "postgresql":
-        quote_and_comment = Correction.exact.op("||")(literal_column("' '")).op("||")(Correction.comment)
-        document = func.to_tsvector(_SIMPLE, quote_and_comment)
-        return document.op("@@")(func.plainto_tsquery(_SIMPLE, q))
+        return _SEARCH_VECTOR.op("@@")(func.plainto_tsquery(_SIMPLE, q))
     pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
     return or_(Correction.exact.ilike(pattern, escape="\\"), Correction.comment.ilike(pattern, escape="\\"))
 
 
 # Literals, not bound parameters, so the expression is the index's expression and the planner uses it.
 _SIMPLE: ColumnClause[Any] = literal_column("'simple'::regconfig")
+_SEARCH_VECTOR: ColumnClause[Any] = literal_column(f"{Correction.__tablename__}.{SEARCH_VECTOR}")
 
 
 def filter_conditions(session: DbSession, filters: QueueFilters, actor: User) -> list[ColumnElement[bool]]:
@@ -253,7 +254,7 @@ def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base,
     filtered = any(getattr(filters, name) for name in
                    ("site_id", "article_id", "kind", "anchor_state", "assignee", "date_from", "date_to", "q"))
     if not filtered or seconds <= 0:
-        return tab_counts(session, base)
+        return tab_counts(session, base, searched=bool(filters.q))
     key = (str(session.get_bind().engine.url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
            filters.assignee, actor.id if filters.assignee == "mine" else None, filters.date_from, filters.date_to,
            filters.q)
@@ -263,34 +264,51 @@ def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base,
         return hit[1]
     if len(_count_cache) > 1000:
         _count_cache.clear()
-    counts = tab_counts(session, base)
+    counts = tab_counts(session, base, searched=bool(filters.q))
     _count_cache[key] = (now + seconds, counts)
     return counts
 
 
-def tab_counts(session: DbSession, base: list[ColumnElement[bool]],
-               cap: int = COUNT_CAP) -> dict[str, tuple[int, bool]]:
+def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = COUNT_CAP, *,
+               searched: bool = False) -> dict[str, tuple[int, bool]]:
     """Rows per tab under the same filters, counted up to ``cap`` (then shown as "cap+").
 
-    At most two statements, each reading at most ``cap + 1`` index entries per state, however many
-    rows match: first every tab at once, with FILTER aggregates over the first ``cap + 1`` matching
-    rows (exact when the filters leave no more: the usual filtered view); only when more match,
-    one capped count per state, all in one UNION ALL."""
-    sample = select(Correction.status).where(*base).limit(cap + 1).subquery()
-    total, *per_state = session.execute(select(
-        func.count(), *(func.count().filter(sample.c.status == status) for status in Status),
-    ).select_from(sample)).one()
-    if total <= cap:
-        counts = dict(zip(Status, per_state, strict=True))
-    else:
-        capped = [select(Correction.status).where(*base, Correction.status == status).limit(cap + 1).subquery()
-                  for status in Status]
-        per_status = union_all(*(select(sub.c.status) for sub in capped)).subquery()
-        counts = dict.fromkeys(Status, 0)
-        counts.update(session.execute(select(per_status.c.status, func.count()).group_by(per_status.c.status)).all())
+    At most three statements, each reading a bounded number of rows however many match:
+    1. every tab at once, with FILTER aggregates over the first ``cap + 1`` matching rows: exact when
+       the filters leave no more (the usual filtered view);
+    2. with a full-text search (``searched``) only, the same over the first ``WIDE_SAMPLE_FACTOR``
+       times as many: exact when the search finds no more than that (a rarer word), and it settles
+       every state it saw more than ``cap`` times ("cap+" whatever the rest holds). A search's rows
+       come from the full-text index, which knows no states: each state counted on its own would
+       read all the word's rows again. Other filters have indexes that start with the state;
+    3. for the states still open, one capped count each, all in one UNION ALL."""
+    total, counts = _first_rows_by_status(session, base, cap + 1)
+    if total > cap:
+        open_states = list(Status)
+        if searched:
+            wide = (cap + 1) * WIDE_SAMPLE_FACTOR
+            total, counts = _first_rows_by_status(session, base, wide)
+            open_states = [status for status in Status if counts[status] <= cap] if total >= wide else []
+        if open_states:
+            capped = [select(Correction.status).where(*base, Correction.status == status).limit(cap + 1).subquery()
+                      for status in open_states]
+            per_status = union_all(*(select(sub.c.status) for sub in capped)).subquery()
+            counts.update(dict.fromkeys(open_states, 0))
+            counts.update(session.execute(
+                select(per_status.c.status, func.count()).group_by(per_status.c.status)).all())
     out = {tab: (min(counts[status], cap), counts[status] > cap) for tab, status in TABS.items() if status is not None}
     out["all"] = (min(total, cap), total > cap)
     return out
+
+
+def _first_rows_by_status(session: DbSession, base: list[ColumnElement[bool]],
+                          limit: int) -> tuple[int, dict[Status, int]]:
+    """How many of the first ``limit`` rows matching ``base`` there are, and in each state."""
+    sample = select(Correction.status).where(*base).limit(limit).subquery()
+    total, *per_state = session.execute(select(
+        func.count(), *(func.count().filter(sample.c.status == status) for status in Status),
+    ).select_from(sample)).one()
+    return total, dict(zip(Status, per_state, strict=True))
 
 
 def _int_arg(args, name: str) -> int | None:

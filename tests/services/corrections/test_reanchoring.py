@@ -1,8 +1,11 @@
 """Open corrections follow their passage into every new revision, with their anchor history."""
 
+from sqlalchemy import event
+
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Status
 from readerdesk.services.articles.ingest import add_revision
+from tests.conftest import is_postgres
 from tests.factories import make_article, make_correction, make_site, paragraphs
 
 P1 = "The council met on Monday evening to discuss the bridge over the Marrow river and its future."
@@ -159,3 +162,35 @@ def test_a_groups_passage_follows_a_new_revision_and_still_draws_its_readers(db_
     assign_group(db_session, later)
     db_session.refresh(wide)
     assert later.group_id == wide.id and wide.group_size == 3
+
+
+def _writes_while_reanchoring(db_session, reports: int) -> list[tuple[str, bool]]:
+    """The statements writing reports and their history while a revision of an article with
+    ``reports`` open reports is stored, each with whether it was an executemany."""
+    article = make_article(db_session, html=paragraphs(P1, P2, P3, P4))
+    corrections = [make_correction(db_session, article, exact=[P1, P2, P3, P4][n % 4][n:n + 30])
+                   for n in range(reports)]
+    writes: list[tuple[str, bool]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("UPDATE CORRECTIONS", "INSERT INTO CORRECTION_ANCHORS")):
+            writes.append((statement, executemany))
+
+    engine = db_session.get_bind().engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        revision = add_revision(db_session, article, paragraphs(P4, P3.replace("nine", "ten"), P2, P1), now=utcnow())
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    for n, correction in enumerate(corrections):  # each report followed, with its history row
+        assert correction.anchor_revision_id == revision.id
+        assert revision.text[correction.anchor_start:correction.anchor_end] == [P1, P2, P3, P4][n % 4][n:n + 30]
+        assert [a.revision_id for a in correction.anchors][-1] == revision.id
+    return writes
+
+
+def test_a_revision_writes_its_reports_in_bulk_however_many_there_are(db_session):
+    few, many = _writes_while_reanchoring(db_session, 2), _writes_while_reanchoring(db_session, 24)
+    assert len(many) == len(few) <= 3  # the reports' anchors (one set of columns here), their history
+    if is_postgres():  # an executemany runs one statement per report on the server; unnest runs one
+        assert not any(executemany for _, executemany in many)

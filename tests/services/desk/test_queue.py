@@ -113,6 +113,24 @@ def test_counts_stop_at_the_cap_in_at_most_two_statements(db_session, editor):
     assert len(statements) == 1
 
 
+@pytest.mark.parametrize("more", [0, 40], ids=["fewer-than-the-wide-look", "more"])
+def test_a_searchs_counts_take_a_wider_look_before_counting_each_state(db_session, editor, more):
+    """A search past the cap: first a look ten times as wide, exact when the word is that rare;
+    else it settles the states it saw often enough and counts only the others on their own."""
+    article, other = make_article(db_session), make_article(db_session)
+    for _ in range(5 + more):
+        make_correction(db_session, article, comment="The bridge is closed.")
+    make_correction(db_session, other, status=Status.SPAM, comment="A bridge too far.")
+    make_correction(db_session, other, comment="No match here.")
+    db_session.flush()
+    searched = filter_conditions(db_session, QueueFilters(q="bridge"), editor)
+    with recorded_statements(db_session) as statements:
+        counts = tab_counts(db_session, searched, cap=3, searched=True)
+    assert counts["new"] == (3, True) and counts["spam"] == (1, False) and counts["all"] == (3, True)
+    assert counts["published"] == (0, False)
+    assert len(statements) == (2 if more == 0 else 3)
+
+
 def test_search_escapes_like_wildcards(db_session, editor):
     article = make_article(db_session)
     make_correction(db_session, article, comment="nothing special")

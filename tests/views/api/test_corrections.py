@@ -603,6 +603,29 @@ def test_a_trapped_report_is_validated_like_a_real_one(client, db_session, artic
     assert unknown.status_code == 404
 
 
+@pytest.mark.parametrize("quote", ["twelve bridges", "twelve bridgez"], ids=["verbatim", "not-verbatim"])
+def test_a_real_report_with_a_key_a_decoy_used_first_is_stored(client, db_session, article, quote):
+    """A bot's decoy took the key first (keys are the client's to choose): the reader's report is
+    still stored and answered as itself, whether its quote is in the text word for word or not."""
+    decoy = client.post("/api/v1/corrections", json=keyed_report(article, website="http://spam.example"))
+    assert decoy.status_code == 201
+    selectors = [{"type": "TextQuoteSelector", "exact": quote}]
+    real = client.post("/api/v1/corrections", json=keyed_report(article, selectors=selectors, comment="Real."))
+    assert real.status_code == 201 and real.get_json()["id"] != decoy.get_json()["id"]
+    stored = db_session.scalar(select(Correction))
+    assert (stored.public_id, stored.comment) == (real.get_json()["id"], "Real.")
+    again = client.post("/api/v1/corrections", json=keyed_report(article, selectors=selectors, comment="Real."))
+    assert again.status_code == 200 and again.get_json()["id"] == stored.public_id
+    assert rows(db_session, Correction) == 1 and rows(db_session, DecoyReport) == 1
+
+
+def test_a_decoy_with_a_real_reports_key_learns_nothing_of_that_report(client, db_session, article):
+    real = client.post("/api/v1/corrections", json=keyed_report(article))
+    trapped = client.post("/api/v1/corrections", json=keyed_report(article, website="http://spam.example"))
+    assert trapped.status_code == 201 and trapped.get_json()["id"] != real.get_json()["id"]
+    assert rows(db_session, Correction) == 1 and rows(db_session, DecoyReport) == 1
+
+
 @pytest.mark.parametrize("empty", ["", None])
 def test_an_empty_honeypot_is_a_real_report(client, db_session, article, empty):
     assert client.post("/api/v1/corrections", json=keyed_report(article, website=empty)).status_code == 201
