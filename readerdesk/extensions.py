@@ -1,5 +1,6 @@
 """Flask extensions, created unbound; ``create_app`` binds them to an app."""
 
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 import flask_babel
@@ -12,6 +13,9 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from readerdesk.text.languages import format_day, format_moment
+from readerdesk.text.money import format_amount
 
 # Named constraints so Alembic can alter them on every backend (SQLite batch mode included).
 NAMING_CONVENTION = {
@@ -49,6 +53,18 @@ class _BabelTranslator:
     gettext = staticmethod(flask_babel.gettext)
     ngettext = staticmethod(flask_babel.ngettext)
     number = staticmethod(flask_babel.format_decimal)
+
+    @staticmethod
+    def money(minor: int, currency: str) -> str:
+        return format_amount(minor, currency, flask_babel.get_locale())
+
+    @staticmethod
+    def day(moment: date | datetime) -> str:
+        return format_day(moment, flask_babel.get_locale(), flask_babel.get_timezone())
+
+    @staticmethod
+    def moment(moment: datetime) -> str:
+        return format_moment(moment, flask_babel.get_locale(), flask_babel.get_timezone())
 
 
 TRANSLATOR = _BabelTranslator()

@@ -7,8 +7,8 @@ its runner died during the SMTP call itself. A failed send raises, so the outbox
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from readerdesk.clock import utcnow
 from readerdesk.extensions import TRANSLATOR, db
 from readerdesk.jobs.outbox import rows_changed
-from readerdesk.models import Correction, NotificationSent, Status
+from readerdesk.models import Correction, NotificationSent, Status, User
 from readerdesk.models.moderation import ModerationEvent
 from readerdesk.models.types import DbSession
 from readerdesk.services.desk.users import active_staff
@@ -108,6 +108,15 @@ def send_mail_once(session: DbSession, settings: SmtpSettings, kind: str, key: s
                      recipient=message.to, now=now, stale_after=_stale_after(settings))
 
 
+def by_desk_language(staff: Iterable[User]) -> dict[str, list[User]]:
+    """Staff grouped by the desk language each chose (``users.language``, else English), so that a job
+    words a message once per language and sends it to each member of the group."""
+    groups: dict[str, list[User]] = {}
+    for user in staff:
+        groups.setdefault(pick_language(user.language), []).append(user)
+    return groups
+
+
 def _stale_after(settings: SmtpSettings) -> timedelta:
     # A send cannot outlast its connect, send and quit timeouts; beyond that an attempt is dead.
     return timedelta(seconds=3 * settings.timeout + 5)
@@ -139,7 +148,8 @@ def after_decision(correction_id: int, event_id: int) -> None:
 
 
 def new_correction(correction_id: int) -> None:
-    """Tell editors about a new correction (an email each, unless digest/off; Slack if set)."""
+    """Tell editors about a new correction (an email each in their desk language, unless digest/off;
+    Slack if set, in the site's language)."""
     session = db.session
     correction = session.get(Correction, correction_id)
     if correction is None or correction.status == Status.SPAM:
@@ -149,16 +159,24 @@ def new_correction(correction_id: int) -> None:
     now = utcnow()
     if config.get("EDITOR_NOTIFICATIONS", "each") == "each" and config.get("MAIL_SERVER"):
         settings = _mail_settings()
-        for user in active_staff(session):
-            message = new_correction_email(correction, user.email, public_url=public_url)
-            send_mail_once(session, settings, EDITOR_NEW, f"{correction.id}:{user.id}", message, now=now,
-                           public_url=public_url)
+        for language, staff in by_desk_language(active_staff(session)).items():
+            with force_locale(language):
+                message = new_correction_email(correction, TRANSLATOR, public_url=public_url)
+            for user in staff:
+                send_mail_once(session, settings, EDITOR_NEW, f"{correction.id}:{user.id}",
+                               replace(message, to=user.email), now=now, public_url=public_url)
     if config.get("SLACK_WEBHOOK_URL"):
+        with force_locale(slack_language(correction)):
+            text = slack_text(correction, TRANSLATOR, public_url=public_url)
         send_once(session, SLACK_NEW, str(correction.id),
-                  lambda: post_to_slack(http_session_for(config), config["SLACK_WEBHOOK_URL"],
-                                        slack_text(correction, public_url=public_url),
+                  lambda: post_to_slack(http_session_for(config), config["SLACK_WEBHOOK_URL"], text,
                                         timeout=config.get("HTTP_TIMEOUT", 15)),
                   now=now)
+
+
+def slack_language(correction: Correction) -> str:
+    """Slack is one channel for the newsroom: its messages are in the report's site's language."""
+    return pick_language(correction.article.site.language)
 
 
 @dataclass(frozen=True)
@@ -169,7 +187,8 @@ class DigestReport:
 
 
 def send_digest(session: DbSession, *, now: datetime, settings: SmtpSettings, public_url: str) -> DigestReport:
-    """One email per active editor with the corrections received since the last digest.
+    """One email per active editor with the corrections received since the last digest, in their desk
+    language.
 
     Commits as it goes (``readerdesk send-digest`` runs it). When a send fails the run is not
     recorded, so the next run covers the same period; editors already emailed for that period are
@@ -179,12 +198,13 @@ def send_digest(session: DbSession, *, now: datetime, settings: SmtpSettings, pu
     corrections = corrections_between(session, since, now)
     emails = 0
     if corrections:
-        subject, text, html = digest_email(corrections, since=since, public_url=public_url)
-        for user in active_staff(session):
-            message = Email(to=user.email, subject=subject, text=text, html=html)
-            if send_mail_once(session, settings, DIGEST, f"{since.isoformat()}:{user.id}", message, now=now,
-                              public_url=public_url):
-                emails += 1
+        for language, staff in by_desk_language(active_staff(session)).items():
+            with force_locale(language):
+                message = digest_email(corrections, TRANSLATOR, since=since, public_url=public_url)
+            for user in staff:
+                if send_mail_once(session, settings, DIGEST, f"{since.isoformat()}:{user.id}",
+                                  replace(message, to=user.email), now=now, public_url=public_url):
+                    emails += 1
     session.add(NotificationSent(kind=DIGEST_RUN, key=now.isoformat(), attempted_at=now, sent_at=now))
     session.commit()
     return DigestReport(since=since, corrections=len(corrections), emails=emails)

@@ -13,12 +13,12 @@ import logging
 from typing import Any
 
 from flask import current_app, render_template
-from flask_babel import force_locale, get_locale, gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
-from readerdesk.jobs.mail import send_mail_once
+from readerdesk.extensions import TRANSLATOR, db
+from readerdesk.jobs.mail import by_desk_language, send_mail_once
 from readerdesk.jobs.outbox import current_entry_id
 from readerdesk.models import Dispute, Patron, PatronStatus, Payment, Role, Site, User
 from readerdesk.services.mail.notifications import Email
@@ -26,8 +26,7 @@ from readerdesk.services.mail.smtp import Attachment, SmtpSettings, send_email
 from readerdesk.services.patrons.pledges import make_portal_token, portal_link
 from readerdesk.services.patrons.receipts import YEAR_END, newsroom_lines, summary_lines, year_end_pdf, year_summary
 from readerdesk.services.privacy.erasure import is_erased_address
-from readerdesk.text.languages import pick_language
-from readerdesk.text.money import format_amount
+from readerdesk.text.languages import N_, pick_language
 
 log = logging.getLogger("readerdesk.jobs.patrons")
 RECEIPT = "patron-receipt"
@@ -90,8 +89,8 @@ def send_receipt(payment_id: int) -> None:
     with force_locale(pick_language(patron.site.language)):  # a patron reads their site's language
         _send(RECEIPT, str(payment.id), patron.email,
               gettext("Thank you for supporting %(site)s", site=_site_name(patron.site)), "receipt",
-              patron=patron, payment=payment, amount=format_amount(payment.amount, payment.currency, get_locale()),
-              renews=renews, newsroom=newsroom_lines(patron.site), manage_url=manage_url(patron.site))
+              patron=patron, payment=payment, amount=TRANSLATOR.money(payment.amount, payment.currency),
+              renews=renews, newsroom=newsroom_lines(patron.site, TRANSLATOR), manage_url=manage_url(patron.site))
 
 
 def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> None:
@@ -101,7 +100,7 @@ def send_payment_failed_notice(patron_id: int, amount: int, currency: str) -> No
     with force_locale(pick_language(patron.site.language)):
         _send(PAYMENT_FAILED, _per_job_key(), patron.email,
               gettext("Your support for %(site)s: the payment failed", site=_site_name(patron.site)), "payment_failed",
-              patron=patron, amount=format_amount(amount, currency, get_locale()), manage_url=manage_url(patron.site))
+              patron=patron, amount=TRANSLATOR.money(amount, currency), manage_url=manage_url(patron.site))
 
 
 def send_portal_link(patron_id: int) -> None:
@@ -117,22 +116,41 @@ def send_portal_link(patron_id: int) -> None:
               "portal_link", patron=patron, link=link, minutes=config["PORTAL_LINK_MAX_AGE"] // 60)
 
 
+# Stripe's dispute statuses as an admin reads them (an unknown one is shown as Stripe writes it).
+DISPUTE_STATUSES = {
+    "warning_needs_response": N_("inquiry, needs a response"),
+    "warning_under_review": N_("inquiry under review"),
+    "warning_closed": N_("inquiry closed"),
+    "needs_response": N_("needs a response"),
+    "under_review": N_("under review"),
+    "won": N_("won"),
+    "lost": N_("lost"),
+    "prevented": N_("prevented"),
+}
+
+
 def send_dispute_notice(dispute_id: int) -> None:
-    """Tell every active admin that a payment is disputed (when it opens, and again when it closes)."""
+    """Tell every active admin that a payment is disputed (when it opens, and again when it closes), each
+    in their desk language: one message per language, sent to each admin who reads it."""
     dispute = db.session.get(Dispute, dispute_id)
     settings = _mail_settings("a dispute notice")
     if dispute is None or settings is None:
         return
     patron = dispute.payment.patron
-    subject = (f"Dispute {dispute.stripe_status.replace('_', ' ')}: {format_amount(dispute.amount, dispute.currency)}"
-               f" from {patron.email} ({_site_name(patron.site)})")
-    text = render_template("mail/patrons/dispute.txt", dispute=dispute, patron=patron,
-                           amount=format_amount(dispute.amount, dispute.currency),
-                           patron_url=f"{current_app.config['PUBLIC_URL'].rstrip('/')}/desk/patrons/{patron.id}")
     admins = db.session.scalars(select(User).where(User.role == Role.ADMIN, User.active.is_(True)).order_by(User.id))
-    for admin in admins:
-        _send_once(settings, DISPUTE_NOTICE, f"{dispute.id}:{dispute.stripe_status}:{admin.id}",
-                   Email(to=admin.email, subject=subject, text=text))
+    for language, readers in by_desk_language(admins).items():
+        with force_locale(language):
+            status = DISPUTE_STATUSES.get(dispute.stripe_status)
+            status = gettext(status) if status else dispute.stripe_status.replace("_", " ")
+            amount = TRANSLATOR.money(dispute.amount, dispute.currency)
+            subject = gettext("Dispute %(status)s: %(amount)s from %(email)s (%(site)s)", status=status,
+                              amount=amount, email=patron.email, site=_site_name(patron.site))
+            text = render_template("mail/patrons/dispute.txt", dispute=dispute, patron=patron, amount=amount,
+                                   status=status, patron_url=f"{current_app.config['PUBLIC_URL'].rstrip('/')}"
+                                                             f"/desk/patrons/{patron.id}")
+        for admin in readers:
+            _send_once(settings, DISPUTE_NOTICE, f"{dispute.id}:{dispute.stripe_status}:{admin.id}",
+                       Email(to=admin.email, subject=subject, text=text))
 
 
 def send_year_end_summary(patron_id: int, year: int) -> bool:
@@ -146,8 +164,11 @@ def send_year_end_summary(patron_id: int, year: int) -> bool:
     if not summary.payments:
         return False
     site = patron.site
-    text = render_template("mail/patrons/year_end.txt", patron=patron, year=year, lines=summary_lines(summary),
-                           newsroom=newsroom_lines(site), site=site, manage_url=manage_url(site))
-    return _send_once(settings, YEAR_END, f"{year}:{patron.id}",
-                      Email(to=patron.email, subject=f"Your contributions to {_site_name(site)} in {year}", text=text),
-                      attachments=(Attachment(f"{site.name}-contributions-{year}.pdf", year_end_pdf(summary)),))
+    with force_locale(pick_language(site.language)):  # a patron reads their site's language
+        text = render_template("mail/patrons/year_end.txt", patron=patron, year=year,
+                               lines=summary_lines(summary, TRANSLATOR), newsroom=newsroom_lines(site, TRANSLATOR),
+                               site=site, manage_url=manage_url(site))
+        subject = gettext("Your contributions to %(site)s in %(year)s", site=_site_name(site), year=year)
+        pdf = year_end_pdf(summary, TRANSLATOR)
+    return _send_once(settings, YEAR_END, f"{year}:{patron.id}", Email(to=patron.email, subject=subject, text=text),
+                      attachments=(Attachment(f"{site.name}-contributions-{year}.pdf", pdf),))

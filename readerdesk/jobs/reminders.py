@@ -4,20 +4,23 @@
 first run on the outbox at its start.
 
 A reminder goes to the report's assignee (when active), else to every active staff member, by email
-(with ``MAIL_SERVER``), and to Slack (with ``SLACK_WEBHOOK_URL``). Each send is recorded in the
-send-once ledger under the report and the target, so no reminder is ever sent twice.
+(with ``MAIL_SERVER``) in each one's desk language, and to Slack (with ``SLACK_WEBHOOK_URL``) in the
+site's language. Each send is recorded in the send-once ledger under the report and the target, so
+no reminder is ever sent twice.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
 
 from flask import current_app
+from flask_babel import force_locale
 
 from readerdesk.clock import utcnow
-from readerdesk.extensions import db
-from readerdesk.jobs.mail import send_mail_once, send_once
+from readerdesk.extensions import TRANSLATOR, db
+from readerdesk.jobs.mail import by_desk_language, send_mail_once, send_once, slack_language
 from readerdesk.jobs.outbox import schedule
 from readerdesk.models import User
 from readerdesk.models.types import DbSession
@@ -61,12 +64,15 @@ def send_target_reminders() -> None:
             correction = due.correction
             if config.get("MAIL_SERVER"):
                 settings = SmtpSettings.from_config(config)
-                for user in recipients(session, due):
-                    message = reminder_email(correction, due.target, due.hours, user.email, public_url=public_url)
-                    send_mail_once(session, settings, TARGET_REMINDER, f"{due.key}:{user.id}", message, now=now,
-                                   public_url=public_url)
+                for language, staff in by_desk_language(recipients(session, due)).items():
+                    with force_locale(language):
+                        message = reminder_email(correction, due.target, due.hours, TRANSLATOR, public_url=public_url)
+                    for user in staff:
+                        send_mail_once(session, settings, TARGET_REMINDER, f"{due.key}:{user.id}",
+                                       replace(message, to=user.email), now=now, public_url=public_url)
             if config.get("SLACK_WEBHOOK_URL"):
-                text = slack_reminder_text(correction, due.target, due.hours, public_url=public_url)
+                with force_locale(slack_language(correction)):
+                    text = slack_reminder_text(correction, due.target, due.hours, TRANSLATOR, public_url=public_url)
                 send_once(session, SLACK_REMINDER, due.key, partial(
                     post_to_slack, http_session_for(config), config["SLACK_WEBHOOK_URL"], text,
                     timeout=config.get("HTTP_TIMEOUT", 15)), now=now)

@@ -8,12 +8,18 @@ A language is spoken when it has a catalogue, so adding one is adding one .po fi
 from __future__ import annotations
 
 import functools
+from datetime import UTC, date, datetime, tzinfo
 from pathlib import Path
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from babel import Locale
+from babel.dates import format_date, format_skeleton
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from readerdesk.text.marks import N_ as N_  # re-exported: where most code finds it
+from readerdesk.text.money import format_amount
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 SOURCE_LANGUAGE = "en"  # the msgids are English
@@ -45,16 +51,26 @@ def pick_language(*candidates: str | None) -> str:
     return SOURCE_LANGUAGE
 
 
-def N_(message: str) -> str:
-    """Marks ``message`` for the catalogues (pybabel extract -k N_) where it is defined, in code that
-    cannot translate (models, services); the view, template or job that shows it translates it."""
-    return message
+def format_moment(moment: datetime, locale: Locale | str, zone: tzinfo) -> str:
+    """A moment in a language and time zone: "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
+    locale = Locale.parse(locale)
+    day = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
+    time = format_skeleton("Hm", moment, tzinfo=zone, locale=locale)
+    return locale.datetime_formats["medium"].format(time, day)  # "{1}, {0}": the language's order
+
+
+def format_day(moment: date | datetime, locale: Locale | str, zone: tzinfo) -> str:
+    """A day, written out: "1 December 2026", "1 грудня 2026 р."; a moment counts in ``zone``."""
+    if isinstance(moment, datetime):
+        moment = (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(zone).date()
+    return format_date(moment, "long", locale=locale)
 
 
 class Translator(Protocol):
-    """What a service that words a sentence for a reader needs: ``gettext``, ``ngettext`` and number
-    formatting. Views and jobs pass ``extensions.TRANSLATOR`` (Flask-Babel's, in the request's or the
-    forced locale), so services stay free of Flask; :func:`translator_for` serves code outside Flask."""
+    """What a service that words a sentence for a reader needs: ``gettext``, ``ngettext``, and numbers,
+    money and dates as the language writes them. Views and jobs pass ``extensions.TRANSLATOR``
+    (Flask-Babel's, in the request's or the forced locale and ``DESK_TIMEZONE``), so services stay free of
+    Flask; :func:`translator_for` serves code outside Flask."""
 
     def gettext(self, string: str, **variables) -> str: ...
 
@@ -64,14 +80,27 @@ class Translator(Protocol):
         """``number`` as the language writes it: "1,234", "1 234"."""
         ...
 
+    def money(self, minor: int, currency: str) -> str:
+        """An amount in minor units as the language writes money: "€1,234.50", "1 234,50 ₴"."""
+        ...
+
+    def day(self, moment: date | datetime) -> str:
+        """A day, written out: "1 December 2026", "1 грудня 2026 р."."""
+        ...
+
+    def moment(self, moment: datetime) -> str:
+        """A date and time: "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
+        ...
+
 
 class CatalogueTranslator:
     """A :class:`Translator` for one language, straight from the compiled catalogues (the same .mo files
     Flask-Babel reads), for code that knows its language but runs in no request: a note's stored
     sentence in its site's language, the desk's English-only records (:data:`ENGLISH`)."""
 
-    def __init__(self, language: str | None):
+    def __init__(self, language: str | None, timezone: str = "UTC"):
         self.language = pick_language(language)
+        self.timezone = ZoneInfo(timezone)
         self._catalogue = _catalogue(self.language)
 
     def gettext(self, string: str, **variables) -> str:
@@ -84,15 +113,24 @@ class CatalogueTranslator:
     def number(self, number: int) -> str:
         return format_decimal(number, locale=self.language)
 
+    def money(self, minor: int, currency: str) -> str:
+        return format_amount(minor, currency, self.language)
+
+    def day(self, moment: date | datetime) -> str:
+        return format_day(moment, self.language, self.timezone)
+
+    def moment(self, moment: datetime) -> str:
+        return format_moment(moment, self.language, self.timezone)
+
 
 @functools.cache
 def _catalogue(language: str) -> NullTranslations:
     return Translations.load(str(TRANSLATIONS), [language])
 
 
-def translator_for(language: str | None) -> Translator:
-    """Says things in ``language`` (else English), outside Flask."""
-    return CatalogueTranslator(language)
+def translator_for(language: str | None, timezone: str = "UTC") -> Translator:
+    """Says things in ``language`` (else English), dates in ``timezone``, outside Flask."""
+    return CatalogueTranslator(language, timezone)
 
 
 ENGLISH: Translator = CatalogueTranslator(SOURCE_LANGUAGE)

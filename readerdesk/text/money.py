@@ -13,12 +13,16 @@ import re
 from copy import copy
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.numbers import parse_pattern
 
-from readerdesk.text.languages import N_
+from readerdesk.text.marks import N_
 from readerdesk.text.translatable import TranslatableError
+
+if TYPE_CHECKING:  # text.languages formats money with this module: only its type is needed here
+    from readerdesk.text.languages import Translator
 
 # Stripe's zero-decimal currencies.
 ZERO_DECIMAL_CURRENCIES = frozenset({"BIF", "CLP", "DJF", "GNF", "JPY", "KMF", "KRW", "MGA", "PYG", "RWF", "UGX",
@@ -55,6 +59,9 @@ class Amount:
 
     def __str__(self) -> str:
         return format_amount(self.minor, self.currency)
+
+    def say(self, translator: Translator) -> str:
+        return translator.money(self.minor, self.currency)
 
 
 class AmountError(TranslatableError, ValueError):
@@ -143,11 +150,13 @@ def check_chargeable(amount: int, currency: str) -> None:
     """Raise AmountError, with a sentence, for an amount Stripe would refuse in ``currency``."""
     smallest = minimum_charge(currency)
     if amount < smallest:
-        raise AmountError(N_("The smallest amount we can accept is %(amount)s."),
-                          amount=Amount(smallest, currency))
+        raise AmountError(SMALLEST_AMOUNT, amount=Amount(smallest, currency))
     if amount > STRIPE_MAXIMUM_CHARGE:
         raise AmountError(N_("The largest amount we can accept is %(amount)s."),
                           amount=Amount(STRIPE_MAXIMUM_CHARGE, currency))
     if amount != chargeable(amount, currency):
         raise AmountError(N_("Amounts in %(currency)s must end in 0 (e.g. %(example)s)."), currency=currency.upper(),
                           example=Amount(chargeable(amount, currency), currency))
+
+
+SMALLEST_AMOUNT = N_("The smallest amount we can accept is %(amount)s.")

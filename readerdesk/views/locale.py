@@ -24,15 +24,15 @@ import flask_babel
 from babel.dates import format_skeleton
 from babel.dates import get_timezone as babel_timezone
 from flask import Flask, current_app, g, request
-from flask_babel import format_date, get_locale, get_timezone, gettext, ngettext
+from flask_babel import get_locale, get_timezone, gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
-from readerdesk.extensions import babel
+from readerdesk.extensions import TRANSLATOR, babel
 from readerdesk.services.privacy.records import COUNT_NAMES
-from readerdesk.text.languages import LANGUAGES, pick_language
-from readerdesk.text.money import Amount, format_amount
-from readerdesk.text.translatable import Phrase, TranslatableError
+from readerdesk.text.languages import LANGUAGES, format_day, format_moment, pick_language
+from readerdesk.text.money import format_amount
+from readerdesk.text.translatable import TranslatableError
 
 
 def use_page_language(language: str | None) -> None:
@@ -76,15 +76,12 @@ def when(moment: datetime | None, zone_name: str | None = None) -> str:
     "1 Dec 2026, 14:33", "1 груд. 2026 р., 14:33"."""
     if moment is None:
         return ""
-    locale, zone = get_locale(), babel_timezone(zone_name) if zone_name else get_timezone()
-    date = format_skeleton("yMMMd", moment, tzinfo=zone, locale=locale)
-    time = format_skeleton("Hm", moment, tzinfo=zone, locale=locale)
-    return locale.datetime_formats["medium"].format(time, date)  # "{1}, {0}": the language's order
+    return format_moment(moment, get_locale(), babel_timezone(zone_name) if zone_name else get_timezone())
 
 
 def day(moment: datetime | None) -> str:
     """A day, written out: "1 December 2026", "1 грудня 2026 р."."""
-    return "" if moment is None else format_date(moment, "long")
+    return "" if moment is None else format_day(moment, get_locale(), get_timezone())
 
 
 def month(moment: datetime | None) -> str:
@@ -113,20 +110,7 @@ def phrase(text: str) -> str:
 def explain(exc: Exception) -> str:
     """An error's sentence in the page's language: a TranslatableError through the catalogue (its values
     too when they are errors, Phrases or Amounts), any other error as it is."""
-    if not isinstance(exc, TranslatableError):
-        return str(exc)
-    return gettext(exc.message, **{name: _value(value) for name, value in exc.values.items()})
-
-
-def _value(value: object) -> object:
-    """One of a TranslatableError's values, as the page writes it."""
-    if isinstance(value, Exception):
-        return explain(value)
-    if isinstance(value, Phrase):
-        return gettext(value)
-    if isinstance(value, Amount):
-        return money(value.minor, value.currency)
-    return value
+    return exc.say(TRANSLATOR) if isinstance(exc, TranslatableError) else str(exc)
 
 
 def init_babel(app: Flask, translations_dir: str) -> None:

@@ -87,7 +87,7 @@ def test_a_bad_amount_is_explained_on_the_page(live_app, page):
     page.goto(f"{live_app}/support?amount=0.30&frequency=once")
     page.get_by_label("Email").fill("reader@example.com")
     page.get_by_role("button", name="Continue to payment").click()
-    assert "The smallest amount we can accept is 1.00 EUR" in page.locator(".field-error").inner_text()
+    assert "The smallest amount we can accept is €1.00." in page.locator(".field-error").inner_text()
 
 
 def test_the_magic_link_opens_the_portal_from_its_fragment(app, live_app, stripe_server, page):
@@ -154,7 +154,7 @@ def test_a_uah_site_and_a_jpy_site_charge_their_own_tiers_in_their_own_currency(
     page.get_by_label("One time").check()
     page.get_by_label("Email").fill("ken@example.com")
     page.get_by_role("button", name="Continue to payment").click()
-    assert "The smallest amount we can accept is 100 JPY" in page.locator(".field-error").inner_text()
+    assert "The smallest amount we can accept is ¥100." in page.locator(".field-error").inner_text()
     page.locator("#custom_amount").fill("3000")
     page.get_by_label("One time").check()
     page.get_by_label("Email").fill("ken@example.com")

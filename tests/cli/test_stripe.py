@@ -29,7 +29,7 @@ def test_year_end_emails_each_patron_a_summary_with_a_pdf_once(app, runner, db_s
     site = make_site(db_session, "harbour", title="Harbour Post")
     site.legal_name, site.tax_id = "Harbour Post Foundation", "EIN 12-3456789"
     site.receipt_statement = "No goods or services were provided in exchange for this contribution."
-    other = make_site(db_session, "kyiv", currency="UAH")
+    other = make_site(db_session, "kyiv", title="Київський щоденник", currency="UAH", language="uk")
     giver(db_session, site, "ann@example.com", [(800, "EUR", 1, 0), (800, "EUR", 2, 800), (2000, "EUR", 3, 500)])
     giver(db_session, other, "oly@example.com", [(50000, "UAH", 4, 0)])
     db_session.commit()
@@ -39,14 +39,19 @@ def test_year_end_emails_each_patron_a_summary_with_a_pdf_once(app, runner, db_s
     assert "Year-end 2026" in result.stderr  # the progress bar
     [message] = smtp_server.messages
     assert message["To"] == "ann@example.com" and message["Subject"] == "Your contributions to Harbour Post in 2026"
-    assert "23.00 EUR (3 payments; 36.00 EUR paid, 13.00 EUR refunded)" in message.get_body(("plain",)).get_content()
+    assert "€23.00 (3 payments; €36.00 paid, €13.00 refunded)" in message.get_body(("plain",)).get_content()
     text = pdf_text(message)
     assert "Harbour Post Foundation" in text and "EIN 12-3456789" in text
-    assert "23.00 EUR (3 payments" in text and "No goods or services were provided" in text
+    assert "€23.00 (3 payments" in text and "No goods or services were provided" in text
     again = runner.invoke(args=["stripe", "year-end", "--year", "2026"])
     assert "2 patrons gave in 2026: 1 summaries sent now, 1 sent before" in again.output
     assert [m["To"] for m in smtp_server.messages] == ["ann@example.com", "oly@example.com"]
-    assert "500.00 UAH" in pdf_text(smtp_server.messages[1])
+    ukrainian = smtp_server.messages[1]  # a Ukrainian site's patron: the email and the PDF in Ukrainian
+    assert ukrainian["Subject"] == "Ваші внески на підтримку Київський щоденник за 2026 рік"
+    assert "дякуємо, що підтримали Київський щоденник у 2026 році" in ukrainian.get_body(("plain",)).get_content()
+    text = pdf_text(ukrainian).replace("\N{NARROW NO-BREAK SPACE}", " ").replace("\N{NO-BREAK SPACE}", " ")
+    assert "Внески за 2026 рік: oly@example.com" in text and "500,00 ₴ (1 платіж)" in text
+    assert "3 квітня 2026 р.: 500,00 ₴" in text and "Contributions" not in text
 
 
 def test_year_end_without_email_is_one_line_and_exit_1(runner):

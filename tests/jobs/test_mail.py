@@ -1,7 +1,7 @@
 import json
 import os
 import threading
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from ipaddress import ip_network
 
@@ -10,12 +10,12 @@ from sqlalchemy import select, update
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
-from readerdesk.jobs.mail import SendInProgress, after_decision, new_correction, send_once
-from readerdesk.models import NotificationSent
+from readerdesk.jobs.mail import SendInProgress, after_decision, new_correction, send_digest, send_once
+from readerdesk.models import Kind, NotificationSent
 from readerdesk.services.desk import moderation
 from readerdesk.services.effects import Job
 from readerdesk.services.mail import notifications
-from readerdesk.services.mail.smtp import stable_message_id
+from readerdesk.services.mail.smtp import SmtpSettings, stable_message_id
 from readerdesk.services.outbound import AddressRefused
 from readerdesk.services.publishing import publish as publishing
 from tests.conftest import mail_settings
@@ -207,6 +207,28 @@ def test_editors_get_an_email_for_each_new_correction(app, db_session, smtp_serv
     assert f"https://desk.example/desk/corrections/{correction.id}" in text
 
 
+def test_each_editor_gets_the_new_report_email_in_their_desk_language(app, db_session, smtp_server):
+    app.config.update(mail_settings(smtp_server), EDITOR_NOTIFICATIONS="each", PUBLIC_URL="https://desk.example")
+    olena = make_user(db_session, "olena@example.com")
+    olena.language = "uk"
+    make_user(db_session, "ed@example.com")  # no choice: English
+    make_user(db_session, "taras@example.com").language = "uk"
+    correction = reader_correction(db_session, kind=Kind.FACTUAL)
+    db_session.commit()
+    new_correction(correction.id)  # one job, two languages
+    sent = {m["To"]: m for m in smtp_server.messages}
+    assert set(sent) == {"olena@example.com", "taras@example.com", "ed@example.com"}
+    ukrainian, english = sent["olena@example.com"], sent["ed@example.com"]
+    assert ukrainian["Subject"] == "Нове звернення до статті «Council approves the bridge»"
+    text = body(ukrainian, "plain")
+    assert "(фактична помилка):" not in text and "фактична помилка:" in text
+    assert "Пропозиція: eleven to five" in text and "Відкрити в панелі редакції" in body(ukrainian, "html")
+    assert "Ви отримуєте цей лист, бо працюєте в редакції" in text and "Suggested" not in text
+    assert sent["taras@example.com"]["Subject"] == ukrainian["Subject"]
+    assert english["Subject"] == "New correction on “Council approves the bridge”"
+    assert "Suggested: eleven to five" in body(english, "plain") and "Пропозиція" not in body(english, "plain")
+
+
 @pytest.mark.parametrize("mode", ["digest", "off"])
 def test_no_email_per_correction_in_digest_or_off_mode(app, db_session, smtp_server, mode):
     app.config.update(mail_settings(smtp_server), EDITOR_NOTIFICATIONS=mode)
@@ -240,6 +262,23 @@ def test_the_digest_command_sends_one_email_per_editor_with_what_arrived_since_t
     assert "Harbour works" in latest and first.article.title not in latest
     result = runner.invoke(args=["readerdesk", "send-digest"])
     assert "nothing sent" in result.output and len(smtp_server.messages) == 4
+
+
+def test_a_ukrainian_editors_digest_counts_with_ukrainian_plurals_and_dates_in_the_desk_time_zone(
+        app, db_session, smtp_server):
+    app.config.update(DESK_TIMEZONE="Europe/Kyiv")
+    make_user(db_session, "olena@example.com").language = "uk"
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    site = make_site(db_session)
+    for hours in (1, 2, 3, 4, 5):
+        reader_correction(db_session, site=site, created_at=now - timedelta(hours=hours))
+    db_session.commit()
+    report = send_digest(db_session, now=now, settings=SmtpSettings.from_config(mail_settings(smtp_server)),
+                         public_url="https://desk.example")
+    assert report.emails == 1
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Зведення readerdesk: 5 нових звернень"
+    assert "5 нових звернень з 30 лист. 2026\N{NARROW NO-BREAK SPACE}р., 14:00:" in body(message, "plain")
 
 
 def test_the_digest_command_without_smtp_is_a_one_line_error(app, db_session, runner):
@@ -291,6 +330,19 @@ def test_slack_gets_one_message_per_new_correction(app, db_session, slack_server
     assert "Council approves the bridge" in text and "> twelve to five" in text
     assert "&lt;eleven&gt; &amp; five" in text
     assert f"<https://desk.example/desk/corrections/{correction.id}|Open it on the desk>" in text
+
+
+def test_slack_speaks_the_reports_sites_language(app, db_session, slack_server):
+    port = slack_server.server_address[1]
+    app.config.update(SLACK_WEBHOOK_URL=f"http://127.0.0.1:{port}/hooks/T000/B000", EDITOR_NOTIFICATIONS="off",
+                      ALLOWED_FETCH_NETWORKS=[ip_network("127.0.0.0/8")], PUBLIC_URL="https://desk.example")
+    correction = reader_correction(db_session, site=make_site(db_session, language="uk"), kind=Kind.TYPO)
+    db_session.commit()
+    new_correction(correction.id)
+    [(_, _, raw)] = _Recorder.received
+    text = json.loads(raw)["text"]
+    assert text.startswith("Нове звернення (одрук) до статті «Council approves the bridge»")
+    assert "Пропозиція: eleven to five" in text and "|Відкрити в панелі редакції>" in text
 
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/4")

@@ -41,11 +41,25 @@ def test_the_staff_get_one_reminder_and_never_a_second(app, db_session, smtp_ser
     send_target_reminders()
     assert sorted(m["To"] for m in smtp_server.messages) == ["admin@example.com", "ed@example.com"]
     message = smtp_server.messages[0]
-    assert message["Subject"] == "24 h without a first decision: “Council <approves> the bridge”"
+    assert message["Subject"] == "24 hours without a first decision: “Council <approves> the bridge”"
     text = message.get_body(("plain",)).get_content()
     assert "waited 24 hours" in text and f"https://desk.example/desk/corrections/{report.id}" in text
     [at] = pending_runs(db_session)  # one pending run, however often it ran
     assert at - utcnow() <= RECHECK
+
+
+def test_a_ukrainian_editor_is_reminded_in_ukrainian_with_the_right_plural(app, db_session, smtp_server):
+    app.config.update(mail_settings(smtp_server), PUBLIC_URL="https://desk.example")
+    olena = make_user(db_session, "olena@example.com")
+    olena.language = "uk"
+    report = late_report(db_session, hours_ago=25, assignee_id=olena.id)
+    db_session.commit()
+    send_target_reminders()
+    [message] = smtp_server.messages
+    assert message["Subject"] == "24 години без першого рішення: «Council <approves> the bridge»"
+    text = message.get_body(("plain",)).get_content()
+    assert "Це звернення чекає вже 24 години" in text and f"/desk/corrections/{report.id}" in text
+    assert "waited" not in text
 
 
 def test_the_assignee_alone_is_reminded_and_not_before_the_threshold(app, db_session, smtp_server):

@@ -104,7 +104,7 @@ def corpus(app, db_session, live_server):
     emails = [decision_email(correction, publication.events[0], ENGLISH, forget_url=forget, note_text=CORPUS,
                              corrected_passage=CORPUS),
               decision_email(correction, event, ENGLISH, forget_url=forget),
-              new_correction_email(correction, "ed@example.com", public_url=live_server)]
+              new_correction_email(correction, ENGLISH, public_url=live_server)]
     yield {"site": site, "article": article, "correction": correction, "editor": editor, "publisher": publisher,
            "emails": [e for e in emails if e is not None]}
     publisher.close()

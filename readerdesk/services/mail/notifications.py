@@ -170,62 +170,94 @@ def desk_url(public_url: str, correction: Correction) -> str:
     return f"{public_url.rstrip('/')}/desk/corrections/{correction.id}"
 
 
-def _summary_lines(correction: Correction) -> list[str | Link | Quote]:
-    lines: list[str | Link | Quote] = [f"“{correction.article.title}” ({correction.article.site.name}), "
-                                       f"{correction.kind.value}:"]
+def _summary_lines(correction: Correction, translator: Translator) -> list[str | Link | Quote]:
+    _ = translator.gettext
+    article = correction.article
+    lines: list[str | Link | Quote] = [_("“%(title)s” (%(site)s), %(kind)s:", title=article.title,
+                                         site=article.site.name, kind=_(correction.kind.value))]
     if correction.exact:
         lines.append(Quote(correction.exact))
     if correction.suggestion:
-        lines.append(f"Suggested: {correction.suggestion}")
+        lines.append(_("Suggested: %(suggestion)s", suggestion=correction.suggestion))
     if correction.comment:
-        lines.append(f"Comment: {correction.comment}")
+        lines.append(_("Comment: %(comment)s", comment=correction.comment))
     return lines
 
 
-EDITOR_FOOTER = ("You receive this because you are on the readerdesk staff. An admin can switch these "
-                 "emails to a daily digest or off (EDITOR_NOTIFICATIONS).")
+OPEN_ON_DESK = N_("Open it on the desk")
+EDITOR_FOOTER = N_("You receive this because you are on the readerdesk staff. An admin can switch these "
+                   "emails to a daily digest or off (EDITOR_NOTIFICATIONS).")
 
 
-def new_correction_email(correction: Correction, to: str, *, public_url: str) -> Email:
-    text, html = compose([*_summary_lines(correction), Link("Open it on the desk", desk_url(public_url, correction))],
-                         EDITOR_FOOTER)
-    return Email(to=to, subject=f"New correction on “{correction.article.title}”", text=text, html=html)
+def _desk_link(correction: Correction, translator: Translator, public_url: str) -> Link:
+    return Link(translator.gettext(OPEN_ON_DESK), desk_url(public_url, correction))
 
 
-TARGET_WORDS = {"decision": "a first decision", "correction": "a published correction"}
+def _staff_email(paragraphs: list[str | Link | Quote], subject: str, translator: Translator) -> Email:
+    """A message to staff, without its recipient: the job words it once per desk language and sends a
+    copy to each staff member who reads that language (``dataclasses.replace(message, to=...)``)."""
+    text, html = compose(paragraphs, translator.gettext(EDITOR_FOOTER))
+    return Email(to="", subject=subject, text=text, html=html)
 
 
-def reminder_subject(correction: Correction, target: str, hours: int) -> str:
-    return f"{hours} h without {TARGET_WORDS[target]}: “{correction.article.title}”"
+def new_correction_email(correction: Correction, translator: Translator, *, public_url: str) -> Email:
+    """The email that tells staff about a new report, in ``translator``'s language."""
+    return _staff_email([*_summary_lines(correction, translator), _desk_link(correction, translator, public_url)],
+                        translator.gettext("New correction on “%(title)s”", title=correction.article.title),
+                        translator)
 
 
-def reminder_email(correction: Correction, target: str, hours: int, to: str, *, public_url: str) -> Email:
+def reminder_subject(correction: Correction, target: str, hours: int, translator: Translator) -> str:
+    title = correction.article.title
+    if target == "decision":
+        return translator.ngettext("%(num)s hour without a first decision: “%(title)s”",
+                                   "%(num)s hours without a first decision: “%(title)s”", hours, title=title)
+    return translator.ngettext("%(num)s hour without a published correction: “%(title)s”",
+                               "%(num)s hours without a published correction: “%(title)s”", hours, title=title)
+
+
+def _reminder_lead(target: str, hours: int, translator: Translator) -> str:
+    if target == "decision":
+        return translator.ngettext(
+            "This report has waited %(num)s hour, the site's target for a first decision; it is flagged late in "
+            "the queue.", "This report has waited %(num)s hours, the site's target for a first decision; it is "
+            "flagged late in the queue.", hours)
+    return translator.ngettext(
+        "This report has waited %(num)s hour, the site's target for a published correction; it is flagged late "
+        "in the queue.", "This report has waited %(num)s hours, the site's target for a published correction; "
+        "it is flagged late in the queue.", hours)
+
+
+def reminder_email(correction: Correction, target: str, hours: int, translator: Translator, *,
+                   public_url: str) -> Email:
     """The one reminder that a report reached its site's target (``services.desk.reminders``)."""
-    lead = (f"This report has waited {hours} hours, the site's target for {TARGET_WORDS[target]}; "
-            "it is flagged late in the queue.")
-    link = Link("Open it on the desk", desk_url(public_url, correction))
-    text, html = compose([lead, *_summary_lines(correction), link], EDITOR_FOOTER)
-    return Email(to=to, subject=reminder_subject(correction, target, hours), text=text, html=html)
+    return _staff_email([_reminder_lead(target, hours, translator), *_summary_lines(correction, translator),
+                         _desk_link(correction, translator, public_url)],
+                        reminder_subject(correction, target, hours, translator), translator)
 
 
 def _slack_escape(value: str) -> str:  # Slack's mrkdwn reserves & < >
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def slack_reminder_text(correction: Correction, target: str, hours: int, *, public_url: str) -> str:
-    return (f"{_slack_escape(reminder_subject(correction, target, hours))}\n"
-            f"<{desk_url(public_url, correction)}|Open it on the desk>")
+# Slack: one channel for the whole newsroom, so its messages are in the report's site's language (the
+# language the newsroom publishes in), not any one editor's. The job passes that site's translator.
 
 
-def slack_text(correction: Correction, *, public_url: str) -> str:
-    esc = _slack_escape
+def slack_reminder_text(correction: Correction, target: str, hours: int, translator: Translator, *,
+                        public_url: str) -> str:
+    return (f"{_slack_escape(reminder_subject(correction, target, hours, translator))}\n"
+            f"<{desk_url(public_url, correction)}|{_slack_escape(translator.gettext(OPEN_ON_DESK))}>")
 
-    text = f"New {correction.kind.value} report on “{esc(correction.article.title)}”"
+
+def slack_text(correction: Correction, translator: Translator, *, public_url: str) -> str:
+    _, esc = translator.gettext, _slack_escape
+    text = esc(_("New %(kind)s report on “%(title)s”", kind=_(correction.kind.value), title=correction.article.title))
     if correction.exact:
         text += f"\n> {esc(correction.exact[:300])}"
     if correction.suggestion:
-        text += f"\nSuggested: {esc(correction.suggestion[:300])}"
-    return text + f"\n<{desk_url(public_url, correction)}|Open it on the desk>"
+        text += "\n" + esc(_("Suggested: %(suggestion)s", suggestion=correction.suggestion[:300]))
+    return text + f"\n<{desk_url(public_url, correction)}|{esc(_(OPEN_ON_DESK))}>"
 
 
 def post_to_slack(http: requests.Session, webhook_url: str, text: str, *, timeout: float) -> None:
@@ -253,12 +285,16 @@ def corrections_between(session: DbSession, since: datetime, until: datetime) ->
     ))
 
 
-def digest_email(corrections: list[Correction], *, since: datetime, public_url: str) -> tuple[str, str, str]:
-    """(subject, text, html) of the digest listing ``corrections``."""
-    plural = "s" if len(corrections) != 1 else ""
-    paragraphs: list[str | Link | Quote] = [
-        f"{len(corrections)} new correction{plural} since {since:%Y-%m-%d %H:%M} UTC:"]
+def digest_email(corrections: list[Correction], translator: Translator, *, since: datetime,
+                 public_url: str) -> Email:
+    """The digest listing ``corrections`` (without its recipient), in ``translator``'s language, the
+    start of its period in that language and the desk's time zone."""
+    count = len(corrections)
+    paragraphs: list[str | Link | Quote] = [translator.ngettext(
+        "%(num)s new correction since %(since)s:", "%(num)s new corrections since %(since)s:", count,
+        since=translator.moment(since))]
     for correction in corrections:
-        paragraphs += [*_summary_lines(correction), Link("Open it on the desk", desk_url(public_url, correction))]
-    text, html = compose(paragraphs, EDITOR_FOOTER)
-    return f"readerdesk digest: {len(corrections)} new correction{plural}", text, html
+        paragraphs += [*_summary_lines(correction, translator), _desk_link(correction, translator, public_url)]
+    subject = translator.ngettext("readerdesk digest: %(num)s new correction",
+                                  "readerdesk digest: %(num)s new corrections", count)
+    return _staff_email(paragraphs, subject, translator)

@@ -20,10 +20,11 @@ from readerdesk.models.types import DbSession
 from readerdesk.text.emails import normalise_email
 from readerdesk.text.languages import N_
 from readerdesk.text.money import (
+    SMALLEST_AMOUNT,
+    Amount,
     AmountError,
     chargeable,
     check_chargeable,
-    format_amount,
     gross_up_for_fee,
     minimum_charge,
     parse_amount,
@@ -35,8 +36,8 @@ PORTAL_TOKEN_SALT = "readerdesk.patron-portal"
 PORTAL_LINK_PATH = "/support/manage/open"
 
 
-class PledgeError(ValueError):
-    """A pledge the support page cannot accept; the message is shown to the reader."""
+class PledgeError(AmountError):
+    """A pledge the support page cannot accept; the view shows ``say(TRANSLATOR)`` to the reader."""
 
 
 class PortalLinkInvalid(ValueError):
@@ -125,7 +126,7 @@ def create_pledge(session: DbSession, site: Site, request: PledgeRequest, settin
     try:
         check_chargeable(total, settings.currency)
     except AmountError as exc:
-        raise PledgeError(str(exc)) from None
+        raise PledgeError(exc.message, **exc.values) from None
     display_name = unicodedata.normalize("NFC", request.display_name.strip())
     if request.list_publicly and not display_name:
         display_name = unicodedata.normalize("NFC", request.name.strip())
@@ -156,14 +157,14 @@ def _pledged_amount(request: PledgeRequest, settings: SupportSettings) -> tuple[
         amount = parse_amount(request.custom_amount, settings.currency)
         interval = Interval(request.custom_interval)
     except AmountError as exc:
-        raise PledgeError(str(exc)) from None
+        raise PledgeError(exc.message, **exc.values) from None
     except ValueError:
         raise PledgeError(N_("Choose monthly, yearly or one time.")) from None
     if amount < settings.min_amount:
-        smallest = format_amount(settings.min_amount, settings.currency)
-        raise PledgeError(f"The smallest amount we can accept is {smallest}.")
+        raise PledgeError(SMALLEST_AMOUNT, amount=Amount(settings.min_amount, settings.currency))
     if amount > settings.max_amount:
-        raise PledgeError(f"For more than {format_amount(settings.max_amount, settings.currency)}, please write to us.")
+        raise PledgeError(N_("For more than %(amount)s, please write to us."),
+                          amount=Amount(settings.max_amount, settings.currency))
     return amount, interval, None
 
 

@@ -2,11 +2,14 @@
 disputes, and the year-end summary as a PDF (reportlab) carrying the newsroom's legal details.
 
 Money is never added across currencies: a patron who gave in EUR and in UAH gets a line for each.
+The words, dates and money are in a ``Translator``'s language: a patron reads their site's (the job
+forces it, the download page draws in it).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -20,12 +23,15 @@ from sqlalchemy import select
 from readerdesk.models import Patron, Payment, PaymentStatus, Site
 from readerdesk.models.types import DbSession
 from readerdesk.services.privacy.erasure import ERASED_DOMAIN
-from readerdesk.text.money import format_amount
+from readerdesk.text.languages import Translator
 
+log = logging.getLogger("readerdesk.receipts")
 YEAR_END = "patron-year-end"  # notifications_sent kind: one summary per (year, patron)
 SUMMARY_YEARS = range(2000, 2101)  # the calendar years a summary can be asked for (CLI and download)
-# PDF's built-in fonts cover Latin only: names and addresses in Cyrillic need a Unicode font. DejaVu
-# (Debian's fonts-dejavu-core) is used where installed, else Helvetica.
+# PDF's built-in fonts (and reportlab's bundled Vera) cover Latin only: Ukrainian, and names and
+# addresses in Cyrillic, need a Unicode font. DejaVu (Debian's fonts-dejavu-core, which .ci/run installs)
+# is used where installed; without it the PDF falls back to Helvetica, which draws Cyrillic as boxes,
+# and says so in the log.
 UNICODE_FONTS = {"DejaVuSans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
                  "DejaVuSans-Bold": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"}
 
@@ -37,6 +43,8 @@ def _fonts() -> tuple[str, str]:
             if name not in pdfmetrics.getRegisteredFontNames():
                 pdfmetrics.registerFont(TTFont(name, path))
     except Exception:  # the font files are not installed
+        log.warning("DejaVu fonts not found (%s): year-end PDFs use Helvetica, which has no Cyrillic",
+                    UNICODE_FONTS["DejaVuSans"])
         return "Helvetica", "Helvetica-Bold"
     return "DejaVuSans", "DejaVuSans-Bold"
 
@@ -102,41 +110,55 @@ def years_with_payments(session: DbSession, patron: Patron) -> list[int]:
     return sorted({m.year for m in moments if m is not None}, reverse=True)
 
 
-def newsroom_lines(site: Site) -> list[str]:
+def newsroom_lines(site: Site, translator: Translator) -> list[str]:
     """Who issues the receipt: legal name, address, tax id (what a donor's tax return asks for)."""
     lines = [site.legal_name or site.title or site.name]
     lines += [line.strip() for line in site.legal_address.splitlines() if line.strip()]
     if site.tax_id:
-        lines.append(f"Tax id: {site.tax_id}")
+        lines.append(translator.gettext("Tax id: %(tax_id)s", tax_id=site.tax_id))
     return lines
 
 
-def summary_lines(summary: YearSummary) -> list[str]:
+def _total_line(total: CurrencyTotal, translator: Translator) -> str:
+    _ = translator.gettext
+    net = translator.money(total.net, total.currency)
+    if not total.returned:
+        return translator.ngettext("%(amount)s (%(num)s payment)", "%(amount)s (%(num)s payments)",
+                                   total.payments, amount=net)
+    return translator.ngettext("%(amount)s (%(num)s payment; %(paid)s paid, %(refunded)s refunded)",
+                               "%(amount)s (%(num)s payments; %(paid)s paid, %(refunded)s refunded)",
+                               total.payments, amount=net, paid=translator.money(total.gross, total.currency),
+                               refunded=translator.money(total.returned, total.currency))
+
+
+def _payment_line(payment: Payment, translator: Translator) -> str:
+    assert payment.paid_at is not None
+    day, amount = translator.day(payment.paid_at), translator.money(payment.amount, payment.currency)
+    returned = payment.amount - payment.net
+    if returned:
+        return translator.gettext("%(day)s: %(amount)s (refunded %(refunded)s)", day=day, amount=amount,
+                                  refunded=translator.money(returned, payment.currency))
+    return translator.gettext("%(day)s: %(amount)s", day=day, amount=amount)
+
+
+def summary_lines(summary: YearSummary, translator: Translator) -> list[str]:
     """The summary's body, the same in the email and in the PDF."""
     patron = summary.patron
-    lines = [f"Contributions of {patron.name or patron.email} in {summary.year}", ""]
-    for total in summary.totals:
-        plural = "s" if total.payments != 1 else ""
-        line = f"{format_amount(total.net, total.currency)} ({total.payments} payment{plural}"
-        if total.returned:
-            line += f"; {format_amount(total.gross, total.currency)} paid, "
-            line += f"{format_amount(total.returned, total.currency)} refunded"
-        lines.append(line + ")")
+    lines = [translator.gettext("Contributions of %(name)s in %(year)s", name=patron.name or patron.email,
+                                year=summary.year), ""]
+    lines += [_total_line(total, translator) for total in summary.totals]
     lines.append("")
-    for payment in summary.payments:
-        assert payment.paid_at is not None
-        returned = payment.amount - payment.net
-        lines.append(f"{payment.paid_at:%Y-%m-%d}  {format_amount(payment.amount, payment.currency)}"
-                     + (f"  (refunded {format_amount(returned, payment.currency)})" if returned else ""))
+    lines += [_payment_line(payment, translator) for payment in summary.payments]
     return lines
 
 
-def year_end_pdf(summary: YearSummary) -> bytes:
+def year_end_pdf(summary: YearSummary, translator: Translator) -> bytes:
     """The year-end summary as a one- or multi-page A4 PDF."""
     site = summary.patron.site
     out = io.BytesIO()
     pdf = canvas.Canvas(out, pagesize=A4, invariant=True)
-    pdf.setTitle(f"{site.title or site.name}: contributions in {summary.year}")
+    pdf.setTitle(translator.gettext("%(site)s: contributions in %(year)s", site=site.title or site.name,
+                                    year=summary.year))
     height = A4[1]
     y = height - 25 * mm
     regular, bold = _fonts()
@@ -150,10 +172,11 @@ def year_end_pdf(summary: YearSummary) -> bytes:
         pdf.drawString(20 * mm, y, text)
         y -= gap * mm
 
-    for line in newsroom_lines(site):
+    write(translator.gettext("Issued by:"))
+    for line in newsroom_lines(site, translator):
         write(line)
     y -= 6 * mm
-    body = summary_lines(summary)
+    body = summary_lines(summary, translator)
     write(body[0], size=14, gap=9)
     for line in body[1:]:
         write(line)

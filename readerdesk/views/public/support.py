@@ -106,7 +106,7 @@ def support(site_name: str | None = None):
         with unit_of_work(db.session):  # the local record exists before Stripe hears of it
             pledge = create_pledge(db.session, site, pledge_request, settings, now=utcnow())
     except PledgeError as exc:
-        form.custom_amount.errors = [*form.custom_amount.errors, gettext(str(exc))]
+        form.custom_amount.errors = [*form.custom_amount.errors, exc.say(TRANSLATOR)]
         return _render_page(site, form, settings, 400)
     success_url = public_url_for("support.success") + "?session_id=" + CHECKOUT_SESSION_PLACEHOLDER
     cancel_url = public_url_for("support.cancel", site=site.name)
@@ -231,11 +231,12 @@ def year_summary_pdf():
     patron = _peek(token)
     if patron is None:
         abort(403, description=gettext("This link has expired. Ask for a new one on the manage page."))
+    use_page_language(patron.site.language)  # a patron reads their site's language
     if year is None or year not in SUMMARY_YEARS:
         abort(404, description=gettext("We have no contributions from you in %(year)s.", year=year))
     summary = year_summary(db.session, patron, year)
     if not summary.payments:
         abort(404, description=gettext("We have no contributions from you in %(year)s.", year=year))
-    return Response(year_end_pdf(summary), mimetype="application/pdf", headers={
+    return Response(year_end_pdf(summary, TRANSLATOR), mimetype="application/pdf", headers={
         "Content-Disposition": f"attachment; filename={patron.site.name}-contributions-{year}.pdf",
         "Cache-Control": "private, no-store"})

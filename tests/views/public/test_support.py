@@ -67,8 +67,20 @@ def test_a_site_whose_tiers_stripe_cannot_charge_offers_only_its_own_amount(clie
     # Only the yearly 30.00 UAH is chargeable.
     assert "UAH\N{NO-BREAK SPACE}3.00" not in page and "UAH\N{NO-BREAK SPACE}30.00" in page
     response = client.post("/sites/kyiv/support", data=form(choice="custom", custom_amount="3"))
-    assert response.status_code == 400 and "The smallest amount we can accept is 25.00 UAH" in response.get_data(
-        as_text=True)
+    assert response.status_code == 400 and "The smallest amount we can accept is UAH\N{NO-BREAK SPACE}25.00." in (
+        response.get_data(as_text=True))
+
+
+def test_a_ukrainian_page_refuses_a_small_amount_in_ukrainian_with_the_amount_as_ukrainian_writes_it(
+        client, db_session, fake_stripe):
+    site = make_site(db_session, "kyiv", currency="UAH", language="uk", support_tiers=UAH_TIERS)
+    site.support_min_amount = 123450
+    db_session.commit()
+    response = client.post("/sites/kyiv/support", data=form(choice="custom", custom_amount="100"))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Найменша сума, яку ми можемо прийняти, — 1\N{NO-BREAK SPACE}234,50\N{NO-BREAK SPACE}₴." in page
+    assert "The smallest amount" not in page and db_session.scalar(select(Pledge)) is None
 
 
 def test_the_embed_box_preselects_a_tier_or_amount(client, db_session, fake_stripe):
@@ -97,7 +109,7 @@ def test_form_errors_are_shown_not_raised(client, db_session, fake_stripe):
     make_site(db_session, "demo")
     db_session.commit()
     response = client.post("/support", data=form(choice="custom", custom_amount="0.20"))
-    assert response.status_code == 400 and b"The smallest amount we can accept is 1.00 EUR" in response.data
+    assert response.status_code == 400 and "The smallest amount we can accept is €1.00.".encode() in response.data
     response = client.post("/support", data=form(email="not-an-email"))
     assert response.status_code == 400 and b"Invalid email address" in response.data
     response = client.post("/support", data=form(choice="custom", custom_amount=""))
@@ -254,7 +266,7 @@ def test_the_manage_link_names_the_site_and_its_page_offers_the_year_summaries(a
     pdf = summary("2025")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     text = PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text()
-    assert "Second Post Ltd" in text and "8.00 EUR (1 payment)" in text
+    assert "Second Post Ltd" in text and "€8.00 (1 payment)" in text
     assert summary("2024").status_code == 404
     assert summary("99999").status_code == 404  # not a year we keep: no 500
     assert summary("9" * 400).status_code == 404
