@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -72,3 +73,12 @@ def test_on_a_ukrainian_publishers_page_the_widget_speaks_ukrainian_and_labels_n
     page.keyboard.press("Control+Enter")
     expect(page.locator("[data-readerdesk] h2")).to_have_text("Напишіть нам")
     expect(page.locator("[data-readerdesk] #s")).to_have_text("Надіслати")
+
+
+def test_on_a_ukrainian_page_a_notes_date_is_in_ukrainian_from_the_first_visit(page, live, second_origin,
+                                                                               published_note):
+    """The widget's Ukrainian words arrive after the notes are drawn; the date never waits for them
+    (it read "12/1/2026" on a first visit)."""
+    page.goto(publisher_page(live, second_origin, lang="uk-UA"))
+    month = format_date(utcnow(), "d MMMM y", locale="uk")  # "1 грудня 2026"
+    expect(page.locator("aside.readerdesk-notes strong")).to_have_text(f"Correction, {month} р.: ")

@@ -35,6 +35,7 @@ from readerdesk.services.desk.queue import (
     filter_conditions,
     status_conditions,
 )
+from readerdesk.text.languages import N_
 
 VERSION_KEY = "readerdesk:desk-queue:version"
 CHANNEL = "readerdesk:desk-queue"
@@ -97,17 +98,17 @@ def parse_shown(raw: str) -> dict[int, str]:
     for item in filter(None, raw.split(",")):
         correction_id, _colon, stamp = item.partition(":")
         if not correction_id.isdigit() or len(correction_id) > 18 or not 0 < len(stamp) <= 40:
-            raise QueueError("The list of reports on the page is broken; reload the page.")
+            raise QueueError(N_("The list of reports on the page is broken; reload the page."))
         shown[int(correction_id)] = stamp
     if len(shown) > MAX_SHOWN:
-        raise QueueError(f"A page can follow at most {MAX_SHOWN} reports; reload the page.")
+        raise QueueError(N_("A page can follow at most %(max)d reports; reload the page."), max=MAX_SHOWN)
     return shown
 
 
 def parse_seen(raw: str) -> datetime:
     """When the page last looked, as :func:`micros` gave it; :class:`QueueError` when it is not that."""
     if not raw.isdigit() or len(raw) > 18:
-        raise QueueError("The time the page was drawn is missing or broken; reload the page.")
+        raise QueueError(N_("The time the page was drawn is missing or broken; reload the page."))
     return datetime.fromtimestamp(int(raw) / 1_000_000, UTC)
 
 

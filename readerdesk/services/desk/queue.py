@@ -37,6 +37,7 @@ from readerdesk.models import SEARCH_VECTOR, AnchorState, Article, Correction, K
 from readerdesk.models.types import DbSession
 from readerdesk.text.ids import parse_id
 from readerdesk.text.languages import N_
+from readerdesk.text.translatable import TranslatableError
 
 TABS: dict[str, Status | None] = {**{status.value: status for status in Status}, "all": None}
 # In lower case, as the catalogues have them; the queue capitalises each in its language.
@@ -48,8 +49,9 @@ WIDE_SAMPLE_FACTOR = 10  # tab_counts' second look: ten times the cap's rows
 MAX_QUERY_LENGTH = 200
 
 
-class QueueError(ValueError):
-    """A filter or cursor the queue cannot use; the message says which."""
+class QueueError(TranslatableError, ValueError):
+    """A filter or cursor the queue cannot use; the message says which (in the desk's language through
+    ``views.locale.explain``)."""
 
 
 @dataclass
@@ -133,7 +135,7 @@ def encode_cursor(row: Correction) -> str:
 
 
 def decode_cursor(cursor: str) -> tuple[int, datetime, int]:
-    broken = QueueError("This page link is broken; start again from the first page.")
+    broken = QueueError(N_("This page link is broken; start again from the first page."))
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         size, micros, row = raw.split(".")
@@ -202,11 +204,11 @@ def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[
 def check_filters(filters: QueueFilters) -> None:
     """:class:`QueueError` for a tab, sort or search the queue cannot show."""
     if filters.tab not in TABS:
-        raise QueueError(f"There is no tab “{filters.tab}”.")
+        raise QueueError(N_("There is no tab “%(tab)s”."), tab=filters.tab)
     if filters.sort not in SORTS:
-        raise QueueError(f"Sort by one of: {', '.join(SORTS)}.")
+        raise QueueError(N_("Sort by one of: %(sorts)s."), sorts=", ".join(SORTS))
     if len(filters.q) > MAX_QUERY_LENGTH:
-        raise QueueError(f"Search for at most {MAX_QUERY_LENGTH} characters.")
+        raise QueueError(N_("Search for at most %(max)d characters."), max=MAX_QUERY_LENGTH)
 
 
 def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor: str | None = None,
@@ -317,7 +319,7 @@ def _int_arg(args, name: str) -> int | None:
         return None
     value = parse_id(raw)
     if value is None:
-        raise QueueError(f"“{name}” must be a number.")
+        raise QueueError(N_("“%(name)s” must be a number."), name=name)
     return value
 
 
@@ -328,7 +330,7 @@ def _enum_arg(args, name: str, enum):
     try:
         return enum(raw)
     except ValueError:
-        raise QueueError(f"“{raw}” is not a valid {name.replace('_', ' ')}.") from None
+        raise QueueError(N_("“%(value)s” is not a valid %(name)s."), value=raw, name=name) from None
 
 
 def _date_arg(args, name: str) -> date | None:
@@ -338,9 +340,9 @@ def _date_arg(args, name: str) -> date | None:
     try:
         day = datetime.strptime(raw, "%Y-%m-%d").date()
     except ValueError:
-        raise QueueError(f"“{name.replace('_', ' ')}” must be a date like 2026-11-30.") from None
+        raise QueueError(N_("“%(name)s” must be a date like 2026-11-30."), name=name) from None
     if not 1900 <= day.year <= 9000:  # and the day after it exists
-        raise QueueError(f"“{name.replace('_', ' ')}” must be a date between 1900 and 9000.")
+        raise QueueError(N_("“%(name)s” must be a date between 1900 and 9000."), name=name)
     return day
 
 
@@ -348,10 +350,10 @@ def parse_filters(args, *, default_tab: str = "new") -> QueueFilters:
     """Queue filters from query-string arguments; :class:`QueueError` on values that make no sense."""
     assignee = (args.get("assignee") or "").strip()
     if assignee not in ("", "mine", "unassigned") and parse_id(assignee) is None:
-        raise QueueError("Assignee must be mine, unassigned or a staff member.")
+        raise QueueError(N_("Assignee must be mine, unassigned or a staff member."))
     date_from, date_to = _date_arg(args, "date_from"), _date_arg(args, "date_to")
     if date_from and date_to and date_to < date_from:
-        raise QueueError("The end date is before the start date.")
+        raise QueueError(N_("The end date is before the start date."))
     return QueueFilters(
         tab=(args.get("tab") or default_tab), sort=(args.get("sort") or "priority"),
         site_id=_int_arg(args, "site"), article_id=_int_arg(args, "article"), kind=_enum_arg(args, "kind", Kind),

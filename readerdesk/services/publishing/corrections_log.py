@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -131,8 +132,9 @@ def tag_uri(authority: str, note: CorrectionNote) -> str:
 
 
 def atom_feed(notes: list[CorrectionNote], *, title: str, feed_url: str, html_url: str, authority: str,
-              now: datetime) -> bytes:
-    """An Atom 1.0 document (RFC 4287) for ``notes``; ElementTree does the escaping."""
+              now: datetime, type_label: Callable[[NoteType], str]) -> bytes:
+    """An Atom 1.0 document (RFC 4287) for ``notes``; ElementTree does the escaping. ``type_label`` names
+    a note's type in the feed's language (an entry's title is "Retraction: <the article's title>")."""
     ET.register_namespace("", ATOM_NS)
 
     def sub(parent, name: str, text: str | None = None, **attrs) -> ET.Element:
@@ -153,7 +155,7 @@ def atom_feed(notes: list[CorrectionNote], *, title: str, feed_url: str, html_ur
     for note in notes:
         entry = sub(feed, "entry")
         sub(entry, "id", tag_uri(authority, note))
-        sub(entry, "title", f"{note.note_type.label}: {note.article.title}")
+        sub(entry, "title", f"{type_label(note.note_type)}: {note.article.title}")
         sub(entry, "updated", note.published_at.isoformat())
         sub(entry, "published", note.published_at.isoformat())
         sub(entry, "link", rel="alternate", type="text/html", href=note.article.url)

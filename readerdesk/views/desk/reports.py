@@ -140,7 +140,7 @@ def index():
         page = queue_page(db.session, filters, actor=current_user, cursor=request.args.get("after") or None,
                           count_cache_seconds=current_app.config["DESK_COUNT_CACHE_SECONDS"])
     except QueueError as exc:
-        return error_response(400, str(exc))
+        return error_response(400, explain(exc))
     updates_args: dict[str, Any] = {k: v for k, v in request.args.items() if k not in _LIVE_ARGS}
     return render_template(
         "desk/reports/index.html", page=page, tabs=TAB_LABELS, sorts=SORTS, sites=list_sites(db.session),
@@ -168,7 +168,7 @@ def queue_updates():
         shown = parse_shown(request.args.get("shown", ""))
         seen = None if request.args.get("after") else parse_seen(request.args.get("seen", ""))
     except QueueError as exc:
-        return error_response(400, str(exc))
+        return error_response(400, explain(exc))
     version = current_version(db.session, current_app.config)
     headers = {"ETag": f'"{version}"', "Cache-Control": "no-store", "Vary": "Cookie"}
     if request.args.get("since") == version or version in request.if_none_match:

@@ -38,7 +38,8 @@ def _type_filter() -> NoteType | None:
     except ValueError:
         note_type = None
     if note_type not in PUBLIC_NOTE_TYPES:
-        abort(400, description="type is one of: " + ", ".join(t.value for t in PUBLIC_NOTE_TYPES) + ".")
+        abort(400, description=gettext("type is one of: %(types)s.",
+                                        types=", ".join(t.value for t in PUBLIC_NOTE_TYPES)))
     return note_type
 
 
@@ -49,7 +50,7 @@ def _filtered_page(limit: int, before: int | None = None):
     try:
         page = log_page(db.session, site=site, before=before, limit=limit, note_type=note_type, month=month)
     except ValueError:
-        abort(400, description="month is a year and a month, e.g. 2026-11.")
+        abort(400, description=gettext("month is a year and a month, e.g. 2026-11."))
     filters = {"site": site.name if site else None, "type": note_type.value if note_type else None, "month": month}
     return site, note_type, month, page, {key: value for key, value in filters.items() if value}
 
@@ -87,9 +88,10 @@ def feed():
     (``?month=YYYY-MM``); each filtered feed has its own address and id."""
     site, note_type, month, page, params = _filtered_page(FEED_SIZE)
     feed_url = public_url_for("corrections_log.feed", **params)
-    title = " · ".join(["Corrections", *([site.title or site.name] if site else []),
-                        *([note_type.label] if note_type else []), *([month] if month else [])])
+    title = " · ".join([gettext("Corrections"), *([site.title or site.name] if site else []),
+                        *([gettext(note_type.label)] if note_type else []), *([month] if month else [])])
     authority = urlsplit(current_app.config["PUBLIC_URL"]).hostname
     body = atom_feed(page.notes, title=title, feed_url=feed_url, authority=authority, now=utcnow(),
-                     html_url=public_url_for("corrections_log.index", **params))
+                     html_url=public_url_for("corrections_log.index", **params),
+                     type_label=lambda note_type: gettext(note_type.label))
     return Response(body, mimetype="application/atom+xml")

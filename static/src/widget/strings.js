@@ -89,7 +89,18 @@ export function chooseLanguage() {
   for (const key in ENGLISH) strings[key] = (table && table[ENGLISH[key]]) || ENGLISH[key];
 }
 
-/** "Correction, 1 December 2026: " before a published note's text. */
+/**
+ * "Correction, 1 December 2026: " before a published note's text. The date is in the page's language
+ * even before its words are loaded (the browser knows its dates), else in the widget's.
+ */
 export function noteHeading(note) {
-  return `${note.label}, ${new Date(note.published_at).toLocaleDateString(language)}: `;
+  const published = new Date(note.published_at);
+  const style = { day: "numeric", month: "long", year: "numeric" };
+  let date;
+  try {
+    date = published.toLocaleDateString(wantedLanguage(), style);
+  } catch {
+    date = published.toLocaleDateString(language, style); // a lang attribute no browser knows
+  }
+  return `${note.label}, ${date}: `;
 }

@@ -44,7 +44,8 @@ def test_notes_for_url_finds_the_article_by_its_normalised_url(db_session):
 def test_the_atom_feed_is_valid_atom_with_escaped_text(db_session):
     site, notes = publish_notes(db_session, 2)
     body = atom_feed(list(reversed(notes)), title="Corrections", feed_url="https://desk.example/corrections.atom",
-                     html_url="https://desk.example/corrections", authority="desk.example", now=utcnow())
+                     html_url="https://desk.example/corrections", authority="desk.example", now=utcnow(),
+                     type_label=lambda note_type: note_type.label)
     feed = ET.fromstring(body)
     assert feed.tag == f"{A}feed"
     for required in ("id", "title", "updated"):

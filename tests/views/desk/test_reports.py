@@ -467,3 +467,35 @@ def test_with_redis_down_the_queue_still_loads_and_polls_from_the_database(signe
     db_session.commit()
     data = poll(signed_in, state).get_json()
     assert [item["id"] for item in data["arrived"]] == [report.id]
+
+
+def test_a_ukrainian_editor_chooses_a_rejection_reason_in_ukrainian(signed_in, editor, db_session):
+    editor.language = "uk"
+    c = make_correction(db_session, make_article(db_session))
+    db_session.commit()
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "Причина відхилення" in html
+    for ukrainian in ("Не помилка", "Уже виправлено", "Дублікат", "Поза межами"):
+        assert f">{ukrainian}</option>" in html
+    assert "Not an error" not in html and "Reason for a rejection" not in html
+
+
+def test_a_ukrainian_editor_reads_which_part_of_the_page_a_passage_is_in_ukrainian(signed_in, editor, db_session):
+    editor.language = "uk"
+    c = make_correction(db_session, make_article(db_session, html=paragraphs("Council votes on the bridge.")),
+                        exact="bridge")
+    db_session.commit()
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "У частині «основний текст»." in html and "the body" not in html
+
+
+def test_a_ukrainian_editor_is_told_what_is_wrong_with_a_queue_address_in_ukrainian(signed_in, editor, db_session):
+    editor.language = "uk"
+    db_session.commit()
+    for url, sentence in (("/desk/?tab=nope", "Вкладки «nope» немає."),
+                          ("/desk/?date_from=2026-11-30&date_to=2026-11-01", "Кінцева дата раніша за початкову."),
+                          ("/desk/queue/updates?seen=abc", "Час, коли сторінку було показано, відсутній"),
+                          ("/desk/queue/updates?seen=1&shown=x", "Список звернень на сторінці пошкоджено")):
+        response = signed_in.get(url)
+        assert response.status_code == 400, url
+        assert sentence in response.get_data(as_text=True), url

@@ -218,3 +218,22 @@ def test_the_yearly_summary_counts_types_and_the_median_time_to_correct(client, 
     assert "<th>All</th><th>5</th>" in client.get("/corrections/2026").text
     assert "<th>All</th><th>0</th>" in client.get("/corrections/2024").text
     assert client.get("/corrections/12").status_code == 404
+
+
+def test_a_bad_log_filter_is_explained_in_the_readers_language(client):
+    uk = {"Accept-Language": "uk"}
+    wrong_type = client.get("/corrections?type=bogus", headers=uk)
+    assert wrong_type.status_code == 400 and "type має бути одним із: correction," in wrong_type.text
+    wrong_month = client.get("/corrections.atom?month=2026-13", headers=uk)
+    assert wrong_month.status_code == 400 and "month — це рік і місяць, наприклад 2026-11." in wrong_month.text
+
+
+def test_a_ukrainian_sites_feed_is_in_ukrainian(client, db_session):
+    site = make_site(db_session, "hromada", title="Вісник громади", language="uk")
+    article, _ = published(db_session, site=site, note_type="retraction", body="Ми відкликаємо цю статтю.",
+                           title="Нова школа")
+    feed = ET.fromstring(client.get("/corrections.atom?site=hromada&type=retraction",
+                                    headers={"Accept-Language": "en"}).data)
+    a = f"{{{ATOM_NS}}}"
+    assert feed.find(f"{a}title").text == "Виправлення · Вісник громади · Відкликання"
+    assert [e.find(f"{a}title").text for e in feed.findall(f"{a}entry")] == ["Відкликання: Нова школа"]
