@@ -22,17 +22,51 @@ class Phrase(str):
         return translator.gettext(self)
 
 
+def _say(message: str, values: dict[str, object], translator: Translator) -> str:
+    """``message`` in ``translator``'s language, with its values said there too (nested errors,
+    sentences, Phrases, amounts: anything with a ``say``); other values as they are."""
+    return translator.gettext(message, **{
+        name: value.say(translator) if hasattr(value, "say") else str(value) if isinstance(value, Exception)
+        else value for name, value in values.items()})
+
+
+class Sentence:
+    """A sentence as data, for a page to say in its reader's language: a catalogue id marked with ``N_``
+    where it is written, and the values of its ``%(name)s`` places. ``str()`` is the English."""
+
+    def __init__(self, message: str, **values: object) -> None:
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return self.message % {name: str(value) for name, value in self.values.items()} if self.values else self.message
+
+    def __repr__(self) -> str:
+        return f"Sentence({str(self)!r})"
+
+    def say(self, translator: Translator) -> str:
+        return _say(self.message, self.values, translator)
+
+
+class Sentences:
+    """Sentences said one after the other."""
+
+    def __init__(self, *parts: Sentence) -> None:
+        self.parts = parts
+
+    def __str__(self) -> str:
+        return " ".join(str(part) for part in self.parts)
+
+    def say(self, translator: Translator) -> str:
+        return " ".join(part.say(translator) for part in self.parts)
+
+
 class TranslatableError(Exception):
     def __init__(self, message: str, **values: object) -> None:
         self.message, self.values = message, values
         super().__init__(message % values if values else message)
 
     def say(self, translator: Translator) -> str:
-        """The sentence in ``translator``'s language, with its values said there too (nested errors,
-        Phrases, amounts: anything with a ``say``); other values as they are."""
-        return translator.gettext(self.message, **{
-            name: value.say(translator) if hasattr(value, "say") else str(value) if isinstance(value, Exception)
-            else value for name, value in self.values.items()})
+        return _say(self.message, self.values, translator)
 
 
 def N_plural(singular: str, plural: str) -> tuple[str, str]:

@@ -32,7 +32,7 @@ from readerdesk.extensions import TRANSLATOR, babel
 from readerdesk.services.privacy.records import COUNT_NAMES
 from readerdesk.text.languages import LANGUAGES, format_day, format_moment, pick_language
 from readerdesk.text.money import format_amount
-from readerdesk.text.translatable import TranslatableError
+from readerdesk.text.translatable import Sentence, Sentences, TranslatableError
 
 
 def use_page_language(language: str | None) -> None:
@@ -107,6 +107,11 @@ def phrase(text: str) -> str:
     return gettext(text)
 
 
+def say(sentence: Sentence | Sentences) -> str:
+    """A sentence a service wrote as data (text.translatable), in the page's language; templates escape it."""
+    return sentence.say(TRANSLATOR)
+
+
 def explain(exc: Exception) -> str:
     """An error's sentence in the page's language: a TranslatableError through the catalogue (its values
     too when they are errors, Phrases or Amounts), any other error as it is."""
@@ -118,5 +123,5 @@ def init_babel(app: Flask, translations_dir: str) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = translations_dir
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     app.jinja_env.filters.update(when=when, day=day, month=month, money=money, number=flask_babel.format_decimal,
-                                 phrase=phrase, percent=flask_babel.format_percent)
+                                 phrase=phrase, say=say, percent=flask_babel.format_percent)
     app.jinja_env.globals.update(page_language=lambda: str(get_locale() or "en"))

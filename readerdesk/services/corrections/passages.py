@@ -10,6 +10,8 @@ from sqlalchemy import select
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor
 from readerdesk.models.types import DbSession
 from readerdesk.text.diff import DiffPart, word_diff
+from readerdesk.text.marks import N_
+from readerdesk.text.translatable import Sentence, Sentences
 
 CONTEXT_CHARS = 300
 
@@ -27,8 +29,8 @@ class PassageContext:
 @dataclass(frozen=True)
 class AnchorStory:
     state: AnchorState
-    headline: str
-    detail: str
+    headline: Sentence  # said in the desk's language (views.locale's ``say`` filter)
+    detail: Sentence | Sentences
     diff: list[DiffPart] | None = None  # for "edited": the passage before → after
 
 
@@ -66,13 +68,18 @@ def anchor_history(session: DbSession, correction: Correction) -> list[Correctio
                                 .order_by(CorrectionAnchor.id)))
 
 
-def edit_label(row: CorrectionAnchor) -> str | None:
+def edit_label(row: CorrectionAnchor) -> Sentence | None:
     """Who changed the passage in this row's revision, when readerdesk made the edit itself."""
     if row.edited_by_id is None:
         return None
-    editor = row.edited_by.display_name if row.edited_by else "a deleted user"
-    where = "in the article" if row.revision.article.hosted else "in the post in WordPress"
-    return f"edited by readerdesk on behalf of {editor}, {where}"
+    if row.edited_by is None:
+        return (Sentence(N_("edited by readerdesk on behalf of a deleted user, in the article"))
+                if row.revision.article.hosted else
+                Sentence(N_("edited by readerdesk on behalf of a deleted user, in the post in WordPress")))
+    editor = row.edited_by.display_name
+    return (Sentence(N_("edited by readerdesk on behalf of %(editor)s, in the article"), editor=editor)
+            if row.revision.article.hosted else
+            Sentence(N_("edited by readerdesk on behalf of %(editor)s, in the post in WordPress"), editor=editor))
 
 
 def _edited_story(session: DbSession, correction: Correction, number: int | None, fixed: bool) -> AnchorStory:
@@ -80,12 +87,15 @@ def _edited_story(session: DbSession, correction: Correction, number: int | None
     edit = _latest_edit(session, correction)
     diff = word_diff(edit.before or "", edit.after or "") if edit else None
     if edit is not None and edit.edited_by_id is not None and edit.revision_id == correction.anchor_revision_id:
-        return AnchorStory(state, "Fixed from the desk", f"Revision {number}: {edit_label(edit)}.", diff)
+        return AnchorStory(state, Sentence(N_("Fixed from the desk")),
+                           Sentence(N_("Revision %(number)s: %(edit)s."), number=number, edit=edit_label(edit)), diff)
     if fixed:
-        return AnchorStory(state, "Edited since the report — possibly already fixed",
-                           f"The passage changed in revision {number} and now reads what the reader suggested.", diff)
-    return AnchorStory(state, "Edited since the report",
-                       f"The passage changed in revision {number}. Check whether the edit already fixes it.", diff)
+        return AnchorStory(state, Sentence(N_("Edited since the report — possibly already fixed")),
+                           Sentence(N_("The passage changed in revision %(number)s and now reads what the reader "
+                                       "suggested."), number=number), diff)
+    return AnchorStory(state, Sentence(N_("Edited since the report")),
+                       Sentence(N_("The passage changed in revision %(number)s. Check whether the edit already fixes "
+                                   "it."), number=number), diff)
 
 
 def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
@@ -109,33 +119,44 @@ def anchor_story(session: DbSession, correction: Correction) -> AnchorStory:
     if correction.reported_on_older_revision and state != AnchorState.UNANCHORED:
         return _older_version_story(session, correction, passage, as_seen, fixed)
     if state == AnchorState.ANCHORED and not as_seen:
-        return AnchorStory(state, "Approximate match",
-                           f"The reader's quote is not in revision {number} word for word; this is the closest "
-                           f"passage (confidence {correction.anchor_confidence or 0:.2f}). The reader's quote → the "
-                           "text:", word_diff(correction.exact, passage or ""))
+        return AnchorStory(state, Sentence(N_("Approximate match")),
+                           Sentence(N_("The reader's quote is not in revision %(number)s word for word; this is the "
+                                       "closest passage (confidence %(confidence)s). The reader's quote → the text:"),
+                                    number=number, confidence=f"{correction.anchor_confidence or 0:.2f}"),
+                           word_diff(correction.exact, passage or ""))
     if state in (AnchorState.ANCHORED, AnchorState.UNCHANGED, AnchorState.MOVED):
-        where = " in another place of the article" if state == AnchorState.MOVED else ""
-        headline = "Moved" if state == AnchorState.MOVED else "Unchanged"
+        moved = state == AnchorState.MOVED
+        headline = Sentence(N_("Moved")) if moved else Sentence(N_("Unchanged"))
         if as_seen:
-            detail = f"The passage is in revision {number}{where} exactly as the reader saw it."
+            said = (Sentence(N_("The passage is in revision %(number)s in another place of the article exactly as "
+                                "the reader saw it."), number=number) if moved else
+                    Sentence(N_("The passage is in revision %(number)s exactly as the reader saw it."), number=number))
         else:
-            detail = (f"The passage is in revision {number}{where} as it was when the report was anchored; the "
-                      "reader's quote matched it only approximately. The reader's quote → the text:")
+            said = (Sentence(N_("The passage is in revision %(number)s in another place of the article as it was "
+                                "when the report was anchored; the reader's quote matched it only approximately. "
+                                "The reader's quote → the text:"), number=number) if moved else
+                    Sentence(N_("The passage is in revision %(number)s as it was when the report was anchored; the "
+                                "reader's quote matched it only approximately. The reader's quote → the text:"),
+                             number=number))
+        detail = Sentences(said)
         if current is not None and revision is not None and current.id != revision.id:
-            detail += f" The article now has revision {current.number}; the report has not been followed there yet."
+            detail = Sentences(said, Sentence(N_("The article now has revision %(number)s; the report has not been "
+                                                 "followed there yet."), number=current.number))
         return AnchorStory(state, headline, detail, None if as_seen else word_diff(correction.exact, passage or ""))
     if state == AnchorState.EDITED:
         return _edited_story(session, correction, number, fixed)
     if state == AnchorState.REMOVED:
-        return AnchorStory(state, "Removed", "The passage is no longer in the article.")
+        return AnchorStory(state, Sentence(N_("Removed")), Sentence(N_("The passage is no longer in the article.")))
     if state == AnchorState.AMBIGUOUS:
-        return AnchorStory(state, "Ambiguous",
-                           "The quoted text appears more than once; we could not tell which place the reader meant.")
+        return AnchorStory(state, Sentence(N_("Ambiguous")),
+                           Sentence(N_("The quoted text appears more than once; we could not tell which place the "
+                                       "reader meant.")))
     if state == AnchorState.UNANCHORED:
-        return AnchorStory(state, "Not found",
-                           "The quoted text is not in any version of the article we have. The article may have "
-                           "changed before we saw it, or the reader's copy differed.")
-    return AnchorStory(state, "General message", "The reader wrote about the article as a whole, not a passage.")
+        return AnchorStory(state, Sentence(N_("Not found")),
+                           Sentence(N_("The quoted text is not in any version of the article we have. The article "
+                                       "may have changed before we saw it, or the reader's copy differed.")))
+    return AnchorStory(state, Sentence(N_("General message")),
+                       Sentence(N_("The reader wrote about the article as a whole, not a passage.")))
 
 
 def _older_version_story(session: DbSession, correction: Correction, passage: str | None, as_seen: bool,
@@ -143,20 +164,24 @@ def _older_version_story(session: DbSession, correction: Correction, passage: st
     """The reader quoted a revision older than the current one (an open tab, a cache, an aggregator)."""
     state = correction.anchor_state
     assert correction.revision is not None  # reported_on_older_revision
-    older = f"Reported on an older version of the article (revision {correction.revision.number})"
+    older = Sentence(N_("Reported on an older version of the article (revision %(number)s)"),
+                     number=correction.revision.number)
     now = correction.anchor_revision.number if correction.anchor_revision else None
     if passage is None:
-        detail = ("The passage is no longer in the article." if state == AnchorState.REMOVED else
-                  "The passage could not be told apart from similar text in the current version.")
+        detail = (Sentence(N_("The passage is no longer in the article.")) if state == AnchorState.REMOVED else
+                  Sentence(N_("The passage could not be told apart from similar text in the current version.")))
         return AnchorStory(state, older, detail)
     if as_seen:
-        where = ", in another place" if state == AnchorState.MOVED else ""
-        return AnchorStory(state, older, f"The passage is unchanged in revision {now}{where}: it reads exactly as "
-                                         "the reader saw it.")
+        return AnchorStory(state, older, Sentence(
+            N_("The passage is unchanged in revision %(number)s, in another place: it reads exactly as the reader "
+               "saw it.") if state == AnchorState.MOVED else
+            N_("The passage is unchanged in revision %(number)s: it reads exactly as the reader saw it."), number=now))
     edit = _latest_edit(session, correction)
     diff = word_diff(edit.before or "", edit.after or "") if edit else word_diff(correction.exact, passage)
-    headline = older + " — possibly already fixed" if fixed else older
-    detail = f"The passage now reads (revision {now}): “{passage}”."
+    headline = (Sentence(N_("Reported on an older version of the article (revision %(number)s) — possibly already "
+                            "fixed"), number=correction.revision.number) if fixed else older)
+    detail = Sentence(N_("The passage now reads (revision %(number)s): “%(passage)s”."), number=now, passage=passage)
     if fixed:
-        detail += " That is what the reader suggested."
+        return AnchorStory(state, headline, Sentences(detail, Sentence(N_("That is what the reader suggested."))),
+                           diff)
     return AnchorStory(state, headline, detail, diff)

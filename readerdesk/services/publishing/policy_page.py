@@ -15,6 +15,8 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup
 
 from readerdesk.models import Site
+from readerdesk.text.marks import N_
+from readerdesk.text.translatable import TranslatableError
 
 MAX_POLICY_MARKDOWN = 50_000  # characters
 POLICY_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "br", "hr", "ul", "ol", "li", "a", "em", "strong",
@@ -24,8 +26,12 @@ POLICY_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "th": {"style"}, "
 _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 
-class PolicyError(ValueError):
+class PolicyError(TranslatableError, ValueError):
     """A policy that cannot be saved; the message says why, for the form."""
+
+
+def _has_images(markdown: str) -> bool:
+    return any(child.type == "image" for token in _markdown.parse(markdown) for child in token.children or ())
 
 
 def policy_html(markdown: str) -> Markup:
@@ -41,7 +47,13 @@ def set_hosted_policy(site: Site, markdown: str | None) -> None:
     (two of them are a Markdown line break)."""
     text = unicodedata.normalize("NFC", (markdown or "").replace("\r\n", "\n").replace("\r", "\n"))
     if len(text) > MAX_POLICY_MARKDOWN:
-        raise PolicyError(f"The policy is at most {MAX_POLICY_MARKDOWN:,} characters; this one has {len(text):,}.")
+        raise PolicyError(N_("The policy is at most %(most)s characters; this one has %(count)s."),
+                          most=f"{MAX_POLICY_MARKDOWN:,}", count=f"{len(text):,}")
+    if _has_images(text):
+        # The page shows no images (its HTML is cleaned to text, links and tables): say so rather than
+        # drop them without a word.
+        raise PolicyError(N_("The policy page shows no images: remove the image (![…](…)) or link to it instead "
+                             "([…](…))."))
     site.policy_markdown = text if text.strip() else ""
 
 

@@ -483,6 +483,17 @@ def note_for_correction(session: DbSession, correction: Correction) -> Correctio
                           .order_by(CorrectionNote.id.desc()).limit(1))
 
 
+def date_modified(article: Article, notes: list[CorrectionNote]) -> datetime | None:
+    """When the article last changed for its readers: its own modified (or published) date, or the latest
+    public correction, update or retraction if later. A clarification, an editor's note or a silent fix
+    never refreshes it. The JSON-LD's ``dateModified`` and the page's "Updated" both say this."""
+    modified = article.modified_at or article.published_at
+    dated = [n.published_at for n in notes if n.is_public and n.note_type in DATE_MODIFYING_NOTE_TYPES]
+    if dated and (modified is None or max(dated) > modified):
+        return max(dated)
+    return modified
+
+
 def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote], *,
                                    hosted_policy_url: str | None = None) -> dict:
     """services.articles.news_article_json_ld plus the site's standards (schema.org
@@ -495,10 +506,9 @@ def news_article_json_ld_with_notes(article: Article, notes: list[CorrectionNote
     if not public:
         return data
     data["correction"] = [correction_comment(n) for n in public]
-    dated = [n.published_at for n in public if n.note_type in DATE_MODIFYING_NOTE_TYPES]
-    modified = article.modified_at or article.published_at
-    if dated and (modified is None or max(dated) > modified):
-        data["dateModified"] = max(dated).isoformat()
+    modified = date_modified(article, public)
+    if modified is not None and modified != (article.modified_at or article.published_at):
+        data["dateModified"] = modified.isoformat()
     if any(n.note_type == NoteType.RETRACTION for n in public):
         data["creativeWorkStatus"] = "Retracted"
     return data

@@ -342,7 +342,7 @@ def edit_site(site_id: int):
         wrong.errors = [*wrong.errors, explain(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except PolicyError as exc:
-        form.policy_markdown.errors = [*form.policy_markdown.errors, str(exc)]
+        form.policy_markdown.errors = [*form.policy_markdown.errors, explain(exc)]
         return _edit_page(_get(Site, site_id), form, 400)
     except SupportSettingsError as exc:
         return _edit_page(_get(Site, site_id), form, 400, error=explain(exc))

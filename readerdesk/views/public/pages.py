@@ -11,7 +11,7 @@ from readerdesk.services.articles.sites import list_sites
 from readerdesk.services.corrections.capture import get_by_public_id, public_status
 from readerdesk.services.privacy.reader_links import can_forget, forget_token
 from readerdesk.services.publishing.policy_page import hosts_policy, policy_html
-from readerdesk.services.publishing.publish import news_article_json_ld_with_notes, public_notes
+from readerdesk.services.publishing.publish import date_modified, news_article_json_ld_with_notes, public_notes
 from readerdesk.text.ids import arg_id
 from readerdesk.views.links import hosted_policy_url
 from readerdesk.views.locale import use_page_language
@@ -58,7 +58,7 @@ def _render_article(site: Site, article: Article | None):
         abort(404, description=gettext("There is no such article."))
     notes = public_notes(db.session, article)
     return render_template("public/pages/article.html", site=site, article=article, revision=article.current_revision,
-                           notes=notes, json_ld=news_article_json_ld_with_notes(
+                           notes=notes, modified=date_modified(article, notes), json_ld=news_article_json_ld_with_notes(
                                article, notes, hosted_policy_url=hosted_policy_url(site)))
 
 

@@ -68,7 +68,8 @@ function wireWriteToUs(body) {
     write = document.createElement("a");
     write.href = "#";
     write.textContent = strings.writeLink;
-    hint.append(strings.writeHint, write, ".");
+    // A touch screen has no Ctrl+Enter: it gets the button placed under the selection instead.
+    hint.append(matchMedia("(pointer: coarse)").matches ? strings.touchHint : strings.writeHint, write, ".");
     body.after(hint);
   }
   if (write) {

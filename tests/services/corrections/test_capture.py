@@ -243,10 +243,10 @@ def test_a_report_from_an_older_copy_of_the_page_is_anchored_there_and_followed_
     assert r2.text[correction.anchor_start:correction.anchor_end] == sentence.replace("12", "13")
 
     story = anchor_story(db_session, correction)
-    assert story.headline == "Reported on an older version of the article (revision 1) — possibly already fixed"
-    assert "The passage now reads (revision 2): “Works will begin on 13 March 2027" in story.detail
+    assert str(story.headline) == "Reported on an older version of the article (revision 1) — possibly already fixed"
+    assert "The passage now reads (revision 2): “Works will begin on 13 March 2027" in str(story.detail)
     assert DiffPart("delete", "12") in story.diff and DiffPart("insert", "13") in story.diff
-    assert "exactly as the reader saw it" not in story.detail
+    assert "exactly as the reader saw it" not in str(story.detail)
 
 
 def test_an_approximate_match_found_nowhere_word_for_word_is_not_verbatim(db_session):

@@ -23,8 +23,8 @@ def test_an_edit_to_what_the_reader_suggested_is_possibly_already_fixed(db_sessi
     add_revision(db_session, article, paragraphs("The council voted eleven to five on the bridge plan."), now=utcnow())
     assert c.anchor_state == AnchorState.EDITED
     story = anchor_story(db_session, c)
-    assert story.headline == "Edited since the report — possibly already fixed"
-    assert "now reads what the reader suggested" in story.detail
+    assert str(story.headline) == "Edited since the report — possibly already fixed"
+    assert "now reads what the reader suggested" in str(story.detail)
     assert story.diff == [DiffPart("equal", "voted "), DiffPart("delete", "twelve"), DiffPart("insert", "eleven"),
                           DiffPart("equal", " to five")]
 
@@ -34,7 +34,7 @@ def test_an_edit_to_something_else_is_not_called_fixed(db_session):
     c = make_correction(db_session, article, exact="voted twelve to five", suggestion="voted twelve to four")
     add_revision(db_session, article, paragraphs("The council voted eleven to five on the bridge plan."), now=utcnow())
     story = anchor_story(db_session, c)
-    assert c.anchor_state == AnchorState.EDITED and "fixed" not in story.headline
+    assert c.anchor_state == AnchorState.EDITED and "fixed" not in str(story.headline)
     assert story.diff == [DiffPart("equal", "voted "), DiffPart("delete", "twelve"), DiffPart("insert", "eleven"),
                           DiffPart("equal", " to five")]
 
@@ -42,12 +42,13 @@ def test_an_edit_to_something_else_is_not_called_fixed(db_session):
 def test_exactly_as_the_reader_saw_it_only_when_the_text_is_the_quote(db_session):
     article = make_article(db_session, html=paragraphs("The council voted twelve to five on the bridge plan."))
     c = make_correction(db_session, article, exact="voted twelve to five")
-    assert "exactly as the reader saw it" in anchor_story(db_session, c).detail
+    assert "exactly as the reader saw it" in str(anchor_story(db_session, c).detail)
     # The same anchor, but the reader's quote differed from the text (an approximate match).
     c.exact = "voted 12 to five"
     story = anchor_story(db_session, c)
-    assert story.headline == "Approximate match"
-    assert "exactly as the reader saw it" not in story.detail and "not in revision 1 word for word" in story.detail
+    assert str(story.headline) == "Approximate match"
+    detail = str(story.detail)
+    assert "exactly as the reader saw it" not in detail and "not in revision 1 word for word" in detail
     assert DiffPart("delete", "12") in story.diff and DiffPart("insert", "twelve") in story.diff
 
 
@@ -61,4 +62,4 @@ def test_each_anchor_state_has_plain_wording(db_session):
                          (AnchorState.UNANCHORED, "not in any version"),
                          (AnchorState.NONE, "as a whole")]:
         c.anchor_state = state
-        assert words in anchor_story(db_session, c).detail
+        assert words in str(anchor_story(db_session, c).detail)

@@ -61,6 +61,10 @@ def test_set_hosted_policy_normalises_and_refuses_what_is_too_long():
     assert site.policy_markdown == "" and not hosts_policy(site)
     with pytest.raises(PolicyError, match="at most 50,000 characters"):
         set_hosted_policy(site, "x" * (MAX_POLICY_MARKDOWN + 1))
+    with pytest.raises(PolicyError, match="shows no images"):
+        set_hosted_policy(site, "See ![the desk](https://cdn.example/desk.png).")
+    set_hosted_policy(site, "See [the desk](https://cdn.example/desk.png).")  # a link to it is fine
+    assert hosts_policy(site)
 
 
 def test_json_ld_links_the_hosted_page_only_where_no_url_is_set(db_session):

@@ -369,6 +369,22 @@ def test_a_policy_too_long_is_a_form_error(as_admin, db_session):
     assert db_session.get(Site, site.id).policy_markdown == ""
 
 
+def test_a_policy_with_an_image_is_refused_with_why_and_the_text_kept(as_admin, admin, db_session):
+    site = make_site(db_session)
+    db_session.commit()
+    markdown = "# Corrections\n\n![Our desk](https://cdn.example/desk.png)"
+    response = as_admin.post(f"/desk/admin/sites/{site.id}", data={**support_form(as_admin, site),
+                                                                   "policy_markdown": markdown})
+    assert response.status_code == 400 and "The policy page shows no images" in response.text
+    assert "![Our desk](https://cdn.example/desk.png)" in response.text  # the text is kept in the form
+    assert db_session.get(Site, site.id).policy_markdown == ""
+    admin.language = "uk"
+    db_session.commit()
+    response = as_admin.post(f"/desk/admin/sites/{site.id}", data={**support_form(as_admin, site),
+                                                                   "policy_markdown": markdown})
+    assert response.status_code == 400 and "Сторінка правил не показує зображень" in response.text
+
+
 def test_an_admin_makes_an_author_with_a_byline_name(as_admin, app, db_session):
     refused = as_admin.post("/desk/admin/users", data={"email": "w@example.com", "password": PASSWORD,
                                                        "role": "author"})

@@ -489,6 +489,20 @@ def test_a_ukrainian_editor_reads_which_part_of_the_page_a_passage_is_in_ukraini
     assert "У частині «основний текст»." in html and "the body" not in html
 
 
+def test_a_ukrainian_editor_reads_where_the_passage_stands_in_ukrainian_and_an_english_one_in_english(
+        signed_in, editor, db_session):
+    c = make_correction(db_session, make_article(db_session, html=paragraphs("Council votes on the bridge.")),
+                        exact="bridge")
+    db_session.commit()
+    english = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "exactly as the reader saw it." in english
+    editor.language = "uk"
+    db_session.commit()
+    html = signed_in.get(f"/desk/corrections/{c.id}").get_data(as_text=True)
+    assert "<strong>Без змін.</strong> Фрагмент є в редакції 1 саме таким, яким його бачив читач." in html
+    assert "exactly as the reader saw it" not in html and "Unchanged" not in html
+
+
 def test_a_ukrainian_editor_is_told_what_is_wrong_with_a_queue_address_in_ukrainian(signed_in, editor, db_session):
     editor.language = "uk"
     db_session.commit()

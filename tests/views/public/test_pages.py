@@ -158,3 +158,23 @@ def test_the_corrections_log_of_a_ukrainian_site_writes_dates_the_ukrainian_way(
     db_session.commit()
     page = client.get("/corrections?site=hromada").get_data(as_text=True)
     assert "1 грудня 2026\N{NARROW NO-BREAK SPACE}р." in page and "Усі типи" in page
+
+
+@pytest.mark.parametrize("note_type, moves", [(NoteType.RETRACTION, True), (NoteType.CORRECTION, True),
+                                              (NoteType.CLARIFICATION, False)])
+def test_the_page_says_updated_when_its_json_ld_does(client, db_session, note_type, moves):
+    """The dates line and dateModified tell one story: a correction, update or retraction moves both."""
+    site = make_site(db_session, "dated")
+    article = make_article(db_session, site)
+    article.published_at = article.modified_at = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    note = publish_note(db_session, article, "An earlier version said twelve. It has eleven.",
+                        published_at=datetime(2026, 11, 20, 8, 30, tzinfo=UTC))
+    note.note_type = note_type
+    db_session.commit()
+    page = client.get(f"/sites/dated/articles/{article.id}").get_data(as_text=True)
+    data = json.loads(re.search(r'<script type="application/ld\+json"[^>]*>(.*?)</script>', page, re.S).group(1))
+    if moves:
+        assert data["dateModified"] == "2026-11-20T08:30:00+00:00"
+        assert 'Updated <time datetime="2026-11-20T08:30:00+00:00">' in page
+    else:
+        assert data["dateModified"] == "2026-11-02T09:00:00+00:00" and "Updated" not in page
