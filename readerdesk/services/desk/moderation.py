@@ -56,8 +56,8 @@ class StaleDecision(ModerationError):
     def __init__(self, correction: Correction, seen_version: int):
         self.correction = correction
         self.seen_version = seen_version
-        super().__init__(N_("This report changed since you opened it (it is now “%(status)s”). Reload to see "
-                            "the latest state before deciding."), status=Phrase(correction.status.label))
+        super().__init__(N_("This report changed since you opened it (it is now “%(status)s”). This page shows "
+                            "it as it is now: check it before deciding again."), status=Phrase(correction.status.label))
 
 
 def allowed_actions(status: Status) -> list[str]:

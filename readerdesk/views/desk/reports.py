@@ -260,7 +260,14 @@ def decide_view(correction_id: int):
     correction = report_or_404(correction_id)
     form = DecisionForm()
     if not form.validate():
-        return _detail_page(correction, status=400, error=gettext("Choose an action; the form was incomplete."))
+        # Nothing was decided: say what was wrong. A form whose version came back damaged is drawn afresh
+        # (with the report's version now); otherwise what the editor typed stays, its fields marked.
+        if form.version.errors:
+            return _detail_page(correction, status=400, error=gettext(
+                "The form came back damaged, so nothing was decided. Decide again below."))
+        error = (gettext("Choose an action; the form was incomplete.") if form.action.errors else
+                 gettext("Nothing was decided: correct the fields marked below."))
+        return _detail_page(correction, status=400, error=error, decision=form)
     try:
         with unit_of_work(db.session) as work:
             events = decide(db.session, correction, form.action.data, actor=current_user, now=utcnow(),

@@ -94,6 +94,22 @@ def test_deciding_redirects_logs_and_applies_to_the_group(signed_in, db_session,
     assert re.search(r"ed@example.com</td>\s*<td>accept</td>\s*<td>new</td><td>accepted</td><td>Checked", html)
 
 
+@pytest.mark.parametrize("data, said", [
+    ({"version": "1", "reason": "Checked"}, "Choose an action; the form was incomplete."),
+    ({"action": "accept", "version": "one", "reason": "Checked"},
+     "The form came back damaged, so nothing was decided. Decide again below."),
+    ({"action": "accept", "version": "1", "reason": "x" * 2001},
+     "Nothing was decided: correct the fields marked below."),
+])
+def test_a_decision_form_that_cannot_be_applied_says_what_was_wrong(signed_in, db_session, data, said):
+    c = make_correction(db_session, make_article(db_session), exact="twelve to five")
+    db_session.commit()
+    response = signed_in.post(f"/desk/corrections/{c.id}/decide", data=data)
+    assert response.status_code == 400 and said in response.get_data(as_text=True)
+    db_session.expire_all()
+    assert c.status == Status.NEW and c.version == 1
+
+
 @pytest.fixture
 def colleague(app, db_session):
     """A second editor, signed in from another browser."""
