@@ -14,12 +14,13 @@ import json
 import re
 import secrets
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, bindparam, insert, select, text
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -30,16 +31,16 @@ from readerdesk.models import (
     Article,
     ArticleRevision,
     Correction,
-    CorrectionAnchor,
     DecoyReport,
     Kind,
     Site,
     Status,
 )
 from readerdesk.models.site import BODY, PART_NAMES
-from readerdesk.models.types import DbSession, table_of
-from readerdesk.services.corrections.duplicates import Arrival, assign_group, find_group, membership, record_arrival
+from readerdesk.models.types import DbSession
+from readerdesk.services.corrections.duplicates import Arrival, assign_group, find_group, lock_article
 from readerdesk.services.corrections.reanchoring import anchor_new_report, quote_is_found, quote_selectors
+from readerdesk.services.corrections.report_rows import write_report
 from readerdesk.services.effects import Job
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.languages import N_, Translator, pick_language
@@ -130,7 +131,8 @@ class CorrectionInput:
 
     def fingerprint(self) -> str:
         """SHA-256 of the report as parsed (key order and spacing of the JSON do not matter)."""
-        fields = {k: v for k, v in asdict(self).items() if k != "idempotency_key"}
+        # The fields as ``asdict`` gives them, without its deep copy (the same JSON).
+        fields = {f.name: getattr(self, f.name) for f in dataclass_fields(self) if f.name != "idempotency_key"}
         fields["kind"] = self.kind.value
         return hashlib.sha256(json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
 
@@ -375,10 +377,9 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
 
 
 def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str], *,
-                 with_revision: bool = False, lock: bool = False) -> Article:
+                 with_revision: bool = False) -> Article:
     """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site
-    (and its current revision, text included, when ``with_revision``) in one query. ``lock``: the
-    same query takes the article's row lock for its duplicate groups (``duplicates.lock_article``).
+    (and its current revision, text included, when ``with_revision``) in one query.
 
     Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
     allows the origin."""
@@ -386,7 +387,7 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
         url = normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    articles = list(session.scalars(_articles_at_url(with_revision, lock), {"url": url}))
+    articles = list(session.scalars(_articles_at_url(with_revision), {"url": url}))
     if not articles:
         raise ArticleNotFound(article_url)
     for article in articles:
@@ -396,15 +397,13 @@ def find_article(session: DbSession, article_url: str, origin: str | None, own_o
 
 
 @cache
-def _articles_at_url(with_revision: bool, lock: bool) -> Select:
+def _articles_at_url(with_revision: bool) -> Select:
     """``find_article``'s query, built once per variant: each report runs it, and building a query
     with its loader options costs more than running the cached one."""
     query = (select(Article).where(Article.url == bindparam("url")).order_by(Article.id)
              .options(joinedload(Article.site)))
     if with_revision:
         query = query.options(joinedload(Article.current_revision))
-    if lock:
-        query = query.with_for_update(of=Article, key_share=True)  # as lock_article: FOR NO KEY UPDATE
     return query
 
 
@@ -439,44 +438,6 @@ def _decoy(report: CorrectionInput, article: Article, fingerprint: str, now: dat
                        language=report.language or article.site.language, anchored=found, created_at=now)
 
 
-def _insert_unless_key_exists_statement():
-    """``INSERT ... ON CONFLICT (idempotency_key) DO NOTHING RETURNING`` the stored report, as text:
-    the same SQL on PostgreSQL and SQLite, and (unlike SQLAlchemy's dialect inserts, which are never
-    cached) compiled once per process. Every column is a typed parameter (``_with_defaults``)."""
-    columns = [c for c in table_of(Correction).columns if not c.primary_key]
-    # RETURNING names every column in the model's order: ``*`` is the table's order on disk, which a
-    # database built by migrations (columns added over time) does not share with the model.
-    returned = ", ".join(f'"{c.name}"' for c in table_of(Correction).columns)
-    sql = (f"INSERT INTO {Correction.__tablename__} ({', '.join(f'{chr(34)}{c.name}{chr(34)}' for c in columns)}) "
-           f"VALUES ({', '.join(f':{c.key}' for c in columns)}) "
-           f"ON CONFLICT (idempotency_key) DO NOTHING RETURNING {returned}")
-    statement = text(sql).bindparams(*(bindparam(c.key, type_=c.type) for c in columns))
-    return select(Correction).from_statement(statement.columns(*table_of(Correction).columns)), columns
-
-
-_INSERT_UNLESS_KEY_EXISTS, _INSERT_COLUMNS = _insert_unless_key_exists_statement()
-_INSERT_ANCHOR = insert(table_of(CorrectionAnchor))  # the values as parameters: built once
-
-
-def _with_defaults(values: dict) -> dict:
-    """Every column's value: the ones given, else the column's default (what the ORM would insert)."""
-    row = {}
-    for column in _INSERT_COLUMNS:
-        if column.key in values:
-            row[column.key] = values[column.key]
-        elif column.default is None:
-            row[column.key] = None
-        else:
-            row[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
-    return row
-
-
-def _insert_unless_key_exists(session: DbSession, values: dict) -> Correction | None:
-    """INSERT the report unless its idempotency key is stored already (then None): one statement,
-    and safe when two requests with one key race (the unique index decides, nothing fails)."""
-    return session.scalars(_INSERT_UNLESS_KEY_EXISTS, _with_defaults(values)).first()
-
-
 def submit_correction(
     session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip_hash: str, now: datetime,
 ) -> Submission:
@@ -493,30 +454,37 @@ def submit_correction(
     is kept.
 
     The usual report (a quote found word for word in the current revision, or a general message)
-    costs five SQL statements whatever the article or the group holds, and the unit of work adds the
-    editors' job to the outbox, a sixth: the article with its site and revision, taking the lock on
-    the article's groups; the passages held on it; the report; its anchor history row; the UPDATE of
-    its group's lead (or of itself, when it starts a group). Other reports take the ORM path, which
-    looks through earlier revisions (``_store_with_evidence``)."""
+    costs four SQL statements on PostgreSQL whatever the article or the group holds, and the unit of
+    work adds the editors' job to the outbox, a fifth: the article with its site and revision; the
+    lock on the article's groups, which rereads its current revision; the passages held on it; the
+    report with its anchor row and its group's change (``report_rows``: one statement). The lock is
+    taken after the article is read and the quote anchored, so reports on one article wait on each
+    other only for the last three statements and the commit. SQLite takes no lock (one writer at a
+    time) and writes the report in three statements: six in all. Other
+    reports take the ORM path, which looks through earlier revisions (``_store_with_evidence``)."""
     report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins, with_revision=True,
-                           lock=not report.trapped)
+    article = find_article(session, report.article_url, origin, own_origins, with_revision=True)
     fingerprint = report.fingerprint()
     if report.trapped:
         return _store_decoy(session, report, article, fingerprint, now)
     revision = article.current_revision
-    if revision is None or revision.id != article.current_revision_id:  # a revision stored as we waited
-        current_id = article.current_revision_id
-        revision = session.get(ArticleRevision, current_id) if current_id is not None else None
     found = _verbatim_anchor(report, revision)
     if report.exact and revision is not None and found is None:
         return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
+    # The article's groups are locked from here to the commit (on PostgreSQL: SQLite has one writer at
+    # a time anyway), which rereads its current revision: two statements and the commit are left.
+    current_id = (lock_article(session, article.id) if session.get_bind().dialect.name == "postgresql"
+                  else article.current_revision_id)
+    if current_id != (revision.id if revision is not None else None):  # a revision stored meanwhile
+        revision = session.get(ArticleRevision, current_id) if current_id is not None else None
+        found = _verbatim_anchor(report, revision)
+        if report.exact and revision is not None and found is None:
+            return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
     if revision is not None and found is not None:
         arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
     else:
         arrival = Arrival(article.id, None, report.part, None, None, report.exact)
-    choice = find_group(session, arrival)
-    correction = _insert_unless_key_exists(session, {
+    correction = write_report(session, {
         "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "body_fingerprint": fingerprint,
         "article_id": article.id, "kind": report.kind, "selectors": report.selectors, "exact": report.exact,
         "prefix": report.prefix, "suffix": report.suffix, "part": report.part,
@@ -524,18 +492,13 @@ def submit_correction(
         "suggestion": report.suggestion, "comment": report.comment, "reader_name": report.reader_name,
         "reader_email": report.reader_email, "notify_reader": report.notify_reader,
         "language": report.language or article.site.language, "ip_hash": ip_hash, "created_at": now,
-        "updated_at": now, **_anchor_columns(report, revision, found), **membership(choice),
-    })
+        "updated_at": now, **_anchor_columns(report, revision, found),
+    }, find_group(session, arrival))
     if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
         existing = _by_key(session, report.idempotency_key, decoy=False)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
         return _seen_before(existing, fingerprint)
     set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
-    if revision is not None and found is not None:
-        session.execute(_INSERT_ANCHOR, {
-            "correction_id": correction.id, "revision_id": revision.id, "state": AnchorState.ANCHORED,
-            "start": found.start, "end": found.end, "confidence": found.confidence, "created_at": now})
-    record_arrival(session, correction, choice)
     return Submission(correction, created=True)
 
 
@@ -644,10 +607,15 @@ STATUS_SENTENCES = {
 }
 
 
+def public_state(correction: Correction | DecoyReport) -> Status:
+    """The state a reader is told: spam reads as a rejection."""
+    return Status.REJECTED if correction.status is Status.SPAM else correction.status
+
+
 def public_status(correction: Correction | DecoyReport, translator: Translator) -> dict:
     """What the reader's status link shows: no name, email, IP or message. Its sentence is said by
     ``translator``, which callers set to the report's ``language``."""
-    status = Status.REJECTED if correction.status is Status.SPAM else correction.status
+    status = public_state(correction)
     return {
         "id": correction.public_id,
         "status": status.value,

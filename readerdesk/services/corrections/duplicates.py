@@ -180,7 +180,7 @@ def record_arrival(session: DbSession, correction: Correction, choice: GroupChoi
         session.execute(_GROW_GROUP, {"row_id": choice.group_id})
         if narrowed:  # a merged-in group's passage
             session.execute(_NARROW, {"row_id": choice.holder_id, **narrowed})
-    _expire_if_loaded(session, choice.group_id, choice.holder_id)
+    expire_if_loaded(session, choice.group_id, choice.holder_id)
 
 
 # ``record_arrival``'s statements, built once (each report runs one): its group, its lead's size, a
@@ -195,7 +195,7 @@ _GROW_GROUP_AND_NARROW = _GROW_GROUP.values(**_NARROWED)
 _NARROW = update(_CORRECTIONS).where(_ONE_ROW).values(**_NARROWED)
 
 
-def _expire_if_loaded(session: DbSession, *ids: int) -> None:
+def expire_if_loaded(session: DbSession, *ids: int) -> None:
     """Statements on the table bypass the session: a lead already loaded is read again on next use."""
     for correction_id in ids:
         loaded = session.identity_map.get(identity_key(Correction, correction_id))

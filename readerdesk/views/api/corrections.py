@@ -30,6 +30,7 @@ from readerdesk.services.corrections.capture import (
     find_article,
     get_by_public_id,
     new_report_jobs,
+    public_state,
     public_status,
     submit_correction,
 )
@@ -262,7 +263,7 @@ def _store_report(data: dict, ip_hash: str):
         g.origin_allowed = True  # the article's site allows it: no need to ask every site again
         # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
         # honeypot was filled) is described the same way: bots learn nothing.
-        body = {"id": correction.public_id, "status": public_status(correction, TRANSLATOR)["status"],
+        body = {"id": correction.public_id, "status": public_state(correction).value,
                 "status_url": _status_url(correction.public_id),
                 "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
         if submission.created and isinstance(correction, Correction):  # a decoy tells nobody

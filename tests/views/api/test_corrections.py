@@ -459,7 +459,7 @@ def test_a_ukrainian_reader_gets_the_errors_in_ukrainian(client, db_session):
 
 
 @pytest.mark.app_config(MAIL_SERVER="127.0.0.1")  # the editors are told: each report writes their job
-def test_an_accepted_report_costs_six_statements_however_big_its_group(client, db_session, article):
+def test_an_accepted_report_costs_at_most_six_statements_however_big_its_group(client, db_session, article):
     # The process's first report of the day also makes (or reads) the day's IP key, and keeps it
     # (services.privacy.ip_hashing): a general message, which joins no group, takes that cost here.
     first = client.post("/api/v1/corrections", json={"idempotency_key": "flood-key-first", "kind": "general",
@@ -474,9 +474,11 @@ def test_an_accepted_report_costs_six_statements_however_big_its_group(client, d
         assert response.status_code == 201
         assert response.headers["Access-Control-Allow-Origin"] == "https://m.news.example"
         sizes.append(len(statements))
-    # The first starts a group, the others join it: the same six statements each time, the editors'
-    # job in the outbox included (it runs after the response, off the request).
-    assert sizes == [6, 6, 6, 6], statements
+    # The first starts a group, the others join it: the same statements each time, the editors' job
+    # in the outbox included (it runs after the response, off the request). PostgreSQL: the article,
+    # its lock, the held passages, the report with its anchor row and group (one statement), the job.
+    # SQLite takes no lock, and writes the report, its anchor row and its group's lead in three.
+    assert sizes == ([5] * 4 if is_postgres() else [6] * 4), statements
     assert any(sql.lstrip().upper().startswith("INSERT INTO OUTBOX") for sql in statements)
     jobs = db_session.scalars(select(OutboxEntry).where(OutboxEntry.status == OutboxStatus.PENDING)).all()
     assert [job.job for job in jobs] == ["new_correction"] * 5

@@ -1,0 +1,91 @@
+from sqlalchemy import select
+
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.services.corrections.duplicates import GroupChoice
+from readerdesk.services.corrections.report_rows import write_report
+from tests.conftest import is_postgres
+from tests.factories import make_article, paragraphs
+from tests.helpers import recorded_statements
+
+TEXT = paragraphs("The council voted twelve to five on Thursday. The mayor said the bridge would reopen in May.")
+
+
+def values(article, key, start, end, **more):
+    now = utcnow()
+    anchored = {"captured_revision_id": article.current_revision_id, "anchor_state": AnchorState.ANCHORED,
+                "revision_id": article.current_revision_id, "start": start, "end": end, "quote_verbatim": True,
+                "anchor_revision_id": article.current_revision_id, "anchor_start": start, "anchor_end": end,
+                "anchor_confidence": 1.0}
+    return {"public_id": f"pub-{key}", "idempotency_key": key, "body_fingerprint": "f" * 64, "article_id": article.id,
+            "kind": Kind.FACTUAL, "selectors": [], "exact": "twelve",
+            "ip_hash": "h", "created_at": now, "updated_at": now, **anchored, **more}
+
+
+def an_article(session):
+    article = make_article(session, html=TEXT)
+    session.flush()  # its current revision's id
+    return article
+
+
+def anchor_rows(session, correction):
+    return session.scalars(select(CorrectionAnchor).where(CorrectionAnchor.correction_id == correction.id)).all()
+
+
+def test_a_report_that_starts_a_group_is_its_own_group_with_its_first_anchor_row(db_session):
+    article = an_article(db_session)
+    stored = write_report(db_session, values(article, "key-first-0001", 17, 23), None)
+    db_session.refresh(stored)
+    assert (stored.group_id, stored.is_lead, stored.group_size, stored.holds_passage) == (stored.id, True, 1, True)
+    # The columns no one gave take their defaults; the ones without a default are empty.
+    assert (stored.status, stored.version, stored.assignee_id, stored.first_decision_at) == (Status.NEW, 1, None, None)
+    assert (stored.passage_start, stored.passage_end, stored.contact_removed_at) == (None, None, None)
+    [row] = anchor_rows(db_session, stored)
+    assert (row.revision_id, row.state, row.start, row.end, row.confidence) == (
+        article.current_revision_id, AnchorState.ANCHORED, 17, 23, 1.0)
+    assert row.created_at == stored.created_at
+
+
+def test_a_member_grows_its_lead_and_narrows_the_passage_the_lead_holds(db_session):
+    article = an_article(db_session)
+    lead = write_report(db_session, values(article, "key-lead-0001", 10, 30), None)
+    member = write_report(db_session, values(article, "key-member-01", 17, 23),
+                          GroupChoice(lead.id, lead.id, (17, 23)))
+    db_session.refresh(lead)
+    db_session.refresh(member)
+    assert (member.group_id, member.is_lead, member.group_size, member.holds_passage) == (lead.id, False, 0, False)
+    assert (lead.group_size, lead.passage_start, lead.passage_end) == (2, 17, 23)
+
+
+def test_a_merged_in_holder_narrows_and_the_lead_only_grows(db_session):
+    article = an_article(db_session)
+    lead = write_report(db_session, values(article, "key-lead-0002", 40, 60), None)
+    holder = write_report(db_session, values(article, "key-holder-02", 10, 30), None)
+    holder.group_id, holder.is_lead, holder.group_size = lead.id, False, 0  # as an editor's merge leaves it
+    lead.group_size = 2
+    db_session.flush()
+    write_report(db_session, values(article, "key-member-02", 17, 23), GroupChoice(lead.id, holder.id, (17, 23)))
+    db_session.refresh(lead)
+    db_session.refresh(holder)
+    assert (lead.group_size, lead.passage_start, lead.passage_end) == (3, None, None)
+    assert (holder.group_size, holder.passage_start, holder.passage_end) == (0, 17, 23)
+
+
+def test_a_stored_key_writes_nothing(db_session):
+    article = an_article(db_session)
+    lead = write_report(db_session, values(article, "key-twice-0001", 17, 23), None)
+    again = write_report(db_session, values(article, "key-twice-0001", 17, 23, public_id="pub-other"),
+                         GroupChoice(lead.id, lead.id, (18, 22)))
+    assert again is None
+    db_session.refresh(lead)
+    assert (lead.group_size, lead.passage_start) == (1, None)
+    assert len(anchor_rows(db_session, lead)) == 1
+    assert db_session.scalar(select(Correction).where(Correction.public_id == "pub-other")) is None
+
+
+def test_postgresql_writes_a_report_in_one_statement_and_sqlite_in_three(db_session):
+    article = an_article(db_session)
+    lead = write_report(db_session, values(article, "key-count-0001", 17, 23), None)
+    with recorded_statements(db_session) as statements:
+        write_report(db_session, values(article, "key-count-0002", 17, 23), GroupChoice(lead.id, lead.id, (17, 23)))
+    assert len(statements) == (1 if is_postgres() else 3), statements
