@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from sqlalchemy import bindparam, insert, select, text
+from sqlalchemy import ColumnDefault, bindparam, insert, select, text
 
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor
 from readerdesk.models.types import DbSession, table_of
@@ -98,8 +98,9 @@ def with_defaults(values: dict) -> dict:
     insert); columns with neither are NULL in the statement itself (``_values``)."""
     row = dict(values)
     for column in _COLUMNS:
-        if column.key not in row and column.default is not None:
-            row[column.key] = column.default.arg if column.default.is_scalar else column.default.arg(None)
+        default = column.default
+        if column.key not in row and isinstance(default, ColumnDefault):
+            row[column.key] = default.arg if default.is_scalar else default.arg(None)
     return row
 
 
