@@ -51,7 +51,7 @@ def _values(given: frozenset[str], *, skip: str = "") -> tuple[str, str, list]:
         if column.key == skip:
             continue
         names.append(_quoted(column.name))
-        if column.key in given or column.default is not None:
+        if column.key in given or isinstance(column.default, ColumnDefault):
             values.append(f":{column.key}")
             parameters.append(bindparam(column.key, type_=column.type))
         else:
