@@ -56,7 +56,8 @@ class _BabelTranslator:
 
     @staticmethod
     def money(minor: int, currency: str) -> str:
-        return format_amount(minor, currency, flask_babel.get_locale())
+        # Outside any app context Flask-Babel has no locale: English then, the desk's own fallback.
+        return format_amount(minor, currency, flask_babel.get_locale() or "en")
 
     @staticmethod
     def day(moment: date | datetime) -> str:

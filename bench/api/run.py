@@ -43,6 +43,7 @@ from redis import Redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.readme import replace_block  # noqa: E402
 from readerdesk import create_app  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
@@ -243,8 +244,7 @@ def write_readme(results: list[dict], steady: dict, args, db_version: str) -> No
             rate = {r["endpoint"].split()[0]: r["rps"] for r in results
                     if r["round"] == round_ and r["concurrency"] == concurrency}
             ratios.append(rate["POST"] / rate["GET"])
-    block = "\n".join([
-        BEGIN,
+    replace_block(README, BEGIN, END, [
         f"Recorded {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores shared with "
         f"other work (load average in the table), Python {platform.python_version()}, {db_version}, gunicorn "
         f"{args.workers} sync workers; {args.seconds:g} s per phase.",
@@ -259,11 +259,7 @@ def write_readme(results: list[dict], steady: dict, args, db_version: str) -> No
         f"{steady['load_after']:.1f}.",
         "",
         f"Command: `python bench/api/run.py {' '.join(sys.argv[1:])}`",
-        END,
     ])
-    current = README.read_text(encoding="utf-8")
-    README.write_text(re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, current, flags=re.S),
-                      encoding="utf-8")
 
 
 def main() -> None:

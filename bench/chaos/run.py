@@ -33,6 +33,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 
 from bench.chaos.load import send_reports  # noqa: E402
 from bench.chaos.stack import SECRET_KEY, Stack  # noqa: E402
+from bench.readme import replace_block  # noqa: E402
 from readerdesk import create_app  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
@@ -363,10 +364,7 @@ def write_readme(results: list[Result], args) -> None:
              f"{os.cpu_count()} cores, load average {' '.join(load)} when it ended; "
              f"Python {platform.python_version()}.", "", "```", *(r.line for r in results), "```", "",
              f"Command: `{' '.join(['.venv/bin/python', 'bench/chaos/run.py', *sys.argv[1:]])}`"]
-    text_ = README.read_text(encoding="utf-8")
-    head, _, rest = text_.partition(BEGIN)
-    _, _, tail = rest.partition(END)
-    README.write_text(head + BEGIN + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
+    replace_block(README, BEGIN, END, lines)
     (README.parent / "results.json").write_text(json.dumps(
         {"recorded": utcnow().isoformat(), "results": {r.name: {"ok": r.ok, **r.figures} for r in results}},
         indent=2) + "\n", encoding="utf-8")

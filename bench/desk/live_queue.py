@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import event, text  # noqa: E402
 
+from bench.readme import replace_block  # noqa: E402
 from readerdesk import create_app, queue_changes  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
@@ -113,8 +114,7 @@ def write_readme(results: dict, server: str, total: int, n: int, command: str) -
     lines = ["| poll | median (p90) ms | SQL statements (on reports or the log) |", "|---|---|---|"]
     lines += [f"| {label} | {median:.1f} ({p90:.1f}) | {count} ({reads}) |"
               for label, (median, p90, count, reads) in results.items()]
-    block = "\n".join([
-        BEGIN,
+    replace_block(README, BEGIN, END, [
         f"Recorded {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()} with {os.cpu_count()} cores "
         f"(shared, noisy: medians), Python {platform.python_version()}; {server}, {total:,} reports; {n} timed "
         "requests per case after one warm-up. One statement of each request is the sign-in check every desk "
@@ -125,13 +125,7 @@ def write_readme(results: dict, server: str, total: int, n: int, command: str) -
         f"Load average (1 minute) at the end: {os.getloadavg()[0]:.1f}.",
         "",
         f"Command: `{command}`",
-        END,
-    ])
-    current = README.read_text(encoding="utf-8")
-    if BEGIN not in current:
-        current += f"\n## The live queue's poll\n\n{BEGIN}\n{END}\n"
-    README.write_text(re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, current, flags=re.S),
-                      encoding="utf-8")
+    ], heading="## The live queue's poll")
 
 
 def main() -> None:

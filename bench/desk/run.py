@@ -17,7 +17,6 @@ import argparse
 import functools
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -30,6 +29,7 @@ from urllib.parse import parse_qsl, urlsplit  # noqa: E402
 from sqlalchemy import event, func, literal, select, text  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
+from bench.readme import replace_block  # noqa: E402
 from readerdesk import create_app  # noqa: E402
 from readerdesk.config import normalise_database_url  # noqa: E402
 from readerdesk.extensions import db  # noqa: E402
@@ -190,8 +190,7 @@ def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | No
                         "| filters | before | now | statements now |", "|---|---|---|---|"]
         count_lines += [f"| {label} | {r['before'][0]:.1f} ({r['before'][1]:.1f}) | {r['now'][0]:.1f} "
                         f"({r['now'][1]:.1f}) | {r['statements']} |" for label, r in run["results"].items()]
-    block = "\n".join([
-        BEGIN,
+    replace_block(README, BEGIN, END, [
         f"Recorded {time.strftime('%Y-%m-%d')} on {platform.machine()} with {os.cpu_count()} cores "
         f"(a shared, noisy machine: figures are medians), Python {platform.python_version()}; "
         + "; ".join(sorted({f"{r['dialect']} {r['version']}, {r['total']:,} reports" for r in runs}))
@@ -203,11 +202,7 @@ def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | No
         f"Load average (1 minute) at the end: {os.getloadavg()[0]:.1f}.",
         "",
         f"Command: `{command}`",
-        END,
-    ])
-    current = README.read_text(encoding="utf-8") if README.exists() else f"# Desk queue benchmark\n\n{BEGIN}\n{END}\n"
-    README.write_text(re.sub(re.escape(BEGIN) + ".*?" + re.escape(END), lambda _: block, current, flags=re.S),
-                      encoding="utf-8")
+    ], heading="# Desk queue benchmark")
 
 
 def main() -> None:

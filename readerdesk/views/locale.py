@@ -30,8 +30,7 @@ from werkzeug.exceptions import HTTPException
 
 from readerdesk.extensions import TRANSLATOR, babel
 from readerdesk.services.privacy.records import COUNT_NAMES
-from readerdesk.text.languages import LANGUAGES, format_day, format_moment, pick_language
-from readerdesk.text.money import format_amount
+from readerdesk.text.languages import LANGUAGES, format_moment, pick_language
 from readerdesk.text.translatable import Sentence, Sentences, TranslatableError
 
 
@@ -80,8 +79,8 @@ def when(moment: datetime | None, zone_name: str | None = None) -> str:
 
 
 def day(moment: datetime | None) -> str:
-    """A day, written out: "1 December 2026", "1 грудня 2026 р."."""
-    return "" if moment is None else format_day(moment, get_locale(), get_timezone())
+    """A day, written out (``TRANSLATOR.day``): "1 December 2026", "1 грудня 2026 р."; nothing for no day."""
+    return "" if moment is None else TRANSLATOR.day(moment)
 
 
 def month(moment: datetime | None) -> str:
@@ -89,10 +88,9 @@ def month(moment: datetime | None) -> str:
     return "" if moment is None else format_skeleton("yMMM", moment, locale=get_locale())
 
 
-def money(minor: int, currency: str) -> str:
-    """An amount in integer minor units, in the page's language, with as many decimals as Stripe counts
-    (text.money.format_amount with the page's locale): "€1,234.50", "1 234,50 ₴", "¥300", "1,250 BHD"."""
-    return format_amount(minor, currency, get_locale() or "en")
+# An amount in integer minor units, in the page's language, with as many decimals as Stripe counts:
+# "€1,234.50", "1 234,50 ₴", "¥300", "1,250 BHD". The same words a service gets from the translator.
+money = TRANSLATOR.money
 
 
 def counted_records(counts: dict[str, int]) -> str:

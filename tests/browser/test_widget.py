@@ -179,6 +179,34 @@ def test_write_to_us_without_a_selection(page, live):
     assert correction.exact == "" and correction.notify_reader and correction.reader_email == "reader@example.com"
 
 
+# What Chrome on a Mac tells a page about its platform: navigator.platform and the client hints
+# (navigator.userAgentData), set through the DevTools protocol as Chromium's own device emulation does.
+MAC = {
+    "userAgent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) "
+                 "Chrome/130.0.0.0 Safari/537.36",
+    "platform": "MacIntel",
+    "userAgentMetadata": {"platform": "macOS", "platformVersion": "14.5.0", "architecture": "arm", "model": "",
+                          "mobile": False, "brands": [{"brand": "Google Chrome", "version": "130"}]},
+}
+
+
+def test_on_a_mac_the_hint_names_cmd_enter_which_opens_the_form(page, live):
+    page.context.new_cdp_session(page).send("Emulation.setUserAgentOverride", MAC)
+    open_article(page, live)
+    assert page.evaluate("[navigator.platform, navigator.userAgentData.platform]") == ["MacIntel", "macOS"]
+    expect(page.locator(".readerdesk-write")).to_have_text(
+        "Noticed a mistake? Select it and press ⌘+Enter, or write to us here.")
+    phrase = "The cost will be split between the city and the regional transport fund"
+    select_text(page, phrase)
+    page.keyboard.press("Meta+Enter")
+    expect(dialog(page)).to_be_visible()
+    expect(page.locator("[data-readerdesk] blockquote")).to_have_text(phrase)
+
+    page.goto(live.url + "/sites/demo-uk/news/hromada")  # in Ukrainian too
+    expect(page.locator(".readerdesk-write")).to_have_text(
+        "Помітили помилку? Виділіть її та натисніть ⌘+Enter або напишіть нам тут.")
+
+
 def test_offline_report_is_kept_and_sent_once_when_back_online(page, context, live):
     open_article(page, live)
     select_text(page, "a cheaper proposal to demolish the structure")

@@ -4,8 +4,10 @@ browser's; Ukrainian plurals; dates in the desk's time zone."""
 from datetime import UTC, datetime
 
 import pytest
+from flask import render_template_string
 from flask_babel import force_locale
 
+from readerdesk.extensions import TRANSLATOR
 from readerdesk.models import Status
 from readerdesk.services.patrons.site_settings import SupportSettingsError
 from readerdesk.text.languages import N_
@@ -112,6 +114,18 @@ def test_a_staff_member_chooses_the_desk_language(client, db_session):
 def test_money_in_the_pages_language_with_the_currencys_decimals(app, language, minor, currency, written):
     with app.test_request_context(), force_locale(language):
         assert money(minor, currency) == written
+
+
+def test_the_day_and_money_filters_write_what_a_services_sentences_write(app):
+    """A page and an email (a service's sentence through TRANSLATOR) write a day and an amount alike:
+    the day counted in the desk's time zone, the money in the page's language."""
+    app.config["DESK_TIMEZONE"] = "Europe/Kyiv"
+    late = datetime(2026, 12, 1, 23, 30, tzinfo=UTC)  # already 2 December in Kyiv
+    page = "{{ late | day }} | {{ none | day }} | {{ 123450 | money('UAH') }}"
+    with app.test_request_context(), force_locale("uk"):
+        day, amount = "2 грудня 2026\u202fр.", "1\u00a0234,50\u00a0₴"
+        assert render_template_string(page, late=late, none=None) == f"{day} |  | {amount}"
+        assert (TRANSLATOR.day(late), TRANSLATOR.money(123450, "UAH")) == (day, amount)
 
 
 @pytest.mark.parametrize("count, words", [(1, "1 звернення"), (2, "2 звернення"), (5, "5 звернень"),

@@ -31,6 +31,18 @@ function onKeydown(event) {
   openDialog(selectedPassage()); // no selection, or outside the article: the general message form
 }
 
+// A Mac's keyboard has Cmd (⌘) where others have Ctrl; onKeydown takes either.
+function isMac() {
+  return /^mac/i.test(navigator.userAgentData?.platform || navigator.platform || "");
+}
+
+// The keys the hint names: a touch screen has no Ctrl+Enter, so it names the button placed under the
+// selection instead (followSelectionWithButton).
+function writeHint() {
+  if (matchMedia("(pointer: coarse)").matches) return strings.touchHint;
+  return isMac() ? strings.writeHintMac : strings.writeHint;
+}
+
 function isTouchScreen() {
   return matchMedia("(pointer:coarse)").matches || navigator.maxTouchPoints > 0 || "ontouchstart" in window;
 }
@@ -68,8 +80,7 @@ function wireWriteToUs(body) {
     write = document.createElement("a");
     write.href = "#";
     write.textContent = strings.writeLink;
-    // A touch screen has no Ctrl+Enter: it gets the button placed under the selection instead.
-    hint.append(matchMedia("(pointer: coarse)").matches ? strings.touchHint : strings.writeHint, write, ".");
+    hint.append(writeHint(), write, ".");
     body.after(hint);
   }
   if (write) {

@@ -17,6 +17,7 @@ const ENGLISH = {
   correctionTitle: _("Suggest a correction"),
   messageTitle: _("Write to us"),
   writeHint: _("Noticed a mistake? Select it and press Ctrl+Enter, or "),
+  writeHintMac: _("Noticed a mistake? Select it and press ⌘+Enter, or "),
   touchHint: _("Noticed a mistake? Select it and tap “Suggest a correction”, or "),
   writeLink: _("write to us here"),
   passage: _("The passage you selected"),

@@ -47,12 +47,12 @@ def test_no_decisions_means_no_median(db_session):
 
 def test_charts_are_svg_with_axes_labels_and_escaped_text():
     svg = str(bar_chart([("<Mon>", 3), ("Tue & Wed", 7)], title="Reports <per> day"))
-    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    assert svg.startswith('<div class="chart-layouts"><svg') and svg.endswith("</svg></div>")  # wide and narrow
     assert "&lt;Mon&gt;" in svg and "Tue &amp; Wed" in svg and "Reports &lt;per&gt; day" in svg
     assert "<Mon>" not in svg
-    assert svg.count("<rect") == 2 and ">10<" in svg  # y axis up to the next round number
+    assert svg.count("<rect") == 2 * 2 and ">10<" in svg  # y axis up to the next round number
     line = str(line_chart([("a", 1), ("b", None), ("c", 2), ("d", 4)], title="Line"))
-    assert line.count("<circle") == 3 and line.count("<polyline") == 1  # the gap breaks the line
+    assert line.count("<circle") == 3 * 2 and line.count("<polyline") == 1 * 2  # the gap breaks the line
     assert nice_ceiling(0) == 1 and nice_ceiling(7) == 10 and nice_ceiling(23) == 50
 
 

@@ -79,11 +79,12 @@ def summary(months: list[MonthFigures], currency: str) -> RevenueSummary:
 
 def test_the_chart_is_well_formed_svg_with_one_point_per_month_in_major_units():
     months = [MonthFigures(f"2026-0{i}", mrr=i * 1000, new=0, churned=0, failed_payments=0) for i in range(1, 7)]
-    svg = ElementTree.fromstring(str(mrr_chart(summary(months, "EUR"))))
     ns = "{http://www.w3.org/2000/svg}"
-    points = [circle.find(f"{ns}title").text for circle in svg.findall(f"{ns}circle")]
-    assert points == [f"2026-0{i}: {i * 10} EUR" for i in range(1, 7)]
-    assert "Monthly recurring revenue" in svg.find(f"{ns}title").text
+    wide, narrow = ElementTree.fromstring(str(mrr_chart(summary(months, "EUR")))).findall(f"{ns}svg")
+    for svg in (wide, narrow):
+        points = [circle.find(f"{ns}title").text for circle in svg.findall(f"{ns}circle")]
+        assert points == [f"2026-0{i}: {i * 10} EUR" for i in range(1, 7)]
+        assert "Monthly recurring revenue" in svg.find(f"{ns}title").text
     assert "2026-01: 1000 JPY" in str(mrr_chart(summary(months[:1], "JPY")))  # no minor unit
     assert "2026-01: 1 BHD" in str(mrr_chart(summary(months[:1], "BHD")))  # three decimals
     ElementTree.fromstring(str(mrr_chart(summary([], "EUR"))))

@@ -29,7 +29,7 @@ def test_counts_chart_tiers_and_csv_without_voter_identities(db_session):
     assert results.by_tier == {"coffee": {housing: 2, schools: 1}, "reader": {schools: 1, evil: 1}}
     assert eligible_voter_count(db_session, poll, now=now) == 4
     chart = str(results_chart(results))
-    assert chart.startswith("<svg") and "Housing: 2" in chart
+    assert chart.startswith('<div class="chart-layouts"><svg') and "Housing: 2" in chart
 
     text = results_csv(results)
     rows = list(csv.DictReader(io.StringIO(text)))
