@@ -275,6 +275,13 @@ def _folded(text: str) -> str:
     return text.translate(_FOLD)
 
 
+def clear_caches() -> None:
+    """Forget the texts encoded for searching (``_distinct``, ``_text_codes``, ``_folded``). A new
+    revision's text is never in them, so a benchmark of the engine clears them first."""
+    for cached in (_distinct, _text_codes, _folded):
+        cached.cache_clear()
+
+
 def _refine(exact: str, text: str, start: int, end: int) -> tuple[int, int]:
     """Nudge alignment boundaries to the best Levenshtein match of the quote.
 

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readerdesk.anchoring import TextQuoteSelector, anchor
-from readerdesk.anchoring.match import _align, _Shortened
+from readerdesk.anchoring.match import _align, _Shortened, _text_codes, clear_caches
 
 OTHER = b"\x09"  # the symbol of text absent from the query, and of masked text
 # Query symbols 1-8, and runs of OTHER long and short: what _encode and the masks make.
@@ -35,3 +35,13 @@ def test_an_edited_passage_is_found_across_a_long_stretch_of_other_text():
     found = anchor([TextQuoteSelector(passage, filler[-40:], " " + filler[:40])], text)
     assert found.state == "anchored"
     assert text[found.start:found.end] == passage.replace("twelve", "eleven")
+
+
+def test_clearing_the_caches_forgets_the_encoded_texts_and_changes_no_answer():
+    text = "The council met on Monday. " * 40 + "The bridge will close in March for repairs."
+    selectors = [TextQuoteSelector(exact="bridge will clse in March")]
+    found = anchor(selectors, text)
+    assert _text_codes.cache_info().currsize > 0
+    clear_caches()
+    assert _text_codes.cache_info().currsize == 0
+    assert anchor(selectors, text) == found
