@@ -259,7 +259,7 @@ def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base,
     filtered = any(getattr(filters, name) for name in
                    ("site_id", "article_id", "kind", "anchor_state", "assignee", "date_from", "date_to", "q"))
     if not filtered or seconds <= 0:
-        return tab_counts(session, base, search=filters.q)
+        return tab_counts(session, base, search=filters.q, dated=_dated(filters))
     key = (str(session.get_bind().engine.url), filters.site_id, filters.article_id, filters.kind, filters.anchor_state,
            filters.assignee, actor.id if filters.assignee == "mine" else None, filters.date_from, filters.date_to,
            filters.q)
@@ -269,27 +269,27 @@ def _cached_counts(session: DbSession, filters: QueueFilters, actor: User, base,
         return hit[1]
     if len(_count_cache) > 1000:
         _count_cache.clear()
-    counts = tab_counts(session, base, search=filters.q)
+    counts = tab_counts(session, base, search=filters.q, dated=_dated(filters))
     _count_cache[key] = (now + seconds, counts)
     return counts
 
 
 def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = COUNT_CAP, *,
-               search: str = "") -> dict[str, tuple[int, bool]]:
+               search: str = "", dated: bool = False) -> dict[str, tuple[int, bool]]:
     """Rows per tab under the same filters, counted up to ``cap`` (then shown as "cap+").
 
     Counted state by state: one UNION ALL of a capped subquery per state, each reading at most
     ``cap + 1`` matches from an index that starts with the state (``ix_corrections_counts``, or
     for a search ``ix_corrections_search_counts``, which holds the stored vector too, so a common
     word is checked in the index and the count stops after ``cap + 1`` matches); "all" is their
-    sum, the states splitting the rows. Before it, a search for a rarer word (``search``; see
-    :func:`_walks_the_states`) takes a look at its first ``WIDE_SAMPLE_FACTOR * (cap + 1)`` rows
+    sum, the states splitting the rows. Before it, a search for a rarer word, or in a date range
+    (``search``, ``dated``; see :func:`_looks_first`), takes a look at its first ``WIDE_SAMPLE_FACTOR * (cap + 1)`` rows
     from the full-text index: exact for every tab when the word is that rare, and any state seen
     more than ``cap`` times there is "cap+" whatever the rest holds. So: one statement, or two
     with a search (and its frequency's look-up on PostgreSQL)."""
     counts = dict.fromkeys(Status, 0)
     open_states = list(Status)
-    if search and not _walks_the_states(session, search):
+    if search and _looks_first(session, search, dated):
         wide = (cap + 1) * WIDE_SAMPLE_FACTOR
         total, counts = _first_rows_by_status(session, base, wide)
         open_states = [status for status in Status if counts[status] <= cap] if total >= wide else []
@@ -305,17 +305,23 @@ def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = C
     return out
 
 
-def _walks_the_states(session: DbSession, search: str) -> bool:
-    """Whether a search's counts read each state's rows in order, checking the word in the index.
+def _dated(filters: QueueFilters) -> bool:
+    return filters.date_from is not None or filters.date_to is not None
 
-    They do for a common word, or on SQLite (no full-text index; its LIKE reads rows either way).
-    PostgreSQL's full-text index would hand over every row of a common word in a bitmap, built
-    whole before the first row (about 0.1 s for a word in a quarter of a million reports), and
-    then knows no states; walking a state finds ``cap + 1`` matches in a few thousand rows. For a
-    rarer word the walk would read most of each state, and the full-text index is the way in."""
+
+def _looks_first(session: DbSession, search: str, dated: bool) -> bool:
+    """Whether a search's counts look at its first rows (all states) before counting each state.
+
+    Not on SQLite (no full-text index; its LIKE reads rows either way). On PostgreSQL, not for a
+    common word: the full-text index would hand over every row of it in one bitmap, built whole
+    before the first row (about 0.1 s for a word in a quarter of a million reports), and knows no
+    states, while walking a state in ``ix_corrections_search_counts`` finds ``cap + 1`` matches in
+    a few thousand entries. A rarer word would make that walk read most of each state, and the
+    full-text index is the way in. A date range goes through the look too: there the planner
+    reads the range in ``ix_corrections_created``, which is cheaper once than once per state."""
     if session.get_bind().dialect.name != "postgresql":
-        return True
-    return word_frequency(session, search) >= COMMON_WORD_SHARE
+        return False
+    return dated or word_frequency(session, search) < COMMON_WORD_SHARE
 
 
 def word_frequency(session: DbSession, search: str) -> float:

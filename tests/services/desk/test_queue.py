@@ -173,6 +173,22 @@ def test_a_search_for_a_common_word_counts_state_by_state(db_session, editor, mo
     assert len(statements) == (2 if is_postgres() else 1)
 
 
+@pytest.mark.parametrize("more", [0, 40], ids=["fewer-than-the-wide-look", "more"])
+def test_a_search_in_a_date_range_looks_at_its_rows_first_however_common_the_word(db_session, editor, more,
+                                                                                monkeypatch):
+    monkeypatch.setattr(queue, "COMMON_WORD_SHARE", 0.0)  # every word is common
+    searched_reports(db_session, more)
+    filters = QueueFilters(q="bridge", date_from=T0 - timedelta(days=400))
+    with recorded_statements(db_session) as statements:
+        counts = tab_counts(db_session, filter_conditions(db_session, filters, editor), cap=3, search="bridge",
+                            dated=True)
+    assert_bridge_counts(counts)
+    if is_postgres():
+        assert len(statements) == (1 if more == 0 else 2)  # no frequency asked for
+    else:
+        assert len(statements) == 1
+
+
 @pytest.mark.postgres
 @pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
 def test_a_words_frequency_comes_from_the_column_statistics(db_session):
