@@ -283,10 +283,11 @@ def tab_counts(session: DbSession, base: list[ColumnElement[bool]], cap: int = C
     for a search ``ix_corrections_search_counts``, which holds the stored vector too, so a common
     word is checked in the index and the count stops after ``cap + 1`` matches); "all" is their
     sum, the states splitting the rows. Before it, a search for a rarer word, or in a date range
-    (``search``, ``dated``; see :func:`_looks_first`), takes a look at its first ``WIDE_SAMPLE_FACTOR * (cap + 1)`` rows
-    from the full-text index: exact for every tab when the word is that rare, and any state seen
-    more than ``cap`` times there is "cap+" whatever the rest holds. So: one statement, or two
-    with a search (and its frequency's look-up on PostgreSQL)."""
+    (``search``, ``dated``; see :func:`_looks_first`), looks at its first ``WIDE_SAMPLE_FACTOR *
+    (cap + 1)`` rows from the full-text index: exact for every tab when the word is that rare, and
+    any state seen more than ``cap`` times there is "cap+" whatever the rest holds. So one
+    statement; with a search on PostgreSQL, the word's frequency first (not in a date range), and
+    the look before the states it leaves open: at most three."""
     counts = dict.fromkeys(Status, 0)
     open_states = list(Status)
     if search and _looks_first(session, search, dated):
