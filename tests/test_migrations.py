@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from readerdesk.extensions import db
-from readerdesk.models import FULLTEXT_INDEX, include_in_autogenerate
+from readerdesk.models import FULLTEXT_INDEX, SEARCH_COUNTS_INDEX, include_in_autogenerate
 from tests.conftest import drop_postgres_schema
 
 pytestmark = pytest.mark.real_commits  # Alembic runs on its own connections
@@ -45,7 +45,8 @@ def test_upgrade_from_empty_to_head_matches_the_models(empty_database):
     assert {"sites", "articles", "article_revisions", "users", "corrections", "patrons", "payments"} <= set(
         inspector.get_table_names())
     if db.engine.dialect.name == "postgresql":
-        assert FULLTEXT_INDEX in {index["name"] for index in inspector.get_indexes("corrections")}
+        indexes = {index["name"] for index in inspector.get_indexes("corrections")}
+        assert {FULLTEXT_INDEX, SEARCH_COUNTS_INDEX} <= indexes
 
 
 def test_downgrade_to_base_and_back(empty_database):

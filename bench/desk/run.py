@@ -40,7 +40,7 @@ from readerdesk.services.desk.queue import (  # noqa: E402
     encode_cursor,
     filter_conditions,
     parse_filters,
-    tab_counts,
+    queue_counts,
 )
 
 README = Path(__file__).with_name("README.md")
@@ -138,7 +138,7 @@ def tab_counts_before(session, base, cap: int = 10_000) -> dict:
 
 
 def measure_counts(url: str, n: int) -> dict:
-    """``tab_counts`` alone, uncached, for every case's filters: (median ms, p90 ms, statements), and
+    """The tab counts alone (``queue_counts``, uncached) for every case's filters: (median ms, p90 ms, statements), and
     the same for the counts before issue 10, interleaved with them so that both see the same load."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "TESTING": True,
                       "SECRET_KEY": "bench-secret-key-0123456789", "REDIS_URL": None})
@@ -151,16 +151,15 @@ def measure_counts(url: str, n: int) -> dict:
         for label, path in todo:
             filters = parse_filters(MultiDict(parse_qsl(urlsplit(path).query)))
             base = filter_conditions(db.session, filters, actor)
-            searched = bool(filters.q)
-            tab_counts(db.session, base, searched=searched)  # warm-up
+            now = functools.partial(queue_counts, filters=filters, actor=actor)  # uncached
+            now(db.session)  # warm-up
             tab_counts_before(db.session, base)
             timings: dict = {"now": [], "before": []}
             for _ in range(n):
-                for key, count in (("before", tab_counts_before),
-                                   ("now", functools.partial(tab_counts, searched=searched))):
+                for key, count in (("before", functools.partial(tab_counts_before, base=base)), ("now", now)):
                     statements.clear()
                     started = time.perf_counter()
-                    count(db.session, base)
+                    count(db.session)
                     timings[key].append((time.perf_counter() - started) * 1000)
                     if key == "now":
                         issued = len(statements)
@@ -185,8 +184,8 @@ def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | No
     count_lines = []
     for run in counts or []:
         count_lines += ["", f"Tab counts alone ({run['dialect']}, uncached, all seven tabs), before issue 10 (a "
-                            "query per tab, each stopped at 10,000) and now (capped at 1,000, one to three "
-                            "statements), timed alternately in the same run: median (p90) ms", "",
+                            "query per tab, each stopped at 10,000) and now (capped at 1,000, one statement; "
+                            "a search two or three), timed alternately in the same run: median (p90) ms", "",
                         "| filters | before | now | statements now |", "|---|---|---|---|"]
         count_lines += [f"| {label} | {r['before'][0]:.1f} ({r['before'][1]:.1f}) | {r['now'][0]:.1f} "
                         f"({r['now'][1]:.1f}) | {r['statements']} |" for label, r in run["results"].items()]

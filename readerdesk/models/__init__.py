@@ -3,6 +3,7 @@
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
 from readerdesk.models.correction import (
     FULLTEXT_INDEX,
+    SEARCH_COUNTS_INDEX,
     SEARCH_VECTOR,
     AnchorState,
     Correction,
@@ -56,8 +57,9 @@ from readerdesk.models.user import Role, User
 
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
-    """Alembic's filter: everything but the full-text column and index, on PostgreSQL only."""
-    return not ((type_ == "index" and name == FULLTEXT_INDEX) or (type_ == "column" and name == SEARCH_VECTOR))
+    """Alembic's filter: everything but the full-text column and its indexes, on PostgreSQL only."""
+    return not ((type_ == "index" and name in (FULLTEXT_INDEX, SEARCH_COUNTS_INDEX))
+                or (type_ == "column" and name == SEARCH_VECTOR))
 
 
 __all__ = [
@@ -65,6 +67,7 @@ __all__ = [
     "MAX_TOPICS_PER_POLL",
     "MIN_TOPICS_PER_POLL",
     "FULLTEXT_INDEX",
+    "SEARCH_COUNTS_INDEX",
     "SEARCH_VECTOR",
     "AnchorState",
     "Article",

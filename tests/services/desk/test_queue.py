@@ -2,19 +2,25 @@ import base64
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Kind, Status
 from readerdesk.services.corrections.duplicates import assign_group
+from readerdesk.services.desk import queue
 from readerdesk.services.desk.queue import (
     TAB_LABELS,
     QueueError,
     QueueFilters,
+    count_ranges,
     filter_conditions,
     parse_filters,
+    queue_counts,
     queue_page,
     tab_counts,
+    word_frequency,
 )
+from tests.conftest import is_postgres
 from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
 from tests.helpers import recorded_statements
 
@@ -93,7 +99,7 @@ def test_filters_narrow_the_queue_and_counts_follow_them(db_session, editor):
     assert counts["new"] == (1, False) and counts["in_review"] == (1, False) and counts["all"] == (2, False)
 
 
-def test_counts_stop_at_the_cap_in_at_most_two_statements(db_session, editor):
+def test_counts_stop_at_the_cap_in_one_statement(db_session, editor):
     article, other = make_article(db_session), make_article(db_session)
     for _ in range(4):
         make_correction(db_session, article)
@@ -103,8 +109,8 @@ def test_counts_stop_at_the_cap_in_at_most_two_statements(db_session, editor):
     with recorded_statements(db_session) as statements:
         counts = tab_counts(db_session, filter_conditions(db_session, QueueFilters(), editor), cap=3)
     assert counts["new"] == (3, True) and counts["spam"] == (1, False) and counts["all"] == (3, True)
-    assert len(statements) == 2
-    # Filters that leave few rows: every tab exact, in one statement.
+    assert counts["published"] == (0, False)
+    assert len(statements) == 1
     with recorded_statements(db_session) as statements:
         only_other = filter_conditions(db_session, QueueFilters(article_id=other.id), editor)
         counts = tab_counts(db_session, only_other, cap=3)
@@ -113,22 +119,112 @@ def test_counts_stop_at_the_cap_in_at_most_two_statements(db_session, editor):
     assert len(statements) == 1
 
 
-@pytest.mark.parametrize("more", [0, 40], ids=["fewer-than-the-wide-look", "more"])
-def test_a_searchs_counts_take_a_wider_look_before_counting_each_state(db_session, editor, more):
-    """A search past the cap: first a look ten times as wide, exact when the word is that rare;
-    else it settles the states it saw often enough and counts only the others on their own."""
+def test_all_is_capped_when_the_states_together_pass_the_cap(db_session, editor):
+    article = make_article(db_session)
+    for status in (Status.NEW, Status.NEW, Status.SPAM, Status.REJECTED):
+        make_correction(db_session, article, status=status)
+    db_session.flush()
+    counts = tab_counts(db_session, filter_conditions(db_session, QueueFilters(), editor), cap=3)
+    assert counts["new"] == (2, False) and counts["spam"] == (1, False) and counts["all"] == (3, True)
+    counts = tab_counts(db_session, filter_conditions(db_session, QueueFilters(), editor), cap=4)
+    assert counts["all"] == (4, False)
+
+
+def searched_reports(db_session, more: int):
+    """5 + ``more`` new reports with "bridge", one spam with it, one new without it."""
     article, other = make_article(db_session), make_article(db_session)
     for _ in range(5 + more):
         make_correction(db_session, article, comment="The bridge is closed.")
     make_correction(db_session, other, status=Status.SPAM, comment="A bridge too far.")
     make_correction(db_session, other, comment="No match here.")
     db_session.flush()
-    searched = filter_conditions(db_session, QueueFilters(q="bridge"), editor)
-    with recorded_statements(db_session) as statements:
-        counts = tab_counts(db_session, searched, cap=3, searched=True)
+
+
+def assert_bridge_counts(counts):
     assert counts["new"] == (3, True) and counts["spam"] == (1, False) and counts["all"] == (3, True)
     assert counts["published"] == (0, False)
-    assert len(statements) == (2 if more == 0 else 3)
+
+
+@pytest.mark.parametrize("more", [0, 40], ids=["fewer-than-the-wide-look", "more"])
+def test_a_search_for_a_rarer_word_looks_at_its_rows_before_counting_each_state(db_session, editor, more):
+    """On PostgreSQL, a word the statistics do not call common (none are before an ANALYZE): first a
+    look at ten times the cap's rows, exact when the word is that rare; else it settles the states
+    it saw often enough and counts only the others on their own. SQLite always counts state by state."""
+    searched_reports(db_session, more)
+    with recorded_statements(db_session) as statements:
+        counts = tab_counts(db_session, filter_conditions(db_session, QueueFilters(q="bridge"), editor), cap=3,
+                            search="bridge")
+    assert_bridge_counts(counts)
+    if is_postgres():
+        # The word's frequency, the look, and (past the look) the count of each state left open.
+        assert len(statements) == (2 if more == 0 else 3)
+    else:
+        assert len(statements) == 1
+
+
+@pytest.mark.parametrize("more", [0, 40], ids=["few", "more"])
+def test_a_search_for_a_common_word_counts_state_by_state(db_session, editor, more, monkeypatch):
+    monkeypatch.setattr(queue, "COMMON_WORD_SHARE", 0.0)  # every word is common
+    searched_reports(db_session, more)
+    with recorded_statements(db_session) as statements:
+        counts = tab_counts(db_session, filter_conditions(db_session, QueueFilters(q="bridge"), editor), cap=3,
+                            search="bridge")
+    assert_bridge_counts(counts)
+    assert len(statements) == (2 if is_postgres() else 1)
+
+
+@pytest.mark.parametrize("more", [0, 40], ids=["fewer-than-the-wide-look", "more"])
+def test_a_search_in_a_date_range_looks_at_its_rows_first_however_common_the_word(db_session, editor, more,
+                                                                                monkeypatch):
+    monkeypatch.setattr(queue, "COMMON_WORD_SHARE", 0.0)  # every word is common
+    searched_reports(db_session, more)
+    filters = QueueFilters(q="bridge", date_from=T0 - timedelta(days=400))
+    with recorded_statements(db_session) as statements:
+        counts = tab_counts(db_session, filter_conditions(db_session, filters, editor), cap=3, search="bridge",
+                            dated=True)
+    assert_bridge_counts(counts)
+    if is_postgres():
+        assert len(statements) == (1 if more == 0 else 2)  # no frequency asked for
+    else:
+        assert len(statements) == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_a_words_frequency_comes_from_the_column_statistics(db_session):
+    article = make_article(db_session)
+    for n in range(40):
+        make_correction(db_session, article, comment="The bridge is closed." if n % 4 else "The river is high.")
+    db_session.flush()
+    assert word_frequency(db_session, "bridge") == 0.0  # no statistics yet
+    db_session.execute(text("ANALYZE corrections"))
+    assert word_frequency(db_session, "bridge") == pytest.approx(0.75, abs=0.01)
+    assert word_frequency(db_session, "the bridge") == pytest.approx(0.75, abs=0.01)  # "the" is in all
+    assert word_frequency(db_session, "bridge river") == pytest.approx(0.75 * 0.25, abs=0.01)  # as the planner
+    assert word_frequency(db_session, "kaloru") == pytest.approx(0.0, abs=1e-6)
+    assert word_frequency(db_session, "%") == 0.0  # no words at all
+
+
+def test_counts_spell_out_the_index_columns_before_a_filtered_one(db_session, editor):
+    """``kind IN (every kind)`` before an anchor-state or assignee filter, and the anchor states before
+    an assignee: the same rows, counted as index ranges."""
+    def columns(filters):
+        return [cond.left.name for cond in count_ranges(filters)]
+
+    assert columns(QueueFilters()) == [] and columns(QueueFilters(kind=Kind.TYPO, q="x")) == []
+    assert columns(QueueFilters(anchor_state=AnchorState.REMOVED)) == ["kind"]
+    assert columns(QueueFilters(assignee="unassigned")) == ["kind", "anchor_state"]
+    assert columns(QueueFilters(kind=Kind.TYPO, assignee="mine")) == ["anchor_state"]
+    article = make_article(db_session)
+    removed = make_correction(db_session, article, kind=Kind.FACTUAL, assignee_id=editor.id, status=Status.SPAM)
+    removed.anchor_state = AnchorState.REMOVED
+    make_correction(db_session, article, kind=Kind.TYPO, assignee_id=editor.id)
+    make_correction(db_session, article, kind=Kind.GENERAL)
+    db_session.flush()
+    counts = queue_counts(db_session, QueueFilters(anchor_state=AnchorState.REMOVED), actor=editor)
+    assert counts["spam"] == (1, False) and counts["new"] == (0, False) and counts["all"] == (1, False)
+    counts = queue_counts(db_session, QueueFilters(assignee="mine"), actor=editor)
+    assert counts["spam"] == (1, False) and counts["new"] == (1, False) and counts["all"] == (2, False)
 
 
 def test_search_escapes_like_wildcards(db_session, editor):
