@@ -8,7 +8,7 @@ from sqlalchemy import inspect, text
 
 from readerdesk.extensions import db
 from readerdesk.models import FULLTEXT_INDEX, SEARCH_COUNTS_INDEX, include_in_autogenerate
-from tests.conftest import drop_postgres_schema
+from tests.conftest import drop_postgres_schema, is_postgres
 
 pytestmark = pytest.mark.real_commits  # Alembic runs on its own connections
 
@@ -71,3 +71,19 @@ def test_a_reader_s_report_is_stored_on_a_database_built_by_migrations(empty_dat
         "selectors": [{"type": "TextQuoteSelector", "exact": "voted twelve to five"}], "comment": "Eleven."})
     assert response.status_code == 201, response.get_data(as_text=True)
     assert response.get_json()["anchored"] is True
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="the index exists on PostgreSQL only")
+def test_the_search_counts_index_is_built_again_after_an_interrupted_build(empty_database):
+    """Its migration builds it CONCURRENTLY (no write lock on a live table), which an interruption can
+    leave behind as an invalid index of the same name: the migration drops it and builds it again."""
+    upgrade(revision="e5c0a7b31f42")
+    with db.engine.begin() as connection:  # what a build cut short leaves: the name, on other columns
+        connection.execute(text(f"CREATE INDEX {SEARCH_COUNTS_INDEX} ON corrections (id)"))
+    upgrade()
+    with db.engine.connect() as connection:
+        valid, columns = connection.execute(text(
+            "SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = :name"), {"name": SEARCH_COUNTS_INDEX}).one()
+    assert valid and "(status, kind, anchor_state, assignee_id, article_id) INCLUDE (search_vector)" in columns
