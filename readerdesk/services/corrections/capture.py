@@ -468,9 +468,7 @@ def submit_correction(
     if report.trapped:
         return _store_decoy(session, report, article, fingerprint, now)
     revision = article.current_revision
-    found = _verbatim_anchor(report, revision)
-    if report.exact and revision is not None and found is None:
-        return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
+    found = _verbatim_anchor(report, revision)  # before the lock: anchoring takes no one's turn
     # The article's groups are locked from here to the commit (on PostgreSQL: SQLite has one writer at
     # a time anyway), which rereads its current revision: two statements and the commit are left.
     current_id = (lock_article(session, article.id) if session.get_bind().dialect.name == "postgresql"
@@ -478,8 +476,8 @@ def submit_correction(
     if current_id != (revision.id if revision is not None else None):  # a revision stored meanwhile
         revision = session.get(ArticleRevision, current_id) if current_id is not None else None
         found = _verbatim_anchor(report, revision)
-        if report.exact and revision is not None and found is None:
-            return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
+    if report.exact and revision is not None and found is None:
+        return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
     if revision is not None and found is not None:
         arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
     else:

@@ -102,6 +102,16 @@ class GroupChoice:
     holder_id: int
     passage: tuple[int, int] | None  # None: the holder matched by quote; its passage stays as it is
 
+    @property
+    def lead_narrowed(self) -> tuple[int, int] | None:
+        """The passage the lead's row narrows to: when the lead itself holds the matched passage."""
+        return self.passage if self.holder_id == self.group_id else None
+
+    @property
+    def holder_narrowed(self) -> tuple[int, int] | None:
+        """The passage a merged-in group's holder (not the lead) narrows to."""
+        return self.passage if self.holder_id != self.group_id else None
+
 
 def lock_article(session: DbSession, article_id: int) -> int | None:
     """Serialise changes to the article's duplicate groups until the transaction ends (a row lock on
@@ -173,13 +183,13 @@ def record_arrival(session: DbSession, correction: Correction, choice: GroupChoi
         session.execute(_START_GROUP, {"row_id": correction.id})
         set_committed_value(correction, "group_id", correction.id)
         return
-    narrowed = {"narrowed_start": choice.passage[0], "narrowed_end": choice.passage[1]} if choice.passage else {}
-    if narrowed and choice.holder_id == choice.group_id:
-        session.execute(_GROW_GROUP_AND_NARROW, {"row_id": choice.group_id, **narrowed})
+    if lead := choice.lead_narrowed:
+        session.execute(_GROW_GROUP_AND_NARROW, {"row_id": choice.group_id, "narrowed_start": lead[0],
+                                                 "narrowed_end": lead[1]})
     else:
         session.execute(_GROW_GROUP, {"row_id": choice.group_id})
-        if narrowed:  # a merged-in group's passage
-            session.execute(_NARROW, {"row_id": choice.holder_id, **narrowed})
+    if holder := choice.holder_narrowed:  # a merged-in group's passage
+        session.execute(_NARROW, {"row_id": choice.holder_id, "narrowed_start": holder[0], "narrowed_end": holder[1]})
     expire_if_loaded(session, choice.group_id, choice.holder_id)
 
 

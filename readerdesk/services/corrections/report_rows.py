@@ -93,7 +93,7 @@ SELECT {_RETURNED} FROM report"""
     return select(Correction).from_statement(text(sql).bindparams(*parameters).columns(*_CORRECTIONS.columns))
 
 
-def with_defaults(values: dict) -> dict:
+def _with_defaults(values: dict) -> dict:
     """The given columns' values, and the defaults of the others that have one (what the ORM would
     insert); columns with neither are NULL in the statement itself (``_values``)."""
     row = dict(values)
@@ -111,7 +111,7 @@ def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -
     Call under ``lock_article``; never commits."""
     values = {**values, **membership(choice)}
     given = frozenset(values)
-    row = with_defaults(values)
+    row = _with_defaults(values)
     if session.get_bind().dialect.name == "postgresql":
         return _in_one_statement(session, given, row, choice)
     correction = session.scalars(_insert_unless_key_exists(given), row).first()
@@ -128,18 +128,17 @@ def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -
 
 def _in_one_statement(session: DbSession, given: frozenset[str], row: dict,
                       choice: GroupChoice | None) -> Correction | None:
-    narrowed = choice.passage if choice is not None else None
-    lead_narrows = narrowed is not None and choice is not None and choice.holder_id == choice.group_id
-    holder_narrows = narrowed is not None and not lead_narrows
+    lead = choice.lead_narrowed if choice is not None else None
+    holder = choice.holder_narrowed if choice is not None else None
     parameters = {
         **row,
         "group_id": choice.group_id if choice is not None else None,
         "anchored": AnchorState.ANCHORED.value,
-        "lead_start": narrowed[0] if lead_narrows and narrowed else None,
-        "lead_end": narrowed[1] if lead_narrows and narrowed else None,
-        "holder_id": choice.holder_id if holder_narrows and choice is not None else None,
-        "holder_start": narrowed[0] if holder_narrows and narrowed else None,
-        "holder_end": narrowed[1] if holder_narrows and narrowed else None,
+        "lead_start": lead[0] if lead else None,
+        "lead_end": lead[1] if lead else None,
+        "holder_id": choice.holder_id if holder and choice is not None else None,
+        "holder_start": holder[0] if holder else None,
+        "holder_end": holder[1] if holder else None,
     }
     correction = session.scalars(_one_statement(given - {"group_id"}), parameters).first()
     if correction is not None and choice is not None:
