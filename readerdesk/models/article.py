@@ -78,10 +78,15 @@ class ArticleRevision(Model):
 
     def part_text(self, part: str) -> str:
         """The canonical text of one reportable part ("body" is :attr:`text`); "" when absent."""
-        return self.text if part == BODY else (self.parts or {}).get(part, "")
+        return part_text(self.text, self.parts, part)
 
     def __repr__(self) -> str:
         return f"<ArticleRevision {self.article_id}#{self.number}>"
+
+
+def part_text(text: str, parts: dict[str, str] | None, part: str) -> str:
+    """A revision's canonical text of one reportable part, from its ``text`` (the body) and ``parts``."""
+    return text if part == BODY else (parts or {}).get(part, "")
 
 
 class RevisionImmutable(RuntimeError):

@@ -55,7 +55,7 @@ def newsroom(app, db_session, live_server):
         "selectors": [{"type": "TextQuoteSelector", "exact": "twelve to five"}],
         "suggestion": "eleven to five", "comment": "The minutes say eleven.", "name": "Ada",
         "email": "ada@example.org", "notify": True,
-    }, origin=None, own_origins=set(), ip_hash="", now=utcnow()).correction
+    }, origin=None, own_origins=set(), ip_hash="", now=utcnow()).load(db_session)
     moderation.accept(db_session, report, actor=editor, now=utcnow(), expected_version=report.version)
     publication = publish(db_session, report, note_type="correction", was_wrong="the vote was twelve to five",
                           is_right="It was eleven to five.", body="", actor=editor, now=utcnow(),

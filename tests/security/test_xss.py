@@ -84,7 +84,7 @@ def corpus(app, db_session, live_server):
         "selectors": [{"type": "TextQuoteSelector", "exact": "twelve bridges", "prefix": SHORT, "suffix": SHORT}],
         "suggestion": CORPUS, "comment": CORPUS, "name": SHORT, "email": "reader@example.com", "notify": True,
     }, origin=None, own_origins=set(), ip_hash="", now=utcnow())
-    correction = submission.correction
+    correction = submission.load(db_session)
     add_internal_note(db_session, correction, CORPUS, author=editor, now=utcnow())
     event = moderation.accept(db_session, correction, actor=editor, now=utcnow(), expected_version=correction.version,
                               reason=CORPUS)

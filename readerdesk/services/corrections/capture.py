@@ -14,16 +14,16 @@ import json
 import re
 import secrets
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
-from functools import cache
+from typing import TypeVar
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from readerdesk.anchoring import Anchor, anchor
 from readerdesk.models import (
@@ -36,6 +36,7 @@ from readerdesk.models import (
     Site,
     Status,
 )
+from readerdesk.models.article import part_text
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import Arrival, assign_group, find_group, lock_article
@@ -60,6 +61,7 @@ HONEYPOT_FIELD = "website"
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,100}$")
 _LANGUAGE_RE = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
 _LINK_RE = re.compile(r"https?://|\bwww\.", re.IGNORECASE)
+T = TypeVar("T")
 
 
 class InvalidCorrection(ValueError):
@@ -97,12 +99,12 @@ ORIGIN_REFUSED = N_("This website (%(origin)s) is not set up to send corrections
 class OriginNotAllowed(PermissionError):
     """The page sending the report is not on an origin the article's site allows."""
 
-    def __init__(self, origin: str, site: Site):
-        super().__init__(ORIGIN_REFUSED % {"origin": origin, "site": site.title or site.name})
-        self.origin, self.site = origin, site
+    def __init__(self, origin: str, site_label: str):
+        super().__init__(ORIGIN_REFUSED % {"origin": origin, "site": site_label})
+        self.origin, self.site_label = origin, site_label
 
     def message(self, translator: Translator) -> str:
-        return translator.gettext(ORIGIN_REFUSED, origin=self.origin, site=self.site.title or self.site.name)
+        return translator.gettext(ORIGIN_REFUSED, origin=self.origin, site=self.site_label)
 
 
 @dataclass(frozen=True)
@@ -139,14 +141,29 @@ class CorrectionInput:
 
 @dataclass(frozen=True)
 class Submission:
-    correction: Correction | DecoyReport
-    created: bool  # False when the idempotency key was seen before
+    """What a stored report's sender is told, and what runs after the commit: plain values, so the
+    usual report builds no ORM object (``load`` gives the stored row)."""
 
-    @property
-    def anchored(self) -> bool:
-        if isinstance(self.correction, DecoyReport):
-            return self.correction.anchored
-        return self.correction.start is not None
+    id: int
+    public_id: str
+    status: Status
+    anchored: bool  # placed in a revision of the article
+    created: bool  # False when the idempotency key was seen before
+    decoy: bool = False  # the honeypot was filled: a DecoyReport, and nobody is told
+    refetch: bool = False  # the reader saw text readerdesk does not have (``needs_refetch``)
+
+    @classmethod
+    def of(cls, stored: Correction | DecoyReport, *, created: bool) -> Submission:
+        if isinstance(stored, DecoyReport):
+            return cls(stored.id, stored.public_id, stored.status, stored.anchored, created, decoy=True)
+        return cls(stored.id, stored.public_id, stored.status, stored.start is not None, created,
+                   refetch=needs_refetch(stored))
+
+    def load(self, session: DbSession) -> Correction | DecoyReport:
+        """The stored report (or decoy) as an ORM object."""
+        stored = session.get(DecoyReport if self.decoy else Correction, self.id)
+        assert stored is not None
+        return stored
 
 
 @dataclass
@@ -365,7 +382,7 @@ def parse_correction(data: dict) -> CorrectionInput:
 # --- finding the article and the passage -----------------------------------------------------
 
 
-def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> bool:
+def origin_allowed(allowed_origins: list[str], origin: str | None, own_origins: set[str]) -> bool:
     """No Origin (curl, server to server) or readerdesk's own origin, or one the site configured."""
     if origin is None:
         return True
@@ -373,38 +390,94 @@ def origin_allowed(site: Site, origin: str | None, own_origins: set[str]) -> boo
         origin = normalise_origin(origin)
     except InvalidURL:  # "null" from sandboxed frames and file:// pages
         return False
-    return origin in own_origins or origin in site.allowed_origins
+    return origin in own_origins or origin in allowed_origins
 
 
-def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str], *,
-                 with_revision: bool = False) -> Article:
-    """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site
-    (and its current revision, text included, when ``with_revision``) in one query.
-
-    Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it but none
-    allows the origin."""
+def _url_key(article_url: str) -> str:
     try:
-        url = normalise_url(article_url)
+        return normalise_url(article_url)
     except InvalidURL:
         raise ArticleNotFound(article_url) from None
-    articles = list(session.scalars(_articles_at_url(with_revision), {"url": url}))
-    if not articles:
+
+
+def _first_allowed(found: list[T], origin: str | None, own_origins: set[str],
+                   site_of: Callable[[T], tuple[list[str], str]], article_url: str) -> T:
+    """The first of the articles at a URL whose site allows ``origin``. ``site_of`` gives an article's
+    site's allowed origins and its name for the refusal. Raises ArticleNotFound when there are none,
+    OriginNotAllowed when none allows the origin."""
+    if not found:
         raise ArticleNotFound(article_url)
-    for article in articles:
-        if origin_allowed(article.site, origin, own_origins):
+    for article in found:
+        if origin_allowed(site_of(article)[0], origin, own_origins):
             return article
-    raise OriginNotAllowed(origin or "", articles[0].site)
+    raise OriginNotAllowed(origin or "", site_of(found[0])[1])
 
 
-@cache
-def _articles_at_url(with_revision: bool) -> Select:
-    """``find_article``'s query, built once per variant: each report runs it, and building a query
-    with its loader options costs more than running the cached one."""
-    query = (select(Article).where(Article.url == bindparam("url")).order_by(Article.id)
-             .options(joinedload(Article.site)))
-    if with_revision:
-        query = query.options(joinedload(Article.current_revision))
-    return query
+def find_article(session: DbSession, article_url: str, origin: str | None, own_origins: set[str]) -> Article:
+    """The article at this (normalised) URL on a site that allows ``origin``, loaded with its site in
+    one query. Raises ArticleNotFound when no site has the URL, OriginNotAllowed when sites have it
+    but none allows the origin."""
+    found = list(session.scalars(_ARTICLES_AT_URL, {"url": _url_key(article_url)}))
+    return _first_allowed(found, origin, own_origins,
+                          lambda article: (article.site.allowed_origins, article.site.title or article.site.name),
+                          article_url)
+
+
+_ARTICLES_AT_URL = select(Article).where(Article.url == bindparam("url")).order_by(Article.id).options(
+    joinedload(Article.site))  # built once: building a query with its loader options costs more than running it
+
+
+@dataclass(frozen=True)
+class RevisionText:
+    """A revision's id and texts: what anchoring a new report needs of it."""
+
+    id: int
+    text: str
+    parts: dict[str, str] | None
+
+    def part_text(self, part: str) -> str:
+        return part_text(self.text, self.parts, part)
+
+
+@dataclass(frozen=True)
+class ReportedArticle:
+    """What storing a report needs of its article, its site and its current revision, as plain values
+    read in one statement: a report builds no ORM object for them (the rare paths that do need the
+    ORM's article, a decoy and a quote looked for in earlier revisions, load it then)."""
+
+    id: int
+    site_label: str  # the site's title, else its name
+    site_language: str
+    allowed_origins: list[str]
+    connector: str | None
+    revision: RevisionText | None
+
+
+def find_reported_article(session: DbSession, article_url: str, origin: str | None,
+                          own_origins: set[str]) -> ReportedArticle:
+    """``find_article`` for a new report: the same rules, plain values."""
+    found = [ReportedArticle(row.id, row.title or row.name, row.language, row.allowed_origins or [], row.connector,
+                             RevisionText(row.revision_id, row.text, row.parts) if row.revision_id else None)
+             for row in session.execute(_REPORTED_ARTICLES_AT_URL, {"url": _url_key(article_url)})]
+    return _first_allowed(found, origin, own_origins, lambda article: (article.allowed_origins, article.site_label),
+                          article_url)
+
+
+_REPORTED_ARTICLES_AT_URL = (
+    select(Article.id, Site.name, Site.title, Site.language, Site.allowed_origins, Site.connector,
+           ArticleRevision.id.label("revision_id"), ArticleRevision.text, ArticleRevision.parts)
+    .join(Site, Site.id == Article.site_id)
+    .outerjoin(ArticleRevision, ArticleRevision.id == Article.current_revision_id)
+    .where(Article.url == bindparam("url")).order_by(Article.id))
+_REVISION_TEXT = select(ArticleRevision.id, ArticleRevision.text, ArticleRevision.parts).where(
+    ArticleRevision.id == bindparam("revision_id"))
+
+
+def _revision_text(session: DbSession, revision_id: int | None) -> RevisionText | None:
+    if revision_id is None:
+        return None
+    row = session.execute(_REVISION_TEXT, {"revision_id": revision_id}).one()
+    return RevisionText(row.id, row.text, row.parts)
 
 
 # --- storing ---------------------------------------------------------------------------------
@@ -426,11 +499,11 @@ def _by_key(session: DbSession, key: str, *, decoy: bool) -> Correction | DecoyR
 def _seen_before(existing: Correction | DecoyReport, fingerprint: str) -> Submission:
     if existing.body_fingerprint and existing.body_fingerprint != fingerprint:
         raise IdempotencyKeyReused(existing.idempotency_key)
-    return Submission(existing, created=False)
+    return Submission.of(existing, created=False)
 
 
-def _decoy(report: CorrectionInput, article: Article, fingerprint: str, now: datetime) -> DecoyReport:
-    revision = article.current_revision
+def _decoy(report: CorrectionInput, article: Article, revision: RevisionText | None, fingerprint: str,
+           now: datetime) -> DecoyReport:
     found = bool(report.exact) and revision is not None and quote_is_found(
         quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), revision.part_text(report.part))
     return DecoyReport(public_id=new_public_id(), idempotency_key=report.idempotency_key, body_fingerprint=fingerprint,
@@ -460,61 +533,69 @@ def submit_correction(
     report with its anchor row and its group's change (``report_rows``: one statement). The lock is
     taken after the article is read and the quote anchored, so reports on one article wait on each
     other only for the last three statements and the commit. SQLite takes no lock (one writer at a
-    time) and writes the report in three statements: six in all. Other
-    reports take the ORM path, which looks through earlier revisions (``_store_with_evidence``)."""
+    time) and writes the report in three statements: six in all. None of them builds an ORM object
+    (plain rows in, plain rows out). Other reports take the ORM path, which looks through earlier
+    revisions (``_store_with_evidence``)."""
     report = parse_correction(data)
-    article = find_article(session, report.article_url, origin, own_origins, with_revision=True)
+    article = find_reported_article(session, report.article_url, origin, own_origins)
     fingerprint = report.fingerprint()
+    revision = article.revision
     if report.trapped:
-        return _store_decoy(session, report, article, fingerprint, now)
-    revision = article.current_revision
+        return _store_decoy(session, report, _orm_article(session, article.id), revision, fingerprint, now)
     found = _verbatim_anchor(report, revision)  # before the lock: anchoring takes no one's turn
     # The article's groups are locked from here to the commit (on PostgreSQL: SQLite has one writer at
     # a time anyway), which rereads its current revision: two statements and the commit are left.
-    current_id = (lock_article(session, article.id) if session.get_bind().dialect.name == "postgresql"
-                  else article.current_revision_id)
-    if current_id != (revision.id if revision is not None else None):  # a revision stored meanwhile
-        revision = session.get(ArticleRevision, current_id) if current_id is not None else None
-        found = _verbatim_anchor(report, revision)
+    if session.get_bind().dialect.name == "postgresql":
+        current_id = lock_article(session, article.id)
+        if current_id != (revision.id if revision is not None else None):  # a revision stored meanwhile
+            revision = _revision_text(session, current_id)
+            found = _verbatim_anchor(report, revision)
     if report.exact and revision is not None and found is None:
-        return _store_with_evidence(session, report, article, fingerprint, ip_hash, now)
+        return _store_with_evidence(session, report, _orm_article(session, article.id), fingerprint, ip_hash, now)
     if revision is not None and found is not None:
         arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
     else:
         arrival = Arrival(article.id, None, report.part, None, None, report.exact)
-    correction = write_report(session, {
+    anchor_columns = _anchor_columns(report, revision, found)
+    stored = write_report(session, {
         "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "body_fingerprint": fingerprint,
         "article_id": article.id, "kind": report.kind, "selectors": report.selectors, "exact": report.exact,
         "prefix": report.prefix, "suffix": report.suffix, "part": report.part,
         "selection_clipped": report.clipped, "selected_text": report.selected_text, "page_url": report.page_url,
         "suggestion": report.suggestion, "comment": report.comment, "reader_name": report.reader_name,
         "reader_email": report.reader_email, "notify_reader": report.notify_reader,
-        "language": report.language or article.site.language, "ip_hash": ip_hash, "created_at": now,
-        "updated_at": now, **_anchor_columns(report, revision, found),
+        "language": report.language or article.site_language, "ip_hash": ip_hash, "created_at": now,
+        "updated_at": now, **anchor_columns,
     }, find_group(session, arrival))
-    if correction is None:  # the key was stored already: by this reader's earlier try, or a racing one
+    if stored is None:  # the key was stored already: by this reader's earlier try, or a racing one
         existing = _by_key(session, report.idempotency_key, decoy=False)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
         return _seen_before(existing, fingerprint)
-    set_committed_value(correction, "article", article)  # loaded already: callers need not query it again
-    return Submission(correction, created=True)
+    return Submission(stored.id, stored.public_id, stored.status, found is not None, created=True,
+                      refetch=bool(article.connector) and saw_other_text(anchor_columns["anchor_state"], True))
 
 
-def _verbatim_anchor(report: CorrectionInput, revision: ArticleRevision | None) -> Anchor | None:
+def _orm_article(session: DbSession, article_id: int) -> Article:
+    article = session.get(Article, article_id)
+    assert article is not None  # read a moment ago in this transaction
+    return article
+
+
+def _verbatim_anchor(report: CorrectionInput, revision: RevisionText | None) -> Anchor | None:
     """The engine's anchor of the reader's quote in ``revision`` (in the report's part) when the text
     there is the quote word for word: the usual report. None otherwise."""
     if not report.exact or revision is None:
         return None
-    part_text = revision.part_text(report.part)
-    if not part_text:
+    text = revision.part_text(report.part)
+    if not text:
         return None
-    found = anchor(quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), part_text)
+    found = anchor(quote_selectors(report.selectors, report.exact, report.prefix, report.suffix), text)
     if found.state != "anchored" or found.start is None or found.end is None:
         return None
-    return found if part_text[found.start:found.end] == report.exact else None
+    return found if text[found.start:found.end] == report.exact else None
 
 
-def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, found: Anchor | None) -> dict:
+def _anchor_columns(report: CorrectionInput, revision: RevisionText | None, found: Anchor | None) -> dict:
     """What ``reanchoring.anchor_new_report`` records for the usual report, as columns."""
     if not report.exact:
         return {"anchor_state": AnchorState.NONE}
@@ -525,12 +606,12 @@ def _anchor_columns(report: CorrectionInput, revision: ArticleRevision | None, f
             "anchor_start": found.start, "anchor_end": found.end, "anchor_confidence": found.confidence}
 
 
-def _store_decoy(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
-                 now: datetime) -> Submission:
+def _store_decoy(session: DbSession, report: CorrectionInput, article: Article, revision: RevisionText | None,
+                 fingerprint: str, now: datetime) -> Submission:
     existing = _by_key(session, report.idempotency_key, decoy=True)
     if existing is not None:
         return _seen_before(existing, fingerprint)
-    return _add_or_seen(session, _decoy(report, article, fingerprint, now), report, fingerprint)
+    return _add_or_seen(session, _decoy(report, article, revision, fingerprint, now), report, fingerprint)
 
 
 def _store_with_evidence(session: DbSession, report: CorrectionInput, article: Article, fingerprint: str,
@@ -566,23 +647,26 @@ def _add_or_seen(session: DbSession, stored: Correction | DecoyReport, report: C
         if existing is None:
             raise
         return _seen_before(existing, fingerprint)
-    return Submission(stored, created=True)
+    return Submission.of(stored, created=True)
+
+
+def saw_other_text(anchor_state: AnchorState, quote_verbatim: bool | None) -> bool:
+    """The reader's quote is in no revision word for word: unanchored, or matched only approximately."""
+    return anchor_state == AnchorState.UNANCHORED or (anchor_state == AnchorState.ANCHORED and quote_verbatim is False)
 
 
 def needs_refetch(correction: Correction) -> bool:
-    """The reader saw text readerdesk does not have (their quote is in no revision word for word:
-    unanchored, or matched only approximately), and the site says where to fetch the article."""
-    saw_other_text = correction.anchor_state == AnchorState.UNANCHORED or (
-        correction.anchor_state == AnchorState.ANCHORED and correction.quote_verbatim is False)
-    return saw_other_text and bool(correction.article.site.connector)
+    """The reader saw text readerdesk does not have, and the site says where to fetch the article."""
+    return (saw_other_text(correction.anchor_state, correction.quote_verbatim)
+            and bool(correction.article.site.connector))
 
 
-def new_report_jobs(correction: Correction) -> list[Job]:
+def new_report_jobs(submission: Submission) -> list[Job]:
     """After a new report is stored: tell the editors, and fetch the article again when the reader saw
     text readerdesk does not have. The report is stored whatever happens to these."""
-    jobs = [Job("new_correction", (correction.id,))]
-    if needs_refetch(correction):
-        jobs.append(Job("refetch_and_anchor", (correction.id,)))
+    jobs = [Job("new_correction", (submission.id,))]
+    if submission.refetch:
+        jobs.append(Job("refetch_and_anchor", (submission.id,)))
     return jobs
 
 
@@ -605,15 +689,15 @@ STATUS_SENTENCES = {
 }
 
 
-def public_state(correction: Correction | DecoyReport) -> Status:
+def public_state(status: Status) -> Status:
     """The state a reader is told: spam reads as a rejection."""
-    return Status.REJECTED if correction.status is Status.SPAM else correction.status
+    return Status.REJECTED if status is Status.SPAM else status
 
 
 def public_status(correction: Correction | DecoyReport, translator: Translator) -> dict:
     """What the reader's status link shows: no name, email, IP or message. Its sentence is said by
     ``translator``, which callers set to the report's ``language``."""
-    status = public_state(correction)
+    status = public_state(correction.status)
     return {
         "id": correction.public_id,
         "status": status.value,

@@ -175,13 +175,12 @@ def membership(choice: GroupChoice | None) -> dict:
     return {"group_id": choice.group_id, "is_lead": False, "group_size": 0, "holds_passage": False}
 
 
-def record_arrival(session: DbSession, correction: Correction, choice: GroupChoice | None) -> None:
+def record_arrival(session: DbSession, correction_id: int, choice: GroupChoice | None) -> None:
     """After the new report is stored with ``membership(choice)``: one UPDATE, of the lead of the
     group it joined (its size, and the passage narrowed when the lead held it), or of the report
     itself when it starts a group (its group is its own id, known only now)."""
     if choice is None:
-        session.execute(_START_GROUP, {"row_id": correction.id})
-        set_committed_value(correction, "group_id", correction.id)
+        session.execute(_START_GROUP, {"row_id": correction_id})
         return
     if lead := choice.lead_narrowed:
         session.execute(_GROW_GROUP_AND_NARROW, {"row_id": choice.group_id, "narrowed_start": lead[0],
@@ -223,7 +222,9 @@ def assign_group(session: DbSession, correction: Correction) -> int:
     choice = find_group(session, Arrival.of(correction), before_id=correction.id)
     for name, value in membership(choice).items():
         setattr(correction, name, value)
-    record_arrival(session, correction, choice)
+    record_arrival(session, correction.id, choice)
+    if choice is None:
+        set_committed_value(correction, "group_id", correction.id)
     session.flush()
     return choice.group_id if choice is not None else correction.id
 

@@ -12,18 +12,20 @@ here is time the next report on a viral article waits.
   already (the INSERT's ``ON CONFLICT DO NOTHING`` returns no row, and the CTEs select from it).
 * **SQLite** (no data-modifying CTEs): the same rows in three statements, as before.
 
-Either way the stored report comes back as an ORM object (its columns as the database returned them),
-or None when the key was stored already. The statements are text compiled once per process: SQLAlchemy
-does not cache dialect-specific inserts, and building them costs more than running them.
+Either way the stored report comes back as a plain row (:class:`StoredReport`: its id, public id and
+status), or None when the key was stored already: loading it as an ORM object cost more than the
+statement. The statements are text compiled once per process: SQLAlchemy does not cache
+dialect-specific inserts, and building them costs more than running them.
 """
 
 from __future__ import annotations
 
 from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import ColumnDefault, bindparam, insert, select, text
+from sqlalchemy import ColumnDefault, bindparam, insert, text
 
-from readerdesk.models import AnchorState, Correction, CorrectionAnchor
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Status
 from readerdesk.models.types import DbSession, table_of
 from readerdesk.services.corrections.duplicates import GroupChoice, expire_if_loaded, membership, record_arrival
 
@@ -35,9 +37,18 @@ def _quoted(name: str) -> str:
     return f'"{name}"'
 
 
-# RETURNING names every column in the model's order: ``*`` is the table's order on disk, which a
-# database built by migrations (columns added over time) does not share with the model.
-_RETURNED = ", ".join(_quoted(c.name) for c in _CORRECTIONS.columns)
+
+
+class StoredReport(NamedTuple):
+    """A report just stored: what its sender is told, and its id for the jobs."""
+
+    id: int
+    public_id: str
+    status: Status
+
+
+_RETURNED = ", ".join(_quoted(name) for name in StoredReport._fields)
+_RETURNED_COLUMNS = [_CORRECTIONS.c[name] for name in StoredReport._fields]
 _INSERT_ANCHOR = insert(table_of(CorrectionAnchor))
 
 
@@ -65,7 +76,7 @@ def _insert_unless_key_exists(given: frozenset[str]):
     names, values, parameters = _values(given)
     sql = (f"INSERT INTO {_CORRECTIONS.name} ({names}) VALUES ({values}) "
            f"ON CONFLICT (idempotency_key) DO NOTHING RETURNING {_RETURNED}")
-    return select(Correction).from_statement(text(sql).bindparams(*parameters).columns(*_CORRECTIONS.columns))
+    return text(sql).bindparams(*parameters).columns(*_RETURNED_COLUMNS)
 
 
 @cache
@@ -90,7 +101,7 @@ holder AS (UPDATE {_CORRECTIONS.name} SET passage_start = CAST(:holder_start AS 
  passage_end = CAST(:holder_end AS INTEGER)
  WHERE id = CAST(:holder_id AS INTEGER) AND EXISTS (SELECT FROM report))
 SELECT {_RETURNED} FROM report"""
-    return select(Correction).from_statement(text(sql).bindparams(*parameters).columns(*_CORRECTIONS.columns))
+    return text(sql).bindparams(*parameters).columns(*_RETURNED_COLUMNS)
 
 
 def _with_defaults(values: dict) -> dict:
@@ -104,7 +115,7 @@ def _with_defaults(values: dict) -> dict:
     return row
 
 
-def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -> Correction | None:
+def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -> StoredReport | None:
     """Store a new report (``values``: its columns but the group's) in ``choice``'s group, or as a
     group of its own; a report anchored on arrival (``anchor_revision_id`` given) gets its first
     anchor-history row. None when its idempotency key was stored already (nothing is written then).
@@ -114,20 +125,21 @@ def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -
     row = _with_defaults(values)
     if session.get_bind().dialect.name == "postgresql":
         return _in_one_statement(session, given, row, choice)
-    correction = session.scalars(_insert_unless_key_exists(given), row).first()
-    if correction is None:
+    returned = session.execute(_insert_unless_key_exists(given), row).first()
+    if returned is None:
         return None
-    if correction.anchor_revision_id is not None:
+    stored = StoredReport(*returned)
+    if row.get("anchor_revision_id") is not None:
         session.execute(_INSERT_ANCHOR, {
-            "correction_id": correction.id, "revision_id": correction.anchor_revision_id,
-            "state": AnchorState.ANCHORED, "start": correction.anchor_start, "end": correction.anchor_end,
-            "confidence": correction.anchor_confidence, "created_at": correction.created_at})
-    record_arrival(session, correction, choice)
-    return correction
+            "correction_id": stored.id, "revision_id": row["anchor_revision_id"], "state": AnchorState.ANCHORED,
+            "start": row["anchor_start"], "end": row["anchor_end"], "confidence": row["anchor_confidence"],
+            "created_at": row["created_at"]})
+    record_arrival(session, stored.id, choice)
+    return stored
 
 
 def _in_one_statement(session: DbSession, given: frozenset[str], row: dict,
-                      choice: GroupChoice | None) -> Correction | None:
+                      choice: GroupChoice | None) -> StoredReport | None:
     lead = choice.lead_narrowed if choice is not None else None
     holder = choice.holder_narrowed if choice is not None else None
     parameters = {
@@ -140,8 +152,9 @@ def _in_one_statement(session: DbSession, given: frozenset[str], row: dict,
         "holder_start": holder[0] if holder else None,
         "holder_end": holder[1] if holder else None,
     }
-    correction = session.scalars(_one_statement(given - {"group_id"}), parameters).first()
-    if correction is not None and choice is not None:
+    returned = session.execute(_one_statement(given - {"group_id"}), parameters).first()
+    if returned is None:
+        return None
+    if choice is not None:
         expire_if_loaded(session, choice.group_id, choice.holder_id)
-    return correction
-
+    return StoredReport(*returned)

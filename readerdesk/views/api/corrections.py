@@ -18,7 +18,7 @@ from flask_babel import gettext
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import TRANSLATOR, csrf, db, limiter
-from readerdesk.models import Correction, Site
+from readerdesk.models import Site
 from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.services.articles.ingest import ArticleConflict, IngestError, ingest_article
 from readerdesk.services.articles.sites import all_allowed_origins, site_for_origin, site_for_token
@@ -259,15 +259,14 @@ def _store_report(data: dict, ip_hash: str):
     with unit_of_work(db.session) as work:
         submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
                                        ip_hash=ip_hash, now=utcnow())
-        correction = submission.correction
         g.origin_allowed = True  # the article's site allows it: no need to ask every site again
         # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
         # honeypot was filled) is described the same way: bots learn nothing.
-        body = {"id": correction.public_id, "status": public_state(correction).value,
-                "status_url": _status_url(correction.public_id),
-                "status_page": _status_page(correction.public_id), "anchored": submission.anchored}
-        if submission.created and isinstance(correction, Correction):  # a decoy tells nobody
-            work.after_commit(*new_report_jobs(correction))
+        body = {"id": submission.public_id, "status": public_state(submission.status).value,
+                "status_url": _status_url(submission.public_id),
+                "status_page": _status_page(submission.public_id), "anchored": submission.anchored}
+        if submission.created and not submission.decoy:  # a decoy tells nobody
+            work.after_commit(*new_report_jobs(submission))
     return submission, body
 
 

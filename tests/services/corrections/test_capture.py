@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
 from sqlalchemy import func, select
 
@@ -34,9 +36,17 @@ def report(article, exact: str | None = None, **fields) -> dict:
     return data
 
 
+@dataclass
+class Stored:
+    correction: Correction
+    created: bool
+
+
 def submit(session, data, origin=None, ip_hash=SENDER):
-    return submit_correction(session, data, origin=origin, own_origins={"https://desk.example"}, ip_hash=ip_hash,
-                             now=utcnow())
+    """``submit_correction``, with the stored report loaded as the ORM has it."""
+    submission = submit_correction(session, data, origin=origin, own_origins={"https://desk.example"},
+                                   ip_hash=ip_hash, now=utcnow())
+    return Stored(submission.load(session), submission.created)
 
 
 # --- finding the passage (the anchoring engine) -----------------------------------------------

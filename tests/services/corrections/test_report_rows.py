@@ -3,7 +3,7 @@ from sqlalchemy import select
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, Status
 from readerdesk.services.corrections.duplicates import GroupChoice
-from readerdesk.services.corrections.report_rows import write_report
+from readerdesk.services.corrections.report_rows import StoredReport, write_report
 from tests.conftest import is_postgres
 from tests.factories import make_article, paragraphs
 from tests.helpers import recorded_statements
@@ -22,6 +22,12 @@ def values(article, key, start, end, **more):
             "ip_hash": "h", "created_at": now, "updated_at": now, **anchored, **more}
 
 
+def write(session, values, choice):
+    """``write_report``, and the stored row as the ORM loads it (None when nothing was stored)."""
+    stored = write_report(session, values, choice)
+    return session.get(Correction, stored.id) if stored is not None else None
+
+
 def an_article(session):
     article = make_article(session, html=TEXT)
     session.flush()  # its current revision's id
@@ -34,8 +40,10 @@ def anchor_rows(session, correction):
 
 def test_a_report_that_starts_a_group_is_its_own_group_with_its_first_anchor_row(db_session):
     article = an_article(db_session)
-    stored = write_report(db_session, values(article, "key-first-0001", 17, 23), None)
-    db_session.refresh(stored)
+    returned = write_report(db_session, values(article, "key-first-0001", 17, 23), None)
+    assert isinstance(returned, StoredReport) and returned.public_id == "pub-key-first-0001"
+    assert returned.status == Status.NEW
+    stored = db_session.get(Correction, returned.id)
     assert (stored.group_id, stored.is_lead, stored.group_size, stored.holds_passage) == (stored.id, True, 1, True)
     # The columns no one gave take their defaults; the ones without a default are empty.
     assert (stored.status, stored.version, stored.assignee_id, stored.first_decision_at) == (Status.NEW, 1, None, None)
@@ -48,8 +56,8 @@ def test_a_report_that_starts_a_group_is_its_own_group_with_its_first_anchor_row
 
 def test_a_member_grows_its_lead_and_narrows_the_passage_the_lead_holds(db_session):
     article = an_article(db_session)
-    lead = write_report(db_session, values(article, "key-lead-0001", 10, 30), None)
-    member = write_report(db_session, values(article, "key-member-01", 17, 23),
+    lead = write(db_session, values(article, "key-lead-0001", 10, 30), None)
+    member = write(db_session, values(article, "key-member-01", 17, 23),
                           GroupChoice(lead.id, lead.id, (17, 23)))
     db_session.refresh(lead)
     db_session.refresh(member)
@@ -59,12 +67,12 @@ def test_a_member_grows_its_lead_and_narrows_the_passage_the_lead_holds(db_sessi
 
 def test_a_merged_in_holder_narrows_and_the_lead_only_grows(db_session):
     article = an_article(db_session)
-    lead = write_report(db_session, values(article, "key-lead-0002", 40, 60), None)
-    holder = write_report(db_session, values(article, "key-holder-02", 10, 30), None)
+    lead = write(db_session, values(article, "key-lead-0002", 40, 60), None)
+    holder = write(db_session, values(article, "key-holder-02", 10, 30), None)
     holder.group_id, holder.is_lead, holder.group_size = lead.id, False, 0  # as an editor's merge leaves it
     lead.group_size = 2
     db_session.flush()
-    write_report(db_session, values(article, "key-member-02", 17, 23), GroupChoice(lead.id, holder.id, (17, 23)))
+    write(db_session, values(article, "key-member-02", 17, 23), GroupChoice(lead.id, holder.id, (17, 23)))
     db_session.refresh(lead)
     db_session.refresh(holder)
     assert (lead.group_size, lead.passage_start, lead.passage_end) == (3, None, None)
@@ -73,8 +81,8 @@ def test_a_merged_in_holder_narrows_and_the_lead_only_grows(db_session):
 
 def test_a_stored_key_writes_nothing(db_session):
     article = an_article(db_session)
-    lead = write_report(db_session, values(article, "key-twice-0001", 17, 23), None)
-    again = write_report(db_session, values(article, "key-twice-0001", 17, 23, public_id="pub-other"),
+    lead = write(db_session, values(article, "key-twice-0001", 17, 23), None)
+    again = write(db_session, values(article, "key-twice-0001", 17, 23, public_id="pub-other"),
                          GroupChoice(lead.id, lead.id, (18, 22)))
     assert again is None
     db_session.refresh(lead)
@@ -85,7 +93,7 @@ def test_a_stored_key_writes_nothing(db_session):
 
 def test_postgresql_writes_a_report_in_one_statement_and_sqlite_in_three(db_session):
     article = an_article(db_session)
-    lead = write_report(db_session, values(article, "key-count-0001", 17, 23), None)
+    lead = write(db_session, values(article, "key-count-0001", 17, 23), None)
     with recorded_statements(db_session) as statements:
         write_report(db_session, values(article, "key-count-0002", 17, 23), GroupChoice(lead.id, lead.id, (17, 23)))
     assert len(statements) == (1 if is_postgres() else 3), statements
