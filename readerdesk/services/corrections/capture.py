@@ -161,7 +161,7 @@ class Submission:
 
     def load(self, session: DbSession) -> Correction | DecoyReport:
         """The stored report (or decoy) as an ORM object."""
-        stored = session.get(DecoyReport if self.decoy else Correction, self.id)
+        stored = session.get(DecoyReport, self.id) if self.decoy else session.get(Correction, self.id)
         assert stored is not None
         return stored
 
