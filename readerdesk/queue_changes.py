@@ -36,6 +36,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTran
 from readerdesk.clock import utcnow
 from readerdesk.jobs.runner import redis_client, redis_outage
 from readerdesk.models import Correction
+from readerdesk.models.correction import REPORTS_CHANGED, mark_reports_changed
 from readerdesk.models.types import DbSession
 from readerdesk.services.desk.live_queue import (
     CHANNEL,
@@ -46,7 +47,6 @@ from readerdesk.services.desk.live_queue import (
 )
 
 log = logging.getLogger("readerdesk.queue_changes")
-CHANGED = "readerdesk.queue_changed"
 _owed = threading.Event()  # a bump Redis did not take
 
 
@@ -56,24 +56,24 @@ def _touches_reports(session: Session) -> bool:
 
 def _after_flush(session: Session, _flush: UOWTransaction) -> None:
     if _touches_reports(session):
-        session.info[CHANGED] = True
+        mark_reports_changed(session)
 
 
 def _on_execute(state: ORMExecuteState) -> None:
     """An UPDATE or DELETE statement on the reports' table (a conditional decision, a merge)."""
     table = getattr(state.statement, "table", None)
     if (state.is_update or state.is_delete) and table is not None and table.name == Correction.__tablename__:
-        state.session.info[CHANGED] = True
+        mark_reports_changed(state.session)
 
 
 def _after_commit(session: Session) -> None:
-    if session.info.pop(CHANGED, False) and has_app_context():
+    if session.info.pop(REPORTS_CHANGED, False) and has_app_context():
         announce(current_app.config)
 
 
 def _after_rollback(session: Session, previous: SessionTransaction) -> None:
     if previous.parent is None:  # the whole transaction, not a savepoint inside it
-        session.info.pop(CHANGED, None)
+        session.info.pop(REPORTS_CHANGED, None)
 
 
 def watch() -> None:

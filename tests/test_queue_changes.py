@@ -143,3 +143,17 @@ def test_a_version_another_app_server_published_is_heard_and_polls_then_ask_redi
 
     queue_redis.stop()  # the listener notices, and polls no longer trust what it last heard
     wait_for(lambda: listener.version() is None)
+
+
+def test_a_readers_report_through_the_api_bumps_the_version(app, queue_redis):
+    """The API writes a report with its own statements (``report_rows``), not an ORM flush."""
+    site = make_site(db.session, base_url="https://news.example")
+    article = make_article(db.session, site, html="<p>The council voted twelve to five.</p>")
+    db.session.commit()
+    before = stored_version(queue_redis)
+    response = app.test_client().post("/api/v1/corrections", json={
+        "idempotency_key": "bump-the-queue-1", "article_url": article.url, "kind": "factual",
+        "selectors": [{"type": "TextQuoteSelector", "exact": "twelve to five"}]})
+    assert response.status_code == 201, response.json
+    after = stored_version(queue_redis)
+    assert after is not None and after != before

@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import DDL, JSON, Float, ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, scoped_session
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
@@ -113,6 +113,16 @@ FULLTEXT_DDL = (
     f"CREATE INDEX {SEARCH_COUNTS_INDEX} ON corrections (status, kind, anchor_state, assignee_id, article_id) "
     f"INCLUDE ({SEARCH_VECTOR}) WHERE is_lead",
 )
+
+
+# A session whose transaction changed reports (``readerdesk.queue_changes`` tells the open desk queues
+# when it commits). Flushes of reports and UPDATE/DELETE statements on the table are seen by
+# themselves; code writing reports with statements of its own marks the session with this.
+REPORTS_CHANGED = "readerdesk.queue_changed"
+
+
+def mark_reports_changed(session: Session | scoped_session) -> None:
+    session.info[REPORTS_CHANGED] = True
 
 
 class Correction(Model):

@@ -455,10 +455,12 @@ class ReportedArticle:
 
 def find_reported_article(session: DbSession, article_url: str, origin: str | None,
                           own_origins: set[str]) -> ReportedArticle:
-    """``find_article`` for a new report: the same rules, plain values."""
+    """``find_article`` for a new report: the same rules, plain values. Flushes what the caller added
+    (its statements run on the session's connection, which does not autoflush)."""
+    session.flush()
     found = [ReportedArticle(row.id, row.title or row.name, row.language, row.allowed_origins or [], row.connector,
                              RevisionText(row.revision_id, row.text, row.parts) if row.revision_id else None)
-             for row in session.execute(_REPORTED_ARTICLES_AT_URL, {"url": _url_key(article_url)})]
+             for row in session.connection().execute(_REPORTED_ARTICLES_AT_URL, {"url": _url_key(article_url)})]
     return _first_allowed(found, origin, own_origins, lambda article: (article.allowed_origins, article.site_label),
                           article_url)
 

@@ -119,8 +119,13 @@ def lock_article(session: DbSession, article_id: int) -> int | None:
 
     The lock is ``FOR NO KEY UPDATE``: it excludes the other callers, but not the key-share locks that
     inserts referencing the article (its reports) take, which a plain ``FOR UPDATE`` would wait on."""
-    return session.scalar(select(Article.current_revision_id).where(Article.id == article_id)
-                          .with_for_update(key_share=True))
+    # Core statements on the session's connection (here and in find_group): each report runs them, and
+    # the ORM's execution adds more than the statement costs. Callers flush what they added first.
+    return session.connection().scalar(_LOCK_ARTICLE, {"article_id": article_id})
+
+
+_LOCK_ARTICLE = (select(Article.current_revision_id).where(Article.id == bindparam("article_id"))
+                 .with_for_update(key_share=True))  # built once: each report runs it
 
 
 @cache
@@ -146,7 +151,7 @@ def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = 
         parameters["before_id"] = before_id
     best: tuple[float, int] | None = None
     choice = None
-    for row in session.execute(_held_passages(before_id is not None), parameters):
+    for row in session.connection().execute(_held_passages(before_id is not None), parameters):
         if row.part != arrival.part:  # a headline's offsets and the body's are not comparable
             continue
         group_id = row.group_id or row.id

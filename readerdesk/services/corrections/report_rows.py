@@ -26,6 +26,7 @@ from typing import NamedTuple
 from sqlalchemy import ColumnDefault, bindparam, insert, text
 
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Status
+from readerdesk.models.correction import mark_reports_changed
 from readerdesk.models.types import DbSession, table_of
 from readerdesk.services.corrections.duplicates import GroupChoice, expire_if_loaded, membership, record_arrival
 
@@ -123,14 +124,16 @@ def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -
     values = {**values, **membership(choice)}
     given = frozenset(values)
     row = _with_defaults(values)
+    mark_reports_changed(session)  # the open desk queues hear of it once this commits
     if session.get_bind().dialect.name == "postgresql":
         return _in_one_statement(session, given, row, choice)
-    returned = session.execute(_insert_unless_key_exists(given), row).first()
+    connection = session.connection()  # Core execution: no ORM around statements that build no objects
+    returned = connection.execute(_insert_unless_key_exists(given), row).first()
     if returned is None:
         return None
     stored = StoredReport(*returned)
     if row.get("anchor_revision_id") is not None:
-        session.execute(_INSERT_ANCHOR, {
+        connection.execute(_INSERT_ANCHOR, {
             "correction_id": stored.id, "revision_id": row["anchor_revision_id"], "state": AnchorState.ANCHORED,
             "start": row["anchor_start"], "end": row["anchor_end"], "confidence": row["anchor_confidence"],
             "created_at": row["created_at"]})
@@ -152,7 +155,7 @@ def _in_one_statement(session: DbSession, given: frozenset[str], row: dict,
         "holder_start": holder[0] if holder else None,
         "holder_end": holder[1] if holder else None,
     }
-    returned = session.execute(_one_statement(given - {"group_id"}), parameters).first()
+    returned = session.connection().execute(_one_statement(given - {"group_id"}), parameters).first()
     if returned is None:
         return None
     if choice is not None:

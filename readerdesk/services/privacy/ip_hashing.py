@@ -84,4 +84,9 @@ def hash_ip(session: DbSession, ip: str | None, *, secret_key: str, now: datetim
     """The sender's address as stored and rate-limited on: "" when there is none."""
     if not ip:
         return ""
-    return hash_with_key(ip, day_key(session, now.date(), now=now, known=known), secret_key)
+    return hash_ip_with_key(ip, day_key(session, now.date(), now=now, known=known), secret_key)
+
+
+def hash_ip_with_key(ip: str | None, key: str, secret_key: str) -> str:
+    """``hash_ip`` with the day's key in hand."""
+    return hash_with_key(ip, key, secret_key) if ip else ""

@@ -34,7 +34,7 @@ from readerdesk.services.corrections.capture import (
     public_status,
     submit_correction,
 )
-from readerdesk.services.privacy.ip_hashing import KnownDayKey, hash_ip
+from readerdesk.services.privacy.ip_hashing import KnownDayKey, hash_ip, hash_ip_with_key
 from readerdesk.services.privacy.notice import report_notice
 from readerdesk.text.extraction import parse_datetime
 from readerdesk.text.languages import N_, pick_language
@@ -213,10 +213,13 @@ def sender_ip_hash() -> str:
 
 def _hash_sender_ip() -> str:
     known = current_app.extensions.setdefault(KNOWN_DAY_KEY, KnownDayKey())
+    now = utcnow()
+    if (key := known.get(now.date())) is not None:  # the usual request: no transaction to open
+        return hash_ip_with_key(request.remote_addr, key, current_app.config["SECRET_KEY"])
     try:
         with unit_of_work(db.session):
             return hash_ip(db.session, request.remote_addr, known=known, secret_key=current_app.config["SECRET_KEY"],
-                           now=utcnow())
+                           now=now)
     except BaseException:
         known.forget()  # a key made in the transaction that failed was never stored
         raise
