@@ -71,13 +71,19 @@ def redis_version(counter: int) -> str:
 
 def bump_version(redis: Redis, *, now: datetime) -> int:
     """A new queue version, published to whoever listens. A missing key (a flushed or new Redis)
-    starts from the clock in microseconds, so a version a page saw before is never handed out again."""
-    pipe = redis.pipeline(transaction=True)
-    pipe.set(VERSION_KEY, micros(now), nx=True)
-    pipe.incr(VERSION_KEY)
-    _created, version = pipe.execute()
-    redis.publish(CHANNEL, version)
-    return version
+    starts from the clock in microseconds, so a version a page saw before is never handed out again.
+    One round trip (a script: every report's commit bumps it); redis-py loads the script again into a
+    Redis that restarted since."""
+    return int(_BUMP(keys=[VERSION_KEY], args=[micros(now), CHANNEL], client=redis))
+
+
+# Scripts are sent by their digest, so one object serves every Redis client.
+_BUMP = Redis().register_script("""
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local version = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', ARGV[2], version)
+return version
+""")
 
 
 def micros(moment: datetime) -> int:
