@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache
 
-from sqlalchemy import BindParameter, Select, bindparam, func, insert, inspect, literal, select, true, update
+from sqlalchemy import BindParameter, Select, and_, bindparam, func, insert, inspect, literal, or_, select, true, update
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
@@ -129,29 +129,41 @@ _LOCK_ARTICLE = (select(Article.current_revision_id).where(Article.id == bindpar
 
 
 @cache
-def _held_passages(before: bool) -> Select:
-    """The passages held on an article (``find_group``'s one query), built once: each report runs it."""
+def _held_passages(before: bool, spanned: bool) -> Select:
+    """The passages held on an article (``find_group``'s one query), built once: each report runs it.
+    ``spanned``: for an anchored arrival, only the passages it could match, in SQL: in its part, and
+    either overlapping its span in its revision or unanchored (those match by quote)."""
     held = select(
         Correction.id, Correction.group_id, Correction.anchor_revision_id, Correction.anchor_start,
         Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact, Correction.part,
     ).where(Correction.article_id == bindparam("article_id"), Correction.holds_passage == true(),
             Correction.status.in_(Status.undecided()))
+    if spanned:
+        held = held.where(Correction.part == bindparam("part"), or_(
+            Correction.anchor_start.is_(None), Correction.anchor_end.is_(None),
+            and_(Correction.anchor_revision_id == bindparam("revision_id"),
+                 func.coalesce(Correction.passage_start, Correction.anchor_start) < bindparam("end"),
+                 func.coalesce(Correction.passage_end, Correction.anchor_end) > bindparam("start"))))
     return held.where(Correction.id < bindparam("before_id")) if before else held
 
 
 def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = None) -> GroupChoice | None:
     """The undecided group whose held passage ``arrival`` matches best, if any (call under
-    ``lock_article``). One indexed query: the passages held on the article, never the members.
-    ``before_id``: only passages of reports older than that one (a stored report joins earlier ones)."""
+    ``lock_article``). One indexed query: the passages held on the article, never the members (for
+    an anchored arrival, only those it could match). ``before_id``: only passages of reports older
+    than that one (a stored report joins earlier ones)."""
     quote = normalise_quote(arrival.quote)
     if arrival.start is None and not quote:
         return None  # a general message: nothing to compare
-    parameters = {"article_id": arrival.article_id}
+    spanned = arrival.start is not None and arrival.end is not None and arrival.revision_id is not None
+    parameters: dict = {"article_id": arrival.article_id}
+    if spanned:
+        parameters.update(part=arrival.part, revision_id=arrival.revision_id, start=arrival.start, end=arrival.end)
     if before_id is not None:
         parameters["before_id"] = before_id
     best: tuple[float, int] | None = None
     choice = None
-    for row in session.connection().execute(_held_passages(before_id is not None), parameters):
+    for row in session.connection().execute(_held_passages(before_id is not None, spanned), parameters):
         if row.part != arrival.part:  # a headline's offsets and the body's are not comparable
             continue
         group_id = row.group_id or row.id
