@@ -103,11 +103,18 @@ def run_migrations_online():
             **conf_args
         )
 
+        postgresql = connection.dialect.name == "postgresql"
         with context.begin_transaction():
-            if connection.dialect.name == "postgresql":
-                # DATABASE_STATEMENT_TIMEOUT is for requests: a migration may rewrite a big table.
-                connection.exec_driver_sql("SET LOCAL statement_timeout = 0")
+            if postgresql:
+                # DATABASE_STATEMENT_TIMEOUT is for requests: a migration may rewrite a big table, or
+                # build an index CONCURRENTLY outside the transaction (autocommit_block), where a SET
+                # LOCAL no longer holds (b7d41e9c2a58 and d2f6a8c4e1b7 took 9-24 s at 1,000,000 reports
+                # and were cancelled after 5 s). So for the session, and back to the pool's setting after.
+                connection.exec_driver_sql("SET statement_timeout = 0")
             context.run_migrations()
+        if postgresql:
+            connection.exec_driver_sql("RESET statement_timeout")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -7,17 +7,21 @@ Seed first (see README.md), then:
         --database-url sqlite:////tmp/desk-bench.sqlite3 --requests 15
 
 Each case is one GET as an editor; the figure is the median (and the 90th percentile) of N
-requests after one warm-up request. Results go to bench/desk/README.md (the table between the
-markers is replaced; the rest of the file is kept).
+requests after one warm-up request. Then the tab counts alone (``queue_counts``, uncached), for every
+case's filters and for more searches (``SEARCHES``), timed alternately with the counts of another
+revision (``--before``, main by default) on the same database. Results go to bench/desk/README.md
+(the tables between the markers are replaced; the rest of the file is kept).
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import importlib.util
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -26,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from urllib.parse import parse_qsl, urlsplit  # noqa: E402
 
-from sqlalchemy import event, func, literal, select, text  # noqa: E402
+from sqlalchemy import event, func, select, text  # noqa: E402
 from werkzeug.datastructures import MultiDict  # noqa: E402
 
 from bench.readme import replace_block  # noqa: E402
@@ -36,11 +40,10 @@ from readerdesk.extensions import db  # noqa: E402
 from readerdesk.models import Article, Correction, Status, User  # noqa: E402
 from readerdesk.services.articles.sites import SiteNotFound, get_site  # noqa: E402
 from readerdesk.services.desk.queue import (  # noqa: E402
-    TABS,
     encode_cursor,
-    filter_conditions,
     parse_filters,
     queue_counts,
+    word_frequency,
 )
 
 README = Path(__file__).with_name("README.md")
@@ -85,6 +88,41 @@ def cases(session) -> list[tuple[str, str]]:
     ], total
 
 
+# Searches beyond the benchmark's two words, for the tab counts alone: words from the seed's common
+# ones and from the articles' text (in 1-25 % of the reports), alone and with the other filters.
+# The seed's reports span the two years before it ran; the date ranges are fixed days inside that
+# for a seed made in 2026-12.
+SEARCHES = [
+    ("`bridge`", "q=bridge"),
+    ("`kaloru` (rare)", "q={rare}"),
+    ("`bridge river` (both words)", "q=bridge+river"),
+    ("`of`", "q=of"),
+    ("`story`", "q=story"),
+    ("`paragraph`", "q=paragraph"),
+    ("`e`", "q=e"),
+    ("`mi`", "q=mi"),
+    ("`bridge`, kind factual", "q=bridge&kind=factual"),
+    ("`bridge`, anchor removed", "q=bridge&anchor_state=removed"),
+    ("`bridge`, one assignee", "q=bridge&assignee={staff}"),
+    ("`story`, unassigned", "q=story&assignee=unassigned"),
+    ("`paragraph`, kind factual", "q=paragraph&kind=factual"),
+    ("`bridge`, one week", "q=bridge&date_from=2025-06-01&date_to=2025-06-07"),
+    ("`bridge`, one month", "q=bridge&date_from=2025-06-01&date_to=2025-06-30"),
+    ("`bridge`, one year", "q=bridge&date_from=2025-06-01&date_to=2026-05-31"),
+    ("`bridge`, one month, kind factual", "q=bridge&date_from=2025-06-01&date_to=2025-06-30&kind=factual"),
+    ("`paragraph`, one month", "q=paragraph&date_from=2025-06-01&date_to=2025-06-30"),
+    ("`kaloru` (rare), one year", "q={rare}&date_from=2025-06-01&date_to=2026-05-31"),
+    ("`e`, one year", "q=e&date_from=2025-06-01&date_to=2026-05-31"),
+]
+
+
+def search_cases(session) -> list[tuple[str, str]]:
+    """(label, URL) pairs of :data:`SEARCHES`, on the "all" tab (the counts are the same on every tab)."""
+    staff_id = session.scalar(select(User.id).where(User.email == BENCH_EDITOR))
+    return [(label, "/desk/?tab=all&" + query.format(rare=rare_word(session), staff=staff_id))
+            for label, query in SEARCHES]
+
+
 def rare_word(session) -> str:
     import random
 
@@ -126,52 +164,73 @@ def measure(url: str, n: int, cache_seconds: int) -> dict:
     return {"dialect": dialect, "mode": mode, "version": version.split(",")[0], "total": total, "results": results}
 
 
-def tab_counts_before(session, base, cap: int = 10_000) -> dict:
-    """The tab counts as they were before issue 10, for comparison in the same run: one query per
-    tab, each stopped at 10,000."""
-    counts = {}
-    for tab, status in TABS.items():
-        limited = select(literal(1)).where(*base, *([Correction.status == status] if status else [])).limit(cap + 1)
-        n = session.scalar(select(func.count()).select_from(limited.subquery()))
-        counts[tab] = (min(n, cap), n > cap)
-    return counts
+def counts_at(revision: str):
+    """``queue_counts`` as the revision ``revision`` of the queue module has it (for the "before" column):
+    the module's source from git, loaded under another name next to today's."""
+    source = subprocess.run(["git", "show", f"{revision}:readerdesk/services/desk/queue.py"], check=True,
+                            capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2]).stdout
+    spec = importlib.util.spec_from_loader(f"queue_at_{revision}", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up there
+    exec(compile(source, f"{revision}:readerdesk/services/desk/queue.py", "exec"), module.__dict__)  # noqa: S102
+    return module.queue_counts
 
 
-def measure_counts(url: str, n: int) -> dict:
-    """The tab counts alone (``queue_counts``, uncached) for every case's filters: (median ms, p90 ms, statements), and
-    the same for the counts before issue 10, interleaved with them so that both see the same load."""
+def resolve(revision: str) -> str:
+    return subprocess.run(["git", "rev-parse", "--short", revision], check=True, capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2]).stdout.strip()
+
+
+def measure_counts(url: str, n: int, before: str, match: str = "") -> dict:
+    """The tab counts alone (``queue_counts``, uncached) for every case's filters and for :data:`SEARCHES`:
+    (median ms, p90 ms) now and at the revision ``before``, interleaved so that both see the same load,
+    the statements now, the load average, and for a search the share of reports the statistics give
+    its words."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "TESTING": True,
                       "SECRET_KEY": "bench-secret-key-0123456789", "REDIS_URL": None})
-    results = {}
+    counts_before = counts_at(before)
+    results: dict = {"cases": {}, "searches": {}}
     with app.app_context():
         actor = db.session.scalar(select(User).where(User.email == BENCH_EDITOR))
         todo, _ = cases(db.session)
         statements = []
         event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(1))
-        for label, path in todo:
-            filters = parse_filters(MultiDict(parse_qsl(urlsplit(path).query)))
-            base = filter_conditions(db.session, filters, actor)
-            now = functools.partial(queue_counts, filters=filters, actor=actor)  # uncached
-            now(db.session)  # warm-up
-            tab_counts_before(db.session, base)
-            timings: dict = {"now": [], "before": []}
-            for _ in range(n):
-                for key, count in (("before", functools.partial(tab_counts_before, base=base)), ("now", now)):
-                    statements.clear()
-                    started = time.perf_counter()
-                    count(db.session)
-                    timings[key].append((time.perf_counter() - started) * 1000)
-                    if key == "now":
-                        issued = len(statements)
-            results[label] = {key: (statistics.median(t), sorted(t)[int(len(t) * .9) - 1 if n > 1 else 0])
-                              for key, t in timings.items()}
-            results[label]["statements"] = issued
-            print(f"{db.engine.dialect.name:10} tab counts  {label:55} now: median {results[label]['now'][0]:7.1f} ms "
-                  f"p90 {results[label]['now'][1]:7.1f} ms, statements {issued}; before: median "
-                  f"{results[label]['before'][0]:7.1f} ms; load {os.getloadavg()[0]:.1f}", flush=True)
+        for group, pairs in (("cases", todo), ("searches", search_cases(db.session))):
+            for label, path in pairs:
+                if match not in label:
+                    continue
+                filters = parse_filters(MultiDict(parse_qsl(urlsplit(path).query)))
+                ways = {"before": functools.partial(counts_before, filters=filters, actor=actor),
+                        "now": functools.partial(queue_counts, filters=filters, actor=actor)}  # uncached
+                answers = {key: count(db.session) for key, count in ways.items()}  # warm-up
+                assert answers["before"] == answers["now"], (label, answers)
+                timings: dict = {"now": [], "before": []}
+                for _ in range(n):
+                    for key, count in ways.items():
+                        statements.clear()
+                        started = time.perf_counter()
+                        count(db.session)
+                        timings[key].append((time.perf_counter() - started) * 1000)
+                        if key == "now":
+                            issued = len(statements)
+                result = {key: (statistics.median(t), sorted(t)[int(len(t) * .9) - 1 if n > 1 else 0])
+                          for key, t in timings.items()}
+                postgresql = db.engine.dialect.name == "postgresql"  # the statistics' share of the words
+                result.update(statements=issued, load=os.getloadavg()[0],
+                              share=word_frequency(db.session, filters.q) if filters.q and postgresql else None)
+                results[group][label] = result
+                print(f"{db.engine.dialect.name:10} tab counts  {label:55} now: median {result['now'][0]:7.1f} ms "
+                      f"p90 {result['now'][1]:7.1f} ms, statements {issued}; before: median "
+                      f"{result['before'][0]:7.1f} ms; load {result['load']:.1f}", flush=True)
         dialect = db.engine.dialect.name
         db.session.remove()
-    return {"dialect": dialect, "results": results}
+    return {"dialect": dialect, "before": resolve(before), "results": results}
+
+
+def share_text(share: float | None) -> str:
+    if share is None:
+        return ""
+    return "<0.3 %" if share < .003 else f"{share * 100:.1f} %"
 
 
 def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | None = None) -> None:
@@ -183,12 +242,20 @@ def write_readme(runs: list[dict], n: int, command: str, counts: list[dict] | No
         lines.append(f"| {label} | " + " | ".join(cells) + f" | {runs[0]['results'][label][2]} |")
     count_lines = []
     for run in counts or []:
-        count_lines += ["", f"Tab counts alone ({run['dialect']}, uncached, all seven tabs), before issue 10 (a "
-                            "query per tab, each stopped at 10,000) and now (capped at 1,000, one statement; "
-                            "a search two or three), timed alternately in the same run: median (p90) ms", "",
-                        "| filters | before | now | statements now |", "|---|---|---|---|"]
+        count_lines += ["", f"Tab counts alone ({run['dialect']}, uncached, all seven tabs), before (the counts at "
+                            f"{run['before']}) and now, timed alternately in the same run: median (p90) ms, and the "
+                            "load average (1 minute) after each case", "",
+                        "| filters | before | now | statements now | load |", "|---|---:|---:|---:|---:|"]
         count_lines += [f"| {label} | {r['before'][0]:.1f} ({r['before'][1]:.1f}) | {r['now'][0]:.1f} "
-                        f"({r['now'][1]:.1f}) | {r['statements']} |" for label, r in run["results"].items()]
+                        f"({r['now'][1]:.1f}) | {r['statements']} | {r['load']:.1f} |"
+                        for label, r in run["results"]["cases"].items()]
+        count_lines += ["", "Searches beyond the benchmark's two words, the same way (`SEARCHES` in run.py; the "
+                            "\"all\" tab; a word's share of the reports from the column's statistics):", "",
+                        "| search (and filters) | share | before | now | statements now | load |",
+                        "|---|---:|---:|---:|---:|---:|"]
+        count_lines += [f"| {label} | {share_text(r['share'])} | {r['before'][0]:.1f} ({r['before'][1]:.1f}) | "
+                        f"{r['now'][0]:.1f} ({r['now'][1]:.1f}) | {r['statements']} | {r['load']:.1f} |"
+                        for label, r in run["results"]["searches"].items()]
     replace_block(README, BEGIN, END, [
         f"Recorded {time.strftime('%Y-%m-%d')} on {platform.machine()} with {os.cpu_count()} cores "
         f"(a shared, noisy machine: figures are medians), Python {platform.python_version()}; "
@@ -210,16 +277,20 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=15, help="Timed requests per case.")
     parser.add_argument("--no-readme", action="store_true", help="Print only; do not rewrite README.md.")
     parser.add_argument("--counts-only", action="store_true", help="Only the tab counts, before and now.")
+    parser.add_argument("--match", default="", help="With --counts-only: only the cases whose label holds this.")
+    parser.add_argument("--before", default="main", help="The git revision whose tab counts are timed as "
+                                                         "\"before\" (default: main).")
     args = parser.parse_args()
     # Each database twice: tab counts computed on every load, then the steady state where a
     # filtered view's counts are reused for DESK_COUNT_CACHE_SECONDS (unfiltered ones never are).
-    counts = [measure_counts(url, args.requests) for url in args.database_url]
+    match = args.match if args.counts_only else ""
+    counts = [measure_counts(url, args.requests, args.before, match) for url in args.database_url]
     if args.counts_only:
         return
     runs = [measure(url, args.requests, cache) for url in args.database_url for cache in (0, 30)]
     if not args.no_readme:
         command = "python bench/desk/run.py " + " ".join(f"--database-url {u}" for u in args.database_url) + \
-            f" --requests {args.requests}"
+            f" --requests {args.requests} --before {args.before}"
         write_readme(runs, args.requests, command, counts)
         print(f"Wrote {README}")
 

@@ -3,8 +3,11 @@
 from readerdesk.models.article import Article, ArticleRevision, RevisionImmutable
 from readerdesk.models.correction import (
     FULLTEXT_INDEX,
+    FULLTEXT_INDEXES,
     SEARCH_COUNTS_INDEX,
+    SEARCH_DATES_INDEX,
     SEARCH_VECTOR,
+    STATE_FULLTEXT_INDEXES,
     AnchorState,
     Correction,
     CorrectionAnchor,
@@ -58,7 +61,7 @@ from readerdesk.models.user import Role, User
 
 def include_in_autogenerate(obj, name, type_, reflected, compare_to) -> bool:
     """Alembic's filter: everything but the full-text column and its indexes, on PostgreSQL only."""
-    return not ((type_ == "index" and name in (FULLTEXT_INDEX, SEARCH_COUNTS_INDEX))
+    return not ((type_ == "index" and name in FULLTEXT_INDEXES)
                 or (type_ == "column" and name == SEARCH_VECTOR))
 
 
@@ -67,7 +70,10 @@ __all__ = [
     "MAX_TOPICS_PER_POLL",
     "MIN_TOPICS_PER_POLL",
     "FULLTEXT_INDEX",
+    "FULLTEXT_INDEXES",
     "SEARCH_COUNTS_INDEX",
+    "SEARCH_DATES_INDEX",
+    "STATE_FULLTEXT_INDEXES",
     "SEARCH_VECTOR",
     "AnchorState",
     "Article",
