@@ -214,9 +214,24 @@ def check_filters(filters: QueueFilters) -> None:
         raise QueueError(N_("Search for at most %(max)d characters."), max=MAX_QUERY_LENGTH)
 
 
+_CUSTOM_PLANS = text("SET LOCAL plan_cache_mode = force_custom_plan")
+
+
+def plan_with_values(session: DbSession) -> None:
+    """On PostgreSQL, plan the rest of this transaction's statements for their values. psycopg
+    prepares a statement run five times on a connection, and after five more PostgreSQL may plan it
+    once for any values; a generic plan of the queue's counts knows neither the state (so no
+    per-state index applies) nor the word searched for: at 1,000,000 reports a search's counts went
+    from 18-64 ms to 1.1-1.4 s from the eleventh run on a connection. Prepared statements stay on for
+    the rest of the app (a reader's report, simple lookups by key, saves ~2 ms of the server's CPU)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_CUSTOM_PLANS)
+
+
 def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor: str | None = None,
                page_size: int | None = None, with_counts: bool = True, count_cache_seconds: float = 0) -> QueuePage:
     check_filters(filters)
+    plan_with_values(session)
     page_size = page_size or PAGE_SIZE
     position = decode_cursor(cursor) if cursor else None
     base = filter_conditions(session, filters, actor)
@@ -234,7 +249,7 @@ def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor
     rows = rows[:page_size]
     counts = {}
     if with_counts:
-        counts = queue_counts(session, filters, actor=actor, count_cache_seconds=count_cache_seconds, base=base)
+        counts = _counts(session, filters, actor, count_cache_seconds, base)
     return QueuePage(rows=rows, next_cursor=encode_cursor(rows[-1]) if has_more else None, filters=filters,
                      counts=counts)
 
@@ -242,6 +257,12 @@ def queue_page(session: DbSession, filters: QueueFilters, *, actor: User, cursor
 def queue_counts(session: DbSession, filters: QueueFilters, *, actor: User, count_cache_seconds: float = 0,
                  base: list[ColumnElement[bool]] | None = None) -> dict[str, tuple[int, bool]]:
     """Each tab's count under ``filters`` (see :func:`tab_counts`), filtered ones kept briefly."""
+    plan_with_values(session)
+    return _counts(session, filters, actor, count_cache_seconds, base)
+
+
+def _counts(session: DbSession, filters: QueueFilters, actor: User, count_cache_seconds: float,
+            base: list[ColumnElement[bool]] | None) -> dict[str, tuple[int, bool]]:
     if base is None:
         base = filter_conditions(session, filters, actor)
     return _cached_counts(session, filters, actor, [*base, *count_ranges(filters)], count_cache_seconds)

@@ -327,3 +327,19 @@ def test_the_tabs_are_the_states_with_their_labels_and_all():
     """In lower case, as the catalogues have them; the queue capitalises each in the desk's language."""
     assert TAB_LABELS == {"new": "new", "in_review": "in review", "accepted": "accepted", "published": "published",
                           "rejected": "rejected", "spam": "spam", "all": "all"}
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_the_queue_plans_its_statements_for_their_values_however_often_it_runs(db_session):
+    """psycopg prepares a statement run five times on a connection, and PostgreSQL may then plan it
+    once for any values: a generic plan of a search's counts uses none of the per-state indexes."""
+    editor = make_user(db_session, "planner@example.com")
+    make_correction(db_session, make_article(db_session), comment="the bridge is closed")
+    for _ in range(12):
+        queue_page(db_session, QueueFilters(tab="new", q="bridge"), actor=editor)
+        assert db_session.execute(text("SHOW plan_cache_mode")).scalar() == "force_custom_plan"
+        queue_counts(db_session, QueueFilters(q="bridge"), actor=editor)
+        db_session.rollback()
+        assert db_session.execute(text("SHOW plan_cache_mode")).scalar() == "auto"  # the rest of the app's
+        db_session.rollback()
