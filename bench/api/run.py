@@ -2,15 +2,16 @@
 
     .venv/bin/python bench/api/run.py \\
         --database-url postgresql://postgres@127.0.0.1:5432/issue10_db \\
-        --redis-url redis://127.0.0.1:6379/10 [--seconds 10] [--rounds 2] [--workers 4]
+        --redis-url redis://127.0.0.1:6379/10 [--seconds 10] [--rounds 2] [--workers 4] [--threads 1]
 
 It empties its own schema of the database (``--schema``, default ``api_bench``: the database's other
-tables are left alone), creates the tables there, a site and one article, then starts gunicorn (the
-README's production command: sync workers) with PostgreSQL and Redis (rate limits in Redis, the
-editor notification queued on RQ). A load generator in this process (asyncio, one TCP connection per
-request, as sync workers close them) then alternates phases, ``--rounds`` times: GET /healthz and
-POST /api/v1/corrections (valid reports on the article's passages, each with its own idempotency
-key) at concurrency 10 and 50, each for ``--seconds``. It records requests per second, p50 and p99
+tables are left alone), creates the tables there, a site and one article, then starts gunicorn (4
+sync workers by default; ``--workers 2 --threads 4`` is the README's production command, gthread
+workers) with PostgreSQL and Redis (rate limits in Redis, the editor notification queued on RQ). A
+load generator in this process (asyncio, one TCP connection per request, as the server closes
+them) then alternates phases, ``--rounds`` times: GET /healthz and POST /api/v1/corrections (valid
+reports on the article's passages, each with its own idempotency key) at concurrency 10 and 50,
+each for ``--seconds``. It records requests per second, p50 and p99
 of each, and POST's share of /healthz's rate in the same round. Last, POSTs are sent at a fixed
 rate, half the best POST rate measured, for ``--seconds``: p99 there is latency at a load the
 server is not saturated by (measured from each request's scheduled start, so a stall is not hidden).
@@ -119,14 +120,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int) -> subprocess.Popen:
+def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int, threads: int) -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": "api-bench-secret-key-0123456789", "RATELIMIT_CORRECTIONS": "1000000 per minute",
            "EDITOR_NOTIFICATIONS": "each", "PUBLIC_URL": f"http://127.0.0.1:{port}", "FLASK_DEBUG": "0",
            # The editors are told of each report: its job goes to the outbox and RQ (no worker runs it).
            "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": "9"}
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers), "-b", f"127.0.0.1:{port}",
+        [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
+         *(["-k", "gthread", "--threads", str(threads)] if threads > 1 else []), "-b", f"127.0.0.1:{port}",
          "--access-logfile", "-", "--log-level", "warning", "app:app"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -247,7 +249,8 @@ def write_readme(results: list[dict], steady: dict, args, db_version: str) -> No
     replace_block(README, BEGIN, END, [
         f"Recorded {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores shared with "
         f"other work (load average in the table), Python {platform.python_version()}, {db_version}, gunicorn "
-        f"{args.workers} sync workers; {args.seconds:g} s per phase.",
+        + (f"{args.workers} sync workers" if args.threads == 1
+           else f"{args.workers} gthread workers of {args.threads} threads") + f"; {args.seconds:g} s per phase.",
         "",
         *lines,
         "",
@@ -270,6 +273,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gthread workers' threads (the README's production command: --workers 2 --threads 4); "
+                             "1: sync workers")
     parser.add_argument("--articles", type=int, default=1,
                         help="Spread the reports over this many articles (1: a viral article, the default).")
     parser.add_argument("--tiny", action="store_true", help="One short round; print only.")
@@ -279,7 +285,7 @@ def main() -> None:
         args.seconds, args.rounds, args.no_readme = 1, 1, True
     text = prepare_database(args.database_url, args.schema, args.articles)
     port = free_port()
-    server = start_gunicorn(port, in_schema(args.database_url, args.schema), args.redis_url, args.workers)
+    server = start_gunicorn(port, in_schema(args.database_url, args.schema), args.redis_url, args.workers, args.threads)
     try:
         results, steady = asyncio.run(phases(port, report_bodies(text, args.articles), args.seconds, args.rounds))
     finally:
