@@ -11,10 +11,11 @@ from readerdesk.clock import utcnow
 from readerdesk.extensions import db
 from readerdesk.jobs.runner import redis_outage
 from readerdesk.models import Correction
+from readerdesk.services.articles.ingest import add_revision
 from readerdesk.services.desk.live_queue import VERSION_KEY, bump_version, database_version
 from readerdesk.services.desk.triage import decide
 from readerdesk.unit_of_work import unit_of_work
-from tests.factories import make_article, make_correction, make_site, make_user
+from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
 
 
 def stored_version(server) -> int | None:
@@ -58,6 +59,23 @@ def test_a_bulk_update_statement_on_reports_bumps_the_version(app, queue_redis):
     start = stored_version(queue_redis)
     db.session.execute(update(Correction).where(Correction.id == report.id).values(group_size=3))
     db.session.commit()
+    assert stored_version(queue_redis) == start + 1
+
+
+def test_a_revision_that_changes_reports_anchor_states_bumps_the_version(app, queue_redis):
+    """Re-anchoring writes the reports with one driver-level statement, which the session cannot see
+    (it bumped nothing before). A revision that keeps every report's state changes nothing a queue
+    shows, and leaves the version, as it leaves the database's."""
+    text = "The work would cost 4.2 million euros."
+    article = make_article(db.session, html=paragraphs("The council met.", text))
+    make_correction(db.session, article, exact="4.2 million euros")
+    db.session.commit()
+    start = stored_version(queue_redis)
+    add_revision(db.session, article, paragraphs("Updated.", "The council met.", text), now=utcnow())
+    db.session.commit()  # anchored -> unchanged
+    assert stored_version(queue_redis) == start + 1
+    add_revision(db.session, article, paragraphs("Updated.", "The council met.", text, "Closing."), now=utcnow())
+    db.session.commit()  # unchanged, still
     assert stored_version(queue_redis) == start + 1
 
 

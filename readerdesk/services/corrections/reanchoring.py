@@ -38,6 +38,7 @@ from readerdesk.models import (
     CorrectionNote,
     Status,
 )
+from readerdesk.models.correction import mark_reports_changed
 from readerdesk.models.types import DbSession, table_of
 
 # Anchor states that carry a span to follow into the next revision.
@@ -213,9 +214,10 @@ def reanchor_open_corrections(session: DbSession, article: Article, previous: Ar
     In bulk, so that a revision of an article with a thousand open reports costs little more than the
     anchoring engine: one SELECT of the columns following needs (no ORM objects), one diff per old
     revision and part, then one UPDATE of the reports' anchor columns and one INSERT of their history
-    (``_write_followed``). Each report's new state is what ``follow`` would record (``_followed``).
-    Unanchored reports (few) are anchored afresh through the ORM (``anchor_in``). A duplicate group's
-    held passage follows its report (``_held_passage``)."""
+    (``_write_followed``: a report keeping its state is not stamped updated, and costs no index
+    entry). Each report's new state is what ``follow`` would record (``_followed``). Unanchored
+    reports (few) are anchored afresh through the ORM (``anchor_in``). A duplicate group's held
+    passage follows its report (``_held_passage``)."""
     rows = session.execute(select(*_FOLLOW_COLUMNS).where(
         Correction.article_id == article.id, Correction.status.in_(Status.open()))).all()
     revisions = {previous.id: previous, revision.id: revision}
@@ -241,6 +243,8 @@ def reanchor_open_corrections(session: DbSession, article: Article, previous: Ar
         session.flush()  # pending ORM changes first: the statements below go around the unit of work
         _write_followed(session, followed, revision.id, now=now)
         _expire_loaded(session, {report.id for report in followed})
+        if any(report.restated for report in followed):  # the queues' anchor filter may show others now
+            mark_reports_changed(session)
     session.flush()
     return updated + len(followed)
 
@@ -258,6 +262,7 @@ class _Followed(NamedTuple):
     passage_end: int | None
     before: str | None  # "edited": the passage as reported, and the text there now
     after: str | None
+    restated: bool  # whether the state differs from the report's before (only then is it stamped updated)
 
 
 # What following a report needs, and nothing more (no ORM object per report).
@@ -307,7 +312,8 @@ def _followed(row, diff: RevisionDiff, reported_in: ArticleRevision | None) -> _
     passage = (row.passage_start, row.passage_end)
     if row.passage_start is not None:
         passage = _held_passage(diff, (start, end), (row.passage_start, row.passage_end), (new_start, new_end))
-    return _Followed(row.id, state.value, new_start, new_end, confidence, *passage, before, after)
+    return _Followed(row.id, state.value, new_start, new_end, confidence, *passage, before, after,
+                     state != row.anchor_state)
 
 
 def _held_passage(diff: RevisionDiff, old_span: tuple[int, int], held: tuple[int, int],
@@ -328,7 +334,17 @@ def _held_passage(diff: RevisionDiff, old_span: tuple[int, int], held: tuple[int
 
 
 def _write_followed(session: DbSession, followed: list[_Followed], revision_id: int, *, now: datetime) -> None:
-    """The reports' new anchor columns, and their history rows: one UPDATE and one INSERT.
+    """The reports' new anchor columns, and their history rows: one UPDATE and one INSERT (on SQLite,
+    one UPDATE for the reports that keep their state and one for the others).
+
+    ``updated_at`` moves only for a report whose anchor state changes: it is what the desk's open
+    queues notice changes by (``services.desk.live_queue``), and what a queue shows of an anchor is
+    its state (the anchor filter and its counts); the caller marks the session for the queues'
+    version in Redis (``mark_reports_changed``). A report keeping its state then writes no indexed
+    column with a new value: PostgreSQL updates it in place when its page has room (a HOT update, no
+    new entry in any of the table's indexes; ``models.correction.FILLFACTOR``), and SQLite, which
+    rewrites an index's entries whenever the SET names one of its columns, is not asked to
+    (``ix_corrections_counts``, ``ix_corrections_updated``).
 
     Values go to the driver as they are, not through SQLAlchemy's per-value processing (the only
     typed values, the time and the state, are converted here once). On SQLite, in the process, an
@@ -340,17 +356,22 @@ def _write_followed(session: DbSession, followed: list[_Followed], revision_id: 
     process = corrections.c.updated_at.type.bind_processor(dialect)
     stamp = process(now) if process else now
     connection = session.connection()
-    update_sql = (f"UPDATE {corrections.name} SET anchor_state = {{state}}, anchor_revision_id = {{revision}}, "
-                  f"anchor_start = {{start}}, anchor_end = {{end}}, anchor_confidence = {{confidence}}, "
-                  f"passage_start = {{passage_start}}, passage_end = {{passage_end}}, updated_at = {{now}}")
+    update_sql = (f"UPDATE {corrections.name} SET anchor_revision_id = {{revision}}, anchor_start = {{start}}, "
+                  f"anchor_end = {{end}}, anchor_confidence = {{confidence}}, passage_start = {{passage_start}}, "
+                  f"passage_end = {{passage_end}}")
     insert_sql = (f'INSERT INTO {anchors.name} (correction_id, revision_id, state, start, "end", confidence, '
                   f'before, after, created_at) ')
     if dialect.name != "postgresql":
-        connection.exec_driver_sql(
-            update_sql.format(state="?", revision="?", start="?", end="?", confidence="?", passage_start="?",
-                              passage_end="?", now="?") + " WHERE id = ?",
-            [(f.state, revision_id, f.start, f.end, f.confidence, f.passage_start, f.passage_end, stamp, f.id)
-             for f in followed])
+        # SQLite rewrites the entries of every index on a column the SET names, whatever the value:
+        # the reports keeping their state are written without it (nor updated_at), the others with.
+        update = update_sql.format(revision="?", start="?", end="?", confidence="?", passage_start="?",
+                                   passage_end="?")
+        for restated in (False, True):
+            values = [(revision_id, f.start, f.end, f.confidence, f.passage_start, f.passage_end)
+                      + ((f.state, stamp, f.id) if restated else (f.id,)) for f in followed if f.restated == restated]
+            if values:
+                connection.exec_driver_sql(
+                    update + (", anchor_state = ?, updated_at = ?" if restated else "") + " WHERE id = ?", values)
         connection.exec_driver_sql(
             insert_sql + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(f.id, revision_id, f.state, f.start, f.end, f.confidence, f.before, f.after, stamp) for f in followed])
@@ -358,9 +379,10 @@ def _write_followed(session: DbSession, followed: list[_Followed], revision_id: 
     rows = _json_rows(dialect, corrections)
     params = {"rows": json.dumps(followed), "revision": revision_id, "now": stamp}
     connection.exec_driver_sql(
-        update_sql.format(state="u.state", revision="%(revision)s", start="u.start", end='u."end"',
-                          confidence="u.confidence", passage_start="u.passage_start", passage_end="u.passage_end",
-                          now="%(now)s") + f" FROM {rows} WHERE {corrections.name}.id = u.id", params)
+        update_sql.format(revision="%(revision)s", start="u.start", end='u."end"', confidence="u.confidence",
+                          passage_start="u.passage_start", passage_end="u.passage_end")
+        + ", anchor_state = u.state, updated_at = CASE WHEN u.restated THEN %(now)s ELSE updated_at END"
+        + f" FROM {rows} WHERE {corrections.name}.id = u.id", params)
     connection.exec_driver_sql(
         insert_sql + f'SELECT u.id, %(revision)s, u.state, u.start, u."end", u.confidence, u.before, u.after, '
                      f'%(now)s FROM {rows}', params)
@@ -372,7 +394,8 @@ def _json_rows(dialect: Dialect, corrections: Table) -> str:
     types = {"id": corrections.c.id, "state": corrections.c.anchor_state, "start": corrections.c.anchor_start,
              "end": corrections.c.anchor_end, "confidence": corrections.c.anchor_confidence,
              "passage_start": corrections.c.passage_start, "passage_end": corrections.c.passage_end,
-             "before": table_of(CorrectionAnchor).c.before, "after": table_of(CorrectionAnchor).c.after}
+             "before": table_of(CorrectionAnchor).c.before, "after": table_of(CorrectionAnchor).c.after,
+             "restated": corrections.c.is_lead}  # a boolean
     fields = ", ".join(f'CAST(e->>{n} AS {types[name].type.compile(dialect=dialect)}) AS "{name}"'
                        for n, name in enumerate(_Followed._fields))
     return f"(SELECT {fields} FROM jsonb_array_elements(CAST(%(rows)s AS JSONB)) AS e) AS u"

@@ -1,6 +1,9 @@
 """Open corrections follow their passage into every new revision, with their anchor history."""
 
-from sqlalchemy import event
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, text
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Status
@@ -194,3 +197,43 @@ def test_a_revision_writes_its_reports_in_bulk_however_many_there_are(db_session
     assert len(many) == len(few) <= 3  # the reports' anchors (one set of columns here), their history
     if is_postgres():  # an executemany runs one statement per report on the server; unnest runs one
         assert not any(executemany for _, executemany in many)
+
+
+def test_a_report_is_stamped_updated_only_when_its_anchor_state_changes(db_session):
+    """The desk's open queues notice changes by ``updated_at``, and show of an anchor only its state."""
+    article = make_article(db_session, html=paragraphs(P1, P2, P3))
+    kept, edited = (make_correction(db_session, article, exact=exact) for exact in ("Marrow river", "4.2 million"))
+    add_revision(db_session, article, paragraphs("New lead.", P1, P2, P3), now=utcnow())  # anchored -> unchanged
+    db_session.expire_all()
+    first = {c.id: c.updated_at for c in (kept, edited)}
+    assert (kept.anchor_state, edited.anchor_state) == (AnchorState.UNCHANGED, AnchorState.UNCHANGED)
+
+    later = utcnow() + timedelta(minutes=5)
+    r3 = add_revision(db_session, article, paragraphs("New lead.", P1, P2, P3.replace("4.2", "4.5")), now=later)
+    db_session.expire_all()
+    assert (kept.anchor_state, edited.anchor_state) == (AnchorState.UNCHANGED, AnchorState.EDITED)
+    assert kept.updated_at == first[kept.id]  # followed, same state: no change a queue shows
+    assert edited.updated_at.replace(tzinfo=None) == later.replace(tzinfo=None)
+    # Both were followed all the same, with their history.
+    assert kept.anchor_revision_id == edited.anchor_revision_id == r3.id
+    assert [a.revision_id for a in kept.anchors][-1] == [a.revision_id for a in edited.anchors][-1] == r3.id
+
+
+@pytest.mark.skipif(not is_postgres(), reason="HOT updates are PostgreSQL's")
+def test_on_postgresql_reports_that_keep_their_state_are_updated_in_place(db_session):
+    """No indexed column gets a new value, and the page has room: no new entry in any index (HOT).
+    (A few reports: every version of them stays on the page within the test's one transaction.)"""
+    article = make_article(db_session, html=paragraphs(P1, P2, P3, P4))
+    for n in range(4):
+        make_correction(db_session, article, exact=[P1, P2, P3, P4][n][n:n + 30])
+    add_revision(db_session, article, paragraphs("New lead.", P1, P2, P3, P4), now=utcnow())
+    before = _updates(db_session)
+    add_revision(db_session, article, paragraphs("New lead.", P1, P2, P3, P4, "A closing line."), now=utcnow())
+    updates, hot = (after - earlier for after, earlier in zip(_updates(db_session), before, strict=True))
+    assert updates == 4 and hot == 4
+
+
+def _updates(db_session) -> tuple[int, int]:
+    """This transaction's updates of the reports' table so far, and how many of them were HOT."""
+    return tuple(db_session.execute(text(
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'corrections'")).one())

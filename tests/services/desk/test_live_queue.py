@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 
 from readerdesk.clock import utcnow
-from readerdesk.models import Status
+from readerdesk.models import AnchorState, Status
+from readerdesk.services.articles.ingest import add_revision
 from readerdesk.services.desk.live_queue import (
     QueueChanges,
     database_version,
@@ -17,7 +18,7 @@ from readerdesk.services.desk.live_queue import (
 )
 from readerdesk.services.desk.queue import QueueError, parse_filters
 from readerdesk.services.desk.triage import decide
-from tests.factories import make_article, make_correction, make_site, make_user
+from tests.factories import make_article, make_correction, make_site, make_user, paragraphs
 
 
 def changes(session, actor, shown_rows=(), *, seen, **args) -> QueueChanges:
@@ -86,6 +87,38 @@ def test_the_database_version_moves_with_a_new_report_and_a_decision(db_session)
     decide(db_session, report, "claim", actor=editor, now=utcnow() - timedelta(hours=1),
            expected_version=report.version)
     assert len({first, second, database_version(db_session)}) == 3
+
+
+def test_a_revision_that_changes_a_report_s_anchor_state_reaches_the_open_queues(db_session):
+    """A new revision stamps a report only when its anchor state changes, all that a queue shows of
+    an anchor (the anchor filter): then the version moves, the report arrives in the filtered tab,
+    and a page showing it redraws it. One that keeps every state changes nothing a queue shows."""
+    editor = make_user(db_session, "ed@example.com")
+    lead, figure = "The council met on Monday.", "The work would cost 4.2 million euros."
+    article = make_article(db_session, html=paragraphs(lead, figure))
+    report = make_correction(db_session, article, exact="4.2 million euros")
+    base = utcnow()
+    add_revision(db_session, article, paragraphs("Updated.", lead, figure), now=base)  # anchored -> unchanged
+    db_session.expire_all()
+    version, seen = database_version(db_session), base + timedelta(minutes=1)
+    stamp = row_stamp(report)
+
+    add_revision(db_session, article, paragraphs("Updated.", lead, figure, "Closing line."),
+                 now=base + timedelta(minutes=2))
+    db_session.expire_all()
+    assert report.anchor_state == AnchorState.UNCHANGED
+    assert database_version(db_session) == version and row_stamp(report) == stamp
+    assert changes(db_session, editor, seen=seen, anchor_state="unchanged").arrived == []
+
+    add_revision(db_session, article, paragraphs("Updated.", lead, figure.replace("4.2", "4.5"), "Closing line."),
+                 now=base + timedelta(minutes=3))
+    db_session.expire_all()
+    assert report.anchor_state == AnchorState.EDITED
+    assert database_version(db_session) != version
+    assert [c.id for c in changes(db_session, editor, seen=seen, anchor_state="edited").arrived] == [report.id]
+    result = queue_changes(db_session, parse_filters({"anchor_state": "unchanged"}), actor=editor, seen=None,
+                           shown={report.id: stamp}, now=utcnow())
+    assert [(c.id, in_tab) for c, in_tab in result.changed] == [(report.id, False)]
 
 
 @pytest.mark.parametrize("raw", ["12", "12:1.2,x:3", "-1:1", "1:" + "9" * 50])
