@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, Float, ForeignKey, Index, String, Text, event
+from sqlalchemy import DDL, JSON, Float, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, scoped_session
 
 from readerdesk.clock import utcnow
@@ -159,8 +159,11 @@ class Correction(Model):
         # The queue's tab counts under any mix of the usual filters, read from the index alone
         # (services.desk.queue.tab_counts).
         Index("ix_corrections_counts", "status", "is_lead", "kind", "anchor_state", "assignee_id", "article_id"),
-        # The passages a new report on an article is compared with (services.corrections.duplicates).
-        Index("ix_corrections_passages", "article_id", "holds_passage", "status"),
+        # The passages a new report on an article is compared with (services.corrections.duplicates):
+        # the holders alone, so a viral article's thousands of members are not read for each report
+        # (the planner took ix_corrections_article_status for it while the table had no statistics).
+        Index("ix_corrections_passages", "article_id", "status", postgresql_where=text("holds_passage"),
+              sqlite_where=text("holds_passage")),
         # One queue row per duplicate group (its lead): by age, and by priority (group size, then
         # age). services.queue pages through these with keyset cursors, never OFFSET.
         Index("ix_corrections_queue_age", "status", "is_lead", "created_at", "id"),

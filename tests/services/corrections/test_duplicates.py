@@ -2,6 +2,7 @@ import threading
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import text as sa_text
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -226,3 +227,26 @@ def test_reports_sent_at_the_same_moment_on_one_passage_make_one_group_counting_
     assert {r.group_id for r in reports} == {min(r.id for r in reports)}
     [lead] = [r for r in reports if r.is_lead]
     assert lead.group_size == readers  # the count lives on the lead; the other members carry 0
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not is_postgres(), reason="needs TEST_DATABASE_URL pointing at PostgreSQL")
+def test_a_viral_articles_members_are_not_read_for_each_new_report(db_session):
+    """A new report reads the passages held on its article from the index of the holders alone: its
+    cost must not grow with the group's members. (Without statistics the planner's choice is a tie;
+    bench/api/README.md has what the old index cost then.)"""
+    article = make_article(db_session, html=paragraphs("The council voted twelve to five on Thursday."))
+    for n in range(300):
+        submit_correction(db_session, {
+            "idempotency_key": f"viral-report-{n:04d}", "article_url": article.url, "kind": "factual",
+            "selectors": [{"type": "TextQuoteSelector", "exact": "twelve to five"}]},
+            origin=None, own_origins=set(), ip_hash=f"reader-{n}", now=utcnow())
+    assert db_session.scalar(select(func.count()).where(Correction.article_id == article.id,
+                                                        Correction.holds_passage)) == 1
+    db_session.execute(sa_text("ANALYZE corrections"))
+    query = duplicates._held_passages(False, True)
+    parameters = {"article_id": article.id, "part": "body", "revision_id": article.current_revision_id,
+                  "start": 20, "end": 34}
+    compiled = query.params(parameters).compile(db.engine, compile_kwargs={"literal_binds": True})
+    plan = "\n".join(db_session.execute(sa_text("EXPLAIN " + str(compiled))).scalars())
+    assert "ix_corrections_passages" in plan, plan
