@@ -162,8 +162,11 @@ class Correction(Model):
         # The passages a new report on an article is compared with (services.corrections.duplicates):
         # the holders alone, so a viral article's thousands of members are not read for each report
         # (the planner took ix_corrections_article_status for it while the table had no statistics).
-        Index("ix_corrections_passages", "article_id", "status", postgresql_where=text("holds_passage"),
-              sqlite_where=text("holds_passage")),
+        # It matches one more of the query's terms (the part) than ix_corrections_article_status, so
+        # both planners take it with no statistics too. SQLite uses a partial index only for a query
+        # that has its WHERE term word for word (SQLAlchemy writes ``holds_passage = 1`` there).
+        Index("ix_corrections_passages", "article_id", "part", "status", postgresql_where=text("holds_passage"),
+              sqlite_where=text("holds_passage = 1")),
         # One queue row per duplicate group (its lead): by age, and by priority (group size, then
         # age). services.queue pages through these with keyset cursors, never OFFSET.
         Index("ix_corrections_queue_age", "status", "is_lead", "created_at", "id"),

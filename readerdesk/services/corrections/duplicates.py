@@ -131,15 +131,16 @@ _LOCK_ARTICLE = (select(Article.current_revision_id).where(Article.id == bindpar
 @cache
 def _held_passages(before: bool, spanned: bool) -> Select:
     """The passages held on an article (``find_group``'s one query), built once: each report runs it.
-    ``spanned``: for an anchored arrival, only the passages it could match, in SQL: in its part, and
-    either overlapping its span in its revision or unanchored (those match by quote)."""
+    Only the arrival's part (a headline's offsets and the body's are not comparable); ``spanned``: for
+    an anchored arrival, only the passages it could match: overlapping its span in its revision, or
+    unanchored (those match by quote)."""
     held = select(
         Correction.id, Correction.group_id, Correction.anchor_revision_id, Correction.anchor_start,
         Correction.anchor_end, Correction.passage_start, Correction.passage_end, Correction.exact, Correction.part,
-    ).where(Correction.article_id == bindparam("article_id"), Correction.holds_passage == true(),
-            Correction.status.in_(Status.undecided()))
+    ).where(Correction.article_id == bindparam("article_id"), Correction.part == bindparam("part"),
+            Correction.holds_passage == true(), Correction.status.in_(Status.undecided()))
     if spanned:
-        held = held.where(Correction.part == bindparam("part"), or_(
+        held = held.where(or_(
             Correction.anchor_start.is_(None), Correction.anchor_end.is_(None),
             and_(Correction.anchor_revision_id == bindparam("revision_id"),
                  func.coalesce(Correction.passage_start, Correction.anchor_start) < bindparam("end"),
@@ -156,16 +157,14 @@ def find_group(session: DbSession, arrival: Arrival, *, before_id: int | None = 
     if arrival.start is None and not quote:
         return None  # a general message: nothing to compare
     spanned = arrival.start is not None and arrival.end is not None and arrival.revision_id is not None
-    parameters: dict = {"article_id": arrival.article_id}
+    parameters: dict = {"article_id": arrival.article_id, "part": arrival.part}
     if spanned:
-        parameters.update(part=arrival.part, revision_id=arrival.revision_id, start=arrival.start, end=arrival.end)
+        parameters.update(revision_id=arrival.revision_id, start=arrival.start, end=arrival.end)
     if before_id is not None:
         parameters["before_id"] = before_id
     best: tuple[float, int] | None = None
     choice = None
     for row in session.connection().execute(_held_passages(before_id is not None, spanned), parameters):
-        if row.part != arrival.part:  # a headline's offsets and the body's are not comparable
-            continue
         group_id = row.group_id or row.id
         passage = None
         if row.anchor_start is not None and row.anchor_end is not None:
