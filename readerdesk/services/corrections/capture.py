@@ -156,8 +156,9 @@ class Submission:
     def of(cls, stored: Correction | DecoyReport, *, created: bool) -> Submission:
         if isinstance(stored, DecoyReport):
             return cls(stored.id, stored.public_id, stored.status, stored.anchored, created, decoy=True)
+        # Only a new report's jobs ask for the re-fetch: a key seen before loads no article and site for it.
         return cls(stored.id, stored.public_id, stored.status, stored.start is not None, created,
-                   refetch=needs_refetch(stored))
+                   refetch=created and needs_refetch(stored))
 
     def load(self, session: DbSession) -> Correction | DecoyReport:
         """The stored report (or decoy) as an ORM object."""
