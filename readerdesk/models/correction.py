@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import DDL, JSON, Float, ForeignKey, Index, String, Text, event, text
+from sqlalchemy import DDL, JSON, Computed, Float, ForeignKey, Index, String, Text, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship, scoped_session
 
 from readerdesk.clock import utcnow
@@ -147,6 +147,31 @@ def mark_reports_changed(session: Session | scoped_session) -> None:
 FILLFACTOR = 70
 
 
+# The queue's priority order (bigger groups first) reads a group's size class from its index, not its
+# size: a report joining a group then changes no indexed column of the lead's row (the size is in no
+# index), and PostgreSQL writes the lead's new version in place (a HOT update) instead of an entry in
+# each of the table's 25 indexes for every report. A viral passage's lead had thousands of dead
+# versions in every index, and PostgreSQL's time per report grew with them (bench/api/README.md).
+# Sizes up to EXACT_SIZE_CLASSES are each their own class, so the usual groups keep the index's
+# order; above, one class per doubling (17-32, 33-64, ...), whose few groups the queue sorts by their
+# exact size (services.desk.queue._priority_page). A group of 10,000 crossed 25 classes on its way.
+EXACT_SIZE_CLASSES = 16
+_DOUBLINGS = range(EXACT_SIZE_CLASSES.bit_length(), 31)  # classes up to 2**30 reports, then one more
+
+
+def size_class(group_size: int) -> int:
+    """The group size's class, as the database computes it (``SIZE_CLASS_SQL``)."""
+    if group_size <= EXACT_SIZE_CLASSES:
+        return group_size
+    return min(EXACT_SIZE_CLASSES + (group_size - 1).bit_length() - EXACT_SIZE_CLASSES.bit_length() + 1,
+               EXACT_SIZE_CLASSES + len(_DOUBLINGS) + 1)
+
+
+SIZE_CLASS_SQL = (f"CASE WHEN group_size <= {EXACT_SIZE_CLASSES} THEN group_size "
+                  + " ".join(f"WHEN group_size <= {2 ** k} THEN {size_class(2 ** k)}" for k in _DOUBLINGS)
+                  + f" ELSE {size_class(2 ** 31)} END")
+
+
 class Correction(Model):
     __tablename__ = "corrections"
     __table_args__ = (
@@ -167,12 +192,13 @@ class Correction(Model):
         # that has its WHERE term word for word (SQLAlchemy writes ``holds_passage = 1`` there).
         Index("ix_corrections_passages", "article_id", "part", "status", postgresql_where=text("holds_passage"),
               sqlite_where=text("holds_passage = 1")),
-        # One queue row per duplicate group (its lead): by age, and by priority (group size, then
-        # age). services.queue pages through these with keyset cursors, never OFFSET.
+        # One queue row per duplicate group (its lead): by age, and by priority (group size class, then
+        # age). services.queue pages through these with keyset cursors, never OFFSET. The group's size
+        # itself is in no index (see size_class).
         Index("ix_corrections_queue_age", "status", "is_lead", "created_at", "id"),
-        Index("ix_corrections_queue_priority", "status", "is_lead", "group_size", "created_at", "id"),
+        Index("ix_corrections_queue_priority", "status", "is_lead", "size_class", "created_at", "id"),
         Index("ix_corrections_lead_age", "is_lead", "created_at", "id"),
-        Index("ix_corrections_lead_priority", "is_lead", "group_size", "created_at", "id"),
+        Index("ix_corrections_lead_priority", "is_lead", "size_class", "created_at", "id"),
         # The latest change to any report: the open queues' version without Redis
         # (services.desk.live_queue.database_version) and the rows they have not seen yet.
         Index("ix_corrections_updated", "updated_at"),
@@ -254,6 +280,8 @@ class Correction(Model):
     # reports the group holds (other members keep 0: a new report updates one row, not the group).
     is_lead: Mapped[bool] = mapped_column(default=True)
     group_size: Mapped[int] = mapped_column(default=1)
+    # The size's class, computed by the database: what the priority order's indexes hold (size_class).
+    size_class: Mapped[int] = mapped_column(Computed(SIZE_CLASS_SQL, persisted=True))
     # Whether this report's passage draws new reports into its group: a lead's does, and so does that
     # of a lead an editor merged into another group. The passage is [passage_start, passage_end) in
     # anchor_revision_id's text: the part every report that joined through it selected, narrowed as

@@ -31,7 +31,7 @@ from readerdesk.models.types import DbSession, table_of
 from readerdesk.services.corrections.duplicates import GroupChoice, expire_if_loaded, membership, record_arrival
 
 _CORRECTIONS = table_of(Correction)
-_COLUMNS = [c for c in _CORRECTIONS.columns if not c.primary_key]
+_COLUMNS = [c for c in _CORRECTIONS.columns if not c.primary_key and c.computed is None]  # the database's own
 
 
 def _quoted(name: str) -> str:

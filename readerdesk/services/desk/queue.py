@@ -2,9 +2,10 @@
 
 Built to stay fast at a million reports:
 - pages use keyset cursors on the sort key and the id (never OFFSET), served by the indexes
-  ``ix_corrections_queue_*`` / ``ix_corrections_lead_*`` on (status, is_lead, [group_size,] created_at, id);
-- priority order (bigger groups first, then the oldest) is read one group size at a time, so each
-  step is an ascending range scan of one index even though the two keys sort in opposite directions;
+  ``ix_corrections_queue_*`` / ``ix_corrections_lead_*`` on (status, is_lead, [size_class,] created_at, id);
+- priority order (bigger groups first, then the oldest) is read one group size class at a time, so
+  each step is an ascending range scan of one index even though the two keys sort in opposite
+  directions (``models.correction.size_class``: one class per size up to 16, then per doubling);
 - tab counts stop at :data:`COUNT_CAP` (shown as "1,000+"): each state's count reads at most that
   many matches (plus one) from an index that starts with the state, all in one statement; a search
   for a rare word looks at its rows in the full-text index first (``tab_counts``).
@@ -22,6 +23,7 @@ from sqlalchemy import (
     ColumnClause,
     ColumnElement,
     Select,
+    and_,
     exists,
     func,
     literal,
@@ -36,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload
 
 from readerdesk.models import SEARCH_VECTOR, AnchorState, Article, Correction, Kind, Status, User
+from readerdesk.models.correction import EXACT_SIZE_CLASSES, size_class
 from readerdesk.models.types import DbSession
 from readerdesk.text.ids import parse_id
 from readerdesk.text.languages import N_
@@ -173,34 +176,45 @@ def _age_page(session: DbSession, conds, sort: str, cursor, limit: int) -> list[
 
 
 def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[Correction]:
-    """Bigger groups first, then oldest first: walk the group sizes downwards, each an index range.
+    """Bigger groups first, then oldest first: walk the group size classes downwards, each an index
+    range (``models.correction.size_class``).
 
-    The next size down is found with ``walk`` (state and lead only: an index-only max), not with
-    every filter, which would make the planner aggregate all matching rows; a size with no
-    filtered rows just yields an empty block.
+    In a class of one size (up to ``EXACT_SIZE_CLASSES``) the index's order is the queue's: oldest
+    first. A class of larger groups (17-32, 33-64, ...) holds few; its rows are sorted here by their
+    exact size, then age. The next class down is found with ``walk`` (state and lead only: an
+    index-only max), not with every filter, which would make the planner aggregate all matching
+    rows; a class with no filtered rows just yields an empty block.
     """
     rows: list[Correction] = []
+    age = tuple_(Correction.created_at, Correction.id)
 
-    def block(size: int, after: tuple[datetime, int] | None) -> list[Correction]:
-        stmt = select(Correction).where(*conds, Correction.group_size == size)
-        if after:
-            keyset = tuple_(Correction.created_at, Correction.id)
-            stmt = stmt.where(keyset > tuple_(literal(after[0]), literal(after[1])))
-        return _rows(session, stmt.order_by(Correction.created_at, Correction.id), limit - len(rows))
+    def block(size_class: int, after: tuple[int, datetime, int] | None) -> list[Correction]:
+        stmt = select(Correction).where(*conds, Correction.size_class == size_class)
+        if size_class <= EXACT_SIZE_CLASSES:  # every group in it has this size
+            if after:
+                stmt = stmt.where(age > tuple_(literal(after[1]), literal(after[2])))
+            stmt = stmt.order_by(Correction.created_at, Correction.id)
+        else:
+            if after:
+                stmt = stmt.where(or_(Correction.group_size < after[0],
+                                      and_(Correction.group_size == after[0],
+                                           age > tuple_(literal(after[1]), literal(after[2])))))
+            stmt = stmt.order_by(Correction.group_size.desc(), Correction.created_at, Correction.id)
+        return _rows(session, stmt, limit - len(rows))
 
     if cursor:
-        size = cursor[0]
-        rows += block(size, (cursor[1], cursor[2]))
+        current = size_class(cursor[0])
+        rows += block(current, cursor)
     else:
-        size = session.scalar(select(func.max(Correction.group_size)).where(*walk))
-        if size is None:
+        current = session.scalar(select(func.max(Correction.size_class)).where(*walk))
+        if current is None:
             return rows
-        rows += block(size, None)
+        rows += block(current, None)
     while len(rows) < limit:
-        size = session.scalar(select(func.max(Correction.group_size)).where(*walk, Correction.group_size < size))
-        if size is None:
+        current = session.scalar(select(func.max(Correction.size_class)).where(*walk, Correction.size_class < current))
+        if current is None:
             break
-        rows += block(size, None)
+        rows += block(current, None)
     return rows
 
 

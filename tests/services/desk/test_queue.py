@@ -2,10 +2,11 @@ import base64
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text, update
 
 from readerdesk.clock import utcnow
-from readerdesk.models import AnchorState, Kind, Status
+from readerdesk.models import AnchorState, Correction, Kind, Status
+from readerdesk.models.correction import size_class
 from readerdesk.services.corrections.duplicates import assign_group
 from readerdesk.services.desk import queue
 from readerdesk.services.desk.queue import (
@@ -68,6 +69,23 @@ def test_priority_puts_bigger_groups_first_then_the_oldest_and_pages_without_gap
     oldest = walk(db_session, QueueFilters(sort="oldest"), editor, 2)
     assert oldest == [reports[p].id for p in (0, 1, 2, 3, 4)]
     assert walk(db_session, QueueFilters(sort="newest"), editor, 2) == oldest[::-1]
+
+
+def test_priority_sorts_large_groups_by_their_exact_size_across_size_classes(db_session, editor):
+    # Sizes above 16 share a class per doubling (17-32, 33-64): the queue still sorts them exactly.
+    article = make_article(db_session, html=paragraphs(*(f"Paragraph number {i} says something." for i in range(12))))
+    sizes = [20, 40, 17, 16, 33, 20, 1, 64, 65, 2, 31]
+    leads = []
+    for n, size in enumerate(sizes):
+        lead = make_correction(db_session, article, exact=f"Paragraph number {n}", created_at=T0 + timedelta(minutes=n))
+        db_session.execute(update(Correction).where(Correction.id == lead.id).values(group_size=size))
+        leads.append((size, n, lead.id))
+    db_session.expire_all()
+    expected = [lead_id for size, n, lead_id in sorted(leads, key=lambda t: (-t[0], t[1]))]
+    for page_size in (1, 2, 3, 50):
+        assert walk(db_session, QueueFilters(), editor, page_size) == expected
+    assert {c.id: (c.group_size, c.size_class) for c in db_session.scalars(select(Correction))} == {
+        lead_id: (size, size_class(size)) for size, n, lead_id in leads}
 
 
 def test_filters_narrow_the_queue_and_counts_follow_them(db_session, editor):
