@@ -202,6 +202,7 @@ def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[
             stmt = stmt.order_by(Correction.group_size.desc(), Correction.created_at, Correction.id)
         return _rows(session, stmt, limit - len(rows))
 
+    current: int | None
     if cursor:
         current = size_class(cursor[0])
         rows += block(current, cursor)
