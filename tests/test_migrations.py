@@ -61,7 +61,8 @@ def fulltext_index_definitions() -> dict[str, str]:
     with db.engine.connect() as connection:
         return dict(connection.execute(text(
             "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE c.relname = ANY(:names)"), {"names": list(FULLTEXT_INDEXES)}).all())
+            "WHERE c.relname = ANY(:names) AND c.relnamespace = to_regnamespace(current_schema())"),  # not another schema's
+            {"names": list(FULLTEXT_INDEXES)}).all())
 
 
 def storage_parameters() -> dict[str, dict[str, str]]:
@@ -118,7 +119,7 @@ def test_a_search_counts_index_is_built_again_after_an_interrupted_build(empty_d
     with db.engine.connect() as connection:
         valid, definition = connection.execute(text(
             "SELECT i.indisvalid, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-            "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relname = :name"), {"name": index}).one()
+            "JOIN pg_class c ON c.oid = i.indexrelid WHERE c.oid = to_regclass(:name)"), {"name": index}).one()
     assert valid and columns in definition
 
 

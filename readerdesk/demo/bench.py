@@ -164,7 +164,8 @@ def _secondary_indexes_dropped(session: DbSession, table: str) -> Iterator[None]
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         definitions = connection.execute(text(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = :t AND indexdef NOT LIKE '%UNIQUE%'"
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND tablename = :t "
+            "AND indexdef NOT LIKE '%UNIQUE%'"
         ), {"t": table}).all()
     else:
         definitions = connection.execute(text(

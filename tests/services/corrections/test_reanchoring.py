@@ -236,4 +236,4 @@ def test_on_postgresql_reports_that_keep_their_state_are_updated_in_place(db_ses
 def _updates(db_session) -> tuple[int, int]:
     """This transaction's updates of the reports' table so far, and how many of them were HOT."""
     return tuple(db_session.execute(text(
-        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = 'corrections'")).one())
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relid = 'corrections'::regclass")).one())
