@@ -61,7 +61,8 @@ def fulltext_index_definitions() -> dict[str, str]:
     with db.engine.connect() as connection:
         return dict(connection.execute(text(
             "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
-            "WHERE c.relname = ANY(:names) AND c.relnamespace = to_regnamespace(current_schema())"),  # not another schema's
+            # this schema's, not another's of the same database
+            "WHERE c.relname = ANY(:names) AND c.relnamespace = to_regnamespace(current_schema())"),
             {"names": list(FULLTEXT_INDEXES)}).all())
 
 
