@@ -153,8 +153,10 @@ FILLFACTOR = 70
 # each of the table's 25 indexes for every report. A viral passage's lead had thousands of dead
 # versions in every index, and PostgreSQL's time per report grew with them (bench/api/README.md).
 # Sizes up to EXACT_SIZE_CLASSES are each their own class, so the usual groups keep the index's
-# order; above, one class per doubling (17-32, 33-64, ...), whose few groups the queue sorts by their
-# exact size (services.desk.queue._priority_page). A group of 10,000 crossed 25 classes on its way.
+# order (and each of their arrivals still changes the class: written through the indexes); above,
+# one class per doubling (17-32, 33-64, ...), whose few groups the queue sorts by their exact size
+# (services.desk.queue._priority_page). A group of 10,000 changed class 25 times on its way, and
+# updated its lead in place for the other 9,974 arrivals.
 EXACT_SIZE_CLASSES = 16
 _DOUBLINGS = range(EXACT_SIZE_CLASSES.bit_length(), 31)  # classes up to 2**30 reports, then one more
 

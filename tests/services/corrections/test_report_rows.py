@@ -1,4 +1,5 @@
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text, update
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, Status
@@ -63,6 +64,28 @@ def test_a_member_grows_its_lead_and_narrows_the_passage_the_lead_holds(db_sessi
     db_session.refresh(member)
     assert (member.group_id, member.is_lead, member.group_size, member.holds_passage) == (lead.id, False, 0, False)
     assert (lead.group_size, lead.passage_start, lead.passage_end) == (2, 17, 23)
+
+
+@pytest.mark.skipif(not is_postgres(), reason="HOT updates are PostgreSQL's")
+def test_on_postgresql_each_member_updates_its_lead_in_place(db_session):
+    """A joining report changes its lead's size and passage, none of them in an index: PostgreSQL writes
+    the lead's new version on its page with no index entry (HOT), not an entry in each of 25 indexes.
+    Only the arrivals that move the group to its next size class (models.correction.size_class) cannot:
+    sizes 33 to 64 are one class."""
+    article = an_article(db_session)
+    lead = write(db_session, values(article, "key-lead-0001", 10, 30), None)
+    db_session.execute(update(Correction).where(Correction.id == lead.id).values(group_size=33))
+
+    def updates() -> tuple[int, int]:
+        return tuple(db_session.execute(text("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
+                                             "WHERE relid = 'corrections'::regclass")).one())
+
+    before = updates()
+    for n in range(10):
+        write(db_session, values(article, f"key-member-{n:02}", 17, 23), GroupChoice(lead.id, lead.id, (17, 23)))
+    updated, in_place = (after - earlier for after, earlier in zip(updates(), before, strict=True))
+    db_session.refresh(lead)
+    assert lead.group_size == 43 and updated == 10 and in_place == 10
 
 
 def test_a_merged_in_holder_narrows_and_the_lead_only_grows(db_session):
