@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import pyotp
 from flask import current_app
 from sqlalchemy import event, select
+from sqlalchemy import text as sql
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import db
@@ -128,3 +129,10 @@ def english_left(page: str, *data: str) -> list[str]:
         main = re.sub(rf"(?<!\w){re.escape(text)}(?!\w)", " ", main)
     return [text for text in untranslated(main) if set(re.findall(r"[A-Za-z]+", text)) - KEPT_IN_UKRAINIAN
             - SAME_IN_EVERY_LANGUAGE]
+
+
+def correction_updates(session) -> tuple[int, int]:
+    """This transaction's updates of the reports' table so far on PostgreSQL, and how many were made in
+    place (HOT: no new index entry)."""
+    return tuple(session.execute(sql(
+        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relid = 'corrections'::regclass")).one())

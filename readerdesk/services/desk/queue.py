@@ -188,9 +188,9 @@ def _priority_page(session: DbSession, conds, walk, cursor, limit: int) -> list[
     rows: list[Correction] = []
     age = tuple_(Correction.created_at, Correction.id)
 
-    def block(size_class: int, after: tuple[int, datetime, int] | None) -> list[Correction]:
-        stmt = select(Correction).where(*conds, Correction.size_class == size_class)
-        if size_class <= EXACT_SIZE_CLASSES:  # every group in it has this size
+    def block(group_class: int, after: tuple[int, datetime, int] | None) -> list[Correction]:
+        stmt = select(Correction).where(*conds, Correction.size_class == group_class)
+        if group_class <= EXACT_SIZE_CLASSES:  # every group in it has this size
             if after:
                 stmt = stmt.where(age > tuple_(literal(after[1]), literal(after[2])))
             stmt = stmt.order_by(Correction.created_at, Correction.id)

@@ -3,13 +3,14 @@
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Status
 from readerdesk.services.articles.ingest import add_revision
 from tests.conftest import is_postgres
 from tests.factories import make_article, make_correction, make_site, paragraphs
+from tests.helpers import correction_updates
 
 P1 = "The council met on Monday evening to discuss the bridge over the Marrow river and its future."
 P2 = "Engineers told members that contractors will replace twelve of the bridge's cross-girders next spring."
@@ -227,13 +228,8 @@ def test_on_postgresql_reports_that_keep_their_state_are_updated_in_place(db_ses
     for n in range(4):
         make_correction(db_session, article, exact=[P1, P2, P3, P4][n][n:n + 30])
     add_revision(db_session, article, paragraphs("New lead.", P1, P2, P3, P4), now=utcnow())
-    before = _updates(db_session)
+    before = correction_updates(db_session)
     add_revision(db_session, article, paragraphs("New lead.", P1, P2, P3, P4, "A closing line."), now=utcnow())
-    updates, hot = (after - earlier for after, earlier in zip(_updates(db_session), before, strict=True))
+    updates, hot = (after - earlier for after, earlier in zip(correction_updates(db_session), before, strict=True))
     assert updates == 4 and hot == 4
 
-
-def _updates(db_session) -> tuple[int, int]:
-    """This transaction's updates of the reports' table so far, and how many of them were HOT."""
-    return tuple(db_session.execute(text(
-        "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relid = 'corrections'::regclass")).one())

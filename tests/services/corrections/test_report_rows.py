@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from readerdesk.clock import utcnow
 from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, Status
@@ -7,7 +7,7 @@ from readerdesk.services.corrections.duplicates import GroupChoice
 from readerdesk.services.corrections.report_rows import StoredReport, write_report
 from tests.conftest import is_postgres
 from tests.factories import make_article, paragraphs
-from tests.helpers import recorded_statements
+from tests.helpers import correction_updates, recorded_statements
 
 TEXT = paragraphs("The council voted twelve to five on Thursday. The mayor said the bridge would reopen in May.")
 
@@ -75,15 +75,10 @@ def test_on_postgresql_each_member_updates_its_lead_in_place(db_session):
     article = an_article(db_session)
     lead = write(db_session, values(article, "key-lead-0001", 10, 30), None)
     db_session.execute(update(Correction).where(Correction.id == lead.id).values(group_size=33))
-
-    def updates() -> tuple[int, int]:
-        return tuple(db_session.execute(text("SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables "
-                                             "WHERE relid = 'corrections'::regclass")).one())
-
-    before = updates()
+    before = correction_updates(db_session)
     for n in range(10):
         write(db_session, values(article, f"key-member-{n:02}", 17, 23), GroupChoice(lead.id, lead.id, (17, 23)))
-    updated, in_place = (after - earlier for after, earlier in zip(updates(), before, strict=True))
+    updated, in_place = (after - earlier for after, earlier in zip(correction_updates(db_session), before, strict=True))
     db_session.refresh(lead)
     assert lead.group_size == 43 and updated == 10 and in_place == 10
 
