@@ -20,7 +20,7 @@ hook on the session (``readerdesk.queue_changes``) bumps their version, whatever
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 
 from flask import current_app
@@ -42,6 +42,16 @@ class UnitOfWork:
         """Write ``jobs`` to the outbox in this transaction; they run once it has committed."""
         wanted = [job for job in jobs if is_wanted(job, self.config)]
         self.entry_ids.extend(insert_jobs(self.session, wanted, now=utcnow()))
+
+    def wants(self, job_name: str) -> bool:
+        """Whether the settings want this job written at all (``after_commit``'s filter), for a service
+        that writes its jobs' outbox rows in its own statement."""
+        return is_wanted(Job(job_name), self.config)
+
+    def hand_out(self, entry_ids: Iterable[int]) -> None:
+        """Outbox rows a service wrote in this transaction itself (a reader's report writes its job in
+        the statement that stores it): handed to the runner after the commit, as ``after_commit``'s are."""
+        self.entry_ids.extend(entry_ids)
 
 
 @contextmanager

@@ -54,3 +54,30 @@ def test_editors_are_not_told_job_by_job_in_digest_mode_without_slack(app):
     with unit_of_work(db.session, dispatch=lambda ids: None) as work:
         work.after_commit(Job("new_correction", (1,)), Job("after_decision", (1, 2)))
     assert [entry.job for entry in db.session.scalars(select(OutboxEntry))] == ["after_decision"]
+
+
+def test_rows_a_service_wrote_itself_are_handed_out_after_the_commit_with_the_others(app):
+    """A reader's report writes its job in its own statement (services.corrections.report_rows): the
+    unit of work hands those rows out as it does its own, after the commit."""
+    dispatched = []
+
+    def dispatch(entry_ids):
+        assert not db.session().in_transaction()  # committed by then
+        dispatched.append(entry_ids)
+
+    with unit_of_work(db.session, dispatch=dispatch) as work:
+        work.after_commit(Job("refetch_and_anchor", (1,)))
+        work.hand_out([901, 902])
+        assert dispatched == []
+    assert len(dispatched) == 1 and dispatched[0][1:] == [901, 902]
+
+
+@pytest.mark.app_config(MAIL_SERVER="127.0.0.1", EDITOR_NOTIFICATIONS="digest")
+def test_a_service_asks_the_unit_of_work_which_jobs_the_settings_want(app):
+    with unit_of_work(db.session, dispatch=lambda ids: None) as work:
+        assert work.wants("after_decision") and work.wants("refetch_and_anchor")
+        assert not work.wants("new_correction")  # digest mode, no Slack: no job per report
+    with app.test_request_context():
+        app.config["MAIL_SERVER"] = None
+        with unit_of_work(db.session, dispatch=lambda ids: None) as work:
+            assert not work.wants("after_decision") and work.wants("refetch_and_anchor")

@@ -16,6 +16,9 @@ of each, and POST's share of /healthz's rate in the same round. Last, POSTs are 
 rate, half the best POST rate measured, for ``--seconds``: p99 there is latency at a load the
 server is not saturated by (measured from each request's scheduled start, so a stall is not hidden).
 
+With ``--floor`` every round also POSTs the same bodies to ``/bench/floor`` (bench/api/floor.py: the
+same app, one INSERT and its commit), the least a durable write costs on this stack and machine.
+
 The results go to bench/api/README.md between the markers, with the machine's load average (1
 minute) before and after every phase. ``--tiny`` runs a second of each, to check the script works.
 """
@@ -44,6 +47,7 @@ from redis import Redis
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from bench.api.floor import FLOOR_PATH, FLOOR_TABLE_SQL  # noqa: E402
 from bench.readme import replace_block  # noqa: E402
 from readerdesk import create_app  # noqa: E402
 from readerdesk.clock import utcnow  # noqa: E402
@@ -78,6 +82,7 @@ def prepare_database(url: str, schema: str, articles: int = 1) -> str:
                       "SQLALCHEMY_DATABASE_URI": normalise_database_url(in_schema(url, schema)), "REDIS_URL": None})
     with app.app_context():
         db.create_all()
+        db.session.execute(db.text(FLOOR_TABLE_SQL))
         site = create_site(db.session, "bench", base_url=ORIGIN, body_selector="article",
                            allowed_origins=[ORIGIN]).site
         html = "".join(f"<p>{p}</p>" for p in article_text().split("\n\n"))
@@ -120,7 +125,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int, threads: int,
+                   app: str = "app:app") -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url,
            "SECRET_KEY": "api-bench-secret-key-0123456789", "RATELIMIT_CORRECTIONS": "1000000 per minute",
            "EDITOR_NOTIFICATIONS": "each", "PUBLIC_URL": f"http://127.0.0.1:{port}", "FLASK_DEBUG": "0",
@@ -129,7 +135,7 @@ def start_gunicorn(port: int, database_url: str, redis_url: str, workers: int, t
     process = subprocess.Popen(
         [str(Path(sys.executable).with_name("gunicorn")), "-w", str(workers),
          *(["-k", "gthread", "--threads", str(threads)] if threads > 1 else []), "-b", f"127.0.0.1:{port}",
-         "--access-logfile", "-", "--log-level", "warning", "app:app"],
+         "--access-logfile", "-", "--log-level", "warning", app],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -207,16 +213,20 @@ def load() -> float:
     return os.getloadavg()[0]
 
 
-async def phases(port: int, bodies, seconds: float, rounds: int) -> tuple[list[dict], dict]:
+HEALTHZ, REPORT, FLOOR = "GET /healthz", "POST /api/v1/corrections", f"POST {FLOOR_PATH}"
+
+
+async def phases(port: int, bodies, seconds: float, rounds: int, floor: bool = False) -> tuple[list[dict], dict]:
+    endpoints = [(HEALTHZ, "GET", "/healthz", None), (REPORT, "POST", "/api/v1/corrections", bodies)]
+    if floor:
+        endpoints.append((FLOOR, "POST", FLOOR_PATH, bodies))
     # Warm up every worker (imports, connection pools) before anything is timed.
-    await closed_loop(port, "GET", "/healthz", None, 8, 2)
-    await closed_loop(port, "POST", "/api/v1/corrections", bodies, 8, 2)
+    for _, method, path, source in endpoints:
+        await closed_loop(port, method, path, source, 8, 2)
     results = []
     for round_ in range(1, rounds + 1):
         for concurrency in (10, 50):
-            for label, method, path, source in (("GET /healthz", "GET", "/healthz", None),
-                                                ("POST /api/v1/corrections", "POST", "/api/v1/corrections",
-                                                 bodies)):
+            for label, method, path, source in endpoints:
                 before = load()
                 result = await closed_loop(port, method, path, source, concurrency, seconds)
                 result.update(round=round_, concurrency=concurrency, endpoint=label, load_before=before,
@@ -225,7 +235,7 @@ async def phases(port: int, bodies, seconds: float, rounds: int) -> tuple[list[d
                 print(f"round {round_} c={concurrency:<3} {label:26} {result['rps']:7.1f} req/s  "
                       f"p50 {result['p50_ms']:6.1f} ms  p99 {result['p99_ms']:7.1f} ms  errors {result['errors']}  "
                       f"load {before:.1f}→{result['load_after']:.1f}", flush=True)
-    best_post = max(r["rps"] for r in results if r["endpoint"].startswith("POST"))
+    best_post = max(r["rps"] for r in results if r["endpoint"] == REPORT)
     before = load()
     steady = await open_loop(port, bodies, best_post / 2, seconds)
     steady.update(rate=best_post / 2, load_before=before, load_after=load())
@@ -234,18 +244,25 @@ async def phases(port: int, bodies, seconds: float, rounds: int) -> tuple[list[d
     return results, steady
 
 
+SHARE_LABELS = {REPORT: "POST /api/v1/corrections's (a reader's report)",
+                FLOOR: f"POST {FLOOR_PATH}'s (one INSERT and its commit: bench/api/floor.py)"}
+
+
+def share_of_healthz(results: list[dict], endpoint: str) -> list[float]:
+    """``endpoint``'s req/s over /healthz's, for each round and concurrency, in the order run."""
+    rate = {(r["round"], r["concurrency"], r["endpoint"]): r["rps"] for r in results}
+    return [rate[round_, concurrency, endpoint] / rate[round_, concurrency, HEALTHZ]
+            for round_, concurrency, name in rate if name == endpoint]
+
+
 def write_readme(results: list[dict], steady: dict, args, db_version: str) -> None:
     lines = ["| round | concurrency | endpoint | req/s | p50 ms | p99 ms | errors | load before→after |",
              "|---:|---:|---|---:|---:|---:|---:|---|"]
     for r in results:
         lines.append(f"| {r['round']} | {r['concurrency']} | {r['endpoint']} | {r['rps']:.1f} | {r['p50_ms']:.1f} "
                      f"| {r['p99_ms']:.1f} | {r['errors']} | {r['load_before']:.1f}→{r['load_after']:.1f} |")
-    ratios = []
-    for round_ in sorted({r["round"] for r in results}):
-        for concurrency in (10, 50):
-            rate = {r["endpoint"].split()[0]: r["rps"] for r in results
-                    if r["round"] == round_ and r["concurrency"] == concurrency}
-            ratios.append(rate["POST"] / rate["GET"])
+    shares = {endpoint: share_of_healthz(results, endpoint) for endpoint in (REPORT, FLOOR)
+              if any(r["endpoint"] == endpoint for r in results)}
     replace_block(README, BEGIN, END, [
         f"Recorded {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores shared with "
         f"other work (load average in the table), Python {platform.python_version()}, {db_version}, gunicorn "
@@ -254,9 +271,9 @@ def write_readme(results: list[dict], steady: dict, args, db_version: str) -> No
         "",
         *lines,
         "",
-        "POST's rate as a share of /healthz's in the same round and concurrency: "
-        + ", ".join(f"{r:.0%}" for r in ratios) + f" (median {statistics.median(ratios):.0%}).",
-        "",
+        *(line for endpoint, ratios in shares.items() for line in (
+            f"{SHARE_LABELS[endpoint]} rate as a share of /healthz's in the same round and concurrency: "
+            + ", ".join(f"{r:.0%}" for r in ratios) + f" (median {statistics.median(ratios):.0%}).", "")),
         f"At a fixed {steady['rate']:.1f} POST/s (half the best POST rate above): p50 {steady['p50_ms']:.1f} ms, "
         f"p99 {steady['p99_ms']:.1f} ms, {steady['errors']} errors, load {steady['load_before']:.1f}→"
         f"{steady['load_after']:.1f}.",
@@ -278,6 +295,9 @@ def main() -> None:
                              "1: sync workers")
     parser.add_argument("--articles", type=int, default=1,
                         help="Spread the reports over this many articles (1: a viral article, the default).")
+    parser.add_argument("--floor", action="store_true",
+                        help=f"Also POST to {FLOOR_PATH} in every round (bench/api/floor.py): one INSERT and its "
+                             "commit through the same app, the least a durable write costs.")
     parser.add_argument("--tiny", action="store_true", help="One short round; print only.")
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
@@ -285,9 +305,11 @@ def main() -> None:
         args.seconds, args.rounds, args.no_readme = 1, 1, True
     text = prepare_database(args.database_url, args.schema, args.articles)
     port = free_port()
-    server = start_gunicorn(port, in_schema(args.database_url, args.schema), args.redis_url, args.workers, args.threads)
+    server = start_gunicorn(port, in_schema(args.database_url, args.schema), args.redis_url, args.workers, args.threads,
+                            "bench.api.floor:create_floor_app()" if args.floor else "app:app")
     try:
-        results, steady = asyncio.run(phases(port, report_bodies(text, args.articles), args.seconds, args.rounds))
+        results, steady = asyncio.run(phases(port, report_bodies(text, args.articles), args.seconds, args.rounds,
+                                             args.floor))
     finally:
         server.send_signal(signal.SIGTERM)
         try:

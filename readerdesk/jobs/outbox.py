@@ -19,10 +19,11 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, Result, delete, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Result, delete, func, or_, select, update
 
 from readerdesk.models import OutboxEntry, OutboxStatus
-from readerdesk.models.types import DbSession, table_of
+from readerdesk.models.outbox import insert_pending, pending_row
+from readerdesk.models.types import DbSession
 from readerdesk.services.effects import Job
 from readerdesk.text.emails import hide_addresses
 
@@ -56,9 +57,7 @@ def rows_changed(result: Result) -> int:
 
 
 def _pending(job: Job, now: datetime) -> dict:
-    """A new row's columns: the job, due now, not tried yet."""
-    return {"job": job.name, "args": list(job.args), "status": OutboxStatus.PENDING, "attempts": 0,
-            "created_at": now, "next_attempt_at": now, "last_error": ""}
+    return pending_row(job.name, list(job.args), now)
 
 
 def add_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> list[OutboxEntry]:
@@ -73,16 +72,7 @@ def insert_jobs(session: DbSession, jobs: Iterable[Job], *, now: datetime) -> li
     of work needs to hand them out after commit, in one statement and without ORM objects (each
     reader's report writes one)."""
     rows = [_pending(job, now) for job in jobs]
-    if not rows:
-        return []
-    # Core execution on the session's connection, one row at a time: the ORM's execution and the
-    # many-rows INSERT path cost more than the statement (a report writes one row).
-    connection = session.connection()
-    return [connection.execute(_INSERT_RETURNING_ID, row).scalar_one() for row in rows]
-
-
-_OUTBOX = table_of(OutboxEntry)
-_INSERT_RETURNING_ID = insert(_OUTBOX).returning(_OUTBOX.c.id)
+    return insert_pending(session.connection(), rows) if rows else []
 
 
 def schedule(session: DbSession, job: Job, *, at: datetime, now: datetime) -> OutboxEntry:

@@ -4,14 +4,15 @@ caused it, so it survives a Redis flush, a restart or a killed worker (``readerd
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import JSON, Index, String, Text
+from sqlalchemy import JSON, Connection, Index, String, Text, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from readerdesk.clock import utcnow
 from readerdesk.extensions import Model
-from readerdesk.models.types import UTCDateTime, string_enum
+from readerdesk.models.types import UTCDateTime, string_enum, table_of
 
 
 class OutboxStatus(enum.StrEnum):
@@ -41,3 +42,20 @@ class OutboxEntry(Model):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+def pending_row(job: str, args: list, now: datetime) -> dict:
+    """A new row's columns: ``job`` with its arguments, due now, not tried yet."""
+    return {"job": job, "args": args, "status": OutboxStatus.PENDING, "attempts": 0, "created_at": now,
+            "next_attempt_at": now, "last_error": ""}
+
+
+def insert_pending(connection: Connection, rows: Iterable[dict]) -> list[int]:
+    """Insert ``pending_row`` rows on the caller's connection and transaction; their ids. Core
+    execution, one row at a time: the ORM's execution and the many-rows INSERT path cost more than
+    the statement (a reader's report writes one row)."""
+    return [connection.execute(_INSERT_RETURNING_ID, row).scalar_one() for row in rows]
+
+
+_OUTBOX = table_of(OutboxEntry)
+_INSERT_RETURNING_ID = insert(_OUTBOX).returning(_OUTBOX.c.id)

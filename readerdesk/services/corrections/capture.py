@@ -15,7 +15,7 @@ import re
 import secrets
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import datetime
 from typing import TypeVar
@@ -41,8 +41,7 @@ from readerdesk.models.site import BODY, PART_NAMES
 from readerdesk.models.types import DbSession
 from readerdesk.services.corrections.duplicates import Arrival, assign_group, find_group, lock_article
 from readerdesk.services.corrections.reanchoring import anchor_new_report, quote_is_found, quote_selectors
-from readerdesk.services.corrections.report_rows import write_report
-from readerdesk.services.effects import Job
+from readerdesk.services.corrections.report_rows import insert_report_jobs, write_report
 from readerdesk.text.canonical import normalise_plain_text
 from readerdesk.text.languages import N_, Translator, pick_language
 from readerdesk.text.urls import InvalidURL, normalise_origin, normalise_url
@@ -151,6 +150,7 @@ class Submission:
     created: bool  # False when the idempotency key was seen before
     decoy: bool = False  # the honeypot was filled: a DecoyReport, and nobody is told
     refetch: bool = False  # the reader saw text readerdesk does not have (``needs_refetch``)
+    outbox_ids: tuple[int, ...] = ()  # its jobs' outbox rows, written with it (``new_report_jobs``)
 
     @classmethod
     def of(cls, stored: Correction | DecoyReport, *, created: bool) -> Submission:
@@ -514,11 +514,18 @@ def _decoy(report: CorrectionInput, article: Article, revision: RevisionText | N
                        language=report.language or article.site.language, anchored=found, created_at=now)
 
 
+def every_job(_name: str) -> bool:
+    return True
+
+
 def submit_correction(
     session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip_hash: str, now: datetime,
+    wanted: Callable[[str], bool] = every_job,
 ) -> Submission:
     """Validate and store a reader's report (never commits). ``ip_hash`` is the sender's address as
-    services.privacy.ip_hashing hashes it.
+    services.privacy.ip_hashing hashes it. A new report's jobs (``new_report_jobs``; those ``wanted``
+    keeps, by name) are written to the outbox with it: ``Submission.outbox_ids`` names the rows for
+    the caller's unit of work to hand out after the commit.
 
     The same idempotency key with the same report returns the first correction (``created`` False),
     also when two requests race: the unique constraint decides and the loser reads the winner's row.
@@ -530,15 +537,14 @@ def submit_correction(
     is kept.
 
     The usual report (a quote found word for word in the current revision, or a general message)
-    costs four SQL statements on PostgreSQL whatever the article or the group holds, and the unit of
-    work adds the editors' job to the outbox, a fifth: the article with its site and revision; the
-    lock on the article's groups, which rereads its current revision; the passages held on it; the
-    report with its anchor row and its group's change (``report_rows``: one statement). The lock is
-    taken after the article is read and the quote anchored, so reports on one article wait on each
-    other only for the last three statements and the commit. SQLite takes no lock (one writer at a
-    time) and writes the report in three statements: six in all. None of them builds an ORM object
-    (plain rows in, plain rows out). Other reports take the ORM path, which looks through earlier
-    revisions (``_store_with_evidence``)."""
+    costs four SQL statements on PostgreSQL whatever the article or the group holds: the article with
+    its site and revision; the lock on the article's groups, which rereads its current revision; the
+    passages held on it; the report with its anchor row, its group's change and its jobs' outbox rows
+    (``report_rows``: one statement). The lock is taken after the article is read and the quote
+    anchored, so reports on one article wait on each other only for the last two statements and the
+    commit. SQLite takes no lock (one writer at a time) and writes the report and its job in four
+    statements: six in all. None of them builds an ORM object (plain rows in, plain rows out). Other
+    reports take the ORM path, which looks through earlier revisions (``_store_with_evidence``)."""
     report = parse_correction(data)
     article = find_reported_article(session, report.article_url, origin, own_origins)
     fingerprint = report.fingerprint()
@@ -554,12 +560,18 @@ def submit_correction(
             revision = _revision_text(session, current_id)
             found = _verbatim_anchor(report, revision)
     if report.exact and revision is not None and found is None:
-        return _store_with_evidence(session, report, _orm_article(session, article.id), fingerprint, ip_hash, now)
+        submission = _store_with_evidence(session, report, _orm_article(session, article.id), fingerprint, ip_hash,
+                                          now)
+        if not submission.created:
+            return submission
+        jobs = [job for job in new_report_jobs(submission.refetch) if wanted(job)]
+        return replace(submission, outbox_ids=insert_report_jobs(session, submission.id, jobs, now=now))
     if revision is not None and found is not None:
         arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
     else:
         arrival = Arrival(article.id, None, report.part, None, None, report.exact)
     anchor_columns = _anchor_columns(report, revision, found)
+    refetch = bool(article.connector) and saw_other_text(anchor_columns["anchor_state"], True)
     stored = write_report(session, {
         "public_id": new_public_id(), "idempotency_key": report.idempotency_key, "body_fingerprint": fingerprint,
         "article_id": article.id, "kind": report.kind, "selectors": report.selectors, "exact": report.exact,
@@ -569,13 +581,13 @@ def submit_correction(
         "reader_email": report.reader_email, "notify_reader": report.notify_reader,
         "language": report.language or article.site_language, "ip_hash": ip_hash, "created_at": now,
         "updated_at": now, **anchor_columns,
-    }, find_group(session, arrival))
+    }, find_group(session, arrival), [job for job in new_report_jobs(refetch) if wanted(job)])
     if stored is None:  # the key was stored already: by this reader's earlier try, or a racing one
         existing = _by_key(session, report.idempotency_key, decoy=False)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
         return _seen_before(existing, fingerprint)
     return Submission(stored.id, stored.public_id, stored.status, found is not None, created=True,
-                      refetch=bool(article.connector) and saw_other_text(anchor_columns["anchor_state"], True))
+                      refetch=refetch, outbox_ids=stored.outbox_ids)
 
 
 def _orm_article(session: DbSession, article_id: int) -> Article:
@@ -664,13 +676,11 @@ def needs_refetch(correction: Correction) -> bool:
             and bool(correction.article.site.connector))
 
 
-def new_report_jobs(submission: Submission) -> list[Job]:
-    """After a new report is stored: tell the editors, and fetch the article again when the reader saw
-    text readerdesk does not have. The report is stored whatever happens to these."""
-    jobs = [Job("new_correction", (submission.id,))]
-    if submission.refetch:
-        jobs.append(Job("refetch_and_anchor", (submission.id,)))
-    return jobs
+def new_report_jobs(refetch: bool) -> list[str]:
+    """The jobs a new report asks for, by name, each called with its id: tell the editors, and fetch
+    the article again when the reader saw text readerdesk does not have (``refetch``). The report is
+    stored whatever happens to these."""
+    return ["new_correction", "refetch_and_anchor"] if refetch else ["new_correction"]
 
 
 def get_by_public_id(session: DbSession, public_id: str) -> Correction | DecoyReport | None:

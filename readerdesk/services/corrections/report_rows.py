@@ -20,13 +20,16 @@ dialect-specific inserts, and building them costs more than running them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnDefault, bindparam, insert, text
+from sqlalchemy import ARRAY, ColumnDefault, Integer, bindparam, insert, literal_column, text
 
-from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Status
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor, OutboxEntry, OutboxStatus, Status
 from readerdesk.models.correction import mark_reports_changed
+from readerdesk.models.outbox import insert_pending, pending_row
 from readerdesk.models.types import DbSession, table_of
 from readerdesk.services.corrections.duplicates import GroupChoice, expire_if_loaded, membership, record_arrival
 
@@ -41,15 +44,18 @@ def _quoted(name: str) -> str:
 
 
 class StoredReport(NamedTuple):
-    """A report just stored: what its sender is told, and its id for the jobs."""
+    """A report just stored: what its sender is told, its id, and the outbox rows of its jobs."""
 
     id: int
     public_id: str
     status: Status
+    outbox_ids: tuple[int, ...] = ()
 
 
-_RETURNED = ", ".join(_quoted(name) for name in StoredReport._fields)
-_RETURNED_COLUMNS = [_CORRECTIONS.c[name] for name in StoredReport._fields]
+_RETURNED_NAMES = ("id", "public_id", "status")
+_RETURNED = ", ".join(_quoted(name) for name in _RETURNED_NAMES)
+_RETURNED_COLUMNS = [_CORRECTIONS.c[name] for name in _RETURNED_NAMES]
+_OUTBOX = table_of(OutboxEntry)
 _INSERT_ANCHOR = insert(table_of(CorrectionAnchor))
 
 
@@ -84,7 +90,9 @@ def _insert_unless_key_exists(given: frozenset[str]):
 def _one_statement(given: frozenset[str]):
     """PostgreSQL's single statement: the report (its id drawn first, so that a report starting a
     group is its own group), its anchor row, its group's lead grown (and narrowed), a merged-in
-    holder's passage narrowed; it returns the report's row, or no row when the key was stored."""
+    holder's passage narrowed, and an outbox row for each of ``:jobs`` (a job name; its argument the
+    report's id); it returns the report's row with its outbox rows' ids, or no row when the key was
+    stored."""
     names, values, parameters = _values(given, skip="group_id")
     anchors = table_of(CorrectionAnchor).name
     sql = f"""WITH drawn AS (SELECT nextval(pg_get_serial_sequence('{_CORRECTIONS.name}', 'id')) AS id),
@@ -100,9 +108,12 @@ lead AS (UPDATE {_CORRECTIONS.name} SET group_size = group_size + 1,
  WHERE id = CAST(:group_id AS INTEGER) AND EXISTS (SELECT FROM report)),
 holder AS (UPDATE {_CORRECTIONS.name} SET passage_start = CAST(:holder_start AS INTEGER),
  passage_end = CAST(:holder_end AS INTEGER)
- WHERE id = CAST(:holder_id AS INTEGER) AND EXISTS (SELECT FROM report))
-SELECT {_RETURNED} FROM report"""
-    return text(sql).bindparams(*parameters).columns(*_RETURNED_COLUMNS)
+ WHERE id = CAST(:holder_id AS INTEGER) AND EXISTS (SELECT FROM report)),
+jobs AS (INSERT INTO {_OUTBOX.name} (job, args, status, attempts, created_at, next_attempt_at, last_error)
+ SELECT j.name, json_build_array(report.id), CAST(:pending AS VARCHAR), 0, report.created_at, report.created_at, ''
+ FROM report, unnest(CAST(:jobs AS VARCHAR[])) WITH ORDINALITY AS j(name, n) ORDER BY j.n RETURNING id)
+SELECT {_RETURNED}, ARRAY(SELECT id FROM jobs ORDER BY id) AS outbox_ids FROM report"""
+    return text(sql).bindparams(*parameters).columns(*_RETURNED_COLUMNS, literal_column("outbox_ids", ARRAY(Integer)))
 
 
 def _with_defaults(values: dict) -> dict:
@@ -116,17 +127,20 @@ def _with_defaults(values: dict) -> dict:
     return row
 
 
-def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -> StoredReport | None:
+def write_report(session: DbSession, values: dict, choice: GroupChoice | None,
+                 jobs: Sequence[str] = ()) -> StoredReport | None:
     """Store a new report (``values``: its columns but the group's) in ``choice``'s group, or as a
     group of its own; a report anchored on arrival (``anchor_revision_id`` given) gets its first
-    anchor-history row. None when its idempotency key was stored already (nothing is written then).
-    Call under ``lock_article``; never commits."""
+    anchor-history row, and each of ``jobs`` (job names, called with the report's id) an outbox row
+    in the same statement: on a viral article every round trip made here is one the next report waits
+    for. None when its idempotency key was stored already (nothing is written then). Call under
+    ``lock_article``; never commits."""
     values = {**values, **membership(choice)}
     given = frozenset(values)
     row = _with_defaults(values)
     mark_reports_changed(session)  # the open desk queues hear of it once this commits
     if session.get_bind().dialect.name == "postgresql":
-        return _in_one_statement(session, given, row, choice)
+        return _in_one_statement(session, given, row, choice, jobs)
     connection = session.connection()  # Core execution: no ORM around statements that build no objects
     returned = connection.execute(_insert_unless_key_exists(given), row).first()
     if returned is None:
@@ -138,11 +152,17 @@ def write_report(session: DbSession, values: dict, choice: GroupChoice | None) -
             "start": row["anchor_start"], "end": row["anchor_end"], "confidence": row["anchor_confidence"],
             "created_at": row["created_at"]})
     record_arrival(session, stored.id, choice)
-    return stored
+    return stored._replace(outbox_ids=insert_report_jobs(session, stored.id, jobs, now=row["created_at"]))
 
 
-def _in_one_statement(session: DbSession, given: frozenset[str], row: dict,
-                      choice: GroupChoice | None) -> StoredReport | None:
+def insert_report_jobs(session: DbSession, report_id: int, jobs: Sequence[str], *, now: datetime) -> tuple[int, ...]:
+    """An outbox row for each of ``jobs`` (job names) called with ``report_id``, in the caller's
+    transaction; their ids, for the unit of work to hand out after the commit."""
+    return tuple(insert_pending(session.connection(), [pending_row(job, [report_id], now) for job in jobs]))
+
+
+def _in_one_statement(session: DbSession, given: frozenset[str], row: dict, choice: GroupChoice | None,
+                      jobs: Sequence[str]) -> StoredReport | None:
     lead = choice.lead_narrowed if choice is not None else None
     holder = choice.holder_narrowed if choice is not None else None
     parameters = {
@@ -154,10 +174,12 @@ def _in_one_statement(session: DbSession, given: frozenset[str], row: dict,
         "holder_id": choice.holder_id if holder and choice is not None else None,
         "holder_start": holder[0] if holder else None,
         "holder_end": holder[1] if holder else None,
+        "jobs": list(jobs),
+        "pending": OutboxStatus.PENDING.value,
     }
     returned = session.connection().execute(_one_statement(given - {"group_id"}), parameters).first()
     if returned is None:
         return None
     if choice is not None:
         expire_if_loaded(session, choice.group_id, choice.holder_id)
-    return StoredReport(*returned)
+    return StoredReport(returned.id, returned.public_id, returned.status, tuple(returned.outbox_ids))

@@ -29,7 +29,6 @@ from readerdesk.services.corrections.capture import (
     OriginNotAllowed,
     find_article,
     get_by_public_id,
-    new_report_jobs,
     public_state,
     public_status,
     submit_correction,
@@ -259,17 +258,18 @@ def create_correction():
 
 
 def _store_report(data: dict, ip_hash: str):
+    # On a viral article the reports wait on each other from the lock on its groups to this commit:
+    # nothing else is done in between (the report's jobs are written by its own statement).
     with unit_of_work(db.session) as work:
         submission = submit_correction(db.session, data, origin=_origin(), own_origins=_own_origins(),
-                                       ip_hash=ip_hash, now=utcnow())
-        g.origin_allowed = True  # the article's site allows it: no need to ask every site again
-        # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy (the
-        # honeypot was filled) is described the same way: bots learn nothing.
-        body = {"id": submission.public_id, "status": public_state(submission.status).value,
-                "status_url": _status_url(submission.public_id),
-                "status_page": _status_page(submission.public_id), "anchored": submission.anchored}
-        if submission.created and not submission.decoy:  # a decoy tells nobody
-            work.after_commit(*new_report_jobs(submission))
+                                       ip_hash=ip_hash, now=utcnow(), wanted=work.wants)
+        work.hand_out(submission.outbox_ids)  # none for a decoy (the honeypot was filled): it tells nobody
+    g.origin_allowed = True  # the article's site allows it: no need to ask every site again
+    # Described as stored, before the jobs (a re-fetch may anchor it a moment later). A decoy is
+    # described the same way: bots learn nothing.
+    body = {"id": submission.public_id, "status": public_state(submission.status).value,
+            "status_url": _status_url(submission.public_id),
+            "status_page": _status_page(submission.public_id), "anchored": submission.anchored}
     return submission, body
 
 

@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import select, update
 
 from readerdesk.clock import utcnow
-from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, Status
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor, Kind, OutboxEntry, OutboxStatus, Status
 from readerdesk.services.corrections.duplicates import GroupChoice
 from readerdesk.services.corrections.report_rows import StoredReport, write_report
 from tests.conftest import is_postgres
@@ -23,9 +23,9 @@ def values(article, key, start, end, **more):
             "ip_hash": "h", "created_at": now, "updated_at": now, **anchored, **more}
 
 
-def write(session, values, choice):
+def write(session, values, choice, jobs=()):
     """``write_report``, and the stored row as the ORM loads it (None when nothing was stored)."""
-    stored = write_report(session, values, choice)
+    stored = write_report(session, values, choice, jobs)
     return session.get(Correction, stored.id) if stored is not None else None
 
 
@@ -97,21 +97,45 @@ def test_a_merged_in_holder_narrows_and_the_lead_only_grows(db_session):
     assert (holder.group_size, holder.passage_start, holder.passage_end) == (0, 17, 23)
 
 
+def outbox_rows(session):
+    return session.scalars(select(OutboxEntry).order_by(OutboxEntry.id)).all()
+
+
+def test_a_report_writes_its_jobs_outbox_rows_and_names_them(db_session):
+    article = an_article(db_session)
+    first = write_report(db_session, values(article, "key-jobs-0001", 17, 23), None,
+                         ["new_correction", "refetch_and_anchor"])
+    second = write_report(db_session, values(article, "key-jobs-0002", 17, 23),
+                          GroupChoice(first.id, first.id, (17, 23)), ["new_correction"])
+    quiet = write_report(db_session, values(article, "key-jobs-0003", 17, 23),
+                         GroupChoice(first.id, first.id, (17, 23)))
+    rows = outbox_rows(db_session)
+    assert [(row.job, row.args) for row in rows] == [
+        ("new_correction", [first.id]), ("refetch_and_anchor", [first.id]), ("new_correction", [second.id])]
+    assert first.outbox_ids == (rows[0].id, rows[1].id) and second.outbox_ids == (rows[2].id,)
+    assert quiet.outbox_ids == ()
+    for row in rows:  # due at once, not tried yet, dated with its report
+        assert (row.status, row.attempts, row.last_error, row.locked_until) == (OutboxStatus.PENDING, 0, "", None)
+        assert row.created_at == row.next_attempt_at == db_session.get(Correction, row.args[0]).created_at
+
+
 def test_a_stored_key_writes_nothing(db_session):
     article = an_article(db_session)
     lead = write(db_session, values(article, "key-twice-0001", 17, 23), None)
     again = write(db_session, values(article, "key-twice-0001", 17, 23, public_id="pub-other"),
-                         GroupChoice(lead.id, lead.id, (18, 22)))
+                  GroupChoice(lead.id, lead.id, (18, 22)), ["new_correction"])
     assert again is None
+    assert outbox_rows(db_session) == []  # no job for a report already told of
     db_session.refresh(lead)
     assert (lead.group_size, lead.passage_start) == (1, None)
     assert len(anchor_rows(db_session, lead)) == 1
     assert db_session.scalar(select(Correction).where(Correction.public_id == "pub-other")) is None
 
 
-def test_postgresql_writes_a_report_in_one_statement_and_sqlite_in_three(db_session):
+def test_postgresql_writes_a_report_with_its_job_in_one_statement_and_sqlite_in_four(db_session):
     article = an_article(db_session)
     lead = write(db_session, values(article, "key-count-0001", 17, 23), None)
     with recorded_statements(db_session) as statements:
-        write_report(db_session, values(article, "key-count-0002", 17, 23), GroupChoice(lead.id, lead.id, (17, 23)))
-    assert len(statements) == (1 if is_postgres() else 3), statements
+        write_report(db_session, values(article, "key-count-0002", 17, 23), GroupChoice(lead.id, lead.id, (17, 23)),
+                     ["new_correction"])
+    assert len(statements) == (1 if is_postgres() else 4), statements
