@@ -514,13 +514,13 @@ def _decoy(report: CorrectionInput, article: Article, revision: RevisionText | N
                        language=report.language or article.site.language, anchored=found, created_at=now)
 
 
-def every_job(_name: str) -> bool:
+def _every_job(_name: str) -> bool:
     return True
 
 
 def submit_correction(
     session: DbSession, data: dict, *, origin: str | None, own_origins: set[str], ip_hash: str, now: datetime,
-    wanted: Callable[[str], bool] = every_job,
+    wanted: Callable[[str], bool] = _every_job,
 ) -> Submission:
     """Validate and store a reader's report (never commits). ``ip_hash`` is the sender's address as
     services.privacy.ip_hashing hashes it. A new report's jobs (``new_report_jobs``; those ``wanted``

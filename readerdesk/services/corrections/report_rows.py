@@ -1,20 +1,22 @@
 """A new report's rows, written in as few statements as the database allows.
 
-A reader's report found word for word in the article (the usual report) writes three things: its row
+A reader's report found word for word in the article (the usual report) writes four things: its row
 in ``corrections`` (with its group columns, ``duplicates.membership``), its first anchor-history row,
-and its group's change (``duplicates.record_arrival``: the lead's size, a held passage narrowed). They
-are written while the article's groups are locked (``duplicates.lock_article``), so every round trip
-here is time the next report on a viral article waits.
+its group's change (``duplicates.record_arrival``: the lead's size, a held passage narrowed), and an
+outbox row for each of its jobs (the editors' notice; a re-fetch). They are written while the
+article's groups are locked (``duplicates.lock_article``), so every round trip here is time the next
+report on a viral article waits.
 
 * **PostgreSQL**: one statement. The report's id is drawn from its sequence first, so a report that
-  starts a group names itself as the group in its INSERT, and data-modifying CTEs write the anchor row
-  and the group's UPDATE from the inserted row: nothing is written when the idempotency key was stored
-  already (the INSERT's ``ON CONFLICT DO NOTHING`` returns no row, and the CTEs select from it).
-* **SQLite** (no data-modifying CTEs): the same rows in three statements, as before.
+  starts a group names itself as the group in its INSERT, and data-modifying CTEs write the anchor row,
+  the group's UPDATE and the jobs' rows from the inserted row: nothing is written when the idempotency
+  key was stored already (the INSERT's ``ON CONFLICT DO NOTHING`` returns no row, and the CTEs select
+  from it).
+* **SQLite** (no data-modifying CTEs): the same rows in a statement each.
 
-Either way the stored report comes back as a plain row (:class:`StoredReport`: its id, public id and
-status), or None when the key was stored already: loading it as an ORM object cost more than the
-statement. The statements are text compiled once per process: SQLAlchemy does not cache
+Either way the stored report comes back as a plain row (:class:`StoredReport`: its id, public id,
+status and its jobs' outbox ids), or None when the key was stored already: loading it as an ORM
+object cost more than the statement. The statements are text compiled once per process: SQLAlchemy does not cache
 dialect-specific inserts, and building them costs more than running them.
 """
 

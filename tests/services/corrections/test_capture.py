@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from readerdesk.clock import utcnow
-from readerdesk.models import AnchorState, Correction, Kind
+from readerdesk.models import AnchorState, Correction, Kind, OutboxEntry
 from readerdesk.services.articles.ingest import add_revision
 from readerdesk.services.corrections import capture as service
 from readerdesk.services.corrections.capture import (
@@ -304,3 +304,38 @@ def test_an_unknown_part_is_refused_and_a_general_message_keeps_its_selected_tex
     message = submit(db_session, report(article, kind="general", comment="Is the photo credit right?",
                                         selected_text="Photo: City archive")).correction
     assert message.selected_text == "Photo: City archive" and message.anchor_state == AnchorState.NONE
+
+
+# --- the jobs a new report writes ---------------------------------------------------------------
+
+
+def outbox(session):
+    return [(row.job, row.args) for row in session.scalars(select(OutboxEntry).order_by(OutboxEntry.id))]
+
+
+def test_a_new_report_writes_the_jobs_the_caller_wants_and_names_their_rows(db_session):
+    article = make_article(db_session, html=paragraphs("One two three.", "Four five six."))
+    submission = submit_correction(db_session, report(article, "five", key="jobs-key-0001"), origin=None,
+                                   own_origins=set(), ip_hash=SENDER, now=utcnow())
+    rows = db_session.scalars(select(OutboxEntry)).all()
+    assert outbox(db_session) == [("new_correction", [submission.id])]
+    assert submission.outbox_ids == tuple(row.id for row in rows)
+    again = submit_correction(db_session, report(article, "five", key="jobs-key-0001"), origin=None,
+                              own_origins=set(), ip_hash=SENDER, now=utcnow())
+    assert not again.created and again.outbox_ids == ()  # the editors were told of it the first time
+    quiet = submit_correction(db_session, report(article, "two", key="jobs-key-0002"), origin=None,
+                              own_origins=set(), ip_hash=SENDER, now=utcnow(), wanted=lambda job: False)
+    assert quiet.created and quiet.outbox_ids == () and len(outbox(db_session)) == 1
+
+
+def test_a_quote_in_no_revision_on_a_site_that_can_be_fetched_also_asks_for_the_refetch(db_session):
+    site = make_site(db_session)
+    site.connector = "html"  # the article's page is fetched again (jobs.articles)
+    article = make_article(db_session, site, html=paragraphs("One two three."))
+    unseen = submit_correction(db_session, report(article, "words the article never had"), origin=None,
+                               own_origins=set(), ip_hash=SENDER, now=utcnow())
+    assert unseen.refetch
+    assert outbox(db_session) == [("new_correction", [unseen.id]), ("refetch_and_anchor", [unseen.id])]
+    trapped = submit_correction(db_session, report(article, "two", website="https://spam.example"), origin=None,
+                                own_origins=set(), ip_hash=SENDER, now=utcnow())
+    assert trapped.decoy and trapped.outbox_ids == () and len(outbox(db_session)) == 2  # a decoy tells nobody
