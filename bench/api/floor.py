@@ -23,7 +23,6 @@ FLOOR_TABLE_SQL = "CREATE TABLE bench_floor (id bigserial PRIMARY KEY, body json
 _INSERT = text("INSERT INTO bench_floor (body) VALUES (CAST(:body AS jsonb)) RETURNING id")
 
 
-
 def create_floor_app() -> Flask:
     app = create_app()
 

@@ -564,7 +564,7 @@ def submit_correction(
                                           now)
         if not submission.created:
             return submission
-        jobs = [job for job in new_report_jobs(submission.refetch) if wanted(job)]
+        jobs = new_report_jobs(submission.refetch, wanted)
         return replace(submission, outbox_ids=insert_report_jobs(session, submission.id, jobs, now=now))
     if revision is not None and found is not None:
         arrival = Arrival(article.id, revision.id, report.part, found.start, found.end, report.exact)
@@ -581,7 +581,7 @@ def submit_correction(
         "reader_email": report.reader_email, "notify_reader": report.notify_reader,
         "language": report.language or article.site_language, "ip_hash": ip_hash, "created_at": now,
         "updated_at": now, **anchor_columns,
-    }, find_group(session, arrival), [job for job in new_report_jobs(refetch) if wanted(job)])
+    }, find_group(session, arrival), new_report_jobs(refetch, wanted))
     if stored is None:  # the key was stored already: by this reader's earlier try, or a racing one
         existing = _by_key(session, report.idempotency_key, decoy=False)
         assert existing is not None  # the conflict was with a committed row, which this statement sees
@@ -676,11 +676,12 @@ def needs_refetch(correction: Correction) -> bool:
             and bool(correction.article.site.connector))
 
 
-def new_report_jobs(refetch: bool) -> list[str]:
-    """The jobs a new report asks for, by name, each called with its id: tell the editors, and fetch
-    the article again when the reader saw text readerdesk does not have (``refetch``). The report is
-    stored whatever happens to these."""
-    return ["new_correction", "refetch_and_anchor"] if refetch else ["new_correction"]
+def new_report_jobs(refetch: bool, wanted: Callable[[str], bool]) -> list[str]:
+    """The jobs a new report asks for, by name, each called with its id, of those ``wanted`` keeps:
+    tell the editors, and fetch the article again when the reader saw text readerdesk does not have
+    (``refetch``). The report is stored whatever happens to these."""
+    jobs = ["new_correction", "refetch_and_anchor"] if refetch else ["new_correction"]
+    return [job for job in jobs if wanted(job)]
 
 
 def get_by_public_id(session: DbSession, public_id: str) -> Correction | DecoyReport | None:
