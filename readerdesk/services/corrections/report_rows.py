@@ -16,8 +16,8 @@ report on a viral article waits.
 
 Either way the stored report comes back as a plain row (:class:`StoredReport`: its id, public id,
 status and its jobs' outbox ids), or None when the key was stored already: loading it as an ORM
-object cost more than the statement. The statements are text compiled once per process: SQLAlchemy does not cache
-dialect-specific inserts, and building them costs more than running them.
+object cost more than the statement. The statements are text compiled once per process: SQLAlchemy
+does not cache dialect-specific inserts, and building them costs more than running them.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from datetime import datetime
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import ARRAY, ColumnDefault, Integer, bindparam, insert, literal_column, text
+from sqlalchemy import ARRAY, ColumnDefault, Integer, bindparam, insert, literal, literal_column, text
 
-from readerdesk.models import AnchorState, Correction, CorrectionAnchor, OutboxEntry, OutboxStatus, Status
+from readerdesk.clock import utcnow
+from readerdesk.models import AnchorState, Correction, CorrectionAnchor, OutboxEntry, Status
 from readerdesk.models.correction import mark_reports_changed
 from readerdesk.models.outbox import insert_pending, pending_row
 from readerdesk.models.types import DbSession, table_of
@@ -88,6 +89,22 @@ def _insert_unless_key_exists(given: frozenset[str]):
     return text(sql).bindparams(*parameters).columns(*_RETURNED_COLUMNS)
 
 
+def _job_row() -> dict[str, str]:
+    """The columns of a report's job rows in ``_one_statement`` and their SQL: ``pending_row``'s, with
+    the job's name from ``:jobs``, the report's id its argument and the report's time its own."""
+    from_report = {"job": "j.name", "args": "json_build_array(report.id)", "created_at": "report.created_at",
+                   "next_attempt_at": "report.created_at"}
+    return {name: from_report.get(name) or _sql_literal(value, _OUTBOX.c[name].type)
+            for name, value in pending_row("", [], utcnow()).items()}
+
+
+def _sql_literal(value, type_) -> str:
+    return str(literal(value, type_).compile(compile_kwargs={"literal_binds": True}))
+
+
+_JOB_ROW = _job_row()
+
+
 @cache
 def _one_statement(given: frozenset[str]):
     """PostgreSQL's single statement: the report (its id drawn first, so that a report starting a
@@ -111,8 +128,7 @@ lead AS (UPDATE {_CORRECTIONS.name} SET group_size = group_size + 1,
 holder AS (UPDATE {_CORRECTIONS.name} SET passage_start = CAST(:holder_start AS INTEGER),
  passage_end = CAST(:holder_end AS INTEGER)
  WHERE id = CAST(:holder_id AS INTEGER) AND EXISTS (SELECT FROM report)),
-jobs AS (INSERT INTO {_OUTBOX.name} (job, args, status, attempts, created_at, next_attempt_at, last_error)
- SELECT j.name, json_build_array(report.id), CAST(:pending AS VARCHAR), 0, report.created_at, report.created_at, ''
+jobs AS (INSERT INTO {_OUTBOX.name} ({", ".join(_JOB_ROW)}) SELECT {", ".join(_JOB_ROW.values())}
  FROM report, unnest(CAST(:jobs AS VARCHAR[])) WITH ORDINALITY AS j(name, n) ORDER BY j.n RETURNING id)
 SELECT {_RETURNED}, ARRAY(SELECT id FROM jobs ORDER BY id) AS outbox_ids FROM report"""
     return text(sql).bindparams(*parameters).columns(*_RETURNED_COLUMNS, literal_column("outbox_ids", ARRAY(Integer)))
@@ -177,7 +193,6 @@ def _in_one_statement(session: DbSession, given: frozenset[str], row: dict, choi
         "holder_start": holder[0] if holder else None,
         "holder_end": holder[1] if holder else None,
         "jobs": list(jobs),
-        "pending": OutboxStatus.PENDING.value,
     }
     returned = session.connection().execute(_one_statement(given - {"group_id"}), parameters).first()
     if returned is None:
